@@ -1,0 +1,49 @@
+"""Request dependencies: settings, pool, the signed-in user."""
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.config import Settings
+from app.core.errors import Unauthorized
+from app.core.security import TokenError, decode_access_token
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+def optional_user_id(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> int | None:
+    if credentials is None:
+        return None
+    try:
+        user_id = decode_access_token(
+            credentials.credentials, request.app.state.settings.jwt_secret
+        )
+    except TokenError as exc:
+        raise Unauthorized(str(exc)) from exc
+    request.state.user_id = user_id  # the rate limiter keys per user by this
+    return user_id
+
+
+def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
+    if user_id is None:
+        raise Unauthorized("sign in first")
+    return user_id
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
+UserId = Annotated[int, Depends(current_user_id)]
+OptionalUserId = Annotated[int | None, Depends(optional_user_id)]

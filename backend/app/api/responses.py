@@ -1,0 +1,27 @@
+"""OpenAPI documentation of error responses, so the schema tells the truth about statuses."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not signed in, or the credentials are invalid",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict with the current state",
+    410: "Expired",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests (see Retry-After)",
+    503: "A dependency is unavailable",
+}
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}

@@ -1,0 +1,78 @@
+"""Sign-in routes: thin wrappers over services/auth.py."""
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.responses import errors
+from app.core.errors import Unprocessable
+from app.schemas.auth import (
+    Credentials,
+    InitDataIn,
+    QrApproveIn,
+    QrLoginCreated,
+    QrLoginStatus,
+    RefreshIn,
+    TokenPair,
+)
+from app.services import auth
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+@router.post("/max", responses=errors(401, 422, 429))
+async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+    return await auth.sign_in_with_messenger(pool, settings, "max", body.init_data)
+
+
+@router.post("/telegram", responses=errors(401, 422, 429))
+async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+    return await auth.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
+
+
+@router.post("/register", status_code=201, responses=errors(409, 422, 429))
+async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+    return await auth.register(pool, settings, body.username, body.password)
+
+
+@router.post("/login", responses=errors(401, 422, 429))
+async def login(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+    return await auth.login(pool, settings, body.username, body.password)
+
+
+@router.post("/refresh", responses=errors(401, 422))
+async def refresh(body: RefreshIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+    return await auth.refresh(pool, settings, body.refresh_token)
+
+
+@router.post("/logout", status_code=204, responses=errors(422))
+async def logout(body: RefreshIn, pool: PoolDep) -> Response:
+    await auth.logout(pool, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post("/qr", status_code=201, responses=errors(429))
+async def create_qr_login(pool: PoolDep, settings: SettingsDep) -> QrLoginCreated:
+    return await auth.create_qr_login(pool, settings)
+
+
+@router.post("/qr/{request_id}/approve", status_code=204, responses=errors(401, 404, 409, 410, 422))
+async def approve_qr_login(
+    request_id: str, pool: PoolDep, user_id: UserId, body: QrApproveIn | None = None
+) -> Response:
+    # The token in the deep link is the request id itself; a body token, if sent, must match.
+    if body is not None and body.token not in (None, request_id):
+        raise Unprocessable("token does not match the sign-in request")
+    await auth.approve_qr_login(pool, request_id, user_id)
+    return Response(status_code=204)
+
+
+@router.get("/qr/{request_id}", responses=errors(404, 410, 422))
+async def poll_qr_login(
+    request_id: str,
+    pool: PoolDep,
+    settings: SettingsDep,
+    response: Response,
+    secret: str = Query(min_length=1, max_length=128),
+) -> QrLoginStatus:
+    response.headers["Cache-Control"] = "no-store"
+    return await auth.poll_qr_login(pool, settings, request_id, secret)

@@ -1,0 +1,74 @@
+"""Settings: environment variables only (SPEC §6), with development defaults."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "dev-insecure-jwt-secret-change-me"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "production", "test"] = "development"
+    database_url: str | None = None
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    redis_url: str | None = None
+
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+
+    max_bot_token: str = ""
+    telegram_bot_token: str = ""
+    init_data_max_age: int = 24 * 3600
+    miniapp_link: str = "https://max.ru/max_photo_gallery_bot"
+    public_url: str = "http://localhost:8000"
+
+    upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    webapp_dist: Path = REPO_ROOT / "webapp" / "dist"
+
+    qr_login_ttl: int = 5 * 60
+    claim_ttl: int = 15 * 60
+    trade_ttl: int = 7 * 24 * 3600
+    event_retention: int = 24 * 3600
+    sweep_interval: float = 30.0
+
+    cors_origins: list[str] = []
+    # Only these peers may set X-Forwarded-For (the nginx in front); anyone else is keyed by
+    # its socket address, so a client cannot pick its own rate-limit bucket.
+    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str) and not value.lstrip().startswith("["):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    def check_production(self) -> None:
+        """Refuse to run in production with a default secret or without bot tokens."""
+        if self.app_env != "production":
+            return
+        problems = []
+        if self.jwt_secret == DEFAULT_JWT_SECRET or len(self.jwt_secret) < 32:
+            problems.append("JWT_SECRET must be set to a random string of 32+ characters")
+        if not (self.max_bot_token or self.telegram_bot_token):
+            problems.append("MAX_BOT_TOKEN or TELEGRAM_BOT_TOKEN must be set")
+        if not self.database_url:
+            problems.append("DATABASE_URL must be set")
+        if problems:
+            raise RuntimeError("refusing to start in production: " + "; ".join(problems))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,44 @@
+"""The asyncpg pool and schema bootstrap."""
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import asyncpg
+
+from app.core.config import REPO_ROOT
+
+log = logging.getLogger(__name__)
+SCHEMA_FILE = REPO_ROOT / "database.sql"
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # jsonb in and out as Python objects, so repositories never json.dumps by hand.
+    await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        command_timeout=30,
+        # Connections that died with a database restart are dropped and replaced on next use.
+        max_inactive_connection_lifetime=60,
+    )
+
+
+async def ensure_schema(pool: asyncpg.Pool, schema_file: Path = SCHEMA_FILE) -> bool:
+    """Apply database.sql when the schema is missing. Returns True when it was applied.
+
+    An advisory lock keeps several workers starting at once from racing each other.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(727274)")
+        if await conn.fetchval("SELECT to_regclass('public.events') IS NOT NULL"):
+            return False
+        await conn.execute(await asyncio.to_thread(schema_file.read_text))
+    log.info("applied %s", schema_file.name)
+    return True

@@ -1,0 +1,73 @@
+"""Tokens and passwords.
+
+Access tokens are HS256 JWTs (python-jose) with the algorithm pinned on decode. Refresh tokens,
+claim codes, trade tokens and QR secrets are opaque random strings; only their sha256 digests
+are stored, so a database leak does not hand out live secrets.
+"""
+
+import hashlib
+import secrets
+import time
+from typing import Any
+
+import bcrypt
+from jose import JWTError, jwt
+from jose.exceptions import JOSEError
+
+ALGORITHM = "HS256"
+# bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated
+# (two passwords sharing the first 72 bytes would otherwise be the same password).
+BCRYPT_MAX_BYTES = 72
+
+
+class TokenError(ValueError):
+    pass
+
+
+def create_access_token(user_id: int, secret: str, ttl: int, now: float | None = None) -> str:
+    issued = int(time.time() if now is None else now)
+    claims = {"sub": str(user_id), "type": "access", "iat": issued, "exp": issued + ttl}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str, secret: str) -> int:
+    """Return the user id of a valid access token; TokenError otherwise."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require_exp": True, "require_sub": True},
+        )
+    except (JWTError, JOSEError, ValueError, TypeError) as exc:
+        raise TokenError("invalid or expired token") from exc
+    if claims.get("type") != "access":
+        raise TokenError("not an access token")
+    try:
+        return int(claims["sub"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise TokenError("invalid token subject") from exc
+
+
+def new_secret(nbytes: int = 24) -> str:
+    """A URL- and start-parameter-safe secret (base64url: A-Z a-z 0-9 _ -)."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def password_fits_bcrypt(password: str) -> bool:
+    return len(password.encode()) <= BCRYPT_MAX_BYTES
+
+
+def hash_password(password: str, rounds: int) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode(), password_hash.encode())
+    except ValueError:
+        return False

@@ -1,0 +1,60 @@
+"""Application factory: settings → pool → routers; background work lives in the lifespan."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.api.routes import auth, health, me, users
+from app.core.config import Settings, get_settings
+from app.core.db import create_pool, ensure_schema
+from app.core.errors import install_error_handlers
+from app.web import mount_webapp
+
+log = logging.getLogger("app")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not settings.database_url:
+            raise RuntimeError("DATABASE_URL is not set (scripts/run.sh starts an embedded one)")
+        app.state.pool = await create_pool(
+            settings.database_url, settings.db_pool_min, settings.db_pool_max
+        )
+        try:
+            await ensure_schema(app.state.pool)
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="Max Photo Gallery",
+        version="1.0.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.redis = None
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    install_error_handlers(app)
+    for module in (health, auth, me, users):
+        app.include_router(module.router)
+    mount_webapp(app, settings)
+    return app
+
+
+app = create_app()

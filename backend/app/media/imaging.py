@@ -1,0 +1,298 @@
+"""Image processing for uploads: sniff, refuse bombs, make stripped WebP renditions.
+
+Pure and synchronous: the upload service runs ``process_image`` in a thread or process pool.
+Pillow was chosen over pyvips by measurement (bench/IMAGING.md): equal or better latency on
+12 MP JPEGs thanks to JPEG draft mode (DCT scaling), less peak memory, one dependency fewer.
+
+Thread safety: nothing here mutates module or Pillow globals (Image.MAX_IMAGE_PIXELS and
+ImageFile.LOAD_TRUNCATED_IMAGES are left at their safe defaults); every call owns its images.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import blurhash
+from PIL import Image, ImageCms
+
+ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str]
+
+SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
+WEBP_QUALITY = 80
+WEBP_METHOD = 4  # libwebp effort 0-6; 4 is its default speed/size balance
+PLACEHOLDER_BOX = 32  # blurhash only needs a few dozen pixels; keeps the encode ~1 ms
+BLURHASH_COMPONENTS = (4, 3)
+PLACEHOLDER_BACKGROUND = (255, 255, 255)  # transparent areas are shown on a light page
+
+# Pillow format names for each MIME we accept; also used to pin Image.open to one plugin so
+# a file can never be parsed by a format other than the one its magic bytes claim.
+PIL_FORMATS: dict[str, str] = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
+
+# EXIF orientation -> transpose that makes the image upright (same table as ImageOps).
+ORIENTATION_TRANSPOSE: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+EXIF_ORIENTATION_TAG = 0x0112
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ImageRejected(Exception):
+    """An upload we refuse; ``status_code`` and ``reason`` map straight to the HTTP error."""
+
+    status_code: int = 422
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UnsupportedImageType(ImageRejected):
+    """The bytes are not JPEG, PNG, GIF or WebP (whatever the file name or header says)."""
+
+    status_code = 415
+
+
+class ImageTooLarge(ImageRejected):
+    """Too many pixels (decompression bomb). 422, not 413: 413 is the byte cap, which the
+    upload service enforces before the body is read."""
+
+    status_code = 422
+
+
+class CorruptImage(ImageRejected):
+    """Right magic bytes, but the file is truncated or undecodable."""
+
+    status_code = 422
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Rendition:
+    name: str  # 'thumb' | 'preview'
+    data: bytes  # WebP, no EXIF/XMP/ICC
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    mime: str
+    width: int  # full size, after EXIF orientation
+    height: int
+    renditions: list[Rendition] = field(default_factory=list)
+    placeholder: str = ""  # blurhash
+    dominant_color: str = "#000000"
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+def sniff_mime(head: bytes) -> str | None:
+    """MIME type from magic bytes only; ``None`` for anything we do not accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def process_image(
+    path_or_bytes: ImageSource,
+    *,
+    max_pixels: int = 40_000_000,
+    thumb_size: int = 320,
+    preview_size: int = 1440,
+) -> ProcessedImage:
+    """Validate an uploaded image and derive its renditions, placeholder and colour.
+
+    Raises only ``ImageRejected`` subclasses for bad input. Animated GIF/WebP: only the
+    first frame is decoded and checked (renditions are stills), so work is bounded by
+    ``max_pixels`` however many frames the file has.
+    """
+    with _open_source(path_or_bytes) as stream:
+        mime = sniff_mime(stream.read(SNIFF_BYTES))
+        if mime is None:
+            raise UnsupportedImageType("file is not a JPEG, PNG, GIF or WebP image")
+        stream.seek(0)
+        try:
+            return _process(stream, mime, max_pixels, thumb_size, preview_size)
+        except ImageRejected:
+            raise
+        except Image.DecompressionBombError as exc:  # Pillow's own hard cap (~179 MP)
+            raise ImageTooLarge("image has too many pixels") from exc
+        except MemoryError as exc:
+            raise ImageTooLarge("image is too large to process") from exc
+        except Exception as exc:  # the boundary: OSError, SyntaxError,
+            # ValueError, struct.error, EOFError, zlib.error... all mean "cannot decode".
+            raise CorruptImage("image file is corrupt or truncated") from exc
+
+
+@contextmanager
+def _open_source(source: ImageSource) -> Iterator[BinaryIO]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield io.BytesIO(source)
+    else:
+        # A path is opened lazily: Pillow reads only the header until pixels are needed.
+        with Path(source).open("rb") as handle:
+            yield handle
+
+
+def _process(
+    stream: BinaryIO, mime: str, max_pixels: int, thumb_size: int, preview_size: int
+) -> ProcessedImage:
+    with Image.open(stream, formats=[PIL_FORMATS[mime]]) as img:
+        stored_w, stored_h = img.size  # from the header; no pixels decoded yet
+        _check_pixels(stored_w, stored_h, max_pixels)
+        orientation = _orientation(img)
+        transpose = ORIENTATION_TRANSPOSE.get(orientation)
+        swapped = orientation in (5, 6, 7, 8)
+        width, height = (stored_h, stored_w) if swapped else (stored_w, stored_h)
+        preview_w, preview_h = _fit(width, height, preview_size)
+        stored_target = (preview_h, preview_w) if swapped else (preview_w, preview_h)
+        # JPEG only: let libjpeg decode at 1/2..1/8 scale (never below the target), which
+        # is most of the speed-up over a full 12 MP decode. A no-op for other formats.
+        img.draft(None, stored_target)
+        icc = img.info.get("icc_profile")
+        # Resize inside the block: closing a Pillow image frees its pixels. reducing_gap
+        # lets a cheap integer reduce() do most of the work before LANCZOS.
+        preview = _normalise_mode(img).resize(
+            stored_target, Image.Resampling.LANCZOS, reducing_gap=3.0
+        )
+    if transpose is not None:
+        preview = preview.transpose(transpose)
+    preview = _to_srgb(preview, icc)
+    thumb = preview.resize(_fit(preview_w, preview_h, thumb_size), Image.Resampling.LANCZOS)
+    tiny = thumb.resize(_fit(*thumb.size, PLACEHOLDER_BOX), Image.Resampling.BOX)
+    placeholder, colour = _placeholder(tiny)
+    return ProcessedImage(
+        mime=mime,
+        width=width,
+        height=height,
+        renditions=[_rendition("thumb", thumb), _rendition("preview", preview)],
+        placeholder=placeholder,
+        dominant_color=colour,
+    )
+
+
+def _check_pixels(width: int, height: int, max_pixels: int) -> None:
+    if width <= 0 or height <= 0:
+        raise CorruptImage("image has no pixels")
+    if width * height > max_pixels:
+        raise ImageTooLarge("image has too many pixels")
+
+
+def _orientation(img: Image.Image) -> int:
+    # Broken EXIF must not sink an otherwise good photo: fall back to "as stored".
+    try:
+        value = img.getexif().get(EXIF_ORIENTATION_TAG, 1)
+    except Exception:  # any EXIF parse error means "unknown orientation"
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _fit(width: int, height: int, box: int) -> tuple[int, int]:
+    """Largest size within ``box`` x ``box`` keeping the aspect ratio; never upscales."""
+    scale = min(1.0, box / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _normalise_mode(img: Image.Image) -> Image.Image:
+    """Convert to a mode LANCZOS resizes well and an ICC transform understands.
+
+    Keeps L/CMYK (their ICC profiles are grey/CMYK) and alpha; palette images are expanded
+    because Pillow resizes 'P' with nearest-neighbour only.
+    """
+    mode = img.mode
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return img
+    if mode.startswith("I"):  # 16-bit greyscale PNG: scale 0..65535 down, do not clip
+        return img.point(lambda value: value / 256).convert("L")
+    if mode == "1":
+        return img.convert("L")
+    has_alpha = mode in ("PA", "RGBa", "La") or "transparency" in img.info
+    return img.convert("RGBA" if has_alpha else "RGB")
+
+
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """RGB(A) in sRGB. Renditions carry no ICC profile, so pixels must already be sRGB;
+    otherwise wide-gamut (Display P3, Adobe RGB) photos would look washed out."""
+    alpha = img.getchannel("A") if img.mode in ("LA", "RGBA") else None
+    colour = img.convert({"LA": "L", "RGBA": "RGB"}[img.mode]) if alpha else img
+    colour = _apply_icc(colour, icc) if icc else colour.convert("RGB")
+    if alpha is not None:
+        colour.putalpha(alpha)
+    return colour
+
+
+def _apply_icc(img: Image.Image, icc: bytes) -> Image.Image:
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(
+            img, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        # A bogus or mismatched profile (e.g. RGB profile on a greyscale image) is common
+        # in the wild; a plain conversion is the same thing browsers fall back to.
+        return img.convert("RGB")
+    return converted if converted is not None else img.convert("RGB")
+
+
+def _rendition(name: str, img: Image.Image) -> Rendition:
+    buf = io.BytesIO()
+    # Pillow's WebP writer embeds EXIF/XMP/ICC only when passed explicitly, and none are:
+    # the rendition is metadata-free. The fresh info dict is belt and braces for that.
+    img.info = {}
+    img.save(buf, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    return Rendition(name=name, data=buf.getvalue(), width=img.width, height=img.height)
+
+
+def _placeholder(tiny: Image.Image) -> tuple[str, str]:
+    rgb = _flatten(tiny)
+    code = blurhash.encode(rgb.copy(), *BLURHASH_COMPONENTS)  # encode() closes its argument
+    return code, _dominant_colour(rgb)
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    if img.mode != "RGBA":
+        return img.convert("RGB")
+    background = Image.new("RGB", img.size, PLACEHOLDER_BACKGROUND)
+    background.paste(img, mask=img.getchannel("A"))
+    return background
+
+
+def _dominant_colour(rgb: Image.Image) -> str:
+    """Most common of a few median-cut clusters: a real colour of the photo, where a plain
+    mean of a red-and-blue photo would be a grey that appears nowhere in it."""
+    quantised = rgb.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
+    _count, index = max(quantised.getcolors() or [(1, 0)])
+    palette = quantised.getpalette() or [0, 0, 0]
+    r, g, b = palette[index * 3 : index * 3 + 3]
+    return f"#{r:02x}{g:02x}{b:02x}"

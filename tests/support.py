@@ -1,0 +1,41 @@
+"""Helpers shared by tests: signed initData, users with tokens."""
+
+import json
+import time
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from app.core.initdata import sign
+
+MAX_BOT_TOKEN = "123456:test-max-bot-token"
+TELEGRAM_BOT_TOKEN = "654321:test-telegram-bot-token"
+
+
+def make_init_data(
+    bot_token: str = MAX_BOT_TOKEN,
+    user: dict[str, Any] | None = None,
+    auth_date: int | None = None,
+    extra: dict[str, str] | None = None,
+) -> str:
+    """initData the way a messenger client builds it: URL-encoded fields plus their hash."""
+    fields = {
+        "auth_date": str(int(time.time()) if auth_date is None else auth_date),
+        "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
+        "user": json.dumps(user or {"id": 1001, "first_name": "Anna"}, ensure_ascii=False),
+    }
+    fields.update(extra or {})
+    fields["hash"] = sign(fields, bot_token)
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in fields.items())
+
+
+async def sign_in(client: httpx.AsyncClient, external_id: int = 1001, name: str = "Anna") -> dict:
+    init_data = make_init_data(user={"id": external_id, "first_name": name})
+    response = await client.post("/api/auth/max", json={"init_data": init_data})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}

@@ -1,0 +1,124 @@
+import { ApiClient } from './client';
+import { TokenStore } from './tokens';
+import { uploadPhoto, type UploadInput } from './upload';
+import type {
+  AuthResponse,
+  FavoriteState,
+  HistoryEntry,
+  Me,
+  Page,
+  Photo,
+  ProfileRequest,
+  PublicUser,
+  QrLoginRequest,
+  QrLoginStatus,
+  TokenPair,
+  Trade,
+  TradeStatus,
+  Transfer,
+} from './types';
+
+export { ApiError } from './client';
+export type * from './types';
+
+export const API_BASE: string = import.meta.env.VITE_API_BASE || '/api';
+
+/** How the app signs in again when the refresh token is gone (set by the session). */
+let recoverSession: () => Promise<TokenPair | null> = async () => null;
+export function setSessionRecovery(fn: () => Promise<TokenPair | null>): void {
+  recoverSession = fn;
+}
+
+async function refreshPair(refresh_token: string): Promise<TokenPair> {
+  // auth: false — the refresh call must never trigger a refresh itself.
+  return http.post<TokenPair>('/auth/refresh', { refresh_token }, { auth: false });
+}
+
+export const tokens = new TokenStore(refreshPair, () => recoverSession());
+const http = new ApiClient(API_BASE, tokens);
+
+export interface PhotoQuery {
+  cursor?: string | null;
+  limit?: number;
+  owner_id?: number;
+  creator_id?: number;
+  q?: string;
+  favorites?: boolean;
+}
+
+export const authApi = {
+  max: (init_data: string) => http.post<AuthResponse>('/auth/max', { init_data }, { auth: false }),
+  telegram: (init_data: string) =>
+    http.post<AuthResponse>('/auth/telegram', { init_data }, { auth: false }),
+  login: (username: string, password: string) =>
+    http.post<AuthResponse>('/auth/login', { username, password }, { auth: false }),
+  register: (username: string, password: string) =>
+    http.post<AuthResponse>('/auth/register', { username, password }, { auth: false }),
+  logout: (refresh_token: string) => http.post<void>('/auth/logout', { refresh_token }, { auth: false }),
+  qrStart: () => http.post<QrLoginRequest>('/auth/qr', undefined, { auth: false }),
+  qrPoll: (id: string | number, secret: string, signal?: AbortSignal) =>
+    http.request<QrLoginStatus>('GET', `/auth/qr/${id}`, { query: { secret }, auth: false, signal }),
+  qrApprove: (id: string, token: string) => http.post<unknown>(`/auth/qr/${id}/approve`, { token }),
+};
+
+export const meApi = {
+  get: () => http.get<Me>('/me'),
+  update: (patch: { display_name?: string; is_private?: boolean }) => http.patch<Me>('/me', patch),
+  setPassword: (password: string, current_password?: string) =>
+    http.put<void>('/me/password', current_password ? { password, current_password } : { password }),
+};
+
+export const usersApi = {
+  get: (id: number) => http.get<PublicUser>(`/users/${id}`),
+  photos: (id: number, cursor?: string | null, limit = 24) =>
+    http.get<Page<Photo>>(`/users/${id}/photos`, { cursor, limit }),
+};
+
+export const photosApi = {
+  list: (q: PhotoQuery, signal?: AbortSignal) =>
+    http.get<Page<Photo>>('/photos', { limit: 24, ...q }, signal),
+  get: (id: number) => http.get<Photo>(`/photos/${id}`),
+  history: (id: number) => http.get<HistoryEntry[]>(`/photos/${id}/history`),
+  update: (id: number, patch: { title?: string; description?: string }) =>
+    http.patch<Photo>(`/photos/${id}`, patch),
+  remove: (id: number) => http.delete<void>(`/photos/${id}`),
+  favorite: (id: number, on: boolean) =>
+    on ? http.put<FavoriteState>(`/photos/${id}/favorite`) : http.delete<FavoriteState>(`/photos/${id}/favorite`),
+  upload: (input: UploadInput, onProgress: (f: number) => void, signal?: AbortSignal) =>
+    uploadPhoto(API_BASE, tokens, input, onProgress, signal),
+};
+
+export const transfersApi = {
+  create: (photo_id: number, to_user_id?: number) =>
+    http.post<Transfer>('/transfers', to_user_id ? { photo_id, to_user_id } : { photo_id }),
+  claim: (token: string) => http.post<Transfer>('/transfers/claim', { token }),
+  cancel: (id: number) => http.post<Transfer>(`/transfers/${id}/cancel`),
+  list: (role: 'sent' | 'received') => http.get<{ items: Transfer[] }>('/transfers', { role }),
+};
+
+export const tradesApi = {
+  create: (body: {
+    offered_photo_ids: number[];
+    requested_photo_ids: number[];
+    recipient_id?: number;
+    message?: string;
+  }) => http.post<Trade>('/trades', body),
+  list: (role: 'incoming' | 'outgoing', status?: TradeStatus) =>
+    http.get<{ items: Trade[] }>('/trades', { role, status }),
+  get: (id: number) => http.get<Trade>(`/trades/${id}`),
+  byToken: (token: string) => http.get<Trade>(`/trades/by-token/${encodeURIComponent(token)}`),
+  accept: (id: number, token?: string) =>
+    http.post<Trade>(`/trades/${id}/accept`, token ? { token } : undefined),
+  decline: (id: number) => http.post<Trade>(`/trades/${id}/decline`),
+  cancel: (id: number) => http.post<Trade>(`/trades/${id}/cancel`),
+};
+
+export const requestsApi = {
+  create: (user_id: number, message?: string) =>
+    http.post<ProfileRequest>('/profile_requests', message ? { user_id, message } : { user_id }),
+  list: (role: 'incoming' | 'outgoing') =>
+    http.get<{ items: ProfileRequest[] }>('/profile_requests', { role }),
+  accept: (id: number) => http.post<ProfileRequest>(`/profile_requests/${id}/accept`),
+  decline: (id: number) => http.post<ProfileRequest>(`/profile_requests/${id}/decline`),
+  remove: (id: number) => http.delete<void>(`/profile_requests/${id}`),
+};

@@ -1,0 +1,136 @@
+/** Wire types of the backend API (see shared/SPEC.md §3). */
+
+export interface UserSummary {
+  id: number;
+  display_name: string;
+  avatar_url: string | null;
+}
+
+export type Messenger = 'max' | 'telegram' | null;
+
+export interface Me extends UserSummary {
+  is_private: boolean;
+  role: 'user' | 'admin';
+  messenger: Messenger;
+  username: string | null;
+  has_password: boolean;
+  created_at: string;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+export interface AuthResponse extends TokenPair {
+  user: Me;
+}
+
+export interface Photo {
+  id: number;
+  title: string;
+  description: string | null;
+  width: number;
+  height: number;
+  mime: string;
+  placeholder: string | null;
+  dominant_color: string | null;
+  thumb_url: string;
+  preview_url: string;
+  owner: UserSummary;
+  creator: UserSummary;
+  favorites_count: number;
+  is_favorite?: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhotoSummary {
+  id: number;
+  title: string;
+  thumb_url: string;
+  placeholder: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface HistoryEntry {
+  id: number;
+  reason: 'mint' | 'transfer' | 'trade' | 'admin';
+  from_user: UserSummary | null;
+  to_user: UserSummary;
+  trade_id: number | null;
+  transfer_id: number | null;
+  created_at: string;
+}
+
+export interface PublicUser extends UserSummary {
+  is_private: boolean;
+  can_view_collection: boolean;
+  access_request_status: null | 'pending' | 'accepted' | 'declined';
+}
+
+export type TransferStatus = 'pending' | 'completed' | 'cancelled' | 'expired';
+
+export interface Transfer {
+  id: number;
+  photo: PhotoSummary;
+  from_user: UserSummary;
+  to_user: UserSummary | null;
+  status: TransferStatus;
+  claim_token?: string | null;
+  deep_link?: string | null;
+  expires_at: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export type TradeStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'failed';
+
+export interface Trade {
+  id: number;
+  proposer: UserSummary;
+  recipient: UserSummary | null;
+  status: TradeStatus;
+  message: string | null;
+  offered: PhotoSummary[];
+  requested: PhotoSummary[];
+  token?: string | null;
+  deep_link?: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type RequestStatus = 'pending' | 'accepted' | 'declined';
+
+export interface ProfileRequest {
+  id: number;
+  requester: UserSummary;
+  target: UserSummary;
+  status: RequestStatus;
+  message: string | null;
+  created_at: string;
+}
+
+export interface QrLoginRequest {
+  request_id: string | number;
+  secret: string;
+  qr_payload: string;
+  expires_at: string;
+}
+
+export type QrLoginStatus =
+  | { status: 'pending' }
+  | { status: 'consumed' }
+  | ({ status: 'approved' } & AuthResponse);
+
+export interface FavoriteState {
+  is_favorite: boolean;
+  favorites_count: number;
+}

@@ -1,0 +1,100 @@
+import { ApiError } from './client';
+import type { TokenStore } from './tokens';
+import type { Photo } from './types';
+
+export interface UploadInput {
+  file: Blob;
+  fileName: string;
+  title: string;
+  description?: string;
+}
+
+/** XHR because fetch has no upload progress. Resolves with the new Photo. */
+function sendOnce(
+  url: string,
+  input: UploadInput,
+  token: string | null,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append('file', input.file, input.fileName);
+    form.append('title', input.title);
+    if (input.description) form.append('description', input.description);
+
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        body = xhr.responseText;
+      }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.onerror = () => reject(new ApiError(0, null));
+    xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
+}
+
+export async function uploadPhoto(
+  base: string,
+  tokens: TokenStore,
+  input: UploadInput,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<Photo> {
+  const url = `${base}/photos/upload`;
+  let token = await tokens.validAccess();
+  let res = await sendOnce(url, input, token, onProgress, signal);
+  if (res.status === 401 && token) {
+    token = await tokens.afterUnauthorized(token);
+    if (token) {
+      onProgress(0);
+      res = await sendOnce(url, input, token, onProgress, signal);
+    }
+  }
+  if (res.status >= 200 && res.status < 300) return res.body as Photo;
+  const detail =
+    res.body && typeof res.body === 'object' && 'detail' in res.body ? res.body.detail : res.body;
+  throw new ApiError(res.status, detail);
+}
+
+/** A user-facing message for upload failures (SPEC: 409 duplicate, 413, 415, 422). */
+export function uploadErrorMessage(err: unknown): string {
+  if (!(err instanceof ApiError)) return 'Upload failed. Please try again.';
+  switch (err.status) {
+    case 409:
+      return 'This exact image is already in the gallery — every photo can be minted only once.';
+    case 413:
+      return 'The file is too large. Please pick a smaller photo (up to 10 MB).';
+    case 415:
+      return 'Unsupported file type. Upload a JPEG, PNG, GIF or WebP image.';
+    case 422:
+      return `Please check the fields: ${err.message}`;
+    case 429:
+      return 'Too many uploads right now. Wait a moment and try again.';
+    case 0:
+      return err.message;
+    default:
+      return err.message || 'Upload failed. Please try again.';
+  }
+}
+
+/** The id of the existing object named by a 409 duplicate response. */
+export function duplicatePhotoId(err: unknown): number | null {
+  if (err instanceof ApiError && err.status === 409 && err.detail && typeof err.detail === 'object') {
+    const id = (err.detail as { photo_id?: unknown }).photo_id;
+    return typeof id === 'number' ? id : null;
+  }
+  return null;
+}

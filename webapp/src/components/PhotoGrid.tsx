@@ -1,0 +1,91 @@
+import { Spinner } from '@maxhub/max-ui';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link } from 'wouter';
+import type { Photo } from '../api';
+import type { PhotoFeed } from '../hooks/usePhotoFeed';
+import { Icon } from './Icon';
+import { PhotoImage } from './PhotoImage';
+import { ErrorState, errorText } from './States';
+
+export function PhotoTile({ photo, fresh = false }: { photo: Photo; fresh?: boolean }) {
+  return (
+    <Link href={`/photos/${photo.id}`} className={`photo-tile${fresh ? ' photo-tile-fresh' : ''}`} data-photo-id={photo.id}>
+      <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} color={photo.dominant_color} />
+      <div className="photo-tile-caption">
+        <span className="photo-tile-title">{photo.title}</span>
+        <span className="photo-tile-owner">{photo.owner.display_name}</span>
+      </div>
+      {photo.is_favorite && (
+        <span className="photo-tile-fav" aria-label="Favorite">
+          <Icon name="heart" size={16} filled />
+        </span>
+      )}
+    </Link>
+  );
+}
+
+/** Loading skeleton tiles with the grid's shape. */
+function SkeletonGrid({ count = 8 }: { count?: number }) {
+  return (
+    <div className="photo-grid" aria-hidden="true">
+      {Array.from({ length: count }, (_, i) => (
+        <div key={i} className="photo-tile photo-tile-skeleton">
+          <div className="photo-image" style={{ aspectRatio: '1' }} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Calls `onVisible` when the sentinel scrolls near the viewport. */
+function useSentinel(onVisible: () => void, enabled: boolean) {
+  const ref = useRef<HTMLDivElement>(null);
+  const cb = useRef(onVisible);
+  cb.current = onVisible;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !enabled) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && cb.current(), {
+      rootMargin: '600px 0px',
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [enabled]);
+  return ref;
+}
+
+interface Props {
+  feed: PhotoFeed;
+  empty: ReactNode;
+  freshIds?: ReadonlySet<number>;
+}
+
+/** The infinite grid: skeleton, empty and error states, and a sentinel that loads more. */
+export function PhotoGrid({ feed, empty, freshIds }: Props) {
+  const { items, loading, loadingMore, error, hasMore, loadMore, reload } = feed;
+  const sentinel = useSentinel(loadMore, hasMore && !loading && !error);
+
+  if (loading && items.length === 0) return <SkeletonGrid />;
+  if (error && items.length === 0) return <ErrorState error={error} onRetry={reload} />;
+  if (items.length === 0) return <>{empty}</>;
+
+  return (
+    <>
+      <div className="photo-grid">
+        {items.map((p) => (
+          <PhotoTile key={p.id} photo={p} fresh={freshIds?.has(p.id)} />
+        ))}
+      </div>
+      <div ref={sentinel} className="grid-footer">
+        {loadingMore && <Spinner size={24} appearance="themed" />}
+        {error !== null && error !== undefined && (
+          <button type="button" className="btn btn-link" onClick={loadMore}>
+            {errorText(error)} — tap to retry
+          </button>
+        )}
+        {!hasMore && items.length > 12 && <span className="text-secondary small">That’s everything.</span>}
+      </div>
+    </>
+  );
+}
+

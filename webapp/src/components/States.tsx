@@ -1,0 +1,82 @@
+import { Button, Spinner } from '@maxhub/max-ui';
+import type { ReactNode } from 'react';
+import { ApiError } from '../api';
+import { Icon, type IconName } from './Icon';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state-block" role="status" aria-live="polite">
+      <Spinner size={28} appearance="themed" />
+      <div className="state-text">{label}</div>
+    </div>
+  );
+}
+
+export function EmptyState({
+  icon = 'image',
+  title,
+  children,
+  action,
+}: {
+  icon?: IconName;
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <div className="state-block">
+      <div className="state-icon">
+        <Icon name={icon} size={32} />
+      </div>
+      <div className="state-title">{title}</div>
+      {children && <div className="state-text">{children}</div>}
+      {action && <div className="mt-3">{action}</div>}
+    </div>
+  );
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 404) return 'Not found. It may have been removed.';
+    if (error.status === 403) return error.message || 'You do not have access to this.';
+    return error.message;
+  }
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div className="state-block" role="alert">
+      <div className="state-icon text-danger">
+        <Icon name="alert" size={32} />
+      </div>
+      <div className="state-title">Something went wrong</div>
+      <div className="state-text">{errorText(error)}</div>
+      {onRetry && (
+        <div className="mt-3">
+          <Button mode="secondary" onClick={onRetry}>
+            Try again
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** An inline, dismissable message (success, error, info). */
+export function Notice({
+  kind,
+  children,
+  onClose,
+}: {
+  kind: 'success' | 'danger' | 'info' | 'warning';
+  children: ReactNode;
+  onClose?: () => void;
+}) {
+  return (
+    <div className={`alert alert-${kind} d-flex align-items-start gap-2 py-2`} role={kind === 'danger' ? 'alert' : 'status'}>
+      <div className="flex-grow-1">{children}</div>
+      {onClose && <button type="button" className="btn-close" aria-label="Close" onClick={onClose} />}
+    </div>
+  );
+}

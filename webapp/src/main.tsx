@@ -1,0 +1,29 @@
+import 'bootstrap/dist/css/bootstrap.min.css';
+import '@maxhub/max-ui/dist/styles.css';
+import './styles/app.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { loadBridge } from './host/bridgeLoader';
+import { detectHost } from './host/host';
+import { initialPath } from './routing/deeplink';
+
+async function boot() {
+  await loadBridge();
+  const host = detectHost();
+
+  // Route on the start parameter (or a desktop web URL) before the first render.
+  const start = initialPath(window.location, host.startParam);
+  if (start !== window.location.pathname + window.location.search) {
+    window.history.replaceState({ depth: 0 }, '', start);
+  }
+
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App host={host} />
+    </StrictMode>,
+  );
+  host.ready();
+}
+
+void boot();

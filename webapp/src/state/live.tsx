@@ -1,0 +1,62 @@
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { API_BASE, tokens } from '../api';
+import { LiveClient, socketUrl, type LiveEvent, type LiveStatus } from '../ws/LiveClient';
+
+const LiveContext = createContext<LiveClient | null>(null);
+
+/**
+ * One WebSocket for the signed-in app (mounted behind the sign-in gate, so it
+ * authenticates from the start and closes on sign-out).
+ */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const [client] = useState(
+    () =>
+      new LiveClient({
+        url: () => socketUrl(API_BASE, window.location),
+        getToken: () => tokens.validAccess(),
+        onUnauthorized: () => tokens.refresh(),
+      }),
+  );
+
+  useEffect(() => {
+    client.start();
+    const nudge = () => document.visibilityState === 'visible' && client.nudge();
+    window.addEventListener('online', nudge);
+    document.addEventListener('visibilitychange', nudge);
+    return () => {
+      window.removeEventListener('online', nudge);
+      document.removeEventListener('visibilitychange', nudge);
+      client.stop();
+    };
+  }, [client]);
+
+  return <LiveContext.Provider value={client}>{children}</LiveContext.Provider>;
+}
+
+function useLiveClient(): LiveClient {
+  const client = useContext(LiveContext);
+  if (!client) throw new Error('useLiveClient outside LiveProvider');
+  return client;
+}
+
+/** Calls `handler` for every live event whose type is in `types`. */
+export function useLiveEvents(types: readonly string[], handler: (e: LiveEvent) => void): void {
+  const client = useLiveClient();
+  const ref = useRef(handler);
+  ref.current = handler;
+  const key = types.join(',');
+  useEffect(() => {
+    const wanted = new Set(key.split(','));
+    return client.subscribe((e) => wanted.has(e.type) && ref.current(e));
+  }, [client, key]);
+}
+
+export function useLiveStatus(): LiveStatus {
+  const client = useLiveClient();
+  const [status, setStatus] = useState(client.currentStatus);
+  useEffect(() => {
+    setStatus(client.currentStatus);
+    return client.onStatus(setStatus);
+  }, [client]);
+  return status;
+}

@@ -1,0 +1,133 @@
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { authApi, setSessionRecovery, tokens, type AuthResponse, type Me } from '../api';
+import type { Host } from '../host/host';
+
+export type SessionStatus = 'starting' | 'anonymous' | 'signed-in';
+
+interface SessionValue {
+  host: Host;
+  status: SessionStatus;
+  me: Me | null;
+  /** Why the last automatic sign-in failed or the session ended. */
+  notice: string | null;
+  /** Adopt tokens from any sign-in flow (password, QR). */
+  adopt(res: AuthResponse): void;
+  setMe(me: Me): void;
+  signOut(): Promise<void>;
+  retry(): void;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+/** Signs in with the host's initData where there is one. */
+function messengerSignIn(host: Host): Promise<AuthResponse> | null {
+  if (!host.initData) return null;
+  return host.kind === 'telegram' ? authApi.telegram(host.initData) : authApi.max(host.initData);
+}
+
+export function SessionProvider({ host, children }: { host: Host; children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [status, setStatus] = useState<SessionStatus>('starting');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const signingOut = useRef(false);
+
+  const adopt = useCallback((res: AuthResponse) => {
+    tokens.set(res);
+    setMe(res.user);
+    setNotice(null);
+    setStatus('signed-in');
+  }, []);
+
+  // When the refresh token is rejected inside a messenger, sign in again with initData.
+  useEffect(() => {
+    setSessionRecovery(async () => {
+      const res = await messengerSignIn(host);
+      if (res) setMe(res.user);
+      return res ?? null;
+    });
+  }, [host]);
+
+  // Tokens gone (refresh failed for good) → back to signed out.
+  useEffect(
+    () =>
+      tokens.subscribe((access) => {
+        if (access) return;
+        if (!signingOut.current) setNotice('Your session has ended. Please sign in again.');
+        setStatus('anonymous');
+        setMe(null);
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    const pending = messengerSignIn(host);
+    if (!pending) {
+      setStatus('anonymous');
+      return;
+    }
+    let cancelled = false;
+    pending.then(
+      (res) => !cancelled && adopt(res),
+      (err: Error) => {
+        if (cancelled) return;
+        setNotice(`Could not sign in with ${host.kind === 'max' ? 'Max' : 'Telegram'}: ${err.message}`);
+        setStatus('anonymous');
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [host, adopt, attempt]);
+
+  const signOut = useCallback(async () => {
+    const refresh = tokens.refreshToken;
+    if (refresh) await authApi.logout(refresh).catch(() => undefined);
+    signingOut.current = true;
+    tokens.clear();
+    signingOut.current = false;
+    setNotice(null);
+  }, []);
+
+  const value = useMemo<SessionValue>(
+    () => ({
+      host,
+      status,
+      me,
+      notice,
+      adopt,
+      setMe,
+      signOut,
+      retry: () => {
+        setStatus('starting');
+        setAttempt((n) => n + 1);
+      },
+    }),
+    [host, status, me, notice, adopt, signOut],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession outside SessionProvider');
+  return ctx;
+}
+
+/** The signed-in user; only for screens rendered behind the sign-in gate. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error('useMe without a signed-in user');
+  return me;
+}
+

@@ -1,0 +1,210 @@
+/**
+ * The `/api/ws` client: authenticates with the current access token, answers
+ * server pings, reconnects with exponential backoff and, after a reconnect,
+ * asks the server to replay everything after the last event it delivered
+ * (`{"type":"resume","after":id}`), dropping any duplicates.
+ */
+
+export interface LiveEvent<T = unknown> {
+  id: number;
+  type: string;
+  data: T;
+  ts: string;
+}
+
+export type LiveStatus = 'connecting' | 'open' | 'closed';
+
+/** The subset of WebSocket this client uses (so tests can fake it). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface LiveClientOptions {
+  url: () => string;
+  /** The access token to authenticate with, or null for an anonymous socket. */
+  getToken: () => Promise<string | null>;
+  /** Called when the server closes with 4401 (bad token) before reconnecting. */
+  onUnauthorized?: () => Promise<unknown>;
+  createSocket?: (url: string) => SocketLike;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** Reconnect if nothing (not even a ping) arrives for this long. */
+  idleTimeoutMs?: number;
+  random?: () => number;
+}
+
+const OPEN = 1;
+export const CLOSE_UNAUTHORIZED = 4401;
+
+export class LiveClient {
+  private socket: SocketLike | null = null;
+  private lastId: number | null = null;
+  private attempts = 0;
+  private running = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private listeners = new Set<(e: LiveEvent) => void>();
+  private statusListeners = new Set<(s: LiveStatus) => void>();
+  private status: LiveStatus = 'closed';
+  private readonly opts: Required<Omit<LiveClientOptions, 'onUnauthorized'>> &
+    Pick<LiveClientOptions, 'onUnauthorized'>;
+
+  constructor(opts: LiveClientOptions) {
+    this.opts = {
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      minDelayMs: 500,
+      maxDelayMs: 15_000,
+      idleTimeoutMs: 75_000,
+      random: Math.random,
+      ...opts,
+    };
+  }
+
+  /** Id of the last event delivered to listeners. */
+  get lastEventId(): number | null {
+    return this.lastId;
+  }
+
+  get currentStatus(): LiveStatus {
+    return this.status;
+  }
+
+  subscribe(listener: (e: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStatus(listener: (s: LiveStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.connect();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.idleTimer);
+    const s = this.socket;
+    this.socket = null;
+    s?.close(1000);
+    this.setStatus('closed');
+  }
+
+  /** Drop the current socket and connect again now (e.g. after signing in), resuming. */
+  reconnect(): void {
+    if (!this.running) return;
+    clearTimeout(this.reconnectTimer);
+    const s = this.socket;
+    this.socket = null;
+    s?.close(1000);
+    this.attempts = 0;
+    this.connect();
+  }
+
+  /** Reconnect at once if the socket is down (network came back, tab visible again). */
+  nudge(): void {
+    if (this.running && !this.socket) this.reconnect();
+  }
+
+  private connect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.setStatus('connecting');
+    let socket: SocketLike;
+    try {
+      socket = this.opts.createSocket(this.opts.url());
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => void this.authenticate(socket);
+    socket.onmessage = (ev) => this.handleMessage(socket, ev.data);
+    socket.onerror = () => {};
+    socket.onclose = (ev) => void this.handleClose(socket, ev.code);
+  }
+
+  private async authenticate(socket: SocketLike): Promise<void> {
+    const token = await this.opts.getToken().catch(() => null);
+    if (socket !== this.socket || socket.readyState !== OPEN) return;
+    socket.send(JSON.stringify({ type: 'auth', token }));
+    if (this.lastId !== null) socket.send(JSON.stringify({ type: 'resume', after: this.lastId }));
+    this.attempts = 0;
+    this.armIdleTimer(socket);
+    this.setStatus('open');
+  }
+
+  private handleMessage(socket: SocketLike, raw: unknown): void {
+    if (socket !== this.socket) return;
+    this.armIdleTimer(socket);
+    let msg: Partial<LiveEvent> & { type?: string };
+    try {
+      msg = JSON.parse(String(raw));
+    } catch {
+      return;
+    }
+    if (msg.type === 'ping') {
+      socket.send(JSON.stringify({ type: 'pong' }));
+      return;
+    }
+    if (typeof msg.id !== 'number' || typeof msg.type !== 'string') return;
+    if (this.lastId !== null && msg.id <= this.lastId) return; // replayed twice
+    this.lastId = msg.id;
+    const event = msg as LiveEvent;
+    this.listeners.forEach((l) => l(event));
+  }
+
+  private async handleClose(socket: SocketLike, code: number): Promise<void> {
+    if (socket !== this.socket) return;
+    this.socket = null;
+    clearTimeout(this.idleTimer);
+    if (!this.running) return;
+    this.setStatus('closed');
+    if (code === CLOSE_UNAUTHORIZED) await this.opts.onUnauthorized?.().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (!this.running) return;
+    const { minDelayMs, maxDelayMs, random } = this.opts;
+    const base = Math.min(maxDelayMs, minDelayMs * 2 ** this.attempts);
+    const delay = base / 2 + (base / 2) * random();
+    this.attempts += 1;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private armIdleTimer(socket: SocketLike): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      // A silently dead connection may take minutes to report close: give up on it now.
+      if (socket !== this.socket) return;
+      this.socket = null;
+      socket.close(4000, 'idle');
+      this.setStatus('closed');
+      this.scheduleReconnect();
+    }, this.opts.idleTimeoutMs);
+  }
+
+  private setStatus(status: LiveStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.statusListeners.forEach((l) => l(status));
+  }
+}
+
+/** ws(s)://host/api/ws for a same-origin or absolute API base. */
+export function socketUrl(apiBase: string, loc: { protocol: string; host: string }): string {
+  if (/^https?:\/\//.test(apiBase)) return apiBase.replace(/^http/, 'ws').replace(/\/+$/, '') + '/ws';
+  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${loc.host}${apiBase.replace(/\/+$/, '')}/ws`;
+}

@@ -1,0 +1,30 @@
+import { loadEnv } from 'vite';
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Dev server proxies the API, the WebSocket and media to the backend so the
+// app is always same-origin, exactly as in production behind nginx.
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), '');
+  const target = env.VITE_PROXY_TARGET || 'http://127.0.0.1:8000';
+  return {
+    plugins: [react()],
+    server: {
+      proxy: {
+        '/api': { target, ws: true, changeOrigin: true },
+        '/media': { target, changeOrigin: true },
+        '/health': { target, changeOrigin: true },
+      },
+    },
+    build: {
+      outDir: 'dist',
+      assetsDir: 'assets',
+      sourcemap: false,
+      target: 'es2020',
+    },
+    test: {
+      environment: 'jsdom',
+      include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    },
+  };
+});
