@@ -229,12 +229,26 @@ def test_animated_images_use_the_first_frame(fmt: str) -> None:
     assert red > 200 and green < 60
 
 
-def test_icc_profile_is_not_carried_into_renditions() -> None:
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    source = encode(picture(), "JPEG", icc_profile=icc)
+SRGB_ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("mode", "icc"),
+    [
+        ("RGB", SRGB_ICC),
+        ("L", SRGB_ICC),  # RGB profile on a greyscale image: mismatch, falls back
+        ("RGB", b"not an icc profile at all"),
+    ],
+    ids=["srgb", "mismatched", "garbage"],
+)
+def test_icc_profile_is_not_carried_into_renditions(mode: str, icc: bytes) -> None:
+    source = encode(picture(mode=mode), "JPEG", icc_profile=icc)
     assert b"ICC_PROFILE" in source
 
-    for rendition in process_image(source).renditions:
+    result = process_image(source)
+
+    assert (result.width, result.height) == (800, 600)
+    for rendition in result.renditions:
         assert_metadata_free(rendition.data)
 
 

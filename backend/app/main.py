@@ -1,5 +1,7 @@
 """Application factory: settings → pool → routers; background work lives in the lifespan."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,13 +9,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.routes import auth, health, me, users
+from app.api.routes import auth, health, me, photos, users
+from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool, ensure_schema
 from app.core.errors import install_error_handlers
+from app.media.serving import mount_media
+from app.media.storage import LocalStorage
+from app.services import maintenance
 from app.web import mount_webapp
 
 log = logging.getLogger("app")
+ROUTERS = (health, auth, me, users, photos)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,10 +34,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = await create_pool(
             settings.database_url, settings.db_pool_min, settings.db_pool_max
         )
+        background: list[asyncio.Task] = []
         try:
             await ensure_schema(app.state.pool)
+            background.append(
+                asyncio.create_task(
+                    maintenance.run_forever(app.state.pool, app.state.storage, settings)
+                )
+            )
             yield
         finally:
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.pool.close()
 
     app = FastAPI(
@@ -43,6 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.redis = None
+    app.state.storage = LocalStorage(settings.upload_dir)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_upload_bytes, paths=("/api/photos/upload",)
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -51,8 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     install_error_handlers(app)
-    for module in (health, auth, me, users):
+    for module in ROUTERS:
         app.include_router(module.router)
+    mount_media(app, settings.upload_dir)
     mount_webapp(app, settings)
     return app
 

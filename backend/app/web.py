@@ -24,6 +24,9 @@ def mount_webapp(app: FastAPI, settings: Settings) -> None:
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
             return FileResponse(candidate)
+        if "." in path.rsplit("/", 1)[-1]:
+            # A missing file (e.g. /originals/x.jpg) is a 404, not the app's HTML.
+            raise HTTPException(status_code=404, detail="not found")
         index = dist / "index.html"
         if not index.is_file():
             raise HTTPException(status_code=404, detail="web app is not built (npm run build)")

@@ -255,6 +255,8 @@ def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
 def _apply_icc(img: Image.Image, icc: bytes) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if img.mode == "RGB" and _is_srgb(source):
+            return img  # the common case; a transform would cost ~50 ms per preview for nothing
         converted = ImageCms.profileToProfile(
             img, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
         )
@@ -263,6 +265,11 @@ def _apply_icc(img: Image.Image, icc: bytes) -> Image.Image:
         # in the wild; a plain conversion is the same thing browsers fall back to.
         return img.convert("RGB")
     return converted if converted is not None else img.convert("RGB")
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    description = profile.profile.profile_description or ""
+    return description.strip().lower().startswith("srgb")
 
 
 def _rendition(name: str, img: Image.Image) -> Rendition:

@@ -1,11 +1,14 @@
 """Other people's profiles."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from app.api.deps import OptionalUserId, PoolDep
 from app.api.responses import errors
+from app.schemas.photos import PhotoPage
 from app.schemas.users import PublicUser
-from app.services import users
+from app.services import photos, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -13,3 +16,15 @@ router = APIRouter(prefix="/api/users", tags=["users"])
 @router.get("/{user_id}", responses=errors(401, 404, 422))
 async def get_user(user_id: int, pool: PoolDep, viewer_id: OptionalUserId) -> PublicUser:
     return await users.get_public_user(pool, viewer_id, user_id)
+
+
+@router.get("/{user_id}/photos", responses=errors(401, 403, 404, 422))
+async def get_user_photos(
+    user_id: int,
+    pool: PoolDep,
+    viewer_id: OptionalUserId,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> PhotoPage:
+    """A user's collection (what they own now); 403 for a private profile unless approved."""
+    return await photos.list_photos(pool, viewer_id, cursor=cursor, limit=limit, owner_id=user_id)

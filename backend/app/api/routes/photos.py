@@ -1,0 +1,84 @@
+"""Art objects (photos): upload, gallery listing, detail, provenance, edit, delete, favorites."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+
+from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
+from app.api.responses import errors
+from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage, PhotoUpdate
+from app.services import photos
+
+router = APIRouter(prefix="/api/photos", tags=["photos"])
+
+
+@router.post("/upload", status_code=201, responses=errors(401, 409, 413, 415, 422, 429))
+async def upload_photo(
+    request: Request,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    file: Annotated[UploadFile, File(description="JPEG, PNG, GIF or WebP; type is sniffed")],
+    title: Annotated[str, Form(min_length=1, max_length=200)],
+    description: Annotated[str | None, Form(max_length=4000)] = None,
+) -> Photo:
+    data = await file.read()
+    return await photos.upload(
+        pool, settings, request.app.state.storage, user_id, data, title, description
+    )
+
+
+@router.get("", responses=errors(401, 403, 404, 422))
+async def list_photos(
+    pool: PoolDep,
+    viewer_id: OptionalUserId,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    favorites: bool = False,
+) -> PhotoPage:
+    return await photos.list_photos(
+        pool,
+        viewer_id,
+        cursor=cursor,
+        limit=limit,
+        owner_id=owner_id,
+        creator_id=creator_id,
+        favorites_only=favorites,
+        query=q,
+    )
+
+
+@router.get("/{photo_id}", responses=errors(401, 404, 422))
+async def get_photo(photo_id: int, pool: PoolDep, viewer_id: OptionalUserId) -> Photo:
+    return await photos.get_photo(pool, viewer_id, photo_id)
+
+
+@router.get("/{photo_id}/history", responses=errors(401, 404, 422))
+async def get_history(
+    photo_id: int, pool: PoolDep, viewer_id: OptionalUserId
+) -> list[HistoryEntry]:
+    return await photos.get_history(pool, viewer_id, photo_id)
+
+
+@router.patch("/{photo_id}", responses=errors(401, 403, 404, 422))
+async def update_photo(photo_id: int, body: PhotoUpdate, pool: PoolDep, user_id: UserId) -> Photo:
+    return await photos.update_photo(pool, user_id, photo_id, body.title, body.description)
+
+
+@router.delete("/{photo_id}", status_code=204, responses=errors(401, 403, 404, 409, 422))
+async def delete_photo(photo_id: int, request: Request, pool: PoolDep, user_id: UserId) -> Response:
+    await photos.delete_photo(pool, request.app.state.storage, user_id, photo_id)
+    return Response(status_code=204)
+
+
+@router.put("/{photo_id}/favorite", responses=errors(401, 404, 422))
+async def add_favorite(photo_id: int, pool: PoolDep, user_id: UserId) -> FavoriteState:
+    return await photos.set_favorite(pool, user_id, photo_id, True)
+
+
+@router.delete("/{photo_id}/favorite", responses=errors(401, 404, 422))
+async def remove_favorite(photo_id: int, pool: PoolDep, user_id: UserId) -> FavoriteState:
+    return await photos.set_favorite(pool, user_id, photo_id, False)

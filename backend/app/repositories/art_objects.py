@@ -1,0 +1,216 @@
+"""SQL for art objects and the photos they are made of (listing, detail, edit, delete)."""
+
+from datetime import datetime
+
+import asyncpg
+
+# One row per art object with everything a gallery card needs: no N+1 anywhere.
+# $1 is always the viewer (NULL when anonymous).
+_CARD = """
+SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.creator_id,
+       p.width, p.height, p.mime, p.placeholder, p.dominant_color, p.thumb_key, p.preview_key,
+       o.display_name AS owner_name, o.avatar_url AS owner_avatar,
+       c.display_name AS creator_name, c.avatar_url AS creator_avatar,
+       (SELECT count(*) FROM favorites f WHERE f.art_object_id = a.id) AS favorites_count,
+       EXISTS (SELECT 1 FROM favorites f
+                WHERE f.art_object_id = a.id AND f.user_id = $1) AS is_favorite
+  FROM art_objects a
+  JOIN photos p ON p.id = a.photo_id
+  JOIN users o ON o.id = a.owner_id
+  JOIN users c ON c.id = a.creator_id
+"""
+
+# A private owner's objects are seen only by the owner and viewers whose request was accepted.
+VISIBLE_TO_VIEWER = """
+(NOT o.is_private OR o.id = $1 OR EXISTS (
+    SELECT 1 FROM profile_requests r
+     WHERE r.requester_id = $1 AND r.target_id = o.id AND r.status = 'accepted'))
+"""
+
+
+async def list_cards(
+    conn: asyncpg.Connection,
+    viewer_id: int | None,
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_of: int | None = None,
+    query: str | None = None,
+) -> list[asyncpg.Record]:
+    """Newest first, keyset over (created_at, id). Conditions are added only when used so
+    each combination gets a plan that can use its index."""
+    conditions = [VISIBLE_TO_VIEWER]
+    args: list[object] = [viewer_id]
+
+    def param(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if after is not None:
+        conditions.append(f"(a.created_at, a.id) < ({param(after[0])}, {param(after[1])})")
+    if owner_id is not None:
+        conditions.append(f"a.owner_id = {param(owner_id)}")
+    if creator_id is not None:
+        conditions.append(f"a.creator_id = {param(creator_id)}")
+    if favorites_of is not None:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM favorites mine WHERE mine.art_object_id = a.id"
+            f" AND mine.user_id = {param(favorites_of)})"
+        )
+    if query is not None:
+        # Match either stemming: Russian and English words live side by side in titles.
+        q = param(query)
+        conditions.append(
+            f"a.search_vector @@ (websearch_to_tsquery('english', {q})"
+            f" || websearch_to_tsquery('russian', {q}))"
+        )
+    sql = (
+        f"{_CARD} WHERE {' AND '.join(conditions)}"
+        f" ORDER BY a.created_at DESC, a.id DESC LIMIT {param(limit)}"
+    )
+    return await conn.fetch(sql, *args)
+
+
+async def get_card(
+    conn: asyncpg.Connection, viewer_id: int | None, art_object_id: int
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"{_CARD} WHERE a.id = $2 AND {VISIBLE_TO_VIEWER}", viewer_id, art_object_id
+    )
+
+
+async def get_cards(
+    conn: asyncpg.Connection, viewer_id: int | None, ids: list[int]
+) -> list[asyncpg.Record]:
+    return await conn.fetch(f"{_CARD} WHERE a.id = ANY($2::bigint[]) ORDER BY a.id", viewer_id, ids)
+
+
+async def insert_photo(
+    conn: asyncpg.Connection,
+    content_hash: bytes,
+    mime: str,
+    width: int,
+    height: int,
+    size: int,
+    keys: dict[str, str],
+    placeholder: str,
+    dominant_color: str,
+) -> int | None:
+    """None when the same content was minted already (or is being minted right now)."""
+    return await conn.fetchval(
+        """
+        INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key,
+                            preview_key, placeholder, dominant_color)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (content_hash) DO NOTHING
+        RETURNING id
+        """,
+        content_hash,
+        mime,
+        width,
+        height,
+        size,
+        keys["original"],
+        keys["thumb"],
+        keys["preview"],
+        placeholder,
+        dominant_color,
+    )
+
+
+async def object_id_by_hash(conn: asyncpg.Connection, content_hash: bytes) -> int | None:
+    return await conn.fetchval(
+        """
+        SELECT a.id FROM photos p JOIN art_objects a ON a.photo_id = p.id
+         WHERE p.content_hash = $1
+        """,
+        content_hash,
+    )
+
+
+async def insert_art_object(
+    conn: asyncpg.Connection, photo_id: int, title: str, description: str, creator_id: int
+) -> int:
+    return await conn.fetchval(
+        """
+        INSERT INTO art_objects (photo_id, title, description, creator_id, owner_id)
+        VALUES ($1, $2, $3, $4, $4) RETURNING id
+        """,
+        photo_id,
+        title,
+        description,
+        creator_id,
+    )
+
+
+async def lock(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT id, photo_id, owner_id, creator_id FROM art_objects WHERE id = $1 FOR UPDATE",
+        art_object_id,
+    )
+
+
+async def lock_many(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:
+    """Row-lock several objects in id order, so concurrent ownership changes never deadlock."""
+    return await conn.fetch(
+        """
+        SELECT id, owner_id FROM art_objects
+         WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
+        """,
+        ids,
+    )
+
+
+async def set_owner(conn: asyncpg.Connection, art_object_id: int, owner_id: int) -> None:
+    await conn.execute(
+        "UPDATE art_objects SET owner_id = $2, updated_at = now() WHERE id = $1",
+        art_object_id,
+        owner_id,
+    )
+
+
+async def update_text(
+    conn: asyncpg.Connection, art_object_id: int, title: str | None, description: str | None
+) -> None:
+    await conn.execute(
+        """
+        UPDATE art_objects SET title = coalesce($2, title),
+                               description = coalesce($3, description),
+                               updated_at = now()
+         WHERE id = $1
+        """,
+        art_object_id,
+        title,
+        description,
+    )
+
+
+async def deletion_blockers(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record:
+    """What keeps an object from being deleted: a change of owner ever, or pending deals."""
+    return await conn.fetchrow(
+        """
+        SELECT
+          EXISTS (SELECT 1 FROM ownership_history h
+                   WHERE h.art_object_id = $1 AND h.reason <> 'mint') AS changed_hands,
+          EXISTS (SELECT 1 FROM trade_items i JOIN trades t ON t.id = i.trade_id
+                   WHERE i.art_object_id = $1 AND t.status = 'pending') AS in_pending_trade,
+          EXISTS (SELECT 1 FROM transfers tr
+                   WHERE tr.art_object_id = $1 AND tr.status = 'pending') AS in_pending_transfer,
+          EXISTS (SELECT 1 FROM trade_items i
+                   WHERE i.art_object_id = $1) AS ever_traded
+        """,
+        art_object_id,
+    )
+
+
+async def delete_photo(conn: asyncpg.Connection, photo_id: int) -> asyncpg.Record:
+    """Deletes the photo and (by cascade) its art object; returns the file keys to remove."""
+    return await conn.fetchrow(
+        "DELETE FROM photos WHERE id = $1 RETURNING original_key, thumb_key, preview_key", photo_id
+    )
+
+
+async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
+    rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM photos")
+    return {key for row in rows for key in row}

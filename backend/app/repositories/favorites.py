@@ -1,0 +1,29 @@
+"""SQL for favorites (idempotent bookmarks)."""
+
+import asyncpg
+
+
+async def add(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> None:
+    await conn.execute(
+        "INSERT INTO favorites (user_id, art_object_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        user_id,
+        art_object_id,
+    )
+
+
+async def remove(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM favorites WHERE user_id = $1 AND art_object_id = $2", user_id, art_object_id
+    )
+
+
+async def state(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
+    return await conn.fetchrow(
+        """
+        SELECT EXISTS (SELECT 1 FROM favorites WHERE user_id = $1 AND art_object_id = $2)
+                   AS is_favorite,
+               (SELECT count(*) FROM favorites WHERE art_object_id = $2) AS favorites_count
+        """,
+        user_id,
+        art_object_id,
+    )

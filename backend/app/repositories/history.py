@@ -1,0 +1,59 @@
+"""SQL for ownership history (append-only provenance)."""
+
+import asyncpg
+
+
+async def append(
+    conn: asyncpg.Connection,
+    art_object_id: int,
+    from_user_id: int | None,
+    to_user_id: int,
+    reason: str,
+    trade_id: int | None = None,
+    transfer_id: int | None = None,
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO ownership_history
+               (art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
+        art_object_id,
+        from_user_id,
+        to_user_id,
+        reason,
+        trade_id,
+        transfer_id,
+    )
+
+
+async def for_object(conn: asyncpg.Connection, art_object_id: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        SELECT h.id, h.reason, h.trade_id, h.transfer_id, h.created_at,
+               h.from_user_id, fu.display_name AS from_name, fu.avatar_url AS from_avatar,
+               h.to_user_id, tu.display_name AS to_name, tu.avatar_url AS to_avatar
+          FROM ownership_history h
+          LEFT JOIN users fu ON fu.id = h.from_user_id
+          JOIN users tu ON tu.id = h.to_user_id
+         WHERE h.art_object_id = $1
+         ORDER BY h.id
+        """,
+        art_object_id,
+    )
+
+
+# Every object's owner must equal to_user_id of its last history row. Shipped as a query so
+# tests, benchmarks and operators run the same check (services/consistency.py).
+OWNER_MISMATCHES = """
+SELECT a.id, a.owner_id, last.to_user_id AS history_owner
+  FROM art_objects a
+  LEFT JOIN LATERAL (
+        SELECT h.to_user_id FROM ownership_history h
+         WHERE h.art_object_id = a.id ORDER BY h.id DESC LIMIT 1) last ON true
+ WHERE last.to_user_id IS DISTINCT FROM a.owner_id
+"""
+
+
+async def owner_mismatches(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(OWNER_MISMATCHES)

@@ -1,0 +1,58 @@
+"""Periodic upkeep: orphan files, expired records, event retention.
+
+Runs once at start and then every SWEEP_INTERVAL seconds in each process; every step is
+idempotent, so several workers sweeping at once is harmless.
+"""
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from app.core.config import Settings
+from app.media.storage import LocalStorage
+from app.repositories import art_objects, auth_qr, events
+from app.services import expiry
+
+log = logging.getLogger(__name__)
+# A file younger than this may belong to an upload whose transaction has not committed yet.
+ORPHAN_GRACE_SECONDS = 600
+
+
+async def sweep_orphan_files(
+    pool: asyncpg.Pool, storage: LocalStorage, grace: float = ORPHAN_GRACE_SECONDS
+) -> int:
+    """Remove stored files no photo row references (left by a crash between write and commit)."""
+    cutoff = time.time() - grace
+    candidates = await asyncio.to_thread(lambda: list(storage.keys(older_than=cutoff)))
+    await asyncio.to_thread(storage.clear_temp, cutoff)
+    if not candidates:
+        return 0
+    async with pool.acquire() as conn:
+        referenced = await art_objects.all_file_keys(conn)
+    orphans = [key for key in candidates if key not in referenced]
+    for key in orphans:
+        await asyncio.to_thread(storage.delete, key)
+    if orphans:
+        log.warning("removed %d orphan files", len(orphans))
+    return len(orphans)
+
+
+async def sweep_records(pool: asyncpg.Pool, settings: Settings) -> None:
+    now = datetime.now(UTC)
+    async with pool.acquire() as conn:
+        await events.delete_older_than(conn, now - timedelta(seconds=settings.event_retention))
+        await auth_qr.delete_expired(conn, now - timedelta(hours=1))
+    await expiry.expire_due(pool)
+
+
+async def run_forever(pool: asyncpg.Pool, storage: LocalStorage, settings: Settings) -> None:
+    while True:
+        try:
+            await sweep_records(pool, settings)
+            await sweep_orphan_files(pool, storage)
+        except Exception:  # keep sweeping after a database blip
+            log.exception("maintenance sweep failed")
+        await asyncio.sleep(settings.sweep_interval)

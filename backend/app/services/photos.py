@@ -1,0 +1,371 @@
+"""Art objects: minting from uploads, the gallery listing, provenance, edits, favorites."""
+
+import asyncio
+import base64
+import hashlib
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+import asyncpg
+
+from app.core.config import Settings
+from app.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from app.media import imaging
+from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
+from app.repositories import art_objects, events, favorites, history, profile_requests, users
+from app.schemas.photos import DuplicateDetail, FavoriteState, HistoryEntry, Photo, PhotoPage
+from app.schemas.users import UserSummary
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 100
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+# Image work is CPU-bound: a small dedicated pool keeps it off the event loop and bounds memory
+# (at most this many images decoded at once, whatever the number of concurrent uploads).
+_IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="imaging")
+
+
+# --- shapes -------------------------------------------------------------------------------
+
+
+def media_url(key: str) -> str:
+    return f"/{key}"
+
+
+def to_photo(row: asyncpg.Record) -> Photo:
+    return Photo(
+        id=row["id"],
+        title=row["title"],
+        description=row["description"],
+        width=row["width"],
+        height=row["height"],
+        mime=row["mime"],
+        placeholder=row["placeholder"],
+        dominant_color=row["dominant_color"],
+        thumb_url=media_url(row["thumb_key"]),
+        preview_url=media_url(row["preview_key"]),
+        owner=UserSummary(
+            id=row["owner_id"], display_name=row["owner_name"], avatar_url=row["owner_avatar"]
+        ),
+        creator=UserSummary(
+            id=row["creator_id"], display_name=row["creator_name"], avatar_url=row["creator_avatar"]
+        ),
+        favorites_count=row["favorites_count"],
+        is_favorite=row["is_favorite"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def public_photo_data(photo: Photo) -> dict:
+    """Event payload: the card as everyone sees it (no viewer-specific fields)."""
+    return photo.model_dump(mode="json", exclude={"is_favorite"})
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not 1 <= len(title) <= 200:
+        raise Unprocessable("title must be 1 to 200 characters")
+    return title
+
+
+def _clean_description(description: str | None) -> str:
+    description = (description or "").strip()
+    if len(description) > 4000:
+        raise Unprocessable("description must be at most 4000 characters")
+    return description
+
+
+def _analyse(data: bytes, max_pixels: int) -> tuple[bytes, imaging.ProcessedImage]:
+    return hashlib.sha256(data).digest(), imaging.process_image(data, max_pixels=max_pixels)
+
+
+async def upload(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    storage: Storage,
+    user_id: int,
+    data: bytes,
+    title: str,
+    description: str | None,
+) -> Photo:
+    title, description = _clean_title(title), _clean_description(description)
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"file is larger than {settings.max_upload_bytes} bytes")
+    if imaging.sniff_mime(data[: imaging.SNIFF_BYTES]) is None:
+        raise UnsupportedMediaType("file is not a JPEG, PNG, GIF or WebP image")
+    content_hash = hashlib.sha256(data).digest()
+    async with pool.acquire() as conn:
+        existing = await art_objects.object_id_by_hash(conn, content_hash)
+    if existing is not None:
+        raise _duplicate(existing)
+    loop = asyncio.get_running_loop()
+    try:
+        _, processed = await loop.run_in_executor(
+            _IMAGE_POOL, _analyse, data, settings.max_image_pixels
+        )
+    except imaging.ImageRejected as exc:
+        error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
+            exc.status_code, Unprocessable
+        )
+        raise error(exc.reason) from exc
+    keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, data, processed)
+    try:
+        photo = await _mint(
+            pool, user_id, content_hash, len(data), processed, keys, title, description
+        )
+    except BaseException:
+        # No file without a row: whatever failed (duplicate race, database down, cancel), the
+        # files written above go. A crash before this line is handled by the start-up sweep.
+        await loop.run_in_executor(_IMAGE_POOL, _delete_files, storage, list(keys.values()))
+        raise
+    return photo
+
+
+def _duplicate(art_object_id: int) -> Conflict:
+    return Conflict(
+        DuplicateDetail(
+            message="this image is already in the gallery", photo_id=art_object_id
+        ).model_dump()
+    )
+
+
+def _store_files(
+    storage: Storage, data: bytes, processed: imaging.ProcessedImage
+) -> dict[str, str]:
+    keys: dict[str, str] = {"original": new_key(ORIGINALS_PREFIX, _EXTENSIONS[processed.mime])}
+    written: list[str] = []
+    try:
+        storage.put(keys["original"], data)
+        written.append(keys["original"])
+        for rendition in processed.renditions:
+            keys[rendition.name] = new_key(PUBLIC_PREFIX, "webp")
+            storage.put(keys[rendition.name], rendition.data)
+            written.append(keys[rendition.name])
+    except BaseException:
+        _delete_files(storage, written)
+        raise
+    return keys
+
+
+def _delete_files(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except OSError:
+            log.exception("could not delete %s; the start-up sweep will retry", key)
+
+
+async def _mint(
+    pool: asyncpg.Pool,
+    user_id: int,
+    content_hash: bytes,
+    size: int,
+    processed: imaging.ProcessedImage,
+    keys: dict[str, str],
+    title: str,
+    description: str,
+) -> Photo:
+    async with pool.acquire() as conn, conn.transaction():
+        photo_id = await art_objects.insert_photo(
+            conn,
+            content_hash,
+            processed.mime,
+            processed.width,
+            processed.height,
+            size,
+            keys,
+            processed.placeholder,
+            processed.dominant_color,
+        )
+        if photo_id is None:  # lost a race with an identical upload
+            raise _duplicate(await art_objects.object_id_by_hash(conn, content_hash) or 0)
+        object_id = await art_objects.insert_art_object(conn, photo_id, title, description, user_id)
+        await history.append(conn, object_id, None, user_id, "mint")
+        photo = to_photo(await art_objects.get_card(conn, user_id, object_id))
+        audience = await _photo_audience(conn, user_id)
+        await events.insert_event(conn, "photo.created", public_photo_data(photo), audience)
+    return photo
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def encode_cursor(created_at: datetime, art_object_id: int) -> str:
+    raw = f"{created_at.isoformat()}|{art_object_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, ident = raw.partition("|")
+        created_at = datetime.fromisoformat(stamp)
+        if created_at.tzinfo is None:
+            raise ValueError("naive time")
+        return created_at, int(ident)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Unprocessable("cursor is not valid; start again without it") from exc
+
+
+async def list_photos(
+    pool: asyncpg.Pool,
+    viewer_id: int | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 30,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_only: bool = False,
+    query: str | None = None,
+) -> PhotoPage:
+    after = decode_cursor(cursor) if cursor else None
+    if favorites_only and viewer_id is None:
+        raise Unprocessable("favorites=true needs a signed-in user")
+    query = (query or "").strip() or None
+    limit = max(1, min(limit, MAX_PAGE))
+    async with pool.acquire() as conn:
+        if owner_id is not None:
+            await ensure_collection_visible(conn, viewer_id, owner_id)
+        rows = await art_objects.list_cards(
+            conn,
+            viewer_id,
+            limit + 1,
+            after,
+            owner_id,
+            creator_id,
+            viewer_id if favorites_only else None,
+            query,
+        )
+    items = [to_photo(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(last["created_at"], last["id"])
+    return PhotoPage(items=items, next_cursor=next_cursor)
+
+
+async def ensure_collection_visible(
+    conn: asyncpg.Connection, viewer_id: int | None, owner_id: int
+) -> None:
+    owner = await users.get_by_id(conn, owner_id)
+    if owner is None:
+        raise NotFound("user not found")
+    if not owner["is_private"] or viewer_id == owner_id:
+        return
+    status = (
+        await profile_requests.status_for_pair(conn, viewer_id, owner_id) if viewer_id else None
+    )
+    if status != "accepted":
+        raise Forbidden("this collection is private; ask its owner for access")
+
+
+async def get_photo(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Photo:
+    async with pool.acquire() as conn:
+        row = await art_objects.get_card(conn, viewer_id, art_object_id)
+    if row is None:
+        raise NotFound("art object not found")
+    return to_photo(row)
+
+
+async def get_history(
+    pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int
+) -> list[HistoryEntry]:
+    async with pool.acquire() as conn:
+        if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
+            raise NotFound("art object not found")
+        rows = await history.for_object(conn, art_object_id)
+    return [
+        HistoryEntry(
+            id=r["id"],
+            reason=r["reason"],
+            from_user=UserSummary(
+                id=r["from_user_id"], display_name=r["from_name"], avatar_url=r["from_avatar"]
+            )
+            if r["from_user_id"] is not None
+            else None,
+            to_user=UserSummary(
+                id=r["to_user_id"], display_name=r["to_name"], avatar_url=r["to_avatar"]
+            ),
+            trade_id=r["trade_id"],
+            transfer_id=r["transfer_id"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+# --- changing -----------------------------------------------------------------------------
+
+
+async def update_photo(
+    pool: asyncpg.Pool, user_id: int, art_object_id: int, title: str | None, description: str | None
+) -> Photo:
+    if title is not None:
+        title = _clean_title(title)
+    if description is not None:
+        description = _clean_description(description)
+    async with pool.acquire() as conn, conn.transaction():
+        current = await art_objects.lock(conn, art_object_id)
+        if current is None:
+            raise NotFound("art object not found")
+        if current["owner_id"] != user_id:
+            raise Forbidden("only the owner can edit this art object")
+        await art_objects.update_text(conn, art_object_id, title, description)
+        photo = to_photo(await art_objects.get_card(conn, user_id, art_object_id))
+        audience = await _photo_audience(conn, user_id)
+        await events.insert_event(conn, "photo.updated", public_photo_data(photo), audience)
+    return photo
+
+
+async def _photo_audience(conn: asyncpg.Connection, owner_id: int) -> list[int] | None:
+    """Public news, except for a private owner's objects: those go to the owner alone."""
+    owner = await users.get_by_id(conn, owner_id)
+    return [owner_id] if owner["is_private"] else None
+
+
+async def delete_photo(
+    pool: asyncpg.Pool, storage: Storage, user_id: int, art_object_id: int
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        current = await art_objects.lock(conn, art_object_id)
+        if current is None:
+            raise NotFound("art object not found")
+        if current["creator_id"] != user_id or current["owner_id"] != user_id:
+            raise Forbidden("only its creator, while still owning it, can delete an art object")
+        blockers = await art_objects.deletion_blockers(conn, art_object_id)
+        if blockers["changed_hands"] or blockers["ever_traded"]:
+            raise Conflict("this art object has changed hands or been traded; it can't be deleted")
+        if blockers["in_pending_trade"] or blockers["in_pending_transfer"]:
+            raise Conflict("cancel the pending trade or transfer of this art object first")
+        keys = await art_objects.delete_photo(conn, current["photo_id"])
+        await events.insert_event(conn, "photo.deleted", {"id": art_object_id})
+    # Files go only after the commit: a rollback must never leave a row without its files.
+    await asyncio.get_running_loop().run_in_executor(
+        _IMAGE_POOL, _delete_files, storage, list(keys)
+    )
+
+
+async def set_favorite(
+    pool: asyncpg.Pool, user_id: int, art_object_id: int, favorite: bool
+) -> FavoriteState:
+    async with pool.acquire() as conn:
+        if await art_objects.get_card(conn, user_id, art_object_id) is None:
+            raise NotFound("art object not found")
+        if favorite:
+            await favorites.add(conn, user_id, art_object_id)
+        else:
+            await favorites.remove(conn, user_id, art_object_id)
+        row = await favorites.state(conn, user_id, art_object_id)
+    return FavoriteState(is_favorite=row["is_favorite"], favorites_count=row["favorites_count"])
