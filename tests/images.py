@@ -31,7 +31,7 @@ def jpeg_with_gps(size: tuple[int, int] = (640, 480)) -> bytes:
 
 
 def png_bomb(width: int = 50_000, height: int = 50_000) -> bytes:
-    """A few KB that claim width×height pixels."""
+    """A few KB that claim width x height pixels."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))

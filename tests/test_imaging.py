@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import pickle
 import struct
 import time
 import zlib
@@ -378,3 +379,13 @@ def test_max_pixels_is_configurable() -> None:
     with pytest.raises(ImageTooLarge):
         process_image(source, max_pixels=19_999)
     assert process_image(source, max_pixels=20_000).width == 200
+
+
+def test_results_and_errors_survive_a_process_pool_round_trip() -> None:
+    # ProcessPoolExecutor pickles both the return value and any raised exception.
+    result = process_image(encode(picture((64, 48)), "PNG"))
+    assert pickle.loads(pickle.dumps(result)) == result
+
+    error = pickle.loads(pickle.dumps(CorruptImage("image file is corrupt or truncated")))
+    assert isinstance(error, CorruptImage)
+    assert (error.status_code, error.reason) == (422, "image file is corrupt or truncated")

@@ -1,5 +1,7 @@
 """Cut off oversized request bodies while they stream in, before anything buffers them."""
 
+import contextlib
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Multipart framing and the text fields around the file.
@@ -50,10 +52,8 @@ class BodySizeLimit:
                 refused = True
                 await self._refuse(send)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, limited_receive, guarded_send)
-        except _TooLarge:
-            pass
         if tripped and not refused:
             await self._refuse(send)
 

@@ -29,7 +29,9 @@ export default function CameraScanner({ onText }: { onText: (text: string) => vo
         return false;
       });
     return () => {
-      void started.then((running) => running && scanner.stop().then(() => scanner.clear()).catch(() => undefined));
+      void started.then(async (running) => {
+        if (running) await scanner.stop().then(() => scanner.clear()).catch(() => undefined);
+      });
     };
   }, [id, onText]);
 

@@ -11,9 +11,9 @@ function currentDepth(): number {
   return typeof depth === 'number' ? depth : 0;
 }
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+export function navigate(to: string, opts: { replace?: boolean; state?: object } = {}): void {
   const depth = opts.replace ? currentDepth() : currentDepth() + 1;
-  browserNavigate(to, { replace: opts.replace, state: { depth } });
+  browserNavigate(to, { replace: opts.replace, state: { ...opts.state, depth } });
 }
 
 /** The location hook given to wouter's <Router>. */
