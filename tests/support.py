@@ -39,3 +39,33 @@ async def sign_in(client: httpx.AsyncClient, external_id: int = 1001, name: str 
 
 def bearer(tokens: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def mint_objects(pool, owner_id: int, count: int, start: int = 0) -> list[int]:
+    """Art objects straight in SQL (photo + object + mint row), for exchange tests."""
+    rows = await pool.fetch(
+        """
+        WITH p AS (
+          INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
+          SELECT sha256(('obj-' || $2::text || '-' || g)::bytea), 'image/png', 10, 10, 100,
+                 'originals/t/' || g, 'media/t/' || g || '.webp', 'media/p/' || g || '.webp'
+            FROM generate_series($3::int, $3::int + $2::int - 1) g RETURNING id),
+        a AS (
+          INSERT INTO art_objects (photo_id, title, creator_id, owner_id)
+          SELECT id, 'object ' || id, $1, $1 FROM p RETURNING id)
+        INSERT INTO ownership_history (art_object_id, to_user_id, reason)
+        SELECT id, $1, 'mint' FROM a RETURNING art_object_id
+        """,
+        owner_id,
+        count,
+        start,
+    )
+    return sorted(r["art_object_id"] for r in rows)
+
+
+async def assert_invariants(pool) -> None:
+    from app.services.consistency import violations
+
+    async with pool.acquire() as conn:
+        found = await violations(conn)
+    assert found == dict.fromkeys(found, 0), found

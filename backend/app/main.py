@@ -9,7 +9,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.routes import auth, health, me, photos, users
+from app.api.routes import (
+    auth,
+    health,
+    me,
+    photos,
+    profile_requests,
+    qr,
+    trades,
+    transfers,
+    users,
+)
 from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool, ensure_schema
@@ -20,7 +30,7 @@ from app.services import maintenance
 from app.web import mount_webapp
 
 log = logging.getLogger("app")
-ROUTERS = (health, auth, me, users, photos)
+ROUTERS = (health, auth, me, users, photos, transfers, trades, profile_requests, qr)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,8 +1,8 @@
 """Image processing for uploads: sniff, refuse bombs, make stripped WebP renditions.
 
 Pure and synchronous: the upload service runs ``process_image`` in a thread or process pool.
-Pillow was chosen over pyvips by measurement (bench/IMAGING.md): equal or better latency on
-12 MP JPEGs thanks to JPEG draft mode (DCT scaling), less peak memory, one dependency fewer.
+Pillow was chosen over pyvips by measurement (bench/IMAGING.md): latency is a tie on
+12 MP JPEGs (thanks to JPEG draft mode), peak memory is lower, and it is one dependency fewer.
 
 Thread safety: nothing here mutates module or Pillow globals (Image.MAX_IMAGE_PIXELS and
 ImageFile.LOAD_TRUNCATED_IMAGES are left at their safe defaults); every call owns its images.
@@ -150,8 +150,9 @@ def process_image(
             raise ImageTooLarge("image has too many pixels") from exc
         except MemoryError as exc:
             raise ImageTooLarge("image is too large to process") from exc
-        except Exception as exc:  # the boundary: OSError, SyntaxError,
-            # ValueError, struct.error, EOFError, zlib.error... all mean "cannot decode".
+        # The boundary: OSError, SyntaxError, ValueError, struct.error, EOFError,
+        # zlib.error... from any decoder all mean "cannot decode this file".
+        except Exception as exc:
             raise CorruptImage("image file is corrupt or truncated") from exc
 
 

@@ -11,3 +11,66 @@ async def status_for_pair(
         requester_id,
         target_id,
     )
+
+
+_VIEW = """
+SELECT r.id, r.requester_id, r.target_id, r.status, r.message, r.created_at, r.updated_at,
+       ru.display_name AS requester_name, ru.avatar_url AS requester_avatar,
+       tu.display_name AS target_name, tu.avatar_url AS target_avatar
+  FROM profile_requests r
+  JOIN users ru ON ru.id = r.requester_id
+  JOIN users tu ON tu.id = r.target_id
+"""
+
+
+async def view(conn: asyncpg.Connection, request_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_VIEW} WHERE r.id = $1", request_id)
+
+
+async def list_for(conn: asyncpg.Connection, user_id: int, role: str) -> list[asyncpg.Record]:
+    column = "r.target_id" if role == "incoming" else "r.requester_id"
+    return await conn.fetch(f"{_VIEW} WHERE {column} = $1 ORDER BY r.id DESC LIMIT 200", user_id)
+
+
+async def upsert(
+    conn: asyncpg.Connection, requester_id: int, target_id: int, message: str
+) -> tuple[int, bool]:
+    """(id, created). Asking again keeps an accepted or pending request as it is; a declined
+    one becomes pending again (the person may ask once more)."""
+    row = await conn.fetchrow(
+        """
+        INSERT INTO profile_requests (requester_id, target_id, message)
+        VALUES ($1, $2, $3)
+        ON CONFLICT (requester_id, target_id) DO UPDATE
+           SET status = CASE WHEN profile_requests.status = 'declined' THEN 'pending'
+                             ELSE profile_requests.status END,
+               message = CASE WHEN profile_requests.status = 'declined' THEN EXCLUDED.message
+                              ELSE profile_requests.message END,
+               updated_at = CASE WHEN profile_requests.status = 'declined' THEN now()
+                                 ELSE profile_requests.updated_at END
+        RETURNING id, (xmax = 0) AS created
+        """,
+        requester_id,
+        target_id,
+        message,
+    )
+    return row["id"], row["created"]
+
+
+async def lock(conn: asyncpg.Connection, request_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT id, requester_id, target_id, status FROM profile_requests WHERE id = $1 FOR UPDATE",
+        request_id,
+    )
+
+
+async def set_status(conn: asyncpg.Connection, request_id: int, status: str) -> None:
+    await conn.execute(
+        "UPDATE profile_requests SET status = $2, updated_at = now() WHERE id = $1",
+        request_id,
+        status,
+    )
+
+
+async def delete(conn: asyncpg.Connection, request_id: int) -> None:
+    await conn.execute("DELETE FROM profile_requests WHERE id = $1", request_id)

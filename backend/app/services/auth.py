@@ -185,8 +185,9 @@ async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) ->
 
 
 async def poll_qr_login(
-    pool: asyncpg.Pool, settings: Settings, request_id: str, secret: str
+    pool: asyncpg.Pool, settings: Settings, request_id: str, secret: str, peek: bool = False
 ) -> QrLoginStatus:
+    """The desktop's poll. `peek` only checks the request (for its QR image), never consumes."""
     async with pool.acquire() as conn, conn.transaction():
         row = await auth_qr.lock_request(conn, request_id)
         if row is None or not hmac.compare_digest(row["secret_hash"], security.digest(secret)):
@@ -195,8 +196,8 @@ async def poll_qr_login(
             return QrLoginStatus(status="consumed")
         if row["expired"]:
             raise Gone("sign-in request expired; show a new QR code")
-        if row["status"] == "pending":
-            return QrLoginStatus(status="pending", expires_at=row["expires_at"])
+        if row["status"] == "pending" or peek:
+            return QrLoginStatus(status=row["status"], expires_at=row["expires_at"])
         # Approved: hand out tokens exactly once, in the same transaction that consumes it.
         await auth_qr.consume(conn, request_id)
         user = await users.get_by_id(conn, row["user_id"])

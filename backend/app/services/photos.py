@@ -23,7 +23,7 @@ from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
 from app.repositories import art_objects, events, favorites, history, profile_requests, users
 from app.schemas.photos import DuplicateDetail, FavoriteState, HistoryEntry, Photo, PhotoPage
-from app.schemas.users import UserSummary
+from app.services.shapes import user_summary
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
@@ -36,10 +36,6 @@ _IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_pr
 # --- shapes -------------------------------------------------------------------------------
 
 
-def media_url(key: str) -> str:
-    return f"/{key}"
-
-
 def to_photo(row: asyncpg.Record) -> Photo:
     return Photo(
         id=row["id"],
@@ -50,14 +46,10 @@ def to_photo(row: asyncpg.Record) -> Photo:
         mime=row["mime"],
         placeholder=row["placeholder"],
         dominant_color=row["dominant_color"],
-        thumb_url=media_url(row["thumb_key"]),
-        preview_url=media_url(row["preview_key"]),
-        owner=UserSummary(
-            id=row["owner_id"], display_name=row["owner_name"], avatar_url=row["owner_avatar"]
-        ),
-        creator=UserSummary(
-            id=row["creator_id"], display_name=row["creator_name"], avatar_url=row["creator_avatar"]
-        ),
+        thumb_url=f"/{row['thumb_key']}",
+        preview_url=f"/{row['preview_key']}",
+        owner=user_summary(row, "owner_id", "owner"),
+        creator=user_summary(row, "creator_id", "creator"),
         favorites_count=row["favorites_count"],
         is_favorite=row["is_favorite"],
         created_at=row["created_at"],
@@ -290,14 +282,8 @@ async def get_history(
         HistoryEntry(
             id=r["id"],
             reason=r["reason"],
-            from_user=UserSummary(
-                id=r["from_user_id"], display_name=r["from_name"], avatar_url=r["from_avatar"]
-            )
-            if r["from_user_id"] is not None
-            else None,
-            to_user=UserSummary(
-                id=r["to_user_id"], display_name=r["to_name"], avatar_url=r["to_avatar"]
-            ),
+            from_user=user_summary(r, "from_user_id", "from"),
+            to_user=user_summary(r, "to_user_id", "to"),
             trade_id=r["trade_id"],
             transfer_id=r["transfer_id"],
             created_at=r["created_at"],

@@ -5,6 +5,12 @@ import asyncio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from app.api.deps import PoolDep, UserId
+from app.api.responses import errors
+from app.core.errors import Forbidden
+from app.repositories import users as users_repo
+from app.services import consistency as checks
+
 router = APIRouter(tags=["operations"])
 
 
@@ -26,3 +32,13 @@ async def health(request: Request) -> JSONResponse:
         except Exception:  # Redis is optional for serving: report, don't fail readiness
             body["redis"] = "down"
     return JSONResponse(body, status_code=200 if body["db"] == "ok" else 503)
+
+
+@router.get("/api/admin/consistency", tags=["operations"], responses=errors(401, 403))
+async def consistency(pool: PoolDep, user_id: UserId) -> dict[str, int]:
+    """Counts of invariant violations (all zero when sound). Admins only."""
+    async with pool.acquire() as conn:
+        user = await users_repo.get_by_id(conn, user_id)
+        if user is None or user["role"] != "admin":
+            raise Forbidden("admins only")
+        return await checks.violations(conn)

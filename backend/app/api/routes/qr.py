@@ -1,0 +1,40 @@
+"""QR images for this app's own deep links."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import PoolDep, SettingsDep
+from app.api.responses import errors
+from app.services import auth, qr
+
+router = APIRouter(prefix="/api", tags=["qr"])
+_PNG = {200: {"content": {"image/png": {}}}}
+
+
+@router.get("/qr.png", response_class=Response, responses={**_PNG, **errors(422)})
+async def qr_png(
+    settings: SettingsDep, data: Annotated[str, Query(min_length=1, max_length=1024)]
+) -> Response:
+    return Response(
+        qr.own_link_png(settings, data),
+        media_type="image/png",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/auth/qr/{request_id}/qr.png",
+    response_class=Response,
+    responses={**_PNG, **errors(404, 410, 422)},
+)
+async def login_qr_png(
+    request_id: str,
+    pool: PoolDep,
+    settings: SettingsDep,
+    secret: Annotated[str, Query(min_length=1, max_length=128)],
+) -> Response:
+    """The desktop's sign-in QR; needs the request's secret so only that desktop can show it."""
+    await auth.poll_qr_login(pool, settings, request_id, secret, peek=True)
+    link = auth.deep_link(settings, "login", request_id)
+    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,73 @@
+"""Trades: propose, list, look up by QR token, accept / decline / cancel."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+
+from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.responses import errors
+from app.schemas.exchange import Trade, TradeAccept, TradeCreate, TradeList, TradeStatus
+from app.services import qr, trades
+
+router = APIRouter(prefix="/api/trades", tags=["trades"])
+Token = Annotated[str, Path(min_length=8, max_length=128)]
+
+
+@router.post("", status_code=201, responses=errors(401, 403, 422, 429))
+async def propose_trade(
+    body: TradeCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
+) -> Trade:
+    return await trades.propose(pool, settings, user_id, body)
+
+
+@router.get("", responses=errors(401, 422))
+async def list_trades(
+    pool: PoolDep,
+    user_id: UserId,
+    role: Literal["incoming", "outgoing"] = "incoming",
+    status: TradeStatus | None = None,
+) -> TradeList:
+    return TradeList(items=await trades.list_trades(pool, user_id, role, status))
+
+
+@router.get("/by-token/{token}", responses=errors(401, 404, 422))
+async def trade_by_token(token: Token, pool: PoolDep, user_id: UserId) -> Trade:
+    return await trades.get_by_token(pool, token)
+
+
+@router.get("/{trade_id}", responses=errors(401, 404, 422))
+async def get_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+    return await trades.get(pool, user_id, trade_id)
+
+
+@router.post("/{trade_id}/accept", responses=errors(401, 403, 404, 409, 410, 422))
+async def accept_trade(
+    trade_id: int, pool: PoolDep, user_id: UserId, body: TradeAccept | None = None
+) -> Trade:
+    return await trades.accept(pool, user_id, trade_id, body.token if body else None)
+
+
+@router.post("/{trade_id}/decline", responses=errors(401, 403, 404, 409, 410, 422))
+async def decline_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+    return await trades.decline(pool, user_id, trade_id)
+
+
+@router.post("/{trade_id}/cancel", responses=errors(401, 403, 404, 409, 410, 422))
+async def cancel_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+    return await trades.cancel(pool, user_id, trade_id)
+
+
+@router.get(
+    "/{trade_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
+)
+async def trade_qr(
+    trade_id: int,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    token: Annotated[str, Query(min_length=8, max_length=128)],
+) -> Response:
+    link = await trades.trade_link_for(pool, settings, user_id, trade_id, token)
+    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})

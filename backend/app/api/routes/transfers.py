@@ -1,0 +1,52 @@
+"""Transfers: direct gifts and claim codes."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.responses import errors
+from app.schemas.exchange import ClaimIn, Transfer, TransferCreate, TransferList
+from app.services import qr, transfers
+
+router = APIRouter(prefix="/api/transfers", tags=["transfers"])
+
+
+@router.post("", status_code=201, responses=errors(401, 403, 404, 422, 429))
+async def create_transfer(
+    body: TransferCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
+) -> Transfer:
+    return await transfers.create(pool, settings, user_id, body.photo_id, body.to_user_id)
+
+
+@router.post("/claim", responses=errors(401, 404, 409, 410, 422, 429))
+async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Transfer:
+    return await transfers.claim(pool, user_id, body.token)
+
+
+@router.post("/{transfer_id}/cancel", responses=errors(401, 404, 409, 422))
+async def cancel_transfer(transfer_id: int, pool: PoolDep, user_id: UserId) -> Transfer:
+    return await transfers.cancel(pool, user_id, transfer_id)
+
+
+@router.get("", responses=errors(401, 422))
+async def list_transfers(
+    pool: PoolDep, user_id: UserId, role: Literal["sent", "received"] = "sent"
+) -> TransferList:
+    return TransferList(items=await transfers.list_transfers(pool, user_id, role))
+
+
+@router.get(
+    "/{transfer_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
+)
+async def transfer_qr(
+    transfer_id: int,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    token: Annotated[str, Query(min_length=8, max_length=128)],
+) -> Response:
+    link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token)
+    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})

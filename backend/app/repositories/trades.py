@@ -1,0 +1,126 @@
+"""SQL for trades and their items."""
+
+from datetime import datetime
+
+import asyncpg
+
+_VIEW = """
+SELECT t.id, t.proposer_id, t.recipient_id, t.message, t.failure_reason, t.expires_at,
+       t.created_at, t.updated_at, t.accepted_by, t.token_hash,
+       CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
+           AS status,
+       pu.display_name AS proposer_name, pu.avatar_url AS proposer_avatar,
+       ru.display_name AS recipient_name, ru.avatar_url AS recipient_avatar
+  FROM trades t
+  JOIN users pu ON pu.id = t.proposer_id
+  LEFT JOIN users ru ON ru.id = t.recipient_id
+"""
+
+
+async def view(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_VIEW} WHERE t.id = $1", trade_id)
+
+
+async def find_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_VIEW} WHERE t.token_hash = $1", token_hash)
+
+
+async def list_for(
+    conn: asyncpg.Connection, user_id: int, role: str, status: str | None, limit: int = 100
+) -> list[asyncpg.Record]:
+    # Incoming: addressed to me, or an open trade I accepted.
+    who = (
+        "t.proposer_id = $1"
+        if role == "outgoing"
+        else "(t.recipient_id = $1 OR t.accepted_by = $1)"
+    )
+    sql = f"SELECT * FROM ({_VIEW} WHERE {who}) v"
+    args: list[object] = [user_id]
+    if status is not None:
+        args.append(status)
+        sql += " WHERE v.status = $2"
+    args.append(limit)
+    sql += f" ORDER BY v.id DESC LIMIT ${len(args)}"
+    return await conn.fetch(sql, *args)
+
+
+async def items(conn: asyncpg.Connection, trade_ids: list[int]) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        SELECT i.trade_id, i.side, i.owner_id AS owner_at_proposal, a.id, a.title, a.owner_id,
+               p.thumb_key, p.placeholder, p.dominant_color
+          FROM trade_items i
+          JOIN art_objects a ON a.id = i.art_object_id
+          JOIN photos p ON p.id = a.photo_id
+         WHERE i.trade_id = ANY($1::bigint[])
+         ORDER BY i.trade_id, i.side, a.id
+        """,
+        trade_ids,
+    )
+
+
+async def owners(conn: asyncpg.Connection, art_object_ids: list[int]) -> dict[int, int]:
+    rows = await conn.fetch(
+        "SELECT id, owner_id FROM art_objects WHERE id = ANY($1::bigint[])", art_object_ids
+    )
+    return {r["id"]: r["owner_id"] for r in rows}
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    proposer_id: int,
+    recipient_id: int | None,
+    message: str,
+    token_hash: bytes | None,
+    expires_at: datetime,
+) -> int:
+    return await conn.fetchval(
+        """
+        INSERT INTO trades (proposer_id, recipient_id, message, token_hash, expires_at)
+        VALUES ($1, $2, $3, $4, $5) RETURNING id
+        """,
+        proposer_id,
+        recipient_id,
+        message,
+        token_hash,
+        expires_at,
+    )
+
+
+async def insert_items(
+    conn: asyncpg.Connection, trade_id: int, side: str, ids: list[int], owner_id: int
+) -> None:
+    await conn.executemany(
+        "INSERT INTO trade_items (trade_id, art_object_id, side, owner_id) VALUES ($1, $2, $3, $4)",
+        [(trade_id, object_id, side, owner_id) for object_id in ids],
+    )
+
+
+async def lock(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """
+        SELECT id, proposer_id, recipient_id, status, token_hash, expires_at <= now() AS expired
+          FROM trades WHERE id = $1 FOR UPDATE
+        """,
+        trade_id,
+    )
+
+
+async def set_status(
+    conn: asyncpg.Connection,
+    trade_id: int,
+    status: str,
+    accepted_by: int | None = None,
+    failure_reason: str | None = None,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE trades SET status = $2, accepted_by = coalesce($3, accepted_by),
+                          failure_reason = coalesce($4, failure_reason), updated_at = now()
+         WHERE id = $1
+        """,
+        trade_id,
+        status,
+        accepted_by,
+        failure_reason,
+    )

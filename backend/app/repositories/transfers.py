@@ -1,0 +1,109 @@
+"""SQL for transfers and claim codes."""
+
+from datetime import datetime
+
+import asyncpg
+
+_VIEW = """
+SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
+       t.expires_at,
+       CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
+           AS status,
+       a.title, a.owner_id, p.thumb_key, p.placeholder, p.dominant_color,
+       fu.display_name AS from_name, fu.avatar_url AS from_avatar,
+       tu.display_name AS to_name, tu.avatar_url AS to_avatar
+  FROM transfers t
+  JOIN art_objects a ON a.id = t.art_object_id
+  JOIN photos p ON p.id = a.photo_id
+  JOIN users fu ON fu.id = t.from_user_id
+  LEFT JOIN users tu ON tu.id = t.to_user_id
+"""
+
+
+async def view(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{_VIEW} WHERE t.id = $1", transfer_id)
+
+
+async def list_for(conn: asyncpg.Connection, user_id: int, role: str, limit: int = 100) -> list:
+    column = "t.from_user_id" if role == "sent" else "t.to_user_id"
+    return await conn.fetch(
+        f"{_VIEW} WHERE {column} = $1 ORDER BY t.id DESC LIMIT $2", user_id, limit
+    )
+
+
+async def insert_completed(
+    conn: asyncpg.Connection, art_object_id: int, from_user_id: int, to_user_id: int
+) -> int:
+    return await conn.fetchval(
+        """
+        INSERT INTO transfers (art_object_id, from_user_id, to_user_id, status, completed_at)
+        VALUES ($1, $2, $3, 'completed', now()) RETURNING id
+        """,
+        art_object_id,
+        from_user_id,
+        to_user_id,
+    )
+
+
+async def insert_claim(
+    conn: asyncpg.Connection,
+    art_object_id: int,
+    from_user_id: int,
+    token_hash: bytes,
+    expires_at: datetime,
+) -> int:
+    return await conn.fetchval(
+        """
+        INSERT INTO transfers (art_object_id, from_user_id, status, claim_token_hash, expires_at)
+        VALUES ($1, $2, 'pending', $3, $4) RETURNING id
+        """,
+        art_object_id,
+        from_user_id,
+        token_hash,
+        expires_at,
+    )
+
+
+async def find_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT id, art_object_id FROM transfers WHERE claim_token_hash = $1", token_hash
+    )
+
+
+async def lock(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """
+        SELECT id, art_object_id, from_user_id, to_user_id, status, claim_token_hash,
+               expires_at, expires_at <= now() AS expired
+          FROM transfers WHERE id = $1 FOR UPDATE
+        """,
+        transfer_id,
+    )
+
+
+async def complete(conn: asyncpg.Connection, transfer_id: int, to_user_id: int) -> None:
+    await conn.execute(
+        """
+        UPDATE transfers SET status = 'completed', to_user_id = $2, completed_at = now()
+         WHERE id = $1
+        """,
+        transfer_id,
+        to_user_id,
+    )
+
+
+async def set_status(conn: asyncpg.Connection, transfer_id: int, status: str) -> None:
+    await conn.execute("UPDATE transfers SET status = $2 WHERE id = $1", transfer_id, status)
+
+
+async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int) -> list[int]:
+    """Claim codes of an object that just changed hands (or got a new code) die with it."""
+    rows = await conn.fetch(
+        """
+        UPDATE transfers SET status = 'cancelled'
+         WHERE art_object_id = $1 AND status = 'pending'
+        RETURNING from_user_id
+        """,
+        art_object_id,
+    )
+    return [r["from_user_id"] for r in rows]

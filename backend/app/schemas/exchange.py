@@ -1,0 +1,89 @@
+"""Transfer, trade and profile-request shapes."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.schemas.photos import PhotoSummary
+from app.schemas.users import UserSummary
+
+MAX_TRADE_ITEMS = 20
+TradeStatus = Literal["pending", "accepted", "declined", "cancelled", "expired", "failed"]
+TransferStatus = Literal["pending", "completed", "cancelled", "expired"]
+
+
+class TransferCreate(BaseModel):
+    photo_id: int
+    to_user_id: int | None = Field(default=None, description="omit for a claim code (QR / link)")
+
+
+class ClaimIn(BaseModel):
+    token: str = Field(min_length=8, max_length=128)
+
+
+class Transfer(BaseModel):
+    id: int
+    photo: PhotoSummary
+    from_user: UserSummary
+    to_user: UserSummary | None
+    status: TransferStatus
+    claim_token: str | None = Field(default=None, description="only in the sender's create reply")
+    deep_link: str | None = None
+    expires_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+class TransferList(BaseModel):
+    items: list[Transfer]
+
+
+class TradeCreate(BaseModel):
+    offered_photo_ids: list[int] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
+    requested_photo_ids: list[int] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
+    recipient_id: int | None = Field(default=None, description="omit for an open trade (QR)")
+    message: str = Field(default="", max_length=1000)
+
+
+class TradeAccept(BaseModel):
+    token: str | None = Field(default=None, max_length=128)
+
+
+class Trade(BaseModel):
+    id: int
+    proposer: UserSummary
+    recipient: UserSummary | None
+    status: TradeStatus
+    message: str
+    offered: list[PhotoSummary]
+    requested: list[PhotoSummary]
+    token: str | None = Field(default=None, description="open trades: only in the create reply")
+    deep_link: str | None = None
+    failure_reason: str | None = None
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class TradeList(BaseModel):
+    items: list[Trade]
+
+
+class ProfileRequestCreate(BaseModel):
+    user_id: int
+    message: str = Field(default="", max_length=500)
+
+
+class ProfileRequest(BaseModel):
+    id: int
+    requester: UserSummary
+    target: UserSummary
+    status: Literal["pending", "accepted", "declined"]
+    message: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProfileRequestList(BaseModel):
+    items: list[ProfileRequest]

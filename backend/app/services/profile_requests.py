@@ -1,0 +1,82 @@
+"""Requests to see a private profile's collection."""
+
+import asyncpg
+
+from app.core.errors import Conflict, NotFound, Unprocessable
+from app.repositories import events, profile_requests, users
+from app.schemas.exchange import ProfileRequest
+from app.services.shapes import user_summary
+
+
+def _to_request(row: asyncpg.Record) -> ProfileRequest:
+    return ProfileRequest(
+        id=row["id"],
+        requester=user_summary(row, "requester_id", "requester"),
+        target=user_summary(row, "target_id", "target"),
+        status=row["status"],
+        message=row["message"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def _announce(conn: asyncpg.Connection, request_id: int) -> ProfileRequest:
+    request = _to_request(await profile_requests.view(conn, request_id))
+    await events.insert_event(
+        conn,
+        "profile_request.updated",
+        request.model_dump(mode="json"),
+        [request.requester.id, request.target.id],
+    )
+    return request
+
+
+async def create(
+    pool: asyncpg.Pool, user_id: int, target_id: int, message: str
+) -> tuple[ProfileRequest, bool]:
+    if target_id == user_id:
+        raise Unprocessable("you can always see your own collection")
+    async with pool.acquire() as conn, conn.transaction():
+        if await users.get_by_id(conn, target_id) is None:
+            raise NotFound("user not found")
+        before = await profile_requests.status_for_pair(conn, user_id, target_id)
+        request_id, created = await profile_requests.upsert(
+            conn, user_id, target_id, message.strip()
+        )
+        if created or before == "declined":  # new, or asked again after a decline
+            return await _announce(conn, request_id), True
+        return _to_request(await profile_requests.view(conn, request_id)), False
+
+
+async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str) -> ProfileRequest:
+    async with pool.acquire() as conn, conn.transaction():
+        row = await profile_requests.lock(conn, request_id)
+        if row is None or row["target_id"] != user_id:
+            raise NotFound("profile request not found")
+        if row["status"] == status:
+            return _to_request(await profile_requests.view(conn, request_id))
+        if row["status"] != "pending" and status == "accepted":
+            raise Conflict(f"request is already {row['status']}")
+        await profile_requests.set_status(conn, request_id, status)
+        return await _announce(conn, request_id)
+
+
+async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
+    """The requester withdraws, or the profile's owner revokes access; either may delete."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await profile_requests.lock(conn, request_id)
+        if row is None or user_id not in (row["requester_id"], row["target_id"]):
+            raise NotFound("profile request not found")
+        await profile_requests.delete(conn, request_id)
+        await events.insert_event(
+            conn,
+            "profile_request.updated",
+            {"id": request_id, "status": "withdrawn"},
+            [row["requester_id"], row["target_id"]],
+        )
+
+
+async def list_requests(pool: asyncpg.Pool, user_id: int, role: str) -> list[ProfileRequest]:
+    async with pool.acquire() as conn:
+        rows = await profile_requests.list_for(conn, user_id, role)
+    return [_to_request(r) for r in rows]

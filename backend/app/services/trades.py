@@ -1,0 +1,278 @@
+"""Trades: N offered objects (proposer's) for M requested objects (one counterparty's).
+
+Accept is one transaction: lock every item in id order (no deadlocks between opposite trades),
+then the trade row, re-check owners, move everything or nothing. A trade whose items changed
+hands meanwhile becomes `failed` (committed) and the caller gets 409.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from app.core import security
+from app.core.config import Settings
+from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
+from app.repositories import art_objects, events, trades, users
+from app.schemas.exchange import Trade, TradeCreate
+from app.services import ownership
+from app.services.auth import deep_link
+from app.services.shapes import photo_summary, user_summary
+
+
+def _to_trade(
+    row: asyncpg.Record,
+    items: list[asyncpg.Record],
+    token: str | None = None,
+    link: str | None = None,
+) -> Trade:
+    mine = [i for i in items if i["trade_id"] == row["id"]]
+    return Trade(
+        id=row["id"],
+        proposer=user_summary(row, "proposer_id", "proposer"),
+        recipient=user_summary(row, "recipient_id", "recipient"),
+        status=row["status"],
+        message=row["message"],
+        offered=[photo_summary(i) for i in mine if i["side"] == "offered"],
+        requested=[photo_summary(i) for i in mine if i["side"] == "requested"],
+        token=token,
+        deep_link=link,
+        failure_reason=row["failure_reason"],
+        expires_at=row["expires_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def _load(conn: asyncpg.Connection, trade_id: int) -> Trade:
+    row = await trades.view(conn, trade_id)
+    return _to_trade(row, await trades.items(conn, [trade_id]))
+
+
+def _parties(proposer_id: int, *others: int | None) -> list[int]:
+    return sorted({proposer_id, *(o for o in others if o is not None)})
+
+
+# --- propose ------------------------------------------------------------------------------
+
+
+def _validate_ids(body: TradeCreate) -> None:
+    offered, requested = body.offered_photo_ids, body.requested_photo_ids
+    if len(set(offered)) != len(offered) or len(set(requested)) != len(requested):
+        raise Unprocessable("an art object is listed twice")
+    if set(offered) & set(requested):
+        raise Unprocessable("an art object can't be on both sides of a trade")
+
+
+async def propose(pool: asyncpg.Pool, settings: Settings, user_id: int, body: TradeCreate) -> Trade:
+    _validate_ids(body)
+    if body.recipient_id == user_id:
+        raise Unprocessable("you can't trade with yourself")
+    async with pool.acquire() as conn, conn.transaction():
+        owner_of = await trades.owners(conn, body.offered_photo_ids + body.requested_photo_ids)
+        missing = [
+            i for i in body.offered_photo_ids + body.requested_photo_ids if i not in owner_of
+        ]
+        if missing:
+            raise Unprocessable(f"art objects not found: {missing}")
+        if any(owner_of[i] != user_id for i in body.offered_photo_ids):
+            raise Forbidden("you can only offer art objects you own")
+        counterparties = {owner_of[i] for i in body.requested_photo_ids}
+        if len(counterparties) != 1:
+            raise Unprocessable("all requested art objects must belong to one person")
+        counterparty = counterparties.pop()
+        if counterparty == user_id:
+            raise Unprocessable("you already own the requested art objects")
+        if body.recipient_id is not None and body.recipient_id != counterparty:
+            raise Unprocessable("the requested art objects belong to someone else")
+        if body.recipient_id is not None and await users.get_by_id(conn, body.recipient_id) is None:
+            raise Unprocessable("recipient does not exist")
+        token = security.new_secret(24) if body.recipient_id is None else None
+        expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
+        trade_id = await trades.insert(
+            conn,
+            user_id,
+            body.recipient_id,
+            body.message.strip(),
+            security.digest(token) if token else None,
+            expires_at,
+        )
+        await trades.insert_items(conn, trade_id, "offered", body.offered_photo_ids, user_id)
+        await trades.insert_items(
+            conn, trade_id, "requested", body.requested_photo_ids, counterparty
+        )
+        trade = await _load(conn, trade_id)
+        await events.insert_event(
+            conn, "trade.created", trade.model_dump(mode="json"), _parties(user_id, counterparty)
+        )
+    if token:
+        trade.token, trade.deep_link = token, deep_link(settings, "trade", token)
+    return trade
+
+
+# --- read ---------------------------------------------------------------------------------
+
+
+def _may_see(row: asyncpg.Record, user_id: int, token: str | None) -> bool:
+    if user_id in (row["proposer_id"], row["recipient_id"], row["accepted_by"]):
+        return True
+    return token is not None and row["token_hash"] == security.digest(token)
+
+
+async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None = None) -> Trade:
+    async with pool.acquire() as conn:
+        row = await trades.view(conn, trade_id)
+        if row is None or not _may_see(row, user_id, token):
+            raise NotFound("trade not found")
+        return _to_trade(row, await trades.items(conn, [trade_id]))
+
+
+async def get_by_token(pool: asyncpg.Pool, token: str) -> Trade:
+    async with pool.acquire() as conn:
+        row = await trades.find_by_token(conn, security.digest(token))
+        if row is None:
+            raise NotFound("trade not found")
+        return _to_trade(row, await trades.items(conn, [row["id"]]))
+
+
+async def list_trades(
+    pool: asyncpg.Pool, user_id: int, role: str, status: str | None
+) -> list[Trade]:
+    async with pool.acquire() as conn:
+        rows = await trades.list_for(conn, user_id, role, status)
+        items = await trades.items(conn, [r["id"] for r in rows])
+    return [_to_trade(r, items) for r in rows]
+
+
+# --- accept / decline / cancel ------------------------------------------------------------
+
+
+class _Failed(Exception):
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None) -> Trade:
+    async with pool.acquire() as conn:
+        row = await trades.view(conn, trade_id)
+        if row is None or not _may_see(row, user_id, token):
+            raise NotFound("trade not found")
+        if row["recipient_id"] is not None and row["recipient_id"] != user_id:
+            raise Forbidden("this trade is addressed to someone else")
+        if row["proposer_id"] == user_id:
+            raise Unprocessable("you can't accept your own trade")
+        items = await trades.items(conn, [trade_id])
+        try:
+            async with conn.transaction():
+                return await _accept_locked(conn, trade_id, user_id, items)
+        except _Failed as failure:
+            await _mark(conn, trade_id, "failed", failure.reason)
+            raise Conflict(f"trade failed: {failure.reason}") from None
+        except _Expired:
+            await _mark(conn, trade_id, "expired")
+            raise Gone("this trade has expired") from None
+
+
+class _Expired(Exception):
+    pass
+
+
+async def _accept_locked(
+    conn: asyncpg.Connection, trade_id: int, user_id: int, items: list[asyncpg.Record]
+) -> Trade:
+    locked = {
+        r["id"]: r["owner_id"] for r in await art_objects.lock_many(conn, [i["id"] for i in items])
+    }
+    trade = await trades.lock(conn, trade_id)
+    if trade["status"] != "pending":
+        raise Conflict(f"trade is already {trade['status']}")
+    if trade["expired"]:
+        raise _Expired
+    offered = [i for i in items if i["side"] == "offered"]
+    requested = [i for i in items if i["side"] == "requested"]
+    if len(locked) != len(items):
+        raise _Failed("an art object in it no longer exists")
+    if any(locked[i["id"]] != trade["proposer_id"] for i in offered):
+        raise _Failed("the proposer no longer owns every offered art object")
+    if any(locked[i["id"]] != user_id for i in requested):
+        if trade["recipient_id"] is None and not _changed_hands(requested, locked):
+            # Open trade shown to the wrong person: nothing is stale, they just can't accept.
+            raise Forbidden("you don't own the requested art objects")
+        raise _Failed("the requested art objects changed hands")
+    proposer = trade["proposer_id"]
+    for item in offered:
+        await ownership.move(conn, item["id"], proposer, user_id, "trade", trade_id=trade_id)
+    for item in requested:
+        await ownership.move(conn, item["id"], user_id, proposer, "trade", trade_id=trade_id)
+    await trades.set_status(conn, trade_id, "accepted", accepted_by=user_id)
+    result = await _load(conn, trade_id)
+    await events.insert_event(
+        conn, "trade.updated", result.model_dump(mode="json"), _parties(proposer, user_id)
+    )
+    return result
+
+
+def _changed_hands(requested: list[asyncpg.Record], locked: dict[int, int]) -> bool:
+    return any(locked[i["id"]] != i["owner_at_proposal"] for i in requested)
+
+
+async def _mark(
+    conn: asyncpg.Connection, trade_id: int, status: str, reason: str | None = None
+) -> None:
+    async with conn.transaction():
+        trade = await trades.lock(conn, trade_id)
+        if trade["status"] != "pending":
+            return
+        await trades.set_status(conn, trade_id, status, failure_reason=reason)
+        parties = _parties(trade["proposer_id"], trade["recipient_id"])
+        await events.insert_event(
+            conn,
+            "trade.updated",
+            {"id": trade_id, "status": status, "failure_reason": reason},
+            parties,
+        )
+
+
+async def decline(pool: asyncpg.Pool, user_id: int, trade_id: int) -> Trade:
+    return await _close(pool, user_id, trade_id, "declined", actor="recipient_id")
+
+
+async def cancel(pool: asyncpg.Pool, user_id: int, trade_id: int) -> Trade:
+    return await _close(pool, user_id, trade_id, "cancelled", actor="proposer_id")
+
+
+async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, actor: str) -> Trade:
+    async with pool.acquire() as conn:
+        expired = False
+        async with conn.transaction():
+            trade = await trades.lock(conn, trade_id)
+            if trade is None or user_id not in (trade["proposer_id"], trade["recipient_id"]):
+                raise NotFound("trade not found")
+            if trade[actor] != user_id:
+                verb = "decline" if status == "declined" else "cancel"
+                raise Forbidden(f"only the {actor.removesuffix('_id')} can {verb} this trade")
+            if trade["status"] != "pending":
+                raise Conflict(f"trade is already {trade['status']}")
+            if trade["expired"]:
+                expired = True
+            else:
+                await trades.set_status(conn, trade_id, status)
+                result = await _load(conn, trade_id)
+                parties = _parties(trade["proposer_id"], trade["recipient_id"])
+                await events.insert_event(
+                    conn, "trade.updated", result.model_dump(mode="json"), parties
+                )
+                return result
+        if expired:
+            await _mark(conn, trade_id, "expired")
+    raise Gone("this trade has expired")
+
+
+async def trade_link_for(
+    pool: asyncpg.Pool, settings: Settings, user_id: int, trade_id: int, token: str
+) -> str:
+    """Deep link for an open trade's QR, after checking the token is this trade's."""
+    async with pool.acquire() as conn:
+        row = await trades.view(conn, trade_id)
+    if row is None or row["token_hash"] != security.digest(token) or row["proposer_id"] != user_id:
+        raise NotFound("trade not found")
+    return deep_link(settings, "trade", token)

@@ -1,0 +1,158 @@
+"""Transfers: direct gifts and one-time claim codes.
+
+Lock order everywhere: art object row first, then the transfer row — the same order trades and
+direct transfers use — so concurrent claims, gifts and trades never deadlock.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from app.core import security
+from app.core.config import Settings
+from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
+from app.repositories import art_objects, events, transfers, users
+from app.schemas.exchange import Transfer
+from app.services import ownership
+from app.services.auth import deep_link
+from app.services.shapes import photo_summary, user_summary
+
+
+def to_transfer(row: asyncpg.Record, token: str | None = None, link: str | None = None) -> Transfer:
+    return Transfer(
+        id=row["id"],
+        photo=photo_summary(row, "art_object_id"),
+        from_user=user_summary(row, "from_user_id", "from"),
+        to_user=user_summary(row, "to_user_id", "to"),
+        status=row["status"],
+        claim_token=token,
+        deep_link=link,
+        expires_at=row["expires_at"],
+        created_at=row["created_at"],
+        completed_at=row["completed_at"],
+    )
+
+
+async def _lock_owned(conn: asyncpg.Connection, art_object_id: int, user_id: int) -> None:
+    current = await art_objects.lock(conn, art_object_id)
+    if current is None:
+        raise NotFound("art object not found")
+    if current["owner_id"] != user_id:
+        raise Forbidden("only the owner can transfer this art object")
+
+
+async def create(
+    pool: asyncpg.Pool, settings: Settings, user_id: int, photo_id: int, to_user_id: int | None
+) -> Transfer:
+    if to_user_id == user_id:
+        raise Unprocessable("you already own it: choose another recipient")
+    async with pool.acquire() as conn, conn.transaction():
+        await _lock_owned(conn, photo_id, user_id)
+        if to_user_id is not None:
+            return await _give(conn, user_id, photo_id, to_user_id)
+        return await _create_claim(conn, settings, user_id, photo_id)
+
+
+async def _give(conn: asyncpg.Connection, user_id: int, photo_id: int, to_user_id: int) -> Transfer:
+    if await users.get_by_id(conn, to_user_id) is None:
+        raise Unprocessable("recipient does not exist")
+    transfer_id = await transfers.insert_completed(conn, photo_id, user_id, to_user_id)
+    await ownership.move(conn, photo_id, user_id, to_user_id, "transfer", transfer_id=transfer_id)
+    await _announce(conn, transfer_id, "completed", [user_id, to_user_id])
+    return to_transfer(await transfers.view(conn, transfer_id))
+
+
+async def _create_claim(
+    conn: asyncpg.Connection, settings: Settings, user_id: int, photo_id: int
+) -> Transfer:
+    # One live code per object: a new code replaces the previous one.
+    for sender in await transfers.cancel_pending_for_object(conn, photo_id):
+        await events.insert_event(
+            conn, "transfer.updated", {"photo_id": photo_id, "status": "cancelled"}, [sender]
+        )
+    token = security.new_secret(24)  # 192 bits
+    expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
+    transfer_id = await transfers.insert_claim(
+        conn, photo_id, user_id, security.digest(token), expires_at
+    )
+    await _announce(conn, transfer_id, "pending", [user_id])
+    row = await transfers.view(conn, transfer_id)
+    return to_transfer(row, token, deep_link(settings, "claim", token))
+
+
+async def _announce(
+    conn: asyncpg.Connection, transfer_id: int, status: str, parties: list[int]
+) -> None:
+    await events.insert_event(
+        conn, "transfer.updated", {"id": transfer_id, "status": status}, parties
+    )
+
+
+async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
+    async with pool.acquire() as conn:
+        found = await transfers.find_by_token(conn, security.digest(token))
+        if found is None:
+            raise NotFound("claim code not found")
+        expired = False
+        async with conn.transaction():
+            await art_objects.lock(conn, found["art_object_id"])
+            transfer = await transfers.lock(conn, found["id"])
+            if transfer["status"] != "pending":
+                raise Conflict(f"this claim code was already {_used_word(transfer['status'])}")
+            if transfer["from_user_id"] == user_id:
+                raise Unprocessable("this is your own claim code; show it to the recipient")
+            if transfer["expired"]:
+                await transfers.set_status(conn, transfer["id"], "expired")
+                await _announce(conn, transfer["id"], "expired", [transfer["from_user_id"]])
+                expired = True
+            else:
+                await transfers.complete(conn, transfer["id"], user_id)
+                await ownership.move(
+                    conn,
+                    transfer["art_object_id"],
+                    transfer["from_user_id"],
+                    user_id,
+                    "transfer",
+                    transfer_id=transfer["id"],
+                )
+                await _announce(
+                    conn, transfer["id"], "completed", [transfer["from_user_id"], user_id]
+                )
+                return to_transfer(await transfers.view(conn, transfer["id"]))
+    if expired:  # raised after the commit so the expiry sticks
+        raise Gone("this claim code has expired; ask for a new one")
+    raise AssertionError("unreachable")
+
+
+def _used_word(status: str) -> str:
+    return {"completed": "used", "cancelled": "cancelled", "expired": "expired"}.get(status, status)
+
+
+async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer:
+    async with pool.acquire() as conn, conn.transaction():
+        transfer = await transfers.lock(conn, transfer_id)
+        if transfer is None or transfer["from_user_id"] != user_id:
+            raise NotFound("transfer not found")
+        if transfer["status"] != "pending":
+            raise Conflict(f"transfer is already {transfer['status']}")
+        await transfers.set_status(conn, transfer_id, "cancelled")
+        await _announce(conn, transfer_id, "cancelled", [user_id])
+        return to_transfer(await transfers.view(conn, transfer_id))
+
+
+async def list_transfers(pool: asyncpg.Pool, user_id: int, role: str) -> list[Transfer]:
+    async with pool.acquire() as conn:
+        rows = await transfers.list_for(conn, user_id, role)
+    return [to_transfer(row) for row in rows]
+
+
+async def claim_link_for(
+    pool: asyncpg.Pool, settings: Settings, user_id: int, transfer_id: int, token: str
+) -> str:
+    """The deep link for the sender's QR, after checking the token belongs to this transfer."""
+    async with pool.acquire() as conn:
+        found = await transfers.find_by_token(conn, security.digest(token))
+        row = await transfers.view(conn, transfer_id)
+    if found is None or row is None or found["id"] != transfer_id or row["from_user_id"] != user_id:
+        raise NotFound("transfer not found")
+    return deep_link(settings, "claim", token)
