@@ -19,6 +19,7 @@ from app.api.routes import (
     trades,
     transfers,
     users,
+    ws,
 )
 from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
@@ -26,11 +27,13 @@ from app.core.db import create_pool, ensure_schema
 from app.core.errors import install_error_handlers
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
+from app.realtime.hub import Hub
+from app.realtime.listener import EventListener
 from app.services import maintenance
 from app.web import mount_webapp
 
 log = logging.getLogger("app")
-ROUTERS = (health, auth, me, users, photos, transfers, trades, profile_requests, qr)
+ROUTERS = (health, auth, me, users, photos, transfers, trades, profile_requests, qr, ws)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,11 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         background: list[asyncio.Task] = []
         try:
             await ensure_schema(app.state.pool)
-            background.append(
+            app.state.hub = Hub(settings.ws_queue_size)
+            app.state.listener = EventListener(settings.database_url, app.state.pool, app.state.hub)
+            background += [
+                asyncio.create_task(app.state.listener.run()),
                 asyncio.create_task(
                     maintenance.run_forever(app.state.pool, app.state.storage, settings)
-                )
-            )
+                ),
+            ]
             yield
         finally:
             for task in background:

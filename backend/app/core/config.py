@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     claim_ttl: int = 15 * 60
     trade_ttl: int = 7 * 24 * 3600
     event_retention: int = 24 * 3600
+    # WebSocket: app-level ping every interval; silent longer than interval + timeout = dropped.
+    ws_ping_interval: float = 20.0
+    ws_ping_timeout: float = 20.0
+    ws_queue_size: int = 256
     sweep_interval: float = 30.0
 
     cors_origins: list[str] = []

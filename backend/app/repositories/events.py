@@ -28,28 +28,34 @@ async def insert_event(
 
 
 async def events_after(
-    conn: asyncpg.Connection, after_id: int, user_id: int | None, limit: int = 1000
+    conn: asyncpg.Connection, after_id: int, user_id: int | None, limit: int, until: int
 ) -> list[asyncpg.Record]:
-    """Events a viewer may see with id > after_id, in id order (for resume and fan-out)."""
+    """Events a viewer may see with after_id < id <= until, in id order (for resume)."""
     return await conn.fetch(
         """
         SELECT id, type, data, audience, created_at FROM events
-         WHERE id > $1 AND (audience IS NULL OR audience @> ARRAY[$2::bigint])
+         WHERE id > $1 AND id <= $4
+           AND (audience IS NULL OR audience @> ARRAY[$2::bigint])
          ORDER BY id LIMIT $3
         """,
         after_id,
         user_id,
         limit,
-    )
-
-
-async def events_by_ids(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT id, type, data, audience, created_at FROM events WHERE id = ANY($1) ORDER BY id",
-        ids,
+        until,
     )
 
 
 async def delete_older_than(conn: asyncpg.Connection, cutoff: datetime) -> int:
     status = await conn.execute("DELETE FROM events WHERE created_at < $1", cutoff)
     return int(status.split()[-1])
+
+
+async def events_after_any(
+    conn: asyncpg.Connection, after_id: int, limit: int
+) -> list[asyncpg.Record]:
+    """All events with id > after_id, whoever their audience (the hub filters per socket)."""
+    return await conn.fetch(
+        "SELECT id, type, data, audience, created_at FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+        after_id,
+        limit,
+    )

@@ -1,0 +1,110 @@
+"""The per-process WebSocket hub: who is connected, and fan-out of events to them.
+
+Each event is serialised once and the same text frame is queued to every socket that may see
+it. Every socket has a bounded queue drained by its own sender task, so a slow client only
+fills its own queue; when that is full the client is closed (code 4008) and will `resume`.
+"""
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+log = logging.getLogger(__name__)
+SLOW_CLIENT_CLOSE = 4008
+QR_EVENT = "auth.qr_approved"
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    type: str
+    data: dict[str, Any]
+    audience: list[int] | None
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, row: Any) -> "Event":
+        return cls(row["id"], row["type"], row["data"], row["audience"], row["created_at"])
+
+    def frame(self) -> str:
+        return json.dumps(
+            {
+                "id": self.id,
+                "type": self.type,
+                "data": self.data,
+                "ts": self.created_at.isoformat(),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def visible_to(self, user_id: int | None, qr_requests: Iterable[str] = ()) -> bool:
+        if self.type == QR_EVENT:
+            return self.data.get("request_id") in qr_requests
+        return self.audience is None or (user_id is not None and user_id in self.audience)
+
+
+@dataclass(eq=False)
+class Client:
+    socket: WebSocket
+    queue_size: int
+    user_id: int | None = None
+    qr_requests: set[str] = field(default_factory=set)
+    queue: asyncio.Queue[str | None] = field(init=False)
+    # While a resume replays history, live events wait here (then go out unless replayed).
+    held: list[tuple[int, str]] | None = None
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    close_reason: tuple[int, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(maxsize=self.queue_size)
+
+    def offer(self, event_id: int, frame: str) -> bool:
+        """Queue a frame without waiting. False when the client can't keep up."""
+        if self.held is not None:
+            self.held.append((event_id, frame))
+            return len(self.held) <= self.queue_size
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    def drop(self, code: int, reason: str) -> None:
+        if self.close_reason is None:
+            self.close_reason = (code, reason)
+        self.closed.set()
+
+
+class Hub:
+    def __init__(self, queue_size: int = 256) -> None:
+        self.queue_size = queue_size
+        self.clients: set[Client] = set()
+        self.published = 0  # events received from the listener
+        self.delivered = 0  # frames queued to sockets
+        self.dropped = 0  # slow clients closed
+
+    def add(self, client: Client) -> None:
+        self.clients.add(client)
+
+    def remove(self, client: Client) -> None:
+        self.clients.discard(client)
+
+    def publish(self, event: Event) -> None:
+        self.published += 1
+        frame: str | None = None
+        for client in list(self.clients):
+            if not event.visible_to(client.user_id, client.qr_requests):
+                continue
+            frame = frame or event.frame()
+            if client.offer(event.id, frame):
+                self.delivered += 1
+            else:
+                self.dropped += 1
+                client.drop(SLOW_CLIENT_CLOSE, "too slow: reconnect and resume")
