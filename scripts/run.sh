@@ -15,7 +15,7 @@ fi
 export UPLOAD_DIR="${UPLOAD_DIR:-$VAR/uploads}"
 export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
 log "loading demo data (idempotent)"
-"$VENV/bin/python" -m app.cli seed-demo
+PYTHONPATH="$ROOT/backend" "$VENV/bin/python" -m app.cli seed-demo
 PORT="${PORT:-8000}"
 log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs)"
 exec "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "${HOST:-127.0.0.1}" --port "$PORT"

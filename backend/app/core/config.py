@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     # its socket address, so a client cannot pick its own rate-limit bucket.
     trusted_proxies: list[str] = ["127.0.0.1", "::1"]
 
+    # Rate limits (SPEC §5, app/core/rate_limit.py): "<count>/<period>", period = [n]second|
+    # minute|hour|day, e.g. "10/minute", "20/10s". Counted in Redis (REDIS_URL), shared by all
+    # workers; REDIS_URL unset = HTTP limits off. Checked at start (rate_limit.check_rates).
+    rate_limit_password_signin: str = "10/minute"  # /auth/login + /auth/register, per IP
+    rate_limit_messenger_signin: str = "30/minute"  # /auth/max + /auth/telegram, per IP
+    rate_limit_qr_login: str = "20/minute"  # new desktop QR sign-in requests, per IP
+    rate_limit_upload: str = "30/hour"  # per user
+    rate_limit_trade_create: str = "60/hour"  # per user
+    rate_limit_transfer_create: str = "60/hour"  # per user
+    rate_limit_claim: str = "30/minute"  # claim-code redemptions, per user
+    rate_limit_ws_messages: str = "20/10second"  # per WebSocket, in the serving process
+    rate_limit_redis_retry: float = 5.0  # seconds on process-local limits after a Redis error
+
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:

@@ -55,7 +55,10 @@ async def events_after_any(
 ) -> list[asyncpg.Record]:
     """All events with id > after_id, whoever their audience (the hub filters per socket)."""
     return await conn.fetch(
-        "SELECT id, type, data, audience, created_at FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+        """
+        SELECT id, type, data, audience, created_at FROM events
+         WHERE id > $1 ORDER BY id LIMIT $2
+        """,
         after_id,
         limit,
     )

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Response
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.errors import Unprocessable
+from app.core.rate_limit import limit
 from app.schemas.auth import (
     Credentials,
     InitDataIn,
@@ -19,22 +20,39 @@ from app.services import auth
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-@router.post("/max", responses=errors(401, 422, 429))
+@router.post(
+    "/max",
+    responses=errors(401, 422, 429),
+    dependencies=[limit("messenger_signin", "rate_limit_messenger_signin", per="ip")],
+)
 async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.sign_in_with_messenger(pool, settings, "max", body.init_data)
 
 
-@router.post("/telegram", responses=errors(401, 422, 429))
+@router.post(
+    "/telegram",
+    responses=errors(401, 422, 429),
+    dependencies=[limit("messenger_signin", "rate_limit_messenger_signin", per="ip")],
+)
 async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
 
 
-@router.post("/register", status_code=201, responses=errors(409, 422, 429))
+@router.post(
+    "/register",
+    status_code=201,
+    responses=errors(409, 422, 429),
+    dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
+)
 async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.register(pool, settings, body.username, body.password)
 
 
-@router.post("/login", responses=errors(401, 422, 429))
+@router.post(
+    "/login",
+    responses=errors(401, 422, 429),
+    dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
+)
 async def login(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.login(pool, settings, body.username, body.password)
 
@@ -50,7 +68,12 @@ async def logout(body: RefreshIn, pool: PoolDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/qr", status_code=201, responses=errors(429))
+@router.post(
+    "/qr",
+    status_code=201,
+    responses=errors(429),
+    dependencies=[limit("qr_login", "rate_limit_qr_login", per="ip")],
+)
 async def create_qr_login(pool: PoolDep, settings: SettingsDep) -> QrLoginCreated:
     return await auth.create_qr_login(pool, settings)
 

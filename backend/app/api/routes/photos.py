@@ -6,13 +6,19 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.responses import errors
+from app.core.rate_limit import limit
 from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage, PhotoUpdate
 from app.services import photos
 
 router = APIRouter(prefix="/api/photos", tags=["photos"])
 
 
-@router.post("/upload", status_code=201, responses=errors(401, 409, 413, 415, 422, 429))
+@router.post(
+    "/upload",
+    status_code=201,
+    responses=errors(401, 409, 413, 415, 422, 429),
+    dependencies=[limit("upload", "rate_limit_upload", per="user")],
+)
 async def upload_photo(
     request: Request,
     pool: PoolDep,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
+from app.core.rate_limit import limit
 from app.schemas.exchange import Trade, TradeAccept, TradeCreate, TradeList, TradeStatus
 from app.services import qr, trades
 
@@ -13,7 +14,12 @@ router = APIRouter(prefix="/api/trades", tags=["trades"])
 Token = Annotated[str, Path(min_length=8, max_length=128)]
 
 
-@router.post("", status_code=201, responses=errors(401, 403, 422, 429))
+@router.post(
+    "",
+    status_code=201,
+    responses=errors(401, 403, 422, 429),
+    dependencies=[limit("trade_create", "rate_limit_trade_create", per="user")],
+)
 async def propose_trade(
     body: TradeCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
 ) -> Trade:

@@ -6,20 +6,30 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
+from app.core.rate_limit import limit
 from app.schemas.exchange import ClaimIn, Transfer, TransferCreate, TransferList
 from app.services import qr, transfers
 
 router = APIRouter(prefix="/api/transfers", tags=["transfers"])
 
 
-@router.post("", status_code=201, responses=errors(401, 403, 404, 422, 429))
+@router.post(
+    "",
+    status_code=201,
+    responses=errors(401, 403, 404, 422, 429),
+    dependencies=[limit("transfer_create", "rate_limit_transfer_create", per="user")],
+)
 async def create_transfer(
     body: TransferCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
 ) -> Transfer:
     return await transfers.create(pool, settings, user_id, body.photo_id, body.to_user_id)
 
 
-@router.post("/claim", responses=errors(401, 404, 409, 410, 422, 429))
+@router.post(
+    "/claim",
+    responses=errors(401, 404, 409, 410, 422, 429),
+    dependencies=[limit("claim", "rate_limit_claim", per="user")],
+)
 async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.claim(pool, user_id, body.token)
 

@@ -1,0 +1,80 @@
+"""Admin import of a folder of images through the same pipeline as uploads."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+from app.core.config import Settings
+from app.core.errors import AppError, Conflict
+from app.media.storage import LocalStorage
+from app.repositories import users
+from app.services import photos
+
+
+@dataclass
+class ImportReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"imported {c['imported']}, duplicates skipped {c['duplicate']}, refused {c['refused']}"
+        )
+
+
+async def resolve_owner(pool: asyncpg.Pool, owner: str) -> int:
+    """An owner given as a user id or a desktop username."""
+    async with pool.acquire() as conn:
+        row = (
+            await users.get_by_id(conn, int(owner))
+            if owner.isdigit()
+            else await users.get_by_username(conn, owner)
+        )
+    if row is None:
+        raise SystemExit(f"no such user: {owner}")
+    return row["id"]
+
+
+def _title_from(path: Path) -> str:
+    title = path.stem.replace("_", " ").replace("-", " ").strip()
+    return (title or "Untitled")[:200]
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    return None if path.stat().st_size > cap else path.read_bytes()
+
+
+async def import_folder(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    files: list[Path],
+    owner_id: int,
+    progress: Callable[[Path], None] = lambda _: None,
+) -> ImportReport:
+    storage = LocalStorage(settings.upload_dir)
+    report = ImportReport()
+    for path in files:
+        progress(path)
+        data = await asyncio.to_thread(_read_capped, path, settings.max_upload_bytes)
+        if data is None:
+            report.counts["refused"] += 1
+            report.refused.append((path.name, "larger than MAX_UPLOAD_BYTES"))
+            continue
+        try:
+            await photos.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
+            report.counts["imported"] += 1
+        except Conflict:
+            report.counts["duplicate"] += 1
+        except AppError as exc:
+            report.counts["refused"] += 1
+            report.refused.append((path.name, str(exc.detail)))
+    return report
