@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Web app end-to-end: a real backend (fresh database) serving webapp/dist, driven by headless
+# Debian Chromium through playwright-core (webapp/e2e/run.mjs). Called by scripts/test.sh.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+: "${TEST_DATABASE_URL:?set by scripts/test.sh}"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing Debian chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install Debian's chromium package (apt-get install chromium)" >&2
+    exit 1
+  fi
+fi
+
+db="gallery_e2e_$$"
+port=8700
+while port_open "$port"; do port=$((port + 1)); done
+uploads="$(mktemp -d)"
+DATABASE_URL="$("$VENV/bin/python" scripts/test_database.py create "$db")"
+token="123456:e2e-max-bot-token"
+log "backend for e2e on :$port"
+env DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="654321:e2e-tg-token" \
+  JWT_SECRET="e2e-secret-0123456789abcdef0123456789" UPLOAD_DIR="$uploads" APP_ENV=test \
+  BCRYPT_ROUNDS=4 REDIS_URL= WEBAPP_DIST="$ROOT/webapp/dist" PUBLIC_URL="http://127.0.0.1:$port" \
+  MINIAPP_LINK="https://max.ru/e2e_gallery_bot" \
+  "$VENV/bin/uvicorn" app.main:app --app-dir backend --host 127.0.0.1 --port "$port" \
+  --log-level warning >"$VAR/e2e-backend.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  "$VENV/bin/python" scripts/test_database.py drop "$db" || true
+  rm -rf "$uploads"
+}
+trap cleanup EXIT
+for _ in $(seq 100); do port_open "$port" && break; sleep 0.2; done
+
+(cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" npm run --silent e2e)
