@@ -13,6 +13,7 @@ from app.core.errors import Conflict, Gone, NotFound, Unauthorized, Unprocessabl
 from app.core.initdata import InitDataError, verify_init_data
 from app.repositories import auth_qr, events, refresh_tokens, users
 from app.schemas.auth import QrLoginCreated, QrLoginStatus, TokenPair
+from app.services.deep_links import deep_link
 from app.services.users import to_me
 
 Messenger = Literal["max", "telegram"]
@@ -163,10 +164,6 @@ async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCrea
         qr_payload=deep_link(settings, "login", request_id),
         expires_at=expires_at,
     )
-
-
-def deep_link(settings: Settings, kind: str, token: str) -> str:
-    return f"{settings.miniapp_link}?startapp={kind}_{token}"
 
 
 async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:

@@ -15,7 +15,7 @@ from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.services import ownership
-from app.services.auth import deep_link
+from app.services.deep_links import deep_link
 from app.services.shapes import photo_summary, user_summary
 
 

@@ -14,7 +14,7 @@ from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, transfers, users
 from app.schemas.exchange import Transfer
 from app.services import ownership
-from app.services.auth import deep_link
+from app.services.deep_links import deep_link
 from app.services.shapes import photo_summary, user_summary
 
 

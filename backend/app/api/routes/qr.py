@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 from app.api.deps import PoolDep, SettingsDep
 from app.api.responses import errors
 from app.services import auth, qr
+from app.services.deep_links import deep_link
 
 router = APIRouter(prefix="/api", tags=["qr"])
 _PNG = {200: {"content": {"image/png": {}}}}
@@ -36,5 +37,5 @@ async def login_qr_png(
 ) -> Response:
     """The desktop's sign-in QR; needs the request's secret so only that desktop can show it."""
     await auth.poll_qr_login(pool, settings, request_id, secret, peek=True)
-    link = auth.deep_link(settings, "login", request_id)
+    link = deep_link(settings, "login", request_id)
     return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})
