@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     # WebSocket: app-level ping every interval; silent longer than interval + timeout = dropped.
     ws_ping_interval: float = 20.0
     ws_ping_timeout: float = 20.0
-    ws_queue_size: int = 256
+    ws_queue_size: int = 1000  # frames are shared strings: a deep queue costs pointers only
     sweep_interval: float = 30.0
 
     cors_origins: list[str] = []

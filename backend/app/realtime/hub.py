@@ -66,10 +66,14 @@ class Client:
         self.queue = asyncio.Queue(maxsize=self.queue_size)
 
     def offer(self, event_id: int, frame: str) -> bool:
-        """Queue a frame without waiting. False when the client can't keep up."""
+        """Queue an event frame without waiting. False when the client can't keep up."""
         if self.held is not None:
             self.held.append((event_id, frame))
             return len(self.held) <= self.queue_size
+        return self.send_now(frame)
+
+    def send_now(self, frame: str) -> bool:
+        """Queue a control frame (ping, error, resumed): never held back."""
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
@@ -83,7 +87,7 @@ class Client:
 
 
 class Hub:
-    def __init__(self, queue_size: int = 256) -> None:
+    def __init__(self, queue_size: int = 1000) -> None:
         self.queue_size = queue_size
         self.clients: set[Client] = set()
         self.published = 0  # events received from the listener

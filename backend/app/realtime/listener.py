@@ -95,6 +95,9 @@ class EventListener:
                 self._gap_since = None
                 self.hub.publish(Event.from_record(row))
                 self.last_id = row["id"]
+                # Let the sockets' sender tasks run between events: a burst of events then
+                # fills only the queues of clients that really can't keep up.
+                await asyncio.sleep(0)
             if len(rows) < 500:
                 return
 

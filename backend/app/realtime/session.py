@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.core import security
 from app.core.config import Settings
+from app.core.rate_limit import SocketMessageLimiter
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.repositories import auth_qr, events
@@ -28,6 +29,9 @@ UNAUTHORIZED_CLOSE = 4401
 HEARTBEAT_CLOSE = 4000
 POLICY_CLOSE = 1008
 FIRST_MESSAGE_WAIT = 10.0
+# Live events are held this long after connecting, so a client that resumes right away gets
+# its replay first and then live events, in id order, instead of live ones racing ahead.
+RESUME_GRACE = 2.0
 REPLAY_BATCH = 500
 
 
@@ -46,9 +50,9 @@ class Session:
         self.pool = pool
         self.settings = settings
         self.client = Client(socket, hub.queue_size)
+        self.client.held = []
+        self.resuming = False
         self.last_heard = asyncio.get_running_loop().time()
-        from app.core.rate_limit import SocketMessageLimiter
-
         self.limiter = SocketMessageLimiter()
 
     async def run(self) -> None:
@@ -64,9 +68,11 @@ class Session:
             asyncio.create_task(self._heartbeat()),
             asyncio.create_task(self.client.closed.wait()),
         ]
+        release = asyncio.get_running_loop().call_later(RESUME_GRACE, self._release_held)
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            release.cancel()
             self.hub.remove(self.client)
             for task in tasks:
                 task.cancel()
@@ -136,8 +142,18 @@ class Session:
                 return
             self._reply({"type": "ping"})
 
+    def _release_held(self) -> None:
+        """No resume came: deliver what was held and go live."""
+        if self.resuming or self.client.held is None:
+            return
+        held, self.client.held = self.client.held, None
+        for event_id, frame in held:
+            if not self.client.offer(event_id, frame):
+                self.client.drop(4008, "too slow: reconnect and resume")
+                return
+
     def _reply(self, message: dict[str, Any]) -> None:
-        if not self.client.offer(0, json.dumps(message)):
+        if not self.client.send_now(json.dumps(message)):
             self.client.drop(4008, "too slow: reconnect and resume")
 
     async def _resume(self, after: Any) -> None:
@@ -149,7 +165,9 @@ class Session:
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
             self._reply({"type": "error", "detail": "resume needs an integer 'after'"})
             return
-        self.client.held = []
+        if self.client.held is None:
+            self.client.held = []
+        self.resuming = True
         watermark = self.listener.last_id
         cursor = after
         try:
@@ -165,6 +183,7 @@ class Session:
                 cursor = rows[-1]["id"]
         finally:
             held, self.client.held = self.client.held, None
+            self.resuming = False
         for event_id, frame in held:
             if event_id > watermark and not self.client.offer(event_id, frame):
                 self.client.drop(4008, "too slow: reconnect and resume")
