@@ -210,7 +210,7 @@ async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url
         assert b"\x88" in received[-64:] and (4008).to_bytes(2, "big") in received[-64:]
         await reader.conn.close()
         metrics = (await httpx.AsyncClient(base_url=base).get("/metrics")).text
-        assert "gallery_ws_dropped_slow_total 1.0" in metrics
+        assert "gallery_ws_slow_clients_dropped_total 1.0" in metrics
 
 
 async def test_bad_token_closes_4401_and_silent_client_is_dropped(two_servers) -> None:

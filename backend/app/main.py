@@ -21,10 +21,12 @@ from app.api.routes import (
     users,
     ws,
 )
+from app.core import metrics
 from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool, ensure_schema
 from app.core.errors import install_error_handlers
+from app.core.rate_limit import check_rates, create_redis
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
 from app.realtime.hub import Hub
@@ -39,6 +41,7 @@ ROUTERS = (health, auth, me, users, photos, transfers, trades, profile_requests,
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production()
+    check_rates(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pool = await create_pool(
             settings.database_url, settings.db_pool_min, settings.db_pool_max
         )
+        app.state.redis = await create_redis(settings.redis_url)
         background: list[asyncio.Task] = []
         try:
             await ensure_schema(app.state.pool)
@@ -65,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await app.state.pool.close()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            metrics.shutdown()
 
     app = FastAPI(
         title="Max Photo Gallery",
@@ -87,9 +94,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(metrics.MetricsMiddleware)  # added last: outermost, times everything
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.include_router(metrics.router)
     mount_media(app, settings.upload_dir)
     mount_webapp(app, settings)
     return app

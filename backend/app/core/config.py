@@ -1,11 +1,12 @@
 """Settings: environment variables only (SPEC §6), with development defaults."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "dev-insecure-jwt-secret-change-me"
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -46,10 +47,11 @@ class Settings(BaseSettings):
     ws_queue_size: int = 1000  # frames are shared strings: a deep queue costs pointers only
     sweep_interval: float = 30.0
 
-    cors_origins: list[str] = []
+    # NoDecode: read "a,b" as CSV (split by the validator below), not as JSON.
+    cors_origins: Annotated[list[str], NoDecode] = []
     # Only these peers may set X-Forwarded-For (the nginx in front); anyone else is keyed by
     # its socket address, so a client cannot pick its own rate-limit bucket.
-    trusted_proxies: list[str] = ["127.0.0.1", "::1"]
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
 
     # Rate limits (SPEC §5, app/core/rate_limit.py): "<count>/<period>", period = [n]second|
     # minute|hour|day, e.g. "10/minute", "20/10s". Counted in Redis (REDIS_URL), shared by all
@@ -67,7 +69,9 @@ class Settings(BaseSettings):
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
-        if isinstance(value, str) and not value.lstrip().startswith("["):
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 

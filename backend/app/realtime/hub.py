@@ -15,6 +15,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
+from app.core import metrics
+
 log = logging.getLogger(__name__)
 SLOW_CLIENT_CLOSE = 4008
 QR_EVENT = "auth.qr_approved"
@@ -90,25 +92,27 @@ class Hub:
     def __init__(self, queue_size: int = 1000) -> None:
         self.queue_size = queue_size
         self.clients: set[Client] = set()
-        self.published = 0  # events received from the listener
-        self.delivered = 0  # frames queued to sockets
-        self.dropped = 0  # slow clients closed
 
     def add(self, client: Client) -> None:
         self.clients.add(client)
+        metrics.WS_CONNECTIONS.inc()
 
     def remove(self, client: Client) -> None:
-        self.clients.discard(client)
+        if client in self.clients:
+            self.clients.discard(client)
+            metrics.WS_CONNECTIONS.dec()
 
     def publish(self, event: Event) -> None:
-        self.published += 1
+        metrics.EVENTS_PUBLISHED.inc()
+        delivered = 0
         frame: str | None = None
         for client in list(self.clients):
-            if not event.visible_to(client.user_id, client.qr_requests):
+            if client.closed.is_set() or not event.visible_to(client.user_id, client.qr_requests):
                 continue
             frame = frame or event.frame()
             if client.offer(event.id, frame):
-                self.delivered += 1
+                delivered += 1
             else:
-                self.dropped += 1
+                metrics.WS_SLOW_CLIENTS_DROPPED.inc()
                 client.drop(SLOW_CLIENT_CLOSE, "too slow: reconnect and resume")
+        metrics.EVENTS_DELIVERED.inc(delivered)

@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.core import security
+from app.core import metrics, security
 from app.core.config import Settings
 from app.core.rate_limit import SocketMessageLimiter
 from app.realtime.hub import Client, Event, Hub
@@ -53,7 +53,7 @@ class Session:
         self.client.held = []
         self.resuming = False
         self.last_heard = asyncio.get_running_loop().time()
-        self.limiter = SocketMessageLimiter()
+        self.limiter = SocketMessageLimiter.from_rate(settings.rate_limit_ws_messages)
 
     async def run(self) -> None:
         await self.socket.accept()
@@ -114,6 +114,7 @@ class Session:
                 return
             self.last_heard = asyncio.get_running_loop().time()
             if not self.limiter.allow():
+                metrics.RATE_LIMITED.labels(limit="ws_messages").inc()
                 self.client.drop(POLICY_CLOSE, "too many messages")
                 return
             message = _parse(raw)

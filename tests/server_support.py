@@ -1,0 +1,112 @@
+"""Real server processes for tests: `async with running_server(env) as base_url:`.
+
+Starts `uvicorn app.main:app --app-dir backend` (one worker, this interpreter's venv) on a free
+port, waits until `/health` answers 200 and always terminates it afterwards. `env` is the app's
+whole configuration: the process inherits this environment *minus* every app setting
+(DATABASE_URL, REDIS_URL, ... as read by `Settings`), so the test runner's own variables never
+leak into a server. The server's output goes to a log file that is quoted when it fails to start.
+"""
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+from app.core.config import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_SETTINGS_ENV = {name.upper() for name in Settings.model_fields}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _tail(path: Path, chars: int = 4000) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return text[-chars:]
+
+
+def _open_log(path: Path) -> BinaryIO:
+    return open(path, "wb")  # a new empty file: nothing here blocks the loop for long
+
+
+async def _stop(proc: asyncio.subprocess.Process, grace: float = 10.0) -> None:
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+
+
+async def _wait_ready(proc: asyncio.subprocess.Process, base_url: str, within: float) -> str:
+    """Empty when /health answered 200, else why not (the process exited, or timed out)."""
+    last = "no answer"
+    async with httpx.AsyncClient(timeout=2.0) as http:
+        deadline = asyncio.get_running_loop().time() + within
+        while asyncio.get_running_loop().time() < deadline:
+            if proc.returncode is not None:
+                return f"exited with {proc.returncode}"
+            try:
+                response = await http.get(f"{base_url}/health")
+                if response.status_code == 200:
+                    return ""
+                last = f"/health answered {response.status_code}: {response.text[:200]}"
+            except httpx.TransportError as exc:
+                last = repr(exc)
+            await asyncio.sleep(0.1)
+    return f"not ready in {within:.0f} s ({last})"
+
+
+@asynccontextmanager
+async def running_server(env: dict[str, str], *, within: float = 30.0) -> AsyncIterator[str]:
+    """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`)."""
+    base_env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_ENV}
+    full_env = {**base_env, "PYTHONUNBUFFERED": "1", **env}
+    log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
+    try:
+        for attempt in range(3):  # another process may grab the free port before uvicorn binds it
+            port = free_port()
+            log_path = log_dir / f"uvicorn-{port}.log"
+            with _open_log(log_path) as log:
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "uvicorn", "app.main:app",
+                    "--app-dir", str(REPO_ROOT / "backend"),
+                    "--host", "127.0.0.1", "--port", str(port),
+                    cwd=REPO_ROOT,
+                    env=full_env,
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=asyncio.subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: stopped with its children
+                )  # fmt: skip
+            base_url = f"http://127.0.0.1:{port}"
+            try:
+                problem = await _wait_ready(proc, base_url, within)
+                if problem and "address already in use" in _tail(log_path).lower() and attempt < 2:
+                    continue
+                if problem:
+                    raise RuntimeError(f"uvicorn on port {port} {problem}:\n{_tail(log_path)}")
+                yield base_url
+                return
+            finally:
+                await _stop(proc)
+    finally:
+        shutil.rmtree(log_dir, ignore_errors=True)
