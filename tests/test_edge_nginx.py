@@ -1,0 +1,430 @@
+"""The edge: the real nginx.conf under Debian's nginx, in front of a real backend process.
+
+nginx.conf is rendered by plain string replacement of its marked container values (ports,
+paths, the upstream address; tests/nginx_support.py) — the rest is the production file. Also
+checks docker-compose.yml (structure, and `docker compose config` where a compose tool exists).
+"""
+
+import asyncio
+import gzip
+import io
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+import yaml
+from PIL import Image
+
+from tests.nginx_support import (
+    REPO_ROOT,
+    Proc,
+    find_nginx,
+    free_port,
+    nginx_argv,
+    render_nginx_conf,
+    start_process,
+    stop_process,
+    uvicorn_argv,
+    wait_http_ok,
+)
+from tests.support import MAX_BOT_TOKEN, make_init_data
+
+pytestmark = pytest.mark.slow
+
+NGINX = find_nginx()
+needs_nginx = pytest.mark.skipif(
+    NGINX is None, reason="nginx is not installed (apt-get install nginx-light)"
+)
+
+INDEX_HTML = "<!doctype html><html><head><title>edge-test</title></head><body><div id=root>edge-test-index</div></body></html>\n"
+# Big and repetitive enough that gzip obviously applies (> gzip_min_length 1024).
+APP_JS = "".join(f"export const value{i} = 'max photo gallery {i}';\n" for i in range(800))
+MIB = 1024 * 1024
+
+
+@dataclass
+class Edge:
+    url: str
+    ws_url: str
+    upload_dir: Path
+    backend: Proc
+    nginx: Proc
+    runtime_dir: Path
+
+    def access_log(self) -> str:
+        path = self.runtime_dir / "logs" / "access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+@pytest.fixture(scope="module")
+async def edge(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Edge]:
+    if NGINX is None:
+        pytest.skip("nginx is not installed")
+    base = tmp_path_factory.mktemp("edge")
+    web_root = base / "dist"
+    (web_root / "assets").mkdir(parents=True)
+    (web_root / "index.html").write_text(INDEX_HTML)
+    (web_root / "assets" / "app-abc123.js").write_text(APP_JS)
+    upload_dir = base / "uploads"
+    (upload_dir / "media").mkdir(parents=True)
+    runtime_dir = base / "nginx"
+    for sub in ("logs", "cache"):
+        (runtime_dir / sub).mkdir(parents=True)
+    # nginx workers drop privileges to the current user; pytest's tmp dirs are 0700.
+    for path in (base, web_root, upload_dir, runtime_dir):
+        path.chmod(0o755)
+
+    backend_port, nginx_port = free_port(), free_port()
+    env = {
+        key: os.environ[key]
+        for key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+        if key in os.environ
+    }
+    env.update(
+        APP_ENV="test",
+        DATABASE_URL=database_url,
+        JWT_SECRET="edge-test-secret-" + "x" * 32,
+        MAX_BOT_TOKEN=MAX_BOT_TOKEN,
+        UPLOAD_DIR=str(upload_dir),
+        WEBAPP_DIST=str(web_root),
+        BCRYPT_ROUNDS="4",
+        PYTHONUNBUFFERED="1",
+    )
+    backend = start_process(
+        "backend", uvicorn_argv(backend_port), log_path=base / "backend.log", env=env, cwd=REPO_ROOT
+    )
+    nginx: Proc | None = None
+    try:
+        await wait_http_ok(f"http://127.0.0.1:{backend_port}/health", backend)
+        conf = runtime_dir / "nginx.conf"
+        conf.write_text(
+            render_nginx_conf(
+                listen_port=nginx_port,
+                backend_port=backend_port,
+                web_root=web_root,
+                upload_dir=upload_dir,
+                runtime_dir=runtime_dir,
+            )
+        )
+        test_run = await asyncio.create_subprocess_exec(
+            *nginx_argv(NGINX, conf, runtime_dir)[:-2],
+            "-t",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(test_run.communicate(), 30)
+        assert test_run.returncode == 0, f"nginx -t failed:\n{output.decode()}"
+        nginx = start_process(
+            "nginx", nginx_argv(NGINX, conf, runtime_dir), log_path=base / "nginx.out"
+        )
+        await wait_http_ok(f"http://127.0.0.1:{nginx_port}/health", nginx)
+        yield Edge(
+            url=f"http://127.0.0.1:{nginx_port}",
+            ws_url=f"ws://127.0.0.1:{nginx_port}/api/ws",
+            upload_dir=upload_dir,
+            backend=backend,
+            nginx=nginx,
+            runtime_dir=runtime_dir,
+        )
+    finally:
+        if nginx is not None:
+            stop_process(nginx)
+        stop_process(backend)
+
+
+@pytest.fixture
+async def http(edge: Edge) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=edge.url, timeout=30.0) as client:
+        yield client
+
+
+async def _sign_in(http: httpx.AsyncClient, external_id: int) -> dict[str, Any]:
+    init_data = make_init_data(user={"id": external_id, "first_name": "Edge"})
+    response = await http.post("/api/auth/max", json={"init_data": init_data})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _png() -> bytes:
+    """A small PNG with random content (a new content hash every run: no 409 duplicate)."""
+    image = Image.new("RGB", (random.randint(24, 64), random.randint(24, 64)))
+    image.putdata(
+        [tuple(random.randrange(256) for _ in range(3)) for _ in range(image.width * image.height)]
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- the web app -----------------------------------------------------------------------------
+
+
+@needs_nginx
+async def test_spa_index_and_deep_link_fallback_are_never_cached(http: httpx.AsyncClient) -> None:
+    for path in ("/", "/trade/xyz", "/users/42/collection"):
+        response = await http.get(path)
+        assert response.status_code == 200, path
+        assert "edge-test-index" in response.text, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["cache-control"] == "no-cache", path
+
+
+@needs_nginx
+async def test_hashed_assets_are_immutable_and_missing_ones_404(http: httpx.AsyncClient) -> None:
+    response = await http.get("/assets/app-abc123.js")
+    assert response.status_code == 200
+    assert response.text == APP_JS
+    cache = response.headers["cache-control"]
+    assert "immutable" in cache and "max-age=31536000" in cache and "public" in cache
+    missing = await http.get("/assets/app-missing.js")
+    assert missing.status_code == 404  # not the SPA's index.html
+
+
+@needs_nginx
+async def test_gzip_applies_to_large_assets(edge: Edge) -> None:
+    async with httpx.AsyncClient(base_url=edge.url, timeout=10.0) as client:
+        request = client.build_request(
+            "GET", "/assets/app-abc123.js", headers={"Accept-Encoding": "gzip"}
+        )
+        response = await client.send(request, stream=True)
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        await response.aclose()
+    assert response.headers.get("content-encoding") == "gzip"
+    assert "Accept-Encoding" in response.headers.get("vary", "")
+    assert len(raw) < len(APP_JS) / 3
+    assert gzip.decompress(raw).decode() == APP_JS
+
+
+@needs_nginx
+async def test_security_headers_on_pages_api_and_errors(http: httpx.AsyncClient) -> None:
+    for path in ("/", "/api/openapi.json", "/assets/app-missing.js"):
+        response = await http.get(path)
+        csp = response.headers.get("content-security-policy", "")
+        directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+        assert {
+            "https://web.max.ru",
+            "https://*.max.ru",
+            "https://web.telegram.org",
+            "https://*.telegram.org",
+        } <= set(directives["frame-ancestors"]), path
+        assert {"'self'", "https://st.max.ru", "https://telegram.org"} <= set(
+            directives["script-src"]
+        )
+        assert {"'self'", "data:", "blob:", "https:"} <= set(directives["img-src"])
+        assert {"'self'", "wss:"} <= set(directives["connect-src"])
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"]
+        # Framing by the messengers' web clients must stay possible.
+        assert "x-frame-options" not in response.headers
+        assert response.headers.get("server") == "nginx"  # no version
+
+
+# --- the API through the proxy -----------------------------------------------------------------
+
+
+@needs_nginx
+async def test_health_and_openapi_pass_through(http: httpx.AsyncClient) -> None:
+    health = await http.get("/health")
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+    openapi = await http.get("/api/openapi.json")
+    assert openapi.status_code == 200
+    assert "/api/auth/max" in openapi.json()["paths"]
+    assert "immutable" not in openapi.headers.get("cache-control", "")
+    docs = await http.get("/api/docs")
+    assert docs.status_code == 200
+    assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+
+
+@needs_nginx
+async def test_sign_in_through_nginx(http: httpx.AsyncClient) -> None:
+    tokens = await _sign_in(http, 880001)
+    assert tokens["token_type"] == "bearer"
+    me = await http.get("/api/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.status_code == 200, me.text
+    assert me.json()["display_name"] == "Edge"
+
+
+@needs_nginx
+async def test_oversize_upload_is_refused_by_nginx(edge: Edge, http: httpx.AsyncClient) -> None:
+    body = os.urandom(12 * MIB)
+    response = await http.post(
+        "/api/photos/upload",
+        files={"file": ("big.png", body, "image/png")},
+        data={"title": "too big"},
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "request body too large"}  # nginx's own JSON error
+    await asyncio.sleep(0.2)  # let both servers flush their logs
+    assert "/api/photos/upload" not in edge.backend.log()  # the backend never saw it
+    assert re.search(r'"POST /api/photos/upload HTTP/1\.1" 413', edge.access_log())
+
+
+@needs_nginx
+async def test_media_renditions_served_immutable_originals_never(
+    edge: Edge, http: httpx.AsyncClient
+) -> None:
+    webp = b"RIFF\x1a\x00\x00\x00WEBPVP8 " + os.urandom(64)
+    (edge.upload_dir / "media" / "ab").mkdir(parents=True, exist_ok=True)
+    (edge.upload_dir / "media" / "ab" / "x.webp").write_bytes(webp)
+    (edge.upload_dir / "originals" / "ab").mkdir(parents=True, exist_ok=True)
+    (edge.upload_dir / "originals" / "ab" / "y.jpg").write_bytes(b"\xff\xd8\xff" + os.urandom(64))
+
+    response = await http.get("/media/ab/x.webp")
+    assert response.status_code == 200
+    assert response.content == webp
+    assert response.headers["content-type"] == "image/webp"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+    assert (await http.get("/media/ab/missing.webp")).status_code == 404
+    for path in (
+        "/originals/ab/y.jpg",
+        "/media/../originals/ab/y.jpg",
+        "/media/%2e%2e/originals/ab/y.jpg",
+    ):
+        hidden = await http.get(path)
+        assert hidden.status_code in (403, 404), path
+        assert hidden.content[:3] != b"\xff\xd8\xff", path
+
+
+# --- upload and live events (the endpoints the backend lead is building) ------------------------
+
+
+@needs_nginx
+async def test_websocket_upgrades_through_nginx(edge: Edge, http: httpx.AsyncClient) -> None:
+    tokens = await _sign_in(http, 880002)
+    async with asyncio.timeout(15), websockets.connect(edge.ws_url, open_timeout=10) as socket:
+        await socket.send(json.dumps({"type": "auth", "token": tokens["access_token"]}))
+        pong = await socket.ping()
+        await asyncio.wait_for(pong, 5)  # the proxied connection carries frames both ways
+
+
+@needs_nginx
+async def test_upload_through_nginx_is_announced_on_the_websocket(
+    edge: Edge, http: httpx.AsyncClient
+) -> None:
+    tokens = await _sign_in(http, 880003)
+    async with asyncio.timeout(30), websockets.connect(edge.ws_url, open_timeout=10) as socket:
+        await socket.send(json.dumps({"type": "auth", "token": tokens["access_token"]}))
+        await asyncio.sleep(0.3)  # let the server register the socket before the event happens
+        response = await http.post(
+            "/api/photos/upload",
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+            files={"file": ("edge.png", _png(), "image/png")},
+            data={"title": "Through the edge"},
+        )
+        assert response.status_code == 201, response.text
+        photo_id = response.json()["id"]
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            if (
+                message.get("type") == "photo.created"
+                and message.get("data", {}).get("id") == photo_id
+            ):
+                break
+    assert re.search(r'"POST /api/photos/upload HTTP/1\.1" 201', edge.access_log())
+
+
+# --- last: it spends this client's sign-in burst --------------------------------------------------
+
+
+@needs_nginx
+async def test_sign_in_is_rate_limited_at_the_edge(edge: Edge, http: httpx.AsyncClient) -> None:
+    statuses: list[int] = []
+    limited: httpx.Response | None = None
+    for _ in range(40):
+        response = await http.post("/api/auth/max", json={"init_data": "hash=00"})
+        statuses.append(response.status_code)
+        if response.status_code == 429 and limited is None:
+            limited = response
+    assert limited is not None, statuses
+    assert limited.json() == {"detail": "too many requests"}
+    assert int(limited.headers["retry-after"]) >= 1
+    assert statuses.count(429) >= 10  # burst 20 + 2 r/s: most of a quick 40 are refused
+
+
+# --- the compose file ----------------------------------------------------------------------------
+
+
+def _compose_command() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker:
+        probe = subprocess.run(
+            [docker, "compose", "version"], capture_output=True, timeout=30, check=False
+        )
+        if probe.returncode == 0:
+            return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_compose_file_shape() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "backend", "frontend"}
+    for name, service in services.items():
+        assert service["restart"] == "unless-stopped", name
+        assert "healthcheck" in service or name == "frontend", name
+    assert [name for name, service in services.items() if "ports" in service] == ["frontend"]
+    assert services["db"]["image"].startswith("postgres:16")
+    assert any(
+        "database.sql:/docker-entrypoint-initdb.d/" in volume
+        for volume in services["db"]["volumes"]
+    )
+    assert services["redis"]["image"].startswith("redis:7")
+    backend = services["backend"]
+    assert backend["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert "uploads:/data/uploads" in backend["volumes"]
+    uploads = services["frontend"]["volumes"][0]
+    assert (uploads["source"], uploads["target"], uploads["read_only"]) == (
+        "uploads",
+        "/data/uploads",
+        True,
+    )
+
+
+def test_docker_compose_config_is_valid(tmp_path: Path) -> None:
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no compose tool (Docker's compose plugin or Debian's docker-compose)")
+    # A copy of the stack with a filled-in .env (the real one is not in the repository).
+    for name in ("docker-compose.yml", "database.sql", "nginx.conf", ".env.example"):
+        shutil.copy(REPO_ROOT / name, tmp_path / name)
+    env_lines = (REPO_ROOT / ".env.example").read_text().splitlines()
+    filled = {"JWT_SECRET": "x" * 48, "MAX_BOT_TOKEN": "123:test", "TELEGRAM_BOT_TOKEN": "456:test"}
+    lines = [
+        f"{line.split('=', 1)[0]}={filled[line.split('=', 1)[0]]}"
+        if line.split("=", 1)[0] in filled
+        else line
+        for line in env_lines
+    ]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("COMPOSE_", "DOCKER_"))
+    }
+    result = subprocess.run(
+        [*command, "-f", str(tmp_path / "docker-compose.yml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
