@@ -1,12 +1,12 @@
-import { Button, SearchInput } from '@maxhub/max-ui';
+import { SearchInput } from '@maxhub/max-ui';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'wouter';
 import { photosApi, type Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState } from '../components/States';
 import { usePhotoFeed } from '../hooks/usePhotoFeed';
 import { useLivePhotoFeed } from '../hooks/useLivePhotoFeed';
+import { ButtonLink } from '../components/ButtonLink';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -55,9 +55,7 @@ export default function GalleryScreen() {
               icon="image"
               title="The gallery is empty"
               action={
-                <Link href="/upload" asChild>
-                  <Button>Upload the first photo</Button>
-                </Link>
+                <ButtonLink href="/upload">Upload the first photo</ButtonLink>
               }
             >
               Upload a photo to mint the first art object.

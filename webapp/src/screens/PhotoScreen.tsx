@@ -12,6 +12,7 @@ import type { OwnershipChanged } from '../hooks/useLivePhotoFeed';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
 import { useMe } from '../state/session';
+import { ButtonLink } from '../components/ButtonLink';
 
 const REASON: Record<HistoryEntry['reason'], string> = {
   mint: 'Minted',
@@ -195,21 +196,15 @@ export default function PhotoScreen() {
           <div className="d-flex flex-wrap gap-2 mb-3">
             {isOwner ? (
               <>
-                <Link href={`/photos/${p.id}/transfer`} asChild>
-                  <Button iconBefore={<Icon name="send" size={18} />}>Transfer</Button>
-                </Link>
-                <Link href={`/trades/new?give=${p.id}`} asChild>
-                  <Button mode="secondary" iconBefore={<Icon name="trades" size={18} />}>Offer in a trade</Button>
-                </Link>
+                <ButtonLink href={`/photos/${p.id}/transfer`} iconBefore={<Icon name="send" size={18} />}>Transfer</ButtonLink>
+                <ButtonLink href={`/trades/new?give=${p.id}`} mode="secondary" iconBefore={<Icon name="trades" size={18} />}>Offer in a trade</ButtonLink>
                 <Button mode="secondary" onClick={() => setEditing(true)}>Edit</Button>
                 {p.creator.id === me.id && (
                   <Button mode="tertiary" appearance="negative" onClick={remove}>Delete</Button>
                 )}
               </>
             ) : (
-              <Link href={`/trades/new?to=${p.owner.id}&want=${p.id}`} asChild>
-                <Button iconBefore={<Icon name="trades" size={18} />}>Propose a trade</Button>
-              </Link>
+              <ButtonLink href={`/trades/new?to=${p.owner.id}&want=${p.id}`} iconBefore={<Icon name="trades" size={18} />}>Propose a trade</ButtonLink>
             )}
           </div>
         )}

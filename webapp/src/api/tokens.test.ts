@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiClient } from './client';
+import { TokenStore } from './tokens';
+import type { TokenPair } from './types';
+
+const pair = (n: number, expiresIn = 900): TokenPair => ({
+  access_token: `a${n}`,
+  refresh_token: `r${n}`,
+  token_type: 'bearer',
+  expires_in: expiresIn,
+});
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+describe('TokenStore', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('de-duplicates concurrent refreshes into one request', async () => {
+    const d = deferred<TokenPair>();
+    const refresher = vi.fn(() => d.promise);
+    const store = new TokenStore(refresher);
+    store.set(pair(1));
+    const calls = [store.refresh(), store.refresh(), store.afterUnauthorized('a1')];
+    d.resolve(pair(2));
+    await expect(Promise.all(calls)).resolves.toEqual(['a2', 'a2', 'a2']);
+    expect(refresher).toHaveBeenCalledTimes(1);
+    expect(refresher).toHaveBeenCalledWith('r1');
+    expect(store.refreshToken).toBe('r2');
+  });
+
+  it('does not refresh again when a 401 was for a token already replaced', async () => {
+    const refresher = vi.fn(async () => pair(3));
+    const store = new TokenStore(refresher);
+    store.set(pair(2));
+    await expect(store.afterUnauthorized('a1')).resolves.toBe('a2');
+    expect(refresher).not.toHaveBeenCalled();
+  });
+
+  it('refreshes silently on a timer a minute before expiry', async () => {
+    const refresher = vi.fn(async () => pair(2));
+    const store = new TokenStore(refresher);
+    store.set(pair(1, 120));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(refresher).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(refresher).toHaveBeenCalledOnce();
+    expect(store.access).toBe('a2');
+  });
+
+  it('refreshes lazily before a request when the timer was throttled', async () => {
+    let now = 0;
+    const refresher = vi.fn(async () => pair(2));
+    const store = new TokenStore(refresher, undefined, () => now);
+    store.set(pair(1, 900));
+    expect(await store.validAccess()).toBe('a1');
+    now = 880_000; // 20 s left, timer never fired
+    expect(await store.validAccess()).toBe('a2');
+    expect(refresher).toHaveBeenCalledOnce();
+  });
+
+  it('recovers with a new sign-in when the refresh token is rejected, else clears', async () => {
+    const listener = vi.fn();
+    const recover = vi.fn(async () => pair(9));
+    const store = new TokenStore(async () => Promise.reject(new Error('401')), recover);
+    store.subscribe(listener);
+    store.set(pair(1));
+    await expect(store.refresh()).resolves.toBe('a9');
+    expect(recover).toHaveBeenCalledOnce();
+
+    const lost = new TokenStore(async () => Promise.reject(new Error('401')));
+    lost.subscribe(listener);
+    lost.set(pair(1));
+    await expect(lost.refresh()).resolves.toBeNull();
+    expect(lost.access).toBeNull();
+    expect(listener).toHaveBeenLastCalledWith(null);
+  });
+});
+
+describe('ApiClient', () => {
+  const json = (status: number, body: unknown) =>
+    new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+  it('retries once with a refreshed token after a 401, sharing one refresh between parallel requests', async () => {
+    const refresher = vi.fn(async () => pair(2));
+    const store = new TokenStore(refresher);
+    store.set(pair(1));
+    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      const auth = (init?.headers as Record<string, string>).Authorization;
+      return auth === 'Bearer a2' ? json(200, { ok: true }) : json(401, { detail: 'expired' });
+    });
+    const client = new ApiClient('/api', store, fetchImpl as typeof fetch);
+    const results = await Promise.all([client.get('/me'), client.get('/photos', { limit: 5, q: '' })]);
+    expect(results).toEqual([{ ok: true }, { ok: true }]);
+    expect(refresher).toHaveBeenCalledOnce();
+    expect(fetchImpl.mock.calls.map((c) => c[0])).toContain('/api/photos?limit=5');
+  });
+
+  it('throws ApiError with the detail message, including object details', async () => {
+    const store = new TokenStore(vi.fn());
+    const client = new ApiClient('/api', store, (async () =>
+      json(409, { detail: { message: 'duplicate', photo_id: 7 } })) as unknown as typeof fetch);
+    await expect(client.post('/photos/upload')).rejects.toMatchObject({
+      status: 409,
+      message: 'duplicate',
+      detail: { photo_id: 7 },
+    });
+  });
+});
