@@ -83,6 +83,11 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
 
+    @app.exception_handler(asyncpg.exceptions.DataError)
+    async def _bad_value(_: Request, exc: asyncpg.exceptions.DataError) -> JSONResponse:
+        # A value the schema let through but PostgreSQL can't hold (e.g. an id past int64).
+        return JSONResponse({"detail": "a value is out of range"}, status_code=422)
+
     for exc_type in _DB_UNAVAILABLE:
 
         @app.exception_handler(exc_type)

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.schemas.ids import Id
 from app.schemas.photos import PhotoSummary
 from app.schemas.users import UserSummary
 
@@ -14,8 +15,8 @@ TransferStatus = Literal["pending", "completed", "cancelled", "expired"]
 
 
 class TransferCreate(BaseModel):
-    photo_id: int
-    to_user_id: int | None = Field(default=None, description="omit for a claim code (QR / link)")
+    photo_id: Id
+    to_user_id: Id | None = Field(default=None, description="omit for a claim code (QR / link)")
 
 
 class ClaimIn(BaseModel):
@@ -40,9 +41,9 @@ class TransferList(BaseModel):
 
 
 class TradeCreate(BaseModel):
-    offered_photo_ids: list[int] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
-    requested_photo_ids: list[int] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
-    recipient_id: int | None = Field(default=None, description="omit for an open trade (QR)")
+    offered_photo_ids: list[Id] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
+    requested_photo_ids: list[Id] = Field(min_length=1, max_length=MAX_TRADE_ITEMS)
+    recipient_id: Id | None = Field(default=None, description="omit for an open trade (QR)")
     message: str = Field(default="", max_length=1000)
 
 
@@ -71,7 +72,7 @@ class TradeList(BaseModel):
 
 
 class ProfileRequestCreate(BaseModel):
-    user_id: int
+    user_id: Id
     message: str = Field(default="", max_length=500)
 
 

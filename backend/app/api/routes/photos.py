@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.rate_limit import limit
+from app.schemas.ids import INT64_MAX, PathId
 from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage, PhotoUpdate
 from app.services import photos
 
@@ -40,8 +41,8 @@ async def list_photos(
     viewer_id: OptionalUserId,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 30,
-    owner_id: int | None = None,
-    creator_id: int | None = None,
+    owner_id: Annotated[int | None, Query(ge=1, le=INT64_MAX)] = None,
+    creator_id: Annotated[int | None, Query(ge=1, le=INT64_MAX)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     favorites: bool = False,
 ) -> PhotoPage:
@@ -58,33 +59,37 @@ async def list_photos(
 
 
 @router.get("/{photo_id}", responses=errors(401, 404, 422))
-async def get_photo(photo_id: int, pool: PoolDep, viewer_id: OptionalUserId) -> Photo:
+async def get_photo(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) -> Photo:
     return await photos.get_photo(pool, viewer_id, photo_id)
 
 
 @router.get("/{photo_id}/history", responses=errors(401, 404, 422))
 async def get_history(
-    photo_id: int, pool: PoolDep, viewer_id: OptionalUserId
+    photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId
 ) -> list[HistoryEntry]:
     return await photos.get_history(pool, viewer_id, photo_id)
 
 
 @router.patch("/{photo_id}", responses=errors(401, 403, 404, 422))
-async def update_photo(photo_id: int, body: PhotoUpdate, pool: PoolDep, user_id: UserId) -> Photo:
+async def update_photo(
+    photo_id: PathId, body: PhotoUpdate, pool: PoolDep, user_id: UserId
+) -> Photo:
     return await photos.update_photo(pool, user_id, photo_id, body.title, body.description)
 
 
 @router.delete("/{photo_id}", status_code=204, responses=errors(401, 403, 404, 409, 422))
-async def delete_photo(photo_id: int, request: Request, pool: PoolDep, user_id: UserId) -> Response:
+async def delete_photo(
+    photo_id: PathId, request: Request, pool: PoolDep, user_id: UserId
+) -> Response:
     await photos.delete_photo(pool, request.app.state.storage, user_id, photo_id)
     return Response(status_code=204)
 
 
 @router.put("/{photo_id}/favorite", responses=errors(401, 404, 422))
-async def add_favorite(photo_id: int, pool: PoolDep, user_id: UserId) -> FavoriteState:
+async def add_favorite(photo_id: PathId, pool: PoolDep, user_id: UserId) -> FavoriteState:
     return await photos.set_favorite(pool, user_id, photo_id, True)
 
 
 @router.delete("/{photo_id}/favorite", responses=errors(401, 404, 422))
-async def remove_favorite(photo_id: int, pool: PoolDep, user_id: UserId) -> FavoriteState:
+async def remove_favorite(photo_id: PathId, pool: PoolDep, user_id: UserId) -> FavoriteState:
     return await photos.set_favorite(pool, user_id, photo_id, False)

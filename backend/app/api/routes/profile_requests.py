@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from app.api.deps import PoolDep, UserId
 from app.api.responses import errors
 from app.schemas.exchange import ProfileRequest, ProfileRequestCreate, ProfileRequestList
+from app.schemas.ids import PathId
 from app.services import profile_requests
 
 router = APIRouter(prefix="/api/profile_requests", tags=["profile requests"])
@@ -32,16 +33,16 @@ async def list_requests(
 
 
 @router.post("/{request_id}/accept", responses=errors(401, 404, 409, 422))
-async def accept_request(request_id: int, pool: PoolDep, user_id: UserId) -> ProfileRequest:
+async def accept_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> ProfileRequest:
     return await profile_requests.respond(pool, user_id, request_id, "accepted")
 
 
 @router.post("/{request_id}/decline", responses=errors(401, 404, 409, 422))
-async def decline_request(request_id: int, pool: PoolDep, user_id: UserId) -> ProfileRequest:
+async def decline_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> ProfileRequest:
     return await profile_requests.respond(pool, user_id, request_id, "declined")
 
 
 @router.delete("/{request_id}", status_code=204, responses=errors(401, 404, 422))
-async def delete_request(request_id: int, pool: PoolDep, user_id: UserId) -> Response:
+async def delete_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> Response:
     await profile_requests.withdraw(pool, user_id, request_id)
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.rate_limit import limit
 from app.schemas.exchange import Trade, TradeAccept, TradeCreate, TradeList, TradeStatus
+from app.schemas.ids import PathId
 from app.services import qr, trades
 
 router = APIRouter(prefix="/api/trades", tags=["trades"])
@@ -42,24 +43,24 @@ async def trade_by_token(token: Token, pool: PoolDep, user_id: UserId) -> Trade:
 
 
 @router.get("/{trade_id}", responses=errors(401, 404, 422))
-async def get_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+async def get_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.get(pool, user_id, trade_id)
 
 
 @router.post("/{trade_id}/accept", responses=errors(401, 403, 404, 409, 410, 422))
 async def accept_trade(
-    trade_id: int, pool: PoolDep, user_id: UserId, body: TradeAccept | None = None
+    trade_id: PathId, pool: PoolDep, user_id: UserId, body: TradeAccept | None = None
 ) -> Trade:
     return await trades.accept(pool, user_id, trade_id, body.token if body else None)
 
 
 @router.post("/{trade_id}/decline", responses=errors(401, 403, 404, 409, 410, 422))
-async def decline_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+async def decline_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.decline(pool, user_id, trade_id)
 
 
 @router.post("/{trade_id}/cancel", responses=errors(401, 403, 404, 409, 410, 422))
-async def cancel_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
+async def cancel_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.cancel(pool, user_id, trade_id)
 
 
@@ -69,7 +70,7 @@ async def cancel_trade(trade_id: int, pool: PoolDep, user_id: UserId) -> Trade:
     responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
 )
 async def trade_qr(
-    trade_id: int,
+    trade_id: PathId,
     pool: PoolDep,
     settings: SettingsDep,
     user_id: UserId,

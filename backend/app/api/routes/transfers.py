@@ -8,6 +8,7 @@ from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.rate_limit import limit
 from app.schemas.exchange import ClaimIn, Transfer, TransferCreate, TransferList
+from app.schemas.ids import PathId
 from app.services import qr, transfers
 
 router = APIRouter(prefix="/api/transfers", tags=["transfers"])
@@ -35,7 +36,7 @@ async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Trans
 
 
 @router.post("/{transfer_id}/cancel", responses=errors(401, 404, 409, 422))
-async def cancel_transfer(transfer_id: int, pool: PoolDep, user_id: UserId) -> Transfer:
+async def cancel_transfer(transfer_id: PathId, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.cancel(pool, user_id, transfer_id)
 
 
@@ -52,7 +53,7 @@ async def list_transfers(
     responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
 )
 async def transfer_qr(
-    transfer_id: int,
+    transfer_id: PathId,
     pool: PoolDep,
     settings: SettingsDep,
     user_id: UserId,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import OptionalUserId, PoolDep
 from app.api.responses import errors
+from app.schemas.ids import PathId
 from app.schemas.photos import PhotoPage
 from app.schemas.users import PublicUser
 from app.services import photos, users
@@ -14,13 +15,13 @@ router = APIRouter(prefix="/api/users", tags=["users"])
 
 
 @router.get("/{user_id}", responses=errors(401, 404, 422))
-async def get_user(user_id: int, pool: PoolDep, viewer_id: OptionalUserId) -> PublicUser:
+async def get_user(user_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) -> PublicUser:
     return await users.get_public_user(pool, viewer_id, user_id)
 
 
 @router.get("/{user_id}/photos", responses=errors(401, 403, 404, 422))
 async def get_user_photos(
-    user_id: int,
+    user_id: PathId,
     pool: PoolDep,
     viewer_id: OptionalUserId,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
