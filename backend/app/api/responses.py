@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel
 
 _DESCRIPTIONS = {
@@ -25,3 +26,11 @@ class ErrorOut(BaseModel):
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+PNG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}}}
+
+
+def qr_png(image: bytes) -> Response:
+    """A QR image that encodes a secret: never cached anywhere."""
+    return Response(image, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -5,29 +5,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep
-from app.api.responses import errors
+from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.services import auth, qr
 from app.services.deep_links import deep_link
 
 router = APIRouter(prefix="/api", tags=["qr"])
-_PNG = {200: {"content": {"image/png": {}}}}
 
 
-@router.get("/qr.png", response_class=Response, responses={**_PNG, **errors(422)})
-async def qr_png(
+@router.get("/qr.png", response_class=Response, responses={**PNG_RESPONSE, **errors(422)})
+async def app_link_qr(
     settings: SettingsDep, data: Annotated[str, Query(min_length=1, max_length=1024)]
 ) -> Response:
-    return Response(
-        qr.own_link_png(settings, data),
-        media_type="image/png",
-        headers={"Cache-Control": "no-store"},
-    )
+    return qr_png(qr.own_link_png(settings, data))
 
 
 @router.get(
     "/auth/qr/{request_id}/qr.png",
     response_class=Response,
-    responses={**_PNG, **errors(404, 410, 422)},
+    responses={**PNG_RESPONSE, **errors(404, 410, 422)},
 )
 async def login_qr_png(
     request_id: str,
@@ -38,4 +33,4 @@ async def login_qr_png(
     """The desktop's sign-in QR; needs the request's secret so only that desktop can show it."""
     await auth.poll_qr_login(pool, settings, request_id, secret, peek=True)
     link = deep_link(settings, "login", request_id)
-    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return qr_png(qr.png(link))

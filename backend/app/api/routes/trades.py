@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
-from app.api.responses import errors
+from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
 from app.schemas.exchange import Trade, TradeAccept, TradeCreate, TradeList, TradeStatus
 from app.schemas.ids import PathId
@@ -67,7 +67,7 @@ async def cancel_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trad
 @router.get(
     "/{trade_id}/qr.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
+    responses={**PNG_RESPONSE, **errors(401, 404, 422)},
 )
 async def trade_qr(
     trade_id: PathId,
@@ -77,4 +77,4 @@ async def trade_qr(
     token: Annotated[str, Query(min_length=8, max_length=128)],
 ) -> Response:
     link = await trades.trade_link_for(pool, settings, user_id, trade_id, token)
-    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return qr_png(qr.png(link))

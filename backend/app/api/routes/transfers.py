@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
-from app.api.responses import errors
+from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
 from app.schemas.exchange import ClaimIn, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
@@ -50,7 +50,7 @@ async def list_transfers(
 @router.get(
     "/{transfer_id}/qr.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **errors(401, 404, 422)},
+    responses={**PNG_RESPONSE, **errors(401, 404, 422)},
 )
 async def transfer_qr(
     transfer_id: PathId,
@@ -60,4 +60,4 @@ async def transfer_qr(
     token: Annotated[str, Query(min_length=8, max_length=128)],
 ) -> Response:
     link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token)
-    return Response(qr.png(link), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return qr_png(qr.png(link))
