@@ -80,6 +80,10 @@ async def running_server(env: dict[str, str], *, within: float = 30.0) -> AsyncI
     """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`)."""
     base_env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_ENV}
     full_env = {**base_env, "PYTHONUNBUFFERED": "1", **env}
+    if "TRUSTED_PROXIES" in env:
+        # The deployment contract (README "Rate limits"): uvicorn believes proxy headers from
+        # exactly the peers the app trusts.
+        full_env["FORWARDED_ALLOW_IPS"] = env["TRUSTED_PROXIES"].strip("[]").replace('"', "")
     log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
     try:
         for attempt in range(3):  # another process may grab the free port before uvicorn binds it

@@ -25,7 +25,12 @@ class ErrorOut(BaseModel):
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes}
+    """The error statuses a route returns. 400 (a body that can't be parsed at all) and 503
+    (database unavailable) can come from any route, so they are always listed."""
+    return {
+        code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]}
+        for code in sorted({400, 503, *codes})
+    }
 
 
 PNG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}}}

@@ -70,6 +70,8 @@ _DB_UNAVAILABLE = (
     asyncpg.exceptions.AdminShutdownError,
     asyncpg.exceptions.TooManyConnectionsError,
     asyncpg.exceptions.InterfaceError,
+    # Raised by the pool when a connection dies mid-reset during a database restart.
+    asyncpg.exceptions.InternalClientError,
     ConnectionError,
     OSError,
     TimeoutError,
@@ -87,6 +89,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _bad_value(_: Request, exc: asyncpg.exceptions.DataError) -> JSONResponse:
         # A value the schema let through but PostgreSQL can't hold (e.g. an id past int64).
         return JSONResponse({"detail": "a value is out of range"}, status_code=422)
+
+    @app.exception_handler(asyncpg.exceptions.ForeignKeyViolationError)
+    async def _gone_reference(_: Request, exc: Exception) -> JSONResponse:
+        # E.g. a valid token of a user deleted meanwhile: the referenced row no longer exists.
+        return JSONResponse({"detail": "a referenced record no longer exists"}, status_code=409)
 
     for exc_type in _DB_UNAVAILABLE:
 

@@ -168,6 +168,8 @@ async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCrea
 
 async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
+        if await users.get_by_id(conn, user_id) is None:
+            raise Unauthorized("user no longer exists")
         row = await auth_qr.lock_request(conn, request_id)
         if row is None:
             raise NotFound("sign-in request not found")

@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from app.repositories import events, profile_requests, users
 from app.schemas.exchange import ProfileRequest
 from app.services.shapes import user_summary
@@ -37,6 +37,8 @@ async def create(
     if target_id == user_id:
         raise Unprocessable("you can always see your own collection")
     async with pool.acquire() as conn, conn.transaction():
+        if await users.get_by_id(conn, user_id) is None:
+            raise Unauthorized("user no longer exists")
         if await users.get_by_id(conn, target_id) is None:
             raise NotFound("user not found")
         before = await profile_requests.status_for_pair(conn, user_id, target_id)

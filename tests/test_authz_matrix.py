@@ -1,0 +1,241 @@
+"""Authorization matrix (issue 8.6): every API route x {anonymous, another user, owner, admin}.
+
+`RULES` is keyed by (method, path template) exactly as FastAPI registers it; each rule says who
+"owner" is for that route (the party entitled to act: the object's owner, the trade's recipient
+for accept/decline, the request's target, ...), how to build the request from a seeded world,
+and the status each role must get. "other" is an unrelated signed-in user; "admin" is another
+unrelated user made admin by SQL (SPEC: admins exist only by SQL and have no extra powers over
+other people's things, except the admin-only consistency report).
+
+`test_every_route_has_a_rule` fails when a route is added without a rule here.
+
+State-changing routes get a fresh world per role (so the owner's success cannot hide another
+role's refusal, or the other way round); reads share one world for all four roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import bcrypt
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+
+from app.core.security import create_access_token
+from tests.conftest import _TABLES
+from tests.images import unique_png
+from tests.support import make_init_data, mint_objects
+
+SECRET = "test-secret-" + "x" * 32  # tests/conftest.py make_settings
+ROLES = ("anon", "other", "owner", "admin")
+PASSWORD = "anna's password 1"
+_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
+SKIPPED_PATHS = {"/health", "/metrics", "/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect", "/api/ws"}
+
+
+@dataclass
+class World:
+    users: dict[str, int]
+    tokens: dict[str, str]
+    anna_photos: list[int]
+    boris_photos: list[int]
+    claim: dict[str, Any]
+    trade: dict[str, Any]  # anna -> boris, addressed
+    open_trade: dict[str, Any]  # anna's open trade (token)
+    profile_request: dict[str, Any]  # anna -> boris (private)
+    qr: dict[str, Any]  # a desktop QR sign-in request
+
+
+async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
+    await pool.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    rows = await pool.fetch(
+        """
+        INSERT INTO users (username, password_hash, messenger, external_id, display_name, is_private) VALUES
+          ('anna', $1, NULL, NULL, 'Anna', false), (NULL, NULL, 'max', 2, 'Boris', true),
+          (NULL, NULL, 'max', 3, 'Carl', false), (NULL, NULL, 'max', 4, 'Dana', false)
+        RETURNING id, display_name
+        """,
+        _HASH,
+    )
+    users = {r["display_name"].lower(): r["id"] for r in rows}
+    await pool.execute("UPDATE users SET role = 'admin' WHERE id = $1", users["dana"])
+    tokens = {name: create_access_token(uid, SECRET, 600) for name, uid in users.items()}
+    anna_photos = await mint_objects(pool, users["anna"], 4, start=0)
+    boris_photos = await mint_objects(pool, users["boris"], 2, start=100)
+
+    def auth(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    async def ok(response: httpx.Response) -> dict:
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    claim = await ok(await client.post("/api/transfers", json={"photo_id": anna_photos[1]}, headers=auth("anna")))
+    trade = await ok(await client.post("/api/trades", json={
+        "offered_photo_ids": [anna_photos[2]], "requested_photo_ids": [boris_photos[0]],
+        "recipient_id": users["boris"]}, headers=auth("anna")))
+    open_trade = await ok(await client.post("/api/trades", json={
+        "offered_photo_ids": [anna_photos[3]], "requested_photo_ids": [boris_photos[1]]}, headers=auth("anna")))
+    profile_request = await ok(await client.post("/api/profile_requests", json={"user_id": users["boris"]}, headers=auth("anna")))
+    qr = await ok(await client.post("/api/auth/qr"))
+    return World(users, tokens, anna_photos, boris_photos, claim, trade, open_trade, profile_request, qr)
+
+
+Request = tuple[str, dict[str, Any]]  # (url, httpx kwargs)
+
+
+@dataclass(frozen=True)
+class Rule:
+    owner: str  # which seeded user is "owner" for this route
+    expect: dict[str, int | set[int]]  # role -> status (or set of acceptable statuses)
+    build: Callable[[World, str], Request]  # (world, role) -> request
+
+
+def rule(owner: str, anon: int | set[int], other: int | set[int], own: int | set[int], admin: int | set[int],
+         build: Callable[[World, str], Request]) -> Rule:
+    return Rule(owner, {"anon": anon, "other": other, "owner": own, "admin": admin}, build)
+
+
+def _init(w: World, role: str) -> Request:
+    return "", {"json": {"init_data": make_init_data(user={"id": 9000 + ROLES.index(role), "first_name": role})}}
+
+
+def _telegram(w: World, role: str) -> Request:
+    from tests.support import TELEGRAM_BOT_TOKEN
+
+    init_data = make_init_data(TELEGRAM_BOT_TOKEN, user={"id": 9100 + ROLES.index(role), "first_name": role})
+    return "", {"json": {"init_data": init_data}}
+
+
+ANNA_PHOTO = lambda w: w.anna_photos[0]  # noqa: E731 — anna's, public, never offered
+BORIS_PHOTO = lambda w: w.boris_photos[0]  # noqa: E731 — boris's, private profile
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/admin/consistency"): rule("anna", 401, 403, 403, 200, lambda w, r: ("", {})),
+    # Sign-in: public by nature; proof is in the body, not the bearer.
+    ("POST", "/api/auth/max"): rule("anna", 200, 200, 200, 200, _init),
+    ("POST", "/api/auth/telegram"): rule("anna", 200, 200, 200, 200, _telegram),
+    ("POST", "/api/auth/register"): rule("anna", 201, 201, 201, 201, lambda w, r: ("", {"json": {"username": f"new_{r}", "password": "long enough pw"}})),
+    ("POST", "/api/auth/login"): rule("anna", 200, 200, 200, 200, lambda w, r: ("", {"json": {"username": "anna", "password": PASSWORD}})),
+    ("POST", "/api/auth/refresh"): rule("anna", 401, 401, 401, 401, lambda w, r: ("", {"json": {"refresh_token": "not-a-real-refresh-token"}})),
+    ("POST", "/api/auth/logout"): rule("anna", 204, 204, 204, 204, lambda w, r: ("", {"json": {"refresh_token": "not-a-real-refresh-token"}})),
+    ("POST", "/api/auth/qr"): rule("anna", 201, 201, 201, 201, lambda w, r: ("", {})),
+    # Any signed-in phone approves the QR it scanned.
+    ("POST", "/api/auth/qr/{request_id}/approve"): rule("anna", 401, 204, 204, 204, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/approve", {})),
+    # The desktop's poll and QR image need the request's secret, not a bearer.
+    ("GET", "/api/auth/qr/{request_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}", {"params": {"secret": w.qr["secret"]}})),
+    ("GET", "/api/auth/qr/{request_id}/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/qr.png", {"params": {"secret": w.qr["secret"]}})),
+    ("GET", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    ("PATCH", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"json": {"display_name": f"renamed {r}"}})),
+    ("PUT", "/api/me/password"): rule("anna", 401, 204, 204, 204, lambda w, r: ("", {"json": {"password": "a new password 9", "current_password": PASSWORD, "username": f"user_{r}"}})),
+    # Profiles: anna is public, boris private.
+    ("GET", "/api/users/{user_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/users/{w.users['anna']}", {})),
+    ("GET", "/api/users/{user_id}/photos"): rule("boris", 403, 403, 200, 403, lambda w, r: (f"/api/users/{w.users['boris']}/photos", {})),
+    ("POST", "/api/photos/upload"): rule("anna", 401, 201, 201, 201, lambda w, r: ("", {"files": {"file": ("a.png", unique_png(4242))}, "data": {"title": "t"}})),
+    ("GET", "/api/photos"): rule("anna", 200, 200, 200, 200, lambda w, r: ("", {})),
+    # A private collector's object is invisible to others, admins included.
+    ("GET", "/api/photos/{photo_id}"): rule("boris", 404, 404, 200, 404, lambda w, r: (f"/api/photos/{BORIS_PHOTO(w)}", {})),
+    ("GET", "/api/photos/{photo_id}/history"): rule("boris", 404, 404, 200, 404, lambda w, r: (f"/api/photos/{BORIS_PHOTO(w)}/history", {})),
+    ("PATCH", "/api/photos/{photo_id}"): rule("anna", 401, 403, 200, 403, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}", {"json": {"title": "mine now"}})),
+    ("DELETE", "/api/photos/{photo_id}"): rule("anna", 401, 403, 204, 403, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}", {})),
+    ("PUT", "/api/photos/{photo_id}/favorite"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}/favorite", {})),
+    ("DELETE", "/api/photos/{photo_id}/favorite"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}/favorite", {})),
+    # Transfers: only the owner gives away.
+    ("POST", "/api/transfers"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"photo_id": ANNA_PHOTO(w), "to_user_id": w.users["boris"]}})),
+    ("GET", "/api/transfers"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    # Whoever holds the claim code may claim it (that is what a claim code is); owner = boris.
+    ("POST", "/api/transfers/claim"): rule("boris", 401, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.claim["claim_token"]}})),
+    ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
+    ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"params": {"token": w.claim["claim_token"]}})),
+    # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.
+    ("POST", "/api/trades"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"offered_photo_ids": [ANNA_PHOTO(w)], "requested_photo_ids": [w.boris_photos[1]], "recipient_id": w.users["boris"]}})),
+    ("GET", "/api/trades"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    # An open trade's token is its invitation: any signed-in holder may look at it.
+    ("GET", "/api/trades/by-token/{token}"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/trades/by-token/{w.open_trade['token']}", {})),
+    ("GET", "/api/trades/{trade_id}"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.trade['id']}", {})),
+    ("POST", "/api/trades/{trade_id}/accept"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/accept", {})),
+    ("POST", "/api/trades/{trade_id}/decline"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/decline", {})),
+    ("POST", "/api/trades/{trade_id}/cancel"): rule("anna", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/cancel", {})),
+    ("GET", "/api/trades/{trade_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.open_trade['id']}/qr.png", {"params": {"token": w.open_trade["token"]}})),
+    # Profile requests: anyone may ask (anna already asked: idempotent 200); the target answers;
+    # the requester withdraws.
+    ("POST", "/api/profile_requests"): rule("anna", 401, 201, 200, 201, lambda w, r: ("", {"json": {"user_id": w.users["boris"]}})),
+    ("GET", "/api/profile_requests"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    ("POST", "/api/profile_requests/{request_id}/accept"): rule("boris", 401, 404, 200, 404, lambda w, r: (f"/api/profile_requests/{w.profile_request['id']}/accept", {})),
+    ("POST", "/api/profile_requests/{request_id}/decline"): rule("boris", 401, 404, 200, 404, lambda w, r: (f"/api/profile_requests/{w.profile_request['id']}/decline", {})),
+    ("DELETE", "/api/profile_requests/{request_id}"): rule("anna", 401, 404, 204, 404, lambda w, r: (f"/api/profile_requests/{w.profile_request['id']}", {})),
+    ("GET", "/api/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: ("", {"params": {"data": "https://max.ru/test_gallery_bot?startapp=trade_abc"}})),
+}
+
+
+def api_routes() -> list[tuple[str, str]]:
+    from app.main import create_app
+    from tests.conftest import make_settings
+
+    app = create_app(make_settings("postgresql://unused/none", Path("/tmp")))
+    found = []
+    for path, route in _flatten(app.routes):
+        if not isinstance(route, APIRoute) or path in SKIPPED_PATHS or "{path:path}" in path:
+            continue
+        found += [(method, path) for method in sorted(route.methods - {"HEAD", "OPTIONS"})]
+    return sorted(found)
+
+
+def _flatten(routes: list[Any]) -> list[tuple[str, Any]]:
+    """(full path, route) for every route, through included routers. FastAPI >= 0.16x keeps an
+    included router as one lazy `_IncludedRouter` entry in `app.routes`; older ones copy routes."""
+    out: list[tuple[str, Any]] = []
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            out += [(ctx.path, ctx.original_route) for ctx in contexts()]
+        else:
+            out.append((getattr(route, "path", ""), route))
+    return out
+
+
+def test_every_route_has_a_rule() -> None:
+    routes = set(api_routes())
+    missing = routes - RULES.keys()
+    stale = RULES.keys() - routes
+    assert not missing, f"routes without an authorization rule in tests/test_authz_matrix.py RULES: {sorted(missing)}"
+    assert not stale, f"rules for routes that no longer exist: {sorted(stale)}"
+
+
+def _token_for(world: World, rule_: Rule, role: str) -> str | None:
+    return {
+        "anon": None,
+        "other": world.tokens["carl"],
+        "owner": world.tokens[rule_.owner],
+        "admin": world.tokens["dana"],
+    }[role]
+
+
+async def _call(client: httpx.AsyncClient, method: str, path: str, world: World, rule_: Rule, role: str) -> httpx.Response:
+    url, kwargs = rule_.build(world, role)
+    token = _token_for(world, rule_, role)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return await client.request(method, url or path, headers=headers, **kwargs)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(RULES), ids=[f"{m} {p}" for m, p in sorted(RULES)])
+async def test_route_authorization(client: httpx.AsyncClient, pool: asyncpg.Pool, method: str, path: str) -> None:
+    rule_ = RULES[(method, path)]
+    got: dict[str, int] = {}
+    world = await build_world(client, pool)
+    for role in ROLES:
+        if method != "GET" and role != ROLES[0]:
+            world = await build_world(client, pool)  # a write sees an untouched world
+        response = await _call(client, method, path, world, rule_, role)
+        got[role] = response.status_code
+    wrong = {
+        role: f"got {got[role]}, expected {rule_.expect[role]}"
+        for role in ROLES
+        if got[role] not in (rule_.expect[role] if isinstance(rule_.expect[role], set) else {rule_.expect[role]})
+    }
+    assert not wrong, f"{method} {path} (owner = {rule_.owner}): {wrong}"
