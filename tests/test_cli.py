@@ -49,4 +49,4 @@ async def test_seed_demo_is_idempotent(database_url: str, upload_dir: Path, pool
     second = run_cli(database_url, upload_dir, "seed-demo")
     assert "already there" in second.stdout
     assert await pool.fetchval("SELECT count(*) FROM art_objects") == 12
-    assert await pool.fetchval("SELECT count(*) FROM users") == 3
+    assert await pool.fetchval("SELECT count(*) FROM users") == 4  # three messenger people + the desktop demo login

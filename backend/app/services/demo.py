@@ -5,6 +5,7 @@ the demo exercises renditions, placeholders and history like any upload. Idempot
 run finds every image already minted (409) and changes nothing.
 """
 
+import asyncio
 import colorsys
 import io
 import math
@@ -12,12 +13,16 @@ import math
 import asyncpg
 from PIL import Image, ImageDraw
 
+from app.core import security
 from app.core.config import Settings
 from app.core.errors import Conflict
 from app.media.storage import LocalStorage
 from app.repositories import users
 from app.services import photos
 
+# A desktop account so the local run can be explored in a browser (development data only:
+# production never runs seed-demo).
+DEMO_LOGIN = ("demo", "demo-password")
 DEMO_USERS = [
     ("max", 900001, "Alice Demo"),
     ("max", 900002, "Борис Демо"),
@@ -64,11 +69,18 @@ def draw_demo_image(index: int, size: tuple[int, int] = (1200, 800)) -> bytes:
 
 
 async def seed(pool: asyncpg.Pool, settings: Settings) -> int:
+    password_hash = await asyncio.to_thread(
+        security.hash_password, DEMO_LOGIN[1], settings.bcrypt_rounds
+    )
     async with pool.acquire() as conn, conn.transaction():
         owners = [
             (await users.upsert_messenger_user(conn, messenger, external_id, name, None))["id"]
             for messenger, external_id, name in DEMO_USERS
         ]
+        desktop = await users.insert_password_user(conn, DEMO_LOGIN[0], password_hash)
+        owners.append(
+            desktop["id"] if desktop else (await users.get_by_username(conn, "demo"))["id"]
+        )
     storage = LocalStorage(settings.upload_dir)
     created = 0
     for index, (title, description) in enumerate(DEMO_TITLES):
