@@ -80,12 +80,6 @@ async def get_card(
     )
 
 
-async def get_cards(
-    conn: asyncpg.Connection, viewer_id: int | None, ids: list[int]
-) -> list[asyncpg.Record]:
-    return await conn.fetch(f"{_CARD} WHERE a.id = ANY($2::bigint[]) ORDER BY a.id", viewer_id, ids)
-
-
 async def insert_photo(
     conn: asyncpg.Connection,
     content_hash: bytes,

@@ -53,7 +53,3 @@ SELECT a.id, a.owner_id, last.to_user_id AS history_owner
          WHERE h.art_object_id = a.id ORDER BY h.id DESC LIMIT 1) last ON true
  WHERE last.to_user_id IS DISTINCT FROM a.owner_id
 """
-
-
-async def owner_mismatches(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    return await conn.fetch(OWNER_MISMATCHES)
