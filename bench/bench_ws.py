@@ -1,0 +1,397 @@
+"""Benchmark (issue 5): WebSocket fan-out to 1,000 / 5,000 / 10,000 sockets, 1 and 2 servers.
+
+- Own database `bench_ws`. Servers: `uvicorn app.main:app` under `prlimit --nofile=<hard>`,
+  WS_PING_INTERVAL=300 (the app's JSON ping stays out of the measurement; uvicorn's own
+  protocol-level pings are answered by the client with pongs).
+- Load: separate client processes (multiprocessing, spawn, uvloop) holding anonymous sockets
+  (`ws://127.0.0.1:<port>/api/ws`, nothing sent: the server treats them as anonymous and
+  delivers public events). The client is a minimal RFC 6455 client on asyncio.Protocol (the
+  handshake, unmasked server frames, masked pongs): receive work per frame is a timestamp and
+  an append, JSON is parsed after the run, so the clients take as little CPU from the two
+  cores as possible. With two servers, sockets alternate between the two ports.
+- Publish: 100 rows `INSERT INTO events (type, data) VALUES ('photo.updated',
+  jsonb_build_object('sent', <epoch>))`, one every --interval seconds (default 0.5 s); the
+  trigger NOTIFYs, every server's listener fans the event out to all its sockets.
+- Publishing starts RESUME_GRACE + 1 s after the last socket is open (the server holds live
+  events for RESUME_GRACE = 2 s after a socket connects, so that an immediate `resume` is
+  replayed in order; events in that window would measure the grace, not the fan-out).
+- Clients wait until every socket has every event, or nothing arrived for 20 s (then what is
+  missing is counted as lost), or 300 s after the last publish.
+- Per delivery: latency = receive time - sent (same host clock). Reported: delivery ratio
+  (must be 100 %), p50 / p99 / max per delivery, and per event the time until the LAST socket
+  had it (fan-out completion). Server CPU (cores) during the publish phase.
+
+    .venv/bin/python bench/bench_ws.py                  # ~10 minutes
+    .venv/bin/python bench/bench_ws.py --quick          # < 1 minute (1,000 sockets)
+    .venv/bin/python bench/bench_ws.py --sizes 10000 --procs 1 --interval 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import multiprocessing as mp
+import os
+import resource
+import struct
+import sys
+import time
+from array import array
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (
+    Server,
+    busy_note,
+    cpu_seconds,
+    drop_db,
+    fresh_db,
+    machine,
+    pct,
+    raise_nofile,
+)
+
+DB = "bench_ws"
+STALL_SECONDS = 20.0  # a client stops waiting when nothing arrived for this long
+DRAIN_SECONDS = 300.0  # hard cap on waiting for late frames after the last publish
+
+# --------------------------------------------------------------------------- client process
+
+
+class WSClient(asyncio.Protocol):
+    """Minimal WebSocket client: handshake, then collect (receive time, text payload)."""
+
+    def __init__(self, host: str, port: int, opened: asyncio.Future) -> None:
+        self.host, self.port = host, port
+        self.opened = opened
+        self.buf = bytearray()
+        self.upgraded = False
+        self.frames: list[tuple[float, bytes]] = []
+        self.closed = False
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(  # type: ignore[attr-defined]
+            (
+                f"GET /api/ws HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        self.buf += data
+        if not self.upgraded:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(self.buf[:end])
+            del self.buf[: end + 4]
+            if b" 101 " not in head.split(b"\r\n", 1)[0]:
+                if not self.opened.done():
+                    self.opened.set_exception(ConnectionError(head[:200].decode(errors="replace")))
+                return
+            self.upgraded = True
+            if not self.opened.done():
+                self.opened.set_result(True)
+        buf = self.buf
+        while len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            n, pos = b1 & 0x7F, 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n, pos = struct.unpack_from(">H", buf, 2)[0], 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n, pos = struct.unpack_from(">Q", buf, 2)[0], 10
+            if len(buf) < pos + n:
+                return
+            payload = bytes(buf[pos : pos + n])
+            del buf[: pos + n]
+            opcode = b0 & 0x0F
+            if opcode == 1 or opcode == 0:
+                self.frames.append((now, payload))
+            elif opcode == 9:  # ping -> masked pong with the same payload (zero mask)
+                self.transport.write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
+            elif opcode == 8:
+                self.closed = True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if not self.opened.done():
+            self.opened.set_exception(ConnectionError(f"lost before upgrade: {exc}"))
+
+
+def client_main(pipe, ports: list[int], count: int, offset: int) -> None:
+    import uvloop
+
+    raise_nofile()
+    uvloop.run(_client(pipe, ports, count, offset))
+
+
+async def _client(pipe, ports: list[int], count: int, offset: int) -> None:
+    loop = asyncio.get_running_loop()
+    sem = asyncio.Semaphore(200)
+    clients: list[WSClient] = []
+    failures: list[str] = []
+
+    async def open_one(i: int) -> None:
+        port = ports[(offset + i) % len(ports)]
+        async with sem:
+            for attempt in range(3):
+                fut = loop.create_future()
+                try:
+                    _, proto = await loop.create_connection(
+                        lambda fut=fut: WSClient("127.0.0.1", port, fut), "127.0.0.1", port
+                    )
+                    await asyncio.wait_for(fut, 30)
+                    clients.append(proto)
+                    return
+                except (OSError, ConnectionError, TimeoutError) as exc:
+                    if attempt == 2:
+                        failures.append(repr(exc)[:200])
+                    await asyncio.sleep(0.5)
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(open_one(i) for i in range(count)))
+    live = [c for c in clients if c.upgraded and not c.closed]
+    pipe.send(("ready", len(live), failures[:5], len(failures), time.monotonic() - t0))
+    msg = await loop.run_in_executor(None, pipe.recv)
+    _, events, deadline, publish_end = msg
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    progress, progress_at = -1, time.time()
+    while time.time() < deadline:
+        if all(len(c.frames) >= events or c.closed for c in live):
+            break
+        got = sum(len(c.frames) for c in live)
+        if got != progress:
+            progress, progress_at = got, time.time()
+        elif time.time() - progress_at > STALL_SECONDS and time.time() > publish_end:
+            break  # nothing arrives any more: what is missing is lost, not late
+        await asyncio.sleep(0.25)
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    lat = array("d")
+    per_event_max: dict[int, float] = {}
+    per_event_count: dict[int, int] = {}
+    short, closed, last_rx = 0, 0, 0.0
+    for c in live:
+        got = 0
+        for t, payload in c.frames:
+            last_rx = max(last_rx, t)
+            m = json.loads(payload)
+            if m.get("type") != "photo.updated":
+                continue
+            got += 1
+            d = t - m["data"]["sent"]
+            lat.append(d)
+            eid = m["id"]
+            per_event_count[eid] = per_event_count.get(eid, 0) + 1
+            if d > per_event_max.get(eid, -1):
+                per_event_max[eid] = d
+        short += got < events
+        closed += c.closed
+    pipe.send(
+        (
+            "done",
+            lat.tobytes(),
+            per_event_max,
+            per_event_count,
+            short,
+            closed,
+            cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
+            last_rx,
+        )
+    )
+    for c in clients:
+        if c.transport is not None:
+            c.transport.abort()
+
+
+# --------------------------------------------------------------------------- driver
+
+
+async def publish(dsn: str, events: int, interval: float) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        for _ in range(events):
+            await conn.execute(
+                "INSERT INTO events (type, data) VALUES ('photo.updated', "
+                "jsonb_build_object('sent', $1::float8))",
+                time.time(),
+            )
+            await asyncio.sleep(interval)
+    finally:
+        await conn.close()
+
+
+def resume_grace() -> float:
+    try:
+        from app.realtime.session import RESUME_GRACE
+    except ImportError:
+        return 0.0
+    return float(RESUME_GRACE)
+
+
+def run_config(
+    dsn: str, sockets: int, procs: int, clients_n: int, events: int, interval: float, nofile: int
+) -> dict:
+    servers = [
+        Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile).start() for _ in range(procs)
+    ]
+    ctx = mp.get_context("spawn")
+    kids = []
+    try:
+        ports = [s.port for s in servers]
+        share = [sockets // clients_n + (i < sockets % clients_n) for i in range(clients_n)]
+        offset = 0
+        for n in share:
+            parent, child = ctx.Pipe()
+            p = ctx.Process(target=client_main, args=(child, ports, n, offset), daemon=True)
+            p.start()
+            kids.append((p, parent))
+            offset += n
+        ready = [parent.recv() for _, parent in kids]
+        opened = sum(r[1] for r in ready)
+        failures = sum(r[3] for r in ready)
+        connect_s = max(r[4] for r in ready)
+        samples = [x for r in ready for x in r[2]]
+        # The server holds live events for RESUME_GRACE s after a socket connects (so an
+        # immediate resume replays in order); start publishing after that window.
+        time.sleep(resume_grace() + 1.0)
+        pids = [pid for s in servers for pid in s.pids()]
+        cpu0, t0 = cpu_seconds(pids), time.monotonic()
+        first_sent = time.time()
+        publish_end = first_sent + events * interval
+        deadline = publish_end + DRAIN_SECONDS
+        for _, parent in kids:
+            parent.send(("go", events, deadline, publish_end))
+        asyncio.run(publish(dsn, events, interval))
+        done = [parent.recv() for _, parent in kids]
+        wall = time.monotonic() - t0
+        server_cpu = (cpu_seconds(pids) - cpu0) / wall
+        for p, _ in kids:
+            p.join(10)
+    finally:
+        for p, _ in kids:
+            if p.is_alive():
+                p.kill()
+        tails = [s.log_tail(1500) for s in servers]
+        for s in servers:
+            s.stop()
+    lat = array("d")
+    per_event_max: dict[int, float] = {}
+    per_event_count: dict[int, int] = {}
+    for r in done:
+        lat.frombytes(r[1])
+        for k, v in r[2].items():
+            per_event_max[k] = max(v, per_event_max.get(k, -1))
+        for k, v in r[3].items():
+            per_event_count[k] = per_event_count.get(k, 0) + v
+    lat_ms = [x * 1000 for x in lat]
+    ev_ms = [v * 1000 for v in per_event_max.values()]
+    return {
+        "sockets": sockets,
+        "procs": procs,
+        "clients": clients_n,
+        "opened": opened,
+        "failures": failures,
+        "failure_samples": samples,
+        "connect_s": connect_s,
+        "delivered": len(lat),
+        "expected": opened * events,
+        "events_seen": len(per_event_count),
+        "short": sum(r[4] for r in done),
+        "closed": sum(r[5] for r in done),
+        "p50": pct(lat_ms, 0.5),
+        "p99": pct(lat_ms, 0.99),
+        "max": max(lat_ms) if lat_ms else float("nan"),
+        "ev_p50": pct(ev_ms, 0.5),
+        "ev_max": max(ev_ms) if ev_ms else float("nan"),
+        # which event (1 = first published) took longest to reach its last socket
+        "worst_k": 1 + sorted(per_event_max).index(max(per_event_max, key=per_event_max.get))
+        if per_event_max
+        else 0,
+        "server_cpu": server_cpu,
+        # frames per second the server(s) sustained: all deliveries / (last receive - first send)
+        "fps": len(lat) / max(1e-9, max(r[7] for r in done) - first_sent),
+        "client_cpu": sum(r[6] for r in done) / wall,
+        "busy": busy_note(),
+        "log": "\n".join(t for t in tails if "Traceback" in t or "ERROR" in t),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 sockets, 20 events")
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--procs", default="1,2", help="server process counts to try")
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between events")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.events, args.interval = "1000", 20, 0.2
+    sizes = [int(x) for x in args.sizes.split(",")]
+    procs = [int(x) for x in args.procs.split(",")]
+    nofile = raise_nofile()  # the hard limit caps it (20,000 in this container)
+    print(f"machine: {machine()}")
+    print(f"command: .venv/bin/python bench/bench_ws.py {' '.join(sys.argv[1:])}".rstrip())
+    print(
+        f"fd limit (soft=hard cap, servers via prlimit): {nofile}; "
+        f"machine busy at start: {busy_note()}\n"
+    )
+    t0 = time.monotonic()
+    dsn = asyncio.run(fresh_db(DB))
+    rows = []
+    for n in sizes:
+        for p in procs:
+            clients_n = 1 if n <= 1000 else 2
+            r = run_config(dsn, n, p, clients_n, args.events, args.interval, nofile)
+            rows.append(r)
+            print(
+                f"  {n} sockets / {p} server(s): opened {r['opened']}, "
+                f"delivered {r['delivered']}/{r['expected']}, p99 {r['p99']:.0f} ms "
+                f"({r['busy']})",
+                flush=True,
+            )
+            if r["failure_samples"]:
+                print(f"    connect failures: {r['failures']} e.g. {r['failure_samples'][:2]}")
+            if r["log"]:
+                print(f"    server log:\n{r['log']}")
+    print(
+        f"\n{args.events} events, one every {args.interval} s; anonymous sockets; "
+        "latency = client receive time - `sent` written into the event row\n"
+    )
+    print(
+        "| sockets | server procs | client procs | opened (connect s) | delivered / expected "
+        "| delivery | p50 ms | p99 ms | max ms "
+        "| per-event last socket p50 / max ms (worst event #) "
+        "| frames/s sustained | server CPU cores | client CPU cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ratio = r["delivered"] / r["expected"] if r["expected"] else 0
+        print(
+            f"| {r['sockets']:,} | {r['procs']} | {r['clients']} | {r['opened']:,} "
+            f"({r['connect_s']:.1f}) | {r['delivered']:,} / {r['expected']:,} "
+            f"| {ratio:.2%} | {r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
+            f"| {r['ev_p50']:.0f} / {r['ev_max']:.0f} (#{r['worst_k']}) | {r['fps']:,.0f} "
+            f"| {r['server_cpu']:.2f} "
+            f"| {r['client_cpu']:.2f} |"
+        )
+    if not args.keep:
+        asyncio.run(drop_db(DB))
+    print(f"\nmachine busy at end: {busy_note()}; total {time.monotonic() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
