@@ -4,7 +4,7 @@ A private PostgreSQL (initdb + pg_ctl on a free port, as the `postgres` OS user 
 root) and a private redis-server, so restarting them touches nothing shared. The app is one real
 uvicorn process that is never restarted: during the outage requests must fail fast and cleanly
 (503 with Retry-After, never 500, never hanging past a few seconds), and afterwards the same
-process must serve 200 again. Recovery times are printed (and go in bench/RESULTS-issue8.md).
+process must serve 200 again. Recovery times are printed (and go in bench/RESULTS.md, section 4).
 WebSocket fan-out recovery lives in tests/test_realtime.py.
 """
 
