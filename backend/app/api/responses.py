@@ -33,6 +33,12 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def json_model(model: BaseModel) -> Response:
+    """Serialise a response model once (pydantic-core), skipping FastAPI's re-validation of
+    what the service already built. For hot routes; declare `response_model=` for the docs."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 PNG_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}}}
 
 

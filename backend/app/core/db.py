@@ -27,6 +27,10 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
         command_timeout=30,
         # Connections that died with a database restart are dropped and replaced on next use.
         max_inactive_connection_lifetime=60,
+        # asyncpg prepares every statement; PostgreSQL would still re-plan the gallery listing on
+        # each call (its custom plans look cheaper than the generic one), spending more time
+        # planning than executing. The generic plans use the same indexes (bench/RESULTS.md).
+        server_settings={"plan_cache_mode": "force_generic_plan"},
     )
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
-from app.api.responses import errors
+from app.api.responses import errors, json_model
 from app.core.rate_limit import limit
 from app.schemas.ids import INT64_MAX, PathId
 from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage, PhotoUpdate
@@ -35,7 +35,7 @@ async def upload_photo(
     )
 
 
-@router.get("", responses=errors(401, 403, 404, 422))
+@router.get("", response_model=PhotoPage, responses=errors(401, 403, 404, 422))
 async def list_photos(
     pool: PoolDep,
     viewer_id: OptionalUserId,
@@ -45,8 +45,8 @@ async def list_photos(
     creator_id: Annotated[int | None, Query(ge=1, le=INT64_MAX)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     favorites: bool = False,
-) -> PhotoPage:
-    return await photos.list_photos(
+) -> Response:
+    page = await photos.list_photos(
         pool,
         viewer_id,
         cursor=cursor,
@@ -56,6 +56,7 @@ async def list_photos(
         favorites_only=favorites,
         query=q,
     )
+    return json_model(page)
 
 
 @router.get("/{photo_id}", responses=errors(401, 404, 422))
