@@ -31,7 +31,8 @@ POLICY_CLOSE = 1008
 FIRST_MESSAGE_WAIT = 10.0
 # Live events are held this long after connecting, so a client that resumes right away gets
 # its replay first and then live events, in id order, instead of live ones racing ahead.
-RESUME_GRACE = 2.0
+# About one mobile round trip: the resume is sent right after the socket opens.
+RESUME_GRACE = 1.0
 REPLAY_BATCH = 500
 
 
