@@ -300,6 +300,41 @@ async def test_delete_rules(client: httpx.AsyncClient, pool: asyncpg.Pool, uploa
     assert (await client.delete(f"/api/photos/{kept['id']}", headers=bearer(anna))).status_code == 409
 
 
+async def test_only_a_change_of_hands_blocks_deletion(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+    """Issue 13.10: proposing and cancelling trades that request an object must not pin it;
+    pending trades and claim codes involving a deleted object end (failed with a reason)."""
+    anna = await sign_in(client)
+    boris = await sign_in(client, 2, "Boris")
+    carl = await sign_in(client, 3, "Carl")
+    target = (await upload(client, anna, unique_png(1))).json()["id"]
+    boris_own = (await upload(client, boris, unique_png(2))).json()["id"]
+    carl_own = (await upload(client, carl, unique_png(3))).json()["id"]
+    cancelled = await client.post("/api/trades", json={"offered_photo_ids": [carl_own], "requested_photo_ids": [target]}, headers=bearer(carl))
+    assert cancelled.status_code == 201, cancelled.text
+    assert (await client.post(f"/api/trades/{cancelled.json()['id']}/cancel", headers=bearer(carl))).status_code == 200
+    pending = await client.post("/api/trades", json={
+        "offered_photo_ids": [boris_own], "requested_photo_ids": [target], "recipient_id": anna["user"]["id"]}, headers=bearer(boris))
+    assert pending.status_code == 201, pending.text
+    claim = await client.post("/api/transfers", json={"photo_id": target}, headers=bearer(anna))
+    assert claim.status_code == 201
+
+    deleted = await client.delete(f"/api/photos/{target}", headers=bearer(anna))
+    assert deleted.status_code == 204, deleted.text
+
+    trade = (await client.get(f"/api/trades/{pending.json()['id']}", headers=bearer(boris))).json()
+    assert trade["status"] == "failed"
+    assert trade["failure_reason"] == "an art object in it was deleted"
+    assert [p["id"] for p in trade["offered"]] == [boris_own]  # boris keeps his object
+    event = await pool.fetchrow(
+        "SELECT data, audience FROM events WHERE type = 'trade.updated' AND data->>'status' = 'failed'"
+    )
+    assert event is not None and event["audience"] == sorted([anna["user"]["id"], boris["user"]["id"]])
+    gone_claim = await client.post("/api/transfers/claim", json={"token": claim.json()["claim_token"]}, headers=bearer(carl))
+    assert gone_claim.status_code == 404
+    # The other trade was untouched (already cancelled) and boris's object is still his.
+    assert (await client.get(f"/api/photos/{boris_own}")).json()["owner"]["id"] == boris["user"]["id"]
+
+
 async def test_private_collection_hidden(client: httpx.AsyncClient) -> None:
     anna = await sign_in(client)
     boris = await sign_in(client, 2, "Boris")

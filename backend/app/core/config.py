@@ -1,15 +1,44 @@
 """Settings: environment variables only (SPEC §6), with development defaults."""
 
+import contextlib
 import json
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# The public value older versions fell back to; refused everywhere now (never a default key).
 DEFAULT_JWT_SECRET = "dev-insecure-jwt-secret-change-me"
 REPO_ROOT = Path(__file__).resolve().parents[3]
+JWT_SECRET_FILE = "jwt_secret"
+
+
+def local_jwt_secret(data_dir: Path) -> str:
+    """The development key of this data directory: made once (random, file mode 600), then
+    reused so sign-ins survive restarts. Several workers starting at once agree on one key:
+    each writes a private temp file and hard-links it into place; link() fails if it exists."""
+    path = data_dir / JWT_SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temp = data_dir / f".{JWT_SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+                out.flush()
+                os.fsync(out.fileno())
+            with contextlib.suppress(FileExistsError):  # another process won: use its key
+                os.link(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
+    secret = path.read_text().strip()
+    if len(secret) < 32:
+        raise RuntimeError(f"{path} holds no usable key (32+ characters); delete it to regenerate")
+    return secret
 
 
 class Settings(BaseSettings):
@@ -21,7 +50,9 @@ class Settings(BaseSettings):
     db_pool_max: int = 10
     redis_url: str | None = None
 
-    jwt_secret: str = DEFAULT_JWT_SECRET
+    # Unset: production refuses to start; anything else uses DATA_DIR/jwt_secret (see below).
+    jwt_secret: str = ""
+    data_dir: Path = REPO_ROOT / "var"
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
@@ -74,6 +105,12 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _local_secret(self) -> "Settings":
+        if not self.jwt_secret and self.app_env != "production":
+            self.jwt_secret = local_jwt_secret(self.data_dir)
+        return self
 
     def check_production(self) -> None:
         """Refuse to run in production with a default secret or without bot tokens."""

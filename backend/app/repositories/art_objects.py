@@ -180,19 +180,13 @@ async def update_text(
     )
 
 
-async def deletion_blockers(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record:
-    """What keeps an object from being deleted: a change of owner ever, or pending deals."""
-    return await conn.fetchrow(
+async def changed_hands(conn: asyncpg.Connection, art_object_id: int) -> bool:
+    """Whether the object ever had another owner: the one thing that keeps it from deletion
+    (provenance others rely on). Proposed or cancelled trades don't count."""
+    return await conn.fetchval(
         """
-        SELECT
-          EXISTS (SELECT 1 FROM ownership_history h
-                   WHERE h.art_object_id = $1 AND h.reason <> 'mint') AS changed_hands,
-          EXISTS (SELECT 1 FROM trade_items i JOIN trades t ON t.id = i.trade_id
-                   WHERE i.art_object_id = $1 AND t.status = 'pending') AS in_pending_trade,
-          EXISTS (SELECT 1 FROM transfers tr
-                   WHERE tr.art_object_id = $1 AND tr.status = 'pending') AS in_pending_transfer,
-          EXISTS (SELECT 1 FROM trade_items i
-                   WHERE i.art_object_id = $1) AS ever_traded
+        SELECT EXISTS (SELECT 1 FROM ownership_history h
+                        WHERE h.art_object_id = $1 AND h.reason <> 'mint')
         """,
         art_object_id,
     )

@@ -124,3 +124,22 @@ async def set_status(
         accepted_by,
         failure_reason,
     )
+
+
+async def lock_pending_with_object(
+    conn: asyncpg.Connection, art_object_id: int
+) -> list[asyncpg.Record]:
+    """Pending trades that include the object, row-locked in id order (callers hold the
+    object's lock first: the same object-then-trade order accept uses)."""
+    return await conn.fetch(
+        """
+        SELECT t.id, t.proposer_id, t.recipient_id
+          FROM trades t
+         WHERE t.status = 'pending'
+           AND EXISTS (SELECT 1 FROM trade_items i
+                        WHERE i.trade_id = t.id AND i.art_object_id = $1)
+         ORDER BY t.id
+           FOR UPDATE OF t
+        """,
+        art_object_id,
+    )

@@ -80,14 +80,27 @@ async def register(
 
 
 # A real hash to compare against when the user does not exist, so a login for an unknown name
-# costs the same time as a wrong password and does not reveal which usernames exist.
-_DUMMY_HASH = security.hash_password("not-a-real-password", 4)
+# costs the same time as a wrong password and does not reveal which usernames exist. It must
+# have the SAME cost factor as real hashes (bcrypt time doubles per round), so it is made per
+# configured cost, once, on first use.
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+async def _dummy_hash(rounds: int) -> str:
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = await run_in_threadpool(
+            security.hash_password, security.new_secret(16), rounds
+        )
+    return _DUMMY_HASHES[rounds]
 
 
 async def login(pool: asyncpg.Pool, settings: Settings, username: str, password: str) -> TokenPair:
     async with pool.acquire() as conn:
         user = await users.get_by_username(conn, username)
-    stored = user["password_hash"] if user and user["password_hash"] else _DUMMY_HASH
+    if user and user["password_hash"]:
+        stored = user["password_hash"]
+    else:
+        stored = await _dummy_hash(settings.bcrypt_rounds)
     ok = await run_in_threadpool(security.verify_password, password, stored)
     if not ok or user is None or not user["password_hash"]:
         raise Unauthorized("wrong username or password")

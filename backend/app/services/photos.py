@@ -24,7 +24,10 @@ from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
 from app.repositories import art_objects, events, favorites, history, profile_requests, users
 from app.schemas.photos import DuplicateDetail, FavoriteState, HistoryEntry, Photo, PhotoPage
+from app.services import trades as trade_rules
+from app.services import transfers as transfer_rules
 from app.services.shapes import user_summary
+from app.services.trades import DELETED_REASON
 from app.services.users import can_view_collection
 
 log = logging.getLogger(__name__)
@@ -332,11 +335,12 @@ async def delete_photo(
             raise NotFound("art object not found")
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
             raise Forbidden("only its creator, while still owning it, can delete an art object")
-        blockers = await art_objects.deletion_blockers(conn, art_object_id)
-        if blockers["changed_hands"] or blockers["ever_traded"]:
-            raise Conflict("this art object has changed hands or been traded; it can't be deleted")
-        if blockers["in_pending_trade"] or blockers["in_pending_transfer"]:
-            raise Conflict("cancel the pending trade or transfer of this art object first")
+        if await art_objects.changed_hands(conn, art_object_id):
+            raise Conflict("this art object has changed hands; its provenance keeps it")
+        # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
+        # by proposing a trade for it. Pending deals that involve it end here instead.
+        await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
+        await transfer_rules.cancel_pending_for_object(conn, art_object_id)
         keys = await art_objects.delete_photo(conn, current["photo_id"])
         await events.insert_event(conn, "photo.deleted", {"id": art_object_id})
     # Files go only after the commit: a rollback must never leave a row without its files.

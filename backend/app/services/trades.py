@@ -143,6 +143,26 @@ async def list_trades(
     return [_to_trade(r, items) for r in rows]
 
 
+# --- an item goes away ---------------------------------------------------------------------
+
+DELETED_REASON = "an art object in it was deleted"
+
+
+async def fail_pending_with_object(
+    conn: asyncpg.Connection, art_object_id: int, reason: str
+) -> None:
+    """Every pending trade that includes the object becomes `failed` with `reason`, announced to
+    its parties. The caller holds the object's row lock, in its own transaction."""
+    for trade in await trades.lock_pending_with_object(conn, art_object_id):
+        await trades.set_status(conn, trade["id"], "failed", failure_reason=reason)
+        await events.insert_event(
+            conn,
+            "trade.updated",
+            {"id": trade["id"], "status": "failed", "failure_reason": reason},
+            _parties(trade["proposer_id"], trade["recipient_id"]),
+        )
+
+
 # --- accept / decline / cancel ------------------------------------------------------------
 
 

@@ -62,14 +62,19 @@ async def _give(conn: asyncpg.Connection, user_id: int, photo_id: int, to_user_i
     return to_transfer(await transfers.view(conn, transfer_id))
 
 
+async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int) -> None:
+    """Cancel the object's live claim code, if any, and tell its sender."""
+    for sender in await transfers.cancel_pending_for_object(conn, art_object_id):
+        await events.insert_event(
+            conn, "transfer.updated", {"photo_id": art_object_id, "status": "cancelled"}, [sender]
+        )
+
+
 async def _create_claim(
     conn: asyncpg.Connection, settings: Settings, user_id: int, photo_id: int
 ) -> Transfer:
     # One live code per object: a new code replaces the previous one.
-    for sender in await transfers.cancel_pending_for_object(conn, photo_id):
-        await events.insert_event(
-            conn, "transfer.updated", {"photo_id": photo_id, "status": "cancelled"}, [sender]
-        )
+    await cancel_pending_for_object(conn, photo_id)
     token = security.new_secret(24)  # 192 bits
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
     transfer_id = await transfers.insert_claim(
