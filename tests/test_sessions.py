@@ -1,8 +1,8 @@
 """Accounts and sessions hardening (issue 13, items 11-14 and 21): login timing, password
 changes, the refresh grace window, per-username login limits, the development JWT key."""
 
-import statistics
 import stat
+import statistics
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
