@@ -30,7 +30,13 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
         # asyncpg prepares every statement; PostgreSQL would still re-plan the gallery listing on
         # each call (its custom plans look cheaper than the generic one), spending more time
         # planning than executing. The generic plans use the same indexes (bench/RESULTS.md).
-        server_settings={"plan_cache_mode": "force_generic_plan"},
+        server_settings={
+            "plan_cache_mode": "force_generic_plan",
+            # No parallel query for request traffic: a gather would give one request several
+            # cores (and worker processes) while every other request waits; the app's queries
+            # are index lookups of one page, where parallel workers only add start-up cost.
+            "max_parallel_workers_per_gather": "0",
+        },
     )
 
 

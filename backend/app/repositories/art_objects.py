@@ -28,18 +28,31 @@ VISIBLE_TO_VIEWER = """
 """
 
 
-async def list_cards(
-    conn: asyncpg.Connection,
+async def parse_search(conn: asyncpg.Connection, text: str) -> str | None:
+    """The search text parsed once, in both stemmings (Russian and English words live side by
+    side in titles), as tsquery text; None when no word is left after parsing (only stop words
+    or punctuation): nothing can match, so the caller answers without scanning."""
+    return await conn.fetchval(
+        """
+        SELECT CASE WHEN numnode(q) > 0 THEN q::text END
+          FROM (SELECT websearch_to_tsquery('english', $1)
+                       || websearch_to_tsquery('russian', $1) AS q) parsed
+        """,
+        text,
+    )
+
+
+def cards_query(
     viewer_id: int | None,
     limit: int,
     after: tuple[datetime, int] | None = None,
     owner_id: int | None = None,
     creator_id: int | None = None,
     favorites_of: int | None = None,
-    query: str | None = None,
-) -> list[asyncpg.Record]:
-    """Newest first, keyset over (created_at, id). Conditions are added only when used so
-    each combination gets a plan that can use its index."""
+    tsquery: str | None = None,
+) -> tuple[str, list[object]]:
+    """The listing SQL and its arguments. Conditions are added only when used so each
+    combination gets a plan that can use its index."""
     conditions = [VISIBLE_TO_VIEWER]
     args: list[object] = [viewer_id]
 
@@ -58,17 +71,29 @@ async def list_cards(
             "EXISTS (SELECT 1 FROM favorites mine WHERE mine.art_object_id = a.id"
             f" AND mine.user_id = {param(favorites_of)})"
         )
-    if query is not None:
-        # Match either stemming: Russian and English words live side by side in titles.
-        q = param(query)
-        conditions.append(
-            f"a.search_vector @@ (websearch_to_tsquery('english', {q})"
-            f" || websearch_to_tsquery('russian', {q}))"
-        )
+    if tsquery is not None:
+        # An already parsed tsquery (parse_search): under the forced generic plan
+        # (core/db.py) a websearch_to_tsquery(...) here was re-run for every row scanned.
+        conditions.append(f"a.search_vector @@ {param(tsquery)}::tsquery")
     sql = (
         f"{_CARD} WHERE {' AND '.join(conditions)}"
         f" ORDER BY a.created_at DESC, a.id DESC LIMIT {param(limit)}"
     )
+    return sql, args
+
+
+async def list_cards(
+    conn: asyncpg.Connection,
+    viewer_id: int | None,
+    limit: int,
+    after: tuple[datetime, int] | None = None,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_of: int | None = None,
+    tsquery: str | None = None,
+) -> list[asyncpg.Record]:
+    """Newest first, keyset over (created_at, id)."""
+    sql, args = cards_query(viewer_id, limit, after, owner_id, creator_id, favorites_of, tsquery)
     return await conn.fetch(sql, *args)
 
 

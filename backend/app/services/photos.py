@@ -237,6 +237,11 @@ async def list_photos(
     async with pool.acquire() as conn:
         if owner_id is not None:
             await ensure_collection_visible(conn, viewer_id, owner_id)
+        tsquery = None
+        if query is not None:
+            tsquery = await art_objects.parse_search(conn, query)
+            if tsquery is None:  # only stop words or punctuation: nothing can match
+                return PhotoPage(items=[], next_cursor=None)
         rows = await art_objects.list_cards(
             conn,
             viewer_id,
@@ -245,7 +250,7 @@ async def list_photos(
             owner_id,
             creator_id,
             viewer_id if favorites_only else None,
-            query,
+            tsquery,
         )
     items = [to_photo(row) for row in rows[:limit]]
     next_cursor = None
