@@ -35,6 +35,19 @@ CREATE UNIQUE INDEX IF NOT EXISTS users_messenger_external_uq
 -- Desktop usernames are case-insensitive: "Anna" and "anna" are one account.
 CREATE UNIQUE INDEX IF NOT EXISTS users_username_uq
     ON users (lower(username)) WHERE username IS NOT NULL;
+-- People search (GET /api/users?q=): every query word is a prefix of a word of the display name
+-- or username. A 'simple' (no stemming: names are not words) tsvector over both, lower-cased with
+-- ё folded to е, served by a GIN index: prefix queries ('ann':*) use it, words anywhere in the
+-- name match ("pet" finds "Anna Petrova"), Cyrillic works, and it needs no extension (pg_trgm is
+-- not in every PostgreSQL build, e.g. the embedded one the run command uses). A btree with
+-- text_pattern_ops would serve only a prefix of the whole name. The function is the one
+-- expression both the index and repositories/users.search use.
+CREATE OR REPLACE FUNCTION user_search_vector(display_name text, username text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT to_tsvector('simple', translate(lower(display_name || ' ' || coalesce(username, '')), 'ё', 'е'))
+$$;
+CREATE INDEX IF NOT EXISTS users_search_idx
+    ON users USING gin (user_search_vector(display_name, username));
 
 -- A stored image file. Renditions are derived, EXIF-free WebP files; keys are random names
 -- relative to UPLOAD_DIR (never a user-supplied path).
@@ -128,6 +141,9 @@ CREATE TABLE IF NOT EXISTS trades (
 );
 CREATE INDEX IF NOT EXISTS trades_proposer_idx ON trades (proposer_id, id DESC);
 CREATE INDEX IF NOT EXISTS trades_recipient_idx ON trades (recipient_id, id DESC);
+-- Open trades someone accepted: their incoming list and recent counterparts.
+CREATE INDEX IF NOT EXISTS trades_accepted_by_idx ON trades (accepted_by, id DESC)
+    WHERE accepted_by IS NOT NULL;
 CREATE INDEX IF NOT EXISTS trades_pending_expiry_idx ON trades (expires_at) WHERE status = 'pending';
 
 CREATE TABLE IF NOT EXISTS trade_items (

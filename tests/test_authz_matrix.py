@@ -134,6 +134,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"json": {"display_name": f"renamed {r}"}})),
     ("PUT", "/api/me/password"): rule("anna", 401, 204, 204, 204, lambda w, r: ("", {"json": {"password": "a new password 9", "current_password": PASSWORD, "username": f"user_{r}"}})),
     # Profiles: anna is public, boris private.
+    # People search: any signed-in user; a private person (boris) is found by name.
+    ("GET", "/api/users"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"params": {"q": "bor"}})),
     ("GET", "/api/users/{user_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/users/{w.users['anna']}", {})),
     ("GET", "/api/users/{user_id}/photos"): rule("boris", 403, 403, 200, 403, lambda w, r: (f"/api/users/{w.users['boris']}/photos", {})),
     ("POST", "/api/photos/upload"): rule("anna", 401, 201, 201, 201, lambda w, r: ("", {"files": {"file": ("a.png", unique_png(4242))}, "data": {"title": "t"}})),

@@ -93,7 +93,8 @@ class Settings(BaseSettings):
     rate_limit_upload: str = "30/hour"  # per user
     rate_limit_trade_create: str = "60/hour"  # per user
     rate_limit_transfer_create: str = "60/hour"  # per user
-    rate_limit_claim: str = "30/minute"  # claim-code redemptions, per user
+    rate_limit_claim: str = "30/minute"  # claim-code redemptions and previews, per user
+    rate_limit_user_search: str = "120/minute"  # people search as the user types, per user
     rate_limit_ws_messages: str = "20/10second"  # per WebSocket, in the serving process
     rate_limit_redis_retry: float = 5.0  # seconds on process-local limits after a Redis error
 

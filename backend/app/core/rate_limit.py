@@ -76,6 +76,7 @@ RATE_SETTINGS = (
     "rate_limit_trade_create",
     "rate_limit_transfer_create",
     "rate_limit_claim",
+    "rate_limit_user_search",
     "rate_limit_ws_messages",
 )
 _RATE = re.compile(r"^(\d+)/(\d*)(s|sec|second|m|min|minute|h|hour|d|day)s?$")

@@ -92,3 +92,80 @@ async def set_credentials(
     except asyncpg.UniqueViolationError:
         return False
     return status == "UPDATE 1"
+
+
+async def parse_name_query(conn: asyncpg.Connection, prefix_terms: str) -> str | None:
+    """Prefix terms ("'ann':* & 'pet':*") run through the same parser as the names, once; None
+    when no lexeme is left (punctuation only), so the caller answers without a scan. Parsing
+    apart from the search keeps it from being re-run per row under the forced generic plan."""
+    return await conn.fetchval(
+        """
+        SELECT CASE WHEN numnode(q) > 0 THEN q::text END
+          FROM (SELECT to_tsquery('simple', $1) AS q) parsed
+        """,
+        prefix_terms,
+    )
+
+
+async def search(
+    conn: asyncpg.Connection, viewer_id: int, tsquery: str, prefix: str, limit: int
+) -> list[asyncpg.Record]:
+    """People whose name or username words start with every query word (users_search_idx).
+
+    A name or username that starts with the whole query comes first, then alphabetical order.
+    """
+    return await conn.fetch(
+        """
+        SELECT id, display_name, avatar_url
+          FROM users
+         WHERE user_search_vector(display_name, username) @@ $2::tsquery
+           AND id <> $1
+         ORDER BY starts_with(translate(lower(display_name), 'ё', '\u0435'), $3)
+                  OR starts_with(lower(coalesce(username, '')), $3) DESC,
+                  lower(display_name), id
+         LIMIT $4
+        """,
+        viewer_id,
+        tsquery,
+        prefix,
+        limit,
+    )
+
+
+async def recent_counterparts(
+    conn: asyncpg.Connection, viewer_id: int, limit: int
+) -> list[asyncpg.Record]:
+    """People the viewer gave to, received from or traded with, the newest exchange first.
+
+    Each branch reads only its newest rows through its own (user, id DESC) index.
+    """
+    return await conn.fetch(
+        """
+        WITH exchanges (user_id, at) AS (
+            (SELECT to_user_id, completed_at FROM transfers
+              WHERE from_user_id = $1 AND to_user_id IS NOT NULL ORDER BY id DESC LIMIT $3)
+            UNION ALL
+            (SELECT from_user_id, coalesce(completed_at, created_at) FROM transfers
+              WHERE to_user_id = $1 ORDER BY id DESC LIMIT $3)
+            UNION ALL
+            (SELECT coalesce(recipient_id, accepted_by), updated_at FROM trades
+              WHERE proposer_id = $1 AND coalesce(recipient_id, accepted_by) IS NOT NULL
+              ORDER BY id DESC LIMIT $3)
+            UNION ALL
+            (SELECT proposer_id, updated_at FROM trades
+              WHERE recipient_id = $1 ORDER BY id DESC LIMIT $3)
+            UNION ALL
+            (SELECT proposer_id, updated_at FROM trades
+              WHERE accepted_by = $1 ORDER BY id DESC LIMIT $3)
+        )
+        SELECT u.id, u.display_name, u.avatar_url
+          FROM (SELECT user_id, max(at) AS at FROM exchanges
+                 WHERE user_id <> $1 GROUP BY user_id) e
+          JOIN users u ON u.id = e.user_id
+         ORDER BY e.at DESC, u.id
+         LIMIT $2
+        """,
+        viewer_id,
+        limit,
+        max(limit * 3, 50),
+    )

@@ -14,6 +14,10 @@ class UserSummary(BaseModel):
     avatar_url: str | None = None
 
 
+class UserList(BaseModel):
+    items: list[UserSummary]
+
+
 class Me(UserSummary):
     is_private: bool
     role: Literal["user", "admin"]

@@ -1,10 +1,12 @@
 """User profile rules."""
 
+import re
+
 import asyncpg
 
 from app.core.errors import NotFound, Unauthorized
 from app.repositories import profile_requests, users
-from app.schemas.users import Me, PublicUser
+from app.schemas.users import Me, PublicUser, UserList, UserSummary
 
 
 def to_me(user: asyncpg.Record) -> Me:
@@ -61,3 +63,40 @@ def can_view_collection(
     user: asyncpg.Record, viewer_id: int | None, request_status: str | None
 ) -> bool:
     return not user["is_private"] or viewer_id == user["id"] or request_status == "accepted"
+
+
+# Characters a query word keeps: letters, digits, _ . - @ (what names and usernames are made of).
+# Everything else separates words, so nothing of tsquery's syntax (' & | ! ( ) : * \\) gets in.
+_QUERY_WORD = re.compile(r"[\w.@-]+")
+MAX_QUERY_WORDS = 5
+
+
+def _normalise(text: str) -> str:
+    # The same folding as user_search_vector() in database.sql: lower case, U+0451 → U+0435.
+    return text.lower().replace("\u0451", "\u0435")
+
+
+def prefix_tsquery(text: str) -> str | None:
+    """'Anna pe' → "'anna':* & 'pe':*"; None when the text holds no word."""
+    words = _QUERY_WORD.findall(_normalise(text))[:MAX_QUERY_WORDS]
+    return " & ".join(f"'{word}':*" for word in words) or None
+
+
+async def search_people(pool: asyncpg.Pool, viewer_id: int, q: str, limit: int) -> UserList:
+    """People to pick as a recipient. Name and avatar only: finding a private person shows
+    nothing of their collection (that stays behind GET /api/users/{id}/photos). An empty query
+    lists the viewer's recent counterparts; the viewer is never in the list."""
+    terms = prefix_tsquery(q)
+    async with pool.acquire() as conn:
+        if terms is None:
+            rows = await users.recent_counterparts(conn, viewer_id, limit)
+        elif (tsquery := await users.parse_name_query(conn, terms)) is None:
+            rows = []
+        else:
+            rows = await users.search(conn, viewer_id, tsquery, _normalise(q.strip()), limit)
+    return UserList(
+        items=[
+            UserSummary(id=r["id"], display_name=r["display_name"], avatar_url=r["avatar_url"])
+            for r in rows
+        ]
+    )

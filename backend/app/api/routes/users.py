@@ -4,14 +4,34 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import OptionalUserId, PoolDep
+from app.api.deps import OptionalUserId, PoolDep, UserId
 from app.api.responses import errors, json_model
+from app.core.rate_limit import limit
 from app.schemas.ids import PathId
 from app.schemas.photos import PhotoPage
-from app.schemas.users import PublicUser
+from app.schemas.users import PublicUser, UserList
 from app.services import photos, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+@router.get(
+    "",
+    responses=errors(401, 422, 429),
+    dependencies=[limit("user_search", "rate_limit_user_search", per="user")],
+)
+async def search_users(
+    pool: PoolDep,
+    user_id: UserId,
+    response: Response,
+    q: Annotated[str, Query(max_length=64, description="words of a name or username")] = "",
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> UserList:
+    """Find people by the start of any word of their display name or username (case-insensitive).
+    Empty `q`: the people you recently gave to, received from or traded with, newest first.
+    Never yourself. Private people can be found (name, avatar); their collections stay private."""
+    response.headers["Cache-Control"] = "no-store"
+    return await users.search_people(pool, user_id, q, limit)
 
 
 @router.get("/{user_id}", responses=errors(401, 404, 422))
