@@ -274,7 +274,9 @@ async def test_trade_fails_when_item_was_given_away(client: httpx.AsyncClient, p
     trade = (await propose(client, anna, [a1], [b1], uid(boris))).json()
     await client.post("/api/transfers", json={"photo_id": a1, "to_user_id": uid(chen)}, headers=bearer(anna))
     failed = await client.post(f"/api/trades/{trade['id']}/accept", headers=bearer(boris))
-    assert failed.status_code == 409 and "no longer owns" in failed.json()["detail"]
+    assert failed.status_code == 409
+    assert failed.json()["detail"]["code"] == "trade_items_changed"
+    assert "no longer owns" in failed.json()["detail"]["failure_reason"]
     assert (await client.get(f"/api/trades/{trade['id']}", headers=bearer(anna))).json()["status"] == "failed"
     assert await owner(pool, b1) == uid(boris)
     await assert_invariants(pool)

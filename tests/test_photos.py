@@ -63,24 +63,24 @@ async def test_gps_exif_absent_from_every_served_rendition(client: httpx.AsyncCl
 
 
 @pytest.mark.parametrize(
-    ("data", "filename", "status"),
+    ("data", "filename", "status", "code"),
     [
-        (b"just some text pretending", "photo.jpg", 415),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "x.png", 415),
-        (b"<html><script>alert(1)</script></html>", "x.gif", 415),
-        (b"", "empty.png", 415),
-        (png_bomb(), "bomb.png", 422),
-        (unique_png(5)[:60], "truncated.png", 422),
+        (b"just some text pretending", "photo.jpg", 415, "unsupported_media_type"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "x.png", 415, "unsupported_media_type"),
+        (b"<html><script>alert(1)</script></html>", "x.gif", 415, "unsupported_media_type"),
+        (b"", "empty.png", 415, "unsupported_media_type"),
+        (png_bomb(), "bomb.png", 422, "image_too_large"),
+        (unique_png(5)[:60], "truncated.png", 422, "image_corrupt"),
     ],
     ids=["text-as-jpg", "svg", "html", "zero-bytes", "bomb", "truncated"],
 )
 async def test_hostile_files_refused_and_nothing_stored(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path, data: bytes, filename: str, status: int
+    client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path, data: bytes, filename: str, status: int, code: str
 ) -> None:
     anna = await sign_in(client)
     response = await upload(client, anna, data, filename=filename, content_type="image/jpeg")
     assert response.status_code == status, response.text
-    assert response.json()["detail"]
+    assert response.json()["detail"]["code"] == code
     assert stored_files(upload_dir) == []
     assert await pool.fetchval("SELECT count(*) FROM photos") == 0
 
@@ -138,6 +138,7 @@ async def test_duplicate_is_409_naming_the_existing_object(client: httpx.AsyncCl
     first = (await upload(client, anna, unique_png(7))).json()
     again = await upload(client, boris, unique_png(7), title="copy")
     assert again.status_code == 409
+    assert again.json()["detail"]["code"] == "duplicate_image"
     assert again.json()["detail"]["photo_id"] == first["id"]
 
 

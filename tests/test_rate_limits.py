@@ -50,7 +50,7 @@ def assert_refused(response: httpx.Response, window_seconds: int) -> None:
     assert response.status_code == 429, response.text
     retry_after = response.headers["Retry-After"]
     assert retry_after.isdigit() and 1 <= int(retry_after) <= window_seconds, retry_after
-    assert isinstance(response.json()["detail"], str)
+    assert response.json()["detail"]["code"] == "rate_limited"
 
 
 # --- pure parts ----------------------------------------------------------------------------

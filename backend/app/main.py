@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.api.openapi import install_openapi
 from app.api.routes import (
     auth,
     health,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     mount_media(app, settings.upload_dir)
     mount_webapp(app, settings)
+    install_openapi(app)
     return app
 
 

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.core.config import Settings
+from app.core.errors import ErrorCode, NotFound
 
 
 def mount_webapp(app: FastAPI, settings: Settings) -> None:
@@ -20,14 +21,14 @@ def mount_webapp(app: FastAPI, settings: Settings) -> None:
         # Sync on purpose: FastAPI runs it in a thread, so file checks never block the loop.
         # Unknown /api paths are real 404s; every other path is a client-side route.
         if path.startswith(("api/", "media/")) or path == "api":
-            raise HTTPException(status_code=404, detail="not found")
+            raise NotFound("not found", code=ErrorCode.not_found)
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
             return FileResponse(candidate)
         if "." in path.rsplit("/", 1)[-1]:
             # A missing file (e.g. /originals/x.jpg) is a 404, not the app's HTML.
-            raise HTTPException(status_code=404, detail="not found")
+            raise NotFound("not found", code=ErrorCode.not_found)
         index = dist / "index.html"
         if not index.is_file():
-            raise HTTPException(status_code=404, detail="web app is not built (npm run build)")
+            raise NotFound("web app is not built (npm run build)", code=ErrorCode.not_found)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

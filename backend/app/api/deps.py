@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
-from app.core.errors import Unauthorized
+from app.core.errors import ErrorCode, Unauthorized
 from app.core.security import TokenError, decode_access_token
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
@@ -32,14 +32,14 @@ def optional_user_id(
             credentials.credentials, request.app.state.settings.jwt_secret
         )
     except TokenError as exc:
-        raise Unauthorized(str(exc)) from exc
+        raise Unauthorized(str(exc), code=exc.code) from exc
     request.state.user_id = user_id  # the rate limiter keys per user by this
     return user_id
 
 
 def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
     if user_id is None:
-        raise Unauthorized("sign in first")
+        raise Unauthorized("sign in first", code=ErrorCode.not_authenticated)
     return user_id
 
 

@@ -3,7 +3,9 @@
 from typing import Any
 
 from fastapi import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+from app.core.errors import ErrorCode
 
 _DESCRIPTIONS = {
     400: "Bad request",
@@ -14,22 +16,32 @@ _DESCRIPTIONS = {
     410: "Expired",
     413: "Too large",
     415: "Unsupported media type",
-    422: "Invalid input",
+    422: "Invalid input (validation_error lists the fields, never their values)",
     429: "Too many requests (see Retry-After)",
     503: "A dependency is unavailable",
 }
 
 
+class ErrorDetail(BaseModel):
+    """`code` is stable (clients branch on it); `message` is English for people. Some codes add
+    fields: `photo_id` (duplicate_image), `photo_ids` (photo_not_found in a trade), `status`
+    (*_not_pending), `failure_reason` (trade_items_changed), `fields` (validation_error)."""
+
+    model_config = ConfigDict(extra="allow")
+    code: ErrorCode
+    message: str
+
+
 class ErrorOut(BaseModel):
-    detail: Any
+    detail: ErrorDetail
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error statuses a route returns. 400 (a body that can't be parsed at all) and 503
     (database unavailable) can come from any route, so they are always listed."""
     return {
-        code: {"model": ErrorOut, "description": _DESCRIPTIONS[code]}
-        for code in sorted({400, 503, *codes})
+        status: {"model": ErrorOut, "description": _DESCRIPTIONS[status]}
+        for status in sorted({400, 503, *statuses})
     }
 
 

@@ -1,11 +1,19 @@
 """Cut off oversized request bodies while they stream in, before anything buffers them."""
 
 import contextlib
+import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.errors import ErrorCode, error_body
+
 # Multipart framing and the text fields around the file.
 MULTIPART_OVERHEAD = 64 * 1024
+
+
+_TOO_LARGE_BODY = json.dumps(
+    error_body(ErrorCode.payload_too_large, "upload is larger than the allowed size")
+).encode()
 
 
 class _TooLarge(Exception):
@@ -58,7 +66,7 @@ class BodySizeLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = b'{"detail":"upload is larger than the allowed size"}'
+        body = _TOO_LARGE_BODY
         await send(
             {
                 "type": "http.response.start",

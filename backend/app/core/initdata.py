@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+from app.core.errors import ErrorCode
+
 # auth_date above this is milliseconds (Max) rather than seconds (Telegram): 1e11 seconds is
 # the year 5138, 1e11 milliseconds is 1973.
 _MILLISECONDS_THRESHOLD = 100_000_000_000
@@ -25,6 +27,10 @@ FUTURE_SKEW_SECONDS = 300
 
 class InitDataError(ValueError):
     """initData is malformed, forged or stale. The message is safe to show to the client."""
+
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.init_data_invalid) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,9 @@ def verify_init_data(
     raw: str, bot_token: str, max_age: int, now: float | None = None
 ) -> VerifiedInitData:
     if not bot_token:
-        raise InitDataError("sign-in from this messenger is not configured")
+        raise InitDataError(
+            "sign-in from this messenger is not configured", ErrorCode.messenger_not_configured
+        )
     if len(raw) > 8192:
         raise InitDataError("initData too long")
     fields = parse_init_data(raw)
@@ -95,7 +103,7 @@ def verify_init_data(
     if auth_date > now + FUTURE_SKEW_SECONDS:
         raise InitDataError("initData auth_date is in the future")
     if now - auth_date > max_age:
-        raise InitDataError("initData is too old, reopen the mini-app")
+        raise InitDataError("initData is too old, reopen the mini-app", ErrorCode.init_data_expired)
     return VerifiedInitData(
         user=_messenger_user(fields.get("user")), auth_date=auth_date, fields=fields
     )

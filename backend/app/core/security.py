@@ -12,7 +12,9 @@ from typing import Any
 
 import bcrypt
 from jose import JWTError, jwt
-from jose.exceptions import JOSEError
+from jose.exceptions import ExpiredSignatureError, JOSEError
+
+from app.core.errors import ErrorCode
 
 ALGORITHM = "HS256"
 # bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated
@@ -21,7 +23,9 @@ BCRYPT_MAX_BYTES = 72
 
 
 class TokenError(ValueError):
-    pass
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.token_invalid) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def create_access_token(user_id: int, secret: str, ttl: int, now: float | None = None) -> str:
@@ -39,8 +43,10 @@ def decode_access_token(token: str, secret: str) -> int:
             algorithms=[ALGORITHM],
             options={"require_exp": True, "require_sub": True},
         )
+    except ExpiredSignatureError as exc:
+        raise TokenError("access token expired", ErrorCode.token_expired) from exc
     except (JWTError, JOSEError, ValueError, TypeError) as exc:
-        raise TokenError("invalid or expired token") from exc
+        raise TokenError("invalid token") from exc
     if claims.get("type") != "access":
         raise TokenError("not an access token")
     try:

@@ -21,6 +21,8 @@ from typing import BinaryIO
 import blurhash
 from PIL import Image, ImageCms
 
+from app.core.errors import ErrorCode
+
 ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str]
 
 SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
@@ -59,6 +61,7 @@ class ImageRejected(Exception):
     """An upload we refuse; ``status_code`` and ``reason`` map straight to the HTTP error."""
 
     status_code: int = 422
+    code: ErrorCode = ErrorCode.image_corrupt
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -69,6 +72,7 @@ class UnsupportedImageType(ImageRejected):
     """The bytes are not JPEG, PNG, GIF or WebP (whatever the file name or header says)."""
 
     status_code = 415
+    code = ErrorCode.unsupported_media_type
 
 
 class ImageTooLarge(ImageRejected):
@@ -76,6 +80,7 @@ class ImageTooLarge(ImageRejected):
     upload service enforces before the body is read."""
 
     status_code = 422
+    code = ErrorCode.image_too_large
 
 
 class CorruptImage(ImageRejected):

@@ -62,8 +62,3 @@ class HistoryEntry(BaseModel):
 class FavoriteState(BaseModel):
     is_favorite: bool
     favorites_count: int
-
-
-class DuplicateDetail(BaseModel):
-    message: str
-    photo_id: int

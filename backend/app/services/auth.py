@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.core import security
 from app.core.config import Settings
-from app.core.errors import Conflict, Gone, NotFound, Unauthorized, Unprocessable
+from app.core.errors import Conflict, ErrorCode, Gone, NotFound, Unauthorized, Unprocessable
 from app.core.initdata import InitDataError, verify_init_data
 from app.repositories import auth_qr, events, refresh_tokens, users
 from app.schemas.auth import QrLoginCreated, QrLoginStatus, TokenPair
@@ -49,7 +49,7 @@ async def sign_in_with_messenger(
     try:
         verified = verify_init_data(raw_init_data, bot_token, settings.init_data_max_age)
     except InitDataError as exc:
-        raise Unauthorized(str(exc)) from exc
+        raise Unauthorized(str(exc), code=exc.code) from exc
     person = verified.user
     async with pool.acquire() as conn, conn.transaction():
         user = await users.upsert_messenger_user(
@@ -61,7 +61,8 @@ async def sign_in_with_messenger(
 def _check_password_length(password: str) -> None:
     if not security.password_fits_bcrypt(password):
         raise Unprocessable(
-            f"password is longer than {security.BCRYPT_MAX_BYTES} bytes in UTF-8; use a shorter one"
+            f"password is longer than {security.BCRYPT_MAX_BYTES} bytes (UTF-8); use a shorter one",
+            code=ErrorCode.password_too_long,
         )
 
 
@@ -75,7 +76,7 @@ async def register(
     async with pool.acquire() as conn, conn.transaction():
         user = await users.insert_password_user(conn, username, password_hash)
         if user is None:
-            raise Conflict("username is already taken")
+            raise Conflict("username is already taken", code=ErrorCode.username_taken)
         return await _issue_tokens(conn, settings, user)
 
 
@@ -103,7 +104,7 @@ async def login(pool: asyncpg.Pool, settings: Settings, username: str, password:
         stored = await _dummy_hash(settings.bcrypt_rounds)
     ok = await run_in_threadpool(security.verify_password, password, stored)
     if not ok or user is None or not user["password_hash"]:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("wrong username or password", code=ErrorCode.invalid_credentials)
     async with pool.acquire() as conn, conn.transaction():
         return await _issue_tokens(conn, settings, user)
 
@@ -113,14 +114,19 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
     async with pool.acquire() as conn, conn.transaction():
         row = await refresh_tokens.lock_token(conn, security.digest(refresh_token))
         if row is None or row["revoked_at"] is not None or row["expires_at"] < _now():
-            raise Unauthorized("refresh token is invalid or expired")
+            raise Unauthorized(
+                "refresh token is invalid or expired", code=ErrorCode.refresh_token_invalid
+            )
         if row["used_at"] is None:
             await refresh_tokens.mark_used(conn, row["id"])
             user = await users.get_by_id(conn, row["user_id"])
             return await _issue_tokens(conn, settings, user, row["family_id"])
         # Reuse detected: the revocation must commit, so the error is raised outside.
         await refresh_tokens.revoke_family(conn, row["family_id"])
-    raise Unauthorized("refresh token was already used; all sessions of this sign-in are revoked")
+    raise Unauthorized(
+        "refresh token was already used; all sessions of this sign-in are revoked",
+        code=ErrorCode.refresh_token_reused,
+    )
 
 
 async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
@@ -142,22 +148,24 @@ async def change_password(
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, user_id)
     if user is None:
-        raise Unauthorized("user no longer exists")
+        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
     if user["password_hash"]:
         ok = current_password is not None and await run_in_threadpool(
             security.verify_password, current_password, user["password_hash"]
         )
         if not ok:
-            raise Unauthorized("current password is wrong")
+            raise Unauthorized("current password is wrong", code=ErrorCode.wrong_current_password)
     new_username = user["username"] or username
     if new_username is None:
-        raise Unprocessable("choose a username to sign in with on the desktop")
+        raise Unprocessable(
+            "choose a username to sign in with on the desktop", code=ErrorCode.username_required
+        )
     password_hash = await run_in_threadpool(
         security.hash_password, password, settings.bcrypt_rounds
     )
     async with pool.acquire() as conn, conn.transaction():
         if not await users.set_credentials(conn, user_id, new_username, password_hash):
-            raise Conflict("username is already taken")
+            raise Conflict("username is already taken", code=ErrorCode.username_taken)
 
 
 # --- desktop sign-in by QR -------------------------------------------------------------------
@@ -182,14 +190,19 @@ async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCrea
 async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
         if await users.get_by_id(conn, user_id) is None:
-            raise Unauthorized("user no longer exists")
+            raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
         row = await auth_qr.lock_request(conn, request_id)
         if row is None:
-            raise NotFound("sign-in request not found")
+            raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
         if row["expired"]:
-            raise Gone("sign-in request expired; refresh the QR code on the desktop")
+            raise Gone(
+                "sign-in request expired; refresh the QR code on the desktop",
+                code=ErrorCode.qr_login_expired,
+            )
         if row["status"] != "pending":
-            raise Conflict("sign-in request was already approved")
+            raise Conflict(
+                "sign-in request was already approved", code=ErrorCode.qr_login_already_approved
+            )
         await auth_qr.approve(conn, request_id, user_id)
         # Empty audience: no user socket gets it; the hub routes it to the desktop socket that
         # proved it holds this request's secret (realtime/hub.py).
@@ -203,11 +216,13 @@ async def poll_qr_login(
     async with pool.acquire() as conn, conn.transaction():
         row = await auth_qr.lock_request(conn, request_id)
         if row is None or not hmac.compare_digest(row["secret_hash"], security.digest(secret)):
-            raise NotFound("sign-in request not found")
+            raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
         if row["status"] == "consumed":
             return QrLoginStatus(status="consumed")
         if row["expired"]:
-            raise Gone("sign-in request expired; show a new QR code")
+            raise Gone(
+                "sign-in request expired; show a new QR code", code=ErrorCode.qr_login_expired
+            )
         if row["status"] == "pending" or peek:
             return QrLoginStatus(status=row["status"], expires_at=row["expires_at"])
         # Approved: hand out tokens exactly once, in the same transaction that consumes it.

@@ -14,6 +14,7 @@ import asyncpg
 from app.core.config import Settings
 from app.core.errors import (
     Conflict,
+    ErrorCode,
     Forbidden,
     NotFound,
     PayloadTooLarge,
@@ -23,7 +24,7 @@ from app.core.errors import (
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
 from app.repositories import art_objects, events, favorites, history, profile_requests, users
-from app.schemas.photos import DuplicateDetail, FavoriteState, HistoryEntry, Photo, PhotoPage
+from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage
 from app.services import trades as trade_rules
 from app.services import transfers as transfer_rules
 from app.services.shapes import user_summary
@@ -73,14 +74,16 @@ def public_photo_data(photo: Photo) -> dict:
 def _clean_title(title: str) -> str:
     title = title.strip()
     if not 1 <= len(title) <= 200:
-        raise Unprocessable("title must be 1 to 200 characters")
+        raise Unprocessable("title must be 1 to 200 characters", code=ErrorCode.title_invalid)
     return title
 
 
 def _clean_description(description: str | None) -> str:
     description = (description or "").strip()
     if len(description) > 4000:
-        raise Unprocessable("description must be at most 4000 characters")
+        raise Unprocessable(
+            "description must be at most 4000 characters", code=ErrorCode.description_too_long
+        )
     return description
 
 
@@ -99,9 +102,14 @@ async def upload(
 ) -> Photo:
     title, description = _clean_title(title), _clean_description(description)
     if len(data) > settings.max_upload_bytes:
-        raise PayloadTooLarge(f"file is larger than {settings.max_upload_bytes} bytes")
+        raise PayloadTooLarge(
+            f"file is larger than {settings.max_upload_bytes} bytes",
+            code=ErrorCode.payload_too_large,
+        )
     if imaging.sniff_mime(data[: imaging.SNIFF_BYTES]) is None:
-        raise UnsupportedMediaType("file is not a JPEG, PNG, GIF or WebP image")
+        raise UnsupportedMediaType(
+            "file is not a JPEG, PNG, GIF or WebP image", code=ErrorCode.unsupported_media_type
+        )
     loop = asyncio.get_running_loop()
     # Hashing 10 MB takes ~20 ms: off the event loop, like the image work.
     content_hash = await loop.run_in_executor(_IMAGE_POOL, _content_hash, data)
@@ -118,7 +126,7 @@ async def upload(
         error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
             exc.status_code, Unprocessable
         )
-        raise error(exc.reason) from exc
+        raise error(exc.reason, code=exc.code) from exc
     keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, data, processed)
     try:
         photo = await _mint(
@@ -134,9 +142,9 @@ async def upload(
 
 def _duplicate(art_object_id: int) -> Conflict:
     return Conflict(
-        DuplicateDetail(
-            message="this image is already in the gallery", photo_id=art_object_id
-        ).model_dump()
+        "this image is already in the gallery",
+        code=ErrorCode.duplicate_image,
+        photo_id=art_object_id,
     )
 
 
@@ -215,7 +223,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("naive time")
         return created_at, int(ident)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Unprocessable("cursor is not valid; start again without it") from exc
+        raise Unprocessable(
+            "cursor is not valid; start again without it", code=ErrorCode.invalid_cursor
+        ) from exc
 
 
 async def list_photos(
@@ -231,7 +241,9 @@ async def list_photos(
 ) -> PhotoPage:
     after = decode_cursor(cursor) if cursor else None
     if favorites_only and viewer_id is None:
-        raise Unprocessable("favorites=true needs a signed-in user")
+        raise Unprocessable(
+            "favorites=true needs a signed-in user", code=ErrorCode.favorites_need_sign_in
+        )
     query = (query or "").strip() or None
     limit = max(1, min(limit, MAX_PAGE))
     async with pool.acquire() as conn:
@@ -265,19 +277,22 @@ async def ensure_collection_visible(
 ) -> None:
     owner = await users.get_by_id(conn, owner_id)
     if owner is None:
-        raise NotFound("user not found")
+        raise NotFound("user not found", code=ErrorCode.user_not_found)
     status = None
     if owner["is_private"] and viewer_id is not None and viewer_id != owner_id:
         status = await profile_requests.status_for_pair(conn, viewer_id, owner_id)
     if not can_view_collection(owner, viewer_id, status):
-        raise Forbidden("this collection is private; ask its owner for access")
+        raise Forbidden(
+            "this collection is private; ask its owner for access",
+            code=ErrorCode.collection_private,
+        )
 
 
 async def get_photo(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Photo:
     async with pool.acquire() as conn:
         row = await art_objects.get_card(conn, viewer_id, art_object_id)
     if row is None:
-        raise NotFound("art object not found")
+        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
     return to_photo(row)
 
 
@@ -286,7 +301,7 @@ async def get_history(
 ) -> list[HistoryEntry]:
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
-            raise NotFound("art object not found")
+            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
         rows = await history.for_object(conn, art_object_id)
     return [
         HistoryEntry(
@@ -315,9 +330,9 @@ async def update_photo(
     async with pool.acquire() as conn, conn.transaction():
         current = await art_objects.lock(conn, art_object_id)
         if current is None:
-            raise NotFound("art object not found")
+            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
         if current["owner_id"] != user_id:
-            raise Forbidden("only the owner can edit this art object")
+            raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
         photo = to_photo(await art_objects.get_card(conn, user_id, art_object_id))
         audience = await _photo_audience(conn, user_id)
@@ -337,11 +352,17 @@ async def delete_photo(
     async with pool.acquire() as conn, conn.transaction():
         current = await art_objects.lock(conn, art_object_id)
         if current is None:
-            raise NotFound("art object not found")
+            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
-            raise Forbidden("only its creator, while still owning it, can delete an art object")
+            raise Forbidden(
+                "only its creator, while still owning it, can delete an art object",
+                code=ErrorCode.not_creator,
+            )
         if await art_objects.changed_hands(conn, art_object_id):
-            raise Conflict("this art object has changed hands; its provenance keeps it")
+            raise Conflict(
+                "this art object has changed hands; its provenance keeps it",
+                code=ErrorCode.photo_has_provenance,
+            )
         # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
         # by proposing a trade for it. Pending deals that involve it end here instead.
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
@@ -359,7 +380,7 @@ async def set_favorite(
 ) -> FavoriteState:
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, user_id, art_object_id) is None:
-            raise NotFound("art object not found")
+            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
         if favorite:
             await favorites.add(conn, user_id, art_object_id)
         else:

@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from app.core.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import events, profile_requests, users
 from app.schemas.exchange import ProfileRequest
 from app.services.shapes import user_summary
@@ -35,12 +35,14 @@ async def create(
     pool: asyncpg.Pool, user_id: int, target_id: int, message: str
 ) -> tuple[ProfileRequest, bool]:
     if target_id == user_id:
-        raise Unprocessable("you can always see your own collection")
+        raise Unprocessable(
+            "you can always see your own collection", code=ErrorCode.profile_request_own
+        )
     async with pool.acquire() as conn, conn.transaction():
         if await users.get_by_id(conn, user_id) is None:
-            raise Unauthorized("user no longer exists")
+            raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
         if await users.get_by_id(conn, target_id) is None:
-            raise NotFound("user not found")
+            raise NotFound("user not found", code=ErrorCode.user_not_found)
         before = await profile_requests.status_for_pair(conn, user_id, target_id)
         request_id, created = await profile_requests.upsert(
             conn, user_id, target_id, message.strip()
@@ -54,11 +56,15 @@ async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str
     async with pool.acquire() as conn, conn.transaction():
         row = await profile_requests.lock(conn, request_id)
         if row is None or row["target_id"] != user_id:
-            raise NotFound("profile request not found")
+            raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
         if row["status"] == status:
             return _to_request(await profile_requests.view(conn, request_id))
         if row["status"] != "pending" and status == "accepted":
-            raise Conflict(f"request is already {row['status']}")
+            raise Conflict(
+                f"request is already {row['status']}",
+                code=ErrorCode.profile_request_not_pending,
+                status=row["status"],
+            )
         await profile_requests.set_status(conn, request_id, status)
         return await _announce(conn, request_id)
 
@@ -68,7 +74,7 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
         row = await profile_requests.lock(conn, request_id)
         if row is None or user_id not in (row["requester_id"], row["target_id"]):
-            raise NotFound("profile request not found")
+            raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
         await profile_requests.delete(conn, request_id)
         await events.insert_event(
             conn,

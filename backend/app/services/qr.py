@@ -6,7 +6,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from app.core.config import Settings
-from app.core.errors import Unprocessable
+from app.core.errors import ErrorCode, Unprocessable
 
 
 def png(data: str, box_size: int = 8) -> bytes:
@@ -22,5 +22,5 @@ def own_link_png(settings: Settings, data: str) -> bytes:
     """Encode only this app's own links: no free QR generator for strangers' URLs."""
     allowed = (f"{settings.miniapp_link}?startapp=", f"{settings.public_url.rstrip('/')}/")
     if len(data) > 1024 or not data.startswith(allowed):
-        raise Unprocessable("only this app's own links can be encoded")
+        raise Unprocessable("only this app's own links can be encoded", code=ErrorCode.foreign_link)
     return png(data)

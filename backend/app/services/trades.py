@@ -11,7 +11,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
-from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
+from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.services import ownership
@@ -58,34 +58,47 @@ def _parties(proposer_id: int, *others: int | None) -> list[int]:
 def _validate_ids(body: TradeCreate) -> None:
     offered, requested = body.offered_photo_ids, body.requested_photo_ids
     if len(set(offered)) != len(offered) or len(set(requested)) != len(requested):
-        raise Unprocessable("an art object is listed twice")
+        raise Unprocessable("an art object is listed twice", code=ErrorCode.trade_duplicate_item)
     if set(offered) & set(requested):
-        raise Unprocessable("an art object can't be on both sides of a trade")
+        raise Unprocessable(
+            "an art object can't be on both sides of a trade",
+            code=ErrorCode.trade_item_on_both_sides,
+        )
 
 
 async def propose(pool: asyncpg.Pool, settings: Settings, user_id: int, body: TradeCreate) -> Trade:
     _validate_ids(body)
     if body.recipient_id == user_id:
-        raise Unprocessable("you can't trade with yourself")
+        raise Unprocessable("you can't trade with yourself", code=ErrorCode.trade_with_self)
     async with pool.acquire() as conn, conn.transaction():
         owner_of = await trades.owners(conn, body.offered_photo_ids + body.requested_photo_ids)
         missing = [
             i for i in body.offered_photo_ids + body.requested_photo_ids if i not in owner_of
         ]
         if missing:
-            raise Unprocessable(f"art objects not found: {missing}")
+            raise Unprocessable(
+                "photos not found", code=ErrorCode.photo_not_found, photo_ids=missing
+            )
         if any(owner_of[i] != user_id for i in body.offered_photo_ids):
-            raise Forbidden("you can only offer art objects you own")
+            raise Forbidden("you can only offer art objects you own", code=ErrorCode.not_owner)
         counterparties = {owner_of[i] for i in body.requested_photo_ids}
         if len(counterparties) != 1:
-            raise Unprocessable("all requested art objects must belong to one person")
+            raise Unprocessable(
+                "all requested art objects must belong to one person",
+                code=ErrorCode.trade_mixed_owners,
+            )
         counterparty = counterparties.pop()
         if counterparty == user_id:
-            raise Unprocessable("you already own the requested art objects")
+            raise Unprocessable(
+                "you already own the requested art objects", code=ErrorCode.trade_already_owned
+            )
         if body.recipient_id is not None and body.recipient_id != counterparty:
-            raise Unprocessable("the requested art objects belong to someone else")
+            raise Unprocessable(
+                "the requested art objects belong to someone else",
+                code=ErrorCode.trade_recipient_mismatch,
+            )
         if body.recipient_id is not None and await users.get_by_id(conn, body.recipient_id) is None:
-            raise Unprocessable("recipient does not exist")
+            raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
         token = security.new_secret(24) if body.recipient_id is None else None
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
         trade_id = await trades.insert(
@@ -122,7 +135,7 @@ async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
-            raise NotFound("trade not found")
+            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
         return _to_trade(row, await trades.items(conn, [trade_id]))
 
 
@@ -130,7 +143,7 @@ async def get_by_token(pool: asyncpg.Pool, token: str) -> Trade:
     async with pool.acquire() as conn:
         row = await trades.find_by_token(conn, security.digest(token))
         if row is None:
-            raise NotFound("trade not found")
+            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
         return _to_trade(row, await trades.items(conn, [row["id"]]))
 
 
@@ -175,21 +188,27 @@ async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | N
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
-            raise NotFound("trade not found")
+            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
         if row["recipient_id"] is not None and row["recipient_id"] != user_id:
-            raise Forbidden("this trade is addressed to someone else")
+            raise Forbidden(
+                "this trade is addressed to someone else", code=ErrorCode.trade_addressed_to_other
+            )
         if row["proposer_id"] == user_id:
-            raise Unprocessable("you can't accept your own trade")
+            raise Unprocessable("you can't accept your own trade", code=ErrorCode.own_trade)
         items = await trades.items(conn, [trade_id])
         try:
             async with conn.transaction():
                 return await _accept_locked(conn, trade_id, user_id, items)
         except _Failed as failure:
             await _mark(conn, trade_id, "failed", failure.reason)
-            raise Conflict(f"trade failed: {failure.reason}") from None
+            raise Conflict(
+                f"trade failed: {failure.reason}",
+                code=ErrorCode.trade_items_changed,
+                failure_reason=failure.reason,
+            ) from None
         except _Expired:
             await _mark(conn, trade_id, "expired")
-            raise Gone("this trade has expired") from None
+            raise Gone("this trade has expired", code=ErrorCode.trade_expired) from None
 
 
 class _Expired(Exception):
@@ -204,7 +223,11 @@ async def _accept_locked(
     }
     trade = await trades.lock(conn, trade_id)
     if trade["status"] != "pending":
-        raise Conflict(f"trade is already {trade['status']}")
+        raise Conflict(
+            f"trade is already {trade['status']}",
+            code=ErrorCode.trade_not_pending,
+            status=trade["status"],
+        )
     if trade["expired"]:
         raise _Expired
     offered = [i for i in items if i["side"] == "offered"]
@@ -216,7 +239,7 @@ async def _accept_locked(
     if any(locked[i["id"]] != user_id for i in requested):
         if trade["recipient_id"] is None and not _changed_hands(requested, locked):
             # Open trade shown to the wrong person: nothing is stale, they just can't accept.
-            raise Forbidden("you don't own the requested art objects")
+            raise Forbidden("you don't own the requested art objects", code=ErrorCode.not_owner)
         raise _Failed("the requested art objects changed hands")
     proposer = trade["proposer_id"]
     for item in offered:
@@ -266,12 +289,19 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
         async with conn.transaction():
             trade = await trades.lock(conn, trade_id)
             if trade is None or user_id not in (trade["proposer_id"], trade["recipient_id"]):
-                raise NotFound("trade not found")
+                raise NotFound("trade not found", code=ErrorCode.trade_not_found)
             if trade[actor] != user_id:
                 verb = "decline" if status == "declined" else "cancel"
-                raise Forbidden(f"only the {actor.removesuffix('_id')} can {verb} this trade")
+                raise Forbidden(
+                    f"only the {actor.removesuffix('_id')} can {verb} this trade",
+                    code=ErrorCode.trade_wrong_party,
+                )
             if trade["status"] != "pending":
-                raise Conflict(f"trade is already {trade['status']}")
+                raise Conflict(
+                    f"trade is already {trade['status']}",
+                    code=ErrorCode.trade_not_pending,
+                    status=trade["status"],
+                )
             if trade["expired"]:
                 expired = True
             else:
@@ -284,7 +314,7 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
                 return result
         if expired:
             await _mark(conn, trade_id, "expired")
-    raise Gone("this trade has expired")
+    raise Gone("this trade has expired", code=ErrorCode.trade_expired)
 
 
 async def trade_link_for(
@@ -294,5 +324,5 @@ async def trade_link_for(
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
     if row is None or row["token_hash"] != security.digest(token) or row["proposer_id"] != user_id:
-        raise NotFound("trade not found")
+        raise NotFound("trade not found", code=ErrorCode.trade_not_found)
     return deep_link(settings, "trade", token)

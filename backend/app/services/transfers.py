@@ -10,7 +10,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
-from app.core.errors import Conflict, Forbidden, Gone, NotFound, Unprocessable
+from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, transfers, users
 from app.schemas.exchange import Transfer
 from app.services import ownership
@@ -36,16 +36,18 @@ def to_transfer(row: asyncpg.Record, token: str | None = None, link: str | None 
 async def _lock_owned(conn: asyncpg.Connection, art_object_id: int, user_id: int) -> None:
     current = await art_objects.lock(conn, art_object_id)
     if current is None:
-        raise NotFound("art object not found")
+        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
     if current["owner_id"] != user_id:
-        raise Forbidden("only the owner can transfer this art object")
+        raise Forbidden("only the owner can transfer this art object", code=ErrorCode.not_owner)
 
 
 async def create(
     pool: asyncpg.Pool, settings: Settings, user_id: int, photo_id: int, to_user_id: int | None
 ) -> Transfer:
     if to_user_id == user_id:
-        raise Unprocessable("you already own it: choose another recipient")
+        raise Unprocessable(
+            "you already own it: choose another recipient", code=ErrorCode.transfer_to_self
+        )
     async with pool.acquire() as conn, conn.transaction():
         await _lock_owned(conn, photo_id, user_id)
         if to_user_id is not None:
@@ -55,7 +57,7 @@ async def create(
 
 async def _give(conn: asyncpg.Connection, user_id: int, photo_id: int, to_user_id: int) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
-        raise Unprocessable("recipient does not exist")
+        raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
     transfer_id = await transfers.insert_completed(conn, photo_id, user_id, to_user_id)
     await ownership.move(conn, photo_id, user_id, to_user_id, "transfer", transfer_id=transfer_id)
     await _announce(conn, transfer_id, "completed", [user_id, to_user_id])
@@ -97,15 +99,18 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
     async with pool.acquire() as conn:
         found = await transfers.find_by_token(conn, security.digest(token))
         if found is None:
-            raise NotFound("claim code not found")
+            raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
         expired = False
         async with conn.transaction():
             await art_objects.lock(conn, found["art_object_id"])
             transfer = await transfers.lock(conn, found["id"])
             if transfer["status"] != "pending":
-                raise Conflict(f"this claim code was already {_used_word(transfer['status'])}")
+                raise _not_pending_claim(transfer["status"])
             if transfer["from_user_id"] == user_id:
-                raise Unprocessable("this is your own claim code; show it to the recipient")
+                raise Unprocessable(
+                    "this is your own claim code; show it to the recipient",
+                    code=ErrorCode.own_claim,
+                )
             if transfer["expired"]:
                 await transfers.set_status(conn, transfer["id"], "expired")
                 await _announce(conn, transfer["id"], "expired", [transfer["from_user_id"]])
@@ -125,21 +130,33 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                 )
                 return to_transfer(await transfers.view(conn, transfer["id"]))
     if expired:  # raised after the commit so the expiry sticks
-        raise Gone("this claim code has expired; ask for a new one")
+        raise Gone("this claim code has expired; ask for a new one", code=ErrorCode.claim_expired)
     raise AssertionError("unreachable")
 
 
-def _used_word(status: str) -> str:
-    return {"completed": "used", "cancelled": "cancelled", "expired": "expired"}.get(status, status)
+_CLAIM_CLOSED = {
+    "completed": ("used", ErrorCode.claim_used),
+    "cancelled": ("cancelled", ErrorCode.claim_cancelled),
+    "expired": ("expired", ErrorCode.claim_expired),
+}
+
+
+def _not_pending_claim(status: str) -> Conflict:
+    word, code = _CLAIM_CLOSED.get(status, (status, ErrorCode.claim_used))
+    return Conflict(f"this claim code was already {word}", code=code)
 
 
 async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer:
     async with pool.acquire() as conn, conn.transaction():
         transfer = await transfers.lock(conn, transfer_id)
         if transfer is None or transfer["from_user_id"] != user_id:
-            raise NotFound("transfer not found")
+            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
         if transfer["status"] != "pending":
-            raise Conflict(f"transfer is already {transfer['status']}")
+            raise Conflict(
+                f"transfer is already {transfer['status']}",
+                code=ErrorCode.transfer_not_pending,
+                status=transfer["status"],
+            )
         await transfers.set_status(conn, transfer_id, "cancelled")
         await _announce(conn, transfer_id, "cancelled", [user_id])
         return to_transfer(await transfers.view(conn, transfer_id))
@@ -159,5 +176,5 @@ async def claim_link_for(
         found = await transfers.find_by_token(conn, security.digest(token))
         row = await transfers.view(conn, transfer_id)
     if found is None or row is None or found["id"] != transfer_id or row["from_user_id"] != user_id:
-        raise NotFound("transfer not found")
+        raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
     return deep_link(settings, "claim", token)

@@ -4,7 +4,7 @@ import re
 
 import asyncpg
 
-from app.core.errors import NotFound, Unauthorized
+from app.core.errors import ErrorCode, NotFound, Unauthorized
 from app.repositories import profile_requests, users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
 
@@ -27,7 +27,7 @@ async def get_me(pool: asyncpg.Pool, user_id: int) -> Me:
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, user_id)
     if user is None:
-        raise Unauthorized("user no longer exists")
+        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
     return to_me(user)
 
 
@@ -37,7 +37,7 @@ async def update_me(
     async with pool.acquire() as conn:
         user = await users.update_profile(conn, user_id, display_name, is_private)
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound("user not found", code=ErrorCode.user_not_found)
     return to_me(user)
 
 
@@ -45,7 +45,7 @@ async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: in
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, user_id)
         if user is None:
-            raise NotFound("user not found")
+            raise NotFound("user not found", code=ErrorCode.user_not_found)
         request_status = None
         if viewer_id is not None and viewer_id != user_id:
             request_status = await profile_requests.status_for_pair(conn, viewer_id, user_id)

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
-from app.core.errors import Unprocessable
+from app.core.errors import ErrorCode, Unprocessable
 from app.core.rate_limit import limit
 from app.schemas.auth import (
     Credentials,
@@ -84,7 +84,9 @@ async def approve_qr_login(
 ) -> Response:
     # The token in the deep link is the request id itself; a body token, if sent, must match.
     if body is not None and body.token not in (None, request_id):
-        raise Unprocessable("token does not match the sign-in request")
+        raise Unprocessable(
+            "token does not match the sign-in request", code=ErrorCode.qr_login_token_mismatch
+        )
     await auth.approve_qr_login(pool, request_id, user_id)
     return Response(status_code=204)
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import PoolDep, UserId
 from app.api.responses import errors
-from app.core.errors import Forbidden
+from app.core.errors import ErrorCode, Forbidden
 from app.repositories import users as users_repo
 from app.services import consistency as checks
 
@@ -40,5 +40,5 @@ async def consistency(pool: PoolDep, user_id: UserId) -> dict[str, int]:
     async with pool.acquire() as conn:
         user = await users_repo.get_by_id(conn, user_id)
         if user is None or user["role"] != "admin":
-            raise Forbidden("admins only")
+            raise Forbidden("admins only", code=ErrorCode.admin_only)
         return await checks.violations(conn)
