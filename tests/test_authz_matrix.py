@@ -152,6 +152,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/transfers"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
     # Whoever holds the claim code may claim it (that is what a claim code is); owner = boris.
     ("POST", "/api/transfers/claim"): rule("boris", 401, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.claim["claim_token"]}})),
+    # The preview needs the code, not a bearer: whoever holds the code may look (signed out too).
+    ("POST", "/api/transfers/claim/preview"): rule("boris", 200, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.claim["claim_token"]}})),
     ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
     ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"params": {"token": w.claim["claim_token"]}})),
     # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.

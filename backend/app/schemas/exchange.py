@@ -23,6 +23,19 @@ class ClaimIn(BaseModel):
     token: str = Field(min_length=8, max_length=128)
 
 
+class ClaimPreview(BaseModel):
+    """What a claim code gives, before claiming: enough to show the photo, the giver and the
+    state, so a used, expired or cancelled code or one's own is shown as such."""
+
+    transfer_id: int
+    status: TransferStatus
+    photo: PhotoSummary
+    giver: UserSummary
+    expires_at: datetime | None
+    is_giver: bool = Field(description="the viewer made this code (show it, don't claim it)")
+    claimed_by: UserSummary | None = Field(description="who took it, once completed")
+
+
 class Transfer(BaseModel):
     id: int
     photo: PhotoSummary

@@ -12,7 +12,7 @@ from app.core import security
 from app.core.config import Settings
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, transfers, users
-from app.schemas.exchange import Transfer
+from app.schemas.exchange import ClaimPreview, Transfer
 from app.services import ownership
 from app.services.deep_links import deep_link
 from app.services.shapes import photo_summary, user_summary
@@ -90,8 +90,28 @@ async def _create_claim(
 async def _announce(
     conn: asyncpg.Connection, transfer_id: int, status: str, parties: list[int]
 ) -> None:
-    await events.insert_event(
-        conn, "transfer.updated", {"id": transfer_id, "status": status}, parties
+    # The whole transfer (never its claim code): the giver's screen learns who claimed it
+    # (`to_user`) without asking again.
+    data = to_transfer(await transfers.view(conn, transfer_id)).model_dump(mode="json")
+    await events.insert_event(conn, "transfer.updated", {**data, "status": status}, parties)
+
+
+async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> ClaimPreview:
+    """The claim screen before the tap. Reads only; the code stays usable."""
+    async with pool.acquire() as conn:
+        found = await transfers.find_by_token(conn, security.digest(token))
+        row = await transfers.view(conn, found["id"]) if found else None
+    if row is None:
+        raise NotFound({"code": "claim_not_found", "message": "claim code not found"})
+    transfer = to_transfer(row)
+    return ClaimPreview(
+        transfer_id=transfer.id,
+        status=transfer.status,
+        photo=transfer.photo,
+        giver=transfer.from_user,
+        expires_at=transfer.expires_at,
+        is_giver=viewer_id == transfer.from_user.id,
+        claimed_by=transfer.to_user if transfer.status == "completed" else None,
     )
 
 

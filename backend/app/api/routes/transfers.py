@@ -4,10 +4,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
-from app.schemas.exchange import ClaimIn, Transfer, TransferCreate, TransferList
+from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
 from app.services import qr, transfers
 
@@ -33,6 +33,21 @@ async def create_transfer(
 )
 async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.claim(pool, user_id, body.token)
+
+
+@router.post(
+    "/claim/preview",
+    responses=errors(401, 404, 422, 429),
+    dependencies=[limit("claim_preview", "rate_limit_claim", per="user")],
+)
+async def preview_claim(
+    body: ClaimIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response
+) -> ClaimPreview:
+    """What a claim code gives (photo, giver, expiry, state) without using it. The code travels
+    in the body, never in the URL. Works signed out too (then `is_giver` is false); limited like
+    claims (per user, else per address). 404 `claim_not_found` for an unknown code."""
+    response.headers["Cache-Control"] = "no-store"
+    return await transfers.preview(pool, viewer_id, body.token)
 
 
 @router.post("/{transfer_id}/cancel", responses=errors(401, 404, 409, 422))
