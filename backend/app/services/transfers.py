@@ -102,7 +102,7 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
         found = await transfers.find_by_token(conn, security.digest(token))
         row = await transfers.view(conn, found["id"]) if found else None
     if row is None:
-        raise NotFound({"code": "claim_not_found", "message": "claim code not found"})
+        raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
     transfer = to_transfer(row)
     return ClaimPreview(
         transfer_id=transfer.id,
