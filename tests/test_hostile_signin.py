@@ -119,6 +119,10 @@ def _initdata_attacks(own: str, other: str) -> dict[str, str]:
     attacks["future: signed 1 h ahead"] = _encode(_signed(auth_date=now + 3600))
     attacks["future: signed far ahead (overflow bait)"] = _encode(_signed(auth_date=10**30))
     attacks["signed but negative auth_date"] = _encode({**_signed(), "auth_date": "-5"})
+    for name, digits in {"superscript": "²³⁴", "Arabic-Indic": "١٧٠٠٠٠٠٠٠٠", "full-width": "１７"}.items():
+        fields = {"auth_date": digits, "user": json.dumps({"id": 4242, "first_name": "Mallory"})}
+        fields["hash"] = sign(fields, own)
+        attacks[f"signed but auth_date in {name} digits"] = _encode(fields)
     no_date = {k: v for k, v in valid.items() if k not in ("auth_date", "hash")}
     attacks["signed but no auth_date"] = _encode({**no_date, "hash": sign(no_date, own)})
     for name, user in {

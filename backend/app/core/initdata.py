@@ -110,7 +110,8 @@ def verify_init_data(
 
 
 def _auth_date_seconds(value: str | None) -> float:
-    if not value or not value.isdigit():
+    # ASCII digits only: str.isdigit() is also true for "²³⁴", which int() then refuses.
+    if not value or not (value.isascii() and value.isdigit()):
         raise InitDataError("initData has no valid auth_date")
     stamp = int(value)
     return stamp / 1000 if stamp > _MILLISECONDS_THRESHOLD else float(stamp)
