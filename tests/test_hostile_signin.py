@@ -119,7 +119,7 @@ def _initdata_attacks(own: str, other: str) -> dict[str, str]:
     attacks["future: signed 1 h ahead"] = _encode(_signed(auth_date=now + 3600))
     attacks["future: signed far ahead (overflow bait)"] = _encode(_signed(auth_date=10**30))
     attacks["signed but negative auth_date"] = _encode({**_signed(), "auth_date": "-5"})
-    for name, digits in {"superscript": "²³⁴", "Arabic-Indic": "١٧٠٠٠٠٠٠٠٠", "full-width": "１７"}.items():
+    for name, digits in {"superscript": "\u00b2\u00b3\u2074", "Arabic-Indic": "\u0661\u0667" + "\u0660" * 8, "full-width": "\uff11\uff17"}.items():
         fields = {"auth_date": digits, "user": json.dumps({"id": 4242, "first_name": "Mallory"})}
         fields["hash"] = sign(fields, own)
         attacks[f"signed but auth_date in {name} digits"] = _encode(fields)

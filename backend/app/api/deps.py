@@ -12,16 +12,20 @@ from app.core.security import TokenError, decode_access_token
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
 
+# All dependencies here are `async def` on purpose: they do no I/O, and FastAPI runs a plain
+# `def` dependency in the shared thread pool — a thread hop per request, and a queue that
+# anything else using that pool can starve.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+async def get_pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-def optional_user_id(
+async def optional_user_id(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> int | None:
@@ -37,7 +41,7 @@ def optional_user_id(
     return user_id
 
 
-def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
+async def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
     if user_id is None:
         raise Unauthorized("sign in first", code=ErrorCode.not_authenticated)
     return user_id

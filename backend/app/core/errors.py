@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     payload_too_large = "payload_too_large"
     rate_limited = "rate_limited"
     service_unavailable = "service_unavailable"
+    password_checks_busy = "password_checks_busy"
     internal_error = "internal_error"
     # Sign-in and accounts.
     not_authenticated = "not_authenticated"

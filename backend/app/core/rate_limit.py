@@ -72,6 +72,7 @@ RATE_SETTINGS = (
     "rate_limit_password_signin",
     "rate_limit_messenger_signin",
     "rate_limit_qr_login",
+    "rate_limit_password_change",
     "rate_limit_upload",
     "rate_limit_trade_create",
     "rate_limit_transfer_create",

@@ -5,9 +5,13 @@ claim codes, trade tokens and QR secrets are opaque random strings; only their s
 are stored, so a database leak does not hand out live secrets.
 """
 
+import asyncio
 import hashlib
+import os
 import secrets
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import bcrypt
@@ -15,6 +19,8 @@ from jose import JWTError, jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError
 
 from app.core.errors import ErrorCode
+
+from app.core.errors import ErrorCode, ServiceUnavailable
 
 ALGORITHM = "HS256"
 # bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated
@@ -77,3 +83,48 @@ def verify_password(password: str, password_hash: str) -> bool:
         return bcrypt.checkpw(password.encode(), password_hash.encode())
     except ValueError:
         return False
+
+
+# --- bcrypt off the event loop, in its own pool ---------------------------------------------
+# bcrypt is CPU work by design (~250 ms at cost 12). It runs in a pool of its own, not in the
+# default thread pool that file I/O and framework code share: a flood of password calls then
+# queues here and slows only other password calls. One core is left to the event loop. The
+# queue is bounded too: past BCRYPT_MAX_WAITING calls waiting, more are refused (503) at once
+# rather than piling up work nobody will wait for.
+BCRYPT_WORKERS = max(1, (os.cpu_count() or 2) - 1)
+BCRYPT_MAX_WAITING = 64
+BCRYPT_POOL = ThreadPoolExecutor(max_workers=BCRYPT_WORKERS, thread_name_prefix="bcrypt")
+
+
+class _BcryptQueue:
+    def __init__(self) -> None:
+        self.in_flight = 0  # running or waiting for a worker
+        self.completed = 0
+        self._lock = threading.Lock()
+
+    async def run(self, function: Any, *args: Any) -> Any:
+        with self._lock:
+            if self.in_flight >= BCRYPT_WORKERS + BCRYPT_MAX_WAITING:
+                raise ServiceUnavailable(
+                    "too many password checks at once; retry shortly",
+                    code=ErrorCode.password_checks_busy,
+                    headers={"Retry-After": "1"},
+                )
+            self.in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(BCRYPT_POOL, function, *args)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+                self.completed += 1
+
+
+BCRYPT_QUEUE = _BcryptQueue()
+
+
+async def hash_password_async(password: str, rounds: int) -> str:
+    return await BCRYPT_QUEUE.run(hash_password, password, rounds)
+
+
+async def verify_password_async(password: str, password_hash: str) -> bool:
+    return await BCRYPT_QUEUE.run(verify_password, password, password_hash)

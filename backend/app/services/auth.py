@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import asyncpg
-from starlette.concurrency import run_in_threadpool
 
 from app.core import security
 from app.core.config import Settings
@@ -70,9 +69,7 @@ async def register(
     pool: asyncpg.Pool, settings: Settings, username: str, password: str
 ) -> TokenPair:
     _check_password_length(password)
-    password_hash = await run_in_threadpool(
-        security.hash_password, password, settings.bcrypt_rounds
-    )
+    password_hash = await security.hash_password_async(password, settings.bcrypt_rounds)
     async with pool.acquire() as conn, conn.transaction():
         user = await users.insert_password_user(conn, username, password_hash)
         if user is None:
@@ -89,8 +86,8 @@ _DUMMY_HASHES: dict[int, str] = {}
 
 async def _dummy_hash(rounds: int) -> str:
     if rounds not in _DUMMY_HASHES:
-        _DUMMY_HASHES[rounds] = await run_in_threadpool(
-            security.hash_password, security.new_secret(16), rounds
+        _DUMMY_HASHES[rounds] = await security.hash_password_async(
+            security.new_secret(16), rounds
         )
     return _DUMMY_HASHES[rounds]
 
@@ -102,7 +99,7 @@ async def login(pool: asyncpg.Pool, settings: Settings, username: str, password:
         stored = user["password_hash"]
     else:
         stored = await _dummy_hash(settings.bcrypt_rounds)
-    ok = await run_in_threadpool(security.verify_password, password, stored)
+    ok = await security.verify_password_async(password, stored)
     if not ok or user is None or not user["password_hash"]:
         raise Unauthorized("wrong username or password", code=ErrorCode.invalid_credentials)
     async with pool.acquire() as conn, conn.transaction():
@@ -150,8 +147,8 @@ async def change_password(
     if user is None:
         raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
     if user["password_hash"]:
-        ok = current_password is not None and await run_in_threadpool(
-            security.verify_password, current_password, user["password_hash"]
+        ok = current_password is not None and await security.verify_password_async(
+            current_password, user["password_hash"]
         )
         if not ok:
             raise Unauthorized("current password is wrong", code=ErrorCode.wrong_current_password)
@@ -160,9 +157,7 @@ async def change_password(
         raise Unprocessable(
             "choose a username to sign in with on the desktop", code=ErrorCode.username_required
         )
-    password_hash = await run_in_threadpool(
-        security.hash_password, password, settings.bcrypt_rounds
-    )
+    password_hash = await security.hash_password_async(password, settings.bcrypt_rounds)
     async with pool.acquire() as conn, conn.transaction():
         if not await users.set_credentials(conn, user_id, new_username, password_hash):
             raise Conflict("username is already taken", code=ErrorCode.username_taken)

@@ -41,7 +41,7 @@ async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDe
 @router.post(
     "/register",
     status_code=201,
-    responses=errors(409, 422, 429),
+    responses=errors(409, 422, 429, 503),
     dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
 )
 async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
@@ -50,7 +50,7 @@ async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> T
 
 @router.post(
     "/login",
-    responses=errors(401, 422, 429),
+    responses=errors(401, 422, 429, 503),
     dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
 )
 async def login(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:

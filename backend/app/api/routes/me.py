@@ -4,6 +4,7 @@ from fastapi import APIRouter, Response
 
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.responses import errors
+from app.core.rate_limit import limit
 from app.schemas.users import Me, MeUpdate, PasswordChange
 from app.services import auth, users
 
@@ -20,7 +21,16 @@ async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
     return await users.update_me(pool, user_id, body.display_name, body.is_private)
 
 
-@router.put("/password", status_code=204, responses=errors(401, 409, 422))
+@router.put(
+    "/password",
+    status_code=204,
+    responses=errors(401, 409, 422, 429, 503),
+    # bcrypt runs twice per call: limited per user and, against many accounts, per address.
+    dependencies=[
+        limit("password_change", "rate_limit_password_change", per="user"),
+        limit("password_change_ip", "rate_limit_password_change", per="ip"),
+    ],
+)
 async def change_password(
     body: PasswordChange, pool: PoolDep, settings: SettingsDep, user_id: UserId
 ) -> Response:
