@@ -18,8 +18,6 @@ import bcrypt
 from jose import JWTError, jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError
 
-from app.core.errors import ErrorCode
-
 from app.core.errors import ErrorCode, ServiceUnavailable
 
 ALGORITHM = "HS256"
