@@ -294,3 +294,16 @@ async def test_health_reports_database(client: httpx.AsyncClient) -> None:
 async def test_openapi_served(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/api/openapi.json")).json()
     assert "/api/auth/max" in spec["paths"]
+
+
+async def test_non_finite_numbers_are_refused_not_a_500(client: httpx.AsyncClient) -> None:
+    """Python's JSON parser accepts NaN and Infinity; they must end as a 422 like any wrong type
+    (rendering the error once crashed on the echoed NaN: a 500)."""
+    for path in ("/api/auth/refresh", "/api/auth/login", "/api/auth/logout"):
+        for value in ("NaN", "Infinity", "-Infinity"):
+            body = f'{{"refresh_token": {value}, "username": {value}, "password": {value}}}'
+            response = await client.post(
+                path, content=body, headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == 422, (path, value, response.text)
+            assert response.json()["detail"]["code"] == "validation_error"

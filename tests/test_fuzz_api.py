@@ -13,6 +13,7 @@ CI runs `FUZZ_EXAMPLES` (default 15) examples per operation and generation mode;
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -298,7 +299,14 @@ def test_schema_documents_bearer_auth(fuzz_server: tuple[str, World]) -> None:
 
 # Values random generation rarely hits but attackers type: past bigint, NUL, bad escapes.
 HOSTILE_INTS = [2**63, -(2**63) - 1, 2**64 + 1, 0, -1]
-HOSTILE_STRINGS = ["\x00", "a\x00b" * 4, "%00%ff", "\U0001F4A5" * 10, "' OR 1=1 --", "../" * 8, "x" * 5000]
+# Digits that str.isdigit() accepts and int() may not ("²³⁴"), or reads as another number.
+UNICODE_DIGITS = ["\u00b2\u00b3\u2074", "\u0661\u0662\u0663", "\uff11\uff12"]
+HOSTILE_STRINGS = [
+    "\x00", "a\x00b" * 4, "%00%ff", "\U0001F4A5" * 10, "' OR 1=1 --", "../" * 8, "x" * 5000,
+    *UNICODE_DIGITS,
+]
+# JSON extensions Python's parser accepts (NaN, Infinity): in any body field, of any type.
+NON_FINITE = [float("nan"), float("inf"), float("-inf")]
 
 
 def _fill(schema: dict, components: dict) -> Any:
@@ -335,7 +343,7 @@ def _hostile_for(schema: dict, components: dict) -> list[Any]:
             return [v for option in schema[key] for v in _hostile_for(option, components)]
     kind = schema.get("type")
     if kind == "integer":
-        return HOSTILE_INTS
+        return [*HOSTILE_INTS, *UNICODE_DIGITS]
     if kind == "string":
         return HOSTILE_STRINGS
     if kind == "array":
@@ -376,20 +384,22 @@ def boundary_probe(base_url: str, token: str) -> tuple[int, list[str]]:
                 while "$ref" in resolved:
                     resolved = components[resolved["$ref"].rsplit("/", 1)[1]]
                 for name, prop in resolved.get("properties", {}).items():
-                    for value in _hostile_for(prop, components):
+                    for value in [*_hostile_for(prop, components), *NON_FINITE]:
                         variants.append((f"body {name}={value!r:.40}", base_path, base_query, {**base_body, name: value}))
             for label, path_values, query, body in variants:
                 url = base_url + path
                 for name, value in path_values.items():
                     url = url.replace("{" + name + "}", requests.utils.quote(str(value), safe=""))
+                # Serialised here: requests' json= refuses NaN and Infinity, attackers do not.
+                raw = {"data": json.dumps(body), "headers": {"Content-Type": "application/json"}} if body is not None else {}
                 try:
-                    response = session.request(method.upper(), url, params=query, json=body, timeout=30)
+                    response = session.request(method.upper(), url, params=query, timeout=30, **raw)
                 except requests.ConnectionError:
                     # uvicorn closes the keep-alive connection after a 500; the reset belongs to
                     # the previous request. Retry on a fresh connection.
                     session.close()
                     try:
-                        response = session.request(method.upper(), url, params=query, json=body, timeout=30)
+                        response = session.request(method.upper(), url, params=query, timeout=30, **raw)
                     except requests.RequestException as exc:
                         problems.append(f"{method.upper()} {path} [{label}]: transport error {exc}")
                         continue
