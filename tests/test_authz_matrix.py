@@ -160,7 +160,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/trades"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"offered_photo_ids": [ANNA_PHOTO(w)], "requested_photo_ids": [w.boris_photos[1]], "recipient_id": w.users["boris"]}})),
     ("GET", "/api/trades"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
     # An open trade's token is its invitation: any signed-in holder may look at it.
-    ("GET", "/api/trades/by-token/{token}"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/trades/by-token/{w.open_trade['token']}", {})),
+    # The token is the permission to look (signed out too: the screen then says "sign in").
+    ("GET", "/api/trades/by-token/{token}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/trades/by-token/{w.open_trade['token']}", {})),
+    ("POST", "/api/trades/by-token"): rule("anna", 200, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.open_trade["token"]}})),
     ("GET", "/api/trades/{trade_id}"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.trade['id']}", {})),
     ("POST", "/api/trades/{trade_id}/accept"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/accept", {})),
     ("POST", "/api/trades/{trade_id}/decline"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/decline", {})),

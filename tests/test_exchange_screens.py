@@ -108,3 +108,107 @@ async def test_transfer_events_name_the_claimer(client: httpx.AsyncClient, pool:
     # The claim code never travels in an event.
     assert all(r["data"]["claim_token"] is None for r in rows)
     assert created["claim_token"] not in str([r["data"] for r in rows])
+
+
+# --- trades by link ---------------------------------------------------------------------------
+
+
+async def by_token(client: httpx.AsyncClient, token: str, who: dict | None, via: str = "post") -> dict:
+    headers = bearer(who) if who else {}
+    if via == "post":
+        response = await client.post("/api/trades/by-token", json={"token": token}, headers=headers)
+    else:
+        response = await client.get(f"/api/trades/by-token/{token}", headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    return response.json()
+
+
+def verdict(trade: dict) -> tuple[bool, str | None]:
+    return trade["viewer_can_accept"], trade["cannot_accept_reason"]
+
+
+async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+    anna, boris, chen = [await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)]
+    [a1] = await mint_objects(pool, uid(anna), 1)
+    [b1, b2] = await mint_objects(pool, uid(boris), 2, start=10)
+    body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1, b2]}
+    created = (await client.post("/api/trades", json=body, headers=bearer(anna))).json()
+    token = created["token"]
+    assert verdict(created) == (False, "own_trade")
+
+    seen = await by_token(client, token, boris)
+    assert verdict(seen) == (True, None)
+    # Both sides with titles and current owners.
+    assert [(p["id"], p["title"], p["owner"]["display_name"]) for p in seen["offered"]] == [(a1, f"object {a1}", "Anna")]
+    assert [(p["id"], p["owner"]["id"]) for p in seen["requested"]] == [(b1, uid(boris)), (b2, uid(boris))]
+    assert seen["accepted_by"] is None and seen["token"] is None
+    # The GET form says the same.
+    assert verdict(await by_token(client, token, boris, via="get")) == (True, None)
+    assert verdict(await by_token(client, token, anna)) == (False, "own_trade")
+    assert verdict(await by_token(client, token, chen)) == (False, "not_owner_of_requested")
+    assert verdict(await by_token(client, token, None)) == (False, "not_signed_in")
+
+    # Boris gives one requested item away: now he can't accept, and the screen says why first.
+    await pool.execute("UPDATE art_objects SET owner_id = $1 WHERE id = $2", uid(chen), b2)
+    assert verdict(await by_token(client, token, boris)) == (False, "not_owner_of_requested")
+    await pool.execute("UPDATE art_objects SET owner_id = $1 WHERE id = $2", uid(boris), b2)
+
+    accepted = await client.post(f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(boris))
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["accepted_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
+    after = await by_token(client, token, chen)
+    assert verdict(after) == (False, "not_pending") and after["accepted_by"]["id"] == uid(boris)
+    # The proposer's view (by id, and their list) names the accepter too.
+    mine = (await client.get(f"/api/trades/{created['id']}", headers=bearer(anna))).json()
+    assert mine["accepted_by"]["id"] == uid(boris) and verdict(mine) == (False, "not_pending")
+
+    # The event names the accepter and carries nothing per-viewer.
+    data = await pool.fetchval(
+        "SELECT data FROM events WHERE type = 'trade.updated' ORDER BY id DESC LIMIT 1"
+    )
+    assert data["status"] == "accepted"
+    assert data["accepted_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
+    assert "viewer_can_accept" not in data and "cannot_accept_reason" not in data
+    created_event = await pool.fetchval("SELECT data FROM events WHERE type = 'trade.created'")
+    assert "viewer_can_accept" not in created_event
+
+    unknown = await client.post("/api/trades/by-token", json={"token": "no-such-trade-token"}, headers=bearer(chen))
+    assert unknown.status_code == 404 and unknown.json()["detail"]["code"] == "trade_not_found"
+    assert (await client.post("/api/trades/by-token", json={"token": "x"})).status_code == 422
+
+
+async def test_addressed_trade_says_who_may_accept(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+    anna, boris, chen = [await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)]
+    [a1] = await mint_objects(pool, uid(anna), 1)
+    [b1] = await mint_objects(pool, uid(boris), 1, start=10)
+    body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1], "recipient_id": uid(boris)}
+    created = (await client.post("/api/trades", json=body, headers=bearer(anna))).json()
+    incoming = (await client.get("/api/trades", params={"role": "incoming"}, headers=bearer(boris))).json()
+    assert [verdict(t) for t in incoming["items"]] == [(True, None)]
+    assert verdict((await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()) == (True, None)
+    # Chen (who somehow holds the id) is not shown it at all; after an expiry nobody can accept.
+    assert (await client.get(f"/api/trades/{created['id']}", headers=bearer(chen))).status_code == 404
+    await pool.execute("UPDATE trades SET expires_at = now() - interval '1 second' WHERE id = $1", created["id"])
+    late = (await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()
+    assert late["status"] == "expired" and verdict(late) == (False, "not_pending")
+
+
+def test_addressed_trade_refuses_a_third_person_by_rule() -> None:
+    # An addressed trade has no token and its id is 404 to outsiders, so the HTTP tests can't
+    # reach this branch; the rule is checked directly.
+    from app.services.trades import cannot_accept_reason
+
+    row = {"status": "pending", "proposer_id": 1, "recipient_id": 2}
+    assert cannot_accept_reason(row, [{"owner_id": 3}], 3).value == "addressed_to_someone_else"
+    assert cannot_accept_reason(row, [{"owner_id": 2}], 2) is None
+    assert cannot_accept_reason(row, [{"owner_id": 2}], None).value == "not_signed_in"
+
+
+def test_cannot_accept_reasons_are_error_codes() -> None:
+    from typing import get_args
+
+    from app.core.errors import ErrorCode
+    from app.schemas.exchange import CannotAcceptReason
+
+    assert set(get_args(CannotAcceptReason)) <= {c.value for c in ErrorCode}

@@ -90,6 +90,11 @@ class ErrorCode(StrEnum):
     trade_recipient_mismatch = "trade_recipient_mismatch"
     trade_addressed_to_other = "trade_addressed_to_other"
     own_trade = "own_trade"
+    # Why a viewer can't accept a trade (Trade.cannot_accept_reason), shown before any tap.
+    not_owner_of_requested = "not_owner_of_requested"
+    not_pending = "not_pending"
+    not_signed_in = "not_signed_in"
+    addressed_to_someone_else = "addressed_to_someone_else"
     trade_wrong_party = "trade_wrong_party"
     # Profile requests.
     profile_request_own = "profile_request_own"

@@ -10,10 +10,12 @@ SELECT t.id, t.proposer_id, t.recipient_id, t.message, t.failure_reason, t.expir
        CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
            AS status,
        pu.display_name AS proposer_name, pu.avatar_url AS proposer_avatar,
-       ru.display_name AS recipient_name, ru.avatar_url AS recipient_avatar
+       ru.display_name AS recipient_name, ru.avatar_url AS recipient_avatar,
+       au.display_name AS accepted_name, au.avatar_url AS accepted_avatar
   FROM trades t
   JOIN users pu ON pu.id = t.proposer_id
   LEFT JOIN users ru ON ru.id = t.recipient_id
+  LEFT JOIN users au ON au.id = t.accepted_by
 """
 
 
@@ -48,9 +50,11 @@ async def items(conn: asyncpg.Connection, trade_ids: list[int]) -> list[asyncpg.
     return await conn.fetch(
         """
         SELECT i.trade_id, i.side, i.owner_id AS owner_at_proposal, a.id, a.title, a.owner_id,
-               p.thumb_key, p.placeholder, p.dominant_color
+               p.thumb_key, p.placeholder, p.dominant_color,
+               ou.display_name AS owner_name, ou.avatar_url AS owner_avatar
           FROM trade_items i
           JOIN art_objects a ON a.id = i.art_object_id
+          JOIN users ou ON ou.id = a.owner_id
           JOIN photos p ON p.id = a.photo_id
          WHERE i.trade_id = ANY($1::bigint[])
          ORDER BY i.trade_id, i.side, a.id

@@ -12,6 +12,14 @@ from app.schemas.users import UserSummary
 MAX_TRADE_ITEMS = 20
 TradeStatus = Literal["pending", "accepted", "declined", "cancelled", "expired", "failed"]
 TransferStatus = Literal["pending", "completed", "cancelled", "expired"]
+# Also members of ErrorCode (core/errors.py), so the web app translates them like errors.
+CannotAcceptReason = Literal[
+    "not_owner_of_requested",
+    "own_trade",
+    "not_pending",
+    "not_signed_in",
+    "addressed_to_someone_else",
+]
 
 
 class TransferCreate(BaseModel):
@@ -64,6 +72,10 @@ class TradeAccept(BaseModel):
     token: str | None = Field(default=None, max_length=128)
 
 
+class TradeTokenIn(BaseModel):
+    token: str = Field(min_length=8, max_length=128)
+
+
 class Trade(BaseModel):
     id: int
     proposer: UserSummary
@@ -75,6 +87,14 @@ class Trade(BaseModel):
     token: str | None = Field(default=None, description="open trades: only in the create reply")
     deep_link: str | None = None
     failure_reason: str | None = None
+    accepted_by: UserSummary | None = Field(default=None, description="who accepted it")
+    viewer_can_accept: bool = Field(
+        default=False,
+        description="the signed-in viewer may accept it now (owns every requested item)",
+    )
+    cannot_accept_reason: CannotAcceptReason | None = Field(
+        default=None, description="why not, when viewer_can_accept is false"
+    )
     expires_at: datetime
     created_at: datetime
     updated_at: datetime

@@ -18,6 +18,9 @@ class PhotoSummary(BaseModel):
     placeholder: str
     dominant_color: str
     owner_id: int
+    owner: UserSummary | None = Field(
+        default=None, description="the current owner (in trades, so both sides show who holds what)"
+    )
 
 
 class Photo(BaseModel):

@@ -23,4 +23,6 @@ def photo_summary(row: asyncpg.Record, id_key: str = "id") -> PhotoSummary:
         placeholder=row["placeholder"],
         dominant_color=row["dominant_color"],
         owner_id=row["owner_id"],
+        # Joined only where the owner's name is shown (trade items).
+        owner=user_summary(row, "owner_id", "owner") if "owner_name" in row else None,
     )

@@ -18,14 +18,20 @@ from app.services import ownership
 from app.services.deep_links import deep_link
 from app.services.shapes import photo_summary, user_summary
 
+# Per-viewer fields: never part of an event, which many sockets share.
+VIEWER_FIELDS = {"viewer_can_accept", "cannot_accept_reason"}
+
 
 def _to_trade(
     row: asyncpg.Record,
     items: list[asyncpg.Record],
+    viewer_id: int | None,
     token: str | None = None,
     link: str | None = None,
 ) -> Trade:
     mine = [i for i in items if i["trade_id"] == row["id"]]
+    requested = [i for i in mine if i["side"] == "requested"]
+    reason = cannot_accept_reason(row, requested, viewer_id)
     return Trade(
         id=row["id"],
         proposer=user_summary(row, "proposer_id", "proposer"),
@@ -33,19 +39,44 @@ def _to_trade(
         status=row["status"],
         message=row["message"],
         offered=[photo_summary(i) for i in mine if i["side"] == "offered"],
-        requested=[photo_summary(i) for i in mine if i["side"] == "requested"],
+        requested=[photo_summary(i) for i in requested],
         token=token,
         deep_link=link,
         failure_reason=row["failure_reason"],
+        accepted_by=user_summary(row, "accepted_by", "accepted"),
+        viewer_can_accept=reason is None,
+        cannot_accept_reason=reason.value if reason else None,
         expires_at=row["expires_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
 
 
-async def _load(conn: asyncpg.Connection, trade_id: int) -> Trade:
+def cannot_accept_reason(
+    row: asyncpg.Record, requested: list[asyncpg.Record], viewer_id: int | None
+) -> ErrorCode | None:
+    """Why this viewer can't accept the trade now, from the same facts accept() checks (current
+    owners included), so the screen offers Accept only when it would go through."""
+    if viewer_id is None:
+        return ErrorCode.not_signed_in
+    if row["status"] != "pending":
+        return ErrorCode.not_pending
+    if viewer_id == row["proposer_id"]:
+        return ErrorCode.own_trade
+    if row["recipient_id"] is not None and row["recipient_id"] != viewer_id:
+        return ErrorCode.addressed_to_someone_else
+    if any(item["owner_id"] != viewer_id for item in requested):
+        return ErrorCode.not_owner_of_requested
+    return None
+
+
+def event_data(trade: Trade) -> dict:
+    return trade.model_dump(mode="json", exclude=VIEWER_FIELDS)
+
+
+async def _load(conn: asyncpg.Connection, trade_id: int, viewer_id: int | None) -> Trade:
     row = await trades.view(conn, trade_id)
-    return _to_trade(row, await trades.items(conn, [trade_id]))
+    return _to_trade(row, await trades.items(conn, [trade_id]), viewer_id)
 
 
 def _parties(proposer_id: int, *others: int | None) -> list[int]:
@@ -113,9 +144,9 @@ async def propose(pool: asyncpg.Pool, settings: Settings, user_id: int, body: Tr
         await trades.insert_items(
             conn, trade_id, "requested", body.requested_photo_ids, counterparty
         )
-        trade = await _load(conn, trade_id)
+        trade = await _load(conn, trade_id, user_id)
         await events.insert_event(
-            conn, "trade.created", trade.model_dump(mode="json"), _parties(user_id, counterparty)
+            conn, "trade.created", event_data(trade), _parties(user_id, counterparty)
         )
     if token:
         trade.token, trade.deep_link = token, deep_link(settings, "trade", token)
@@ -136,15 +167,17 @@ async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [trade_id]))
+        return _to_trade(row, await trades.items(conn, [trade_id]), user_id)
 
 
-async def get_by_token(pool: asyncpg.Pool, token: str) -> Trade:
+async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Trade:
+    """The trade a link or QR holds, as this viewer sees it (signed out too: the token is the
+    permission to look), with whether they can accept it and why not."""
     async with pool.acquire() as conn:
         row = await trades.find_by_token(conn, security.digest(token))
         if row is None:
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [row["id"]]))
+        return _to_trade(row, await trades.items(conn, [row["id"]]), viewer_id)
 
 
 async def list_trades(
@@ -153,7 +186,7 @@ async def list_trades(
     async with pool.acquire() as conn:
         rows = await trades.list_for(conn, user_id, role, status)
         items = await trades.items(conn, [r["id"] for r in rows])
-    return [_to_trade(r, items) for r in rows]
+    return [_to_trade(r, items, user_id) for r in rows]
 
 
 # --- an item goes away ---------------------------------------------------------------------
@@ -247,9 +280,10 @@ async def _accept_locked(
     for item in requested:
         await ownership.move(conn, item["id"], user_id, proposer, "trade", trade_id=trade_id)
     await trades.set_status(conn, trade_id, "accepted", accepted_by=user_id)
-    result = await _load(conn, trade_id)
+    result = await _load(conn, trade_id, user_id)
+    # accepted_by names the accepter: the proposer's screen shows who took it, live.
     await events.insert_event(
-        conn, "trade.updated", result.model_dump(mode="json"), _parties(proposer, user_id)
+        conn, "trade.updated", event_data(result), _parties(proposer, user_id)
     )
     return result
 
@@ -306,11 +340,9 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
                 expired = True
             else:
                 await trades.set_status(conn, trade_id, status)
-                result = await _load(conn, trade_id)
+                result = await _load(conn, trade_id, user_id)
                 parties = _parties(trade["proposer_id"], trade["recipient_id"])
-                await events.insert_event(
-                    conn, "trade.updated", result.model_dump(mode="json"), parties
-                )
+                await events.insert_event(conn, "trade.updated", event_data(result), parties)
                 return result
         if expired:
             await _mark(conn, trade_id, "expired")

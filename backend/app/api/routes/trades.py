@@ -4,10 +4,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
-from app.schemas.exchange import Trade, TradeAccept, TradeCreate, TradeList, TradeStatus
+from app.schemas.exchange import (
+    Trade,
+    TradeAccept,
+    TradeCreate,
+    TradeList,
+    TradeStatus,
+    TradeTokenIn,
+)
 from app.schemas.ids import PathId
 from app.services import qr, trades
 
@@ -38,8 +45,22 @@ async def list_trades(
 
 
 @router.get("/by-token/{token}", responses=errors(401, 404, 422))
-async def trade_by_token(token: Token, pool: PoolDep, user_id: UserId) -> Trade:
-    return await trades.get_by_token(pool, token)
+async def trade_by_token(
+    token: Token, pool: PoolDep, viewer_id: OptionalUserId, response: Response
+) -> Trade:
+    """The trade behind a link, for this viewer (`viewer_can_accept`, `cannot_accept_reason`);
+    signed out too. Prefer `POST /api/trades/by-token`, which keeps the token out of URLs."""
+    response.headers["Cache-Control"] = "no-store"
+    return await trades.get_by_token(pool, viewer_id, token)
+
+
+@router.post("/by-token", responses=errors(401, 404, 422))
+async def trade_by_token_in_body(
+    body: TradeTokenIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response
+) -> Trade:
+    """As `GET /api/trades/by-token/{token}`, with the token in the body (never in access logs)."""
+    response.headers["Cache-Control"] = "no-store"
+    return await trades.get_by_token(pool, viewer_id, body.token)
 
 
 @router.get("/{trade_id}", responses=errors(401, 404, 422))
