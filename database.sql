@@ -207,19 +207,30 @@ CREATE TABLE IF NOT EXISTS profile_requests (
 );
 CREATE INDEX IF NOT EXISTS profile_requests_target_idx ON profile_requests (target_id, id DESC);
 
--- Refresh tokens rotate inside a family; reuse of a spent token revokes the whole family.
+-- Refresh tokens rotate inside a family (one family = one sign-in session); reuse of a spent
+-- token after the grace window revokes the whole family.
 CREATE TABLE IF NOT EXISTS refresh_token_families (
     id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id          bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- How and when this session proved who it is; access tokens carry both (auth_time, amr) so
+    -- sensitive changes can ask for a recent proof.
+    auth_method      text NOT NULL DEFAULT 'password' CHECK (auth_method IN ('password', 'messenger', 'qr')),
+    auth_time        timestamptz NOT NULL DEFAULT now(),
     created_at       timestamptz NOT NULL DEFAULT now(),
     revoked_at       timestamptz
 );
+CREATE INDEX IF NOT EXISTS refresh_token_families_user_idx ON refresh_token_families (user_id);
 CREATE TABLE IF NOT EXISTS refresh_tokens (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     family_id        uuid NOT NULL REFERENCES refresh_token_families (id) ON DELETE CASCADE,
     token_hash       bytea NOT NULL,
     expires_at       timestamptz NOT NULL,
     used_at          timestamptz,
+    -- The token this one was rotated into, sealed under a pad derived from THIS token (which is
+    -- stored only as a digest): lets a retry within the grace window get the same successor back
+    -- without keeping any usable token in the database (core/security.py seal_successor).
+    successor_id     bigint REFERENCES refresh_tokens (id) ON DELETE SET NULL,
+    successor_sealed bytea,
     created_at       timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT refresh_tokens_hash_uq UNIQUE (token_hash)
 );

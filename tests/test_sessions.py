@@ -1,6 +1,7 @@
 """Accounts and sessions hardening (issue 13, items 11-14 and 21): login timing, password
 changes, the refresh grace window, per-username login limits, the development JWT key."""
 
+import asyncio
 import stat
 import statistics
 import time
@@ -14,6 +15,7 @@ import pytest
 from app.core.config import DEFAULT_JWT_SECRET, Settings
 from app.main import create_app
 from tests.conftest import make_settings
+from tests.support import bearer, sign_in
 
 # --- 11. an unknown username costs the same bcrypt time as a wrong password ----------------------
 
@@ -105,3 +107,117 @@ def test_production_without_a_key_refuses_to_start(
     assert not (tmp_path / "jwt_secret").exists()  # production never makes its own key
     with pytest.raises(RuntimeError, match="JWT_SECRET"):
         create_app(settings)
+
+
+# --- 12. setting or changing a password needs fresh proof and signs out other sessions ----------
+
+
+async def _refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await client.post("/api/auth/refresh", json={"refresh_token": token})
+
+
+async def test_first_password_needs_a_recent_messenger_sign_in(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    old_session = await sign_in(client, 61, "Phone")
+    # The session signed in 10 minutes ago: refreshed access tokens still carry that time.
+    await pool.execute("UPDATE refresh_token_families SET auth_time = now() - interval '10 minutes'")
+    refreshed = (await _refresh(client, old_session["refresh_token"])).json()
+    body = {"password": "attacker pass 1", "username": "taken_over"}
+    stale = await client.put("/api/me/password", json=body, headers=bearer(refreshed))
+    assert stale.status_code == 403, stale.text
+    assert "sign in with Max or Telegram again" in str(stale.json()["detail"])
+    assert await pool.fetchval("SELECT password_hash FROM users") is None
+
+    # A desktop session opened by QR is not a messenger sign-in either.
+    qr = (await client.post("/api/auth/qr")).json()
+    fresh_phone = await sign_in(client, 61, "Phone")
+    approve = await client.post(f"/api/auth/qr/{qr['request_id']}/approve", headers=bearer(fresh_phone))
+    assert approve.status_code == 204
+    desktop = (await client.get(f"/api/auth/qr/{qr['request_id']}", params={"secret": qr["secret"]})).json()
+    by_qr = await client.put("/api/me/password", json=body, headers=bearer(desktop))
+    assert by_qr.status_code == 403
+
+    # A messenger sign-in a moment ago is fresh proof: the password is set, and every other
+    # session (the old one and the QR desktop) is signed out; this one stays.
+    done = await client.put(
+        "/api/me/password", json={"password": "owner pass 1", "username": "owner"}, headers=bearer(fresh_phone)
+    )
+    assert done.status_code == 200, done.text
+    assert done.json() == {"revoked_sessions": 2}
+    assert (await _refresh(client, refreshed["refresh_token"])).status_code == 401
+    assert (await _refresh(client, desktop["refresh_token"])).status_code == 401
+    assert (await _refresh(client, fresh_phone["refresh_token"])).status_code == 200
+
+
+async def test_password_change_needs_the_current_one_and_revokes_other_sessions(
+    client: httpx.AsyncClient,
+) -> None:
+    creds = {"username": "desk_user", "password": "first password"}
+    here = (await client.post("/api/auth/register", json=creds)).json()
+    laptop = (await client.post("/api/auth/login", json=creds)).json()
+    tablet = (await client.post("/api/auth/login", json=creds)).json()
+    no_proof = await client.put("/api/me/password", json={"password": "second password"}, headers=bearer(here))
+    assert no_proof.status_code == 401
+    wrong = await client.put(
+        "/api/me/password",
+        json={"password": "second password", "current_password": "not it at all"},
+        headers=bearer(here),
+    )
+    assert wrong.status_code == 401
+    changed = await client.put(
+        "/api/me/password",
+        json={"password": "second password", "current_password": "first password"},
+        headers=bearer(here),
+    )
+    assert changed.status_code == 200 and changed.json() == {"revoked_sessions": 2}
+    for other in (laptop, tablet):
+        assert (await _refresh(client, other["refresh_token"])).status_code == 401
+    assert (await _refresh(client, here["refresh_token"])).status_code == 200
+    assert (await client.post("/api/auth/login", json=creds)).status_code == 401
+    creds["password"] = "second password"
+    assert (await client.post("/api/auth/login", json=creds)).status_code == 200
+
+
+# --- 13. the refresh grace window ----------------------------------------------------------------
+
+
+async def test_parallel_refreshes_of_one_token_all_get_the_same_successor(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    tokens = await sign_in(client)
+    results = await asyncio.gather(*[_refresh(client, tokens["refresh_token"]) for _ in range(20)])
+    assert [r.status_code for r in results] == [200] * 20, [r.text for r in results if r.status_code != 200]
+    successors = {r.json()["refresh_token"] for r in results}
+    assert len(successors) == 1 and tokens["refresh_token"] not in successors
+    assert len({r.json()["access_token"] for r in results}) == 1  # the same pair, not 20 pairs
+    assert await pool.fetchval("SELECT count(*) FROM refresh_tokens") == 2  # one rotation
+    assert await pool.fetchval("SELECT count(*) FROM refresh_token_families WHERE revoked_at IS NOT NULL") == 0
+    # No usable token is stored: the original and the successor exist only as digests; the
+    # link to the successor is sealed under the (unstored) original.
+    (successor,) = successors
+    sealed = await pool.fetchval("SELECT successor_sealed FROM refresh_tokens WHERE successor_id IS NOT NULL")
+    assert sealed and successor.encode() not in sealed and sealed not in successor.encode()
+    # The family lives on: the successor rotates normally.
+    assert (await _refresh(client, successor)).status_code == 200
+
+
+async def test_reuse_after_the_grace_window_still_revokes_the_family(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    tokens = await sign_in(client)
+    successor = (await _refresh(client, tokens["refresh_token"])).json()["refresh_token"]
+    await pool.execute("UPDATE refresh_tokens SET used_at = used_at - interval '11 seconds'")
+    reuse = await _refresh(client, tokens["refresh_token"])
+    assert reuse.status_code == 401 and "revoked" in str(reuse.json()["detail"])
+    assert (await _refresh(client, successor)).status_code == 401
+
+
+async def test_reuse_after_the_successor_was_spent_revokes_the_family(client: httpx.AsyncClient) -> None:
+    """Inside the window, but the successor was already used: the old token is no longer a
+    retry of a lost response, so it counts as theft."""
+    tokens = await sign_in(client)
+    successor = (await _refresh(client, tokens["refresh_token"])).json()["refresh_token"]
+    third = (await _refresh(client, successor)).json()["refresh_token"]
+    assert (await _refresh(client, tokens["refresh_token"])).status_code == 401
+    assert (await _refresh(client, third)).status_code == 401

@@ -8,7 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.errors import ErrorCode, Unauthorized
-from app.core.security import TokenError, decode_access_token
+from app.core.security import AccessClaims, TokenError, decode_access_claims
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
 
@@ -32,13 +32,14 @@ async def optional_user_id(
     if credentials is None:
         return None
     try:
-        user_id = decode_access_token(
+        claims = decode_access_claims(
             credentials.credentials, request.app.state.settings.jwt_secret
         )
     except TokenError as exc:
         raise Unauthorized(str(exc), code=exc.code) from exc
-    request.state.user_id = user_id  # the rate limiter keys per user by this
-    return user_id
+    request.state.user_id = claims.user_id  # the rate limiter keys per user by this
+    request.state.access_claims = claims
+    return claims.user_id
 
 
 async def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
@@ -47,7 +48,15 @@ async def current_user_id(user_id: Annotated[int | None, Depends(optional_user_i
     return user_id
 
 
+def current_claims(
+    request: Request, user_id: Annotated[int, Depends(current_user_id)]
+) -> AccessClaims:
+    """The signed-in user's whole access token (its session, when and how it signed in)."""
+    return request.state.access_claims
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 UserId = Annotated[int, Depends(current_user_id)]
 OptionalUserId = Annotated[int | None, Depends(optional_user_id)]
+Claims = Annotated[AccessClaims, Depends(current_claims)]

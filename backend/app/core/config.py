@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    # A rotated refresh token returns the same successor for this long (parallel retries).
+    refresh_grace_seconds: float = Field(default=10.0, ge=0, le=60)
+    # Setting a first password needs a messenger sign-in at most this old (seconds).
+    reauth_max_age: int = 5 * 60
 
     max_bot_token: str = ""
     telegram_bot_token: str = ""

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     refresh_token_invalid = "refresh_token_invalid"
     refresh_token_reused = "refresh_token_reused"
     wrong_current_password = "wrong_current_password"
+    reauthentication_required = "reauthentication_required"
     username_taken = "username_taken"
     username_required = "username_required"
     password_too_long = "password_too_long"

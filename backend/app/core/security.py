@@ -6,12 +6,15 @@ are stored, so a database leak does not hand out live secrets.
 """
 
 import asyncio
+import base64
 import hashlib
+import hmac
 import os
 import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import bcrypt
@@ -32,14 +35,41 @@ class TokenError(ValueError):
         self.code = code
 
 
-def create_access_token(user_id: int, secret: str, ttl: int, now: float | None = None) -> str:
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    # The sign-in session (refresh-token family) the token belongs to, when it has one.
+    session_id: str | None = None
+    # When and how that session signed in (RFC 9068 / OIDC `auth_time` and `amr`): how fresh
+    # the proof behind this token is, whatever the number of refreshes since.
+    auth_time: int | None = None
+    amr: tuple[str, ...] = ()
+
+
+def create_access_token(
+    user_id: int,
+    secret: str,
+    ttl: int,
+    now: float | None = None,
+    *,
+    session_id: str | None = None,
+    auth_time: int | None = None,
+    amr: tuple[str, ...] = (),
+) -> str:
     issued = int(time.time() if now is None else now)
-    claims = {"sub": str(user_id), "type": "access", "iat": issued, "exp": issued + ttl}
+    claims: dict[str, Any] = {"sub": str(user_id), "type": "access", "iat": issued}
+    claims["exp"] = issued + ttl
+    if session_id is not None:
+        claims["sid"] = session_id
+    if auth_time is not None:
+        claims["auth_time"] = auth_time
+    if amr:
+        claims["amr"] = list(amr)
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_access_token(token: str, secret: str) -> int:
-    """Return the user id of a valid access token; TokenError otherwise."""
+def decode_access_claims(token: str, secret: str) -> AccessClaims:
+    """The claims of a valid access token; TokenError otherwise."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -54,9 +84,21 @@ def decode_access_token(token: str, secret: str) -> int:
     if claims.get("type") != "access":
         raise TokenError("not an access token")
     try:
-        return int(claims["sub"])
+        user_id = int(claims["sub"])
     except (KeyError, ValueError, TypeError) as exc:
         raise TokenError("invalid token subject") from exc
+    sid, auth_time, amr = claims.get("sid"), claims.get("auth_time"), claims.get("amr")
+    return AccessClaims(
+        user_id=user_id,
+        session_id=sid if isinstance(sid, str) else None,
+        auth_time=auth_time if type(auth_time) is int else None,
+        amr=tuple(m for m in amr if isinstance(m, str)) if isinstance(amr, list) else (),
+    )
+
+
+def decode_access_token(token: str, secret: str) -> int:
+    """Return the user id of a valid access token; TokenError otherwise."""
+    return decode_access_claims(token, secret).user_id
 
 
 def new_secret(nbytes: int = 24) -> str:
@@ -126,3 +168,33 @@ async def hash_password_async(password: str, rounds: int) -> str:
 
 async def verify_password_async(password: str, password_hash: str) -> bool:
     return await BCRYPT_QUEUE.run(verify_password, password, password_hash)
+
+
+# --- refresh-token successors ------------------------------------------------------------------
+# A rotated refresh token must be able to hand out its successor again for a few seconds (parallel
+# retries on flaky networks). The successor is stored sealed under a pad derived from the
+# PRESENTED token, which the database holds only as a digest: a database leak alone opens no
+# successor, and only a holder of the old token can. Each pad seals exactly one value (a token
+# rotates once), so XOR with it is a one-time pad.
+REFRESH_TOKEN_BYTES = 32
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
+
+
+def _successor_pad(presented: str, length: int) -> bytes:
+    pad = hmac.new(presented.encode(), b"refresh-successor", hashlib.sha512).digest()
+    if length > len(pad):
+        raise ValueError("successor is longer than the pad")
+    return pad[:length]
+
+
+def seal_successor(presented: str, successor: str) -> bytes:
+    raw = base64.urlsafe_b64decode(successor + "=" * (-len(successor) % 4))
+    return bytes(a ^ b for a, b in zip(raw, _successor_pad(presented, len(raw)), strict=True))
+
+
+def open_successor(presented: str, sealed: bytes) -> str:
+    raw = bytes(a ^ b for a, b in zip(sealed, _successor_pad(presented, len(sealed)), strict=True))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")

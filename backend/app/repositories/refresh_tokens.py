@@ -1,4 +1,4 @@
-"""SQL for refresh-token families (rotation and reuse detection)."""
+"""SQL for refresh-token families (rotation, the grace window, reuse detection)."""
 
 from datetime import datetime
 from uuid import UUID
@@ -6,39 +6,76 @@ from uuid import UUID
 import asyncpg
 
 
-async def create_family(conn: asyncpg.Connection, user_id: int) -> UUID:
-    return await conn.fetchval(
-        "INSERT INTO refresh_token_families (user_id) VALUES ($1) RETURNING id", user_id
+async def create_family(conn: asyncpg.Connection, user_id: int, auth_method: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        """
+        INSERT INTO refresh_token_families (user_id, auth_method) VALUES ($1, $2)
+        RETURNING id, auth_method, auth_time
+        """,
+        user_id,
+        auth_method,
+    )
+
+
+async def get_family(conn: asyncpg.Connection, family_id: UUID) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "SELECT id, auth_method, auth_time FROM refresh_token_families WHERE id = $1", family_id
     )
 
 
 async def insert_token(
     conn: asyncpg.Connection, family_id: UUID, token_hash: bytes, expires_at: datetime
-) -> None:
-    await conn.execute(
-        "INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3)",
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        """
+        INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3)
+        RETURNING id, created_at, expires_at
+        """,
         family_id,
         token_hash,
         expires_at,
     )
 
 
-async def lock_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    """The token with its family, row-locked so two concurrent refreshes serialize."""
+async def lock_token(
+    conn: asyncpg.Connection, token_hash: bytes, grace_seconds: float
+) -> asyncpg.Record | None:
+    """The token with its family, row-locked so two concurrent refreshes serialize.
+    `in_grace`: it was rotated less than `grace_seconds` ago (database clock)."""
     return await conn.fetchrow(
         """
-        SELECT t.id, t.family_id, t.expires_at, t.used_at, f.user_id, f.revoked_at
+        SELECT t.id, t.family_id, t.expires_at, t.used_at, t.successor_id, t.successor_sealed,
+               t.used_at > now() - make_interval(secs => $2) AS in_grace,
+               f.user_id, f.revoked_at, f.auth_method, f.auth_time
           FROM refresh_tokens t
           JOIN refresh_token_families f ON f.id = t.family_id
          WHERE t.token_hash = $1
            FOR UPDATE OF t, f
         """,
         token_hash,
+        grace_seconds,
     )
 
 
-async def mark_used(conn: asyncpg.Connection, token_id: int) -> None:
-    await conn.execute("UPDATE refresh_tokens SET used_at = now() WHERE id = $1", token_id)
+async def get_token(conn: asyncpg.Connection, token_id: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT id, token_hash, used_at, created_at, expires_at FROM refresh_tokens WHERE id = $1",
+        token_id,
+    )
+
+
+async def mark_used(
+    conn: asyncpg.Connection, token_id: int, successor_id: int, successor_sealed: bytes
+) -> None:
+    await conn.execute(
+        """
+        UPDATE refresh_tokens SET used_at = now(), successor_id = $2, successor_sealed = $3
+         WHERE id = $1
+        """,
+        token_id,
+        successor_id,
+        successor_sealed,
+    )
 
 
 async def revoke_family(conn: asyncpg.Connection, family_id: UUID) -> None:
@@ -46,3 +83,21 @@ async def revoke_family(conn: asyncpg.Connection, family_id: UUID) -> None:
         "UPDATE refresh_token_families SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1",
         family_id,
     )
+
+
+async def revoke_other_families(
+    conn: asyncpg.Connection, user_id: int, keep_family_id: UUID | None
+) -> int:
+    """Revoke every live session (one with an unspent, unexpired token) of the user except
+    `keep_family_id`; returns how many."""
+    status = await conn.execute(
+        """
+        UPDATE refresh_token_families f SET revoked_at = now()
+         WHERE f.user_id = $1 AND f.revoked_at IS NULL AND f.id IS DISTINCT FROM $2
+           AND EXISTS (SELECT 1 FROM refresh_tokens t
+                        WHERE t.family_id = f.id AND t.used_at IS NULL AND t.expires_at > now())
+        """,
+        user_id,
+        keep_family_id,
+    )
+    return int(status.split()[-1])

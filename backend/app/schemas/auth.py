@@ -30,6 +30,11 @@ class TokenPair(BaseModel):
     user: Me
 
 
+class PasswordChanged(BaseModel):
+    # How many other signed-in sessions (refresh-token families) were signed out by the change.
+    revoked_sessions: int
+
+
 class QrLoginCreated(BaseModel):
     request_id: str
     secret: str

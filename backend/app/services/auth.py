@@ -3,15 +3,24 @@
 import hmac
 from datetime import UTC, datetime, timedelta
 from typing import Literal
+from uuid import UUID
 
 import asyncpg
 
 from app.core import security
 from app.core.config import Settings
-from app.core.errors import Conflict, ErrorCode, Gone, NotFound, Unauthorized, Unprocessable
+from app.core.errors import (
+    Conflict,
+    ErrorCode,
+    Forbidden,
+    Gone,
+    NotFound,
+    Unauthorized,
+    Unprocessable,
+)
 from app.core.initdata import InitDataError, verify_init_data
 from app.repositories import auth_qr, events, refresh_tokens, users
-from app.schemas.auth import QrLoginCreated, QrLoginStatus, TokenPair
+from app.schemas.auth import PasswordChanged, QrLoginCreated, QrLoginStatus, TokenPair
 from app.services.deep_links import deep_link
 from app.services.users import to_me
 
@@ -22,23 +31,56 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _issue_tokens(
-    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, family_id: object = None
+AuthMethod = Literal["password", "messenger", "qr"]
+
+
+def _pair(
+    settings: Settings,
+    user: asyncpg.Record,
+    session: asyncpg.Record,
+    refresh_token: str,
+    issued_at: datetime,
 ) -> TokenPair:
-    if family_id is None:
-        family_id = await refresh_tokens.create_family(conn, user["id"])
-    refresh = security.new_secret(32)
-    expires_at = _now() + timedelta(seconds=settings.refresh_token_ttl)
-    await refresh_tokens.insert_token(conn, family_id, security.digest(refresh), expires_at)
+    """The pair for one refresh token. Everything in the access token comes from stored rows
+    (the token's creation time, the session's sign-in), so handing out the same successor again
+    within the grace window gives the same pair."""
     access = security.create_access_token(
-        user["id"], settings.jwt_secret, settings.access_token_ttl
+        user["id"],
+        settings.jwt_secret,
+        settings.access_token_ttl,
+        now=issued_at.timestamp(),
+        session_id=str(session["family_id"]),
+        auth_time=int(session["auth_time"].timestamp()),
+        amr=(session["auth_method"],),
     )
     return TokenPair(
         access_token=access,
-        refresh_token=refresh,
+        refresh_token=refresh_token,
         expires_in=settings.access_token_ttl,
         user=to_me(user),
     )
+
+
+async def _issue_tokens(
+    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, session: asyncpg.Record
+) -> tuple[TokenPair, int]:
+    """A new refresh token in `session` (keys family_id, auth_method, auth_time); the pair and
+    the new token's row id."""
+    refresh = security.new_refresh_token()
+    expires_at = _now() + timedelta(seconds=settings.refresh_token_ttl)
+    row = await refresh_tokens.insert_token(
+        conn, session["family_id"], security.digest(refresh), expires_at
+    )
+    return _pair(settings, user, session, refresh, row["created_at"]), row["id"]
+
+
+async def _start_session(
+    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, method: AuthMethod
+) -> TokenPair:
+    family = await refresh_tokens.create_family(conn, user["id"], method)
+    session = {"family_id": family["id"], **dict(family)}
+    pair, _ = await _issue_tokens(conn, settings, user, session)
+    return pair
 
 
 async def sign_in_with_messenger(
@@ -54,7 +96,7 @@ async def sign_in_with_messenger(
         user = await users.upsert_messenger_user(
             conn, messenger, person.external_id, person.display_name, person.photo_url
         )
-        return await _issue_tokens(conn, settings, user)
+        return await _start_session(conn, settings, user, "messenger")
 
 
 def _check_password_length(password: str) -> None:
@@ -74,7 +116,7 @@ async def register(
         user = await users.insert_password_user(conn, username, password_hash)
         if user is None:
             raise Conflict("username is already taken", code=ErrorCode.username_taken)
-        return await _issue_tokens(conn, settings, user)
+        return await _start_session(conn, settings, user, "password")
 
 
 # A real hash to compare against when the user does not exist, so a login for an unknown name
@@ -103,21 +145,29 @@ async def login(pool: asyncpg.Pool, settings: Settings, username: str, password:
     if not ok or user is None or not user["password_hash"]:
         raise Unauthorized("wrong username or password", code=ErrorCode.invalid_credentials)
     async with pool.acquire() as conn, conn.transaction():
-        return await _issue_tokens(conn, settings, user)
+        return await _start_session(conn, settings, user, "password")
 
 
 async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) -> TokenPair:
-    """Rotate a refresh token. Reusing a spent one revokes its whole family (stolen token)."""
+    """Rotate a refresh token. A retry within the grace window gets the same successor again;
+    reusing a spent one after it revokes its whole family (a stolen token)."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await refresh_tokens.lock_token(conn, security.digest(refresh_token))
+        row = await refresh_tokens.lock_token(
+            conn, security.digest(refresh_token), settings.refresh_grace_seconds
+        )
         if row is None or row["revoked_at"] is not None or row["expires_at"] < _now():
             raise Unauthorized(
                 "refresh token is invalid or expired", code=ErrorCode.refresh_token_invalid
             )
+        user = await users.get_by_id(conn, row["user_id"])
         if row["used_at"] is None:
-            await refresh_tokens.mark_used(conn, row["id"])
-            user = await users.get_by_id(conn, row["user_id"])
-            return await _issue_tokens(conn, settings, user, row["family_id"])
+            pair, successor_id = await _issue_tokens(conn, settings, user, row)
+            sealed = security.seal_successor(refresh_token, pair.refresh_token)
+            await refresh_tokens.mark_used(conn, row["id"], successor_id, sealed)
+            return pair
+        again = await _successor_again(conn, settings, user, row, refresh_token)
+        if again is not None:
+            return again
         # Reuse detected: the revocation must commit, so the error is raised outside.
         await refresh_tokens.revoke_family(conn, row["family_id"])
     raise Unauthorized(
@@ -126,24 +176,60 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
     )
 
 
+async def _successor_again(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    user: asyncpg.Record,
+    row: asyncpg.Record,
+    presented: str,
+) -> TokenPair | None:
+    """Within the grace window, and while the successor is unspent, a retry of a rotated token
+    (parallel refreshes, a response lost on a flaky network) gets the same successor pair."""
+    if not row["in_grace"] or row["successor_id"] is None or row["successor_sealed"] is None:
+        return None
+    successor = await refresh_tokens.get_token(conn, row["successor_id"])
+    if successor is None or successor["used_at"] is not None:
+        return None
+    token = security.open_successor(presented, row["successor_sealed"])
+    if not hmac.compare_digest(security.digest(token), successor["token_hash"]):
+        return None
+    return _pair(settings, user, row, token, successor["created_at"])
+
+
 async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        row = await refresh_tokens.lock_token(conn, security.digest(refresh_token))
+        row = await refresh_tokens.lock_token(conn, security.digest(refresh_token), 0)
         if row is not None:
             await refresh_tokens.revoke_family(conn, row["family_id"])
+
+
+def _fresh_messenger_proof(settings: Settings, claims: security.AccessClaims) -> bool:
+    if "messenger" not in claims.amr or claims.auth_time is None:
+        return False
+    return _now().timestamp() - claims.auth_time <= settings.reauth_max_age
+
+
+def _session_uuid(claims: security.AccessClaims) -> UUID | None:
+    try:
+        return UUID(claims.session_id) if claims.session_id else None
+    except ValueError:
+        return None
 
 
 async def change_password(
     pool: asyncpg.Pool,
     settings: Settings,
-    user_id: int,
+    claims: security.AccessClaims,
     password: str,
     current_password: str | None,
     username: str | None,
-) -> None:
+) -> PasswordChanged:
+    """Set or change the password. Needs fresh proof — the current password, or for an account
+    without one a messenger sign-in within `reauth_max_age` — so a stolen access token can't
+    become a permanent login. Every other session of the account is signed out."""
     _check_password_length(password)
     async with pool.acquire() as conn:
-        user = await users.get_by_id(conn, user_id)
+        user = await users.get_by_id(conn, claims.user_id)
     if user is None:
         raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
     if user["password_hash"]:
@@ -152,6 +238,12 @@ async def change_password(
         )
         if not ok:
             raise Unauthorized("current password is wrong", code=ErrorCode.wrong_current_password)
+    elif not _fresh_messenger_proof(settings, claims):
+        minutes = settings.reauth_max_age // 60
+        raise Forbidden(
+            f"sign in with Max or Telegram again (within {minutes} minutes) to set a password",
+            code=ErrorCode.reauthentication_required,
+        )
     new_username = user["username"] or username
     if new_username is None:
         raise Unprocessable(
@@ -159,8 +251,12 @@ async def change_password(
         )
     password_hash = await security.hash_password_async(password, settings.bcrypt_rounds)
     async with pool.acquire() as conn, conn.transaction():
-        if not await users.set_credentials(conn, user_id, new_username, password_hash):
+        if not await users.set_credentials(conn, claims.user_id, new_username, password_hash):
             raise Conflict("username is already taken", code=ErrorCode.username_taken)
+        revoked = await refresh_tokens.revoke_other_families(
+            conn, claims.user_id, _session_uuid(claims)
+        )
+    return PasswordChanged(revoked_sessions=revoked)
 
 
 # --- desktop sign-in by QR -------------------------------------------------------------------
@@ -223,5 +319,5 @@ async def poll_qr_login(
         # Approved: hand out tokens exactly once, in the same transaction that consumes it.
         await auth_qr.consume(conn, request_id)
         user = await users.get_by_id(conn, row["user_id"])
-        pair = await _issue_tokens(conn, settings, user)
+        pair = await _start_session(conn, settings, user, "qr")
         return QrLoginStatus(status="approved", **pair.model_dump())

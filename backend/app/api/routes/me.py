@@ -1,10 +1,11 @@
 """The signed-in user's own profile."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
-from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.deps import Claims, PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.rate_limit import limit
+from app.schemas.auth import PasswordChanged
 from app.schemas.users import Me, MeUpdate, PasswordChange
 from app.services import auth, users
 
@@ -23,8 +24,7 @@ async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
 
 @router.put(
     "/password",
-    status_code=204,
-    responses=errors(401, 409, 422, 429, 503),
+    responses=errors(401, 403, 409, 422, 429, 503),
     # bcrypt runs twice per call: limited per user and, against many accounts, per address.
     dependencies=[
         limit("password_change", "rate_limit_password_change", per="user"),
@@ -32,9 +32,10 @@ async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
     ],
 )
 async def change_password(
-    body: PasswordChange, pool: PoolDep, settings: SettingsDep, user_id: UserId
-) -> Response:
-    await auth.change_password(
-        pool, settings, user_id, body.password, body.current_password, body.username
+    body: PasswordChange, pool: PoolDep, settings: SettingsDep, claims: Claims
+) -> PasswordChanged:
+    """Needs the current password (or, for an account without one, a messenger sign-in in the
+    last 5 minutes); signs out every other session and says how many."""
+    return await auth.change_password(
+        pool, settings, claims, body.password, body.current_password, body.username
     )
-    return Response(status_code=204)
