@@ -128,9 +128,7 @@ _DUMMY_HASHES: dict[int, str] = {}
 
 async def _dummy_hash(rounds: int) -> str:
     if rounds not in _DUMMY_HASHES:
-        _DUMMY_HASHES[rounds] = await security.hash_password_async(
-            security.new_secret(16), rounds
-        )
+        _DUMMY_HASHES[rounds] = await security.hash_password_async(security.new_secret(16), rounds)
     return _DUMMY_HASHES[rounds]
 
 
