@@ -17,5 +17,7 @@ export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
 log "loading demo data (idempotent)"
 PYTHONPATH="$ROOT/backend" "$VENV/bin/python" -m app.cli seed-demo
 PORT="${PORT:-8000}"
+# Links made on this machine open the web app here (no messenger link is set by default).
+export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$PORT}"
 log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs)"
 exec "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "${HOST:-127.0.0.1}" --port "$PORT"

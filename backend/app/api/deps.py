@@ -3,12 +3,13 @@
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.errors import ErrorCode, Unauthorized
 from app.core.security import AccessClaims, TokenError, decode_access_claims
+from app.schemas.links import ClientHost
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
 
@@ -55,8 +56,33 @@ def current_claims(
     return request.state.access_claims
 
 
+async def client_host(
+    x_client_host: Annotated[
+        ClientHost | None,
+        Header(
+            description="Where the client runs: deep links in the reply take that host's form "
+            "(Max, Telegram, or the web app's own URL). Absent: the Max form when configured. "
+            "`web` also asks sign-in replies to keep the refresh token in an HttpOnly cookie."
+        ),
+    ] = None,
+) -> ClientHost | None:
+    return x_client_host
+
+
+async def image_client_host(
+    header: Annotated[ClientHost | None, Depends(client_host)],
+    host: Annotated[
+        ClientHost | None,
+        Query(description="as the X-Client-Host header, for <img src> (which sends no headers)"),
+    ] = None,
+) -> ClientHost | None:
+    return host or header
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 UserId = Annotated[int, Depends(current_user_id)]
 OptionalUserId = Annotated[int | None, Depends(optional_user_id)]
 Claims = Annotated[AccessClaims, Depends(current_claims)]
+ClientHostDep = Annotated[ClientHost | None, Depends(client_host)]
+ImageClientHostDep = Annotated[ClientHost | None, Depends(image_client_host)]

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The public value older versions fell back to; refused everywhere now (never a default key).
@@ -64,7 +64,13 @@ class Settings(BaseSettings):
     max_bot_token: str = ""
     telegram_bot_token: str = ""
     init_data_max_age: int = 24 * 3600
-    miniapp_link: str = "https://max.ru/max_photo_gallery_bot"
+    # Deep-link bases (services/deep_links.py). Empty by default, so a local setup never points
+    # at a real bot: links then use PUBLIC_URL, the web app's own origin. MINIAPP_LINK is the
+    # older name of MAX_MINIAPP_LINK and still read.
+    max_miniapp_link: str = Field(
+        default="", validation_alias=AliasChoices("max_miniapp_link", "miniapp_link")
+    )
+    telegram_miniapp_link: str = ""  # https://t.me/<bot>/<app>
     public_url: str = "http://localhost:8000"
 
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
@@ -102,6 +108,16 @@ class Settings(BaseSettings):
     rate_limit_user_search: str = "120/minute"  # people search as the user types, per user
     rate_limit_ws_messages: str = "20/10second"  # per WebSocket, in the serving process
     rate_limit_redis_retry: float = 5.0  # seconds on process-local limits after a Redis error
+
+    @property
+    def miniapp_link(self) -> str:
+        """The Max link under its older name."""
+        return self.max_miniapp_link
+
+    @field_validator("max_miniapp_link", "telegram_miniapp_link", "public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.strip().rstrip("/")
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod

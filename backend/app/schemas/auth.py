@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.schemas.links import DeepLinks
 from app.schemas.users import USERNAME_PATTERN, Me
 
 
@@ -38,7 +39,8 @@ class PasswordChanged(BaseModel):
 class QrLoginCreated(BaseModel):
     request_id: str
     secret: str
-    qr_payload: str
+    qr_payload: str = Field(description="the sign-in link in the form of the client's host")
+    deep_links: DeepLinks = Field(description="the same link for each messenger and the web")
     expires_at: datetime
 
 

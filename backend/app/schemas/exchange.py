@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.schemas.ids import Id
+from app.schemas.links import DeepLinks
 from app.schemas.photos import PhotoSummary
 from app.schemas.users import UserSummary
 
@@ -51,7 +52,8 @@ class Transfer(BaseModel):
     to_user: UserSummary | None
     status: TransferStatus
     claim_token: str | None = Field(default=None, description="only in the sender's create reply")
-    deep_link: str | None = None
+    deep_link: str | None = Field(default=None, description="in the form of the client's host")
+    deep_links: DeepLinks | None = Field(default=None, description="the same link in every form")
     expires_at: datetime | None
     created_at: datetime
     completed_at: datetime | None
@@ -85,7 +87,8 @@ class Trade(BaseModel):
     offered: list[PhotoSummary]
     requested: list[PhotoSummary]
     token: str | None = Field(default=None, description="open trades: only in the create reply")
-    deep_link: str | None = None
+    deep_link: str | None = Field(default=None, description="in the form of the client's host")
+    deep_links: DeepLinks | None = Field(default=None, description="the same link in every form")
     failure_reason: str | None = None
     accepted_by: UserSummary | None = Field(default=None, description="who accepted it")
     viewer_can_accept: bool = Field(

@@ -21,7 +21,8 @@ from app.core.errors import (
 from app.core.initdata import InitDataError, verify_init_data
 from app.repositories import auth_qr, events, refresh_tokens, users
 from app.schemas.auth import PasswordChanged, QrLoginCreated, QrLoginStatus, TokenPair
-from app.services.deep_links import deep_link
+from app.schemas.links import ClientHost
+from app.services.deep_links import all_links, pick
 from app.services.users import to_me
 
 Messenger = Literal["max", "telegram"]
@@ -260,7 +261,9 @@ async def change_password(
 # --- desktop sign-in by QR -------------------------------------------------------------------
 
 
-async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCreated:
+async def create_qr_login(
+    pool: asyncpg.Pool, settings: Settings, host: ClientHost | None = None
+) -> QrLoginCreated:
     # The request id goes into the QR (the phone approves by it); the secret stays on the
     # desktop and is the only way to collect the tokens.
     request_id = security.new_secret(16)
@@ -268,12 +271,22 @@ async def create_qr_login(pool: asyncpg.Pool, settings: Settings) -> QrLoginCrea
     expires_at = _now() + timedelta(seconds=settings.qr_login_ttl)
     async with pool.acquire() as conn:
         await auth_qr.insert_request(conn, request_id, security.digest(secret), expires_at)
+    links = all_links(settings, "login", request_id)
     return QrLoginCreated(
         request_id=request_id,
         secret=secret,
-        qr_payload=deep_link(settings, "login", request_id),
+        qr_payload=pick(links, host),
+        deep_links=links,
         expires_at=expires_at,
     )
+
+
+async def qr_login_link(
+    pool: asyncpg.Pool, settings: Settings, request_id: str, secret: str, host: ClientHost | None
+) -> str:
+    """The sign-in link for the desktop's QR image, once the secret proves it is that desktop."""
+    await poll_qr_login(pool, settings, request_id, secret, peek=True)
+    return pick(all_links(settings, "login", request_id), host)
 
 
 async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:

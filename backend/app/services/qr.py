@@ -7,6 +7,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from app.core.config import Settings
 from app.core.errors import ErrorCode, Unprocessable
+from app.services.deep_links import own_link_prefixes
 
 
 def png(data: str, box_size: int = 8) -> bytes:
@@ -19,8 +20,8 @@ def png(data: str, box_size: int = 8) -> bytes:
 
 
 def own_link_png(settings: Settings, data: str) -> bytes:
-    """Encode only this app's own links: no free QR generator for strangers' URLs."""
-    allowed = (f"{settings.miniapp_link}?startapp=", f"{settings.public_url.rstrip('/')}/")
-    if len(data) > 1024 or not data.startswith(allowed):
+    """Encode only this app's own links (Max, Telegram or web form): no free QR generator for
+    strangers' URLs."""
+    if len(data) > 1024 or not data.startswith(own_link_prefixes(settings)):
         raise Unprocessable("only this app's own links can be encoded", code=ErrorCode.foreign_link)
     return png(data)

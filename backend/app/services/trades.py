@@ -14,8 +14,9 @@ from app.core.config import Settings
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, trades, users
 from app.schemas.exchange import Trade, TradeCreate
+from app.schemas.links import ClientHost
 from app.services import ownership
-from app.services.deep_links import deep_link
+from app.services.deep_links import all_links, pick
 from app.services.shapes import photo_summary, user_summary
 
 # Per-viewer fields: never part of an event, which many sockets share.
@@ -97,7 +98,13 @@ def _validate_ids(body: TradeCreate) -> None:
         )
 
 
-async def propose(pool: asyncpg.Pool, settings: Settings, user_id: int, body: TradeCreate) -> Trade:
+async def propose(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    body: TradeCreate,
+    host: ClientHost | None = None,
+) -> Trade:
     _validate_ids(body)
     if body.recipient_id == user_id:
         raise Unprocessable("you can't trade with yourself", code=ErrorCode.trade_with_self)
@@ -149,7 +156,8 @@ async def propose(pool: asyncpg.Pool, settings: Settings, user_id: int, body: Tr
             conn, "trade.created", event_data(trade), _parties(user_id, counterparty)
         )
     if token:
-        trade.token, trade.deep_link = token, deep_link(settings, "trade", token)
+        trade.token, trade.deep_links = token, all_links(settings, "trade", token)
+        trade.deep_link = pick(trade.deep_links, host)
     return trade
 
 
@@ -350,11 +358,16 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
 
 
 async def trade_link_for(
-    pool: asyncpg.Pool, settings: Settings, user_id: int, trade_id: int, token: str
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    trade_id: int,
+    token: str,
+    host: ClientHost | None = None,
 ) -> str:
     """Deep link for an open trade's QR, after checking the token is this trade's."""
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
     if row is None or row["token_hash"] != security.digest(token) or row["proposer_id"] != user_id:
         raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-    return deep_link(settings, "trade", token)
+    return pick(all_links(settings, "trade", token), host)

@@ -13,12 +13,18 @@ from app.core.config import Settings
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, transfers, users
 from app.schemas.exchange import ClaimPreview, Transfer
+from app.schemas.links import ClientHost, DeepLinks
 from app.services import ownership
-from app.services.deep_links import deep_link
+from app.services.deep_links import all_links, pick
 from app.services.shapes import photo_summary, user_summary
 
 
-def to_transfer(row: asyncpg.Record, token: str | None = None, link: str | None = None) -> Transfer:
+def to_transfer(
+    row: asyncpg.Record,
+    token: str | None = None,
+    links: DeepLinks | None = None,
+    host: ClientHost | None = None,
+) -> Transfer:
     return Transfer(
         id=row["id"],
         photo=photo_summary(row, "art_object_id"),
@@ -26,7 +32,8 @@ def to_transfer(row: asyncpg.Record, token: str | None = None, link: str | None 
         to_user=user_summary(row, "to_user_id", "to"),
         status=row["status"],
         claim_token=token,
-        deep_link=link,
+        deep_link=pick(links, host) if links else None,
+        deep_links=links,
         expires_at=row["expires_at"],
         created_at=row["created_at"],
         completed_at=row["completed_at"],
@@ -42,7 +49,12 @@ async def _lock_owned(conn: asyncpg.Connection, art_object_id: int, user_id: int
 
 
 async def create(
-    pool: asyncpg.Pool, settings: Settings, user_id: int, photo_id: int, to_user_id: int | None
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    photo_id: int,
+    to_user_id: int | None,
+    host: ClientHost | None = None,
 ) -> Transfer:
     if to_user_id == user_id:
         raise Unprocessable(
@@ -52,7 +64,7 @@ async def create(
         await _lock_owned(conn, photo_id, user_id)
         if to_user_id is not None:
             return await _give(conn, user_id, photo_id, to_user_id)
-        return await _create_claim(conn, settings, user_id, photo_id)
+        return await _create_claim(conn, settings, user_id, photo_id, host)
 
 
 async def _give(conn: asyncpg.Connection, user_id: int, photo_id: int, to_user_id: int) -> Transfer:
@@ -73,7 +85,11 @@ async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int
 
 
 async def _create_claim(
-    conn: asyncpg.Connection, settings: Settings, user_id: int, photo_id: int
+    conn: asyncpg.Connection,
+    settings: Settings,
+    user_id: int,
+    photo_id: int,
+    host: ClientHost | None,
 ) -> Transfer:
     # One live code per object: a new code replaces the previous one.
     await cancel_pending_for_object(conn, photo_id)
@@ -84,7 +100,7 @@ async def _create_claim(
     )
     await _announce(conn, transfer_id, "pending", [user_id])
     row = await transfers.view(conn, transfer_id)
-    return to_transfer(row, token, deep_link(settings, "claim", token))
+    return to_transfer(row, token, all_links(settings, "claim", token), host)
 
 
 async def _announce(
@@ -189,7 +205,12 @@ async def list_transfers(pool: asyncpg.Pool, user_id: int, role: str) -> list[Tr
 
 
 async def claim_link_for(
-    pool: asyncpg.Pool, settings: Settings, user_id: int, transfer_id: int, token: str
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    transfer_id: int,
+    token: str,
+    host: ClientHost | None = None,
 ) -> str:
     """The deep link for the sender's QR, after checking the token belongs to this transfer."""
     async with pool.acquire() as conn:
@@ -197,4 +218,4 @@ async def claim_link_for(
         row = await transfers.view(conn, transfer_id)
     if found is None or row is None or found["id"] != transfer_id or row["from_user_id"] != user_id:
         raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
-    return deep_link(settings, "claim", token)
+    return pick(all_links(settings, "claim", token), host)

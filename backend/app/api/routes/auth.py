@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.deps import ClientHostDep, PoolDep, SettingsDep, UserId
 from app.api.responses import errors
 from app.core.errors import ErrorCode, Unprocessable
 from app.core.rate_limit import limit
@@ -74,8 +74,12 @@ async def logout(body: RefreshIn, pool: PoolDep) -> Response:
     responses=errors(429),
     dependencies=[limit("qr_login", "rate_limit_qr_login", per="ip")],
 )
-async def create_qr_login(pool: PoolDep, settings: SettingsDep) -> QrLoginCreated:
-    return await auth.create_qr_login(pool, settings)
+async def create_qr_login(
+    pool: PoolDep, settings: SettingsDep, host: ClientHostDep
+) -> QrLoginCreated:
+    """`qr_payload` takes the X-Client-Host form; `deep_links` has every form, so the desktop
+    can offer a QR for each messenger."""
+    return await auth.create_qr_login(pool, settings, host)
 
 
 @router.post("/qr/{request_id}/approve", status_code=204, responses=errors(401, 404, 409, 410, 422))

@@ -4,10 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import PoolDep, SettingsDep
+from app.api.deps import ImageClientHostDep, PoolDep, SettingsDep
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.services import auth, qr
-from app.services.deep_links import deep_link
 
 router = APIRouter(prefix="/api", tags=["qr"])
 
@@ -16,6 +15,7 @@ router = APIRouter(prefix="/api", tags=["qr"])
 async def app_link_qr(
     settings: SettingsDep, data: Annotated[str, Query(min_length=1, max_length=1024)]
 ) -> Response:
+    """Any of this app's own links, in its Max, Telegram or web form; anything else is a 422."""
     return qr_png(qr.own_link_png(settings, data))
 
 
@@ -29,8 +29,9 @@ async def login_qr_png(
     pool: PoolDep,
     settings: SettingsDep,
     secret: Annotated[str, Query(min_length=1, max_length=128)],
+    host: ImageClientHostDep,
 ) -> Response:
-    """The desktop's sign-in QR; needs the request's secret so only that desktop can show it."""
-    await auth.poll_qr_login(pool, settings, request_id, secret, peek=True)
-    link = deep_link(settings, "login", request_id)
+    """The desktop's sign-in QR; needs the request's secret so only that desktop can show it.
+    `?host=max` / `?host=telegram` pick the messenger that will scan it."""
+    link = await auth.qr_login_link(pool, settings, request_id, secret, host)
     return qr_png(qr.png(link))

@@ -4,7 +4,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
+from app.api.deps import (
+    ClientHostDep,
+    ImageClientHostDep,
+    OptionalUserId,
+    PoolDep,
+    SettingsDep,
+    UserId,
+)
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
 from app.schemas.exchange import (
@@ -29,9 +36,13 @@ Token = Annotated[str, Path(min_length=8, max_length=128)]
     dependencies=[limit("trade_create", "rate_limit_trade_create", per="user")],
 )
 async def propose_trade(
-    body: TradeCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
+    body: TradeCreate,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    host: ClientHostDep,
 ) -> Trade:
-    return await trades.propose(pool, settings, user_id, body)
+    return await trades.propose(pool, settings, user_id, body, host)
 
 
 @router.get("", responses=errors(401, 422))
@@ -96,6 +107,7 @@ async def trade_qr(
     settings: SettingsDep,
     user_id: UserId,
     token: Annotated[str, Query(min_length=8, max_length=128)],
+    host: ImageClientHostDep,
 ) -> Response:
-    link = await trades.trade_link_for(pool, settings, user_id, trade_id, token)
+    link = await trades.trade_link_for(pool, settings, user_id, trade_id, token, host)
     return qr_png(qr.png(link))

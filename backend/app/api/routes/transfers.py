@@ -4,7 +4,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
+from app.api.deps import (
+    ClientHostDep,
+    ImageClientHostDep,
+    OptionalUserId,
+    PoolDep,
+    SettingsDep,
+    UserId,
+)
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.rate_limit import limit
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
@@ -21,9 +28,13 @@ router = APIRouter(prefix="/api/transfers", tags=["transfers"])
     dependencies=[limit("transfer_create", "rate_limit_transfer_create", per="user")],
 )
 async def create_transfer(
-    body: TransferCreate, pool: PoolDep, settings: SettingsDep, user_id: UserId
+    body: TransferCreate,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    host: ClientHostDep,
 ) -> Transfer:
-    return await transfers.create(pool, settings, user_id, body.photo_id, body.to_user_id)
+    return await transfers.create(pool, settings, user_id, body.photo_id, body.to_user_id, host)
 
 
 @router.post(
@@ -73,6 +84,7 @@ async def transfer_qr(
     settings: SettingsDep,
     user_id: UserId,
     token: Annotated[str, Query(min_length=8, max_length=128)],
+    host: ImageClientHostDep,
 ) -> Response:
-    link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token)
+    link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token, host)
     return qr_png(qr.png(link))
