@@ -1,10 +1,11 @@
 -- Max Photo Gallery: the whole PostgreSQL schema (PostgreSQL 15+).
 --
 -- Idempotent: every statement is IF NOT EXISTS / OR REPLACE, so loading this file twice into
--- the same database changes nothing. The backend applies it at start when the schema is missing;
--- docker-compose mounts it into /docker-entrypoint-initdb.d/. Later changes are numbered files in
--- backend/migrations/ applied by yoyo-migrations (see README "Schema changes"); this file is
--- kept equal to the result of all of them so a fresh database needs nothing else.
+-- the same database changes nothing. The migration runner (backend/app/core/migrations.py: run
+-- by the backend at start and by the compose `migrate` service) loads it into an empty database
+-- and marks every migration as applied. Later changes are numbered files in backend/migrations/
+-- applied by yoyo-migrations (README "Schema changes"); this file is kept equal to the result of
+-- all of them (tests/test_migrations.py compares the catalogs).
 --
 SET client_min_messages = warning;
 

@@ -5,6 +5,7 @@ Only the benchmarks import this; nothing in the app depends on it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -76,7 +77,7 @@ def machine() -> str:
 
 
 async def fresh_db(name: str, schema: bool = True) -> str:
-    """Drop and recreate a database of our own; apply database.sql. Returns its DSN."""
+    """Drop and recreate a database of our own; create the schema. Returns its DSN."""
     admin = await asyncpg.connect(f"{PG}/postgres")
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -85,11 +86,9 @@ async def fresh_db(name: str, schema: bool = True) -> str:
         await admin.close()
     dsn = f"{PG}/{name}"
     if schema:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute((ROOT / "database.sql").read_text())
-        finally:
-            await conn.close()
+        from app.core.migrations import migrate  # database.sql + migrations marked applied
+
+        await asyncio.to_thread(migrate, dsn)
     return dsn
 
 

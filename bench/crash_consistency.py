@@ -51,7 +51,8 @@ import httpx  # noqa: E402
 from tests.images import unique_png  # noqa: E402
 from tests.support import MAX_BOT_TOKEN, make_init_data  # noqa: E402
 
-from app.core.db import SCHEMA_FILE, create_pool  # noqa: E402
+from app.core.db import create_pool  # noqa: E402
+from app.core.migrations import migrate  # noqa: E402
 from app.media.storage import LocalStorage  # noqa: E402
 from app.services.consistency import violations  # noqa: E402
 from app.services.maintenance import sweep_orphan_files  # noqa: E402
@@ -490,9 +491,7 @@ async def _main(args: argparse.Namespace) -> dict:
     admin = await asyncpg.connect(base)
     await admin.execute(f'CREATE DATABASE "{name}"')
     dsn = urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(SCHEMA_FILE.read_text())
-    await conn.close()
+    await asyncio.to_thread(migrate, dsn)  # database.sql + migrations marked applied
     try:
         with tempfile.TemporaryDirectory(prefix="crash-uploads-") as tmp:
             return await run(

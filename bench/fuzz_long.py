@@ -34,7 +34,7 @@ import asyncpg  # noqa: E402
 from tests.server_support import running_server  # noqa: E402
 from tests.test_fuzz_api import fuzz, load_schema, seed_world, server_env  # noqa: E402
 
-from app.core.db import SCHEMA_FILE  # noqa: E402
+from app.core.migrations import migrate  # noqa: E402
 
 BASE_DSN = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -48,9 +48,7 @@ async def run(target: int, examples: int, budget: float) -> dict:
     admin = await asyncpg.connect(BASE_DSN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     dsn = _dsn(name)
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(SCHEMA_FILE.read_text())
-    await conn.close()
+    await asyncio.to_thread(migrate, dsn)  # database.sql + migrations marked applied
     total_requests = 0
     statuses: Counter[int] = Counter()
     failures: dict[str, dict[str, str]] = {}

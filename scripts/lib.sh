@@ -14,7 +14,9 @@ ensure_venv() {
   local want; want="$(sha256sum "$lock" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing Python dependencies from backend/requirements-dev.lock"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$lock"
+    # --require-hashes: every package (dependencies included) must be in the lock with its
+    # sha256, so a tampered, substituted or missing package stops the install here.
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$lock"
     echo "$want" >"$stamp"
   fi
 }

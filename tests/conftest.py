@@ -4,6 +4,7 @@ TEST_DATABASE_URL points at a server we may create databases on (scripts/test.sh
 the machine's PostgreSQL or an embedded pgserver). Nothing here mocks the database.
 """
 
+import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -16,7 +17,8 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from app.core.db import SCHEMA_FILE, create_pool
+from app.core.db import create_pool
+from app.core.migrations import migrate
 from app.main import create_app
 from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN
 
@@ -34,9 +36,8 @@ async def database_url() -> AsyncIterator[str]:
     admin = await asyncpg.connect(BASE_DSN)
     await admin.execute(f'CREATE DATABASE "{name}"')
     dsn = _with_database(BASE_DSN, name)
-    conn = await asyncpg.connect(dsn)
-    await conn.execute(SCHEMA_FILE.read_text())
-    await conn.close()
+    # The way every database is made: database.sql, with the migrations marked as applied.
+    await asyncio.to_thread(migrate, dsn)
     try:
         yield dsn
     finally:

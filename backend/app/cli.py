@@ -1,5 +1,7 @@
 """Command line (run from backend/, or with backend/ on PYTHONPATH):
 
+python -m app.cli migrate                            create or upgrade the schema (database.sql +
+                                                     backend/migrations), then exit
 python -m app.cli seed-demo                          demo users and art objects (idempotent)
 python -m app.cli import-photos DIR --owner USER     mint every image in DIR for USER (id or
                                                      username); duplicates are skipped
@@ -14,7 +16,8 @@ import asyncpg
 from tqdm import tqdm
 
 from app.core.config import Settings, get_settings
-from app.core.db import create_pool, ensure_schema
+from app.core.db import create_pool
+from app.core.migrations import migrate
 from app.services import demo, importer
 
 
@@ -22,9 +25,9 @@ async def _with_pool(work: Callable[[asyncpg.Pool, Settings], Awaitable[None]]) 
     settings = get_settings()
     if not settings.database_url:
         raise SystemExit("DATABASE_URL is not set")
+    await asyncio.to_thread(migrate, settings.database_url)
     pool = await create_pool(settings.database_url, 1, 2)
     try:
-        await ensure_schema(pool)
         await work(pool, settings)
     finally:
         await pool.close()
@@ -56,15 +59,26 @@ def _import_photos(folder: Path, owner: str) -> Callable[[asyncpg.Pool, Settings
     return work
 
 
+def _migrate() -> None:
+    settings = get_settings()
+    if not settings.database_url:
+        raise SystemExit("DATABASE_URL is not set")
+    done = migrate(settings.database_url)
+    print("\n".join(f"migrate: {line}" for line in done) or "migrate: schema is up to date")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("seed-demo", help="create demo users and art objects (idempotent)")
     imports = commands.add_parser("import-photos", help="mint every image in a folder")
     imports.add_argument("folder", type=Path)
     imports.add_argument("--owner", required=True, help="user id or desktop username")
     args = parser.parse_args(argv)
-    if args.command == "seed-demo":
+    if args.command == "migrate":
+        _migrate()
+    elif args.command == "seed-demo":
         asyncio.run(_with_pool(_seed_demo))
     else:
         asyncio.run(_with_pool(_import_photos(args.folder, args.owner)))

@@ -25,8 +25,9 @@ from app.api.routes import (
 from app.core import metrics
 from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
-from app.core.db import create_pool, ensure_schema
+from app.core.db import create_pool
 from app.core.errors import install_error_handlers
+from app.core.migrations import migrate
 from app.core.rate_limit import check_rates, create_redis
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
@@ -48,13 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.database_url:
             raise RuntimeError("DATABASE_URL is not set (scripts/run.sh starts an embedded one)")
+        # Before the pool exists: nothing reads a table the migrations are still changing.
+        await asyncio.to_thread(migrate, settings.database_url)
         app.state.pool = await create_pool(
             settings.database_url, settings.db_pool_min, settings.db_pool_max
         )
         app.state.redis = await create_redis(settings.redis_url)
         background: list[asyncio.Task] = []
         try:
-            await ensure_schema(app.state.pool)
             app.state.hub = Hub(settings.ws_queue_size)
             app.state.listener = EventListener(settings.database_url, app.state.pool, app.state.hub)
             background += [

@@ -1,9 +1,7 @@
-"""The asyncpg pool and schema bootstrap."""
+"""The asyncpg pool. The schema is created and upgraded by core/migrations.py."""
 
-import asyncio
 import json
 import logging
-from pathlib import Path
 
 import asyncpg
 
@@ -38,17 +36,3 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
             "max_parallel_workers_per_gather": "0",
         },
     )
-
-
-async def ensure_schema(pool: asyncpg.Pool, schema_file: Path = SCHEMA_FILE) -> bool:
-    """Apply database.sql when the schema is missing. Returns True when it was applied.
-
-    An advisory lock keeps several workers starting at once from racing each other.
-    """
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(727274)")
-        if await conn.fetchval("SELECT to_regclass('public.events') IS NOT NULL"):
-            return False
-        await conn.execute(await asyncio.to_thread(schema_file.read_text))
-    log.info("applied %s", schema_file.name)
-    return True

@@ -1,0 +1,250 @@
+-- Max Photo Gallery: the whole PostgreSQL schema (PostgreSQL 15+).
+--
+-- Idempotent: every statement is IF NOT EXISTS / OR REPLACE, so loading this file twice into
+-- the same database changes nothing. The backend applies it at start when the schema is missing;
+-- docker-compose mounts it into /docker-entrypoint-initdb.d/. Later changes are numbered files in
+-- backend/migrations/ applied by yoyo-migrations (see README "Schema changes"); this file is
+-- kept equal to the result of all of them so a fresh database needs nothing else.
+--
+SET client_min_messages = warning;
+
+-- Conventions: bigint identity keys, timestamptz everywhere, states as text + CHECK (easier to
+-- extend than enums inside an idempotent file), secrets stored only as sha256 digests (bytea).
+
+CREATE TABLE IF NOT EXISTS users (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- Messenger identity: a Max user and a Telegram user with the same numeric id are different
+    -- people, hence the pair is the key.
+    messenger       text CHECK (messenger IN ('max', 'telegram')),
+    external_id     bigint,
+    username        text,
+    password_hash   text,
+    display_name    text NOT NULL CHECK (length(display_name) BETWEEN 1 AND 128),
+    avatar_url      text,
+    is_private      boolean NOT NULL DEFAULT false,
+    -- Admins are made only by SQL (seeds/make_admin.sql); no API path writes this column.
+    role            text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT users_messenger_pair CHECK ((messenger IS NULL) = (external_id IS NULL)),
+    CONSTRAINT users_has_identity CHECK (messenger IS NOT NULL OR username IS NOT NULL),
+    CONSTRAINT users_password_needs_username CHECK (password_hash IS NULL OR username IS NOT NULL)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS users_messenger_external_uq
+    ON users (messenger, external_id) WHERE messenger IS NOT NULL;
+-- Desktop usernames are case-insensitive: "Anna" and "anna" are one account.
+CREATE UNIQUE INDEX IF NOT EXISTS users_username_uq
+    ON users (lower(username)) WHERE username IS NOT NULL;
+
+-- A stored image file. Renditions are derived, EXIF-free WebP files; keys are random names
+-- relative to UPLOAD_DIR (never a user-supplied path).
+CREATE TABLE IF NOT EXISTS photos (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    content_hash    bytea NOT NULL CHECK (length(content_hash) = 32),
+    mime            text NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp')),
+    width           integer NOT NULL CHECK (width > 0),
+    height          integer NOT NULL CHECK (height > 0),
+    bytes           bigint NOT NULL CHECK (bytes > 0),
+    original_key    text NOT NULL,
+    thumb_key       text NOT NULL,
+    preview_key     text NOT NULL,
+    placeholder     text NOT NULL DEFAULT '',
+    dominant_color  text NOT NULL DEFAULT '#808080',
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    -- One image (by content) can be minted only once.
+    CONSTRAINT photos_content_hash_uq UNIQUE (content_hash)
+);
+
+-- The ownable gallery item made from one photo.
+CREATE TABLE IF NOT EXISTS art_objects (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    photo_id        bigint NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+    title           text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+    description     text NOT NULL DEFAULT '' CHECK (length(description) <= 4000),
+    creator_id      bigint NOT NULL REFERENCES users (id),
+    owner_id        bigint NOT NULL REFERENCES users (id),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    -- Russian and English stemming side by side: gallery titles mix both languages, and a
+    -- query is matched against either (see repositories/art_objects.py).
+    search_vector   tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', title), 'A')
+        || setweight(to_tsvector('russian', title), 'A')
+        || setweight(to_tsvector('english', description), 'B')
+        || setweight(to_tsvector('russian', description), 'B')
+    ) STORED,
+    CONSTRAINT art_objects_photo_uq UNIQUE (photo_id)
+);
+-- Keyset pagination, newest first, over the whole gallery and per owner / creator.
+CREATE INDEX IF NOT EXISTS art_objects_keyset_idx ON art_objects (created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS art_objects_owner_keyset_idx
+    ON art_objects (owner_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS art_objects_creator_keyset_idx
+    ON art_objects (creator_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS art_objects_search_idx ON art_objects USING gin (search_vector);
+
+-- Transfers: direct (completed at once) or by claim code (pending until claimed).
+CREATE TABLE IF NOT EXISTS transfers (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    art_object_id    bigint NOT NULL REFERENCES art_objects (id) ON DELETE CASCADE,
+    from_user_id     bigint NOT NULL REFERENCES users (id),
+    to_user_id       bigint REFERENCES users (id),
+    status           text NOT NULL CHECK (status IN ('pending', 'completed', 'cancelled', 'expired')),
+    claim_token_hash bytea,
+    expires_at       timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    completed_at     timestamptz,
+    CONSTRAINT transfers_claim_token_uq UNIQUE (claim_token_hash),
+    CONSTRAINT transfers_completed_has_recipient CHECK (status <> 'completed' OR to_user_id IS NOT NULL),
+    CONSTRAINT transfers_not_to_self CHECK (to_user_id IS DISTINCT FROM from_user_id)
+);
+-- At most one live claim code per object: a new one replaces the old (services/transfers.py).
+CREATE UNIQUE INDEX IF NOT EXISTS transfers_one_pending_per_object
+    ON transfers (art_object_id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS transfers_from_idx ON transfers (from_user_id, id DESC);
+CREATE INDEX IF NOT EXISTS transfers_to_idx ON transfers (to_user_id, id DESC);
+CREATE INDEX IF NOT EXISTS transfers_pending_expiry_idx
+    ON transfers (expires_at) WHERE status = 'pending';
+
+-- Trades: N offered objects (proposer's) for M requested objects (one counterparty's).
+CREATE TABLE IF NOT EXISTS trades (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    proposer_id      bigint NOT NULL REFERENCES users (id),
+    -- NULL recipient: an open trade, accepted by whoever owns the requested objects and holds
+    -- the token from the QR / deep link.
+    recipient_id     bigint REFERENCES users (id),
+    status           text NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'accepted', 'declined', 'cancelled', 'expired', 'failed')),
+    message          text NOT NULL DEFAULT '' CHECK (length(message) <= 1000),
+    token_hash       bytea,
+    accepted_by      bigint REFERENCES users (id),
+    failure_reason   text,
+    expires_at       timestamptz NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT trades_token_uq UNIQUE (token_hash),
+    CONSTRAINT trades_open_has_token CHECK (recipient_id IS NOT NULL OR token_hash IS NOT NULL),
+    CONSTRAINT trades_not_to_self CHECK (recipient_id IS DISTINCT FROM proposer_id)
+);
+CREATE INDEX IF NOT EXISTS trades_proposer_idx ON trades (proposer_id, id DESC);
+CREATE INDEX IF NOT EXISTS trades_recipient_idx ON trades (recipient_id, id DESC);
+CREATE INDEX IF NOT EXISTS trades_pending_expiry_idx ON trades (expires_at) WHERE status = 'pending';
+
+CREATE TABLE IF NOT EXISTS trade_items (
+    trade_id         bigint NOT NULL REFERENCES trades (id) ON DELETE CASCADE,
+    art_object_id    bigint NOT NULL REFERENCES art_objects (id) ON DELETE CASCADE,
+    side             text NOT NULL CHECK (side IN ('offered', 'requested')),
+    -- Who owned the item when the trade was proposed: accept re-checks against this.
+    owner_id         bigint NOT NULL REFERENCES users (id),
+    PRIMARY KEY (trade_id, art_object_id)
+);
+CREATE INDEX IF NOT EXISTS trade_items_object_idx ON trade_items (art_object_id);
+
+-- Append-only provenance. The current owner of an object always equals to_user_id of its last
+-- row (checked by services/consistency.py and the tests after every race).
+CREATE TABLE IF NOT EXISTS ownership_history (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    art_object_id    bigint NOT NULL REFERENCES art_objects (id) ON DELETE CASCADE,
+    from_user_id     bigint REFERENCES users (id),
+    to_user_id       bigint NOT NULL REFERENCES users (id),
+    reason           text NOT NULL CHECK (reason IN ('mint', 'transfer', 'trade', 'admin')),
+    trade_id         bigint REFERENCES trades (id),
+    transfer_id      bigint REFERENCES transfers (id),
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT history_mint_has_no_sender CHECK ((reason = 'mint') = (from_user_id IS NULL)),
+    CONSTRAINT history_trade_has_trade CHECK (reason <> 'trade' OR trade_id IS NOT NULL),
+    CONSTRAINT history_transfer_has_transfer CHECK (reason <> 'transfer' OR transfer_id IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS ownership_history_object_idx ON ownership_history (art_object_id, id);
+
+-- History rows are never rewritten. (Deleting a never-traded object removes its lone mint row
+-- by cascade; that is the only way a row goes.)
+CREATE OR REPLACE FUNCTION ownership_history_forbid_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ownership_history is append-only';
+END;
+$$;
+CREATE OR REPLACE TRIGGER ownership_history_append_only
+    BEFORE UPDATE ON ownership_history
+    FOR EACH ROW EXECUTE FUNCTION ownership_history_forbid_update();
+
+CREATE TABLE IF NOT EXISTS favorites (
+    user_id          bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    art_object_id    bigint NOT NULL REFERENCES art_objects (id) ON DELETE CASCADE,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, art_object_id)
+);
+CREATE INDEX IF NOT EXISTS favorites_object_idx ON favorites (art_object_id);
+
+CREATE TABLE IF NOT EXISTS profile_requests (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    requester_id     bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    target_id        bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'declined')),
+    message          text NOT NULL DEFAULT '' CHECK (length(message) <= 500),
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    -- Idempotent per pair: asking again returns the same request.
+    CONSTRAINT profile_requests_pair_uq UNIQUE (requester_id, target_id),
+    CONSTRAINT profile_requests_not_self CHECK (requester_id <> target_id)
+);
+CREATE INDEX IF NOT EXISTS profile_requests_target_idx ON profile_requests (target_id, id DESC);
+
+-- Refresh tokens rotate inside a family; reuse of a spent token revokes the whole family.
+CREATE TABLE IF NOT EXISTS refresh_token_families (
+    id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id          bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    revoked_at       timestamptz
+);
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    family_id        uuid NOT NULL REFERENCES refresh_token_families (id) ON DELETE CASCADE,
+    token_hash       bytea NOT NULL,
+    expires_at       timestamptz NOT NULL,
+    used_at          timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT refresh_tokens_hash_uq UNIQUE (token_hash)
+);
+CREATE INDEX IF NOT EXISTS refresh_tokens_family_idx ON refresh_tokens (family_id);
+
+-- Desktop sign-in by QR: the desktop holds `secret`, the phone approves by request id.
+CREATE TABLE IF NOT EXISTS auth_qr_requests (
+    id               text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{16,64}$'),
+    secret_hash      bytea NOT NULL,
+    status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'consumed')),
+    user_id          bigint REFERENCES users (id) ON DELETE CASCADE,
+    expires_at       timestamptz NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    approved_at      timestamptz,
+    consumed_at      timestamptz,
+    CONSTRAINT auth_qr_approved_has_user CHECK (status = 'pending' OR user_id IS NOT NULL)
+);
+CREATE INDEX IF NOT EXISTS auth_qr_requests_expiry_idx ON auth_qr_requests (expires_at);
+
+-- Every public or personal change, numbered. `audience` NULL = public; otherwise the user ids
+-- that may see it. Rows are written in the same transaction as the change, and the insert
+-- NOTIFYs the id, which PostgreSQL delivers only at commit (realtime/listener.py).
+CREATE TABLE IF NOT EXISTS events (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    type             text NOT NULL CHECK (type ~ '^[a-z_]+\.[a-z_]+$'),
+    data             jsonb NOT NULL,
+    audience         bigint[],
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS events_created_idx ON events (created_at);
+CREATE INDEX IF NOT EXISTS events_audience_idx ON events USING gin (audience);
+
+-- Announce every new event id on channel gallery_events. A trigger (not the application) does
+-- it so events written by admin SQL are delivered too; PostgreSQL sends it only at commit.
+CREATE OR REPLACE FUNCTION events_notify() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('gallery_events', NEW.id::text);
+    RETURN NEW;
+END;
+$$;
+CREATE OR REPLACE TRIGGER events_notify_after_insert
+    AFTER INSERT ON events
+    FOR EACH ROW EXECUTE FUNCTION events_notify();

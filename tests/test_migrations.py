@@ -1,0 +1,260 @@
+"""Schema migrations (core/migrations.py): fresh databases, upgrades from an earlier schema with
+data in it, concurrent starts, and the documented command.
+
+`tests/data/database.28ff6ad.sql` is `git show 28ff6ad:database.sql`: the schema of the last
+commit before the migration runner existed, i.e. what every database deployed until then has.
+Upgrading it must give exactly the schema a fresh database gets from today's database.sql,
+keep every row, and keep the invariants of services/consistency.py.
+"""
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from app.core.config import REPO_ROOT
+from app.core.migrations import MIGRATIONS_DIR, migrate, pending
+from app.main import create_app
+from app.services.consistency import violations
+from tests.conftest import BASE_DSN, _with_database, make_settings
+
+EARLIER_SCHEMA = Path(__file__).parent / "data" / "database.28ff6ad.sql"
+COUNTED = ("users", "art_objects", "ownership_history", "transfers", "trades", "trade_items",
+           "favorites", "profile_requests", "events")
+
+# Rows written against the EARLIER schema (its table and column names), as a deployment has them.
+EARLIER_DATA = """
+INSERT INTO users (messenger, external_id, display_name) VALUES
+    ('max', 1001, 'Anna'), ('telegram', 2002, 'Boris'), ('max', 3003, 'Vera');
+INSERT INTO users (username, password_hash, display_name) VALUES ('desk', 'x', 'Desk');
+INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key,
+                    placeholder, dominant_color)
+SELECT sha256(('earlier-' || g)::bytea), 'image/jpeg', 640, 480, 1000 + g,
+       'originals/aa/' || g || '.jpg', 'media/aa/t' || g || '.webp', 'media/aa/p' || g || '.webp',
+       'LEHV6nWB2yk8pyo0adR*.7kCMdnj', '#336699'
+  FROM generate_series(1, 5) g;
+INSERT INTO art_objects (photo_id, title, description, creator_id, owner_id)
+SELECT id, 'Закат ' || id, 'sunset over the river', 1, 1 FROM photos;
+INSERT INTO ownership_history (art_object_id, to_user_id, reason)
+SELECT id, 1, 'mint' FROM art_objects;
+-- Object 1 transferred to Boris by a claim code.
+INSERT INTO transfers (art_object_id, from_user_id, to_user_id, status, completed_at)
+VALUES (1, 1, 2, 'completed', now());
+UPDATE art_objects SET owner_id = 2 WHERE id = 1;
+INSERT INTO ownership_history (art_object_id, from_user_id, to_user_id, reason, transfer_id)
+VALUES (1, 1, 2, 'transfer', 1);
+-- Objects 2 (Anna's) and 1 (Boris's) swapped by an accepted trade.
+INSERT INTO trades (proposer_id, recipient_id, status, accepted_by, expires_at)
+VALUES (1, 2, 'accepted', 2, now() + interval '1 day');
+INSERT INTO trade_items (trade_id, art_object_id, side, owner_id) VALUES (1, 2, 'offered', 1),
+                                                                         (1, 1, 'requested', 2);
+UPDATE art_objects SET owner_id = 2 WHERE id = 2;
+UPDATE art_objects SET owner_id = 1 WHERE id = 1;
+INSERT INTO ownership_history (art_object_id, from_user_id, to_user_id, reason, trade_id)
+VALUES (2, 1, 2, 'trade', 1), (1, 2, 1, 'trade', 1);
+INSERT INTO favorites (user_id, art_object_id) VALUES (2, 3), (3, 3), (3, 4);
+INSERT INTO profile_requests (requester_id, target_id, status) VALUES (3, 1, 'accepted');
+INSERT INTO events (type, data) SELECT 'photo.created', jsonb_build_object('photo_id', id)
+  FROM art_objects;
+"""
+
+# The shape of a schema, compared as sets: a column added by ALTER TABLE lands last while
+# database.sql may put it anywhere, which is the same schema.
+CATALOG = {
+    "columns": """
+        SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity,
+               generation_expression
+          FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name !~ '^_?yoyo'""",
+    "constraints": """
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+         WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text !~ '^_?yoyo'""",
+    "indexes": """
+        SELECT tablename, indexname, indexdef FROM pg_indexes
+         WHERE schemaname = 'public' AND tablename !~ '^_?yoyo'""",
+    "functions": """
+        SELECT proname, pg_get_functiondef(oid) FROM pg_proc
+         WHERE pronamespace = 'public'::regnamespace""",
+    "triggers": """
+        SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal""",
+    "views": "SELECT viewname, definition FROM pg_views WHERE schemaname = 'public'",
+}
+
+
+async def catalog(dsn: str) -> dict[str, set[tuple]]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return {name: {tuple(row) for row in await conn.fetch(sql)} for name, sql in CATALOG.items()}
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def new_database() -> AsyncIterator:
+    """A factory of empty databases, all dropped at the end."""
+    admin = await asyncpg.connect(BASE_DSN)
+    names: list[str] = []
+
+    async def make() -> str:
+        name = f"gallery_migrate_{os.getpid()}_{secrets.token_hex(4)}"
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return _with_database(BASE_DSN, name)
+
+    try:
+        yield make
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _applied(dsn: str) -> list[str]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch("SELECT migration_id FROM _yoyo_migration ORDER BY migration_id")
+        return [row["migration_id"] for row in rows]
+    finally:
+        await conn.close()
+
+
+def _migration_ids() -> list[str]:
+    return sorted(path.stem for path in MIGRATIONS_DIR.glob("*.sql") if ".rollback" not in path.name)
+
+
+async def test_fresh_database_gets_database_sql_and_is_marked_up_to_date(new_database) -> None:
+    dsn = await new_database()
+    done = await asyncio.to_thread(migrate, dsn)
+    assert done[0] == "database.sql"
+    assert await _applied(dsn) == _migration_ids()
+    assert await asyncio.to_thread(pending, dsn) == []
+    # A second start finds nothing to do.
+    assert await asyncio.to_thread(migrate, dsn) == []
+
+
+async def test_earlier_schema_with_data_upgrades_to_todays(new_database, tmp_path: Path) -> None:
+    old = await new_database()
+    conn = await asyncpg.connect(old)
+    try:
+        await conn.execute(EARLIER_SCHEMA.read_text())
+        await conn.execute(EARLIER_DATA)
+        before = {table: await conn.fetchval(f"SELECT count(*) FROM {table}") for table in COUNTED}
+        titles_before = await conn.fetch("SELECT id, title, owner_id FROM art_objects ORDER BY id")
+        assert set((await violations(conn)).values()) == {0}
+    finally:
+        await conn.close()
+    assert before["art_objects"] == 5 and before["ownership_history"] == 8
+
+    done = await asyncio.to_thread(migrate, old)
+    assert done == [f"applied {mid}" for mid in _migration_ids()]
+    assert await _applied(old) == _migration_ids()
+
+    # Same schema as a database made today from database.sql.
+    fresh = await new_database()
+    await asyncio.to_thread(migrate, fresh)
+    old_catalog, fresh_catalog = await catalog(old), await catalog(fresh)
+    for part in CATALOG:
+        assert old_catalog[part] == fresh_catalog[part], (
+            part,
+            sorted(old_catalog[part] - fresh_catalog[part]),
+            sorted(fresh_catalog[part] - old_catalog[part]),
+        )
+
+    # Every row kept, invariants hold.
+    conn = await asyncpg.connect(old)
+    try:
+        after = {table: await conn.fetchval(f"SELECT count(*) FROM {table}") for table in COUNTED}
+        assert after == before
+        titles_after = await conn.fetch("SELECT id, title, owner_id FROM art_objects ORDER BY id")
+        assert [tuple(r) for r in titles_after] == [tuple(r) for r in titles_before]
+        assert set((await violations(conn)).values()) == {0}
+    finally:
+        await conn.close()
+
+    # And today's app reads the upgraded data through its API.
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    app = create_app(make_settings(old, uploads))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            listing = (await http.get("/api/photos", params={"limit": 50})).json()
+            user = (await http.get("/api/users/2")).json()
+    items = listing["items"]
+    assert sorted(item["id"] for item in items) == [1, 2, 3, 4, 5]
+    assert {item["title"] for item in items} == {f"Закат {i}" for i in range(1, 6)}
+    assert {item["id"]: item["owner"]["id"] for item in items}[2] == 2
+    assert user["display_name"] == "Boris"
+
+
+async def test_concurrent_starts_apply_the_schema_once(new_database) -> None:
+    dsn = await new_database()
+    results = await asyncio.gather(*(asyncio.to_thread(migrate, dsn) for _ in range(4)))
+    assert sum("database.sql" in done for done in results) == 1
+    assert await _applied(dsn) == _migration_ids()
+
+
+async def test_a_new_migration_is_applied_once_and_recorded(new_database, tmp_path: Path) -> None:
+    """What a developer's new file does: copy today's migrations, add one, start twice."""
+    dsn = await new_database()
+    await asyncio.to_thread(migrate, dsn)
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        (folder / path.name).write_text(path.read_text())
+    (folder / "9999.test-note.sql").write_text(
+        "ALTER TABLE users ADD COLUMN test_note text NOT NULL DEFAULT '';\n"
+    )
+    assert await asyncio.to_thread(pending, dsn, folder) == ["9999.test-note"]
+    done = await asyncio.to_thread(migrate, dsn, migrations_dir=folder)
+    assert done == ["applied 9999.test-note"]
+    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == []
+    conn = await asyncpg.connect(dsn)
+    try:
+        assert await conn.fetchval(
+            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'test_note'"
+        ) == 1
+    finally:
+        await conn.close()
+
+
+async def test_a_failing_migration_changes_nothing(new_database, tmp_path: Path) -> None:
+    dsn = await new_database()
+    await asyncio.to_thread(migrate, dsn)
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "9999.broken.sql").write_text(
+        "ALTER TABLE users ADD COLUMN half_done text;\nSELECT no_such_function();\n"
+    )
+    with pytest.raises(Exception, match="no_such_function"):
+        await asyncio.to_thread(migrate, dsn, migrations_dir=folder)
+    conn = await asyncpg.connect(dsn)
+    try:
+        assert await conn.fetchval(
+            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'half_done'"
+        ) == 0
+    finally:
+        await conn.close()
+    assert await asyncio.to_thread(pending, dsn, folder) == ["9999.broken"]
+
+
+async def test_documented_migrate_command(new_database) -> None:
+    """README and docker-compose.yml's `migrate` service: `python -m app.cli migrate`."""
+    dsn = await new_database()
+    env = {**os.environ, "DATABASE_URL": dsn, "PYTHONPATH": ""}
+    command = [sys.executable, "-m", "app.cli", "migrate"]
+    first = await asyncio.to_thread(subprocess.run, command, cwd=REPO_ROOT / "backend", env=env,
+                                    capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "migrate: database.sql" in first.stdout
+    second = await asyncio.to_thread(subprocess.run, command, cwd=REPO_ROOT / "backend", env=env,
+                                     capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "migrate: schema is up to date"
