@@ -27,7 +27,7 @@ from tests.conftest import BASE_DSN, _with_database, make_settings
 
 EARLIER_SCHEMA = Path(__file__).parent / "data" / "database.28ff6ad.sql"
 COUNTED = ("users", "art_objects", "ownership_history", "transfers", "trades", "trade_items",
-           "favorites", "profile_requests", "events")
+           "favorites", "profile_requests", "events", "refresh_token_families", "refresh_tokens")
 
 # Rows written against the EARLIER schema (its table and column names), as a deployment has them.
 EARLIER_DATA = """
@@ -63,6 +63,10 @@ INSERT INTO favorites (user_id, art_object_id) VALUES (2, 3), (3, 3), (3, 4);
 INSERT INTO profile_requests (requester_id, target_id, status) VALUES (3, 1, 'accepted');
 INSERT INTO events (type, data) SELECT 'photo.created', jsonb_build_object('photo_id', id)
   FROM art_objects;
+-- A signed-in session of Anna's.
+INSERT INTO refresh_token_families (user_id) VALUES (1);
+INSERT INTO refresh_tokens (family_id, token_hash, expires_at)
+SELECT id, sha256('anna-refresh'::bytea), now() + interval '30 days' FROM refresh_token_families;
 """
 
 # The shape of a schema, compared as sets: a column added by ALTER TABLE lands last while
@@ -175,6 +179,10 @@ async def test_earlier_schema_with_data_upgrades_to_todays(new_database, tmp_pat
         titles_after = await conn.fetch("SELECT id, title, owner_id FROM art_objects ORDER BY id")
         assert [tuple(r) for r in titles_after] == [tuple(r) for r in titles_before]
         assert set((await violations(conn)).values()) == {0}
+        # 0001: a session from before has no recent proof of who it is.
+        assert await conn.fetchval("SELECT auth_time FROM refresh_token_families") == (
+            await conn.fetchval("SELECT '-infinity'::timestamptz")
+        )
     finally:
         await conn.close()
 
