@@ -50,3 +50,24 @@ async def test_seed_demo_is_idempotent(database_url: str, upload_dir: Path, pool
     assert "already there" in second.stdout
     assert await pool.fetchval("SELECT count(*) FROM art_objects") == 12
     assert await pool.fetchval("SELECT count(*) FROM users") == 4  # three messenger people + the desktop demo login
+
+
+async def test_import_progress_counts_a_file_only_when_it_is_stored(
+    pool: asyncpg.Pool, settings, upload_dir: Path, tmp_path: Path
+) -> None:
+    """The bar reaches 100 % when the last file is done, not when it starts."""
+    from app.services import importer
+    from tests.images import unique_png
+
+    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('curator', 'Curator') RETURNING id")
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.png").write_bytes(unique_png(100 + i))
+    renditions_at_step: list[int] = []
+    report = await importer.import_folder(
+        pool, settings, importer.files_in(folder), owner,
+        lambda _path: renditions_at_step.append(len(list(upload_dir.rglob("*.webp")))),
+    )
+    assert report.counts["imported"] == 3
+    assert renditions_at_step == [2, 4, 6]  # thumbnail + preview of every file counted so far

@@ -60,21 +60,34 @@ async def import_folder(
     owner_id: int,
     progress: Callable[[Path], None] = lambda _: None,
 ) -> ImportReport:
+    """Imports `files` one by one; `progress(path)` is called once each file is DONE (so a
+    progress bar reaches 100 % only when the last one is stored, not when it starts)."""
     storage = LocalStorage(settings.upload_dir)
     report = ImportReport()
     for path in files:
+        await _import_one(pool, settings, storage, owner_id, path, report)
         progress(path)
-        data = await asyncio.to_thread(_read_capped, path, settings.max_upload_bytes)
-        if data is None:
-            report.counts["refused"] += 1
-            report.refused.append((path.name, "larger than MAX_UPLOAD_BYTES"))
-            continue
-        try:
-            await photos.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
-            report.counts["imported"] += 1
-        except Conflict:
-            report.counts["duplicate"] += 1
-        except AppError as exc:
-            report.counts["refused"] += 1
-            report.refused.append((path.name, str(exc.detail)))
     return report
+
+
+async def _import_one(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    storage: LocalStorage,
+    owner_id: int,
+    path: Path,
+    report: ImportReport,
+) -> None:
+    data = await asyncio.to_thread(_read_capped, path, settings.max_upload_bytes)
+    if data is None:
+        report.counts["refused"] += 1
+        report.refused.append((path.name, "larger than MAX_UPLOAD_BYTES"))
+        return
+    try:
+        await photos.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
+        report.counts["imported"] += 1
+    except Conflict:
+        report.counts["duplicate"] += 1
+    except AppError as exc:
+        report.counts["refused"] += 1
+        report.refused.append((path.name, exc.message))
