@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS users_search_idx
 
 -- A stored image file. Renditions are derived, EXIF-free WebP files; keys are random names
 -- relative to UPLOAD_DIR (never a user-supplied path).
-CREATE TABLE IF NOT EXISTS photos (
+CREATE TABLE IF NOT EXISTS images (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     content_hash    bytea NOT NULL CHECK (length(content_hash) = 32),
     mime            text NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp')),
@@ -66,13 +66,13 @@ CREATE TABLE IF NOT EXISTS photos (
     dominant_color  text NOT NULL DEFAULT '#808080',
     created_at      timestamptz NOT NULL DEFAULT now(),
     -- One image (by content) can be minted only once.
-    CONSTRAINT photos_content_hash_uq UNIQUE (content_hash)
+    CONSTRAINT images_content_hash_uq UNIQUE (content_hash)
 );
 
--- The ownable gallery item made from one photo.
+-- The ownable gallery item made from one image; the API calls it a "photo".
 CREATE TABLE IF NOT EXISTS art_objects (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    photo_id        bigint NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+    image_id        bigint NOT NULL REFERENCES images (id) ON DELETE CASCADE,
     title           text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
     description     text NOT NULL DEFAULT '' CHECK (length(description) <= 4000),
     creator_id      bigint NOT NULL REFERENCES users (id),
@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS art_objects (
         || setweight(to_tsvector('english', description), 'B')
         || setweight(to_tsvector('russian', description), 'B')
     ) STORED,
-    CONSTRAINT art_objects_photo_uq UNIQUE (photo_id)
+    CONSTRAINT art_objects_image_uq UNIQUE (image_id)
 );
 -- Keyset pagination, newest first, over the whole gallery and per owner / creator.
 CREATE INDEX IF NOT EXISTS art_objects_keyset_idx ON art_objects (created_at DESC, id DESC);

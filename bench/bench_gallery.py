@@ -67,7 +67,7 @@ async def seed(dsn: str, objects: int, users: int) -> None:
         await conn.execute(
             """
             WITH p AS (
-              INSERT INTO photos (content_hash, mime, width, height, bytes, original_key,
+              INSERT INTO images (content_hash, mime, width, height, bytes, original_key,
                                   thumb_key, preview_key, placeholder, dominant_color, created_at)
               SELECT sha256(('bench-' || g)::bytea), 'image/jpeg', 4000, 3000, 3700000,
                      'originals/b/' || g || '.jpg', 'media/t/' || g || '.webp',
@@ -77,7 +77,7 @@ async def seed(dsn: str, objects: int, users: int) -> None:
               RETURNING id, created_at),
             u AS (SELECT array_agg(id ORDER BY id) AS ids FROM users),
             a AS (
-              INSERT INTO art_objects (photo_id, title, description, creator_id, owner_id,
+              INSERT INTO art_objects (image_id, title, description, creator_id, owner_id,
                                        created_at, updated_at)
               SELECT p.id, 'Photo number ' || p.id, 'A bench photo, seeded by SQL ' || p.id,
                      u.ids[1 + (p.id * 7919) % cardinality(u.ids)],

@@ -99,7 +99,7 @@ EXTRA_CHECKS: dict[str, str] = {
             FROM ownership_history) c
          WHERE prev IS NOT NULL AND from_user_id IS DISTINCT FROM prev
     """,
-    "object_without_photo_row": "SELECT a.id FROM art_objects a LEFT JOIN photos p ON p.id = a.photo_id WHERE p.id IS NULL",
+    "object_without_image_row": "SELECT a.id FROM art_objects a LEFT JOIN images i ON i.id = a.image_id WHERE i.id IS NULL",
 }
 
 
@@ -347,7 +347,7 @@ async def check(database_url: str, upload_dir: Path, stats: Stats) -> dict:
         async with pool.acquire() as conn:
             core = await violations(conn)
             extra = {name: len(await conn.fetch(sql)) for name, sql in EXTRA_CHECKS.items()}
-            rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM photos")
+            rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM images")
             counts = dict(
                 await conn.fetchrow(
                     """SELECT (SELECT count(*) FROM art_objects) AS objects,

@@ -20,7 +20,7 @@
 -- pipeline (renditions, EXIF stripping, hashing) for you. This file is for files prepared by
 -- other means.
 --
--- One transaction: each new image gets its photos row, its art_objects row, a `mint`
+-- One transaction: each new image gets its images row, its art_objects row, a `mint`
 -- ownership_history row and a public `photo.created` event (live clients see it at commit).
 -- Idempotent by content hash: an image that is already minted is skipped and reported.
 \set ON_ERROR_STOP on
@@ -86,24 +86,24 @@ BEGIN
         END IF;
         hash := decode(lower(r.content_hash), 'hex');
 
-        INSERT INTO photos (content_hash, mime, width, height, bytes,
+        INSERT INTO images (content_hash, mime, width, height, bytes,
                             original_key, thumb_key, preview_key)
         VALUES (hash, r.mime, r.width, r.height, r.bytes,
                 r.original_key, r.thumb_key, r.preview_key)
         ON CONFLICT (content_hash) DO NOTHING
-        RETURNING id INTO new_photo;
+        RETURNING id INTO new_image;
 
-        IF new_photo IS NULL THEN
+        IF new_image IS NULL THEN
             SELECT a.id INTO new_object
-              FROM photos p JOIN art_objects a ON a.photo_id = p.id
-             WHERE p.content_hash = hash;
+              FROM images i JOIN art_objects a ON a.image_id = i.id
+             WHERE i.content_hash = hash;
             UPDATE seed_mint SET art_object_id = new_object WHERE ord = r.ord;
             RAISE NOTICE 'row %: already minted as art object %, skipped', r.ord, new_object;
             CONTINUE;
         END IF;
 
-        INSERT INTO art_objects (photo_id, title, description, creator_id, owner_id)
-        VALUES (new_photo, r.title, coalesce(r.description, ''), r.owner_id, r.owner_id)
+        INSERT INTO art_objects (image_id, title, description, creator_id, owner_id)
+        VALUES (new_image, r.title, coalesce(r.description, ''), r.owner_id, r.owner_id)
         RETURNING id INTO new_object;
         INSERT INTO ownership_history (art_object_id, from_user_id, to_user_id, reason)
         VALUES (new_object, NULL, r.owner_id, 'mint');

@@ -52,7 +52,7 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
-_TABLES = """users, photos, art_objects, transfers, trades, trade_items, ownership_history,
+_TABLES = """users, images, art_objects, transfers, trades, trade_items, ownership_history,
     favorites, profile_requests, refresh_token_families, refresh_tokens, auth_qr_requests, events"""
 
 

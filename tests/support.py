@@ -46,12 +46,12 @@ async def mint_objects(pool, owner_id: int, count: int, start: int = 0) -> list[
     rows = await pool.fetch(
         """
         WITH p AS (
-          INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
+          INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
           SELECT sha256(('obj-' || $2::text || '-' || g)::bytea), 'image/png', 10, 10, 100,
                  'originals/t/' || g, 'media/t/' || g || '.webp', 'media/p/' || g || '.webp'
             FROM generate_series($3::int, $3::int + $2::int - 1) g RETURNING id),
         a AS (
-          INSERT INTO art_objects (photo_id, title, creator_id, owner_id)
+          INSERT INTO art_objects (image_id, title, creator_id, owner_id)
           SELECT id, 'object ' || id, $1, $1 FROM p RETURNING id)
         INSERT INTO ownership_history (art_object_id, to_user_id, reason)
         SELECT id, $1, 'mint' FROM a RETURNING art_object_id

@@ -251,7 +251,7 @@ async def test_fifty_trades_sharing_one_item_accepted_at_once(client: httpx.Asyn
 
 async def test_opposite_trades_accepted_together_never_deadlock(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
     for round_ in range(10):
-        await pool.execute("TRUNCATE users, photos, art_objects, trades, ownership_history, events RESTART IDENTITY CASCADE")
+        await pool.execute("TRUNCATE users, images, art_objects, trades, ownership_history, events RESTART IDENTITY CASCADE")
         anna = await sign_in(client, 1, "anna")
         boris = await sign_in(client, 2, "boris")
         [x] = await mint_objects(pool, uid(anna), 1, start=round_ * 10)
@@ -306,7 +306,7 @@ async def test_profile_request_flow(client: httpx.AsyncClient, pool: asyncpg.Poo
     visible = await client.get(collection, headers=bearer(boris))
     assert visible.status_code == 200 and len(visible.json()["items"]) == 2
     profile = (await client.get(f"/api/users/{uid(anna)}", headers=bearer(boris))).json()
-    assert profile["can_view_collection"] is True and profile["access_request_status"] == "accepted"
+    assert profile["can_view_collection"] is True and profile["profile_request_status"] == "accepted"
     assert (await client.get(collection, headers=bearer(chen))).status_code == 403
     # The owner revokes access.
     assert (await client.delete(f"/api/profile_requests/{request_id}", headers=bearer(anna))).status_code == 204

@@ -223,7 +223,7 @@ async def test_hostile_files_are_refused_without_leftovers(
     assert not problems, "hostile files must be refused with 413/415/422:\n" + "\n".join(problems)
     assert not slow, f"refusing should be quick (bombs are refused from their headers): {slow}"
     assert stored(upload_dir) == set(), "a refused upload left files behind"
-    assert await pool.fetchval("SELECT count(*) FROM photos") == 0
+    assert await pool.fetchval("SELECT count(*) FROM images") == 0
     after = snapshot(parent)
     outside = {k for k in after.keys() - before.keys() if not k.startswith(upload_dir.name + os.sep)}
     assert not outside, f"files written outside UPLOAD_DIR: {outside}"
@@ -260,7 +260,7 @@ async def test_polyglots_are_served_only_as_clean_reencodes(
                 problems.append(f"{name}: {url} lacks X-Content-Type-Options: nosniff")
             Image.open(io.BytesIO(body)).verify()
         # The original (with its payload) is never reachable over HTTP.
-        key = await pool.fetchval("SELECT original_key FROM photos p JOIN art_objects a ON a.photo_id = p.id WHERE a.id = $1", photo["id"])
+        key = await pool.fetchval("SELECT original_key FROM images i JOIN art_objects a ON a.image_id = i.id WHERE a.id = $1", photo["id"])
         for path in (f"/{key}", f"/media/../{key}", f"/media/%2e%2e/{key}"):
             leaked = await client.get(path)
             if leaked.status_code == 200 and leaked.content[:8] == data[:8]:
@@ -334,7 +334,7 @@ async def test_hostile_form_fields(client: httpx.AsyncClient, pool: asyncpg.Pool
     if response.status_code == 201 and "script" in what:
         assert response.json()["title"] == form["title"]  # stored verbatim; escaping is the UI's job
     if response.status_code != 201:
-        assert await pool.fetchval("SELECT count(*) FROM photos") == 0
+        assert await pool.fetchval("SELECT count(*) FROM images") == 0
 
 
 async def test_multipart_abuse(client: httpx.AsyncClient, upload_dir: Path) -> None:

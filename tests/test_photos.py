@@ -82,7 +82,7 @@ async def test_hostile_files_refused_and_nothing_stored(
     assert response.status_code == status, response.text
     assert response.json()["detail"]["code"] == code
     assert stored_files(upload_dir) == []
-    assert await pool.fetchval("SELECT count(*) FROM photos") == 0
+    assert await pool.fetchval("SELECT count(*) FROM images") == 0
 
 
 async def test_path_traversal_filename_is_ignored(client: httpx.AsyncClient, upload_dir: Path) -> None:
@@ -179,7 +179,7 @@ async def test_failure_between_file_write_and_commit_leaves_nothing(
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
         await photos.upload(pool, settings, LocalStorage(upload_dir), user_id, unique_png(11), "t", None)
     assert stored_files(upload_dir) == []
-    assert await pool.fetchval("SELECT count(*) FROM photos") == 0
+    assert await pool.fetchval("SELECT count(*) FROM images") == 0
     assert await pool.fetchval("SELECT count(*) FROM events") == 0
 
 
@@ -200,10 +200,10 @@ async def test_keyset_pages_return_each_object_once_while_uploads_arrive(
     await pool.execute(
         """
         WITH p AS (
-          INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
+          INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
           SELECT sha256(g::text::bytea), 'image/png', 10, 10, 100, 'originals/x/' || g, 'media/x/' || g, 'media/y/' || g
             FROM generate_series(1, 1000) g RETURNING id)
-        INSERT INTO art_objects (photo_id, title, creator_id, owner_id, created_at)
+        INSERT INTO art_objects (image_id, title, creator_id, owner_id, created_at)
         SELECT id, 'object ' || id, $1, $1, now() - (id % 7) * interval '1 second' FROM p
         """,
         anna["user"]["id"],

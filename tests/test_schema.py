@@ -59,11 +59,11 @@ async def test_history_is_append_only(pool: asyncpg.Pool) -> None:
             "INSERT INTO users (username, display_name) VALUES ('a','A') RETURNING id"
         )
         photo = await conn.fetchval(
-            """INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
+            """INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
                VALUES (sha256('x'), 'image/png', 1, 1, 1, 'o', 't', 'p') RETURNING id"""
         )
         obj = await conn.fetchval(
-            "INSERT INTO art_objects (photo_id, title, creator_id, owner_id) VALUES ($1, 't', $2, $2) RETURNING id",
+            "INSERT INTO art_objects (image_id, title, creator_id, owner_id) VALUES ($1, 't', $2, $2) RETURNING id",
             photo,
             user,
         )

@@ -122,8 +122,8 @@ async def test_mint_object_once_with_history_and_event(
     for _ in range(2):
         await psql(database_url, "mint_objects.sql", **variables)
 
-    photo = await pool.fetchrow("SELECT * FROM photos")
-    assert await pool.fetchval("SELECT count(*) FROM photos") == 1
+    photo = await pool.fetchrow("SELECT * FROM images")
+    assert await pool.fetchval("SELECT count(*) FROM images") == 1
     assert photo["content_hash"].hex() == variables["content_hash"]
     assert (photo["mime"], photo["width"], photo["height"], photo["bytes"]) == (
         "image/jpeg",
@@ -186,7 +186,7 @@ async def test_mint_from_csv_and_refusals(
             database_url, "mint_objects.sql", check=False, **{**_mint_vars(owner, b"bad"), **bad}
         )
         assert message in output, output
-    assert await pool.fetchval("SELECT count(*) FROM photos") == 2
+    assert await pool.fetchval("SELECT count(*) FROM images") == 2
 
 
 async def test_assign_owner_once_with_admin_history(database_url: str, pool: asyncpg.Pool) -> None:

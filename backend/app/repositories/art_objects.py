@@ -1,4 +1,4 @@
-"""SQL for art objects and the photos they are made of (listing, detail, edit, delete)."""
+"""SQL for art objects and the images they are made of (listing, detail, edit, delete)."""
 
 from datetime import datetime
 
@@ -8,14 +8,14 @@ import asyncpg
 # $1 is always the viewer (NULL when anonymous).
 _CARD = """
 SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.creator_id,
-       p.width, p.height, p.mime, p.placeholder, p.dominant_color, p.thumb_key, p.preview_key,
+       i.width, i.height, i.mime, i.placeholder, i.dominant_color, i.thumb_key, i.preview_key,
        o.display_name AS owner_name, o.avatar_url AS owner_avatar,
        c.display_name AS creator_name, c.avatar_url AS creator_avatar,
        (SELECT count(*) FROM favorites f WHERE f.art_object_id = a.id) AS favorites_count,
        EXISTS (SELECT 1 FROM favorites f
                 WHERE f.art_object_id = a.id AND f.user_id = $1) AS is_favorite
   FROM art_objects a
-  JOIN photos p ON p.id = a.photo_id
+  JOIN images i ON i.id = a.image_id
   JOIN users o ON o.id = a.owner_id
   JOIN users c ON c.id = a.creator_id
 """
@@ -105,7 +105,7 @@ async def get_card(
     )
 
 
-async def insert_photo(
+async def insert_image(
     conn: asyncpg.Connection,
     content_hash: bytes,
     mime: str,
@@ -119,7 +119,7 @@ async def insert_photo(
     """None when the same content was minted already (or is being minted right now)."""
     return await conn.fetchval(
         """
-        INSERT INTO photos (content_hash, mime, width, height, bytes, original_key, thumb_key,
+        INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key,
                             preview_key, placeholder, dominant_color)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (content_hash) DO NOTHING
@@ -141,22 +141,22 @@ async def insert_photo(
 async def object_id_by_hash(conn: asyncpg.Connection, content_hash: bytes) -> int | None:
     return await conn.fetchval(
         """
-        SELECT a.id FROM photos p JOIN art_objects a ON a.photo_id = p.id
-         WHERE p.content_hash = $1
+        SELECT a.id FROM images i JOIN art_objects a ON a.image_id = i.id
+         WHERE i.content_hash = $1
         """,
         content_hash,
     )
 
 
 async def insert_art_object(
-    conn: asyncpg.Connection, photo_id: int, title: str, description: str, creator_id: int
+    conn: asyncpg.Connection, image_id: int, title: str, description: str, creator_id: int
 ) -> int:
     return await conn.fetchval(
         """
-        INSERT INTO art_objects (photo_id, title, description, creator_id, owner_id)
+        INSERT INTO art_objects (image_id, title, description, creator_id, owner_id)
         VALUES ($1, $2, $3, $4, $4) RETURNING id
         """,
-        photo_id,
+        image_id,
         title,
         description,
         creator_id,
@@ -165,7 +165,7 @@ async def insert_art_object(
 
 async def lock(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "SELECT id, photo_id, owner_id, creator_id FROM art_objects WHERE id = $1 FOR UPDATE",
+        "SELECT id, image_id, owner_id, creator_id FROM art_objects WHERE id = $1 FOR UPDATE",
         art_object_id,
     )
 
@@ -217,13 +217,13 @@ async def changed_hands(conn: asyncpg.Connection, art_object_id: int) -> bool:
     )
 
 
-async def delete_photo(conn: asyncpg.Connection, photo_id: int) -> asyncpg.Record:
-    """Deletes the photo and (by cascade) its art object; returns the file keys to remove."""
+async def delete_image(conn: asyncpg.Connection, image_id: int) -> asyncpg.Record:
+    """Deletes the image and (by cascade) its art object; returns the file keys to remove."""
     return await conn.fetchrow(
-        "DELETE FROM photos WHERE id = $1 RETURNING original_key, thumb_key, preview_key", photo_id
+        "DELETE FROM images WHERE id = $1 RETURNING original_key, thumb_key, preview_key", image_id
     )
 
 
 async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
-    rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM photos")
+    rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM images")
     return {key for row in rows for key in row}

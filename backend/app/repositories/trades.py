@@ -50,12 +50,12 @@ async def items(conn: asyncpg.Connection, trade_ids: list[int]) -> list[asyncpg.
     return await conn.fetch(
         """
         SELECT i.trade_id, i.side, i.owner_id AS owner_at_proposal, a.id, a.title, a.owner_id,
-               p.thumb_key, p.placeholder, p.dominant_color,
+               img.thumb_key, img.placeholder, img.dominant_color,
                ou.display_name AS owner_name, ou.avatar_url AS owner_avatar
           FROM trade_items i
           JOIN art_objects a ON a.id = i.art_object_id
           JOIN users ou ON ou.id = a.owner_id
-          JOIN photos p ON p.id = a.photo_id
+          JOIN images img ON img.id = a.image_id
          WHERE i.trade_id = ANY($1::bigint[])
          ORDER BY i.trade_id, i.side, a.id
         """,

@@ -9,12 +9,12 @@ SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.comp
        t.expires_at,
        CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
            AS status,
-       a.title, a.owner_id, p.thumb_key, p.placeholder, p.dominant_color,
+       a.title, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
        fu.display_name AS from_name, fu.avatar_url AS from_avatar,
        tu.display_name AS to_name, tu.avatar_url AS to_avatar
   FROM transfers t
   JOIN art_objects a ON a.id = t.art_object_id
-  JOIN photos p ON p.id = a.photo_id
+  JOIN images i ON i.id = a.image_id
   JOIN users fu ON fu.id = t.from_user_id
   LEFT JOIN users tu ON tu.id = t.to_user_id
 """

@@ -52,7 +52,7 @@ class PhotoUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
 
 
-class HistoryEntry(BaseModel):
+class ProvenanceEntry(BaseModel):
     id: int
     reason: Literal["mint", "transfer", "trade", "admin"]
     from_user: UserSummary | None

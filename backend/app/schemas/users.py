@@ -30,7 +30,7 @@ class Me(UserSummary):
 class PublicUser(UserSummary):
     is_private: bool
     can_view_collection: bool
-    access_request_status: Literal["pending", "accepted", "declined"] | None = None
+    profile_request_status: Literal["pending", "accepted", "declined"] | None = None
 
 
 class MeUpdate(BaseModel):

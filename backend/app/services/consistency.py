@@ -5,7 +5,7 @@ Each query returns the offending rows; an empty result everywhere means the gall
 
 import asyncpg
 
-from app.repositories.history import OWNER_MISMATCHES
+from app.repositories.provenance import OWNER_MISMATCHES
 
 CHECKS: dict[str, str] = {
     # The current owner equals the last history row (and every object has one).

@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from app.repositories import art_objects, events, history, transfers
+from app.repositories import art_objects, events, provenance, transfers
 
 
 async def move(
@@ -17,7 +17,7 @@ async def move(
 ) -> None:
     """Set the owner, append provenance, kill stale claim codes, announce it — one transaction."""
     await art_objects.set_owner(conn, art_object_id, to_user_id)
-    await history.append(
+    await provenance.append(
         conn, art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id
     )
     for sender in await transfers.cancel_pending_for_object(conn, art_object_id):

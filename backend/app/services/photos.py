@@ -23,8 +23,8 @@ from app.core.errors import (
 )
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
-from app.repositories import art_objects, events, favorites, history, profile_requests, users
-from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage
+from app.repositories import art_objects, events, favorites, profile_requests, provenance, users
+from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
 from app.services import trades as trade_rules
 from app.services import transfers as transfer_rules
 from app.services.shapes import user_summary
@@ -185,7 +185,7 @@ async def _mint(
     description: str,
 ) -> Photo:
     async with pool.acquire() as conn, conn.transaction():
-        photo_id = await art_objects.insert_photo(
+        image_id = await art_objects.insert_image(
             conn,
             content_hash,
             processed.mime,
@@ -196,10 +196,10 @@ async def _mint(
             processed.placeholder,
             processed.dominant_color,
         )
-        if photo_id is None:  # lost a race with an identical upload
+        if image_id is None:  # lost a race with an identical upload
             raise _duplicate(await art_objects.object_id_by_hash(conn, content_hash) or 0)
-        object_id = await art_objects.insert_art_object(conn, photo_id, title, description, user_id)
-        await history.append(conn, object_id, None, user_id, "mint")
+        object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
+        await provenance.append(conn, object_id, None, user_id, "mint")
         photo = to_photo(await art_objects.get_card(conn, user_id, object_id))
         audience = await _photo_audience(conn, user_id)
         await events.insert_event(conn, "photo.created", public_photo_data(photo), audience)
@@ -296,15 +296,15 @@ async def get_photo(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: in
     return to_photo(row)
 
 
-async def get_history(
+async def get_provenance(
     pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int
-) -> list[HistoryEntry]:
+) -> list[ProvenanceEntry]:
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
             raise NotFound("art object not found", code=ErrorCode.photo_not_found)
-        rows = await history.for_object(conn, art_object_id)
+        rows = await provenance.for_object(conn, art_object_id)
     return [
-        HistoryEntry(
+        ProvenanceEntry(
             id=r["id"],
             reason=r["reason"],
             from_user=user_summary(r, "from_user_id", "from"),
@@ -367,7 +367,7 @@ async def delete_photo(
         # by proposing a trade for it. Pending deals that involve it end here instead.
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
         await transfer_rules.cancel_pending_for_object(conn, art_object_id)
-        keys = await art_objects.delete_photo(conn, current["photo_id"])
+        keys = await art_objects.delete_image(conn, current["image_id"])
         await events.insert_event(conn, "photo.deleted", {"id": art_object_id})
     # Files go only after the commit: a rollback must never leave a row without its files.
     await asyncio.get_running_loop().run_in_executor(

@@ -52,7 +52,7 @@ async def create(
     pool: asyncpg.Pool,
     settings: Settings,
     user_id: int,
-    photo_id: int,
+    art_object_id: int,
     to_user_id: int | None,
     host: ClientHost | None = None,
 ) -> Transfer:
@@ -61,17 +61,21 @@ async def create(
             "you already own it: choose another recipient", code=ErrorCode.transfer_to_self
         )
     async with pool.acquire() as conn, conn.transaction():
-        await _lock_owned(conn, photo_id, user_id)
+        await _lock_owned(conn, art_object_id, user_id)
         if to_user_id is not None:
-            return await _give(conn, user_id, photo_id, to_user_id)
-        return await _create_claim(conn, settings, user_id, photo_id, host)
+            return await _give(conn, user_id, art_object_id, to_user_id)
+        return await _create_claim(conn, settings, user_id, art_object_id, host)
 
 
-async def _give(conn: asyncpg.Connection, user_id: int, photo_id: int, to_user_id: int) -> Transfer:
+async def _give(
+    conn: asyncpg.Connection, user_id: int, art_object_id: int, to_user_id: int
+) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
         raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
-    transfer_id = await transfers.insert_completed(conn, photo_id, user_id, to_user_id)
-    await ownership.move(conn, photo_id, user_id, to_user_id, "transfer", transfer_id=transfer_id)
+    transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id)
+    await ownership.move(
+        conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
+    )
     await _announce(conn, transfer_id, "completed", [user_id, to_user_id])
     return to_transfer(await transfers.view(conn, transfer_id))
 
@@ -88,15 +92,15 @@ async def _create_claim(
     conn: asyncpg.Connection,
     settings: Settings,
     user_id: int,
-    photo_id: int,
+    art_object_id: int,
     host: ClientHost | None,
 ) -> Transfer:
     # One live code per object: a new code replaces the previous one.
-    await cancel_pending_for_object(conn, photo_id)
+    await cancel_pending_for_object(conn, art_object_id)
     token = security.new_secret(24)  # 192 bits
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
     transfer_id = await transfers.insert_claim(
-        conn, photo_id, user_id, security.digest(token), expires_at
+        conn, art_object_id, user_id, security.digest(token), expires_at
     )
     await _announce(conn, transfer_id, "pending", [user_id])
     row = await transfers.view(conn, transfer_id)

@@ -55,7 +55,7 @@ async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: in
         avatar_url=user["avatar_url"],
         is_private=user["is_private"],
         can_view_collection=can_view_collection(user, viewer_id, request_status),
-        access_request_status=request_status,
+        profile_request_status=request_status,
     )
 
 

@@ -4,7 +4,7 @@ import { uploadPhoto, type UploadInput } from './upload';
 import type {
   AuthResponse,
   FavoriteState,
-  HistoryEntry,
+  ProvenanceEntry,
   Me,
   Page,
   Photo,
@@ -78,7 +78,7 @@ export const photosApi = {
   list: (q: PhotoQuery, signal?: AbortSignal) =>
     http.get<Page<Photo>>('/photos', { limit: 24, ...q }, signal),
   get: (id: number) => http.get<Photo>(`/photos/${id}`),
-  history: (id: number) => http.get<HistoryEntry[]>(`/photos/${id}/history`),
+  history: (id: number) => http.get<ProvenanceEntry[]>(`/photos/${id}/history`),
   update: (id: number, patch: { title?: string; description?: string }) =>
     http.patch<Photo>(`/photos/${id}`, patch),
   remove: (id: number) => http.delete<void>(`/photos/${id}`),

@@ -59,7 +59,7 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-export interface HistoryEntry {
+export interface ProvenanceEntry {
   id: number;
   reason: 'mint' | 'transfer' | 'trade' | 'admin';
   from_user: UserSummary | null;
@@ -72,7 +72,7 @@ export interface HistoryEntry {
 export interface PublicUser extends UserSummary {
   is_private: boolean;
   can_view_collection: boolean;
-  access_request_status: null | 'pending' | 'accepted' | 'declined';
+  profile_request_status: null | 'pending' | 'accepted' | 'declined';
 }
 
 export type TransferStatus = 'pending' | 'completed' | 'cancelled' | 'expired';

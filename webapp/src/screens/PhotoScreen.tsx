@@ -1,7 +1,7 @@
 import { Button } from '@maxhub/max-ui';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'wouter';
-import { ApiError, photosApi, type HistoryEntry, type Photo } from '../api';
+import { ApiError, photosApi, type ProvenanceEntry, type Photo } from '../api';
 import { Icon } from '../components/Icon';
 import { PhotoImage } from '../components/PhotoImage';
 import { ScreenTitle, formatDate } from '../components/Screen';
@@ -14,14 +14,14 @@ import { useLiveEvents } from '../state/live';
 import { useMe } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 
-const REASON: Record<HistoryEntry['reason'], string> = {
+const REASON: Record<ProvenanceEntry['reason'], string> = {
   mint: 'Minted',
   transfer: 'Transferred',
   trade: 'Traded',
   admin: 'Reassigned by an admin',
 };
 
-function Provenance({ entries }: { entries: HistoryEntry[] }) {
+function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
   return (
     <ol className="timeline" aria-label="Provenance">
       {entries.map((h) => (

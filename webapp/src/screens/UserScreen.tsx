@@ -25,7 +25,7 @@ function PrivateProfile({ user, onRequested }: { user: PublicUser; onRequested: 
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const status = user.access_request_status;
+  const status = user.profile_request_status;
 
   const request = async () => {
     setBusy(true);

@@ -8,7 +8,7 @@ from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.responses import errors, json_model
 from app.core.rate_limit import limit
 from app.schemas.ids import INT64_MAX, PathId
-from app.schemas.photos import FavoriteState, HistoryEntry, Photo, PhotoPage, PhotoUpdate
+from app.schemas.photos import FavoriteState, Photo, PhotoPage, PhotoUpdate, ProvenanceEntry
 from app.services import photos
 
 router = APIRouter(prefix="/api/photos", tags=["photos"])
@@ -65,10 +65,10 @@ async def get_photo(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) 
 
 
 @router.get("/{photo_id}/history", responses=errors(401, 404, 422))
-async def get_history(
+async def get_provenance(
     photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId
-) -> list[HistoryEntry]:
-    return await photos.get_history(pool, viewer_id, photo_id)
+) -> list[ProvenanceEntry]:
+    return await photos.get_provenance(pool, viewer_id, photo_id)
 
 
 @router.patch("/{photo_id}", responses=errors(401, 403, 404, 422))

@@ -1,4 +1,5 @@
-"""SQL for ownership history (append-only provenance)."""
+"""SQL for provenance: the append-only record of every change of owner (table
+ownership_history)."""
 
 import asyncpg
 
