@@ -62,7 +62,7 @@ DO $$
 DECLARE
     r seed_mint;
     hash bytea;
-    new_photo bigint;
+    new_image bigint;
     new_object bigint;
     key_pattern constant text := '^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.[A-Za-z0-9]+$';
 BEGIN
@@ -111,7 +111,7 @@ BEGIN
         VALUES ('photo.created', jsonb_build_object('id', new_object), NULL);
 
         UPDATE seed_mint SET art_object_id = new_object, minted = true WHERE ord = r.ord;
-        RAISE NOTICE 'row %: minted art object % (photo %)', r.ord, new_object, new_photo;
+        RAISE NOTICE 'row %: minted art object % (image %)', r.ord, new_object, new_image;
     END LOOP;
 END
 $$;

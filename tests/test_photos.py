@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.core.config import Settings
 from app.media.storage import LocalStorage
-from app.repositories import history
+from app.repositories import provenance
 from app.services import photos
 from tests.images import jpeg_with_gps, png_bomb, unique_png
 from tests.support import bearer, sign_in
@@ -175,7 +175,7 @@ async def test_failure_between_file_write_and_commit_leaves_nothing(
     async def broken_append(*args, **kwargs):
         raise asyncpg.exceptions.ConnectionDoesNotExistError("injected: connection lost")
 
-    monkeypatch.setattr(history, "append", broken_append)
+    monkeypatch.setattr(provenance, "append", broken_append)
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
         await photos.upload(pool, settings, LocalStorage(upload_dir), user_id, unique_png(11), "t", None)
     assert stored_files(upload_dir) == []

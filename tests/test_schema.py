@@ -33,7 +33,7 @@ async def test_schema_loads_twice_without_change(pool: asyncpg.Pool) -> None:
 async def test_every_domain_table_exists(pool: asyncpg.Pool) -> None:
     expected = {
         "users",
-        "photos",
+        "images",
         "art_objects",
         "ownership_history",
         "transfers",

@@ -139,7 +139,7 @@ async def test_mint_object_once_with_history_and_event(
     objects = await pool.fetch("SELECT * FROM art_objects")
     assert len(objects) == 1
     art = objects[0]
-    assert (art["photo_id"], art["title"], art["description"]) == (
+    assert (art["image_id"], art["title"], art["description"]) == (
         photo["id"],
         "Sunset over Neva",
         "Admin-minted",
