@@ -3,7 +3,7 @@
 Starts `uvicorn app.main:app --app-dir backend` (one worker, this interpreter's venv) on a free
 port, waits until `/health` answers 200 and always terminates it afterwards. `env` is the app's
 whole configuration: the process inherits this environment *minus* every app setting
-(DATABASE_URL, REDIS_URL, ... as read by `Settings`), so the test runner's own variables never
+(DATABASE_URL, REDIS_URL, ... as read by `Settings`, and uvicorn's FORWARDED_ALLOW_IPS), so the test runner's own variables never
 leak into a server. The server's output goes to a log file that is quoted when it fails to start.
 """
 
@@ -79,11 +79,10 @@ async def _wait_ready(proc: asyncio.subprocess.Process, base_url: str, within: f
 async def running_server(env: dict[str, str], *, within: float = 30.0) -> AsyncIterator[str]:
     """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`)."""
     base_env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_ENV}
+    # FORWARDED_ALLOW_IPS (uvicorn's one proxy setting: whose X-Forwarded-For it believes) is
+    # the test's to choose, never the runner's; default: uvicorn's own, the loopback.
+    base_env.pop("FORWARDED_ALLOW_IPS", None)
     full_env = {**base_env, "PYTHONUNBUFFERED": "1", **env}
-    if "TRUSTED_PROXIES" in env:
-        # The deployment contract (README "Rate limits"): uvicorn believes proxy headers from
-        # exactly the peers the app trusts.
-        full_env["FORWARDED_ALLOW_IPS"] = env["TRUSTED_PROXIES"].strip("[]").replace('"', "")
     log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
     try:
         for attempt in range(3):  # another process may grab the free port before uvicorn binds it

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
@@ -340,8 +341,9 @@ async def test_refresh_reuse_and_token_confusion_are_refused(client: httpx.Async
 # --- brute force against password login: a real server with Redis -----------------------------
 
 
-REDIS_BASE = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379"
-BRUTE_FORCE_DB = 13
+# The database REDIS_URL names, under keys of this test's own prefix (deleted afterwards; never
+# FLUSHDB: the database may hold others' keys).
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 async def _redis_or_skip(url: str) -> aioredis.Redis:
@@ -354,11 +356,6 @@ async def _redis_or_skip(url: str) -> aioredis.Redis:
     return client
 
 
-def _redis_db_url(db: int) -> str:
-    base = REDIS_BASE.rsplit("/", 1)[0] if REDIS_BASE.count("/") > 2 else REDIS_BASE
-    return f"{base}/{db}"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "shape",
@@ -366,17 +363,16 @@ def _redis_db_url(db: int) -> str:
         # Behind nginx: the attacker rotates a spoofed X-Forwarded-For; nginx appends the real
         # address ($proxy_add_x_forwarded_for), so the rightmost hop is always the same.
         "behind-proxy",
-        # Straight at the app, with TRUSTED_PROXIES excluding the peer: X-Forwarded-For must be
-        # ignored entirely, so rotating it must not give a fresh bucket.
+        # Straight at the app, with FORWARDED_ALLOW_IPS excluding the peer: X-Forwarded-For must
+        # be ignored entirely, so rotating it must not give a fresh bucket.
         "direct-spoof",
     ],
 )
 async def test_password_brute_force_hits_the_rate_limit(database_url: str, tmp_path: Path, shape: str) -> None:
     from tests.server_support import running_server
 
-    url = _redis_db_url(BRUTE_FORCE_DB)
-    redis = await _redis_or_skip(url)
-    await redis.flushdb()
+    redis = await _redis_or_skip(REDIS_URL)
+    prefix = f"test-brute-{uuid.uuid4().hex[:12]}"
     env = {
         "APP_ENV": "test",
         "DATABASE_URL": database_url,
@@ -384,11 +380,12 @@ async def test_password_brute_force_hits_the_rate_limit(database_url: str, tmp_p
         "MAX_BOT_TOKEN": MAX_BOT_TOKEN,
         "UPLOAD_DIR": str(tmp_path),
         "BCRYPT_ROUNDS": "4",
-        "REDIS_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": prefix,
     }
     if shape == "direct-spoof":
         # Peers are never proxies here: X-Forwarded-For must not pick the attacker's bucket.
-        env["TRUSTED_PROXIES"] = "10.255.255.254"
+        env["FORWARDED_ALLOW_IPS"] = "10.255.255.254"
     username = f"victim{int(time.time() * 1000) % 10**9}"
     try:
         async with running_server(env) as base_url, httpx.AsyncClient(base_url=base_url, timeout=10) as http:
@@ -412,9 +409,8 @@ async def test_password_brute_force_hits_the_rate_limit(database_url: str, tmp_p
             assert 429 in statuses, (
                 "password brute force was never rate limited (25 wrong guesses in a few seconds from one "
                 f"address, all answered {set(statuses)}): RATE_LIMIT_PASSWORD_SIGNIN must give 429 after "
-                "~10 attempts per minute per IP. direct-spoof: uvicorn's own --proxy-headers (on by default, "
-                "trusting 127.0.0.1 via FORWARDED_ALLOW_IPS) rewrites the client address from X-Forwarded-For "
-                "before TRUSTED_PROXIES is consulted, so a rotating header gets a fresh bucket each time"
+                "~10 attempts per minute per IP. direct-spoof: uvicorn believed X-Forwarded-For from a peer "
+                "outside FORWARDED_ALLOW_IPS, so a rotating header got a fresh bucket each time"
             )
             first_limited = statuses.index(429)
             assert first_limited <= 11, f"limited only after {first_limited} attempts: {statuses}"
@@ -428,6 +424,8 @@ async def test_password_brute_force_hits_the_rate_limit(database_url: str, tmp_p
             assert right.status_code == 429, right.text
     finally:
         with contextlib.suppress(Exception):
-            await redis.flushdb()
+            keys = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
+            if keys:
+                await redis.delete(*keys)
         await redis.aclose()
 

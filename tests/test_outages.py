@@ -278,7 +278,7 @@ async def test_redis_outage_keeps_serving_and_recovers(database_url: str, tmp_pa
                     during[r.status_code] += 1
                 slowest = max(slowest, time.monotonic() - started)
             health_down = (await http.get("/health")).json()
-            # Fail-soft (core/rate_limit.py): with Redis down, sign-in is still limited per process.
+            # Fail-soft (api/rate_limits.py): with Redis down, sign-in is still limited per process.
             limited_during = await _logins(base_url, 14, username)
 
             async with private_redis(port):

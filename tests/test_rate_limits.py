@@ -4,44 +4,54 @@ when Redis is gone."""
 
 import asyncio
 import contextlib
+import json
 import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 import redis.asyncio as aioredis
+import websockets
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api.rate_limits import client_address
 from app.core.config import Settings
-from app.core.rate_limit import (
-    SocketMessageLimiter,
-    check_rates,
-    create_redis,
-    parse_rate,
-    resolve_client_ip,
-)
+from app.core.rates import check_rates, parse_rate
 from app.main import create_app
+from app.realtime.message_limit import SocketMessageLimiter
 from tests.conftest import make_settings
 from tests.server_support import free_port, running_server
 from tests.support import MAX_BOT_TOKEN, bearer, sign_in
 
-REDIS_DB = 13  # this module's own database: flushed at its start
+# The database REDIS_URL names; this module's keys carry their own prefix, and only they are
+# deleted afterwards (never FLUSHDB: the database may hold others' keys).
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+PREFIX = f"test-rl-{uuid.uuid4().hex[:12]}"
 BAD_LOGIN = {"username": "nobody", "password": "wrong-password"}
 UNTRUSTED_PROXY = "10.9.8.7"  # the only "proxy" the servers believe: our 127.0.0.1 is not it
 
 
-def redis_url(db: int = REDIS_DB) -> str:
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    return urlunsplit(urlsplit(base)._replace(path=f"/{db}"))
-
-
 async def redis_keys(pattern: str) -> list[str]:
-    client = aioredis.Redis.from_url(redis_url(), decode_responses=True)
+    client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
     try:
         return sorted([key async for key in client.scan_iter(match=pattern)])
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def _delete_own_keys() -> AsyncIterator[None]:
+    yield
+    client = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{PREFIX}*")]
+        if keys:
+            await client.delete(*keys)
     finally:
         await client.aclose()
 
@@ -50,7 +60,8 @@ def assert_refused(response: httpx.Response, window_seconds: int) -> None:
     assert response.status_code == 429, response.text
     retry_after = response.headers["Retry-After"]
     assert retry_after.isdigit() and 1 <= int(retry_after) <= window_seconds, retry_after
-    assert response.json()["detail"]["code"] == "rate_limited"
+    detail = response.json()["detail"]
+    assert detail["code"] == "rate_limited" and isinstance(detail["message"], str), detail
 
 
 # --- pure parts ----------------------------------------------------------------------------
@@ -68,23 +79,13 @@ def test_rates_parse_and_bad_ones_stop_the_start(upload_dir: Path) -> None:
         check_rates(make_settings("postgresql://x/y", upload_dir, rate_limit_claim="lots"))
 
 
-def test_client_address_believes_forwarded_for_only_from_trusted_proxies() -> None:
-    trusted = ["127.0.0.1", "10.0.0.0/8"]
-    # An untrusted peer's header is ignored whatever it says.
-    assert resolve_client_ip("198.51.100.7", ["203.0.113.9"], trusted) == "198.51.100.7"
-    # From the proxy: the hop it appended; hops the client wrote on the left are ignored.
-    assert resolve_client_ip("127.0.0.1", ["203.0.113.9"], trusted) == "203.0.113.9"
-    assert resolve_client_ip("127.0.0.1", ["6.6.6.6, 203.0.113.9"], trusted) == "203.0.113.9"
-    assert resolve_client_ip("127.0.0.1", ["6.6.6.6", "203.0.113.9"], trusted) == "203.0.113.9"
-    # A chain of trusted proxies is walked right to left.
-    assert resolve_client_ip("127.0.0.1", ["203.0.113.9, 10.1.2.3"], trusted) == "203.0.113.9"
-    # Garbage from the proxy: stop at the last sound address, never trust the garbage.
-    assert resolve_client_ip("127.0.0.1", ["not-an-ip"], trusted) == "127.0.0.1"
-    assert resolve_client_ip("127.0.0.1", [], trusted) == "127.0.0.1"
+def test_client_address_groups_ipv6_by_64_and_unwraps_ipv4_mapped() -> None:
+    assert client_address("198.51.100.7") == "198.51.100.7"
     # One IPv6 subscriber (a /64) is one client; IPv4-mapped addresses are IPv4.
-    a = resolve_client_ip("2001:db8:1:2::1", [], trusted)
-    assert a == resolve_client_ip("2001:db8:1:2:ffff::9", [], trusted) == "2001:db8:1:2::/64"
-    assert resolve_client_ip("::ffff:198.51.100.7", [], trusted) == "198.51.100.7"
+    a = client_address("2001:db8:1:2::1")
+    assert a == client_address("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_address("::ffff:198.51.100.7") == "198.51.100.7"
+    assert client_address(None) == "unknown"
 
 
 def test_socket_message_limiter_is_a_token_bucket() -> None:
@@ -111,34 +112,33 @@ async def test_limits_are_off_without_redis(client: httpx.AsyncClient) -> None:
 
 
 @asynccontextmanager
-async def app_with_redis(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def app_behind_uvicorn_proxy_headers(
+    settings: Settings, forwarded_allow_ips: str
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The app as uvicorn serves it: its ProxyHeadersMiddleware sets the client address from
+    X-Forwarded-For for peers in FORWARDED_ALLOW_IPS. The ASGI transport's peer is 127.0.0.1."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        own = None
-        if app.state.redis is None:  # until main.py's lifespan creates it from REDIS_URL
-            own = app.state.redis = await create_redis(settings.redis_url)
-        try:
-            transport = httpx.ASGITransport(app=app)  # the peer is 127.0.0.1
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-                yield app, http
-        finally:
-            if own is not None:
-                await own.aclose()
+        assert app.state.redis is not None  # created from REDIS_URL at start
+        served = ProxyHeadersMiddleware(app, trusted_hosts=forwarded_allow_ips)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=served)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield app, http
 
 
-async def test_trusted_proxy_forwarded_for_keys_by_client_and_buckets_expire(
+async def test_uvicorn_client_address_keys_the_bucket_and_buckets_expire(
     database_url: str, upload_dir: Path
 ) -> None:
-    redis = aioredis.Redis.from_url(redis_url())
-    await redis.flushdb()
+    redis = aioredis.Redis.from_url(REDIS_URL)
+    prefix = f"{PREFIX}-in-process"
     settings = make_settings(
         database_url,
         upload_dir,
-        redis_url=redis_url(),
-        trusted_proxies=["127.0.0.1"],
+        redis_url=REDIS_URL,
+        redis_key_prefix=prefix,
         rate_limit_qr_login="2/minute",
     )
-    async with app_with_redis(settings) as (_, http):
+    async with app_behind_uvicorn_proxy_headers(settings, "127.0.0.1") as (_, http):
 
         async def qr(forwarded_for: str) -> httpx.Response:
             return await http.post("/api/auth/qr", headers={"X-Forwarded-For": forwarded_for})
@@ -153,11 +153,18 @@ async def test_trusted_proxy_forwarded_for_keys_by_client_and_buckets_expire(
         # ...and another client behind the same proxy has its own.
         assert (await qr("198.51.100.2")).status_code == 201
 
-    keys = await redis_keys("gallery:rl:qr_login:*")
+    async with app_behind_uvicorn_proxy_headers(settings, "10.9.8.7") as (_, http):
+        # Straight from an untrusted peer the header is ignored: the peer's own bucket.
+        response = await http.post("/api/auth/qr", headers={"X-Forwarded-For": "198.51.100.1"})
+        assert response.status_code == 201
+
+    keys = await redis_keys(f"{prefix}:rl:qr_login:*")
     assert keys == [
-        "gallery:rl:qr_login:ip:198.51.100.1",
-        "gallery:rl:qr_login:ip:198.51.100.2",
+        f"{prefix}:rl:qr_login:ip:127.0.0.1",
+        f"{prefix}:rl:qr_login:ip:198.51.100.1",
+        f"{prefix}:rl:qr_login:ip:198.51.100.2",
     ]
+    keys = keys[1:]
     assert 0 < await redis.pttl(keys[0]) <= 61_000  # idle buckets vanish after their window
     assert await redis.zcard(keys[0]) == 2  # refused requests are not counted
     await redis.aclose()
@@ -169,17 +176,16 @@ async def test_trusted_proxy_forwarded_for_keys_by_client_and_buckets_expire(
 def server_env(database_url: str, upload_dir: Path, **extra: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url(),
+        "REDIS_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": PREFIX,
         "JWT_SECRET": "test-secret-" + "x" * 32,
         "MAX_BOT_TOKEN": MAX_BOT_TOKEN,
         "UPLOAD_DIR": str(upload_dir),
         "APP_ENV": "test",
         "BCRYPT_ROUNDS": "4",
         "SWEEP_INTERVAL": "3600",
-        # Neither the app nor uvicorn (which rewrites the client address from X-Forwarded-For
-        # for FORWARDED_ALLOW_IPS, default 127.0.0.1) may believe our 127.0.0.1.
-        # JSON list: a comma-separated list from the environment does not parse (config.py).
-        "TRUSTED_PROXIES": f'["{UNTRUSTED_PROXY}"]',
+        # uvicorn rewrites the client address from X-Forwarded-For only for these peers: our
+        # 127.0.0.1 is not one of them.
         "FORWARDED_ALLOW_IPS": UNTRUSTED_PROXY,
         **extra,
     }
@@ -189,9 +195,6 @@ def server_env(database_url: str, upload_dir: Path, **extra: str) -> dict[str, s
 async def servers(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[str, str]]:
-    redis = aioredis.Redis.from_url(redis_url())
-    await redis.flushdb()
-    await redis.aclose()
     env = server_env(
         database_url,
         tmp_path_factory.mktemp("uploads"),
@@ -199,6 +202,7 @@ async def servers(
         RATE_LIMIT_QR_LOGIN="3/minute",
         RATE_LIMIT_CLAIM="3/minute",
         RATE_LIMIT_TRADE_CREATE="5/minute",
+        RATE_LIMIT_WS_MESSAGES="3/minute",
     )
     async with contextlib.AsyncExitStack() as stack:  # start both at once; stop whatever started
         started = await asyncio.gather(
@@ -224,7 +228,7 @@ async def test_a_limit_is_shared_by_all_server_processes(servers: tuple[str, str
         # Other limits are other buckets.
         response = await http.post(f"{servers[1]}/api/auth/max", json={"init_data": "x=1"})
         assert response.status_code == 401, response.text
-    assert "gallery:rl:password_signin:ip:127.0.0.1" in await redis_keys("gallery:rl:*")
+    assert f"{PREFIX}:rl:password_signin:ip:127.0.0.1" in await redis_keys(f"{PREFIX}:rl:*")
 
 
 @pytest.mark.slow
@@ -256,8 +260,8 @@ async def test_forwarded_for_from_an_untrusted_peer_does_not_change_the_bucket(
         assert [(await qr(i)).status_code for i in range(1, 4)] == [201, 201, 201]
         assert_refused(await qr(4), 60)
         assert_refused(await qr(5), 60)
-    keys = await redis_keys("gallery:rl:qr_login:*")
-    assert "gallery:rl:qr_login:ip:127.0.0.1" in keys
+    keys = await redis_keys(f"{PREFIX}:rl:qr_login:*")
+    assert f"{PREFIX}:rl:qr_login:ip:127.0.0.1" in keys
     assert not [key for key in keys if "203.0.113." in key]
 
 
@@ -280,8 +284,8 @@ async def test_claims_are_limited_per_user(servers: tuple[str, str]) -> None:
         # Sam, from the same address, is not affected.
         response = await http.post(f"{first}/api/transfers/claim", json=claim, headers=bearer(sam))
         assert response.status_code == 404, response.text
-    keys = await redis_keys("gallery:rl:claim:*")
-    assert len(keys) == 2 and all(key.startswith("gallery:rl:claim:user:") for key in keys)
+    keys = await redis_keys(f"{PREFIX}:rl:claim:*")
+    assert len(keys) == 2 and all(key.startswith(f"{PREFIX}:rl:claim:user:") for key in keys)
 
 
 @pytest.mark.slow
@@ -305,3 +309,26 @@ async def test_with_redis_unreachable_the_app_serves_with_per_process_limits(
         assert_refused(await http.post("/api/auth/login", json=BAD_LOGIN), 60)
         # Routes without limits, and anonymous reads, are untouched.
         assert (await http.get("/api/photos")).status_code == 200
+
+
+@pytest.mark.slow
+async def test_a_socket_over_its_message_rate_is_closed_and_counted_once(
+    servers: tuple[str, str],
+) -> None:
+    base = servers[0]
+    async with websockets.connect(base.replace("http://", "ws://") + "/api/ws") as socket:
+        for _ in range(4):  # RATE_LIMIT_WS_MESSAGES=3/minute: the 4th is one too many
+            await socket.send(json.dumps({"type": "pong"}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await socket.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    async with httpx.AsyncClient(timeout=10) as http:
+        text = (await http.get(f"{base}/metrics")).text
+    refused = [
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "gallery_rate_limited_total" and sample.labels == {"limit": "ws_messages"}
+    ]
+    assert refused == [1.0], refused

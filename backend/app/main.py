@@ -28,7 +28,8 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_pool
 from app.core.errors import install_error_handlers
 from app.core.migrations import migrate
-from app.core.rate_limit import check_rates, create_redis
+from app.core.rates import check_rates
+from app.core.redis import create_redis
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
 from app.realtime.hub import Hub

@@ -90,13 +90,13 @@ class Settings(BaseSettings):
 
     # NoDecode: read "a,b" as CSV (split by the validator below), not as JSON.
     cors_origins: Annotated[list[str], NoDecode] = []
-    # Only these peers may set X-Forwarded-For (the nginx in front); anyone else is keyed by
-    # its socket address, so a client cannot pick its own rate-limit bucket.
-    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+    # Redis keys of this app start with this (several apps or test runs may share a Redis).
+    redis_key_prefix: str = "gallery"
 
-    # Rate limits (SPEC §5, app/core/rate_limit.py): "<count>/<period>", period = [n]second|
+    # Rate limits (SPEC §5, app/api/rate_limits.py): "<count>/<period>", period = [n]second|
     # minute|hour|day, e.g. "10/minute", "20/10s". Counted in Redis (REDIS_URL), shared by all
-    # workers; REDIS_URL unset = HTTP limits off. Checked at start (rate_limit.check_rates).
+    # workers; REDIS_URL unset = HTTP limits off. Every rate_limit_* text setting is a rate,
+    # checked at start (core/rates.py); rate_limit_<name> is the rate of limit("<name>", ...).
     rate_limit_password_signin: str = "10/minute"  # /auth/login + /auth/register, per IP
     rate_limit_messenger_signin: str = "30/minute"  # /auth/max + /auth/telegram, per IP
     rate_limit_qr_login: str = "20/minute"  # new desktop QR sign-in requests, per IP
@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.strip().rstrip("/")
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):

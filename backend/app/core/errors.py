@@ -174,6 +174,11 @@ class Unprocessable(AppError):
     default_code = ErrorCode.validation_error
 
 
+class TooManyRequests(AppError):
+    status_code = 429
+    default_code = ErrorCode.rate_limited
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     default_code = ErrorCode.service_unavailable

@@ -13,7 +13,7 @@ What is measured
   ``EVENTS_DELIVERED.inc(n)``, ``WS_SLOW_CLIENTS_DROPPED.inc()``).
 - ``gallery_rate_limited_total{limit}``: refusals (429s, and refused WebSocket messages as
   ``limit="ws_messages"``); ``gallery_rate_limit_fallbacks_total``: limit checks that ran on the
-  process-local bucket because Redis failed (core/rate_limit.py).
+  process-local bucket because Redis failed (api/rate_limits.py).
 
 Several worker processes (``uvicorn --workers N``)
 Each process counts on its own, and a scrape reaches one of them. Set

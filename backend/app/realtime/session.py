@@ -19,9 +19,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.core import metrics, security
 from app.core.config import Settings
-from app.core.rate_limit import SocketMessageLimiter
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
+from app.realtime.message_limit import SocketMessageLimiter
 from app.repositories import auth_qr, events
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
 """Sign-in routes: thin wrappers over services/auth.py."""
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import ClientHostDep, PoolDep, SettingsDep, UserId
+from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.core.errors import ErrorCode, Unprocessable
-from app.core.rate_limit import limit
 from app.schemas.auth import (
     Credentials,
     InitDataIn,
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 @router.post(
     "/max",
     responses=errors(401, 422, 429),
-    dependencies=[limit("messenger_signin", "rate_limit_messenger_signin", per="ip")],
+    dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
 async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.sign_in_with_messenger(pool, settings, "max", body.init_data)
@@ -32,7 +32,7 @@ async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) ->
 @router.post(
     "/telegram",
     responses=errors(401, 422, 429),
-    dependencies=[limit("messenger_signin", "rate_limit_messenger_signin", per="ip")],
+    dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
 async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
@@ -42,7 +42,7 @@ async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDe
     "/register",
     status_code=201,
     responses=errors(409, 422, 429, 503),
-    dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
+    dependencies=[Depends(limit("password_signin", per="ip"))],
 )
 async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.register(pool, settings, body.username, body.password)
@@ -51,7 +51,7 @@ async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> T
 @router.post(
     "/login",
     responses=errors(401, 422, 429, 503),
-    dependencies=[limit("password_signin", "rate_limit_password_signin", per="ip")],
+    dependencies=[Depends(limit("password_signin", per="ip"))],
 )
 async def login(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth.login(pool, settings, body.username, body.password)
@@ -72,7 +72,7 @@ async def logout(body: RefreshIn, pool: PoolDep) -> Response:
     "/qr",
     status_code=201,
     responses=errors(429),
-    dependencies=[limit("qr_login", "rate_limit_qr_login", per="ip")],
+    dependencies=[Depends(limit("qr_login", per="ip"))],
 )
 async def create_qr_login(
     pool: PoolDep, settings: SettingsDep, host: ClientHostDep

@@ -1,10 +1,10 @@
 """The signed-in user's own profile."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.api.deps import Claims, PoolDep, SettingsDep, UserId
+from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.core.rate_limit import limit
 from app.schemas.auth import PasswordChanged
 from app.schemas.users import Me, MeUpdate, PasswordChange
 from app.services import auth, users
@@ -27,8 +27,8 @@ async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
     responses=errors(401, 403, 409, 422, 429, 503),
     # bcrypt runs twice per call: limited per user and, against many accounts, per address.
     dependencies=[
-        limit("password_change", "rate_limit_password_change", per="user"),
-        limit("password_change_ip", "rate_limit_password_change", per="ip"),
+        Depends(limit("password_change", per="user")),
+        Depends(limit("password_change_ip", per="ip", setting="rate_limit_password_change")),
     ],
 )
 async def change_password(

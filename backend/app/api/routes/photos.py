@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 
 from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
+from app.api.rate_limits import limit
 from app.api.responses import errors, json_model
-from app.core.rate_limit import limit
 from app.schemas.ids import INT64_MAX, PathId
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, PhotoUpdate, ProvenanceEntry
 from app.services import photos
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/photos", tags=["photos"])
     "/upload",
     status_code=201,
     responses=errors(401, 409, 413, 415, 422, 429),
-    dependencies=[limit("upload", "rate_limit_upload", per="user")],
+    dependencies=[Depends(limit("upload", per="user"))],
 )
 async def upload_photo(
     request: Request,

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from app.api.deps import (
     ClientHostDep,
@@ -12,8 +12,8 @@ from app.api.deps import (
     SettingsDep,
     UserId,
 )
+from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
-from app.core.rate_limit import limit
 from app.schemas.exchange import (
     Trade,
     TradeAccept,
@@ -33,7 +33,7 @@ Token = Annotated[str, Path(min_length=8, max_length=128)]
     "",
     status_code=201,
     responses=errors(401, 403, 422, 429),
-    dependencies=[limit("trade_create", "rate_limit_trade_create", per="user")],
+    dependencies=[Depends(limit("trade_create", per="user"))],
 )
 async def propose_trade(
     body: TradeCreate,

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import (
     ClientHostDep,
@@ -12,8 +12,8 @@ from app.api.deps import (
     SettingsDep,
     UserId,
 )
+from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
-from app.core.rate_limit import limit
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
 from app.services import qr, transfers
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/transfers", tags=["transfers"])
     "",
     status_code=201,
     responses=errors(401, 403, 404, 422, 429),
-    dependencies=[limit("transfer_create", "rate_limit_transfer_create", per="user")],
+    dependencies=[Depends(limit("transfer_create", per="user"))],
 )
 async def create_transfer(
     body: TransferCreate,
@@ -40,7 +40,7 @@ async def create_transfer(
 @router.post(
     "/claim",
     responses=errors(401, 404, 409, 410, 422, 429),
-    dependencies=[limit("claim", "rate_limit_claim", per="user")],
+    dependencies=[Depends(limit("claim", per="user"))],
 )
 async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.claim(pool, user_id, body.token)
@@ -49,7 +49,7 @@ async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Trans
 @router.post(
     "/claim/preview",
     responses=errors(401, 404, 422, 429),
-    dependencies=[limit("claim_preview", "rate_limit_claim", per="user")],
+    dependencies=[Depends(limit("claim_preview", per="user", setting="rate_limit_claim"))],
 )
 async def preview_claim(
     body: ClaimIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response

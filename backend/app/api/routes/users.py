@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import OptionalUserId, PoolDep, UserId
+from app.api.rate_limits import limit
 from app.api.responses import errors, json_model
-from app.core.rate_limit import limit
 from app.schemas.ids import PathId
 from app.schemas.photos import PhotoPage
 from app.schemas.users import PublicUser, UserList
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/users", tags=["users"])
 @router.get(
     "",
     responses=errors(401, 422, 429),
-    dependencies=[limit("user_search", "rate_limit_user_search", per="user")],
+    dependencies=[Depends(limit("user_search", per="user"))],
 )
 async def search_users(
     pool: PoolDep,
