@@ -112,8 +112,8 @@ async def test_limits_are_off_without_redis(client: httpx.AsyncClient) -> None:
 
 
 @asynccontextmanager
-async def app_behind_uvicorn_proxy_headers(
-    settings: Settings, forwarded_allow_ips: str
+async def app_with_redis(
+    settings: Settings, forwarded_allow_ips: str = "127.0.0.1"
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """The app as uvicorn serves it: its ProxyHeadersMiddleware sets the client address from
     X-Forwarded-For for peers in FORWARDED_ALLOW_IPS. The ASGI transport's peer is 127.0.0.1."""
@@ -138,7 +138,7 @@ async def test_uvicorn_client_address_keys_the_bucket_and_buckets_expire(
         redis_key_prefix=prefix,
         rate_limit_qr_login="2/minute",
     )
-    async with app_behind_uvicorn_proxy_headers(settings, "127.0.0.1") as (_, http):
+    async with app_with_redis(settings, "127.0.0.1") as (_, http):
 
         async def qr(forwarded_for: str) -> httpx.Response:
             return await http.post("/api/auth/qr", headers={"X-Forwarded-For": forwarded_for})
@@ -153,7 +153,7 @@ async def test_uvicorn_client_address_keys_the_bucket_and_buckets_expire(
         # ...and another client behind the same proxy has its own.
         assert (await qr("198.51.100.2")).status_code == 201
 
-    async with app_behind_uvicorn_proxy_headers(settings, "10.9.8.7") as (_, http):
+    async with app_with_redis(settings, "10.9.8.7") as (_, http):
         # Straight from an untrusted peer the header is ignored: the peer's own bucket.
         response = await http.post("/api/auth/qr", headers={"X-Forwarded-For": "198.51.100.1"})
         assert response.status_code == 201
