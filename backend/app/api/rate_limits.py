@@ -80,7 +80,16 @@ log = logging.getLogger(__name__)
 
 REDIS_DEADLINE = 1.0  # seconds for one limit check, queueing behind the limiter's lock included
 MAX_CACHED_BUCKETS = 4096  # bucket objects kept per limit and process (they hold no data)
-_SCRIPT_SHA = hashlib.sha1(LuaScript.PUT_ITEM.encode()).hexdigest()  # what SCRIPT LOAD returns
+# pyrate's script counts a window's entries up to the new item's timestamp (ZCOUNT start..now).
+# Another worker's entry stamped a millisecond later (its clock read before its Redis round trip)
+# would then not count, and a burst on two processes admits more than the limit: count every
+# entry from the window's start on.
+_PYRATE_COUNT = "redis.call('ZCOUNT', bucket, window_start, now)"
+assert _PYRATE_COUNT in LuaScript.PUT_ITEM, "pyrate-limiter's Lua script changed: review _SCRIPT"
+_SCRIPT = LuaScript.PUT_ITEM.replace(
+    _PYRATE_COUNT, "redis.call('ZCOUNT', bucket, window_start, '+inf')"
+)
+_SCRIPT_SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # what SCRIPT LOAD returns
 
 Per = Literal["ip", "user"]
 Identifier = Callable[[Request], Awaitable[str]]
@@ -117,8 +126,8 @@ async def _user_key(request: Request) -> str:
 
 
 class _SelfCleaningRedisBucket(RedisBucket):
-    """pyrate's RedisBucket that loads its script when Redis lacks it (fresh or restarted) and
-    trims and expires its own key after each admitted put.
+    """pyrate's RedisBucket with ``_SCRIPT``, loaded when Redis lacks it (fresh or restarted),
+    that trims and expires its own key after each admitted put.
 
     The factory does not hand buckets to pyrate's Leaker: that would keep a bucket object and a
     periodic ZREMRANGEBYSCORE per client ever seen, in every process.
@@ -131,7 +140,7 @@ class _SelfCleaningRedisBucket(RedisBucket):
             try:
                 admitted = await super().put(item)  # type: ignore[misc]
             except NoScriptError:
-                self.script_hash = await self.redis.script_load(LuaScript.PUT_ITEM)
+                self.script_hash = await self.redis.script_load(_SCRIPT)
                 admitted = await super().put(item)  # type: ignore[misc]
             if admitted:
                 window = self.rates[-1].interval
