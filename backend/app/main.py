@@ -30,6 +30,7 @@ from app.core.errors import install_error_handlers
 from app.core.migrations import migrate
 from app.core.rates import check_rates
 from app.core.redis import create_redis
+from app.media.qr_image import DRAWER as QR_DRAWER
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
 from app.realtime.hub import Hub
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if app.state.redis is not None:
                 await app.state.redis.aclose()
             metrics.shutdown()
+            QR_DRAWER.shutdown()
 
     app = FastAPI(
         title="Max Photo Gallery",

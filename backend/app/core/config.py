@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     rate_limit_messenger_signin: str = "30/minute"  # /auth/max + /auth/telegram, per IP
     rate_limit_qr_login: str = "20/minute"  # new desktop QR sign-in requests, per IP
     rate_limit_password_change: str = "5/minute"  # PUT /api/me/password, per user and per IP
+    rate_limit_qr_image: str = "60/minute"  # QR images drawn (all qr.png routes), per IP
     rate_limit_upload: str = "30/hour"  # per user
     rate_limit_trade_create: str = "60/hour"  # per user
     rate_limit_transfer_create: str = "60/hour"  # per user

@@ -68,6 +68,7 @@ class ErrorCode(StrEnum):
     invalid_cursor = "invalid_cursor"
     favorites_need_sign_in = "favorites_need_sign_in"
     foreign_link = "foreign_link"
+    qr_data_too_long = "qr_data_too_long"
     # Transfers and claims.
     transfer_not_found = "transfer_not_found"
     transfer_not_pending = "transfer_not_pending"

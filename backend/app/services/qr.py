@@ -1,27 +1,43 @@
-"""QR code images (PNG) via the `qrcode` package."""
+"""QR code images (PNG) of this app's links, drawn off the event loop (media/qr_image.py).
 
-import io
+Public links (the anonymous `GET /api/qr.png`) are cached by their text, a small LRU;
+images of secret-bearing links (trade and claim tokens) are never cached.
+"""
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from collections import OrderedDict
 
 from app.core.config import Settings
 from app.core.errors import ErrorCode, Unprocessable
+from app.media.qr_image import DRAWER
 from app.services.deep_links import own_link_prefixes
 
-
-def png(data: str, box_size: int = 8) -> bytes:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=2)
-    code.add_data(data)
-    code.make(fit=True)
-    out = io.BytesIO()
-    code.make_image().save(out)
-    return out.getvalue()
+# Every link this app encodes is far shorter (a deep link is under 100 characters).
+MAX_DATA = 512
+CACHE_SIZE = 256
+# Touched only on the event loop thread: no lock needed.
+_CACHE: OrderedDict[str, bytes] = OrderedDict()
 
 
-def own_link_png(settings: Settings, data: str) -> bytes:
+async def render(data: str, *, cache: bool = False) -> bytes:
+    """The PNG for `data`, drawn in the QR process; `cache` only for links that hold no secret."""
+    if len(data) > MAX_DATA:
+        raise Unprocessable(
+            f"QR data is longer than {MAX_DATA} characters", code=ErrorCode.qr_data_too_long
+        )
+    if cache and (hit := _CACHE.get(data)) is not None:
+        _CACHE.move_to_end(data)
+        return hit
+    image = await DRAWER.draw(data)
+    if cache:
+        _CACHE[data] = image
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return image
+
+
+async def own_link_png(settings: Settings, data: str) -> bytes:
     """Encode only this app's own links (Max, Telegram or web form): no free QR generator for
     strangers' URLs."""
-    if len(data) > 1024 or not data.startswith(own_link_prefixes(settings)):
+    if not data.startswith(own_link_prefixes(settings)):
         raise Unprocessable("only this app's own links can be encoded", code=ErrorCode.foreign_link)
-    return png(data)
+    return await render(data, cache=True)

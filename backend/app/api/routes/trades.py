@@ -14,6 +14,7 @@ from app.api.deps import (
 )
 from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
+from app.api.routes.qr import QR_IMAGE_LIMIT
 from app.schemas.exchange import (
     Trade,
     TradeAccept,
@@ -99,7 +100,8 @@ async def cancel_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trad
 @router.get(
     "/{trade_id}/qr.png",
     response_class=Response,
-    responses={**PNG_RESPONSE, **errors(401, 404, 422)},
+    responses={**PNG_RESPONSE, **errors(401, 404, 422, 429)},
+    dependencies=[QR_IMAGE_LIMIT],
 )
 async def trade_qr(
     trade_id: PathId,
@@ -110,4 +112,4 @@ async def trade_qr(
     host: ImageClientHostDep,
 ) -> Response:
     link = await trades.trade_link_for(pool, settings, user_id, trade_id, token, host)
-    return qr_png(qr.png(link))
+    return qr_png(await qr.render(link))

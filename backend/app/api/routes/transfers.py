@@ -14,6 +14,7 @@ from app.api.deps import (
 )
 from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
+from app.api.routes.qr import QR_IMAGE_LIMIT
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
 from app.services import qr, transfers
@@ -76,7 +77,8 @@ async def list_transfers(
 @router.get(
     "/{transfer_id}/qr.png",
     response_class=Response,
-    responses={**PNG_RESPONSE, **errors(401, 404, 422)},
+    responses={**PNG_RESPONSE, **errors(401, 404, 422, 429)},
+    dependencies=[QR_IMAGE_LIMIT],
 )
 async def transfer_qr(
     transfer_id: PathId,
@@ -87,4 +89,4 @@ async def transfer_qr(
     host: ImageClientHostDep,
 ) -> Response:
     link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token, host)
-    return qr_png(qr.png(link))
+    return qr_png(await qr.render(link))
