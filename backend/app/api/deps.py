@@ -49,7 +49,7 @@ async def current_user_id(user_id: Annotated[int | None, Depends(optional_user_i
     return user_id
 
 
-def current_claims(
+async def current_claims(
     request: Request, user_id: Annotated[int, Depends(current_user_id)]
 ) -> AccessClaims:
     """The signed-in user's whole access token (its session, when and how it signed in)."""
