@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     invalid_credentials = "invalid_credentials"
     refresh_token_invalid = "refresh_token_invalid"
     refresh_token_reused = "refresh_token_reused"
+    refresh_token_missing = "refresh_token_missing"
+    csrf_header_missing = "csrf_header_missing"
     wrong_current_password = "wrong_current_password"
     reauthentication_required = "reauthentication_required"
     username_taken = "username_taken"

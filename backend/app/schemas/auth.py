@@ -20,12 +20,19 @@ class Credentials(BaseModel):
 
 
 class RefreshIn(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=256)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=256,
+        description="omit to use the desktop's HttpOnly cookie (then send X-Requested-With)",
+    )
 
 
 class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="null when it was set as the HttpOnly cookie instead (X-Client-Host: web)"
+    )
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
     user: Me

@@ -1,11 +1,12 @@
 """Sign-in routes: thin wrappers over services/auth.py."""
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app.api import cookies
 from app.api.deps import ClientHostDep, PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.core.errors import ErrorCode, Unprocessable
+from app.core.errors import ErrorCode, Unauthorized, Unprocessable
 from app.schemas.auth import (
     Credentials,
     InitDataIn,
@@ -44,8 +45,16 @@ async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDe
     responses=errors(409, 422, 429, 503),
     dependencies=[Depends(limit("password_signin", per="ip"))],
 )
-async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
-    return await auth.register(pool, settings, body.username, body.password)
+async def register(
+    body: Credentials,
+    pool: PoolDep,
+    settings: SettingsDep,
+    response: Response,
+    host: ClientHostDep,
+) -> TokenPair:
+    """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body."""
+    pair = await auth.register(pool, settings, body.username, body.password)
+    return cookies.deliver(pair, response, settings, host)
 
 
 @router.post(
@@ -53,19 +62,49 @@ async def register(body: Credentials, pool: PoolDep, settings: SettingsDep) -> T
     responses=errors(401, 422, 429, 503),
     dependencies=[Depends(limit("password_signin", per="ip"))],
 )
-async def login(body: Credentials, pool: PoolDep, settings: SettingsDep) -> TokenPair:
-    return await auth.login(pool, settings, body.username, body.password)
+async def login(
+    body: Credentials,
+    pool: PoolDep,
+    settings: SettingsDep,
+    response: Response,
+    host: ClientHostDep,
+) -> TokenPair:
+    """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body."""
+    pair = await auth.login(pool, settings, body.username, body.password)
+    return cookies.deliver(pair, response, settings, host)
 
 
-@router.post("/refresh", responses=errors(401, 422))
-async def refresh(body: RefreshIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
-    return await auth.refresh(pool, settings, body.refresh_token)
+@router.post("/refresh", responses=errors(401, 403, 422))
+async def refresh(
+    request: Request,
+    response: Response,
+    pool: PoolDep,
+    settings: SettingsDep,
+    body: RefreshIn | None = None,
+) -> TokenPair:
+    """The token from the body, or else the desktop's cookie (then `X-Requested-With` is
+    required, 403 without it); a cookie refresh answers with a new cookie."""
+    if body is not None and body.refresh_token:
+        return await auth.refresh(pool, settings, body.refresh_token)
+    token = cookies.cookie_refresh_token(request)
+    if token is None:
+        raise Unauthorized("no refresh token", code=ErrorCode.refresh_token_missing)
+    pair = await auth.refresh(pool, settings, token)
+    return cookies.deliver(pair, response, settings, "web")
 
 
-@router.post("/logout", status_code=204, responses=errors(422))
-async def logout(body: RefreshIn, pool: PoolDep) -> Response:
-    await auth.logout(pool, body.refresh_token)
-    return Response(status_code=204)
+@router.post("/logout", status_code=204, responses=errors(403, 422))
+async def logout(
+    request: Request, pool: PoolDep, settings: SettingsDep, body: RefreshIn | None = None
+) -> Response:
+    """Ends the session of the body's token, or else of the desktop's cookie (clearing it)."""
+    token = body.refresh_token if body is not None else None
+    token = token or cookies.cookie_refresh_token(request)
+    if token is not None:
+        await auth.logout(pool, token)
+    response = Response(status_code=204)
+    cookies.clear_refresh_cookie(response, settings)
+    return response
 
 
 @router.post(
@@ -101,7 +140,10 @@ async def poll_qr_login(
     pool: PoolDep,
     settings: SettingsDep,
     response: Response,
+    host: ClientHostDep,
     secret: str = Query(min_length=1, max_length=128),
 ) -> QrLoginStatus:
+    """`X-Client-Host: web`: on success the refresh token comes as an HttpOnly cookie."""
     response.headers["Cache-Control"] = "no-store"
-    return await auth.poll_qr_login(pool, settings, request_id, secret)
+    status = await auth.poll_qr_login(pool, settings, request_id, secret)
+    return cookies.deliver(status, response, settings, host)
