@@ -44,6 +44,7 @@ class World:
     tokens: dict[str, str]
     anna_photos: list[int]
     boris_photos: list[int]
+    dana_photos: list[int]  # a public user's
     claim: dict[str, Any]
     trade: dict[str, Any]  # anna -> boris, addressed
     open_trade: dict[str, Any]  # anna's open trade (token)
@@ -67,6 +68,7 @@ async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
     tokens = {name: create_access_token(uid, SECRET, 600) for name, uid in users.items()}
     anna_photos = await mint_objects(pool, users["anna"], 4, start=0)
     boris_photos = await mint_objects(pool, users["boris"], 2, start=100)
+    dana_photos = await mint_objects(pool, users["dana"], 1, start=200)
 
     def auth(name: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens[name]}"}
@@ -76,14 +78,18 @@ async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
         return response.json()
 
     claim = await ok(await client.post("/api/transfers", json={"photo_id": anna_photos[1]}, headers=auth("anna")))
+    # Anna may ask for boris's (private) objects only while she may see them: her profile request
+    # is accepted for the proposals, then pending again for the profile-request rules.
+    profile_request = await ok(await client.post("/api/profile_requests", json={"user_id": users["boris"]}, headers=auth("anna")))
+    await pool.execute("UPDATE profile_requests SET status = 'accepted' WHERE id = $1", profile_request["id"])
     trade = await ok(await client.post("/api/trades", json={
         "offered_photo_ids": [anna_photos[2]], "requested_photo_ids": [boris_photos[0]],
         "recipient_id": users["boris"]}, headers=auth("anna")))
     open_trade = await ok(await client.post("/api/trades", json={
         "offered_photo_ids": [anna_photos[3]], "requested_photo_ids": [boris_photos[1]]}, headers=auth("anna")))
-    profile_request = await ok(await client.post("/api/profile_requests", json={"user_id": users["boris"]}, headers=auth("anna")))
+    await pool.execute("UPDATE profile_requests SET status = 'pending' WHERE id = $1", profile_request["id"])
     qr = await ok(await client.post("/api/auth/qr"))
-    return World(users, tokens, anna_photos, boris_photos, claim, trade, open_trade, profile_request, qr)
+    return World(users, tokens, anna_photos, boris_photos, dana_photos, claim, trade, open_trade, profile_request, qr)
 
 
 Request = tuple[str, dict[str, Any]]  # (url, httpx kwargs)
@@ -159,7 +165,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
     ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"params": {"token": w.claim["claim_token"]}})),
     # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.
-    ("POST", "/api/trades"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"offered_photo_ids": [ANNA_PHOTO(w)], "requested_photo_ids": [w.boris_photos[1]], "recipient_id": w.users["boris"]}})),
+    # (Asking for a private user's object is probed below: it answers like a missing one.)
+    ("POST", "/api/trades"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"offered_photo_ids": [ANNA_PHOTO(w)], "requested_photo_ids": [w.dana_photos[0]]}})),
     ("GET", "/api/trades"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
     # An open trade's token is its invitation: any signed-in holder may look at it.
     # The token is the permission to look (signed out too: the screen then says "sign in").
@@ -247,3 +254,93 @@ async def test_route_authorization(client: httpx.AsyncClient, pool: asyncpg.Pool
         if got[role] not in (rule_.expect[role] if isinstance(rule_.expect[role], set) else {rule_.expect[role]})
     }
     assert not wrong, f"{method} {path} (owner = {rule_.owner}): {wrong}"
+
+
+# --- a private user's objects are indistinguishable from missing ones (issue 13.7) ---------------
+# Every route that takes an art object id (path or body) is called by an unrelated user and by
+# an anonymous one with boris's object (private profile, no accepted request) and with an id that
+# does not exist: status, code and message must be identical, and no id may be echoed back.
+# Otherwise sequential ids would map out a private collection (exists? whose?).
+
+MISSING_ID = 987_654_321
+ObjectRequest = Callable[[World, int, int], Request]  # (world, probed id, carl's own object id)
+
+OBJECT_ROUTES: dict[tuple[str, str], list[ObjectRequest]] = {
+    ("GET", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {})],
+    ("GET", "/api/photos/{photo_id}/history"): [lambda w, pid, mine: (f"/api/photos/{pid}/history", {})],
+    ("PATCH", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {"json": {"title": "probe"}})],
+    ("DELETE", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {})],
+    ("PUT", "/api/photos/{photo_id}/favorite"): [lambda w, pid, mine: (f"/api/photos/{pid}/favorite", {})],
+    ("DELETE", "/api/photos/{photo_id}/favorite"): [lambda w, pid, mine: (f"/api/photos/{pid}/favorite", {})],
+    ("POST", "/api/transfers"): [
+        lambda w, pid, mine: ("/api/transfers", {"json": {"photo_id": pid, "to_user_id": w.users["anna"]}}),
+        lambda w, pid, mine: ("/api/transfers", {"json": {"photo_id": pid}}),
+    ],
+    ("POST", "/api/trades"): [
+        # Requested (open, and addressed to the owner), and offered.
+        lambda w, pid, mine: ("/api/trades", {"json": {"offered_photo_ids": [mine], "requested_photo_ids": [pid]}}),
+        lambda w, pid, mine: ("/api/trades", {"json": {"offered_photo_ids": [mine], "requested_photo_ids": [pid], "recipient_id": w.users["boris"]}}),
+        lambda w, pid, mine: ("/api/trades", {"json": {"offered_photo_ids": [pid], "requested_photo_ids": [w.anna_photos[0]]}}),
+    ],
+}
+
+
+def test_every_object_route_is_probed() -> None:
+    takes_object = {
+        (method, path) for method, path in api_routes() if "{photo_id}" in path
+    } | {("POST", "/api/trades"), ("POST", "/api/transfers")}
+    missing = takes_object - OBJECT_ROUTES.keys()
+    assert not missing, f"routes taking an art object id without a private-object probe: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(OBJECT_ROUTES), ids=[f"{m} {p}" for m, p in sorted(OBJECT_ROUTES)])
+async def test_private_object_answers_like_a_missing_one(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, method: str, path: str
+) -> None:
+    world = await build_world(client, pool)
+    (carl_object,) = await mint_objects(pool, world.users["carl"], 1, start=500)
+    hidden = BORIS_PHOTO(world)
+    for build in OBJECT_ROUTES[(method, path)]:
+        for role in ("anon", "other"):
+            headers = {} if role == "anon" else {"Authorization": f"Bearer {world.tokens['carl']}"}
+            answers = []
+            for probed in (hidden, MISSING_ID):
+                url, kwargs = build(world, probed, carl_object)
+                response = await client.request(method, url, headers=headers, **kwargs)
+                assert response.status_code in (401, 404, 422), (role, probed, response.text)
+                assert str(probed) not in response.text, f"the id is echoed back: {response.text}"
+                answers.append((response.status_code, response.json()))
+            assert answers[0] == answers[1], f"{method} {path} as {role}: hidden {answers[0]} vs missing {answers[1]}"
+    # Nothing happened to boris's object.
+    assert await pool.fetchval("SELECT owner_id FROM art_objects WHERE id = $1", hidden) == world.users["boris"]
+    assert await pool.fetchval("SELECT count(*) FROM favorites WHERE art_object_id = $1", hidden) == 0
+
+
+async def test_trade_views_show_a_private_users_objects_only_to_who_may_see_them(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    """Anna may see boris's collection (accepted request) and opens a trade for his object; the
+    link's other holders (carl, anonymous) see the trade but not boris's object."""
+    world = await build_world(client, pool)
+    await pool.execute("UPDATE profile_requests SET status = 'accepted' WHERE id = $1", world.profile_request["id"])
+    anna = {"Authorization": f"Bearer {world.tokens['anna']}"}
+    wanted = world.boris_photos[1]
+    title = await pool.fetchval("SELECT title FROM art_objects WHERE id = $1", wanted)
+    created = await client.post("/api/trades", json={"offered_photo_ids": [ANNA_PHOTO(world)], "requested_photo_ids": [wanted]}, headers=anna)
+    assert created.status_code == 201, created.text
+    assert [p["id"] for p in created.json()["requested"]] == [wanted]  # anna sees what she asked for
+    token = created.json()["token"]
+    for role, headers in (("anon", {}), ("other", {"Authorization": f"Bearer {world.tokens['carl']}"})):
+        for response in (
+            await client.get(f"/api/trades/by-token/{token}", headers=headers),
+            await client.post("/api/trades/by-token", json={"token": token}, headers=headers),
+        ):
+            assert response.status_code == 200, (role, response.text)
+            trade = response.json()
+            assert trade["requested"] == [], (role, trade)
+            assert [p["id"] for p in trade["offered"]] == [ANNA_PHOTO(world)]  # the proposer's own offer
+            assert title not in response.text
+    # Boris himself (the owner) sees his object in it.
+    boris = {"Authorization": f"Bearer {world.tokens['boris']}"}
+    own_view = (await client.post("/api/trades/by-token", json={"token": token}, headers=boris)).json()
+    assert [p["id"] for p in own_view["requested"]] == [wanted]

@@ -20,12 +20,19 @@ SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.c
   JOIN users c ON c.id = a.creator_id
 """
 
-# A private owner's objects are seen only by the owner and viewers whose request was accepted.
-VISIBLE_TO_VIEWER = """
-(NOT o.is_private OR o.id = $1 OR EXISTS (
+
+def visible_sql(viewer: str = "$1", owner: str = "o") -> str:
+    """The visibility rule as SQL: a private owner's objects are seen only by the owner and by
+    viewers whose profile request was accepted. `viewer` is the parameter holding the viewer's
+    id (NULL = anonymous), `owner` the alias of the owner's `users` row."""
+    return f"""
+(NOT {owner}.is_private OR {owner}.id = {viewer} OR EXISTS (
     SELECT 1 FROM profile_requests r
-     WHERE r.requester_id = $1 AND r.target_id = o.id AND r.status = 'accepted'))
+     WHERE r.requester_id = {viewer} AND r.target_id = {owner}.id AND r.status = 'accepted'))
 """
+
+
+VISIBLE_TO_VIEWER = visible_sql()
 
 
 async def parse_search(conn: asyncpg.Connection, text: str) -> str | None:
@@ -168,6 +175,38 @@ async def lock(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record |
         "SELECT id, image_id, owner_id, creator_id FROM art_objects WHERE id = $1 FOR UPDATE",
         art_object_id,
     )
+
+
+async def lock_visible(
+    conn: asyncpg.Connection, viewer_id: int, art_object_id: int
+) -> asyncpg.Record | None:
+    """Row-lock the object if this viewer may see it; None when it is missing OR hidden, so
+    callers answer both alike (no existence oracle over sequential ids)."""
+    return await conn.fetchrow(
+        f"""
+        SELECT a.id, a.image_id, a.owner_id, a.creator_id
+          FROM art_objects a JOIN users o ON o.id = a.owner_id
+         WHERE a.id = $2 AND {VISIBLE_TO_VIEWER}
+           FOR UPDATE OF a
+        """,
+        viewer_id,
+        art_object_id,
+    )
+
+
+async def visible_owners(
+    conn: asyncpg.Connection, viewer_id: int, art_object_ids: list[int]
+) -> dict[int, int]:
+    """Owner by object id, for the objects among `art_object_ids` this viewer may see."""
+    rows = await conn.fetch(
+        f"""
+        SELECT a.id, a.owner_id FROM art_objects a JOIN users o ON o.id = a.owner_id
+         WHERE a.id = ANY($2::bigint[]) AND {VISIBLE_TO_VIEWER}
+        """,
+        viewer_id,
+        art_object_ids,
+    )
+    return {r["id"]: r["owner_id"] for r in rows}
 
 
 async def lock_many(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:

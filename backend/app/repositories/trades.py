@@ -4,6 +4,8 @@ from datetime import datetime
 
 import asyncpg
 
+from app.repositories.art_objects import visible_sql
+
 _VIEW = """
 SELECT t.id, t.proposer_id, t.recipient_id, t.message, t.failure_reason, t.expires_at,
        t.created_at, t.updated_at, t.accepted_by, t.token_hash,
@@ -46,12 +48,16 @@ async def list_for(
     return await conn.fetch(sql, *args)
 
 
-async def items(conn: asyncpg.Connection, trade_ids: list[int]) -> list[asyncpg.Record]:
+async def items(
+    conn: asyncpg.Connection, trade_ids: list[int], viewer_id: int | None = None
+) -> list[asyncpg.Record]:
+    """The trades' items; `visible`: whether `viewer_id` may see the item (the one rule)."""
     return await conn.fetch(
-        """
+        f"""
         SELECT i.trade_id, i.side, i.owner_id AS owner_at_proposal, a.id, a.title, a.owner_id,
                img.thumb_key, img.placeholder, img.dominant_color,
-               ou.display_name AS owner_name, ou.avatar_url AS owner_avatar
+               ou.display_name AS owner_name, ou.avatar_url AS owner_avatar,
+               {visible_sql("$2", "ou")} AS visible
           FROM trade_items i
           JOIN art_objects a ON a.id = i.art_object_id
           JOIN users ou ON ou.id = a.owner_id
@@ -60,14 +66,8 @@ async def items(conn: asyncpg.Connection, trade_ids: list[int]) -> list[asyncpg.
          ORDER BY i.trade_id, i.side, a.id
         """,
         trade_ids,
+        viewer_id,
     )
-
-
-async def owners(conn: asyncpg.Connection, art_object_ids: list[int]) -> dict[int, int]:
-    rows = await conn.fetch(
-        "SELECT id, owner_id FROM art_objects WHERE id = ANY($1::bigint[])", art_object_ids
-    )
-    return {r["id"]: r["owner_id"] for r in rows}
 
 
 async def insert(

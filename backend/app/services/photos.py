@@ -320,6 +320,17 @@ async def get_provenance(
 # --- changing -----------------------------------------------------------------------------
 
 
+async def _lock_visible(
+    conn: asyncpg.Connection, user_id: int, art_object_id: int
+) -> asyncpg.Record:
+    """Lock an object for a change; one the user may not see is "not found" like a missing one
+    (a 403 would confirm that a private collection holds that id)."""
+    current = await art_objects.lock_visible(conn, user_id, art_object_id)
+    if current is None:
+        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+    return current
+
+
 async def update_photo(
     pool: asyncpg.Pool, user_id: int, art_object_id: int, title: str | None, description: str | None
 ) -> Photo:
@@ -328,9 +339,7 @@ async def update_photo(
     if description is not None:
         description = _clean_description(description)
     async with pool.acquire() as conn, conn.transaction():
-        current = await art_objects.lock(conn, art_object_id)
-        if current is None:
-            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        current = await _lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
             raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
@@ -350,9 +359,7 @@ async def delete_photo(
     pool: asyncpg.Pool, storage: Storage, user_id: int, art_object_id: int
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        current = await art_objects.lock(conn, art_object_id)
-        if current is None:
-            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        current = await _lock_visible(conn, user_id, art_object_id)
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
             raise Forbidden(
                 "only its creator, while still owning it, can delete an art object",

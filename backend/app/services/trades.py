@@ -33,14 +33,15 @@ def _to_trade(
     mine = [i for i in items if i["trade_id"] == row["id"]]
     requested = [i for i in mine if i["side"] == "requested"]
     reason = cannot_accept_reason(row, requested, viewer_id)
+    shown = [i for i in mine if _shown(row, i)]
     return Trade(
         id=row["id"],
         proposer=user_summary(row, "proposer_id", "proposer"),
         recipient=user_summary(row, "recipient_id", "recipient"),
         status=row["status"],
         message=row["message"],
-        offered=[photo_summary(i) for i in mine if i["side"] == "offered"],
-        requested=[photo_summary(i) for i in requested],
+        offered=[photo_summary(i) for i in shown if i["side"] == "offered"],
+        requested=[photo_summary(i) for i in shown if i["side"] == "requested"],
         token=token,
         deep_link=link,
         failure_reason=row["failure_reason"],
@@ -51,6 +52,13 @@ def _to_trade(
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
+
+
+def _shown(row: asyncpg.Record, item: asyncpg.Record) -> bool:
+    """Whether the viewer sees this item: by the one visibility rule (`visible`, computed for
+    the viewer), or because it is the proposer's own offer (proposing is showing it)."""
+    offered_by_proposer = item["side"] == "offered" and item["owner_id"] == row["proposer_id"]
+    return offered_by_proposer or item["visible"]
 
 
 def cannot_accept_reason(
@@ -77,7 +85,7 @@ def event_data(trade: Trade) -> dict:
 
 async def _load(conn: asyncpg.Connection, trade_id: int, viewer_id: int | None) -> Trade:
     row = await trades.view(conn, trade_id)
-    return _to_trade(row, await trades.items(conn, [trade_id]), viewer_id)
+    return _to_trade(row, await trades.items(conn, [trade_id], viewer_id), viewer_id)
 
 
 def _parties(proposer_id: int, *others: int | None) -> list[int]:
@@ -109,14 +117,12 @@ async def propose(
     if body.recipient_id == user_id:
         raise Unprocessable("you can't trade with yourself", code=ErrorCode.trade_with_self)
     async with pool.acquire() as conn, conn.transaction():
-        owner_of = await trades.owners(conn, body.offered_photo_ids + body.requested_photo_ids)
-        missing = [
-            i for i in body.offered_photo_ids + body.requested_photo_ids if i not in owner_of
-        ]
-        if missing:
-            raise Unprocessable(
-                "photos not found", code=ErrorCode.photo_not_found, photo_ids=missing
-            )
+        ids = body.offered_photo_ids + body.requested_photo_ids
+        # Objects this user may not see are treated exactly like missing ones: same code, same
+        # text, no ids named (else sequential ids would reveal private collections).
+        owner_of = await art_objects.visible_owners(conn, user_id, ids)
+        if any(i not in owner_of for i in ids):
+            raise Unprocessable("art object not found", code=ErrorCode.photo_not_found)
         if any(owner_of[i] != user_id for i in body.offered_photo_ids):
             raise Forbidden("you can only offer art objects you own", code=ErrorCode.not_owner)
         counterparties = {owner_of[i] for i in body.requested_photo_ids}
@@ -132,7 +138,7 @@ async def propose(
             )
         if body.recipient_id is not None and body.recipient_id != counterparty:
             raise Unprocessable(
-                "the requested art objects belong to someone else",
+                "the recipient doesn't own every requested art object",
                 code=ErrorCode.trade_recipient_mismatch,
             )
         if body.recipient_id is not None and await users.get_by_id(conn, body.recipient_id) is None:
@@ -175,7 +181,7 @@ async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [trade_id]), user_id)
+        return _to_trade(row, await trades.items(conn, [trade_id], user_id), user_id)
 
 
 async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Trade:
@@ -185,7 +191,7 @@ async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) ->
         row = await trades.find_by_token(conn, security.digest(token))
         if row is None:
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [row["id"]]), viewer_id)
+        return _to_trade(row, await trades.items(conn, [row["id"]], viewer_id), viewer_id)
 
 
 async def list_trades(
@@ -193,7 +199,7 @@ async def list_trades(
 ) -> list[Trade]:
     async with pool.acquire() as conn:
         rows = await trades.list_for(conn, user_id, role, status)
-        items = await trades.items(conn, [r["id"] for r in rows])
+        items = await trades.items(conn, [r["id"] for r in rows], user_id)
     return [_to_trade(r, items, user_id) for r in rows]
 
 

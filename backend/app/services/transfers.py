@@ -41,7 +41,8 @@ def to_transfer(
 
 
 async def _lock_owned(conn: asyncpg.Connection, art_object_id: int, user_id: int) -> None:
-    current = await art_objects.lock(conn, art_object_id)
+    # Hidden (a private owner's) and missing objects answer alike: no existence oracle.
+    current = await art_objects.lock_visible(conn, user_id, art_object_id)
     if current is None:
         raise NotFound("art object not found", code=ErrorCode.photo_not_found)
     if current["owner_id"] != user_id:
