@@ -76,8 +76,18 @@ async def _wait_ready(proc: asyncio.subprocess.Process, base_url: str, within: f
 
 
 @asynccontextmanager
-async def running_server(env: dict[str, str], *, within: float = 30.0) -> AsyncIterator[str]:
-    """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`)."""
+async def running_server(
+    env: dict[str, str],
+    *,
+    within: float = 30.0,
+    uvicorn_args: tuple[str, ...] = (),
+    log_to: Path | None = None,
+) -> AsyncIterator[str]:
+    """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`).
+
+    `uvicorn_args` are added to the command line (`--workers 2`, `--log-config ...`); with
+    `log_to` the server's output is written to that file (kept) instead of a temporary one.
+    """
     base_env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_ENV}
     # FORWARDED_ALLOW_IPS (uvicorn's one proxy setting: whose X-Forwarded-For it believes) is
     # the test's to choose, never the runner's; default: uvicorn's own, the loopback.
@@ -87,12 +97,12 @@ async def running_server(env: dict[str, str], *, within: float = 30.0) -> AsyncI
     try:
         for attempt in range(3):  # another process may grab the free port before uvicorn binds it
             port = free_port()
-            log_path = log_dir / f"uvicorn-{port}.log"
+            log_path = log_to or log_dir / f"uvicorn-{port}.log"
             with _open_log(log_path) as log:
                 proc = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "uvicorn", "app.main:app",
                     "--app-dir", str(REPO_ROOT / "backend"),
-                    "--host", "127.0.0.1", "--port", str(port),
+                    "--host", "127.0.0.1", "--port", str(port), *uvicorn_args,
                     cwd=REPO_ROOT,
                     env=full_env,
                     stdin=asyncio.subprocess.DEVNULL,

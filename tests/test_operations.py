@@ -97,3 +97,27 @@ def test_several_workers_share_one_metrics_directory_cleared_at_start() -> None:
     clear = cmd.index('find \\"$PROMETHEUS_MULTIPROC_DIR\\" -mindepth 1 -delete')
     assert clear < cmd.index("exec uvicorn")
     assert "PROMETHEUS_MULTIPROC_DIR" in (REPO_ROOT / ".env.example").read_text()
+
+
+def test_the_image_logs_json_without_uvicorns_access_log() -> None:
+    cmd = re.search(r"^CMD (.*)$", (BACKEND / "Dockerfile").read_text(), re.MULTILINE).group(1)
+    assert "--log-config /app/backend/logging.json --no-access-log" in cmd
+    config = json.loads((BACKEND / "logging.json").read_text())
+    assert config["formatters"]["json"]["()"] == "app.core.logs.JsonFormatter"
+    assert "proxy_set_header X-Request-ID $request_id;" in (REPO_ROOT / "nginx.conf").read_text()
+
+
+def test_secrets_are_redacted_from_log_text() -> None:
+    from app.core.logs import redact
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXZhbHVl"
+    for text in (
+        f'127.0.0.1:5 - "WebSocket /api/ws?token={jwt}" [accepted]',
+        f"Authorization: Bearer {jwt}",
+        "refresh_token=AbC-123_xyz&x=1",
+        '{"init_data": "query_id=1&hash=abc"}',
+        f"decoding failed for {jwt}",
+    ):
+        cleaned = redact(text)
+        assert jwt not in cleaned and "AbC-123_xyz" not in cleaned, cleaned
+        assert "redacted" in cleaned

@@ -30,6 +30,7 @@ from app.core.errors import install_error_handlers
 from app.core.migrations import migrate
 from app.core.rates import check_rates
 from app.core.redis import create_redis
+from app.core.request_log import RequestLogMiddleware
 from app.media.qr_image import DRAWER as QR_DRAWER
 from app.media.serving import mount_media
 from app.media.storage import LocalStorage
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(metrics.MetricsMiddleware)  # added last: outermost, times everything
+    app.add_middleware(metrics.MetricsMiddleware)  # times everything below
+    app.add_middleware(RequestLogMiddleware)  # outermost: logs every request, 500s included
     install_error_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
