@@ -252,20 +252,42 @@ CREATE TABLE IF NOT EXISTS auth_qr_requests (
 CREATE INDEX IF NOT EXISTS auth_qr_requests_expiry_idx ON auth_qr_requests (expires_at);
 
 -- Every public or personal change, numbered. `audience` NULL = public; otherwise the user ids
--- that may see it. Rows are written in the same transaction as the change, and the insert
--- NOTIFYs the id, which PostgreSQL delivers only at commit (realtime/listener.py).
+-- that may see it. `subjects`: the users whose objects the event is about; when one of them is
+-- private, only the subjects and viewers that every private subject accepted see it (the rule of
+-- the HTTP reads, services/users.can_view_collection). Rows are written in the same transaction
+-- as the change, and the insert NOTIFYs the id, which PostgreSQL delivers only at commit
+-- (realtime/listener.py).
+CREATE SEQUENCE IF NOT EXISTS events_id_seq AS bigint;  -- CACHE 1: the listener reads last_value
 CREATE TABLE IF NOT EXISTS events (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               bigint PRIMARY KEY,  -- set by events_assign_id(), never by the writer
     type             text NOT NULL CHECK (type ~ '^[a-z_]+\.[a-z_]+$'),
     data             jsonb NOT NULL,
     audience         bigint[],
+    subjects         bigint[] NOT NULL DEFAULT '{}',
     created_at       timestamptz NOT NULL DEFAULT now()
 );
+ALTER SEQUENCE events_id_seq OWNED BY events.id;
 CREATE INDEX IF NOT EXISTS events_created_idx ON events (created_at);
 CREATE INDEX IF NOT EXISTS events_audience_idx ON events USING gin (audience);
 
--- Announce every new event id on channel gallery_events. A trigger (not the application) does
--- it so events written by admin SQL are delivered too; PostgreSQL sends it only at commit.
+-- Ids are handed out before commit, so a later id can commit first. The listener delivers an id
+-- only once every transaction that could still hold a smaller one has ended: it reads the
+-- sequence, then a snapshot, and waits until that snapshot's xmax is below the oldest running
+-- transaction (realtime/listener.py). That holds only if a transaction has its xid before it
+-- takes an event id — so the id is assigned here, after pg_current_xact_id(), whatever the
+-- writer sends (admin SQL included).
+CREATE OR REPLACE FUNCTION events_assign_id() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_current_xact_id();
+    NEW.id := nextval('events_id_seq');
+    RETURN NEW;
+END;
+$$;
+CREATE OR REPLACE TRIGGER events_assign_id_before_insert
+    BEFORE INSERT ON events
+    FOR EACH ROW EXECUTE FUNCTION events_assign_id();
+
 CREATE OR REPLACE FUNCTION events_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

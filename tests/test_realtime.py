@@ -4,7 +4,9 @@ import asyncio
 import json
 import shutil
 import socket
+import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import asyncpg
@@ -34,7 +36,7 @@ def server_env(database_url: str, upload_dir: Path, **extra: str) -> dict[str, s
 
 @pytest.fixture
 async def two_servers(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> AsyncIterator[tuple[str, str]]:
-    env = server_env(database_url, upload_dir, WS_PING_INTERVAL="1", WS_PING_TIMEOUT="2")
+    env = server_env(database_url, upload_dir, WS_PING_INTERVAL="1", WS_PING_TIMEOUT="2", WS_RESUME_GRACE="0.3")
     async with running_server(env) as first, running_server(env) as second:
         yield first, second
 
@@ -44,47 +46,103 @@ def ws_url(base: str) -> str:
 
 
 class Socket:
-    """A test client: records every event frame it receives."""
+    """A test client: a reader task answers pings at once (the test may be busy elsewhere) and
+    queues every message; event frames read while waiting for a reply are kept in `backlog`."""
 
     def __init__(self, conn: websockets.ClientConnection) -> None:
         self.conn = conn
+        self.backlog: list[dict] = []
+        self.inbox: asyncio.Queue[dict | None] = asyncio.Queue()
+        self.reader = asyncio.create_task(self._pump())
 
     @classmethod
-    async def open(cls, base: str, token: str | None = None, **kwargs) -> "Socket":
-        conn = await websockets.connect(ws_url(base), **kwargs)
+    async def open(cls, base: str, token: str | None = None, after: int | None = None) -> "Socket":
+        """Connect; with `token`, sign in and wait for the ack; with `after`, resume from that
+        event id and wait for `resumed` — from then on the socket is live (a fact, not a pause)."""
+        socket = cls(await websockets.connect(ws_url(base)))
         if token is not None:
-            await conn.send(json.dumps({"type": "auth", "token": token}))
-        return cls(conn)
+            await socket.send({"type": "auth", "token": token})
+            await socket.reply("authenticated")
+        if after is not None:
+            await socket.send({"type": "resume", "after": after})
+            await socket.reply("resumed")
+        return socket
 
-    async def next_event(self, timeout: float = 10) -> dict:
-        async with asyncio.timeout(timeout):
-            while True:
-                message = json.loads(await self.conn.recv())
+    async def _pump(self) -> None:
+        try:
+            async for raw in self.conn:
+                message = json.loads(raw)
                 if message.get("type") == "ping":
                     await self.conn.send('{"type":"pong"}')
-                elif "id" in message:
+                self.inbox.put_nowait(message)
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.inbox.put_nowait(None)
+
+    async def send(self, message: dict) -> None:
+        await self.conn.send(json.dumps(message))
+
+    async def _read(self) -> dict:
+        message = await self.inbox.get()
+        if message is None:
+            self.inbox.put_nowait(None)
+            raise ConnectionError(f"closed with {self.conn.close_code}")
+        return message
+
+    async def reply(self, kind: str, timeout: float = 10) -> dict:
+        """The next control message of this kind (events read meanwhile are kept)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self._read()
+                if "id" in message:
+                    self.backlog.append(message)
+                elif message.get("type") == kind:
+                    return message
+                elif message.get("type") == "error":
+                    raise AssertionError(message)
+
+    async def next_event(self, timeout: float = 10) -> dict:
+        if self.backlog:
+            return self.backlog.pop(0)
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self._read()
+                if "id" in message:
                     return message
 
-    async def events_within(self, seconds: float) -> list[dict]:
-        found = []
-        try:
-            while True:
-                found.append(await self.next_event(timeout=seconds))
-        except TimeoutError:
-            return found
+    async def events_until(self, last_id: int, timeout: float = 10) -> list[dict]:
+        """Every event up to and including the one with id `last_id` (a marker)."""
+        found = [await self.next_event(timeout)]
+        while found[-1]["id"] != last_id:
+            found.append(await self.next_event(timeout))
+        return found
+
+    async def close_code(self, timeout: float = 10) -> int | None:
+        """Read until the server closes; the close code it sent."""
+        async with asyncio.timeout(timeout):
+            while await self.inbox.get() is not None:
+                pass
+        return self.conn.close_code
 
 
-async def settle(*sockets: Socket) -> None:
-    """Give the server a moment to register sockets before events are made."""
-    await asyncio.sleep(0.3)
+async def latest_event_id(pool: asyncpg.Pool) -> int:
+    return await pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
 
 
-async def test_upload_on_one_process_reaches_socket_on_the_other(two_servers) -> None:
+async def marker(pool: asyncpg.Pool, n: int = 0) -> int:
+    """A public event written straight in SQL: once a socket has it, it has everything before."""
+    return await pool.fetchval(
+        "INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('marker', $1::int)) RETURNING id",
+        n,
+    )
+
+
+async def test_upload_on_one_process_reaches_socket_on_the_other(two_servers, pool: asyncpg.Pool) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
-        viewer = await Socket.open(second)  # anonymous: public events only
-        await settle(viewer)
+        viewer = await Socket.open(second, after=await latest_event_id(pool))  # anonymous
         files = {"file": ("a.png", unique_png(1), "image/png")}
         photo = (await api.post("/api/photos/upload", files=files, data={"title": "Live"}, headers=bearer(anna))).json()
         event = await viewer.next_event()
@@ -99,30 +157,30 @@ async def test_personal_trade_event_reaches_only_its_parties(two_servers, pool: 
         anna, boris, chen = [await sign_in(api, i, n) for i, n in ((1, "anna"), (2, "boris"), (3, "chen"))]
         [a1] = await mint_objects(pool, anna["user"]["id"], 1, start=0)
         [b1] = await mint_objects(pool, boris["user"]["id"], 1, start=10)
+        start = await latest_event_id(pool)
         sockets = {
-            "anna": await Socket.open(second, anna["access_token"]),
-            "boris": await Socket.open(first, boris["access_token"]),
-            "chen": await Socket.open(second, chen["access_token"]),
-            "anonymous": await Socket.open(first),
+            "anna": await Socket.open(second, anna["access_token"], after=start),
+            "boris": await Socket.open(first, boris["access_token"], after=start),
+            "chen": await Socket.open(second, chen["access_token"], after=start),
+            "anonymous": await Socket.open(first, after=start),
         }
-        await settle()
         body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1], "recipient_id": boris["user"]["id"]}
         trade = (await api.post("/api/trades", json=body, headers=bearer(anna))).json()
+        end = await marker(pool)
         for name in ("anna", "boris"):
-            event = await sockets[name].next_event()
-            assert event["type"] == "trade.created" and event["data"]["id"] == trade["id"]
+            got = await sockets[name].events_until(end)
+            assert [(e["type"], e["data"].get("id")) for e in got[:-1]] == [("trade.created", trade["id"])]
         for name in ("chen", "anonymous"):
-            assert await sockets[name].events_within(1.0) == []
+            assert [e["id"] for e in await sockets[name].events_until(end)] == [end]
         for s in sockets.values():
             await s.conn.close()
 
 
-async def test_resume_replays_exactly_the_missed_events_in_order(two_servers) -> None:
+async def test_resume_replays_exactly_the_missed_events_in_order(two_servers, pool: asyncpg.Pool) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
-        socket = await Socket.open(second, anna["access_token"])
-        await settle()
+        socket = await Socket.open(second, anna["access_token"], after=await latest_event_id(pool))
         upload = lambda seed: api.post(  # noqa: E731
             "/api/photos/upload", files={"file": ("a.png", unique_png(seed), "image/png")},
             data={"title": f"n{seed}"}, headers=bearer(anna),
@@ -132,36 +190,167 @@ async def test_resume_replays_exactly_the_missed_events_in_order(two_servers) ->
         await socket.conn.close()
         made = [(await upload(seed)).json()["id"] for seed in (2, 3, 4)]
         socket = await Socket.open(second, anna["access_token"])
-        await socket.conn.send(json.dumps({"type": "resume", "after": last_seen}))
+        await socket.send({"type": "resume", "after": last_seen})
         replayed = [await socket.next_event() for _ in range(3)]
         assert [e["data"]["id"] for e in replayed] == made
         assert [e["id"] for e in replayed] == sorted(e["id"] for e in replayed)
+        await socket.reply("resumed")
         # ...and then it is live, with nothing repeated at the seam.
         await upload(5)
-        live = await socket.next_event()
-        assert live["data"]["title"] == "n5"
-        assert await socket.events_within(0.5) == []
+        end = await marker(pool)
+        live = await socket.events_until(end)
+        assert [e["data"].get("title") for e in live] == ["n5", None]
         await socket.conn.close()
 
 
 async def test_resume_while_events_keep_coming_has_no_gap_or_duplicate(two_servers, pool: asyncpg.Pool) -> None:
+    _, second = two_servers
+    start = await latest_event_id(pool)
+    some_written = asyncio.Event()
+
+    async def produce() -> None:
+        for i in range(60):
+            await pool.execute("INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('n', $1::int))", i)
+            if i == 10:
+                some_written.set()
+
+    producer = asyncio.create_task(produce())
+    await some_written.wait()
+    socket = await Socket.open(second)
+    await socket.send({"type": "resume", "after": start})
+    await producer
+    end = await marker(pool, 1)
+    got = [e["data"].get("n") for e in await socket.events_until(end)]
+    assert got == [*range(60), None]
+    await socket.conn.close()
+
+
+async def test_private_users_activity_reaches_only_them_and_accepted_viewers(two_servers, pool: asyncpg.Pool) -> None:
+    """13.8: events about a private user's objects follow the HTTP visibility rule, live and
+    on resume; an anonymous socket never sees them."""
     first, second = two_servers
-    async with httpx.AsyncClient(base_url=first):
-        start = await pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
+    async with httpx.AsyncClient(base_url=first) as api:
+        pia, vera, oleg = [await sign_in(api, i, n) for i, n in ((11, "pia"), (12, "vera"), (13, "oleg"))]
+        assert (await api.patch("/api/me", json={"is_private": True}, headers=bearer(pia))).status_code == 200
+        asked = await api.post("/api/profile_requests", json={"user_id": pia["user"]["id"]}, headers=bearer(vera))
+        accepted = await api.post(f"/api/profile_requests/{asked.json()['id']}/accept", headers=bearer(pia))
+        assert accepted.status_code == 200, accepted.text
+        [gift] = await mint_objects(pool, pia["user"]["id"], 1, start=30)
+        start = await latest_event_id(pool)
+        viewers = {"pia": pia, "vera": vera, "oleg": oleg, "anonymous": None}
+        live = {
+            name: await Socket.open(second, tokens and tokens["access_token"], after=start)
+            for name, tokens in viewers.items()
+        }
+        files = {"file": ("p.png", unique_png(31), "image/png")}
+        photo = (await api.post("/api/photos/upload", files=files, data={"title": "secret"}, headers=bearer(pia))).json()
+        await api.patch(f"/api/photos/{photo['id']}", json={"title": "still secret"}, headers=bearer(pia))
+        offer = await api.post("/api/transfers", json={"photo_id": gift}, headers=bearer(pia))
+        claim = {"token": offer.json()["claim_token"]}
+        assert (await api.post("/api/transfers/claim", json=claim, headers=bearer(oleg))).status_code == 200
+        assert (await api.delete(f"/api/photos/{photo['id']}", headers=bearer(pia))).status_code == 204
+        end = await marker(pool)
+        private = ["photo.created", "photo.updated", "ownership.changed", "photo.deleted"]
+        expected = {
+            "pia": private,  # hers
+            "vera": private,  # accepted
+            # a party to the change of hands sees that one, nothing else of hers
+            "oleg": ["ownership.changed"],
+            "anonymous": [],
+        }
+        def about_objects(found: list[dict]) -> list[str]:  # transfer.* are the parties' own
+            return [e["type"] for e in found if not e["type"].startswith("transfer.")]
 
-        async def produce() -> None:
-            for i in range(60):
-                await pool.execute("INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('n', $1::int))", i)
-                await asyncio.sleep(0.005)
+        for name, socket in live.items():
+            got = about_objects(await socket.events_until(end))
+            assert got == [*expected[name], "photo.updated"], name
+            await socket.conn.close()
+        # Resume applies the same rule.
+        for name, tokens in viewers.items():
+            socket = await Socket.open(first, tokens and tokens["access_token"], after=start)
+            assert about_objects(socket.backlog) == [*expected[name], "photo.updated"], name
+            await socket.conn.close()
 
-        producer = asyncio.create_task(produce())
-        await asyncio.sleep(0.1)
-        socket = await Socket.open(second)
-        await socket.conn.send(json.dumps({"type": "resume", "after": start}))
-        await producer
-        got = [e["data"]["n"] for e in await socket.events_within(1.5)]
-        assert got == list(range(60))
-        await socket.conn.close()
+
+def short_token(user_id: int, seconds: float) -> str:
+    from jose import jwt
+
+    claims = {"sub": str(user_id), "type": "access", "exp": time.time() + seconds}
+    return jwt.encode(claims, "test-secret-" + "x" * 32, algorithm="HS256")
+
+
+async def test_token_in_url_is_refused_and_auth_message_is_acknowledged(two_servers, pool: asyncpg.Pool) -> None:
+    first, _ = two_servers
+    async with httpx.AsyncClient(base_url=first) as api:
+        anna = await sign_in(api)
+    conn = await websockets.connect(ws_url(first) + "?token=" + anna["access_token"])
+    assert await Socket(conn).close_code() == 4400  # a token in a URL lands in access logs
+    socket = await Socket.open(first)
+    await socket.send({"type": "auth", "token": anna["access_token"]})
+    ack = await socket.reply("authenticated")
+    assert ack["user_id"] == anna["user"]["id"]
+    assert abs(datetime.fromisoformat(ack["expires_at"]).timestamp() - time.time() - 900) < 60
+    await socket.send({"type": "auth", "token": None})
+    assert (await socket.reply("authenticated"))["user_id"] is None
+    await socket.conn.close()
+
+
+async def test_expired_token_stops_personal_events_unless_the_socket_reauthenticates(two_servers, pool: asyncpg.Pool) -> None:
+    """13.9: at expiry the socket is closed with 4401 (personal events stop); a fresh `auth`
+    on the open socket keeps it signed in."""
+    first, second = two_servers
+    async with httpx.AsyncClient(base_url=first) as api:
+        anna = await sign_in(api)
+    user_id = anna["user"]["id"]
+    start = await latest_event_id(pool)
+    lapsing = await Socket.open(second, short_token(user_id, 2), after=start)
+    renewed = await Socket.open(second, short_token(user_id, 2), after=start)
+    await renewed.send({"type": "auth", "token": anna["access_token"]})
+    assert (await renewed.reply("authenticated"))["user_id"] == user_id
+    assert await lapsing.close_code() == 4401  # the fact that the short tokens have expired
+    personal = await pool.fetchval(
+        "INSERT INTO events (type, data, audience) VALUES ('trade.created', '{}', ARRAY[$1::bigint]) RETURNING id",
+        user_id,
+    )
+    assert [e["id"] for e in await renewed.events_until(personal)] == [personal]
+    # A wrong user's token on a signed-in socket: closed, never switched.
+    async with httpx.AsyncClient(base_url=first) as api:
+        boris = await sign_in(api, 2, "boris")
+    await renewed.send({"type": "auth", "token": boris["access_token"]})
+    assert await renewed.close_code() == 4401
+
+
+async def test_event_committed_late_is_delivered_once_in_id_order(two_servers, pool: asyncpg.Pool) -> None:
+    """13.22: an event whose transaction commits long after later events is neither lost live
+    nor skipped by a resume. Events are delivered in id order: a later id waits until every
+    transaction that could still commit a smaller one has ended."""
+    first, second = two_servers
+    before = await marker(pool, -1)
+    live = await Socket.open(second, after=before - 1)
+    assert [e["id"] for e in await live.events_until(before)] == [before]
+    held = await pool.acquire()
+    try:
+        transaction = held.transaction()
+        await transaction.start()
+        late = await held.fetchval(
+            "INSERT INTO events (type, data) VALUES ('photo.updated', '{\"late\": true}') RETURNING id"
+        )
+        later = [await marker(pool, n) for n in (1, 2, 3)]
+        # Longer than the old code's 1 s wait for a hole: two heartbeats (ping interval 1 s).
+        for _ in range(2):
+            await live.reply("ping")
+        resumed = await Socket.open(first, after=before)  # resumes while the hole is open
+        await transaction.commit()
+    finally:
+        await pool.release(held)
+    end = await marker(pool, 4)
+    expected = [late, *later, end]
+    assert [e["id"] for e in await live.events_until(end)] == expected
+    assert [e["id"] for e in [*resumed.backlog, *await resumed.events_until(end)]] == expected
+    afterwards = await Socket.open(first, after=before)
+    assert [e["id"] for e in afterwards.backlog] == expected
+    for client in (live, resumed, afterwards):
+        await client.conn.close()
 
 
 def open_unread_socket(base: str) -> socket.socket:
@@ -174,6 +363,8 @@ def open_unread_socket(base: str) -> socket.socket:
         b"GET /api/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
+    sock.settimeout(10)
+    assert sock.recv(12) == b"HTTP/1.1 101"  # accepted: registered with the hub right after
     return sock
 
 
@@ -186,22 +377,20 @@ def read_until_closed(sock: socket.socket) -> bytes:
 
 
 async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
-    env = server_env(database_url, upload_dir, WS_QUEUE_SIZE="200")
+    # No resume grace: the stuck socket (which never resumes) is live at once.
+    env = server_env(database_url, upload_dir, WS_QUEUE_SIZE="200", WS_RESUME_GRACE="0")
     async with running_server(env) as base:
-        reader = await Socket.open(base)
-        stuck = open_unread_socket(base)
-        await asyncio.sleep(2.5)  # past the resume grace: both sockets are live
+        reader = await Socket.open(base, after=await latest_event_id(pool))
+        stuck = await asyncio.to_thread(open_unread_socket, base)
         padding = "x" * 10_000
-        for _ in range(40):  # ~20 MB at a pace a reading client keeps up with
+        got = 0
+        for _ in range(40):  # ~20 MB, paced by the reading client: it keeps up by construction
             await pool.execute(
                 "INSERT INTO events (type, data) SELECT 'photo.updated', jsonb_build_object('n', g, 'pad', $1::text) FROM generate_series(1, 50) g",
                 padding,
             )
-            await asyncio.sleep(0.02)
-        got = 0
-        async with asyncio.timeout(60):
-            while got < 2000:
-                await reader.next_event()
+            for _ in range(50):
+                await reader.next_event(timeout=30)
                 got += 1
         assert got == 2000
         received = await asyncio.to_thread(read_until_closed, stuck)
@@ -215,17 +404,11 @@ async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url
 
 async def test_bad_token_closes_4401_and_silent_client_is_dropped(two_servers) -> None:
     first, _ = two_servers
-    conn = await websockets.connect(ws_url(first))
-    await conn.send(json.dumps({"type": "auth", "token": "not-a-token"}))
-    with pytest.raises(websockets.ConnectionClosed) as closed:
-        async with asyncio.timeout(5):
-            await conn.recv()
-    assert closed.value.rcvd.code == 4401
+    bad = await Socket.open(first)
+    await bad.send({"type": "auth", "token": "not-a-token"})
+    assert await bad.close_code(5) == 4401
     conn = await websockets.connect(ws_url(first) + "?token=bad")
-    with pytest.raises(websockets.ConnectionClosed) as closed:
-        async with asyncio.timeout(5):
-            await conn.recv()
-    assert closed.value.rcvd.code == 4401
+    assert await Socket(conn).close_code(5) == 4400
     # Never answers pings (ping interval 1 s, timeout 2 s): dropped.
     silent = await websockets.connect(ws_url(first))
     with pytest.raises(websockets.ConnectionClosed) as closed:
@@ -235,29 +418,35 @@ async def test_bad_token_closes_4401_and_silent_client_is_dropped(two_servers) -
     assert closed.value.rcvd.code == 4000
 
 
-async def test_desktop_qr_sign_in_is_pushed(two_servers) -> None:
+async def test_desktop_qr_sign_in_is_pushed(two_servers, pool: asyncpg.Pool) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         phone = await sign_in(api)
         request = (await api.post("/api/auth/qr")).json()
         desktop = await Socket.open(second)
-        await desktop.conn.send(json.dumps({"type": "auth_qr", "request_id": request["request_id"], "secret": request["secret"]}))
-        await settle()
+        await desktop.send({"type": "auth_qr", "request_id": request["request_id"], "secret": request["secret"]})
+        # Messages are handled in order: once `resumed` is back, the watch is in place.
+        await desktop.send({"type": "resume", "after": await latest_event_id(pool)})
+        await desktop.reply("resumed")
         assert (await api.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))).status_code == 204
         event = await desktop.next_event()
         assert event["type"] == "auth.qr_approved" and event["data"]["request_id"] == request["request_id"]
         tokens = (await api.get(f"/api/auth/qr/{request['request_id']}", params={"secret": request["secret"]})).json()
         assert tokens["status"] == "approved" and tokens["user"]["id"] == phone["user"]["id"]
-        # Another anonymous socket never sees it.
+        # A wrong secret is refused, and that socket never sees the approval.
+        other = await Socket.open(second)
+        await other.send({"type": "auth_qr", "request_id": request["request_id"], "secret": "wrong"})
+        with pytest.raises(AssertionError, match="qr_login_not_found"):
+            await other.reply("resumed")
         await desktop.conn.close()
+        await other.conn.close()
 
 
 async def test_listener_recovers_after_database_connection_loss(two_servers, pool: asyncpg.Pool) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
-        socket = await Socket.open(second)
-        await settle()
+        socket = await Socket.open(second, after=await latest_event_id(pool))
         killed = await pool.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'gallery-event-listener' AND datname = current_database()"
         )
@@ -291,15 +480,14 @@ async def start_redis(port: int) -> asyncio.subprocess.Process:
     raise RuntimeError("redis-server did not start")
 
 
-async def test_redis_outage_and_restart_do_not_stop_live_delivery(database_url: str, upload_dir: Path) -> None:
+async def test_redis_outage_and_restart_do_not_stop_live_delivery(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
     port = free_port()
     redis_proc = await start_redis(port)
     env = server_env(database_url, upload_dir, REDIS_URL=f"redis://127.0.0.1:{port}/0")
     try:
         async with running_server(env) as base, httpx.AsyncClient(base_url=base) as api:
             anna = await sign_in(api)
-            socket = await Socket.open(base)
-            await settle()
+            socket = await Socket.open(base, after=await latest_event_id(pool))
 
             async def upload_and_see(seed: int) -> None:
                 files = {"file": ("a.png", unique_png(seed), "image/png")}

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     ws_ping_interval: float = 20.0
     ws_ping_timeout: float = 20.0
     ws_queue_size: int = 1000  # frames are shared strings: a deep queue costs pointers only
+    # A new socket's live events wait this long for a `resume` (about one mobile round trip),
+    # so the replay is never overtaken; a `resume` ends the wait at once.
+    ws_resume_grace: float = Field(default=1.0, ge=0, le=10)
     sweep_interval: float = 30.0
 
     # NoDecode: read "a,b" as CSV (split by the validator below), not as JSON.

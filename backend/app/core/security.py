@@ -44,6 +44,7 @@ class AccessClaims:
     # the proof behind this token is, whatever the number of refreshes since.
     auth_time: int | None = None
     amr: tuple[str, ...] = ()
+    expires_at: float | None = None  # `exp`: a WebSocket stops speaking for the user then
 
 
 def create_access_token(
@@ -93,6 +94,7 @@ def decode_access_claims(token: str, secret: str) -> AccessClaims:
         session_id=sid if isinstance(sid, str) else None,
         auth_time=auth_time if type(auth_time) is int else None,
         amr=tuple(m for m in amr if isinstance(m, str)) if isinstance(amr, list) else (),
+        expires_at=float(claims["exp"]),
     )
 
 

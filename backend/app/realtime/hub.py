@@ -8,6 +8,7 @@ fills its own queue; when that is full the client is closed (code 4008) and will
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,10 +30,13 @@ class Event:
     data: dict[str, Any]
     audience: list[int] | None
     created_at: datetime
+    # Who may see it because of its subjects' privacy; None = no private subject, no limit.
+    # Computed once per event by the listener (realtime/listener.py), never per socket.
+    viewers: frozenset[int] | None = None
 
     @classmethod
-    def from_record(cls, row: Any) -> "Event":
-        return cls(row["id"], row["type"], row["data"], row["audience"], row["created_at"])
+    def from_record(cls, row: Any, viewers: frozenset[int] | None = None) -> "Event":
+        return cls(row["id"], row["type"], row["data"], row["audience"], row["created_at"], viewers)
 
     def frame(self) -> str:
         return json.dumps(
@@ -49,7 +53,9 @@ class Event:
     def visible_to(self, user_id: int | None, qr_requests: Iterable[str] = ()) -> bool:
         if self.type == QR_EVENT:
             return self.data.get("request_id") in qr_requests
-        return self.audience is None or (user_id is not None and user_id in self.audience)
+        if self.audience is not None and (user_id is None or user_id not in self.audience):
+            return False
+        return self.viewers is None or (user_id is not None and user_id in self.viewers)
 
 
 @dataclass(eq=False)
@@ -57,6 +63,7 @@ class Client:
     socket: WebSocket
     queue_size: int
     user_id: int | None = None
+    expires_at: float | None = None  # of the token that proved user_id (epoch seconds)
     qr_requests: set[str] = field(default_factory=set)
     queue: asyncio.Queue[str | None] = field(init=False)
     # While a resume replays history, live events wait here (then go out unless replayed).
@@ -82,6 +89,12 @@ class Client:
             return False
         return True
 
+    def viewer(self, now: float) -> int | None:
+        """The user this socket speaks for now: nobody once its token has expired."""
+        if self.expires_at is not None and now >= self.expires_at:
+            return None
+        return self.user_id
+
     def drop(self, code: int, reason: str) -> None:
         if self.close_reason is None:
             self.close_reason = (code, reason)
@@ -106,8 +119,11 @@ class Hub:
         metrics.EVENTS_PUBLISHED.inc()
         delivered = 0
         frame: str | None = None
+        now = time.time()
         for client in list(self.clients):
-            if client.closed.is_set() or not event.visible_to(client.user_id, client.qr_requests):
+            if client.closed.is_set() or not event.visible_to(
+                client.viewer(now), client.qr_requests
+            ):
                 continue
             frame = frame or event.frame()
             if client.offer(event.id, frame):

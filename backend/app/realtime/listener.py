@@ -6,11 +6,22 @@ process ever announces a rolled-back change, and no committed change goes unanno
 outbox relay to run. It needs no second broker (Redis stays optional), reaches every process on
 every host that can reach the database, and after a reconnect the listener catches up by reading
 the events table from the last id it saw.
+
+Order without loss. Event ids are taken before commit, so a later id can commit first; a
+plain "deliver in id order, skip a hole after a while" loses an event whose transaction commits
+late. Instead the listener delivers an id only when it is *final*: every transaction that could
+still hold a smaller id has ended. A transaction always has its xid before it takes an event id
+(database.sql, events_assign_id), so after reading "ids up to V were handed out" and then a
+snapshot whose xmax is X, every id <= V belongs to a transaction with xid < X; once the oldest
+transaction of this database still running is at least X, they have all committed or rolled
+back. Then ids <= V are delivered in id order and a missing one is a rollback, never a
+latecomer. The price: while a write transaction of this database stays open, events after it
+wait for it (the app's transactions are short; a resume waits the same way, never skips).
 """
 
 import asyncio
 import logging
-import time
+from collections import deque
 
 import asyncpg
 
@@ -18,12 +29,13 @@ from app.realtime.hub import Event, Hub
 from app.repositories import events
 
 log = logging.getLogger(__name__)
-CHANNEL = "gallery_events"
-# Event ids are taken at insert but become visible at commit, so a later id can commit first.
-# A hole in the ids is waited for this long (the transaction that took it may still commit)
-# before it is taken to be a rollback and skipped. This keeps delivery in id order, which is
-# what lets a client resume from "the last id I saw".
-GAP_WAIT_SECONDS = 1.0
+CHANNEL = events.CHANNEL
+BATCH = 500
+# While some handed-out id is not final yet, look again this often (its transaction may end
+# without a NOTIFY: a rollback, or an unrelated older transaction).
+PENDING_POLL_SECONDS = 0.05
+IDLE_POLL_SECONDS = 5.0
+MAX_PENDING = 1000
 
 
 class EventListener:
@@ -31,14 +43,17 @@ class EventListener:
         self.dsn = dsn
         self.pool = pool
         self.hub = hub
-        self.last_id = 0
+        # The last id handed to the hub; every id <= it is final. None until the start-up point
+        # is final (resumes wait for `ready`): events before it are history, after it live.
+        self.last_id: int | None = None
+        self.ready = asyncio.Event()
         self.reconnects = 0
         self._wake = asyncio.Event()
-        self._gap_since: float | None = None
+        self._seen = -1  # the last "ids handed out so far" read
+        self._pending: deque[tuple[int, int]] = deque()  # (ids handed out, xmax at that read)
+        self._final: int | None = None  # every id <= this is committed or rolled back
 
     async def run(self) -> None:
-        async with self.pool.acquire() as conn:
-            self.last_id = await conn.fetchval("SELECT coalesce(max(id), 0) FROM events")
         delay = 0.2
         while True:
             try:
@@ -64,7 +79,7 @@ class EventListener:
             while not lost.is_set():
                 waiter = asyncio.create_task(self._wake.wait())
                 dead = asyncio.create_task(lost.wait())
-                timeout = 0.05 if self._gap_since is not None else 5
+                timeout = PENDING_POLL_SECONDS if self._pending else IDLE_POLL_SECONDS
                 await asyncio.wait(
                     {waiter, dead}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                 )
@@ -85,24 +100,54 @@ class EventListener:
         self._wake.set()
 
     async def _drain(self) -> None:
-        """Publish every event after the last one seen, in id order, in batches."""
-        while True:
+        """Advance the final point, then publish every event up to it, in id order."""
+        async with self.pool.acquire() as conn:
+            await self._advance_final(conn)
+        if self._final is None:
+            return
+        if self.last_id is None:  # start-up: what is final now is history
+            self.last_id = self._final
+            self.ready.set()
+            return
+        while self.last_id < self._final:
             async with self.pool.acquire() as conn:
-                rows = await events.events_after_any(conn, self.last_id, 500)
+                rows = await events.events_between(conn, self.last_id, self._final, BATCH)
+                viewers = await _viewers_by_subject(conn, rows)
             for row in rows:
-                if row["id"] != self.last_id + 1 and not self._gap_expired():
-                    return  # wait for the hole to commit (or to time out)
-                self._gap_since = None
-                self.hub.publish(Event.from_record(row))
+                self.hub.publish(Event.from_record(row, _event_viewers(row, viewers)))
                 self.last_id = row["id"]
                 # Let the sockets' sender tasks run between events: a burst of events then
                 # fills only the queues of clients that really can't keep up.
                 await asyncio.sleep(0)
-            if len(rows) < 500:
+            if len(rows) < BATCH:
+                self.last_id = self._final  # the ids left are rollbacks
                 return
 
-    def _gap_expired(self) -> bool:
-        now = time.monotonic()
-        if self._gap_since is None:
-            self._gap_since = now
-        return now - self._gap_since >= GAP_WAIT_SECONDS
+    async def _advance_final(self, conn: asyncpg.Connection) -> None:
+        # Order matters: first the ids handed out, then the snapshot (see the module doc).
+        assigned = await events.last_assigned_id(conn)
+        xmax, oldest = await events.transaction_horizon(conn)
+        if assigned > self._seen:
+            self._seen = assigned
+            if len(self._pending) >= MAX_PENDING:  # a very long transaction: coarser steps
+                self._pending.pop()
+            self._pending.append((assigned, xmax))
+        while self._pending and self._pending[0][1] <= oldest:
+            self._final = self._pending.popleft()[0]
+
+
+async def _viewers_by_subject(
+    conn: asyncpg.Connection, rows: list[asyncpg.Record]
+) -> dict[int, list[int]]:
+    """One query per batch: the private subjects of these events and who may see them."""
+    subjects = sorted({s for row in rows for s in row["subjects"]})
+    return await events.viewers_of_private(conn, subjects) if subjects else {}
+
+
+def _event_viewers(row: asyncpg.Record, private: dict[int, list[int]]) -> frozenset[int] | None:
+    """None when no subject is private; else the subjects plus whom every private one accepted
+    (services/users.can_view_collection, as the resume SQL in repositories/events.py)."""
+    limits = [{s, *private[s]} for s in row["subjects"] if s in private]
+    if not limits:
+        return None
+    return frozenset(set.intersection(*limits) | set(row["subjects"]))

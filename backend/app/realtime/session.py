@@ -1,17 +1,26 @@
 """One WebSocket conversation (SPEC §4): auth, resume, heartbeat, delivery.
 
-Protocol, client → server: `{"type": "auth", "token": ...}` (first message, optional),
-`{"type": "resume", "after": <event id>}`, `{"type": "pong"}`,
-`{"type": "auth_qr", "request_id": ..., "secret": ...}` (desktop waiting for QR sign-in).
+Protocol, client → server:
+- `{"type": "auth", "token": "<access token>"}` — at any time: first to sign the socket in,
+  again with a fresh token before the current one expires (same user only). `token: null`
+  makes the socket anonymous. A token in the URL (`?token=`) is refused (close 4400): URLs
+  end up in access logs.
+- `{"type": "resume", "after": <event id>}`, `{"type": "pong"}`,
+  `{"type": "auth_qr", "request_id": ..., "secret": ...}` (desktop waiting for QR sign-in).
 Server → client: events `{"id", "type", "data", "ts"}`, `{"type": "ping"}`,
-`{"type": "resumed", "last_id": ...}` and `{"type": "error", "detail": ...}`.
+`{"type": "authenticated", "user_id", "expires_at"}` (`user_id` null after `token: null`),
+`{"type": "resumed", "last_id": ...}` and `{"type": "error", "detail": {"code", "message"}}`.
+Close codes: 4400 token in the URL, 4401 bad token, a token for another user, or the token
+expired without a fresh `auth` (reconnect with a fresh token and resume), 4000 no answer to
+pings, 4008 too slow (reconnect and resume), 1008 too many messages.
 """
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -19,20 +28,19 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.core import metrics, security
 from app.core.config import Settings
+from app.core.errors import AppError
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
-from app.repositories import auth_qr, events
+from app.repositories import events
+from app.services import auth
 
 log = logging.getLogger(__name__)
+URL_TOKEN_CLOSE = 4400
 UNAUTHORIZED_CLOSE = 4401
 HEARTBEAT_CLOSE = 4000
+SLOW_CLOSE = 4008
 POLICY_CLOSE = 1008
-FIRST_MESSAGE_WAIT = 10.0
-# Live events are held this long after connecting, so a client that resumes right away gets
-# its replay first and then live events, in id order, instead of live ones racing ahead.
-# About one mobile round trip: the resume is sent right after the socket opens.
-RESUME_GRACE = 1.0
 REPLAY_BATCH = 500
 
 
@@ -55,26 +63,35 @@ class Session:
         self.resuming = False
         self.last_heard = asyncio.get_running_loop().time()
         self.limiter = SocketMessageLimiter.from_rate(settings.rate_limit_ws_messages)
+        self.expiry: asyncio.TimerHandle | None = None
+        # A replay runs beside the receive loop, so pongs and re-auth are heard meanwhile.
+        self.replay: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         await self.socket.accept()
-        token = self.socket.query_params.get("token")
-        if token and not self._authenticate(token):
-            await self.socket.close(UNAUTHORIZED_CLOSE, "invalid or expired token")
+        if "token" in self.socket.query_params:
+            await self.socket.close(URL_TOKEN_CLOSE, "send the token in an auth message")
             return
         self.hub.add(self.client)
         tasks = [
             asyncio.create_task(self._send_loop()),
-            asyncio.create_task(self._receive_loop(first=token is None)),
+            asyncio.create_task(self._receive_loop()),
             asyncio.create_task(self._heartbeat()),
             asyncio.create_task(self.client.closed.wait()),
         ]
-        release = asyncio.get_running_loop().call_later(RESUME_GRACE, self._release_held)
+        # Live events are held this long after connecting, so a client that resumes right away
+        # gets its replay first and then live events, in id order.
+        loop = asyncio.get_running_loop()
+        release = loop.call_later(self.settings.ws_resume_grace, self._release_held)
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
             release.cancel()
+            if self.expiry is not None:
+                self.expiry.cancel()
             self.hub.remove(self.client)
+            if self.replay is not None:
+                tasks.append(self.replay)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -85,15 +102,6 @@ class Session:
                 with contextlib.suppress(Exception):
                     await self.socket.close(code, reason)
 
-    def _authenticate(self, token: Any) -> bool:
-        if not isinstance(token, str):
-            return False
-        try:
-            self.client.user_id = security.decode_access_token(token, self.settings.jwt_secret)
-        except security.TokenError:
-            return False
-        return True
-
     async def _send_loop(self) -> None:
         while True:
             frame = await self.client.queue.get()
@@ -101,16 +109,10 @@ class Session:
                 return
             await self.socket.send_text(frame)
 
-    async def _receive_loop(self, first: bool) -> None:
+    async def _receive_loop(self) -> None:
         while True:
             try:
-                if first:
-                    raw = await asyncio.wait_for(self.socket.receive_text(), FIRST_MESSAGE_WAIT)
-                else:
-                    raw = await self.socket.receive_text()
-            except TimeoutError:
-                first = False  # said nothing: an anonymous viewer
-                continue
+                raw = await self.socket.receive_text()
             except (WebSocketDisconnect, RuntimeError):
                 return
             self.last_heard = asyncio.get_running_loop().time()
@@ -120,19 +122,54 @@ class Session:
                 return
             message = _parse(raw)
             kind = message.get("type") if message else None
-            if first and kind == "auth":
-                if message.get("token") is not None and not self._authenticate(message["token"]):
-                    self.client.drop(UNAUTHORIZED_CLOSE, "invalid or expired token")
-                    return
+            if kind == "auth":
+                self._authenticate(message.get("token"))
             elif kind == "resume":
-                await self._resume(message.get("after"))
+                self._start_resume(message.get("after"))
             elif kind == "auth_qr":
                 await self._watch_qr(message)
             elif kind in ("pong", "ping"):
                 pass
             else:
-                self._reply({"type": "error", "detail": "unknown message"})
-            first = False
+                self._error("unknown_message", "unknown message type")
+            if self.client.closed.is_set():
+                return
+
+    def _authenticate(self, token: Any) -> None:
+        """Sign the socket in (or again, with a fresh token), or make it anonymous (null)."""
+        if token is None:
+            self._set_identity(None, None)
+            self._reply({"type": "authenticated", "user_id": None, "expires_at": None})
+            return
+        if not isinstance(token, str):
+            self.client.drop(UNAUTHORIZED_CLOSE, "invalid or expired token")
+            return
+        try:
+            claims = security.decode_access_claims(token, self.settings.jwt_secret)
+            user_id, expires_at = claims.user_id, claims.expires_at or time.time()
+        except security.TokenError:
+            self.client.drop(UNAUTHORIZED_CLOSE, "invalid or expired token")
+            return
+        if self.client.user_id is not None and user_id != self.client.user_id:
+            self.client.drop(UNAUTHORIZED_CLOSE, "token is for another user: reconnect")
+            return
+        self._set_identity(user_id, expires_at)
+        expires = datetime.fromtimestamp(expires_at, UTC).isoformat()
+        self._reply({"type": "authenticated", "user_id": user_id, "expires_at": expires})
+
+    def _set_identity(self, user_id: int | None, expires_at: float | None) -> None:
+        self.client.user_id, self.client.expires_at = user_id, expires_at
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        if expires_at is not None:
+            # The hub already stops personal events at expiry (Client.viewer); this closes the
+            # socket so the client reconnects with a fresh token and resumes what it missed.
+            delay = max(0.0, expires_at - time.time())
+            self.expiry = asyncio.get_running_loop().call_later(delay, self._expired)
+
+    def _expired(self) -> None:
+        self.client.drop(UNAUTHORIZED_CLOSE, "token expired: reconnect with a fresh token")
 
     async def _heartbeat(self) -> None:
         interval = self.settings.ws_ping_interval
@@ -151,32 +188,44 @@ class Session:
         held, self.client.held = self.client.held, None
         for event_id, frame in held:
             if not self.client.offer(event_id, frame):
-                self.client.drop(4008, "too slow: reconnect and resume")
+                self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
 
     def _reply(self, message: dict[str, Any]) -> None:
         if not self.client.send_now(json.dumps(message)):
-            self.client.drop(4008, "too slow: reconnect and resume")
+            self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
 
-    async def _resume(self, after: Any) -> None:
-        """Replay (after, watermark] from the table, then release what arrived live meanwhile.
+    def _error(self, code: str, message: str) -> None:
+        self._reply({"type": "error", "detail": {"code": code, "message": message}})
 
-        The watermark is the last id the listener has handed to the hub; anything newer
-        reaches this socket through the hub, so the seam has no gap and no duplicate.
-        """
+    def _start_resume(self, after: Any) -> None:
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-            self._reply({"type": "error", "detail": "resume needs an integer 'after'"})
+            self._error("bad_request", "resume needs an integer 'after'")
+            return
+        if self.replay is not None and not self.replay.done():
+            self._error("resume_in_progress", "a resume is already running")
             return
         if self.client.held is None:
             self.client.held = []
         self.resuming = True
-        watermark = self.listener.last_id
-        cursor = after
+        self.replay = asyncio.create_task(self._resume(after))
+
+    async def _resume(self, after: int) -> None:
+        """Replay (after, watermark] from the table, then release what arrived live meanwhile.
+
+        The watermark is the last id the listener has handed to the hub (every id up to it is
+        final); anything newer reaches this socket through the hub, so the seam has no gap and
+        no duplicate. Held live events the client says it has (id <= after) are dropped.
+        """
+        watermark = 0
         try:
+            await self.listener.ready.wait()
+            watermark = self.listener.last_id or 0
+            cursor = after
             while cursor < watermark:
                 async with self.pool.acquire() as conn:
                     rows = await events.events_after(
-                        conn, cursor, self.client.user_id, REPLAY_BATCH, until=watermark
+                        conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, watermark
                     )
                 for row in rows:
                     await self.client.queue.put(Event.from_record(row).frame())
@@ -187,23 +236,25 @@ class Session:
             held, self.client.held = self.client.held, None
             self.resuming = False
         for event_id, frame in held:
-            if event_id > watermark and not self.client.offer(event_id, frame):
-                self.client.drop(4008, "too slow: reconnect and resume")
+            if event_id > max(watermark, after) and not self.client.offer(event_id, frame):
+                self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
         self._reply({"type": "resumed", "last_id": max([watermark, *(i for i, _ in held)])})
 
     async def _watch_qr(self, message: dict[str, Any]) -> None:
         request_id, secret = message.get("request_id"), message.get("secret")
         if not isinstance(request_id, str) or not isinstance(secret, str):
-            self._reply({"type": "error", "detail": "auth_qr needs request_id and secret"})
+            self._error("bad_request", "auth_qr needs request_id and secret")
             return
-        async with self.pool.acquire() as conn:
-            row = await auth_qr.lock_request(conn, request_id)
-        if row is None or not hmac.compare_digest(row["secret_hash"], security.digest(secret)):
-            self._reply({"type": "error", "detail": "sign-in request not found"})
+        try:
+            status = await auth.poll_qr_login(
+                self.pool, self.settings, request_id, secret, peek=True
+            )
+        except AppError as exc:
+            self._error("qr_login_not_found", str(exc.detail))
             return
         self.client.qr_requests.add(request_id)
-        if row["status"] == "approved":  # approved before we listened: tell at once
+        if status.status == "approved":  # approved before we listened: tell at once
             self._reply({"id": 0, "type": "auth.qr_approved", "data": {"request_id": request_id}})
 
 

@@ -2,15 +2,30 @@
 
 A trigger (database.sql) NOTIFYs each new id on channel `gallery_events`; PostgreSQL delivers a
 notification only when (and if) the transaction commits, so listeners never see a rolled-back
-event.
+event. Another trigger assigns the id after the transaction has its xid, which is what lets
+`transaction_horizon` tell when every id up to a point is final (realtime/listener.py).
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
+from app.repositories.art_objects import VISIBLE_TO_VIEWER
+
 CHANNEL = "gallery_events"
+_COLUMNS = "e.id, e.type, e.data, e.audience, e.subjects, e.created_at"
+
+# $1 is the viewer (NULL when anonymous). The subjects of an event see it; anyone else sees it
+# only if every subject's collection is visible to them — the rule of the HTTP reads (NULL, as
+# for an anonymous viewer, counts as "not visible").
+_VISIBLE = f"""
+(e.audience IS NULL OR e.audience @> ARRAY[$1::bigint])
+AND ($1::bigint = ANY(e.subjects) OR NOT EXISTS (
+    SELECT 1 FROM users o
+     WHERE o.id = ANY(e.subjects) AND NOT coalesce({VISIBLE_TO_VIEWER}, false)))
+"""
 
 
 async def insert_event(
@@ -18,12 +33,15 @@ async def insert_event(
     event_type: str,
     data: dict[str, Any],
     audience: list[int] | None = None,
+    subjects: Iterable[int] = (),
 ) -> int:
+    """`subjects`: the users whose objects the event is about (their privacy applies)."""
     return await conn.fetchval(
-        "INSERT INTO events (type, data, audience) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO events (type, data, audience, subjects) VALUES ($1, $2, $3, $4) RETURNING id",
         event_type,
         data,
         sorted(set(audience)) if audience is not None else None,
+        sorted(set(subjects)),
     )
 
 
@@ -32,16 +50,15 @@ async def events_after(
 ) -> list[asyncpg.Record]:
     """Events a viewer may see with after_id < id <= until, in id order (for resume)."""
     return await conn.fetch(
-        """
-        SELECT id, type, data, audience, created_at FROM events
-         WHERE id > $1 AND id <= $4
-           AND (audience IS NULL OR audience @> ARRAY[$2::bigint])
-         ORDER BY id LIMIT $3
+        f"""
+        SELECT {_COLUMNS} FROM events e
+         WHERE e.id > $2 AND e.id <= $3 AND {_VISIBLE}
+         ORDER BY e.id LIMIT $4
         """,
-        after_id,
         user_id,
-        limit,
+        after_id,
         until,
+        limit,
     )
 
 
@@ -50,15 +67,67 @@ async def delete_older_than(conn: asyncpg.Connection, cutoff: datetime) -> int:
     return int(status.split()[-1])
 
 
-async def events_after_any(
-    conn: asyncpg.Connection, after_id: int, limit: int
+async def events_between(
+    conn: asyncpg.Connection, after_id: int, until: int, limit: int
 ) -> list[asyncpg.Record]:
-    """All events with id > after_id, whoever their audience (the hub filters per socket)."""
+    """All events with after_id < id <= until, whoever their audience (the hub filters)."""
     return await conn.fetch(
-        """
-        SELECT id, type, data, audience, created_at FROM events
-         WHERE id > $1 ORDER BY id LIMIT $2
+        f"""
+        SELECT {_COLUMNS} FROM events e
+         WHERE e.id > $1 AND e.id <= $2 ORDER BY e.id LIMIT $3
         """,
         after_id,
+        until,
         limit,
     )
+
+
+async def last_assigned_id(conn: asyncpg.Connection) -> int:
+    """The largest event id handed out so far, committed or not (0 when none)."""
+    row = await conn.fetchrow("SELECT last_value, is_called FROM events_id_seq")
+    return int(row["last_value"]) if row["is_called"] else int(row["last_value"]) - 1
+
+
+async def transaction_horizon(conn: asyncpg.Connection) -> tuple[int, int]:
+    """(xmax, oldest): the next transaction id to be assigned (of a fresh snapshot), and the
+    oldest transaction id of this database still running (xmax when none is).
+
+    Every transaction of this database with an id below `oldest` has ended. Other databases'
+    transactions are left out on purpose (pg_snapshot_xmin would count them): a long one
+    elsewhere on the cluster must not hold back this gallery's events. pg_stat_activity and
+    pg_prepared_xacts give 32-bit ids; each is widened relative to xmax (ids that started after
+    the snapshot are ignored: they cannot hold an event id read before it).
+    """
+    row = await conn.fetchrow(
+        """
+        WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
+        running AS (
+            SELECT backend_xid::text::bigint AS x FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_xid IS NOT NULL
+            UNION ALL
+            SELECT transaction::text::bigint FROM pg_prepared_xacts
+             WHERE database = current_database()),
+        back AS (SELECT ((s.xmax % 4294967296) - r.x + 4294967296) % 4294967296 AS d
+                   FROM s, running r)
+        SELECT s.xmax, s.xmax - coalesce(
+            (SELECT max(d) FROM back WHERE d > 0 AND d < 2147483648), 0) AS oldest
+          FROM s
+        """
+    )
+    return int(row["xmax"]), int(row["oldest"])
+
+
+async def viewers_of_private(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, list[int]]:
+    """For each private user among user_ids: who may see their collection besides them."""
+    rows = await conn.fetch(
+        """
+        SELECT u.id, coalesce(array_agg(r.requester_id) FILTER (WHERE r.requester_id IS NOT NULL),
+                              '{}') AS viewers
+          FROM users u
+          LEFT JOIN profile_requests r ON r.target_id = u.id AND r.status = 'accepted'
+         WHERE u.id = ANY($1::bigint[]) AND u.is_private
+         GROUP BY u.id
+        """,
+        user_ids,
+    )
+    return {row["id"]: list(row["viewers"]) for row in rows}

@@ -35,4 +35,6 @@ async def move(
             "trade_id": trade_id,
             "transfer_id": transfer_id,
         },
+        # A private party's activity is seen only by the parties and viewers both accepted.
+        subjects=[from_user_id, to_user_id],
     )

@@ -201,8 +201,9 @@ async def _mint(
         object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
         await provenance.append(conn, object_id, None, user_id, "mint")
         photo = to_photo(await art_objects.get_card(conn, user_id, object_id))
-        audience = await _photo_audience(conn, user_id)
-        await events.insert_event(conn, "photo.created", public_photo_data(photo), audience)
+        await events.insert_event(
+            conn, "photo.created", public_photo_data(photo), subjects=[user_id]
+        )
     return photo
 
 
@@ -344,15 +345,10 @@ async def update_photo(
             raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
         photo = to_photo(await art_objects.get_card(conn, user_id, art_object_id))
-        audience = await _photo_audience(conn, user_id)
-        await events.insert_event(conn, "photo.updated", public_photo_data(photo), audience)
+        await events.insert_event(
+            conn, "photo.updated", public_photo_data(photo), subjects=[user_id]
+        )
     return photo
-
-
-async def _photo_audience(conn: asyncpg.Connection, owner_id: int) -> list[int] | None:
-    """Public news, except for a private owner's objects: those go to the owner alone."""
-    owner = await users.get_by_id(conn, owner_id)
-    return [owner_id] if owner["is_private"] else None
 
 
 async def delete_photo(
@@ -375,7 +371,7 @@ async def delete_photo(
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
         await transfer_rules.cancel_pending_for_object(conn, art_object_id)
         keys = await art_objects.delete_image(conn, current["image_id"])
-        await events.insert_event(conn, "photo.deleted", {"id": art_object_id})
+        await events.insert_event(conn, "photo.deleted", {"id": art_object_id}, subjects=[user_id])
     # Files go only after the commit: a rollback must never leave a row without its files.
     await asyncio.get_running_loop().run_in_executor(
         _IMAGE_POOL, _delete_files, storage, list(keys)

@@ -114,6 +114,21 @@ describe('LiveClient', () => {
     client.stop();
   });
 
+  it('sends a fresh token on the open socket before the current one expires', async () => {
+    const { client, sockets } = setup('fresh');
+    client.start();
+    sockets[0]!.open();
+    await vi.waitFor(() => expect(sockets[0]!.sent).toHaveLength(1));
+    const expiresAt = new Date(Date.now() + 60_000).toISOString();
+    sockets[0]!.receive({ type: 'authenticated', user_id: 1, expires_at: expiresAt });
+    await vi.advanceTimersByTimeAsync(39_000);
+    expect(sockets[0]!.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000); // 20 s before expiry
+    expect(sockets[0]!.sent.at(-1)).toEqual({ type: 'auth', token: 'fresh' });
+    expect(sockets).toHaveLength(1); // same socket, no reconnect
+    client.stop();
+  });
+
   it('backs off exponentially up to the maximum while the server is down', async () => {
     const { client, sockets } = setup();
     client.start();

@@ -41,6 +41,8 @@ export interface LiveClientOptions {
 
 const OPEN = 1;
 export const CLOSE_UNAUTHORIZED = 4401;
+/** Re-authenticate this long before the token's `expires_at` (the token store refreshes earlier). */
+const REAUTH_MARGIN_MS = 20_000;
 
 export class LiveClient {
   private socket: SocketLike | null = null;
@@ -49,6 +51,7 @@ export class LiveClient {
   private running = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private reauthTimer: ReturnType<typeof setTimeout> | undefined;
   private listeners = new Set<(e: LiveEvent) => void>();
   private statusListeners = new Set<(s: LiveStatus) => void>();
   private status: LiveStatus = 'closed';
@@ -95,6 +98,7 @@ export class LiveClient {
     this.running = false;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.idleTimer);
+    clearTimeout(this.reauthTimer);
     const s = this.socket;
     this.socket = null;
     s?.close(1000);
@@ -157,6 +161,10 @@ export class LiveClient {
       socket.send(JSON.stringify({ type: 'pong' }));
       return;
     }
+    if (msg.type === 'authenticated') {
+      this.scheduleReauth(socket, (msg as { expires_at?: unknown }).expires_at);
+      return;
+    }
     if (typeof msg.id !== 'number' || typeof msg.type !== 'string') return;
     if (this.lastId !== null && msg.id <= this.lastId) return; // replayed twice
     this.lastId = msg.id;
@@ -164,10 +172,25 @@ export class LiveClient {
     this.listeners.forEach((l) => l(event));
   }
 
+  private scheduleReauth(socket: SocketLike, expiresAt: unknown): void {
+    clearTimeout(this.reauthTimer);
+    if (typeof expiresAt !== 'string') return; // anonymous: nothing expires
+    const delay = Math.max(0, Date.parse(expiresAt) - Date.now() - REAUTH_MARGIN_MS);
+    this.reauthTimer = setTimeout(() => void this.reauthenticate(socket), delay);
+  }
+
+  private async reauthenticate(socket: SocketLike): Promise<void> {
+    const token = await this.opts.getToken().catch(() => null);
+    // Signed out meanwhile: let the server close at expiry (4401) and reconnect anonymously.
+    if (socket !== this.socket || socket.readyState !== OPEN || !token) return;
+    socket.send(JSON.stringify({ type: 'auth', token }));
+  }
+
   private async handleClose(socket: SocketLike, code: number): Promise<void> {
     if (socket !== this.socket) return;
     this.socket = null;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.reauthTimer);
     if (!this.running) return;
     this.setStatus('closed');
     if (code === CLOSE_UNAUTHORIZED) await this.opts.onUnauthorized?.().catch(() => undefined);
