@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from app.services import qr
+from app.media.qr_image import png as qr_png
 from app.services.deep_links import all_links, pick
 from tests.conftest import make_settings
 from tests.support import bearer, mint_objects, sign_in
@@ -70,7 +70,7 @@ async def test_claim_links_take_the_host_form(client: httpx.AsyncClient, pool: a
         # The sender's QR image encodes the same link; <img> passes the host as ?host=.
         params = {"token": created["claim_token"], **({"host": host} if host else {})}
         png = await client.get(f"/api/transfers/{created['id']}/qr.png", params=params, headers=bearer(anna))
-        assert png.status_code == 200 and png.content == qr.png(created["deep_link"])
+        assert png.status_code == 200 and png.content == qr_png(created["deep_link"])
     bad = await client.post("/api/transfers", json={"photo_id": objects[0]}, headers={**bearer(anna), "X-Client-Host": "icq"})
     assert bad.status_code == 422
 
@@ -85,7 +85,7 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
     assert trade["deep_link"] == f"{TELEGRAM}?startapp=trade_{trade['token']}"
     assert trade["deep_links"]["max"] == f"{MAX}?startapp=trade_{trade['token']}"
     png = await client.get(f"/api/trades/{trade['id']}/qr.png", params={"token": trade["token"]}, headers=headers)
-    assert png.content == qr.png(trade["deep_link"])
+    assert png.content == qr_png(trade["deep_link"])
 
     # The desktop (web) gets the web form as its payload and both messengers in deep_links,
     # and its QR image can be asked for in either messenger's form.
@@ -101,13 +101,13 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
         png = await client.get(
             f"/api/auth/qr/{login['request_id']}/qr.png", params={"secret": login["secret"], "host": host}
         )
-        assert png.status_code == 200 and png.content == qr.png(link), host
+        assert png.status_code == 200 and png.content == qr_png(link), host
 
 
 async def test_qr_image_encodes_only_this_apps_links_in_any_form(client: httpx.AsyncClient) -> None:
     for link in (f"{MAX}?startapp=trade_x", f"{TELEGRAM}?startapp=claim_y", f"{WEB}/?startapp=login_z"):
         response = await client.get("/api/qr.png", params={"data": link})
-        assert response.status_code == 200 and response.content == qr.png(link), link
+        assert response.status_code == 200 and response.content == qr_png(link), link
     for foreign in (
         "https://evil.example/?startapp=trade_x",
         "https://t.me/other_bot/app?startapp=trade_x",
