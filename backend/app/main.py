@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.api.docs import OPENAPI_URL, docs_enabled, mount_api_docs
 from app.api.openapi import install_openapi
 from app.api.routes import (
     auth,
@@ -80,11 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.shutdown()
             QR_DRAWER.shutdown()
 
+    docs = docs_enabled(settings)
     app = FastAPI(
         title="Max Photo Gallery",
         version="1.0.0",
-        openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        openapi_url=OPENAPI_URL if docs else None,
+        docs_url=None,  # served by api/docs.py from local assets
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in ROUTERS:
         app.include_router(module.router)
     app.include_router(metrics.router)
+    if docs:
+        mount_api_docs(app)
     mount_media(app, settings.upload_dir)
     mount_webapp(app, settings)
     install_openapi(app)

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # so the replay is never overtaken; a `resume` ends the wait at once.
     ws_resume_grace: float = Field(default=1.0, ge=0, le=10)
     sweep_interval: float = 30.0
+    # /api/docs and /api/openapi.json: unset = on, except in production (API_DOCS=true there).
+    api_docs: bool | None = None
 
     # NoDecode: read "a,b" as CSV (split by the validator below), not as JSON.
     cors_origins: Annotated[list[str], NoDecode] = []
