@@ -2,15 +2,18 @@
 changes, the refresh grace window, per-username login limits, the development JWT key."""
 
 import asyncio
+import os
 import stat
 import statistics
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.core.config import DEFAULT_JWT_SECRET, Settings
 from app.main import create_app
@@ -221,3 +224,75 @@ async def test_reuse_after_the_successor_was_spent_revokes_the_family(client: ht
     third = (await _refresh(client, successor)).json()["refresh_token"]
     assert (await _refresh(client, tokens["refresh_token"])).status_code == 401
     assert (await _refresh(client, third)).status_code == 401
+
+
+# --- 14. per-username sign-in throttle with back-off --------------------------------------------
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+async def redis_app(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> AsyncIterator[FastAPI]:
+    prefix = f"test-login-{uuid.uuid4().hex[:12]}"  # only these keys are ours to delete
+    # A 60 s first lock (default 1 s): the test's guesses surely arrive while it holds.
+    settings = make_settings(
+        database_url, upload_dir, redis_url=REDIS_URL, redis_key_prefix=prefix, login_backoff_base=60
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+        keys = [key async for key in app.state.redis.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await app.state.redis.delete(*keys)
+
+
+def _from(app: FastAPI, address: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+async def _login_from(app: FastAPI, address: str, username: str, password: str) -> httpx.Response:
+    async with _from(app, address) as http:
+        return await http.post("/api/auth/login", json={"username": username, "password": password})
+
+
+@pytest.mark.parametrize("username", ["victim", "no_such_user"])
+async def test_guesses_from_many_addresses_hit_the_username_back_off(redis_app: FastAPI, username: str) -> None:
+    app = redis_app
+    async with _from(app, "192.0.2.1") as http:
+        assert (await http.post("/api/auth/register", json={"username": "victim", "password": "victim's password"})).status_code == 201
+    answers = [await _login_from(app, f"198.51.100.{i}", username, f"guess number {i}") for i in range(30)]
+    statuses = [a.status_code for a in answers]
+    # 5 free attempts, the 6th sets the first lock; the rest arrive while it holds. Unknown names
+    # are treated alike (no way to tell which usernames exist).
+    assert statuses == [401] * 6 + [429] * 24, statuses
+    refused = answers[-1]
+    assert refused.json()["detail"]["code"] == "login_throttled"
+    assert refused.headers["Retry-After"].isdigit() and int(refused.headers["Retry-After"]) >= 1
+    lock, fails = app.state.login_guard.keys(username)
+    redis = app.state.redis
+    assert 0 < await redis.pttl(lock) <= 60_000
+    assert int(await redis.get(fails)) == 6  # refused attempts are not counted
+
+    # Each further attempt after a lock doubles it (the lock's expiry simulated by deleting it).
+    await redis.delete(lock)
+    assert (await _login_from(app, "203.0.113.7", username, "another guess")).status_code == 401
+    assert 60_000 < await redis.pttl(lock) <= 120_000
+    await redis.delete(lock)
+    assert (await _login_from(app, "203.0.113.8", username, "another guess")).status_code == 401
+    assert 120_000 < await redis.pttl(lock) <= 240_000
+    if username == "victim":
+        # While locked even the right password waits; after the lock it works and resets the name.
+        assert (await _login_from(app, "192.0.2.1", "victim", "victim's password")).status_code == 429
+        await redis.delete(lock)
+        assert (await _login_from(app, "192.0.2.1", "victim", "victim's password")).status_code == 200
+        assert await redis.exists(lock, fails) == 0
+        assert (await _login_from(app, "192.0.2.1", "victim", "wrong again")).status_code == 401
+
+
+async def test_a_parallel_burst_of_guesses_gets_no_more_than_the_free_attempts(redis_app: FastAPI) -> None:
+    answers = await asyncio.gather(
+        *[_login_from(redis_app, f"198.51.100.{i}", "burst_target", "a guess!") for i in range(20)]
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [401] * 6 + [429] * 14, statuses

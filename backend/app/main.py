@@ -28,6 +28,7 @@ from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool
 from app.core.errors import install_error_handlers
+from app.core.login_guard import LoginGuard
 from app.core.migrations import migrate
 from app.core.rates import check_rates
 from app.core.redis import create_redis
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_url, settings.db_pool_min, settings.db_pool_max
         )
         app.state.redis = await create_redis(settings.redis_url)
+        app.state.login_guard = LoginGuard(app.state.redis, settings)
         background: list[asyncio.Task] = []
         try:
             app.state.hub = Hub(settings.ws_queue_size)
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.redis = None
+    app.state.login_guard = LoginGuard(None, settings)  # replaced at start with Redis's
     app.state.storage = LocalStorage(settings.upload_dir)
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.max_upload_bytes, paths=("/api/photos/upload",)

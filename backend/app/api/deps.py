@@ -8,6 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.errors import ErrorCode, Unauthorized
+from app.core.login_guard import LoginGuard
 from app.core.security import AccessClaims, TokenError, decode_access_claims
 from app.schemas.links import ClientHost
 
@@ -79,6 +80,10 @@ async def image_client_host(
     return host or header
 
 
+def get_login_guard(request: Request) -> LoginGuard:
+    return request.app.state.login_guard
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 UserId = Annotated[int, Depends(current_user_id)]
@@ -86,3 +91,4 @@ OptionalUserId = Annotated[int | None, Depends(optional_user_id)]
 Claims = Annotated[AccessClaims, Depends(current_claims)]
 ClientHostDep = Annotated[ClientHost | None, Depends(client_host)]
 ImageClientHostDep = Annotated[ClientHost | None, Depends(image_client_host)]
+LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     refresh_grace_seconds: float = Field(default=10.0, ge=0, le=60)
     # Setting a first password needs a messenger sign-in at most this old (seconds).
     reauth_max_age: int = 5 * 60
+    # Per-username sign-in throttle (core/login_guard.py): free attempts in a row, then a lock of
+    # base x 2^k seconds per further attempt (at most max); the count is forgotten after window.
+    login_free_failures: int = Field(default=5, ge=1)
+    login_backoff_base: float = Field(default=1.0, gt=0)
+    login_backoff_max: float = Field(default=15 * 60, gt=0)
+    login_failure_window: int = Field(default=15 * 60, ge=1)
 
     max_bot_token: str = ""
     telegram_bot_token: str = ""

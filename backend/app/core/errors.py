@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     csrf_header_missing = "csrf_header_missing"
     wrong_current_password = "wrong_current_password"
     reauthentication_required = "reauthentication_required"
+    login_throttled = "login_throttled"
     username_taken = "username_taken"
     username_required = "username_required"
     password_too_long = "password_too_long"

@@ -19,6 +19,7 @@ from app.core.errors import (
     Unprocessable,
 )
 from app.core.initdata import InitDataError, verify_init_data
+from app.core.login_guard import LoginGuard
 from app.repositories import auth_qr, events, refresh_tokens, users
 from app.schemas.auth import PasswordChanged, QrLoginCreated, QrLoginStatus, TokenPair
 from app.schemas.links import ClientHost
@@ -133,7 +134,10 @@ async def _dummy_hash(rounds: int) -> str:
     return _DUMMY_HASHES[rounds]
 
 
-async def login(pool: asyncpg.Pool, settings: Settings, username: str, password: str) -> TokenPair:
+async def login(
+    pool: asyncpg.Pool, settings: Settings, guard: LoginGuard, username: str, password: str
+) -> TokenPair:
+    await guard.attempt(username)  # per-username back-off, before any bcrypt
     async with pool.acquire() as conn:
         user = await users.get_by_username(conn, username)
     if user and user["password_hash"]:
@@ -143,6 +147,7 @@ async def login(pool: asyncpg.Pool, settings: Settings, username: str, password:
     ok = await security.verify_password_async(password, stored)
     if not ok or user is None or not user["password_hash"]:
         raise Unauthorized("wrong username or password", code=ErrorCode.invalid_credentials)
+    await guard.succeeded(username)
     async with pool.acquire() as conn, conn.transaction():
         return await _start_session(conn, settings, user, "password")
 

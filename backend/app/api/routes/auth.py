@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api import cookies
-from app.api.deps import ClientHostDep, PoolDep, SettingsDep, UserId
+from app.api.deps import ClientHostDep, LoginGuardDep, PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.core.errors import ErrorCode, Unauthorized, Unprocessable
@@ -68,9 +68,11 @@ async def login(
     settings: SettingsDep,
     response: Response,
     host: ClientHostDep,
+    guard: LoginGuardDep,
 ) -> TokenPair:
-    """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body."""
-    pair = await auth.login(pool, settings, body.username, body.password)
+    """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body.
+    Limited per IP and, with back-off, per username (429 `login_throttled`)."""
+    pair = await auth.login(pool, settings, guard, body.username, body.password)
     return cookies.deliver(pair, response, settings, host)
 
 
