@@ -276,6 +276,74 @@ async def test_oversize_upload_is_refused_by_nginx(edge: Edge, http: httpx.Async
 
 
 @needs_nginx
+@pytest.mark.parametrize("size", [10 * MIB + 512 * 1024, 11 * MIB])
+async def test_uploads_just_over_the_cap_get_a_413_never_a_502(
+    edge: Edge, http: httpx.AsyncClient, size: int
+) -> None:
+    """10-11 MiB passes nginx's 11m and reaches the backend, which is over its own cap: the
+    backend drains the body before answering, so nginx never hits a closed socket mid-send
+    (it answered 502 "Broken pipe" in 2 of 4 tries before)."""
+    tokens = await _sign_in(http, 7700 + size % 97)
+    body = b"\x89PNG\r\n\x1a\n" + os.urandom(size - 8)
+    for attempt in range(4):
+        response = await http.post(
+            "/api/photos/upload",
+            files={"file": ("big.png", body, "image/png")},
+            data={"title": "too big"},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
+        assert response.status_code == 413, (attempt, response.status_code, response.text[:200])
+        assert response.json()["detail"]["code"] == "payload_too_large"
+
+
+@needs_nginx
+async def test_json_bodies_over_64_kib_are_refused_at_the_edge(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/api/auth/max",
+        content=b'{"init_data": "' + b"a" * 70_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"]["code"] == "payload_too_large"
+
+
+@needs_nginx
+async def test_backend_down_is_a_503_with_retry_after(tmp_path: Path) -> None:
+    """nginx in front of a port where nothing listens: its own 503, JSON, with Retry-After."""
+    assert NGINX is not None
+    runtime_dir = tmp_path / "nginx"
+    for sub in ("logs", "cache"):
+        (runtime_dir / sub).mkdir(parents=True)
+    web_root = tmp_path / "dist"
+    web_root.mkdir()
+    (web_root / "index.html").write_text(INDEX_HTML)
+    for path in (tmp_path, web_root, runtime_dir):
+        path.chmod(0o755)
+    port = free_port()
+    conf = runtime_dir / "nginx.conf"
+    conf.write_text(
+        render_nginx_conf(
+            listen_port=port,
+            backend_port=free_port(),  # nothing listens there
+            web_root=web_root,
+            upload_dir=tmp_path,
+            runtime_dir=runtime_dir,
+        )
+    )
+    nginx = start_process("nginx", nginx_argv(NGINX, conf, runtime_dir), log_path=tmp_path / "out")
+    try:
+        await wait_http_ok(f"http://127.0.0.1:{port}/", nginx)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            for path in ("/api/photos", "/health", "/api/auth/qr"):
+                response = await http.get(path)
+                assert response.status_code == 503, (path, response.status_code)
+                assert response.headers["retry-after"] == "5"
+                assert response.json()["detail"]["code"] == "service_unavailable"
+    finally:
+        stop_process(nginx)
+
+
+@needs_nginx
 async def test_media_renditions_served_immutable_originals_never(
     edge: Edge, http: httpx.AsyncClient
 ) -> None:

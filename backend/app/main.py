@@ -97,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_guard = LoginGuard(None, settings)  # replaced at start with Redis's
     app.state.storage = LocalStorage(settings.upload_dir)
     app.add_middleware(
-        BodySizeLimit, max_bytes=settings.max_upload_bytes, paths=("/api/photos/upload",)
+        BodySizeLimit,
+        max_upload_bytes=settings.max_upload_bytes,
+        upload_paths=("/api/photos/upload",),
     )
     if settings.cors_origins:
         app.add_middleware(

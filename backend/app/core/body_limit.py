@@ -1,5 +1,18 @@
-"""Cut off oversized request bodies while they stream in, before anything buffers them."""
+"""Request body caps for every route, enforced while the body streams in (nothing buffers it).
 
+- The upload route accepts `MAX_UPLOAD_BYTES` plus multipart framing; every other route (JSON)
+  64 KiB. nginx.conf sets the same `client_max_body_size` per location, so a client sees the
+  same 413 with or without the edge in front.
+- A refusal is a 413 `payload_too_large`. Before answering, the rest of the body is read and
+  thrown away (at most DRAIN_MAX_BYTES, for at most DRAIN_SECONDS): a server that answers and
+  closes while the client is still sending makes the kernel reset the connection, and the
+  client — a browser, nginx (its 502 "Broken pipe"), a plain HTTP client — loses the answer.
+  After a drain the connection is clean and stays open. Bodies past the drain bound, and
+  clients that asked `Expect: 100-continue` (they have sent nothing yet), are answered at once
+  and the connection is closed.
+"""
+
+import asyncio
 import contextlib
 import json
 
@@ -9,32 +22,46 @@ from app.core.errors import ErrorCode, error_body
 
 # Multipart framing and the text fields around the file.
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-_TOO_LARGE_BODY = json.dumps(
-    error_body(ErrorCode.payload_too_large, "upload is larger than the allowed size")
-).encode()
+JSON_MAX_BYTES = 64 * 1024
+DRAIN_MAX_BYTES = 32 * 1024 * 1024
+DRAIN_SECONDS = 15.0
 
 
 class _TooLarge(Exception):
     pass
 
 
-class BodySizeLimit:
-    """413 when `Content-Length` announces too much, or as soon as the streamed body passes it."""
+def _refusal(limit: int) -> bytes:
+    message = f"request body is larger than {limit} bytes"
+    return json.dumps(
+        error_body(ErrorCode.payload_too_large, message, limit_bytes=limit)
+    ).encode()
 
-    def __init__(self, app: ASGIApp, max_bytes: int, paths: tuple[str, ...]) -> None:
+
+class BodySizeLimit:
+    """413 when `Content-Length` announces more than the route's cap, or as soon as a streamed
+    body passes it; the rest of the body is drained first (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp, max_upload_bytes: int, upload_paths: tuple[str, ...]) -> None:
         self.app = app
-        self.max_bytes = max_bytes + MULTIPART_OVERHEAD
-        self.paths = paths
+        self.upload_max = max_upload_bytes + MULTIPART_OVERHEAD
+        self.upload_paths = upload_paths
+
+    def cap(self, path: str) -> int:
+        return self.upload_max if path.startswith(self.upload_paths) else JSON_MAX_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.paths):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+        cap = self.cap(scope["path"])
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > cap):
+            clean = False
+            if declared.isdigit() and headers.get(b"expect", b"").lower() != b"100-continue":
+                clean = int(declared) <= DRAIN_MAX_BYTES and await _drain(receive, 0)
+            await _refuse(send, cap, close=not clean)
             return
         received = 0
         tripped = False
@@ -45,9 +72,11 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > cap:
                     tripped = True
                     raise _TooLarge
+                if not message.get("more_body", False):
+                    received = -1  # complete: nothing left to drain
             return message
 
         async def guarded_send(message: Message) -> None:
@@ -58,24 +87,44 @@ class BodySizeLimit:
                 await send(message)
             elif not refused:
                 refused = True
-                await self._refuse(send)
+                clean = await _drain(receive, received)
+                await _refuse(send, cap, close=not clean)
 
         with contextlib.suppress(_TooLarge):
             await self.app(scope, limited_receive, guarded_send)
         if tripped and not refused:
-            await self._refuse(send)
+            clean = await _drain(receive, received)
+            await _refuse(send, cap, close=not clean)
 
-    async def _refuse(self, send: Send) -> None:
-        body = _TOO_LARGE_BODY
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+async def _drain(receive: Receive, already: int) -> bool:
+    """Read and discard the rest of the body; True when it all arrived within the bounds."""
+    if already < 0:
+        return True
+    total = already
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return False  # the client went away
+                total += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    return True
+                if total > DRAIN_MAX_BYTES:
+                    return False
+    except TimeoutError:
+        return False
+
+
+async def _refuse(send: Send, limit: int, *, close: bool) -> None:
+    body = _refusal(limit)
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
