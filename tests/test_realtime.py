@@ -292,6 +292,11 @@ async def test_token_in_url_is_refused_and_auth_message_is_acknowledged(two_serv
     assert abs(datetime.fromisoformat(ack["expires_at"]).timestamp() - time.time() - 900) < 60
     await socket.send({"type": "auth", "token": None})
     assert (await socket.reply("authenticated"))["user_id"] is None
+    # Mistakes get the HTTP error shape with a stable code.
+    await socket.send({"type": "subscribe"})
+    assert (await socket.reply("error"))["detail"]["code"] == "ws_unknown_message"
+    await socket.send({"type": "resume", "after": "latest"})
+    assert (await socket.reply("error"))["detail"]["code"] == "bad_request"
     await socket.conn.close()
 
 
@@ -436,8 +441,8 @@ async def test_desktop_qr_sign_in_is_pushed(two_servers, pool: asyncpg.Pool) -> 
         # A wrong secret is refused, and that socket never sees the approval.
         other = await Socket.open(second)
         await other.send({"type": "auth_qr", "request_id": request["request_id"], "secret": "wrong"})
-        with pytest.raises(AssertionError, match="qr_login_not_found"):
-            await other.reply("resumed")
+        refused = await other.reply("error")
+        assert refused["detail"]["code"] == "qr_login_not_found"
         await desktop.conn.close()
         await other.conn.close()
 

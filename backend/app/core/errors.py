@@ -105,6 +105,9 @@ class ErrorCode(StrEnum):
     profile_request_own = "profile_request_own"
     profile_request_not_found = "profile_request_not_found"
     profile_request_not_pending = "profile_request_not_pending"
+    # WebSocket messages (`{"type": "error", "detail": {...}}` on /api/ws).
+    ws_unknown_message = "ws_unknown_message"
+    ws_resume_in_progress = "ws_resume_in_progress"
 
 
 def error_body(code: ErrorCode, message: str, **extra: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.core import metrics, security
 from app.core.config import Settings
-from app.core.errors import AppError
+from app.core.errors import AppError, ErrorCode, error_body
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
@@ -131,7 +131,7 @@ class Session:
             elif kind in ("pong", "ping"):
                 pass
             else:
-                self._error("unknown_message", "unknown message type")
+                self._error(ErrorCode.ws_unknown_message, "unknown message type")
             if self.client.closed.is_set():
                 return
 
@@ -195,15 +195,16 @@ class Session:
         if not self.client.send_now(json.dumps(message)):
             self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
 
-    def _error(self, code: str, message: str) -> None:
-        self._reply({"type": "error", "detail": {"code": code, "message": message}})
+    def _error(self, code: ErrorCode, message: str) -> None:
+        """The HTTP error shape, in a frame: `{"type": "error", "detail": {"code", "message"}}`."""
+        self._reply({"type": "error", **error_body(code, message)})
 
     def _start_resume(self, after: Any) -> None:
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-            self._error("bad_request", "resume needs an integer 'after'")
+            self._error(ErrorCode.bad_request, "resume needs an integer 'after'")
             return
         if self.replay is not None and not self.replay.done():
-            self._error("resume_in_progress", "a resume is already running")
+            self._error(ErrorCode.ws_resume_in_progress, "a resume is already running")
             return
         if self.client.held is None:
             self.client.held = []
@@ -244,14 +245,14 @@ class Session:
     async def _watch_qr(self, message: dict[str, Any]) -> None:
         request_id, secret = message.get("request_id"), message.get("secret")
         if not isinstance(request_id, str) or not isinstance(secret, str):
-            self._error("bad_request", "auth_qr needs request_id and secret")
+            self._error(ErrorCode.bad_request, "auth_qr needs request_id and secret")
             return
         try:
             status = await auth.poll_qr_login(
                 self.pool, self.settings, request_id, secret, peek=True
             )
-        except AppError as exc:
-            self._error("qr_login_not_found", str(exc.detail))
+        except AppError as exc:  # not found (or wrong secret), expired
+            self._error(exc.code, exc.message)
             return
         self.client.qr_requests.add(request_id)
         if status.status == "approved":  # approved before we listened: tell at once
