@@ -25,6 +25,7 @@ from app.api.routes import (
 )
 from app.core import metrics
 from app.core.body_limit import BodySizeLimit
+from app.core.cache_control import CacheControl
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool
 from app.core.errors import install_error_handlers
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(CacheControl)
     app.add_middleware(metrics.MetricsMiddleware)  # times everything below
     app.add_middleware(RequestLogMiddleware)  # outermost: logs every request, 500s included
     install_error_handlers(app)
