@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS images (
     bytes           bigint NOT NULL CHECK (bytes > 0),
     original_key    text NOT NULL,
     thumb_key       text NOT NULL,
+    -- 640 px for 2x screens; NULL for images stored before it existed (the preview stands in).
+    thumb_2x_key    text,
     preview_key     text NOT NULL,
     placeholder     text NOT NULL DEFAULT '',
     dominant_color  text NOT NULL DEFAULT '#808080',

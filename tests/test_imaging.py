@@ -156,7 +156,7 @@ def test_jpeg_with_gps_gives_metadata_free_webp_renditions() -> None:
     result = process_image(source)
 
     assert (result.mime, result.width, result.height) == ("image/jpeg", 2000, 1500)
-    assert renditions(result) == {"thumb": (320, 240), "preview": (1440, 1080)}
+    assert renditions(result) == {"thumb": (320, 240), "thumb_2x": (640, 480), "preview": (1440, 1080)}
     for rendition in result.renditions:
         assert_metadata_free(rendition.data)
         with Image.open(io.BytesIO(rendition.data)) as img:
@@ -178,10 +178,10 @@ def test_exif_orientation_6_is_applied() -> None:
     ImageDraw.Draw(stored).rectangle((0, 0, 199, 199), fill="red")
     source = encode(stored, "JPEG", quality=95, exif=gps_exif(orientation=6).tobytes())
 
-    result = process_image(source, thumb_size=100)
+    result = process_image(source, thumb_size=100, thumb_2x_size=200)
 
     assert (result.width, result.height) == (200, 400)
-    assert renditions(result) == {"thumb": (50, 100), "preview": (200, 400)}
+    assert renditions(result) == {"thumb": (50, 100), "thumb_2x": (100, 200), "preview": (200, 400)}
     preview = next(r for r in result.renditions if r.name == "preview")
     with Image.open(io.BytesIO(preview.data)) as img:
         top, bottom = img.convert("RGB").getpixel((100, 50)), img.getpixel((100, 350))
@@ -211,7 +211,7 @@ def test_formats_and_modes_are_accepted(
     result = process_image(encode(picture((640, 480), mode), fmt, **params))
 
     assert (result.mime, result.width, result.height) == (mime, 640, 480)
-    assert renditions(result) == {"thumb": (320, 240), "preview": (640, 480)}
+    assert renditions(result) == {"thumb": (320, 240), "thumb_2x": (640, 480), "preview": (640, 480)}
     for rendition in result.renditions:
         assert_metadata_free(rendition.data)
 
@@ -257,7 +257,7 @@ def test_small_image_is_not_upscaled() -> None:
     result = process_image(encode(picture((50, 40)), "PNG"))
 
     assert (result.width, result.height) == (50, 40)
-    assert renditions(result) == {"thumb": (50, 40), "preview": (50, 40)}
+    assert renditions(result) == {"thumb": (50, 40), "thumb_2x": (50, 40), "preview": (50, 40)}
 
 
 def test_path_input_is_read_from_disk(tmp_path: Path) -> None:

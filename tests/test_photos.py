@@ -39,7 +39,8 @@ async def test_upload_mints_an_art_object_with_history_and_event(
     assert photo["owner"]["id"] == photo["creator"]["id"] == anna["user"]["id"]
     assert photo["mime"] == "image/png" and photo["width"] == 64 and photo["height"] == 48
     assert photo["thumb_url"].startswith("/media/") and photo["placeholder"]
-    assert len(stored_files(upload_dir)) == 3  # original + thumb + preview
+    assert photo["thumb_2x_url"].startswith("/media/") and photo["thumb_2x_url"] != photo["thumb_url"]
+    assert len(stored_files(upload_dir)) == 4  # original + thumb + thumb_2x + preview
     rows = await pool.fetch("SELECT reason, from_user_id, to_user_id FROM ownership_history")
     assert [tuple(r) for r in rows] == [("mint", None, anna["user"]["id"])]
     event = await pool.fetchrow("SELECT type, data, audience FROM events WHERE type = 'photo.created'")
@@ -54,7 +55,7 @@ async def test_gps_exif_absent_from_every_served_rendition(client: httpx.AsyncCl
     original = jpeg_with_gps()
     assert b"TestCam" in original
     photo = (await upload(client, anna, original, filename="gps.jpg", content_type="image/jpeg")).json()
-    for url in (photo["thumb_url"], photo["preview_url"]):
+    for url in (photo["thumb_url"], photo["thumb_2x_url"], photo["preview_url"]):
         body = (await client.get(url)).content
         assert b"Exif" not in body and b"TestCam" not in body
         assert not Image.open(io.BytesIO(body)).getexif()
@@ -156,7 +157,7 @@ async def test_eight_identical_uploads_at_once_mint_once(
     winner = next(r.json() for r in results if r.status_code == 201)
     assert all(r.json()["detail"]["photo_id"] == winner["id"] for r in results if r.status_code == 409)
     assert await pool.fetchval("SELECT count(*) FROM art_objects") == 1
-    assert len(stored_files(upload_dir)) == 3  # the losers' files were removed
+    assert len(stored_files(upload_dir)) == 4  # the losers' files were removed
 
 
 async def test_bad_fields_are_422(client: httpx.AsyncClient) -> None:

@@ -9,6 +9,8 @@ import asyncpg
 _CARD = """
 SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.creator_id,
        i.width, i.height, i.mime, i.placeholder, i.dominant_color, i.thumb_key, i.preview_key,
+       -- Images stored before the 640 px thumbnail existed offer the preview as the 2x source.
+       coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
        o.display_name AS owner_name, o.avatar_url AS owner_avatar,
        c.display_name AS creator_name, c.avatar_url AS creator_avatar,
        (SELECT count(*) FROM favorites f WHERE f.art_object_id = a.id) AS favorites_count,
@@ -127,8 +129,8 @@ async def insert_image(
     return await conn.fetchval(
         """
         INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key,
-                            preview_key, placeholder, dominant_color)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                            preview_key, placeholder, dominant_color, thumb_2x_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         ON CONFLICT (content_hash) DO NOTHING
         RETURNING id
         """,
@@ -142,6 +144,7 @@ async def insert_image(
         keys["preview"],
         placeholder,
         dominant_color,
+        keys.get("thumb_2x"),
     )
 
 
@@ -259,10 +262,16 @@ async def changed_hands(conn: asyncpg.Connection, art_object_id: int) -> bool:
 async def delete_image(conn: asyncpg.Connection, image_id: int) -> asyncpg.Record:
     """Deletes the image and (by cascade) its art object; returns the file keys to remove."""
     return await conn.fetchrow(
-        "DELETE FROM images WHERE id = $1 RETURNING original_key, thumb_key, preview_key", image_id
+        """
+        DELETE FROM images WHERE id = $1
+        RETURNING original_key, thumb_key, preview_key, thumb_2x_key
+        """,
+        image_id,
     )
 
 
 async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
-    rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM images")
-    return {key for row in rows for key in row}
+    rows = await conn.fetch(
+        "SELECT original_key, thumb_key, preview_key, thumb_2x_key FROM images"
+    )
+    return {key for row in rows for key in row if key is not None}

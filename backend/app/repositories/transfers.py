@@ -10,6 +10,7 @@ SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.comp
        CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
            AS status,
        a.title, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
+       coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
        fu.display_name AS from_name, fu.avatar_url AS from_avatar,
        tu.display_name AS to_name, tu.avatar_url AS to_avatar
   FROM transfers t

@@ -14,7 +14,8 @@ DESCRIPTION_MAX = 4000
 class PhotoSummary(BaseModel):
     id: int
     title: str
-    thumb_url: str
+    thumb_url: str = Field(description="320 px WebP (fits 320x320)")
+    thumb_2x_url: str = Field(description="640 px WebP for 2x screens (srcset)")
     placeholder: str
     dominant_color: str
     owner_id: int
@@ -32,7 +33,8 @@ class Photo(BaseModel):
     mime: str
     placeholder: str = Field(description="blurhash of the image, paint it before the image loads")
     dominant_color: str
-    thumb_url: str
+    thumb_url: str = Field(description="320 px WebP (fits 320x320)")
+    thumb_2x_url: str = Field(description="640 px WebP for 2x screens (srcset)")
     preview_url: str
     owner: UserSummary
     creator: UserSummary

@@ -53,6 +53,7 @@ def to_photo(row: asyncpg.Record) -> Photo:
         placeholder=row["placeholder"],
         dominant_color=row["dominant_color"],
         thumb_url=f"/{row['thumb_key']}",
+        thumb_2x_url=f"/{row['thumb_2x_key']}",
         preview_url=f"/{row['preview_key']}",
         owner=user_summary(row, "owner_id", "owner"),
         creator=user_summary(row, "creator_id", "creator"),
@@ -374,7 +375,7 @@ async def delete_photo(
         await events.insert_event(conn, "photo.deleted", {"id": art_object_id}, subjects=[user_id])
     # Files go only after the commit: a rollback must never leave a row without its files.
     await asyncio.get_running_loop().run_in_executor(
-        _IMAGE_POOL, _delete_files, storage, list(keys)
+        _IMAGE_POOL, _delete_files, storage, [key for key in keys if key is not None]
     )
 
 

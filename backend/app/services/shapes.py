@@ -20,6 +20,7 @@ def photo_summary(row: asyncpg.Record, id_key: str = "id") -> PhotoSummary:
         id=row[id_key],
         title=row["title"],
         thumb_url=f"/{row['thumb_key']}",
+        thumb_2x_url=f"/{row['thumb_2x_key']}",
         placeholder=row["placeholder"],
         dominant_color=row["dominant_color"],
         owner_id=row["owner_id"],
