@@ -70,4 +70,4 @@ async def test_import_progress_counts_a_file_only_when_it_is_stored(
         lambda _path: renditions_at_step.append(len(list(upload_dir.rglob("*.webp")))),
     )
     assert report.counts["imported"] == 3
-    assert renditions_at_step == [2, 4, 6]  # thumbnail + preview of every file counted so far
+    assert renditions_at_step == [3, 6, 9]  # two thumbnails + preview of every file counted so far
