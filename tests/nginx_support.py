@@ -64,7 +64,7 @@ def render_nginx_conf(
         ("server backend:8000;", f"server 127.0.0.1:{backend_port};", 1),
         ("listen 80;", f"listen 127.0.0.1:{listen_port};", 1),
         ("root /usr/share/nginx/html;", f"root {web_root};", 1),
-        ("alias /data/uploads/media/;", f"alias {upload_dir / 'media'}/;", 1),
+        ("root /data/uploads;", f"root {upload_dir};", 1),
     ]
     for marked, value, count in replacements:
         found = text.count(marked)

@@ -36,7 +36,7 @@ from app.core.redis import create_redis
 from app.core.request_log import RequestLogMiddleware
 from app.media.qr_image import DRAWER as QR_DRAWER
 from app.media.serving import mount_media
-from app.media.storage import LocalStorage
+from app.media.storage import create_storage
 from app.realtime.hub import Hub
 from app.realtime.listener import EventListener
 from app.services import maintenance
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.redis = None
     app.state.login_guard = LoginGuard(None, settings)  # replaced at start with Redis's
-    app.state.storage = LocalStorage(settings.upload_dir)
+    app.state.storage = create_storage(settings)
     app.add_middleware(
         BodySizeLimit,
         max_upload_bytes=settings.max_upload_bytes,
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     if docs:
         mount_api_docs(app)
-    mount_media(app, settings.upload_dir)
+    mount_media(app, app.state.storage)
     mount_webapp(app, settings)
     install_openapi(app)
     return app

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"
 
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
+    # Where image files live: "local" = UPLOAD_DIR; "s3" = one bucket of an S3-compatible
+    # service (media/storage.py). S3_ENDPOINT empty = AWS's own; http:// endpoints are allowed.
+    storage: Literal["local", "s3"] = "local"
+    s3_endpoint: str = ""
+    s3_bucket: str = "gallery-media"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     max_upload_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     webapp_dist: Path = REPO_ROOT / "webapp" / "dist"

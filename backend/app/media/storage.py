@@ -1,26 +1,57 @@
-"""Where photo files live. Local disk now; an S3-compatible store can implement `Storage` later.
+"""Where image files live: a local (or shared network) disk, or an S3-compatible bucket
+(`STORAGE=s3`). Both implement `Storage`; `create_storage(settings)` picks one.
 
 Keys are random names relative to the storage root (`media/ab/<random>.webp` for public
 renditions, `originals/ab/<random>.<ext>` for the private originals); no user input ever becomes
-part of a path.
+part of a path. The interface is synchronous: callers run it in a thread (services/photos.py's
+image pool, maintenance's `asyncio.to_thread`), never on the event loop.
 """
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+import obstore
+from obstore.store import S3Store
+
+from app.core.config import Settings
+
 PUBLIC_PREFIX = "media"
 ORIGINALS_PREFIX = "originals"
 _TMP = ".tmp"
+# What a key may look like (ours are `<prefix>/<2 hex>/<random>.<ext>`; seeds may place others).
+_PART = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"
+_KEY = re.compile(rf"^(?:{PUBLIC_PREFIX}|{ORIGINALS_PREFIX})/(?:{_PART}/)*{_PART}$")
 
 
 class Storage(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
-    def delete(self, key: str) -> None: ...
+    def get(self, key: str) -> bytes: ...  # FileNotFoundError when absent
+    def delete(self, key: str) -> None: ...  # absent is fine
     def exists(self, key: str) -> bool: ...
     def keys(self, older_than: float) -> Iterator[str]: ...
+    def clear_temp(self, older_than: float) -> int: ...
+
+
+def create_storage(settings: Settings) -> Storage:
+    if settings.storage == "s3":
+        return S3Storage(
+            bucket=settings.s3_bucket,
+            endpoint=settings.s3_endpoint,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
+    return LocalStorage(settings.upload_dir)
+
+
+def check_key(key: str) -> str:
+    if not _KEY.match(key) or ".." in key.split("/"):
+        raise ValueError(f"not a storage key: {key!r}")
+    return key
 
 
 def new_key(prefix: str, extension: str) -> str:
@@ -36,7 +67,7 @@ class LocalStorage:
         (self.root / _TMP).mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
+        path = (self.root / check_key(key)).resolve()
         if not path.is_relative_to(self.root) or _TMP in path.relative_to(self.root).parts:
             raise ValueError(f"storage key escapes the root: {key!r}")
         return path
@@ -56,6 +87,9 @@ class LocalStorage:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -80,3 +114,60 @@ class LocalStorage:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+class S3Storage:
+    """Objects in one bucket of an S3-compatible service (AWS S3, MinIO, ...), through obstore.
+
+    obstore (Rust object_store) was chosen by measurement over aioboto3 and the minio SDK
+    (bench/S3_CLIENTS.md): least client CPU per request, no dependencies of its own. An S3 PUT
+    is atomic (a reader sees the whole object or none), so no temp-file dance is needed; a crash
+    between the PUT and the row's commit leaves an orphan object that the sweep removes like an
+    orphan file. Public renditions (`media/`) are served by the backend's /media route (and nginx
+    in front of it); originals are never served.
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        endpoint: str = "",
+        region: str = "us-east-1",
+        access_key_id: str = "",
+        secret_access_key: str = "",
+    ) -> None:
+        options: dict[str, object] = {"region": region}
+        if endpoint:
+            options["endpoint"] = endpoint
+        if access_key_id:
+            options["access_key_id"] = access_key_id
+            options["secret_access_key"] = secret_access_key
+        self.bucket = bucket
+        self._store = S3Store(
+            bucket, client_options={"allow_http": endpoint.startswith("http://")}, **options
+        )
+
+    def put(self, key: str, data: bytes) -> None:
+        obstore.put(self._store, check_key(key), data)
+
+    def get(self, key: str) -> bytes:
+        return bytes(obstore.get(self._store, check_key(key)).bytes())
+
+    def delete(self, key: str) -> None:
+        obstore.delete(self._store, check_key(key))  # S3 DELETE of a missing key succeeds
+
+    def exists(self, key: str) -> bool:
+        try:
+            obstore.head(self._store, check_key(key))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def keys(self, older_than: float) -> Iterator[str]:
+        for prefix in (PUBLIC_PREFIX, ORIGINALS_PREFIX):
+            for batch in obstore.list(self._store, prefix=prefix + "/"):
+                for meta in batch:
+                    if meta["last_modified"].timestamp() < older_than:
+                        yield meta["path"]
+
+    def clear_temp(self, older_than: float) -> int:
+        return 0  # no temp objects: a PUT is atomic

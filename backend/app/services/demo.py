@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from app.core import security
 from app.core.config import Settings
 from app.core.errors import Conflict
-from app.media.storage import LocalStorage
+from app.media.storage import create_storage
 from app.repositories import users
 from app.services import photos
 
@@ -81,7 +81,7 @@ async def seed(pool: asyncpg.Pool, settings: Settings) -> int:
         owners.append(
             desktop["id"] if desktop else (await users.get_by_username(conn, "demo"))["id"]
         )
-    storage = LocalStorage(settings.upload_dir)
+    storage = create_storage(settings)
     created = 0
     for index, (title, description) in enumerate(DEMO_TITLES):
         owner = owners[index % len(owners)]

@@ -10,7 +10,7 @@ import asyncpg
 
 from app.core.config import Settings
 from app.core.errors import AppError, Conflict
-from app.media.storage import LocalStorage
+from app.media.storage import Storage, create_storage
 from app.repositories import users
 from app.services import photos
 
@@ -62,7 +62,7 @@ async def import_folder(
 ) -> ImportReport:
     """Imports `files` one by one; `progress(path)` is called once each file is DONE (so a
     progress bar reaches 100 % only when the last one is stored, not when it starts)."""
-    storage = LocalStorage(settings.upload_dir)
+    storage = create_storage(settings)
     report = ImportReport()
     for path in files:
         await _import_one(pool, settings, storage, owner_id, path, report)
@@ -73,7 +73,7 @@ async def import_folder(
 async def _import_one(
     pool: asyncpg.Pool,
     settings: Settings,
-    storage: LocalStorage,
+    storage: Storage,
     owner_id: int,
     path: Path,
     report: ImportReport,

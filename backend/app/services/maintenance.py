@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from app.core.config import Settings
-from app.media.storage import LocalStorage
+from app.media.storage import Storage
 from app.repositories import art_objects, auth_qr, events
 from app.services import expiry
 
@@ -22,7 +22,7 @@ ORPHAN_GRACE_SECONDS = 600
 
 
 async def sweep_orphan_files(
-    pool: asyncpg.Pool, storage: LocalStorage, grace: float = ORPHAN_GRACE_SECONDS
+    pool: asyncpg.Pool, storage: Storage, grace: float = ORPHAN_GRACE_SECONDS
 ) -> int:
     """Remove stored files no photo row references (left by a crash between write and commit)."""
     cutoff = time.time() - grace
@@ -48,7 +48,7 @@ async def sweep_records(pool: asyncpg.Pool, settings: Settings) -> None:
     await expiry.expire_due(pool)
 
 
-async def run_forever(pool: asyncpg.Pool, storage: LocalStorage, settings: Settings) -> None:
+async def run_forever(pool: asyncpg.Pool, storage: Storage, settings: Settings) -> None:
     while True:
         try:
             await sweep_records(pool, settings)
