@@ -110,6 +110,9 @@ CREATE TABLE IF NOT EXISTS transfers (
     expires_at       timestamptz,
     created_at       timestamptz NOT NULL DEFAULT now(),
     completed_at     timestamptz,
+    -- A direct gift its recipient sent back (services/transfers.return_gift); the return itself
+    -- is a transfer row of its own, so provenance names it.
+    returned_at      timestamptz,
     CONSTRAINT transfers_claim_token_uq UNIQUE (claim_token_hash),
     CONSTRAINT transfers_completed_has_recipient CHECK (status <> 'completed' OR to_user_id IS NOT NULL),
     CONSTRAINT transfers_not_to_self CHECK (to_user_id IS DISTINCT FROM from_user_id)
@@ -209,6 +212,23 @@ CREATE TABLE IF NOT EXISTS profile_requests (
     CONSTRAINT profile_requests_not_self CHECK (requester_id <> target_id)
 );
 CREATE INDEX IF NOT EXISTS profile_requests_target_idx ON profile_requests (target_id, id DESC);
+-- When a pair's target was last notified of a request: outlives withdrawn requests, so asking,
+-- withdrawing and asking again notifies at most once per PROFILE_REQUEST_COOLDOWN.
+CREATE TABLE IF NOT EXISTS profile_request_notices (
+    requester_id     bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    target_id        bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    notified_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (requester_id, target_id)
+);
+
+-- Who refuses direct gifts from whom (services/transfers.py).
+CREATE TABLE IF NOT EXISTS user_blocks (
+    blocker_id       bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    blocked_id       bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (blocker_id, blocked_id),
+    CONSTRAINT user_blocks_not_self CHECK (blocker_id <> blocked_id)
+);
 
 -- Refresh tokens rotate inside a family (one family = one sign-in session); reuse of a spent
 -- token after the grace window revokes the whole family.

@@ -50,6 +50,7 @@ class World:
     open_trade: dict[str, Any]  # anna's open trade (token)
     profile_request: dict[str, Any]  # anna -> boris (private)
     qr: dict[str, Any]  # a desktop QR sign-in request
+    gift: dict[str, Any]  # anna's direct gift to boris
 
 
 async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
@@ -66,7 +67,7 @@ async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
     users = {r["display_name"].lower(): r["id"] for r in rows}
     await pool.execute("UPDATE users SET role = 'admin' WHERE id = $1", users["dana"])
     tokens = {name: create_access_token(uid, SECRET, 600) for name, uid in users.items()}
-    anna_photos = await mint_objects(pool, users["anna"], 4, start=0)
+    anna_photos = await mint_objects(pool, users["anna"], 5, start=0)
     boris_photos = await mint_objects(pool, users["boris"], 2, start=100)
     dana_photos = await mint_objects(pool, users["dana"], 1, start=200)
 
@@ -89,7 +90,8 @@ async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
         "offered_photo_ids": [anna_photos[3]], "requested_photo_ids": [boris_photos[1]]}, headers=auth("anna")))
     await pool.execute("UPDATE profile_requests SET status = 'pending' WHERE id = $1", profile_request["id"])
     qr = await ok(await client.post("/api/auth/qr"))
-    return World(users, tokens, anna_photos, boris_photos, dana_photos, claim, trade, open_trade, profile_request, qr)
+    gift = await ok(await client.post("/api/transfers", json={"photo_id": anna_photos[4], "to_user_id": users["boris"]}, headers=auth("anna")))
+    return World(users, tokens, anna_photos, boris_photos, dana_photos, claim, trade, open_trade, profile_request, qr, gift)
 
 
 Request = tuple[str, dict[str, Any]]  # (url, httpx kwargs)
@@ -162,6 +164,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/transfers/claim"): rule("boris", 401, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.claim["claim_token"]}})),
     # The preview needs the code, not a bearer: whoever holds the code may look (signed out too).
     ("POST", "/api/transfers/claim/preview"): rule("boris", 200, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.claim["claim_token"]}})),
+    # Only a direct gift's recipient may send it back.
+    ("POST", "/api/transfers/{transfer_id}/return"): rule("boris", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.gift['id']}/return", {})),
+    # Anyone signed in may refuse gifts from anyone (here: from anna).
+    ("PUT", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
+    ("DELETE", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
     ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
     ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"params": {"token": w.claim["claim_token"]}})),
     # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.

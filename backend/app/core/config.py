@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     login_backoff_base: float = Field(default=1.0, gt=0)
     login_backoff_max: float = Field(default=15 * 60, gt=0)
     login_failure_window: int = Field(default=15 * 60, ge=1)
+    # A target hears of one person's profile request at most once per this many seconds.
+    profile_request_cooldown: int = Field(default=24 * 3600, ge=0)
+    # A direct gift's recipient may send it back for this many seconds (0 = never).
+    gift_return_window: int = Field(default=7 * 24 * 3600, ge=0)
 
     max_bot_token: str = ""
     telegram_bot_token: str = ""
@@ -120,6 +124,7 @@ class Settings(BaseSettings):
     rate_limit_messenger_signin: str = "30/minute"  # /auth/max + /auth/telegram, per IP
     rate_limit_qr_login: str = "20/minute"  # new desktop QR sign-in requests, per IP
     rate_limit_password_change: str = "5/minute"  # PUT /api/me/password, per user and per IP
+    rate_limit_profile_request: str = "30/hour"  # POST /api/profile_requests, per user
     rate_limit_qr_image: str = "60/minute"  # QR images drawn (all qr.png routes), per IP
     rate_limit_upload: str = "30/hour"  # per user
     rate_limit_trade_create: str = "60/hour"  # per user

@@ -57,6 +57,25 @@ async def upsert(
     return row["id"], row["created"]
 
 
+async def claim_notice(
+    conn: asyncpg.Connection, requester_id: int, target_id: int, cooldown_seconds: float
+) -> bool:
+    """True when the target may be notified of this pair's request now (never, or longer than
+    the cooldown ago), recording the notice; False within the cooldown."""
+    notified = await conn.fetchval(
+        """
+        INSERT INTO profile_request_notices (requester_id, target_id) VALUES ($1, $2)
+        ON CONFLICT (requester_id, target_id) DO UPDATE SET notified_at = now()
+         WHERE profile_request_notices.notified_at < now() - make_interval(secs => $3)
+        RETURNING true
+        """,
+        requester_id,
+        target_id,
+        cooldown_seconds,
+    )
+    return bool(notified)
+
+
 async def lock(conn: asyncpg.Connection, request_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, requester_id, target_id, status FROM profile_requests WHERE id = $1 FOR UPDATE",

@@ -6,7 +6,7 @@ import asyncpg
 
 _VIEW = """
 SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
-       t.expires_at,
+       t.expires_at, t.returned_at,
        CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
            AS status,
        a.title, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
@@ -75,7 +75,7 @@ async def lock(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | N
     return await conn.fetchrow(
         """
         SELECT id, art_object_id, from_user_id, to_user_id, status, claim_token_hash,
-               expires_at, expires_at <= now() AS expired
+               expires_at, expires_at <= now() AS expired, completed_at, returned_at
           FROM transfers WHERE id = $1 FOR UPDATE
         """,
         transfer_id,
@@ -91,6 +91,14 @@ async def complete(conn: asyncpg.Connection, transfer_id: int, to_user_id: int) 
         transfer_id,
         to_user_id,
     )
+
+
+async def art_object_of(conn: asyncpg.Connection, transfer_id: int) -> int | None:
+    return await conn.fetchval("SELECT art_object_id FROM transfers WHERE id = $1", transfer_id)
+
+
+async def mark_returned(conn: asyncpg.Connection, transfer_id: int) -> None:
+    await conn.execute("UPDATE transfers SET returned_at = now() WHERE id = $1", transfer_id)
 
 
 async def set_status(conn: asyncpg.Connection, transfer_id: int, status: str) -> None:

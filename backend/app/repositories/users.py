@@ -47,6 +47,28 @@ async def insert_password_user(
     )
 
 
+async def is_blocked(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> bool:
+    return await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2)",
+        blocker_id,
+        blocked_id,
+    )
+
+
+async def block(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> None:
+    await conn.execute(
+        "INSERT INTO user_blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        blocker_id,
+        blocked_id,
+    )
+
+
+async def unblock(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2", blocker_id, blocked_id
+    )
+
+
 async def get_by_id(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {_COLUMNS} FROM users WHERE id = $1", user_id)
 

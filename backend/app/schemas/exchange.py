@@ -57,6 +57,9 @@ class Transfer(BaseModel):
     expires_at: datetime | None
     created_at: datetime
     completed_at: datetime | None
+    returned_at: datetime | None = Field(
+        default=None, description="a direct gift its recipient sent back (POST .../return)"
+    )
 
 
 class TransferList(BaseModel):

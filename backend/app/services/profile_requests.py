@@ -2,6 +2,7 @@
 
 import asyncpg
 
+from app.core.config import Settings
 from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import events, profile_requests, users
 from app.schemas.exchange import ProfileRequest
@@ -20,20 +21,23 @@ def _to_request(row: asyncpg.Record) -> ProfileRequest:
     )
 
 
-async def _announce(conn: asyncpg.Connection, request_id: int) -> ProfileRequest:
+async def _announce(
+    conn: asyncpg.Connection, request_id: int, tell_target: bool = True
+) -> ProfileRequest:
     request = _to_request(await profile_requests.view(conn, request_id))
+    audience = [request.requester.id, request.target.id] if tell_target else [request.requester.id]
     await events.insert_event(
-        conn,
-        "profile_request.updated",
-        request.model_dump(mode="json"),
-        [request.requester.id, request.target.id],
+        conn, "profile_request.updated", request.model_dump(mode="json"), audience
     )
     return request
 
 
 async def create(
-    pool: asyncpg.Pool, user_id: int, target_id: int, message: str
+    pool: asyncpg.Pool, settings: Settings, user_id: int, target_id: int, message: str
 ) -> tuple[ProfileRequest, bool]:
+    """Ask to see a private collection. One request per pair (asking again returns it), and the
+    target hears of a pair's request at most once per PROFILE_REQUEST_COOLDOWN: asking,
+    withdrawing and asking again in a loop notifies once (the route is rate limited too)."""
     if target_id == user_id:
         raise Unprocessable(
             "you can always see your own collection", code=ErrorCode.profile_request_own
@@ -48,7 +52,10 @@ async def create(
             conn, user_id, target_id, message.strip()
         )
         if created or before == "declined":  # new, or asked again after a decline
-            return await _announce(conn, request_id), True
+            tell = await profile_requests.claim_notice(
+                conn, user_id, target_id, settings.profile_request_cooldown
+            )
+            return await _announce(conn, request_id, tell_target=tell), True
         return _to_request(await profile_requests.view(conn, request_id)), False
 
 

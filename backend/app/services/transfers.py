@@ -37,6 +37,7 @@ def to_transfer(
         expires_at=row["expires_at"],
         created_at=row["created_at"],
         completed_at=row["completed_at"],
+        returned_at=row["returned_at"],
     )
 
 
@@ -73,12 +74,54 @@ async def _give(
 ) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
         raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
+    if await users.is_blocked(conn, to_user_id, user_id):
+        raise Forbidden("the recipient does not accept gifts from you", code=ErrorCode.gift_refused)
     transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id)
     await ownership.move(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
     await _announce(conn, transfer_id, "completed", [user_id, to_user_id])
     return to_transfer(await transfers.view(conn, transfer_id))
+
+
+async def return_gift(
+    pool: asyncpg.Pool, settings: Settings, user_id: int, transfer_id: int
+) -> Transfer:
+    """Nobody has to keep a gift they did not ask for: a direct transfer (not a claimed code:
+    claiming is consent) may be sent back by its recipient within GIFT_RETURN_WINDOW while they
+    still own the object. The return is a transfer of its own, so provenance records it."""
+    async with pool.acquire() as conn, conn.transaction():
+        art_object_id = await transfers.art_object_of(conn, transfer_id)
+        if art_object_id is not None:
+            await art_objects.lock(conn, art_object_id)  # object first, then the transfer
+        gift = await transfers.lock(conn, transfer_id)
+        if gift is None or gift["to_user_id"] != user_id:
+            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+        _check_returnable(gift, settings)
+        current = await art_objects.lock(conn, gift["art_object_id"])
+        if current["owner_id"] != user_id:
+            raise Conflict("you no longer own this art object", code=ErrorCode.gift_not_returnable)
+        sender = gift["from_user_id"]
+        back_id = await transfers.insert_completed(conn, gift["art_object_id"], user_id, sender)
+        await transfers.mark_returned(conn, transfer_id)
+        await ownership.move(
+            conn, gift["art_object_id"], user_id, sender, "transfer", transfer_id=back_id
+        )
+        await _announce(conn, back_id, "completed", [user_id, sender])
+        return to_transfer(await transfers.view(conn, back_id))
+
+
+def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
+    if gift["status"] != "completed" or gift["claim_token_hash"] is not None:
+        raise Conflict("only a direct gift can be sent back", code=ErrorCode.gift_not_returnable)
+    if gift["returned_at"] is not None:
+        raise Conflict("this gift was already sent back", code=ErrorCode.gift_not_returnable)
+    age = datetime.now(UTC) - gift["completed_at"]
+    if age > timedelta(seconds=settings.gift_return_window):
+        raise Conflict(
+            "a gift can be sent back only in the days after it arrived",
+            code=ErrorCode.gift_return_window_over,
+        )
 
 
 async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int) -> None:

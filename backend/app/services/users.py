@@ -4,7 +4,7 @@ import re
 
 import asyncpg
 
-from app.core.errors import ErrorCode, NotFound, Unauthorized
+from app.core.errors import ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import profile_requests, users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
 
@@ -21,6 +21,19 @@ def to_me(user: asyncpg.Record) -> Me:
         has_password=user["password_hash"] is not None,
         created_at=user["created_at"],
     )
+
+
+async def set_blocked(pool: asyncpg.Pool, user_id: int, other_id: int, blocked: bool) -> None:
+    """Refuse (or accept again) direct gifts from `other_id`."""
+    if other_id == user_id:
+        raise Unprocessable("you can't block yourself", code=ErrorCode.block_self)
+    async with pool.acquire() as conn:
+        if await users.get_by_id(conn, other_id) is None:
+            raise NotFound("user not found", code=ErrorCode.user_not_found)
+        if blocked:
+            await users.block(conn, user_id, other_id)
+        else:
+            await users.unblock(conn, user_id, other_id)
 
 
 async def get_me(pool: asyncpg.Pool, user_id: int) -> Me:

@@ -2,9 +2,10 @@
 
 from typing import Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
-from app.api.deps import PoolDep, UserId
+from app.api.deps import PoolDep, SettingsDep, UserId
+from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.schemas.exchange import ProfileRequest, ProfileRequestCreate, ProfileRequestList
 from app.schemas.ids import PathId
@@ -14,12 +15,23 @@ router = APIRouter(prefix="/api/profile_requests", tags=["profile requests"])
 
 
 @router.post(
-    "", status_code=201, responses={200: {"model": ProfileRequest}, **errors(401, 404, 422)}
+    "",
+    status_code=201,
+    responses={200: {"model": ProfileRequest}, **errors(401, 404, 422, 429)},
+    dependencies=[Depends(limit("profile_request", per="user"))],
 )
 async def request_access(
-    body: ProfileRequestCreate, pool: PoolDep, user_id: UserId, response: Response
+    body: ProfileRequestCreate,
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    response: Response,
 ) -> ProfileRequest:
-    request, created = await profile_requests.create(pool, user_id, body.user_id, body.message)
+    """Idempotent per pair (200 with the existing request). The target is notified at most once
+    per `PROFILE_REQUEST_COOLDOWN` for a pair, however often it is withdrawn and asked again."""
+    request, created = await profile_requests.create(
+        pool, settings, user_id, body.user_id, body.message
+    )
     if not created:
         response.status_code = 200  # idempotent: the existing request
     return request

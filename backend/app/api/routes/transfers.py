@@ -67,6 +67,16 @@ async def cancel_transfer(transfer_id: PathId, pool: PoolDep, user_id: UserId) -
     return await transfers.cancel(pool, user_id, transfer_id)
 
 
+@router.post("/{transfer_id}/return", responses=errors(401, 404, 409, 422))
+async def return_gift(
+    transfer_id: PathId, pool: PoolDep, settings: SettingsDep, user_id: UserId
+) -> Transfer:
+    """The recipient of a direct gift sends it back (within `GIFT_RETURN_WINDOW`, 7 days, while
+    still owning it): the object goes back to the sender with a provenance row. Answers the
+    return transfer."""
+    return await transfers.return_gift(pool, settings, user_id, transfer_id)
+
+
 @router.get("", responses=errors(401, 422))
 async def list_transfers(
     pool: PoolDep, user_id: UserId, role: Literal["sent", "received"] = "sent"

@@ -39,6 +39,20 @@ async def get_user(user_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) ->
     return await users.get_public_user(pool, viewer_id, user_id)
 
 
+@router.put("/{user_id}/block", status_code=204, responses=errors(401, 404, 422))
+async def block_user(user_id: PathId, pool: PoolDep, me: UserId) -> Response:
+    """Refuse direct gifts from this person: `POST /api/transfers` to you answers 403
+    `gift_refused`. Idempotent."""
+    await users.set_blocked(pool, me, user_id, True)
+    return Response(status_code=204)
+
+
+@router.delete("/{user_id}/block", status_code=204, responses=errors(401, 404, 422))
+async def unblock_user(user_id: PathId, pool: PoolDep, me: UserId) -> Response:
+    await users.set_blocked(pool, me, user_id, False)
+    return Response(status_code=204)
+
+
 @router.get("/{user_id}/photos", response_model=PhotoPage, responses=errors(401, 403, 404, 422))
 async def get_user_photos(
     user_id: PathId,
