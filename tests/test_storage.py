@@ -71,7 +71,7 @@ async def test_sweep_removes_orphans_and_keeps_files_with_rows(
     owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
     shape = await photos.upload(pool, settings, storage, owner, unique_png(31), "kept", None)
     kept = all_keys(storage)
-    assert len(kept) == 3  # original, thumbnail, preview
+    assert len(kept) >= 3 and sum(key.startswith("originals/") for key in kept) == 1  # + renditions
     storage.put("media/zz/orphan.webp", b"left by a crash")
     storage.put("originals/zz/orphan.png", b"left by a crash")
     # Young orphans may belong to an upload still committing: not touched.
