@@ -5,7 +5,7 @@ Many concurrent clients upload, give objects away directly and by claim code, cl
 propose trades and accept them, while the server process is SIGKILLed at random moments and
 restarted on the same port. Then, on the final database and upload directory:
 
-- `app.services.consistency.CHECKS` (owner = last history row, accepted trades moved every item,
+- `app.repositories.consistency.CHECKS` (owner = last history row, accepted trades moved every item,
   nothing moved for unaccepted trades, a claim used at most once, minted exactly once, ...);
 - every accepted trade moved each item in the right direction (offered: proposer -> recipient,
   requested: recipient -> proposer);

@@ -241,6 +241,14 @@ async def test_qr_sign_in_happens_exactly_once(client: httpx.AsyncClient) -> Non
     assert pending.headers["cache-control"] == "no-store"
     assert (await client.get(poll_url, params={"secret": "wrong"})).status_code == 404
     assert (await client.post(f"/api/auth/qr/{created['request_id']}/approve")).status_code == 401
+    # A token sent along must be the request's own (services/auth.approve_qr_login).
+    mismatch = await client.post(
+        f"/api/auth/qr/{created['request_id']}/approve",
+        json={"token": "another-request-id"},
+        headers=bearer(phone),
+    )
+    assert mismatch.status_code == 422
+    assert mismatch.json()["detail"]["code"] == "qr_login_token_mismatch"
     approve = await client.post(
         f"/api/auth/qr/{created['request_id']}/approve",
         json={"token": created["request_id"]},

@@ -4,6 +4,8 @@ from datetime import datetime
 
 import asyncpg
 
+from app.repositories.visibility import VISIBLE_TO_VIEWER
+
 # One row per art object with everything a gallery card needs: no N+1 anywhere.
 # $1 is always the viewer (NULL when anonymous).
 _CARD = """
@@ -21,20 +23,6 @@ SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.c
   JOIN users o ON o.id = a.owner_id
   JOIN users c ON c.id = a.creator_id
 """
-
-
-def visible_sql(viewer: str = "$1", owner: str = "o") -> str:
-    """The visibility rule as SQL: a private owner's objects are seen only by the owner and by
-    viewers whose profile request was accepted. `viewer` is the parameter holding the viewer's
-    id (NULL = anonymous), `owner` the alias of the owner's `users` row."""
-    return f"""
-(NOT {owner}.is_private OR {owner}.id = {viewer} OR EXISTS (
-    SELECT 1 FROM profile_requests r
-     WHERE r.requester_id = {viewer} AND r.target_id = {owner}.id AND r.status = 'accepted'))
-"""
-
-
-VISIBLE_TO_VIEWER = visible_sql()
 
 
 async def parse_search(conn: asyncpg.Connection, text: str) -> str | None:

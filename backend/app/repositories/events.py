@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from app.repositories.art_objects import VISIBLE_TO_VIEWER
+from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 CHANNEL = "gallery_events"
 _COLUMNS = "e.id, e.type, e.data, e.audience, e.subjects, e.created_at"

@@ -1,13 +1,27 @@
-"""SQL that expires pending trades and claim codes whose time is up."""
+"""When a pending trade or claim code has expired, as SQL: the one definition, and the sweep.
+
+Reads, locks and the sweep all use ``past_due``: a row whose time is up reads as ``expired``
+at once, whether or not the periodic sweep (services/expiry.py) has stored that status yet.
+"""
 
 import asyncpg
 
 
+def past_due(alias: str) -> str:
+    """True for a pending row (of ``trades`` or ``transfers`` named ``alias``) whose time is up."""
+    return f"({alias}.status = 'pending' AND {alias}.expires_at <= now())"
+
+
+def shown_status(alias: str) -> str:
+    """The status a reader sees: ``expired`` once past due, else the stored one."""
+    return f"CASE WHEN {past_due(alias)} THEN 'expired' ELSE {alias}.status END"
+
+
 async def expire_trades(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """
-        UPDATE trades SET status = 'expired', updated_at = now()
-         WHERE status = 'pending' AND expires_at <= now()
+        f"""
+        UPDATE trades t SET status = 'expired', updated_at = now()
+         WHERE {past_due("t")}
         RETURNING id, proposer_id, recipient_id
         """
     )
@@ -15,9 +29,9 @@ async def expire_trades(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 async def expire_transfers(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """
-        UPDATE transfers SET status = 'expired'
-         WHERE status = 'pending' AND expires_at <= now()
+        f"""
+        UPDATE transfers t SET status = 'expired'
+         WHERE {past_due("t")}
         RETURNING id, from_user_id
         """
     )

@@ -45,7 +45,7 @@ async def for_object(conn: asyncpg.Connection, art_object_id: int) -> list[async
 
 
 # Every object's owner must equal to_user_id of its last history row. Shipped as a query so
-# tests, benchmarks and operators run the same check (services/consistency.py).
+# tests, benchmarks and operators run the same check (repositories/consistency.py).
 OWNER_MISMATCHES = """
 SELECT a.id, a.owner_id, last.to_user_id AS history_owner
   FROM art_objects a

@@ -4,13 +4,13 @@ from datetime import datetime
 
 import asyncpg
 
-from app.repositories.art_objects import visible_sql
+from app.repositories.expiry import past_due, shown_status
+from app.repositories.visibility import visible_sql
 
-_VIEW = """
+_VIEW = f"""
 SELECT t.id, t.proposer_id, t.recipient_id, t.message, t.failure_reason, t.expires_at,
        t.created_at, t.updated_at, t.accepted_by, t.token_hash,
-       CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
-           AS status,
+       {shown_status("t")} AS status,
        pu.display_name AS proposer_name, pu.avatar_url AS proposer_avatar,
        ru.display_name AS recipient_name, ru.avatar_url AS recipient_avatar,
        au.display_name AS accepted_name, au.avatar_url AS accepted_avatar
@@ -103,9 +103,9 @@ async def insert_items(
 
 async def lock(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """
-        SELECT id, proposer_id, recipient_id, status, token_hash, expires_at <= now() AS expired
-          FROM trades WHERE id = $1 FOR UPDATE
+        f"""
+        SELECT id, proposer_id, recipient_id, status, token_hash, {past_due("t")} AS expired
+          FROM trades t WHERE id = $1 FOR UPDATE
         """,
         trade_id,
     )

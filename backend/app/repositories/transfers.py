@@ -4,11 +4,12 @@ from datetime import datetime
 
 import asyncpg
 
-_VIEW = """
+from app.repositories.expiry import past_due, shown_status
+
+_VIEW = f"""
 SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
        t.expires_at, t.returned_at,
-       CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired' ELSE t.status END
-           AS status,
+       {shown_status("t")} AS status,
        a.title, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
        coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
        fu.display_name AS from_name, fu.avatar_url AS from_avatar,
@@ -73,10 +74,10 @@ async def find_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.
 
 async def lock(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """
+        f"""
         SELECT id, art_object_id, from_user_id, to_user_id, status, claim_token_hash,
-               expires_at, expires_at <= now() AS expired, completed_at, returned_at
-          FROM transfers WHERE id = $1 FOR UPDATE
+               expires_at, {past_due("t")} AS expired, completed_at, returned_at
+          FROM transfers t WHERE id = $1 FOR UPDATE
         """,
         transfer_id,
     )

@@ -2,6 +2,8 @@
 
 import asyncpg
 
+from app.repositories.visibility import VISIBLE_TO_VIEWER
+
 _COLUMNS = """id, messenger, external_id, username, password_hash, display_name, avatar_url,
     is_private, role, created_at"""
 
@@ -190,4 +192,23 @@ async def recent_counterparts(
         viewer_id,
         limit,
         max(limit * 3, 50),
+    )
+
+
+async def get_for_viewer(
+    conn: asyncpg.Connection, viewer_id: int | None, user_id: int
+) -> asyncpg.Record | None:
+    """A user as ``viewer_id`` sees them: public fields, the viewer's profile request status and
+    whether the viewer may see the collection (the one rule, VISIBLE_TO_VIEWER)."""
+    return await conn.fetchrow(
+        f"""
+        SELECT o.id, o.display_name, o.avatar_url, o.is_private,
+               req.status AS profile_request_status,
+               coalesce({VISIBLE_TO_VIEWER}, false) AS can_view_collection
+          FROM users o
+          LEFT JOIN profile_requests req ON req.requester_id = $1 AND req.target_id = o.id
+         WHERE o.id = $2
+        """,
+        viewer_id,
+        user_id,
     )

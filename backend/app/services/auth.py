@@ -294,7 +294,15 @@ async def qr_login_link(
     return pick(all_links(settings, "login", request_id), host)
 
 
-async def approve_qr_login(pool: asyncpg.Pool, request_id: str, user_id: int) -> None:
+async def approve_qr_login(
+    pool: asyncpg.Pool, request_id: str, user_id: int, token: str | None = None
+) -> None:
+    """A signed-in phone approves a desktop's request. The token in the deep link is the request
+    id itself; a token sent along (the body's) must be that same id."""
+    if token is not None and token != request_id:
+        raise Unprocessable(
+            "token does not match the sign-in request", code=ErrorCode.qr_login_token_mismatch
+        )
     async with pool.acquire() as conn, conn.transaction():
         if await users.get_by_id(conn, user_id) is None:
             raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)

@@ -23,13 +23,12 @@ from app.core.errors import (
 )
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
-from app.repositories import art_objects, events, favorites, profile_requests, provenance, users
+from app.repositories import art_objects, events, favorites, provenance, users
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
 from app.services import trades as trade_rules
 from app.services import transfers as transfer_rules
 from app.services.shapes import user_summary
 from app.services.trades import DELETED_REASON
-from app.services.users import can_view_collection
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
@@ -277,13 +276,10 @@ async def list_photos(
 async def ensure_collection_visible(
     conn: asyncpg.Connection, viewer_id: int | None, owner_id: int
 ) -> None:
-    owner = await users.get_by_id(conn, owner_id)
+    owner = await users.get_for_viewer(conn, viewer_id, owner_id)
     if owner is None:
         raise NotFound("user not found", code=ErrorCode.user_not_found)
-    status = None
-    if owner["is_private"] and viewer_id is not None and viewer_id != owner_id:
-        status = await profile_requests.status_for_pair(conn, viewer_id, owner_id)
-    if not can_view_collection(owner, viewer_id, status):
+    if not owner["can_view_collection"]:
         raise Forbidden(
             "this collection is private; ask its owner for access",
             code=ErrorCode.collection_private,

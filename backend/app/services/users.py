@@ -5,7 +5,7 @@ import re
 import asyncpg
 
 from app.core.errors import ErrorCode, NotFound, Unauthorized, Unprocessable
-from app.repositories import profile_requests, users
+from app.repositories import users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
 
 
@@ -56,26 +56,17 @@ async def update_me(
 
 async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: int) -> PublicUser:
     async with pool.acquire() as conn:
-        user = await users.get_by_id(conn, user_id)
-        if user is None:
-            raise NotFound("user not found", code=ErrorCode.user_not_found)
-        request_status = None
-        if viewer_id is not None and viewer_id != user_id:
-            request_status = await profile_requests.status_for_pair(conn, viewer_id, user_id)
+        user = await users.get_for_viewer(conn, viewer_id, user_id)
+    if user is None:
+        raise NotFound("user not found", code=ErrorCode.user_not_found)
     return PublicUser(
         id=user["id"],
         display_name=user["display_name"],
         avatar_url=user["avatar_url"],
         is_private=user["is_private"],
-        can_view_collection=can_view_collection(user, viewer_id, request_status),
-        profile_request_status=request_status,
+        can_view_collection=user["can_view_collection"],
+        profile_request_status=user["profile_request_status"],
     )
-
-
-def can_view_collection(
-    user: asyncpg.Record, viewer_id: int | None, request_status: str | None
-) -> bool:
-    return not user["is_private"] or viewer_id == user["id"] or request_status == "accepted"
 
 
 # Characters a query word keeps: letters, digits, _ . - @ (what names and usernames are made of).

@@ -6,7 +6,7 @@ from app.api import cookies
 from app.api.deps import ClientHostDep, LoginGuardDep, PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.core.errors import ErrorCode, Unauthorized, Unprocessable
+from app.core.errors import ErrorCode, Unauthorized
 from app.schemas.auth import (
     Credentials,
     InitDataIn,
@@ -127,12 +127,7 @@ async def create_qr_login(
 async def approve_qr_login(
     request_id: str, pool: PoolDep, user_id: UserId, body: QrApproveIn | None = None
 ) -> Response:
-    # The token in the deep link is the request id itself; a body token, if sent, must match.
-    if body is not None and body.token not in (None, request_id):
-        raise Unprocessable(
-            "token does not match the sign-in request", code=ErrorCode.qr_login_token_mismatch
-        )
-    await auth.approve_qr_login(pool, request_id, user_id)
+    await auth.approve_qr_login(pool, request_id, user_id, body.token if body else None)
     return Response(status_code=204)
 
 

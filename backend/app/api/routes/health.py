@@ -7,9 +7,7 @@ from fastapi.responses import JSONResponse
 
 from app.api.deps import PoolDep, UserId
 from app.api.responses import errors
-from app.core.errors import ErrorCode, Forbidden
-from app.repositories import users as users_repo
-from app.services import consistency as checks
+from app.services import consistency as consistency_service
 
 router = APIRouter(tags=["operations"])
 
@@ -37,8 +35,4 @@ async def health(request: Request) -> JSONResponse:
 @router.get("/api/admin/consistency", tags=["operations"], responses=errors(401, 403))
 async def consistency(pool: PoolDep, user_id: UserId) -> dict[str, int]:
     """Counts of invariant violations (all zero when sound). Admins only."""
-    async with pool.acquire() as conn:
-        user = await users_repo.get_by_id(conn, user_id)
-        if user is None or user["role"] != "admin":
-            raise Forbidden("admins only", code=ErrorCode.admin_only)
-        return await checks.violations(conn)
+    return await consistency_service.admin_report(pool, user_id)
