@@ -39,4 +39,5 @@ cleanup() {
 trap cleanup EXIT
 for _ in $(seq 100); do port_open "$port" && break; sleep 0.2; done
 
-(cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" npm run --silent e2e)
+(cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" \
+  E2E_TG_BOT_TOKEN="654321:e2e-tg-token" E2E_DATABASE_URL="$DATABASE_URL" npm run --silent e2e)

@@ -1,5 +1,6 @@
 import { MaxUI } from '@maxhub/max-ui';
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch } from 'wouter';
 import { AppShell } from './components/AppShell';
 import { Loading } from './components/States';
@@ -54,7 +55,8 @@ function Routes() {
 /** Shows the sign-in flow until there is a user; the live socket opens only behind it. */
 function Gate() {
   const { status } = useSession();
-  if (status === 'starting') return <Loading label="Signing in…" />;
+  const { t } = useTranslation();
+  if (status === 'starting') return <Loading label={t('app.signingIn')} />;
   if (status === 'anonymous')
     return (
       <Suspense fallback={<Loading />}>

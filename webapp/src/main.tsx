@@ -6,11 +6,20 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { loadBridge } from './host/bridgeLoader';
 import { detectHost } from './host/host';
+import { initI18n, pickLanguage, storedLanguage } from './i18n';
 import { initialPath } from './routing/deeplink';
 
 async function boot() {
   await loadBridge();
   const host = detectHost();
+  initI18n(
+    pickLanguage({
+      stored: storedLanguage(),
+      hostLanguage: host.languageCode,
+      browser: navigator.languages,
+      hostKind: host.kind,
+    }),
+  );
 
   // Route on the start parameter (or a desktop web URL) before the first render.
   const start = initialPath(window.location, host.startParam);

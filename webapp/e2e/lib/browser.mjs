@@ -1,7 +1,9 @@
-// Debian's headless Chromium driven by playwright-core (no browser download).
+// Debian's headless Chromium driven by playwright-core (no browser download), and browser
+// contexts that impersonate the Max and Telegram hosts, recording every bridge call.
 import { chromium } from 'playwright-core';
 
-export const PHONE = { width: 360, height: 740 };
+export const PHONE = { width: 390, height: 844 };
+export const NARROW = { width: 320, height: 640 };
 export const DESKTOP = { width: 1440, height: 900 };
 
 export function launch() {
@@ -20,15 +22,24 @@ export function launch() {
   });
 }
 
+function phoneContext(browser, { viewport = PHONE, colorScheme = 'light', locale = 'en-US' } = {}) {
+  return browser.newContext({ viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme, locale });
+}
+
 /**
- * A browser context that impersonates the Max host: `window.WebApp` exists
- * before any page script, with initData signed by the test bot token. Its
- * code reader returns whatever the test puts into `window.__nextScan`.
+ * `window.WebApp` as the Max client injects it: signed initData, and every bridge method
+ * recording into `window.__calls` ([name, ...args]). The code reader returns
+ * `window.__nextScan`; `window.__backButton.press()` taps the native back button.
  */
-export async function maxPhone(browser, initData, { startParam, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+export async function maxPhone(browser, initData, { startParam, colorScheme = 'light', viewport, locale } = {}) {
+  const context = await phoneContext(browser, { viewport, colorScheme, locale });
   await context.addInitScript(
     ({ initData, startParam, colorScheme }) => {
+      const calls = (window.__calls = []);
+      const rec = (name, ret) => (...args) => {
+        calls.push([name, ...args]);
+        return ret;
+      };
       const clicks = new Set();
       window.__backButton = { visible: false, press: () => clicks.forEach((cb) => cb()) };
       window.WebApp = {
@@ -46,11 +57,102 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
           onClick: (cb) => clicks.add(cb),
           offClick: (cb) => clicks.delete(cb),
         },
+        HapticFeedback: {
+          impactOccurred: rec('impactOccurred'),
+          notificationOccurred: rec('notificationOccurred'),
+          selectionChanged: rec('selectionChanged'),
+        },
+        enableClosingConfirmation: rec('enableClosingConfirmation'),
+        disableClosingConfirmation: rec('disableClosingConfirmation'),
+        shareContent: rec('shareContent'),
+        shareMaxContent: rec('shareMaxContent'),
+        close: rec('close'),
+        DeviceStorage: { setItem: rec('DeviceStorage.setItem', Promise.resolve()), getItem: () => Promise.resolve(null) },
         openCodeReader: () => Promise.resolve({ value: window.__nextScan ?? null }),
-        openLink: (url) => window.open(url),
+        openLink: rec('openLink'),
       };
     },
     { initData, startParam, colorScheme },
+  );
+  return context;
+}
+
+/**
+ * `window.Telegram.WebApp` as Telegram injects it, with the full theme palette, safe areas,
+ * the main (bottom) button (`window.__mainButton` mirrors it; `.press()` taps it) and a
+ * `window.__tgEmit(event)` to fire host events such as themeChanged.
+ */
+export async function telegramPhone(browser, initData, { startParam, colorScheme = 'light', themeParams, viewport, locale } = {}) {
+  const context = await phoneContext(browser, { viewport, colorScheme, locale });
+  await context.addInitScript(
+    ({ initData, startParam, colorScheme, themeParams }) => {
+      const calls = (window.__calls = []);
+      const rec = (name, ret) => (...args) => {
+        calls.push([name, ...args]);
+        return ret;
+      };
+      const handlers = {};
+      window.__tgEmit = (event) => (handlers[event] ?? []).forEach((cb) => cb());
+      const backClicks = new Set();
+      window.__backButton = { visible: false, press: () => backClicks.forEach((cb) => cb()) };
+      const mainClicks = new Set();
+      window.__mainButton = { text: '', visible: false, active: true, progress: false, press: () => mainClicks.forEach((cb) => cb()) };
+      const mb = window.__mainButton;
+      window.Telegram = {
+        WebApp: {
+          initData,
+          initDataUnsafe: startParam ? { start_param: startParam } : {},
+          platform: 'ios',
+          version: '8.0',
+          colorScheme,
+          themeParams,
+          safeAreaInset: { top: 0, bottom: 20, left: 0, right: 0 },
+          contentSafeAreaInset: { top: 0, bottom: 0, left: 0, right: 0 },
+          isVersionAtLeast: () => true,
+          ready: () => {
+            window.__ready = true;
+          },
+          expand: rec('expand'),
+          onEvent: (e, cb) => (handlers[e] ??= []).push(cb),
+          offEvent: (e, cb) => (handlers[e] = (handlers[e] ?? []).filter((x) => x !== cb)),
+          BackButton: {
+            show: () => (window.__backButton.visible = true),
+            hide: () => (window.__backButton.visible = false),
+            onClick: (cb) => backClicks.add(cb),
+            offClick: (cb) => backClicks.delete(cb),
+          },
+          MainButton: {
+            setParams: (p) => {
+              calls.push(['MainButton.setParams', p]);
+              if (p.text !== undefined) mb.text = p.text;
+              if (p.is_visible !== undefined) mb.visible = p.is_visible;
+              if (p.is_active !== undefined) mb.active = p.is_active;
+            },
+            onClick: (cb) => mainClicks.add(cb),
+            offClick: (cb) => mainClicks.delete(cb),
+            show: () => (mb.visible = true),
+            hide: () => {
+              calls.push(['MainButton.hide']);
+              mb.visible = false;
+            },
+            showProgress: () => (mb.progress = true),
+            hideProgress: () => (mb.progress = false),
+          },
+          HapticFeedback: {
+            impactOccurred: rec('impactOccurred'),
+            notificationOccurred: rec('notificationOccurred'),
+            selectionChanged: rec('selectionChanged'),
+          },
+          enableClosingConfirmation: rec('enableClosingConfirmation'),
+          disableClosingConfirmation: rec('disableClosingConfirmation'),
+          openTelegramLink: rec('openTelegramLink'),
+          openLink: rec('openLink'),
+          close: rec('close'),
+          showScanQrPopup: (_p, cb) => cb(window.__nextScan ?? ''),
+        },
+      };
+    },
+    { initData, startParam, colorScheme, themeParams: themeParams ?? {} },
   );
   return context;
 }

@@ -3,6 +3,8 @@ import { TokenStore } from './tokens';
 import { uploadPhoto, type UploadInput } from './upload';
 import type {
   AuthResponse,
+  ClaimPreview,
+  UserSummary,
   FavoriteState,
   ProvenanceEntry,
   Me,
@@ -70,6 +72,8 @@ export const meApi = {
 
 export const usersApi = {
   get: (id: number) => http.get<PublicUser>(`/users/${id}`),
+  /** Prefix search over display names and usernames; an empty query lists recent counterparts. */
+  search: (q: string, signal?: AbortSignal) => http.get<{ items: UserSummary[] }>('/users', { q, limit: 20 }, signal),
   photos: (id: number, cursor?: string | null, limit = 24) =>
     http.get<Page<Photo>>(`/users/${id}/photos`, { cursor, limit }),
 };
@@ -92,6 +96,7 @@ export const transfersApi = {
   create: (photo_id: number, to_user_id?: number) =>
     http.post<Transfer>('/transfers', to_user_id ? { photo_id, to_user_id } : { photo_id }),
   claim: (token: string) => http.post<Transfer>('/transfers/claim', { token }),
+  preview: (token: string) => http.post<ClaimPreview>('/transfers/claim/preview', { token }),
   cancel: (id: number) => http.post<Transfer>(`/transfers/${id}/cancel`),
   list: (role: 'sent' | 'received') => http.get<{ items: Transfer[] }>('/transfers', { role }),
 };

@@ -38,6 +38,8 @@ export interface Photo {
   placeholder: string | null;
   dominant_color: string | null;
   thumb_url: string;
+  /** 640-px thumbnail for 2× screens (newer backends). */
+  thumb_2x_url?: string | null;
   preview_url: string;
   owner: UserSummary;
   creator: UserSummary;
@@ -51,7 +53,10 @@ export interface PhotoSummary {
   id: number;
   title: string;
   thumb_url: string;
+  thumb_2x_url?: string | null;
   placeholder: string | null;
+  /** Who holds it (trade views on newer backends). */
+  owner?: UserSummary;
 }
 
 export interface Page<T> {
@@ -105,6 +110,22 @@ export interface Trade {
   expires_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Who accepted it (an open trade is accepted by whoever holds the requested items). */
+  accepted_by?: UserSummary | null;
+  /** By-token views: whether this viewer may accept, and if not, why (a stable code). */
+  viewer_can_accept?: boolean;
+  cannot_accept_reason?: string | null;
+}
+
+/** `POST /api/transfers/claim/preview`: what a claim link gives, before claiming. */
+export interface ClaimPreview {
+  transfer_id: number;
+  status: TransferStatus;
+  photo: PhotoSummary;
+  giver: UserSummary;
+  expires_at: string | null;
+  is_giver: boolean;
+  claimed_by: UserSummary | null;
 }
 
 export type RequestStatus = 'pending' | 'accepted' | 'declined';
@@ -123,6 +144,8 @@ export interface QrLoginRequest {
   secret: string;
   qr_payload: string;
   expires_at: string;
+  /** The same sign-in link in each messenger's form, so either one's camera opens it. */
+  deep_links?: { max?: string | null; telegram?: string | null; web?: string | null };
 }
 
 export type QrLoginStatus =

@@ -69,24 +69,25 @@ export async function uploadPhoto(
   throw new ApiError(res.status, detail);
 }
 
-/** A user-facing message for upload failures (SPEC: 409 duplicate, 413, 415, 422). */
-export function uploadErrorMessage(err: unknown): string {
-  if (!(err instanceof ApiError)) return 'Upload failed. Please try again.';
+/**
+ * The catalogue key for an upload failure (SPEC: 409 duplicate, 413, 415, 422), or null when
+ * the generic error translation (by the backend's code) should be used.
+ */
+export function uploadErrorKey(err: unknown): string | null {
+  if (!(err instanceof ApiError)) return 'upload.error.generic';
   switch (err.status) {
     case 409:
-      return 'This exact image is already in the gallery — every photo can be minted only once.';
+      return 'upload.error.duplicate';
     case 413:
-      return 'The file is too large. Please pick a smaller photo (up to 10 MB).';
+      return 'upload.error.tooLarge';
     case 415:
-      return 'Unsupported file type. Upload a JPEG, PNG, GIF or WebP image.';
+      return 'upload.error.unsupported';
     case 422:
-      return `Please check the fields: ${err.message}`;
+      return 'upload.error.invalid';
     case 429:
-      return 'Too many uploads right now. Wait a moment and try again.';
-    case 0:
-      return err.message;
+      return 'upload.error.rateLimited';
     default:
-      return err.message || 'Upload failed. Please try again.';
+      return null;
   }
 }
 

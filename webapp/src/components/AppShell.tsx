@@ -1,4 +1,5 @@
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../state/session';
 import { useLiveStatus } from '../state/live';
@@ -9,12 +10,12 @@ import { Icon, type IconName } from './Icon';
 import { QrScannerDialog } from './QrScanner';
 import { UserAvatar } from './UserChip';
 
-const NAV: { href: string; label: string; icon: IconName }[] = [
-  { href: '/', label: 'Gallery', icon: 'gallery' },
-  { href: '/me', label: 'Collection', icon: 'collection' },
-  { href: '/upload', label: 'Upload', icon: 'plus' },
-  { href: '/trades', label: 'Trades', icon: 'trades' },
-  { href: '/settings', label: 'Settings', icon: 'settings' },
+const NAV: { href: string; key: string; icon: IconName }[] = [
+  { href: '/', key: 'nav.gallery', icon: 'gallery' },
+  { href: '/me', key: 'nav.collection', icon: 'collection' },
+  { href: '/upload', key: 'nav.upload', icon: 'plus' },
+  { href: '/trades', key: 'nav.trades', icon: 'trades' },
+  { href: '/settings', key: 'nav.settings', icon: 'settings' },
 ];
 
 function isActive(href: string, location: string): boolean {
@@ -24,26 +25,32 @@ function isActive(href: string, location: string): boolean {
 /** Scan with the host's native reader, else our camera/paste dialog; then route. */
 function useScanner() {
   const { host } = useSession();
+  const { t } = useTranslation();
   const [dialog, setDialog] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const handle = useCallback((text: string | null) => {
-    setDialog(false);
-    if (text === null) return;
-    const path = scannedTextToPath(text);
-    if (path) {
-      setError(null);
-      navigate(path);
-    } else {
-      setError('That code is not a gallery link (trade, claim or sign-in).');
-    }
-  }, []);
+  const handle = useCallback(
+    (text: string | null) => {
+      setDialog(false);
+      if (text === null) return;
+      const path = scannedTextToPath(text);
+      if (path) {
+        setError(null);
+        host.haptic.selection();
+        navigate(path);
+      } else {
+        host.haptic.notify('error');
+        setError(t('scan.notOurs'));
+      }
+    },
+    [host, t],
+  );
 
   const scan = useCallback(() => {
     setError(null);
-    if (host.scanQr) void host.scanQr('Scan a trade, claim or sign-in code').then(handle);
+    if (host.scanQr) void host.scanQr(t('scan.prompt')).then(handle);
     else setDialog(true);
-  }, [host, handle]);
+  }, [host, handle, t]);
 
   return { scan, handle, dialog, closeDialog: () => setDialog(false), error, clearError: () => setError(null) };
 }
@@ -64,65 +71,97 @@ function useHostBackButton(location: string) {
   }, [bb, nested]);
 }
 
+/** The scan button and the live-updates dot; in a messenger they sit in the screen title. */
+const ToolsContext = createContext<ReactNode>(null);
+
+/** Rendered by ScreenTitle: the shell's tools when the host has no header of ours. */
+export function ShellTools() {
+  return <>{useContext(ToolsContext)}</>;
+}
+
+function LiveDot() {
+  const live = useLiveStatus();
+  const { t } = useTranslation();
+  const label = t(`nav.live.${live}`);
+  return <span className={`live-dot live-${live}`} title={label} role="img" aria-label={label} />;
+}
+
 export function AppShell({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const { host, me } = useSession();
-  const live = useLiveStatus();
+  const { t } = useTranslation();
   const scanner = useScanner();
   useHostBackButton(location);
+  // Inside a messenger the host draws the header (its name, close and back): no brand bar of ours.
+  const inMessenger = host.kind !== 'web';
   const showBack = !host.backButton && !isTabPath(location);
 
+  const tools = (
+    <span className="shell-tools">
+      <LiveDot />
+      <button type="button" className="icon-btn" onClick={scanner.scan} aria-label={t('nav.scan')}>
+        <Icon name="scan" />
+      </button>
+    </span>
+  );
+
   return (
-    <div className="app-shell">
-      <header className="app-header">
-        <div className="app-header-inner">
-          {showBack ? (
-            <button type="button" className="icon-btn" onClick={goBack} aria-label="Back">
-              <Icon name="back" />
-            </button>
-          ) : (
-            <Link href="/" className="brand">
-              <span className="brand-mark">◆</span>
-              <span className="brand-name">Max Gallery</span>
-            </Link>
-          )}
-          <nav className="top-nav" aria-label="Main">
-            {NAV.map((n) => (
-              <Link key={n.href} href={n.href} className={`top-nav-link${isActive(n.href, location) ? ' active' : ''}`}>
-                {n.label}
-              </Link>
-            ))}
-          </nav>
-          <div className="header-actions">
-            <span className={`live-dot live-${live}`} title={`Live updates: ${live}`} aria-label={`Live updates ${live}`} />
-            <button type="button" className="icon-btn" onClick={scanner.scan} aria-label="Scan a QR code">
-              <Icon name="scan" />
-            </button>
-            {me && (
-              <Link href="/settings" className="header-avatar" aria-label="Your settings">
-                <UserAvatar user={me} size={32} />
+    <div className={`app-shell${inMessenger ? ' in-messenger' : ''}`}>
+      {!inMessenger && (
+        <header className="app-header">
+          <div className="app-header-inner">
+            {showBack ? (
+              <button type="button" className="icon-btn" onClick={goBack} aria-label={t('nav.back')}>
+                <Icon name="back" />
+              </button>
+            ) : (
+              <Link href="/" className="brand">
+                <span className="brand-mark" aria-hidden="true">◆</span>
+                <span className="brand-name">{t('app.name')}</span>
               </Link>
             )}
+            <nav className="top-nav" aria-label={t('nav.main')}>
+              {NAV.map((n) => (
+                <Link key={n.href} href={n.href} className={`top-nav-link${isActive(n.href, location) ? ' active' : ''}`}>
+                  {t(n.key)}
+                </Link>
+              ))}
+            </nav>
+            <div className="header-actions">
+              {tools}
+              {me && (
+                <Link href="/settings" className="header-avatar" aria-label={t('nav.yourSettings')}>
+                  <UserAvatar user={me} size={32} />
+                </Link>
+              )}
+            </div>
           </div>
-        </div>
-      </header>
+        </header>
+      )}
 
       {scanner.error && (
         <div className="app-content pt-2 pb-0">
           <div className="alert alert-warning d-flex align-items-center py-2 mb-0" role="alert">
             <span className="flex-grow-1">{scanner.error}</span>
-            <button type="button" className="btn-close" aria-label="Close" onClick={scanner.clearError} />
+            <button type="button" className="btn-close" aria-label={t('common.close')} onClick={scanner.clearError} />
           </div>
         </div>
       )}
 
-      <main className="app-content">{children}</main>
+      <ToolsContext.Provider value={inMessenger ? tools : null}>
+        <main className="app-content">{children}</main>
+      </ToolsContext.Provider>
 
-      <nav className="tab-bar" aria-label="Tabs">
+      <nav className="tab-bar" aria-label={t('nav.tabs')}>
         {NAV.map((n) => (
-          <Link key={n.href} href={n.href} className={`tab-bar-item${isActive(n.href, location) ? ' active' : ''}`}>
+          <Link
+            key={n.href}
+            href={n.href}
+            className={`tab-bar-item${isActive(n.href, location) ? ' active' : ''}`}
+            aria-current={isActive(n.href, location) ? 'page' : undefined}
+          >
             <Icon name={n.icon} size={22} />
-            <span>{n.label}</span>
+            <span>{t(n.key)}</span>
           </Link>
         ))}
       </nav>

@@ -1,9 +1,11 @@
 import { Html5Qrcode, Html5QrcodeSupportedFormats } from 'html5-qrcode';
 import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** Camera QR reader (html5-qrcode); lazy-loaded by QrScanner only when needed. */
 export default function CameraScanner({ onText }: { onText: (text: string) => void }) {
   const id = `cam-${useId().replace(/:/g, '')}`;
+  const { t } = useTranslation();
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
@@ -25,7 +27,7 @@ export default function CameraScanner({ onText }: { onText: (text: string) => vo
       )
       .then(() => true)
       .catch(() => {
-        setProblem('The camera is not available. Allow camera access, or paste the link below.');
+        setProblem('scan.cameraProblem');
         return false;
       });
     return () => {
@@ -38,7 +40,7 @@ export default function CameraScanner({ onText }: { onText: (text: string) => vo
   return (
     <div>
       <div id={id} className="camera-view" />
-      {problem && <div className="alert alert-warning small mt-2 mb-0">{problem}</div>}
+      {problem && <div className="alert alert-warning small mt-2 mb-0">{t(problem)}</div>}
     </div>
   );
 }

@@ -1,22 +1,32 @@
 import { Spinner } from '@maxhub/max-ui';
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import type { Photo } from '../api';
 import type { PhotoFeed } from '../hooks/usePhotoFeed';
 import { Icon } from './Icon';
 import { PhotoImage } from './PhotoImage';
-import { ErrorState, errorText } from './States';
+import { ErrorState } from './States';
 
 export function PhotoTile({ photo, fresh = false }: { photo: Photo; fresh?: boolean }) {
+  const { t } = useTranslation();
   return (
-    <Link href={`/photos/${photo.id}`} className={`photo-tile${fresh ? ' photo-tile-fresh' : ''}`} data-photo-id={photo.id}>
-      <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} color={photo.dominant_color} />
+    // The tile hands its data to the photo screen, which renders at once and fills in the rest.
+    <Link href={`/photos/${photo.id}`} state={{ photo }} className={`photo-tile${fresh ? ' photo-tile-fresh' : ''}`} data-photo-id={photo.id}>
+      <PhotoImage
+        src={photo.thumb_url}
+        src2x={photo.thumb_2x_url}
+        sizes="(min-width: 1200px) 220px, (min-width: 768px) 25vw, 50vw"
+        alt={photo.title}
+        placeholder={photo.placeholder}
+        color={photo.dominant_color}
+      />
       <div className="photo-tile-caption">
         <span className="photo-tile-title">{photo.title}</span>
         <span className="photo-tile-owner">{photo.owner.display_name}</span>
       </div>
       {photo.is_favorite && (
-        <span className="photo-tile-fav" aria-label="Favorite">
+        <span className="photo-tile-fav" role="img" aria-label={t('common.favorite')}>
           <Icon name="heart" size={16} filled />
         </span>
       )}
@@ -62,6 +72,7 @@ interface Props {
 
 /** The infinite grid: skeleton, empty and error states, and a sentinel that loads more. */
 export function PhotoGrid({ feed, empty, freshIds }: Props) {
+  const { t } = useTranslation();
   const { items, loading, loadingMore, error, hasMore, loadMore, reload } = feed;
   const sentinel = useSentinel(loadMore, hasMore && !loading && !error);
 
@@ -80,12 +91,11 @@ export function PhotoGrid({ feed, empty, freshIds }: Props) {
         {loadingMore && <Spinner size={24} appearance="themed" />}
         {error !== null && error !== undefined && (
           <button type="button" className="btn btn-link" onClick={loadMore}>
-            {errorText(error)} — tap to retry
+            {t('states.retryMore')}
           </button>
         )}
-        {!hasMore && items.length > 12 && <span className="text-secondary small">That’s everything.</span>}
+        {!hasMore && items.length > 12 && <span className="text-secondary small">{t('states.everything')}</span>}
       </div>
     </>
   );
 }
-

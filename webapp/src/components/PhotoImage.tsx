@@ -27,6 +27,10 @@ function blurhashUrl(hash: string): string | null {
 
 interface Props {
   src: string;
+  /** The 640-px thumbnail, when the backend has one: 2× screens pick it through srcset. */
+  src2x?: string | null;
+  /** Rendered width for srcset (CSS `sizes`), e.g. a grid column. */
+  sizes?: string;
   alt: string;
   placeholder?: string | null;
   color?: string | null;
@@ -37,7 +41,7 @@ interface Props {
 }
 
 /** An image that shows its blurhash (or dominant colour) until the real pixels arrive. */
-export function PhotoImage({ src, alt, placeholder, color, ratio = 1, className = '', eager = false }: Props) {
+export function PhotoImage({ src, src2x, sizes, alt, placeholder, color, ratio = 1, className = '', eager = false }: Props) {
   const [state, setState] = useState<'loading' | 'loaded' | 'error'>('loading');
   const blur = useMemo(() => (placeholder ? blurhashUrl(placeholder) : null), [placeholder]);
   return (
@@ -52,6 +56,8 @@ export function PhotoImage({ src, alt, placeholder, color, ratio = 1, className 
     >
       <img
         src={src}
+        srcSet={src2x ? `${src} 320w, ${src2x} 640w` : undefined}
+        sizes={src2x ? (sizes ?? '(min-width: 768px) 240px, 50vw') : undefined}
         alt={alt}
         loading={eager ? 'eager' : 'lazy'}
         decoding="async"

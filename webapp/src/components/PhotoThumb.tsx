@@ -1,19 +1,21 @@
 import type { PhotoSummary } from '../api';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { PhotoImage } from './PhotoImage';
 
-/** A small square thumbnail for trade and transfer items. */
-export function PhotoThumb({ photo, size = 64 }: { photo: PhotoSummary; size?: number }) {
+/** A small square thumbnail for trade and transfer items, with its title. */
+export function PhotoThumb({ photo, size = 72 }: { photo: PhotoSummary; size?: number }) {
   return (
-    <Link href={`/photos/${photo.id}`} className="photo-thumb" style={{ width: size }} title={photo.title}>
-      <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} />
+    <Link href={`/photos/${photo.id}`} className="photo-thumb" style={{ width: size }} title={photo.title} state={{ photo }}>
+      <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} sizes={`${size}px`} />
       <span className="photo-thumb-title">{photo.title}</span>
     </Link>
   );
 }
 
-export function ThumbRow({ photos, emptyText = 'Nothing' }: { photos: PhotoSummary[]; emptyText?: string }) {
-  if (photos.length === 0) return <div className="text-secondary small">{emptyText}</div>;
+export function ThumbRow({ photos, emptyText }: { photos: PhotoSummary[]; emptyText?: string }) {
+  const { t } = useTranslation();
+  if (photos.length === 0) return <div className="text-secondary small">{emptyText ?? t('common.nothing')}</div>;
   return (
     <div className="thumb-row">
       {photos.map((p) => (

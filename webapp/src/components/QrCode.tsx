@@ -1,8 +1,11 @@
-import { Spinner } from '@maxhub/max-ui';
+import { Button, Spinner } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../state/session';
 
 /** Renders `value` as a QR code; the encoder is loaded on first use. */
 export function QrCode({ value, size = 240, label }: { value: string; size?: number; label: string }) {
+  const { t } = useTranslation();
   const [url, setUrl] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -23,7 +26,7 @@ export function QrCode({ value, size = 240, label }: { value: string; size?: num
       {url ? (
         <img src={url} width={size} height={size} alt={label} data-qr-value={value} />
       ) : failed ? (
-        <span className="small text-secondary p-3 text-center">Could not draw the code — use the link below.</span>
+        <span className="small text-secondary p-3 text-center">{t('scan.qrFailed')}</span>
       ) : (
         <Spinner size={28} appearance="themed" />
       )}
@@ -31,12 +34,18 @@ export function QrCode({ value, size = 240, label }: { value: string; size?: num
   );
 }
 
-/** QR + the same link as text, with copy/share, for when scanning is not possible. */
-export function ShareCode({ value, label, hint }: { value: string; label: string; hint?: string }) {
+/**
+ * QR + the same link as text, with the host's share sheet (Max chats, Telegram's share
+ * picker, the system sheet) and copy, for when scanning is not possible.
+ */
+export function ShareCode({ value, label, hint, shareText }: { value: string; label: string; hint?: string; shareText: string }) {
+  const { t } = useTranslation();
+  const { host } = useSession();
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
+      host.haptic.notify('success');
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
@@ -47,10 +56,15 @@ export function ShareCode({ value, label, hint }: { value: string; label: string
     <div className="share-code">
       <QrCode value={value} label={label} />
       {hint && <p className="small text-secondary mt-2 mb-1 text-center">{hint}</p>}
-      <div className="input-group input-group-sm mt-2">
-        <input className="form-control" readOnly value={value} aria-label="Link" onFocus={(e) => e.target.select()} />
+      {host.share && (
+        <Button className="mt-2" stretched onClick={() => (host.haptic.impact('light'), host.share!(value, shareText))}>
+          {t('common.share')}
+        </Button>
+      )}
+      <div className="input-group mt-2">
+        <input className="form-control" readOnly value={value} aria-label={t('common.link')} onFocus={(e) => e.target.select()} />
         <button type="button" className="btn btn-outline-secondary" onClick={copy}>
-          {copied ? 'Copied' : 'Copy'}
+          {copied ? t('common.copied') : t('common.copy')}
         </button>
       </div>
     </div>

@@ -1,20 +1,29 @@
 import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDate } from '../i18n';
+import { ShellTools } from './AppShell';
+
+export { formatDate };
 
 /** The page heading (and document title); actions sit on the right. */
 export function ScreenTitle({ children, actions }: { children: string; actions?: ReactNode }) {
+  const { t } = useTranslation();
+  const app = t('app.name');
   useEffect(() => {
-    document.title = `${children} · Max Gallery`;
-  }, [children]);
+    document.title = `${children} · ${app}`;
+  }, [children, app]);
   return (
     <div className="screen-title">
       <h1>{children}</h1>
       {actions}
+      <ShellTools />
     </div>
   );
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`status-badge status-${status}`}>{status}</span>;
+  const { t } = useTranslation();
+  return <span className={`status-badge status-${status}`}>{t(`status.${status}`, { defaultValue: status })}</span>;
 }
 
 /** Bootstrap-free segmented control in the messenger style. */
@@ -45,8 +54,4 @@ export function Segmented<T extends string>({
       ))}
     </div>
   );
-}
-
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

@@ -1,13 +1,17 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import type { ReactNode } from 'react';
-import { ApiError } from '../api';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../i18n/errors';
 import { Icon, type IconName } from './Icon';
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export { errorText };
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <div className="state-block" role="status" aria-live="polite">
       <Spinner size={28} appearance="themed" />
-      <div className="state-text">{label}</div>
+      <div className="state-text">{label ?? t('app.loading')}</div>
     </div>
   );
 }
@@ -35,27 +39,19 @@ export function EmptyState({
   );
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 404) return 'Not found. It may have been removed.';
-    if (error.status === 403) return error.message || 'You do not have access to this.';
-    return error.message;
-  }
-  return error instanceof Error ? error.message : 'Something went wrong.';
-}
-
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
   return (
     <div className="state-block" role="alert">
       <div className="state-icon text-danger">
         <Icon name="alert" size={32} />
       </div>
-      <div className="state-title">Something went wrong</div>
+      <div className="state-title">{t('states.error')}</div>
       <div className="state-text">{errorText(error)}</div>
       {onRetry && (
         <div className="mt-3">
           <Button mode="secondary" onClick={onRetry}>
-            Try again
+            {t('common.tryAgain')}
           </Button>
         </div>
       )}
@@ -73,10 +69,11 @@ export function Notice({
   children: ReactNode;
   onClose?: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <div className={`alert alert-${kind} d-flex align-items-start gap-2 py-2`} role={kind === 'danger' ? 'alert' : 'status'}>
       <div className="flex-grow-1">{children}</div>
-      {onClose && <button type="button" className="btn-close" aria-label="Close" onClick={onClose} />}
+      {onClose && <button type="button" className="btn-close" aria-label={t('common.close')} onClick={onClose} />}
     </div>
   );
 }

@@ -1,7 +1,11 @@
 import { Button } from '@maxhub/max-ui';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { ApiError, tradesApi, type Trade } from '../api';
+import { errorCode } from '../i18n/errors';
+import { useSession } from '../state/session';
+import { PrimaryAction } from './PrimaryAction';
 import { ThumbRow } from './PhotoThumb';
 import { StatusBadge, formatDate } from './Screen';
 import { Notice, errorText } from './States';
@@ -9,17 +13,24 @@ import { UserChip } from './UserChip';
 
 type Action = 'accept' | 'decline' | 'cancel';
 
-function actionError(err: unknown): string {
-  if (err instanceof ApiError && err.status === 409) {
-    return 'One of the items changed hands in the meantime, so this trade can no longer happen.';
+/** Why this viewer cannot accept, as a catalogue key (null: they can, or it is not theirs to answer). */
+export function cannotAcceptKey(trade: Trade, myId: number, viaToken: boolean): string | null {
+  if (trade.proposer.id === myId) return viaToken && trade.status === 'pending' ? 'trade.cannotAccept.own' : null;
+  if (trade.status !== 'pending') return null; // the closed state is shown by itself
+  if (trade.viewer_can_accept === false) {
+    const reason = trade.cannot_accept_reason ?? 'generic';
+    const known = ['own', 'not_owner', 'not_recipient', 'not_pending', 'expired'];
+    return `trade.cannotAccept.${known.includes(reason) ? reason : 'generic'}`;
   }
-  return errorText(err);
+  if (trade.recipient && trade.recipient.id !== myId) return 'trade.cannotAccept.not_recipient';
+  return null;
 }
 
 /**
- * A trade with both sides shown from the viewer's point of view and the
- * actions they may take: the recipient (or, for an open trade, whoever holds
- * the token) accepts or declines, the proposer cancels.
+ * A trade with both sides shown from the viewer's point of view and the actions they may
+ * take: the recipient (or, for an open trade, whoever holds the requested items) accepts or
+ * declines, the proposer cancels. With `primary` the accept is the screen's main action
+ * (Telegram's bottom button).
  */
 export function TradeCard({
   trade,
@@ -27,6 +38,7 @@ export function TradeCard({
   token,
   onChange,
   linkToDetail = true,
+  primary = false,
 }: {
   trade: Trade;
   myId: number;
@@ -34,12 +46,17 @@ export function TradeCard({
   token?: string;
   onChange: (t: Trade) => void;
   linkToDetail?: boolean;
+  primary?: boolean;
 }) {
+  const { t } = useTranslation();
+  const { host } = useSession();
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<string | null>(null);
   const mine = trade.proposer.id === myId;
   const pending = trade.status === 'pending';
-  const canAnswer = pending && !mine && (trade.recipient?.id === myId || (!trade.recipient && Boolean(token)));
+  const blocked = cannotAcceptKey(trade, myId, Boolean(token));
+  const canAnswer =
+    pending && !mine && !blocked && (trade.recipient?.id === myId || (!trade.recipient && Boolean(token)));
 
   const act = async (action: Action) => {
     setBusy(action);
@@ -51,11 +68,14 @@ export function TradeCard({
           : action === 'decline'
             ? await tradesApi.decline(trade.id)
             : await tradesApi.cancel(trade.id);
+      host.haptic.notify(action === 'accept' ? 'success' : 'warning');
       onChange(next);
     } catch (err) {
-      setError(actionError(err));
+      host.haptic.notify('error');
+      const code = errorCode(err);
+      setError(err instanceof ApiError && err.status === 409 && !code ? t('trade.changedHands') : errorText(err));
       if (err instanceof ApiError && err.status === 409) {
-        tradesApi.get(trade.id).then(onChange, () => undefined);
+        (token ? tradesApi.byToken(token) : tradesApi.get(trade.id)).then(onChange, () => undefined);
       }
     } finally {
       setBusy(null);
@@ -63,13 +83,15 @@ export function TradeCard({
   };
 
   const counterpart = mine ? trade.recipient : trade.proposer;
+  const requestedOwner = trade.requested[0]?.owner ?? trade.recipient;
+  const closedKey = !pending ? `trade.closed.${trade.status}` : null;
   return (
     <article className="card-surface" data-trade-id={trade.id}>
       <div className="d-flex align-items-center gap-2 mb-2">
         {counterpart ? (
-          <UserChip user={counterpart} label={mine ? 'To' : 'From'} />
+          <UserChip user={counterpart} label={mine ? t('trades.to') : t('trades.from')} />
         ) : (
-          <span className="fw-semibold">Open trade (by QR or link)</span>
+          <span className="fw-semibold">{t('trade.open')}</span>
         )}
         <span className="ms-auto">
           <StatusBadge status={trade.status} />
@@ -78,14 +100,34 @@ export function TradeCard({
       {trade.message && <p className="mb-2 fst-italic">“{trade.message}”</p>}
       <div className="row g-2">
         <div className="col-12 col-sm-6">
-          <div className="small text-secondary mb-1">{mine ? 'You give' : `${trade.proposer.display_name} gives`}</div>
+          <div className="small text-secondary mb-1">
+            {mine ? t('trade.youGive') : t('trade.theyGive', { name: trade.proposer.display_name })}
+          </div>
           <ThumbRow photos={trade.offered} />
         </div>
         <div className="col-12 col-sm-6">
-          <div className="small text-secondary mb-1">{mine ? 'You get' : 'You give'}</div>
+          <div className="small text-secondary mb-1">
+            {mine
+              ? t('trade.youGet')
+              : requestedOwner && requestedOwner.id !== myId
+                ? t('trade.theyGive', { name: requestedOwner.display_name })
+                : t('trade.youGive')}
+            {mine && requestedOwner && <span className="ms-1">({requestedOwner.display_name})</span>}
+          </div>
           <ThumbRow photos={trade.requested} />
         </div>
       </div>
+      {trade.accepted_by && trade.status === 'accepted' && (
+        <div className="mt-2 d-flex align-items-center gap-2" data-testid="accepted-by">
+          <UserChip user={trade.accepted_by} label={t('trade.acceptedBy')} />
+        </div>
+      )}
+      {closedKey && linkToDetail === false && <p className="mt-2 mb-0 text-secondary">{t(closedKey)}</p>}
+      {blocked && (
+        <div className="mt-2">
+          <Notice kind="info">{t(blocked)}</Notice>
+        </div>
+      )}
       {error && (
         <div className="mt-2">
           <Notice kind="danger" onClose={() => setError(null)}>
@@ -93,26 +135,31 @@ export function TradeCard({
           </Notice>
         </div>
       )}
+      {canAnswer && primary && (
+        <PrimaryAction className="mt-3" text={t('trade.accept')} onClick={() => void act('accept')} loading={busy === 'accept'} disabled={busy !== null} />
+      )}
       <div className="d-flex flex-wrap align-items-center gap-2 mt-3">
         {canAnswer && (
           <>
-            <Button size="small" onClick={() => act('accept')} loading={busy === 'accept'} disabled={busy !== null}>
-              Accept
-            </Button>
+            {!primary && (
+              <Button onClick={() => act('accept')} loading={busy === 'accept'} disabled={busy !== null}>
+                {t('trade.accept')}
+              </Button>
+            )}
             {trade.recipient && (
-              <Button size="small" mode="secondary" appearance="negative" onClick={() => act('decline')} loading={busy === 'decline'} disabled={busy !== null}>
-                Decline
+              <Button mode="secondary" appearance="negative" onClick={() => act('decline')} loading={busy === 'decline'} disabled={busy !== null}>
+                {t('trade.decline')}
               </Button>
             )}
           </>
         )}
         {pending && mine && (
-          <Button size="small" mode="secondary" appearance="negative" onClick={() => act('cancel')} loading={busy === 'cancel'} disabled={busy !== null}>
-            Cancel trade
+          <Button mode="secondary" appearance="negative" onClick={() => act('cancel')} loading={busy === 'cancel'} disabled={busy !== null}>
+            {t('trade.cancel')}
           </Button>
         )}
         <span className="small text-secondary ms-auto">
-          {linkToDetail ? <Link href={`/trades/${trade.id}`}>#{trade.id}</Link> : `#${trade.id}`} · {formatDate(trade.created_at)}
+          {linkToDetail ? <Link href={`/trades/${trade.id}`} className="tap-link">{t('trade.title', { id: trade.id })}</Link> : t('trade.title', { id: trade.id })} · {formatDate(trade.created_at)}
         </span>
       </div>
     </article>

@@ -125,3 +125,75 @@ describe('launchHint', () => {
     expect(launchHint({ hash: '', search: '' })).toBeNull();
   });
 });
+
+describe('native controls', () => {
+  it('Max: haptics, closing confirmation, share into Max, close, language from initData', () => {
+    const wa = {
+      initData: `user=${encodeURIComponent(JSON.stringify({ id: 1, language_code: 'ru' }))}&hash=1`,
+      HapticFeedback: { impactOccurred: vi.fn(), notificationOccurred: vi.fn(), selectionChanged: vi.fn() },
+      enableClosingConfirmation: vi.fn(),
+      disableClosingConfirmation: vi.fn(),
+      shareMaxContent: vi.fn(),
+      close: vi.fn(),
+    };
+    const host = detectHost(fakeWindow({ WebApp: wa } as Partial<Window>));
+    expect(host.languageCode).toBe('ru');
+    host.haptic.impact('medium');
+    host.haptic.notify('error');
+    host.haptic.selection();
+    expect(wa.HapticFeedback.impactOccurred).toHaveBeenCalledWith('medium');
+    expect(wa.HapticFeedback.notificationOccurred).toHaveBeenCalledWith('error');
+    expect(wa.HapticFeedback.selectionChanged).toHaveBeenCalledOnce();
+    host.setClosingConfirmation(true);
+    host.setClosingConfirmation(false);
+    expect(wa.enableClosingConfirmation).toHaveBeenCalledOnce();
+    expect(wa.disableClosingConfirmation).toHaveBeenCalledOnce();
+    host.share!('https://max.ru/bot?startapp=claim_x', 'Take it');
+    expect(wa.shareMaxContent).toHaveBeenCalledWith({ text: 'Take it', link: 'https://max.ru/bot?startapp=claim_x' });
+    host.close!();
+    expect(wa.close).toHaveBeenCalledOnce();
+    expect(host.mainButton).toBeNull();
+  });
+
+  it('an old Max client without these methods (or one that throws) never breaks the app', () => {
+    const host = detectHost(
+      fakeWindow({ WebApp: { initData: 'hash=1', HapticFeedback: { impactOccurred: () => { throw new Error('old'); } } } } as Partial<Window>),
+    );
+    expect(() => host.haptic.impact()).not.toThrow();
+    expect(() => host.haptic.notify('success')).not.toThrow();
+    expect(() => host.setClosingConfirmation(true)).not.toThrow();
+    expect(host.close).toBeNull();
+  });
+
+  it('Telegram: main button wired, share through t.me/share, safe-area variables', () => {
+    const mb = { setParams: vi.fn(), onClick: vi.fn(), offClick: vi.fn(), hide: vi.fn(), showProgress: vi.fn(), hideProgress: vi.fn() };
+    const tg = {
+      initData: 'hash=1',
+      ready: vi.fn(),
+      MainButton: mb,
+      openTelegramLink: vi.fn(),
+      safeAreaInset: { top: 24, bottom: 10 },
+      contentSafeAreaInset: { top: 48 },
+      onEvent: vi.fn(),
+      themeParams: { button_color: '#2481cc' },
+    };
+    const host = detectHost(fakeWindow({ Telegram: { WebApp: tg } } as Partial<Window>));
+    const click = vi.fn();
+    host.mainButton!.set({ text: 'Accept' }, click);
+    expect(mb.setParams).toHaveBeenCalledWith(expect.objectContaining({ text: 'Accept', is_active: true, is_visible: true, color: '#2481cc' }));
+    (mb.onClick.mock.calls[0]![0] as () => void)();
+    expect(click).toHaveBeenCalledOnce();
+    host.mainButton!.set({ text: 'Accept', loading: true }, click);
+    expect(mb.showProgress).toHaveBeenCalled();
+    expect(mb.onClick).toHaveBeenCalledOnce(); // wired once, handler swapped
+    host.mainButton!.hide();
+    expect(mb.hide).toHaveBeenCalled();
+    host.share!('https://t.me/bot/app?startapp=trade_1', 'Trade?');
+    expect(tg.openTelegramLink).toHaveBeenCalledWith(
+      `https://t.me/share/url?url=${encodeURIComponent('https://t.me/bot/app?startapp=trade_1')}&text=Trade%3F`,
+    );
+    host.ready();
+    expect(document.documentElement.style.getPropertyValue('--tg-safe-top')).toBe('24px');
+    expect(document.documentElement.style.getPropertyValue('--tg-content-safe-top')).toBe('48px');
+  });
+});

@@ -10,6 +10,8 @@ export interface Host {
   /** The mini-app start parameter (`trade_…`, `claim_…`, `login_…`, `photo_…`). */
   startParam: string | null;
   platform: 'ios' | 'android' | 'desktop' | 'web';
+  /** The messenger profile's `language_code` (from initDataUnsafe.user), if any. */
+  languageCode: string | null;
   ready(): void;
   colorScheme(): ColorScheme;
   /** Theme colours the host asks for (Telegram themeParams), keyed by name. */
@@ -24,6 +26,73 @@ export interface Host {
   /** Native QR scanner; resolves with the text or null if dismissed. Null when absent. */
   scanQr: ((prompt: string) => Promise<string | null>) | null;
   openLink(url: string): void;
+  /** Haptic feedback; silently nothing where the host has none. */
+  haptic: Haptics;
+  /** Ask before the messenger closes the app (an upload or an unsent form is in progress). */
+  setClosingConfirmation(on: boolean): void;
+  /** The host's own share sheet for a link, or null (then the app offers copy). */
+  share: ((link: string, text: string) => void) | null;
+  /** Telegram's main (bottom) button; null elsewhere. */
+  mainButton: MainButton | null;
+  /** Close the mini-app (to reopen it fresh from the chat), or null where impossible. */
+  close: (() => void) | null;
+  /** Host key-value storage that follows the user between devices, or null. */
+  storage: HostStorage | null;
+}
+
+export interface Haptics {
+  impact(style?: 'light' | 'medium' | 'heavy' | 'rigid' | 'soft'): void;
+  notify(type: 'success' | 'warning' | 'error'): void;
+  selection(): void;
+}
+
+export interface MainButtonState {
+  text: string;
+  disabled?: boolean;
+  loading?: boolean;
+}
+
+export interface MainButton {
+  set(state: MainButtonState, onClick: () => void): void;
+  hide(): void;
+}
+
+export interface HostStorage {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): void;
+}
+
+const NO_HAPTICS: Haptics = { impact: () => {}, notify: () => {}, selection: () => {} };
+
+/** Wraps a bridge call so a missing method or an old client that throws never breaks the app. */
+function safe<A extends unknown[]>(fn: ((...args: A) => unknown) | undefined, self: unknown): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn?.apply(self, args);
+    } catch {
+      /* unsupported in this client version */
+    }
+  };
+}
+
+function bridgeHaptics(h: HostHaptics | undefined): Haptics {
+  if (!h) return NO_HAPTICS;
+  return {
+    impact: (style = 'light') => safe(h.impactOccurred, h)(style),
+    notify: (type) => safe(h.notificationOccurred, h)(type),
+    selection: () => safe(h.selectionChanged, h)(),
+  };
+}
+
+function closingConfirmation(wa: { enableClosingConfirmation?(): void; disableClosingConfirmation?(): void }) {
+  return (on: boolean) =>
+    on ? safe(wa.enableClosingConfirmation, wa)() : safe(wa.disableClosingConfirmation, wa)();
+}
+
+function webShare(win: Window): Host['share'] {
+  const nav = win.navigator as (Navigator & { share?: (d: ShareData) => Promise<void> }) | undefined;
+  if (!nav || typeof nav.share !== 'function') return null;
+  return (link, text) => void nav.share!({ url: link, text }).catch(() => undefined);
 }
 
 function systemScheme(win: Window): ColorScheme {
@@ -50,6 +119,17 @@ export function startParamOf(initData: string, unsafe?: { start_param?: string }
   return new URLSearchParams(initData).get('start_param');
 }
 
+/** `language_code` of the messenger user: the unsafe copy, else the `user` JSON inside initData. */
+export function languageCodeOf(initData: string, unsafe?: { user?: { language_code?: string } }): string | null {
+  if (unsafe?.user?.language_code) return unsafe.user.language_code;
+  try {
+    const user = JSON.parse(new URLSearchParams(initData).get('user') ?? 'null') as { language_code?: unknown } | null;
+    return typeof user?.language_code === 'string' ? user.language_code : null;
+  } catch {
+    return null;
+  }
+}
+
 function bridgeBackButton(bb: HostBackButton | undefined): Host['backButton'] {
   if (!bb) return null;
   return {
@@ -68,6 +148,7 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
     initData: wa.initData,
     startParam: startParamOf(wa.initData, wa.initDataUnsafe),
     platform: platformOf(wa.platform),
+    languageCode: languageCodeOf(wa.initData, wa.initDataUnsafe),
     ready: () => wa.ready?.(),
     colorScheme: () => wa.colorScheme ?? systemScheme(win),
     themeParams: () => ({}),
@@ -88,6 +169,80 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
         }
       : null,
     openLink: (url) => (wa.openLink ? wa.openLink(url) : win.open(url, '_blank')),
+    haptic: bridgeHaptics(wa.HapticFeedback),
+    setClosingConfirmation: closingConfirmation(wa),
+    // Inside Max, share into a Max chat; the system sheet where only that exists.
+    share: wa.shareMaxContent
+      ? (link, text) => safe(wa.shareMaxContent, wa)({ text, link })
+      : wa.shareContent
+        ? (link, text) => safe(wa.shareContent, wa)({ text, link })
+        : webShare(win),
+    mainButton: null,
+    close: wa.close ? () => safe(wa.close, wa)() : null,
+    storage: wa.DeviceStorage
+      ? {
+          get: async (key) => {
+            try {
+              const v = await wa.DeviceStorage!.getItem(key);
+              return typeof v === 'string' ? v : (v?.value ?? null);
+            } catch {
+              return null;
+            }
+          },
+          set: (key, value) => void Promise.resolve(safe(wa.DeviceStorage!.setItem, wa.DeviceStorage)(key, value)),
+        }
+      : null,
+  };
+}
+
+function telegramMainButton(tg: TelegramWebApp): MainButton | null {
+  const mb = tg.MainButton;
+  if (!mb) return null;
+  let handler: (() => void) | null = null;
+  const click = () => handler?.();
+  let wired = false;
+  return {
+    set: (state, onClick) => {
+      handler = onClick;
+      if (!wired) {
+        safe(mb.onClick, mb)(click);
+        wired = true;
+      }
+      safe(mb.setParams, mb)({
+        text: state.text,
+        is_active: !state.disabled && !state.loading,
+        is_visible: true,
+        ...(tg.themeParams?.button_color ? { color: tg.themeParams.button_color } : {}),
+        ...(tg.themeParams?.button_text_color ? { text_color: tg.themeParams.button_text_color } : {}),
+      });
+      if (state.loading) safe(mb.showProgress, mb)(false);
+      else safe(mb.hideProgress, mb)();
+    },
+    hide: () => {
+      handler = null;
+      safe(mb.hideProgress, mb)();
+      safe(mb.hide, mb)();
+    },
+  };
+}
+
+/** Telegram's safe areas (fullscreen mode) as CSS variables the layout adds to its padding. */
+export function applySafeArea(tg: TelegramWebApp, doc: Document = document): () => void {
+  const apply = () => {
+    const set = (name: string, inset?: { top?: number; bottom?: number; left?: number; right?: number }) => {
+      for (const side of ['top', 'bottom', 'left', 'right'] as const) {
+        doc.documentElement.style.setProperty(`--${name}-${side}`, `${inset?.[side] ?? 0}px`);
+      }
+    };
+    set('tg-safe', tg.safeAreaInset);
+    set('tg-content-safe', tg.contentSafeAreaInset);
+  };
+  apply();
+  safe(tg.onEvent, tg)('safeAreaChanged', apply);
+  safe(tg.onEvent, tg)('contentSafeAreaChanged', apply);
+  return () => {
+    safe(tg.offEvent, tg)('safeAreaChanged', apply);
+    safe(tg.offEvent, tg)('contentSafeAreaChanged', apply);
   };
 }
 
@@ -117,9 +272,11 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
     initData: tg.initData,
     startParam: startParamOf(tg.initData, tg.initDataUnsafe),
     platform: platformOf(tg.platform),
+    languageCode: languageCodeOf(tg.initData, tg.initDataUnsafe),
     ready: () => {
       tg.ready();
-      tg.expand?.();
+      safe(tg.expand, tg)();
+      applySafeArea(tg);
     },
     colorScheme: () => tg.colorScheme ?? systemScheme(win),
     themeParams: () => {
@@ -134,6 +291,30 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
     backButton: bridgeBackButton(tg.BackButton),
     scanQr: telegramScanner(tg),
     openLink: (url) => (tg.openLink ? tg.openLink(url) : win.open(url, '_blank')),
+    haptic: bridgeHaptics(tg.HapticFeedback),
+    setClosingConfirmation: closingConfirmation(tg),
+    // Telegram's own share picker: the t.me/share link opened inside Telegram.
+    share: tg.openTelegramLink
+      ? (link, text) =>
+          safe(tg.openTelegramLink, tg)(
+            `https://t.me/share/url?url=${encodeURIComponent(link)}&text=${encodeURIComponent(text)}`,
+          )
+      : webShare(win),
+    mainButton: telegramMainButton(tg),
+    close: tg.close ? () => safe(tg.close, tg)() : null,
+    storage: tg.CloudStorage
+      ? {
+          get: (key) =>
+            new Promise((resolve) => {
+              try {
+                tg.CloudStorage!.getItem(key, (err, value) => resolve(err ? null : (value ?? null)));
+              } catch {
+                resolve(null);
+              }
+            }),
+          set: (key, value) => safe(tg.CloudStorage!.setItem, tg.CloudStorage)(key, value),
+        }
+      : null,
   };
 }
 
@@ -143,6 +324,7 @@ function webHost(win: Window): Host {
     initData: null,
     startParam: null,
     platform: 'web',
+    languageCode: null,
     ready: () => {},
     colorScheme: () => systemScheme(win),
     themeParams: () => ({}),
@@ -152,6 +334,12 @@ function webHost(win: Window): Host {
     openLink: (url) => {
       win.open(url, '_blank', 'noopener');
     },
+    haptic: NO_HAPTICS,
+    setClosingConfirmation: () => {},
+    share: webShare(win),
+    mainButton: null,
+    close: null,
+    storage: null,
   };
 }
 

@@ -1,24 +1,18 @@
 import { Button } from '@maxhub/max-ui';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { ApiError, authApi } from '../api';
+import { authApi } from '../api';
 import { EmptyState, Notice, errorText } from '../components/States';
-import { useMe } from '../state/session';
+import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
-
-function approveError(err: unknown): string {
-  if (err instanceof ApiError) {
-    if (err.status === 404) return 'This sign-in code is unknown. Refresh the QR code on the computer.';
-    if (err.status === 410) return 'This sign-in code has expired. Refresh the QR code on the computer.';
-    if (err.status === 409) return 'This sign-in code was already used.';
-  }
-  return errorText(err);
-}
 
 /** Opened by scanning the desktop's sign-in QR: let that computer in as me. */
 export default function ApproveLoginScreen() {
+  const { t } = useTranslation();
   const { token } = useParams<{ token: string }>();
   const me = useMe();
+  const { host } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -29,9 +23,11 @@ export default function ApproveLoginScreen() {
     try {
       // The token in the QR link is the sign-in request's id.
       await authApi.qrApprove(token, token);
+      host.haptic.notify('success');
       setDone(true);
     } catch (err) {
-      setError(approveError(err));
+      host.haptic.notify('error');
+      setError(errorText(err, { '404': 'approve.unknown', '410': 'approve.expired', '409': 'approve.used' }));
     } finally {
       setBusy(false);
     }
@@ -41,12 +37,10 @@ export default function ApproveLoginScreen() {
     return (
       <EmptyState
         icon="check"
-        title="The computer is signed in"
-        action={
-          <ButtonLink href="/" mode="secondary">Back to the gallery</ButtonLink>
-        }
+        title={t('approve.doneTitle')}
+        action={<ButtonLink href="/" mode="secondary">{t('common.backToGallery')}</ButtonLink>}
       >
-        You can continue there as {me.display_name}.
+        {t('approve.done', { name: me.display_name })}
       </EmptyState>
     );
 
@@ -54,18 +48,17 @@ export default function ApproveLoginScreen() {
     <div className="mx-auto" style={{ maxWidth: 440 }}>
       <EmptyState
         icon="lock"
-        title="Sign in on a computer?"
+        title={t('approve.title')}
         action={
           <div className="d-flex gap-2 justify-content-center">
             <Button onClick={approve} loading={busy}>
-              Approve
+              {t('approve.approve')}
             </Button>
-            <ButtonLink href="/" mode="secondary">Not me</ButtonLink>
+            <ButtonLink href="/" mode="secondary">{t('approve.notMe')}</ButtonLink>
           </div>
         }
       >
-        A browser asks to sign in as <strong>{me.display_name}</strong>. Approve only if you scanned the code on your own
-        screen just now.
+        <Trans i18nKey="approve.text" values={{ name: me.display_name }} components={[<strong />]} />
       </EmptyState>
       {error && <Notice kind="danger">{error}</Notice>}
     </div>

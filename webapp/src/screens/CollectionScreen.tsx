@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { photosApi, type Photo, type PhotoQuery } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
@@ -13,9 +14,9 @@ import { ButtonLink } from '../components/ButtonLink';
 type Tab = 'owned' | 'created' | 'favorites';
 
 const EMPTY: Record<Tab, { title: string; text: string }> = {
-  owned: { title: 'You own nothing yet', text: 'Upload a photo, claim a transfer or trade for one.' },
-  created: { title: 'Nothing created yet', text: 'Every photo you upload is minted with you as its creator.' },
-  favorites: { title: 'No favorites', text: 'Tap the heart on any photo to keep it here.' },
+  owned: { title: 'collection.emptyOwnedTitle', text: 'collection.emptyOwned' },
+  created: { title: 'collection.emptyCreatedTitle', text: 'collection.emptyCreated' },
+  favorites: { title: 'collection.emptyFavoritesTitle', text: 'collection.emptyFavorites' },
 };
 
 function queryFor(tab: Tab, myId: number): PhotoQuery {
@@ -26,6 +27,7 @@ function queryFor(tab: Tab, myId: number): PhotoQuery {
 
 /** My collection: what I own, what I created, what I bookmarked. */
 export default function CollectionScreen() {
+  const { t } = useTranslation();
   const me = useMe();
   const [tab, setTab] = useState<Tab>('owned');
   const feed = usePhotoFeed(
@@ -48,21 +50,21 @@ export default function CollectionScreen() {
     <>
       <ScreenTitle
         actions={
-          <Link href={`/users/${me.id}`} className="btn btn-sm btn-link">
-            Public profile
+          <Link href={`/users/${me.id}`} className="btn btn-link tap-link">
+            {t('collection.publicProfile')}
           </Link>
         }
       >
-        My collection
+        {t('collection.title')}
       </ScreenTitle>
       <Segmented
-        label="Collection"
+        label={t('collection.tabs')}
         value={tab}
         onChange={setTab}
         options={[
-          { value: 'owned', label: 'Owned' },
-          { value: 'created', label: 'Created' },
-          { value: 'favorites', label: 'Favorites' },
+          { value: 'owned', label: t('collection.owned') },
+          { value: 'created', label: t('collection.created') },
+          { value: 'favorites', label: t('collection.favorites') },
         ]}
       />
       <PhotoGrid
@@ -70,14 +72,14 @@ export default function CollectionScreen() {
         freshIds={fresh}
         empty={
           <EmptyState
-            title={EMPTY[tab].title}
+            title={t(EMPTY[tab].title)}
             action={
               tab !== 'favorites' && (
-                <ButtonLink href="/upload">Upload a photo</ButtonLink>
+                <ButtonLink href="/upload">{t('collection.upload')}</ButtonLink>
               )
             }
           >
-            {EMPTY[tab].text}
+            {t(EMPTY[tab].text)}
           </EmptyState>
         }
       />

@@ -1,15 +1,17 @@
-import { Button } from '@maxhub/max-ui';
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearch } from 'wouter';
-import { photosApi, tradesApi, usersApi, type Photo } from '../api';
+import { photosApi, tradesApi, usersApi, type Photo, type UserSummary } from '../api';
 import { Icon } from '../components/Icon';
+import { PeoplePicker } from '../components/PeoplePicker';
 import { PhotoImage } from '../components/PhotoImage';
+import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryAction';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
 import { useAsync } from '../hooks/useAsync';
 import { navigate } from '../routing/navigation';
-import { useMe } from '../state/session';
+import { useMe, useSession } from '../state/session';
 
 function toggle(set: ReadonlySet<number>, id: number): Set<number> {
   const next = new Set(set);
@@ -43,8 +45,8 @@ function Picker({
             aria-pressed={on}
             data-photo-id={p.id}
           >
-            <PhotoImage src={p.thumb_url} alt={p.title} placeholder={p.placeholder} color={p.dominant_color} />
-            <span className="pick-check">{on && <Icon name="check" size={16} />}</span>
+            <PhotoImage src={p.thumb_url} src2x={p.thumb_2x_url} sizes="(min-width: 768px) 160px, 33vw" alt={p.title} placeholder={p.placeholder} color={p.dominant_color} />
+            <span className="pick-check" aria-hidden="true">{on && <Icon name="check" size={16} />}</span>
             <div className="photo-tile-caption">
               <span className="photo-tile-title">{p.title}</span>
             </div>
@@ -61,20 +63,22 @@ async function ownedBy(userId: number): Promise<Photo[]> {
 }
 
 /**
- * Propose a trade: pick mine and theirs. With `?to=<user>` the trade is
- * addressed to them (or, when "open" is chosen, anyone holding those items
- * may accept through the QR link). `?want=` and `?give=` preselect items.
+ * Propose a trade: pick the person (by name), then mine and theirs. Sent to them, or, when
+ * "open" is chosen, a QR link anyone holding the requested items may accept. `?to=`, `?want=`
+ * and `?give=` preselect. Nothing is sent until both sides have something.
  */
 export default function CreateTradeScreen() {
+  const { t } = useTranslation();
   const me = useMe();
+  const { host } = useSession();
   const params = new URLSearchParams(useSearch());
-  const to = Number(params.get('to')) || null;
   const want = Number(params.get('want')) || null;
   const give = Number(params.get('give')) || null;
+  const [to, setTo] = useState<number | null>(() => Number(params.get('to')) || null);
 
   const mine = useAsync(() => ownedBy(me.id), [me.id]);
   const theirs = useAsync(
-    async () => (to ? { user: await usersApi.get(to), photos: await ownedBy(to) } : null),
+    async () => (to ? { user: (await usersApi.get(to)) as UserSummary, photos: await ownedBy(to) } : null),
     [to],
   );
   const [offered, setOffered] = useState<ReadonlySet<number>>(() => new Set(give ? [give] : []));
@@ -83,11 +87,25 @@ export default function CreateTradeScreen() {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const toggleOffered = useCallback((id: number) => setOffered((s) => toggle(s, id)), []);
-  const toggleRequested = useCallback((id: number) => setRequested((s) => toggle(s, id)), []);
+  const pick = (set: typeof setOffered) => (id: number) => {
+    host.haptic.selection();
+    set((s) => toggle(s, id));
+  };
+  const toggleOffered = useCallback(pick(setOffered), [host]);
+  const toggleRequested = useCallback(pick(setRequested), [host]);
+  useClosingConfirmation(offered.size + requested.size > 0 || message.trim() !== '');
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const other = theirs.data;
+  const reason = !to
+    ? t('newTrade.needCounterpart')
+    : offered.size === 0
+      ? t('newTrade.needOffer')
+      : requested.size === 0
+        ? t('newTrade.needRequest')
+        : null;
+
+  const submit = async () => {
+    if (reason || busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -97,8 +115,13 @@ export default function CreateTradeScreen() {
         recipient_id: open || !to ? undefined : to,
         message: message.trim() || undefined,
       });
+      host.haptic.notify('success');
+      setOffered(new Set());
+      setRequested(new Set());
+      setMessage('');
       navigate(`/trades/${trade.id}`, { replace: true, state: { trade } });
     } catch (err) {
+      host.haptic.notify('error');
       setError(errorText(err));
     } finally {
       setBusy(false);
@@ -108,54 +131,71 @@ export default function CreateTradeScreen() {
   if (mine.loading || theirs.loading) return <Loading />;
   if (mine.error || theirs.error)
     return <ErrorState error={mine.error || theirs.error} onRetry={() => (mine.reload(), theirs.reload())} />;
-  const other = theirs.data;
-  if (to === me.id) return <EmptyState title="That’s you">You cannot trade with yourself.</EmptyState>;
+  if (to === me.id) return <EmptyState title={t('newTrade.self')}>{t('newTrade.selfText')}</EmptyState>;
 
   return (
-    <form onSubmit={submit}>
-      <ScreenTitle>New trade</ScreenTitle>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <ScreenTitle>{t('newTrade.title')}</ScreenTitle>
       {!other && (
-        <Notice kind="info">
-          Open a photo or a profile and tap “Propose a trade” to ask for someone’s items. Without a counterparty this
-          becomes an open offer: whoever scans its QR code takes your items.
-        </Notice>
+        <div className="card-surface">
+          <PeoplePicker
+            label={t('newTrade.pickPerson')}
+            value={null}
+            onChange={(u) => {
+              setRequested(new Set());
+              setTo(u?.id ?? null);
+            }}
+            excludeId={me.id}
+          />
+        </div>
       )}
       <div className="row g-3">
         <div className="col-12 col-lg-6">
           <div className="card-surface">
-            <h2 className="h6">You give ({offered.size})</h2>
-            <Picker photos={mine.data ?? []} selected={offered} onToggle={toggleOffered} empty="You own no photos to offer." />
+            <h2 className="h6">{t('newTrade.youGive', { count: offered.size })}</h2>
+            <Picker photos={mine.data ?? []} selected={offered} onToggle={toggleOffered} empty={t('newTrade.nothingToOffer')} />
           </div>
         </div>
         {other && (
           <div className="col-12 col-lg-6">
             <div className="card-surface">
               <div className="d-flex align-items-center gap-2 mb-2">
-                <h2 className="h6 mb-0">You get ({requested.size})</h2>
+                <h2 className="h6 mb-0">{t('newTrade.youGet', { count: requested.size })}</h2>
                 <span className="ms-auto">
-                  <UserChip user={other.user} size={24} />
+                  <UserChip user={other.user} size={28} />
                 </span>
               </div>
-              <Picker photos={other.photos} selected={requested} onToggle={toggleRequested} empty={`${other.user.display_name} owns no photos.`} />
+              <Picker photos={other.photos} selected={requested} onToggle={toggleRequested} empty={t('newTrade.theyOwnNothing', { name: other.user.display_name })} />
             </div>
           </div>
         )}
       </div>
       <div className="card-surface">
         {other && (
-          <div className="form-check form-switch mb-3">
+          <div className="form-check form-switch mb-3 switch-row">
             <input className="form-check-input" type="checkbox" role="switch" id="trade-open" checked={open} onChange={(e) => setOpen(e.target.checked)} />
             <label className="form-check-label" htmlFor="trade-open">
-              Open trade — show a QR code instead of sending it to {other.user.display_name}
+              {t('newTrade.openSwitch', { name: other.user.display_name })}
             </label>
           </div>
         )}
-        <label htmlFor="trade-msg" className="form-label">Message <span className="text-secondary">(optional)</span></label>
+        <label htmlFor="trade-msg" className="form-label">
+          {t('newTrade.messageLabel')} <span className="text-secondary">{t('common.optional')}</span>
+        </label>
         <input id="trade-msg" className="form-control mb-3" value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
         {error && <Notice kind="danger" onClose={() => setError(null)}>{error}</Notice>}
-        <Button type="submit" stretched loading={busy} disabled={offered.size + requested.size === 0}>
-          {open || !other ? 'Create trade QR' : `Send to ${other.user.display_name}`}
-        </Button>
+        <PrimaryAction
+          text={open || !other ? t('newTrade.create') : t('newTrade.sendTo', { name: other.user.display_name })}
+          onClick={() => void submit()}
+          loading={busy}
+          disabled={Boolean(reason)}
+          reason={reason}
+        />
       </div>
     </form>
   );

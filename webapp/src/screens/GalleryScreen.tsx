@@ -1,4 +1,5 @@
 import { SearchInput } from '@maxhub/max-ui';
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { photosApi, type Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
@@ -19,6 +20,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 /** Everyone's art objects, newest first, live. */
 export default function GalleryScreen() {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
   const feed = usePhotoFeed(
@@ -33,13 +35,13 @@ export default function GalleryScreen() {
 
   return (
     <>
-      <ScreenTitle>Gallery</ScreenTitle>
+      <ScreenTitle>{t('gallery.title')}</ScreenTitle>
       <div className="mb-3">
         <SearchInput
-          placeholder="Search titles and descriptions"
+          placeholder={t('gallery.search')}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          aria-label="Search photos"
+          aria-label={t('gallery.searchLabel')}
         />
       </div>
       <PhotoGrid
@@ -47,18 +49,18 @@ export default function GalleryScreen() {
         freshIds={fresh}
         empty={
           q ? (
-            <EmptyState icon="image" title="Nothing found">
-              No photo matches “{q}”.
+            <EmptyState icon="image" title={t('gallery.notFoundTitle')}>
+              {t('gallery.notFound', { q })}
             </EmptyState>
           ) : (
             <EmptyState
               icon="image"
-              title="The gallery is empty"
+              title={t('gallery.emptyTitle')}
               action={
-                <ButtonLink href="/upload">Upload the first photo</ButtonLink>
+                <ButtonLink href="/upload">{t('gallery.uploadFirst')}</ButtonLink>
               }
             >
-              Upload a photo to mint the first art object.
+              {t('gallery.empty')}
             </EmptyState>
           )
         }

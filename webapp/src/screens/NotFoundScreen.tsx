@@ -1,16 +1,18 @@
 import { EmptyState } from '../components/States';
+import { useTranslation } from 'react-i18next';
 import { ButtonLink } from '../components/ButtonLink';
 
 export default function NotFoundScreen() {
+  const { t } = useTranslation();
   return (
     <EmptyState
       icon="alert"
-      title="Page not found"
+      title={t('notFound.title')}
       action={
-        <ButtonLink href="/">Go to the gallery</ButtonLink>
+        <ButtonLink href="/">{t('notFound.home')}</ButtonLink>
       }
     >
-      The link may be broken or out of date.
+      {t('notFound.text')}
     </EmptyState>
   );
 }

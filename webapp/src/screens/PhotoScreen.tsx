@@ -1,6 +1,8 @@
 import { Button } from '@maxhub/max-ui';
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'wouter';
+import { useHistoryState } from 'wouter/use-browser-location';
 import { ApiError, photosApi, type ProvenanceEntry, type Photo } from '../api';
 import { Icon } from '../components/Icon';
 import { PhotoImage } from '../components/PhotoImage';
@@ -9,29 +11,25 @@ import { ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
 import { useAsync } from '../hooks/useAsync';
 import type { OwnershipChanged } from '../hooks/useLivePhotoFeed';
+import { formatNumber } from '../i18n';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
-import { useMe } from '../state/session';
+import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
-
-const REASON: Record<ProvenanceEntry['reason'], string> = {
-  mint: 'Minted',
-  transfer: 'Transferred',
-  trade: 'Traded',
-  admin: 'Reassigned by an admin',
-};
+import { useClosingConfirmation } from '../components/PrimaryAction';
 
 function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
+  const { t } = useTranslation();
   return (
-    <ol className="timeline" aria-label="Provenance">
+    <ol className="timeline" aria-label={t('photo.provenance')}>
       {entries.map((h) => (
         <li key={h.id}>
           <div className="fw-semibold">
-            {REASON[h.reason]}
+            {t(`photo.reason.${h.reason}`)}
             {h.trade_id && (
               <>
                 {' '}
-                in <Link href={`/trades/${h.trade_id}`}>trade #{h.trade_id}</Link>
+                <Trans i18nKey="photo.inTrade" values={{ id: h.trade_id }} components={[<Link href={`/trades/${h.trade_id}`} />]} />
               </>
             )}
           </div>
@@ -41,9 +39,7 @@ function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
                 {h.from_user.display_name} → <Link href={`/users/${h.to_user.id}`}>{h.to_user.display_name}</Link>
               </>
             ) : (
-              <>
-                by <Link href={`/users/${h.to_user.id}`}>{h.to_user.display_name}</Link>
-              </>
+              <Trans i18nKey="photo.by" values={{ name: h.to_user.display_name }} components={[<Link href={`/users/${h.to_user.id}`} />]} />
             )}
           </div>
           <div className="small text-secondary">{formatDate(h.created_at)}</div>
@@ -54,10 +50,12 @@ function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
 }
 
 function EditForm({ photo, onSaved, onCancel }: { photo: Photo; onSaved: (p: Photo) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [title, setTitle] = useState(photo.title);
   const [description, setDescription] = useState(photo.description ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useClosingConfirmation(title !== photo.title || description !== (photo.description ?? ''));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -74,25 +72,29 @@ function EditForm({ photo, onSaved, onCancel }: { photo: Photo; onSaved: (p: Pho
     <form onSubmit={submit} className="card-surface">
       {error && <Notice kind="danger">{error}</Notice>}
       <div className="mb-2">
-        <label className="form-label small" htmlFor="edit-title">Title</label>
+        <label className="form-label small" htmlFor="edit-title">{t('photo.titleLabel')}</label>
         <input id="edit-title" className="form-control" value={title} maxLength={200} required onChange={(e) => setTitle(e.target.value)} />
       </div>
       <div className="mb-3">
-        <label className="form-label small" htmlFor="edit-desc">Description</label>
+        <label className="form-label small" htmlFor="edit-desc">{t('photo.descriptionLabel')}</label>
         <textarea id="edit-desc" className="form-control" rows={3} value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
       </div>
       <div className="d-flex gap-2">
-        <Button type="submit" loading={busy} disabled={!title.trim()}>Save</Button>
-        <Button type="button" mode="secondary" onClick={onCancel}>Cancel</Button>
+        <Button type="submit" loading={busy} disabled={!title.trim()}>{t('common.save')}</Button>
+        <Button type="button" mode="secondary" onClick={onCancel}>{t('common.cancel')}</Button>
       </div>
     </form>
   );
 }
 
-/** One art object: preview, people, provenance, favorite, and what you may do with it. */
+/** One art object: preview, people, provenance, favourite, and what you may do with it. */
 export default function PhotoScreen() {
+  const { t } = useTranslation();
   const id = Number(useParams<{ id: string }>().id);
   const me = useMe();
+  const { host } = useSession();
+  // The tile that was tapped hands over what it knows: the screen renders at once.
+  const fromTile = useHistoryState<{ photo?: Partial<Photo> & { id: number } } | null>()?.photo;
   const photo = useAsync(() => photosApi.get(id), [id]);
   const history = useAsync(() => photosApi.history(id), [id]);
   const [editing, setEditing] = useState(false);
@@ -110,18 +112,24 @@ export default function PhotoScreen() {
     }
   });
 
-  if (deleted) return <ErrorState error={new ApiError(404, 'This photo was deleted.')} />;
-  if (photo.loading && !photo.data) return <Loading />;
-  if (photo.error || !photo.data) return <ErrorState error={photo.error} onRetry={photo.reload} />;
-  const p = photo.data;
-  const isOwner = p.owner.id === me.id;
+  if (deleted) return <ErrorState error={new ApiError(404, null)} />;
+  const early = fromTile && fromTile.id === id ? fromTile : null;
+  if (photo.error && !photo.data) return <ErrorState error={photo.error} onRetry={photo.reload} />;
+  if (!photo.data && !early) return <Loading />;
+  const p = (photo.data ?? early) as Partial<Photo> & { id: number; title: string };
+  const full = photo.data;
+  const isOwner = full ? full.owner.id === me.id : false;
+  const favCount = formatNumber(full?.favorites_count ?? 0);
 
   const toggleFavorite = async () => {
+    if (!full) return;
     setFavBusy(true);
     try {
-      const s = await photosApi.favorite(p.id, !p.is_favorite);
+      const s = await photosApi.favorite(full.id, !full.is_favorite);
+      host.haptic.selection();
       photo.setData((prev) => prev && { ...prev, ...s });
     } catch (err) {
+      host.haptic.notify('error');
       setMessage({ kind: 'danger', text: errorText(err) });
     } finally {
       setFavBusy(false);
@@ -129,17 +137,16 @@ export default function PhotoScreen() {
   };
 
   const remove = async () => {
-    if (!window.confirm(`Delete “${p.title}”? This cannot be undone.`)) return;
+    if (!full || !window.confirm(t('photo.deleteConfirm', { title: full.title }))) return;
     try {
-      await photosApi.remove(p.id);
+      await photosApi.remove(full.id);
+      host.haptic.notify('success');
       navigate('/me', { replace: true });
     } catch (err) {
+      host.haptic.notify('error');
       setMessage({
         kind: 'danger',
-        text:
-          err instanceof ApiError && err.status === 409
-            ? 'It can no longer be deleted: only its creator may delete it, while still owning it and before it was ever traded.'
-            : errorText(err),
+        text: err instanceof ApiError && err.status === 409 ? errorText(err, { '409': 'photo.notDeletable' }) : errorText(err),
       });
     }
   };
@@ -148,7 +155,7 @@ export default function PhotoScreen() {
     <div className="row g-3">
       <div className="col-12 col-lg-7">
         <PhotoImage
-          src={p.preview_url}
+          src={full?.preview_url ?? p.thumb_url ?? ''}
           alt={p.title}
           placeholder={p.placeholder}
           color={p.dominant_color}
@@ -160,17 +167,19 @@ export default function PhotoScreen() {
       <div className="col-12 col-lg-5">
         <ScreenTitle
           actions={
-            <Button
-              mode={p.is_favorite ? 'primary' : 'secondary'}
-              appearance={p.is_favorite ? 'negative' : 'neutral'}
-              size="small"
-              loading={favBusy}
-              onClick={toggleFavorite}
-              aria-pressed={Boolean(p.is_favorite)}
-              iconBefore={<Icon name="heart" size={18} filled={Boolean(p.is_favorite)} />}
-            >
-              {String(p.favorites_count)}
-            </Button>
+            full && (
+              <Button
+                mode={full.is_favorite ? 'primary' : 'secondary'}
+                appearance={full.is_favorite ? 'negative' : 'neutral'}
+                loading={favBusy}
+                onClick={toggleFavorite}
+                aria-pressed={Boolean(full.is_favorite)}
+                aria-label={full.is_favorite ? t('photo.favoriteRemove', { count: favCount }) : t('photo.favoriteAdd', { count: favCount })}
+                iconBefore={<Icon name="heart" size={18} filled={Boolean(full.is_favorite)} />}
+              >
+                {favCount}
+              </Button>
+            )
           }
         >
           {p.title}
@@ -178,16 +187,21 @@ export default function PhotoScreen() {
         {p.description && <p className="mb-3" style={{ whiteSpace: 'pre-wrap' }}>{p.description}</p>}
         {message && <Notice kind={message.kind} onClose={() => setMessage(null)}>{message.text}</Notice>}
 
-        <div className="card-surface d-flex flex-wrap gap-3 justify-content-between">
-          <UserChip user={p.owner} label="Owner" />
-          <UserChip user={p.creator} label="Creator" />
-        </div>
+        {p.owner && p.creator && (
+          <div className="card-surface d-flex flex-wrap gap-3 justify-content-between">
+            <UserChip user={p.owner} label={t('photo.owner')} />
+            <UserChip user={p.creator} label={t('photo.creator')} />
+          </div>
+        )}
 
-        {editing ? (
+        {!full ? (
+          <Loading label={t('photo.loadingDetails')} />
+        ) : editing ? (
           <EditForm
-            photo={p}
+            photo={full}
             onCancel={() => setEditing(false)}
             onSaved={(np) => {
+              host.haptic.notify('success');
               photo.setData((prev) => prev && { ...prev, ...np });
               setEditing(false);
             }}
@@ -196,21 +210,20 @@ export default function PhotoScreen() {
           <div className="d-flex flex-wrap gap-2 mb-3">
             {isOwner ? (
               <>
-                <ButtonLink href={`/photos/${p.id}/transfer`} iconBefore={<Icon name="send" size={18} />}>Transfer</ButtonLink>
-                <ButtonLink href={`/trades/new?give=${p.id}`} mode="secondary" iconBefore={<Icon name="trades" size={18} />}>Offer in a trade</ButtonLink>
-                <Button mode="secondary" onClick={() => setEditing(true)}>Edit</Button>
-                {p.creator.id === me.id && (
-                  <Button mode="tertiary" appearance="negative" onClick={remove}>Delete</Button>
+                <ButtonLink href={`/photos/${full.id}/transfer`} iconBefore={<Icon name="send" size={18} />}>{t('photo.transfer')}</ButtonLink>
+                <Button mode="secondary" onClick={() => setEditing(true)}>{t('photo.edit')}</Button>
+                {full.creator.id === me.id && (
+                  <Button mode="tertiary" appearance="negative" onClick={remove}>{t('photo.delete')}</Button>
                 )}
               </>
             ) : (
-              <ButtonLink href={`/trades/new?to=${p.owner.id}&want=${p.id}`} iconBefore={<Icon name="trades" size={18} />}>Propose a trade</ButtonLink>
+              <ButtonLink href={`/trades/new?to=${full.owner.id}&want=${full.id}`} iconBefore={<Icon name="trades" size={18} />}>{t('photo.proposeTrade')}</ButtonLink>
             )}
           </div>
         )}
 
         <div className="card-surface">
-          <h2 className="h6 mb-3">Provenance</h2>
+          <h2 className="h6 mb-3">{t('photo.provenance')}</h2>
           {history.loading && !history.data ? (
             <Loading />
           ) : history.error ? (
@@ -219,9 +232,11 @@ export default function PhotoScreen() {
             <Provenance entries={history.data ?? []} />
           )}
         </div>
-        <div className="small text-secondary">
-          {p.width}×{p.height} · {p.mime} · added {formatDate(p.created_at)}
-        </div>
+        {full && (
+          <div className="small text-secondary">
+            {t('photo.meta', { width: full.width, height: full.height, mime: full.mime, date: formatDate(full.created_at) })}
+          </div>
+        )}
       </div>
     </div>
   );

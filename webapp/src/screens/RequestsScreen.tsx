@@ -1,4 +1,5 @@
 import { Button } from '@maxhub/max-ui';
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { requestsApi, type ProfileRequest } from '../api';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
@@ -10,6 +11,7 @@ import { useLiveEvents } from '../state/live';
 type Role = 'incoming' | 'outgoing';
 
 function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone: () => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<unknown>) => {
@@ -36,22 +38,22 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
       <div className="d-flex flex-wrap align-items-center gap-2 mt-2">
         {role === 'incoming' && r.status === 'pending' && (
           <>
-            <Button size="small" disabled={busy} onClick={() => run(() => requestsApi.accept(r.id))}>
-              Allow
+            <Button disabled={busy} onClick={() => run(() => requestsApi.accept(r.id))}>
+              {t('requests.allow')}
             </Button>
-            <Button size="small" mode="secondary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.decline(r.id))}>
-              Decline
+            <Button mode="secondary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.decline(r.id))}>
+              {t('requests.decline')}
             </Button>
           </>
         )}
         {role === 'outgoing' && (
-          <Button size="small" mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
-            {r.status === 'pending' ? 'Withdraw' : 'Remove'}
+          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
+            {r.status === 'pending' ? t('requests.withdraw') : t('requests.remove')}
           </Button>
         )}
         {role === 'incoming' && r.status === 'accepted' && (
-          <Button size="small" mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
-            Revoke access
+          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
+            {t('requests.revoke')}
           </Button>
         )}
         <span className="small text-secondary ms-auto">{formatDate(r.created_at)}</span>
@@ -63,20 +65,21 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
 
 /** Requests to see private profiles: mine to answer, and the ones I sent. */
 export default function RequestsScreen() {
+  const { t } = useTranslation();
   const [role, setRole] = useState<Role>('incoming');
   const list = useAsync(() => requestsApi.list(role), [role]);
   useLiveEvents(['profile_request.updated'], () => list.reload());
 
   return (
     <>
-      <ScreenTitle>Profile requests</ScreenTitle>
+      <ScreenTitle>{t('requests.title')}</ScreenTitle>
       <Segmented
-        label="Requests"
+        label={t('requests.tabs')}
         value={role}
         onChange={setRole}
         options={[
-          { value: 'incoming', label: 'To me' },
-          { value: 'outgoing', label: 'Sent' },
+          { value: 'incoming', label: t('requests.toMe') },
+          { value: 'outgoing', label: t('requests.sent') },
         ]}
       />
       {list.loading && !list.data ? (
@@ -84,10 +87,8 @@ export default function RequestsScreen() {
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : (list.data?.items.length ?? 0) === 0 ? (
-        <EmptyState icon="lock" title="No requests">
-          {role === 'incoming'
-            ? 'When your profile is private, people ask here to see your collection.'
-            : 'Ask for access on a private profile.'}
+        <EmptyState icon="lock" title={t('requests.emptyTitle')}>
+          {role === 'incoming' ? t('requests.emptyIncoming') : t('requests.emptyOutgoing')}
         </EmptyState>
       ) : (
         list.data!.items.map((r) => <RequestRow key={r.id} r={r} role={role} onDone={list.reload} />)

@@ -1,15 +1,44 @@
 import { Button, Switch } from '@maxhub/max-ui';
+import { useTranslation } from 'react-i18next';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { meApi } from '../api';
-import { ScreenTitle } from '../components/Screen';
+import { ScreenTitle, Segmented } from '../components/Screen';
+import { switchLanguage, type Language } from '../i18n';
 import { Notice, errorText } from '../components/States';
 import { UserAvatar } from '../components/UserChip';
 import { useMe, useSession } from '../state/session';
 
+/** The UI language: remembered here and in the messenger's own storage (other devices). */
+function LanguageSection() {
+  const { t, i18n } = useTranslation();
+  const { host } = useSession();
+  const current = i18n.language === 'ru' ? 'ru' : 'en';
+  const choose = (lang: Language) => {
+    host.haptic.selection();
+    host.storage?.set('lang', lang);
+    void switchLanguage(lang);
+  };
+  return (
+    <section className="card-surface">
+      <h2 className="h6" id="lang-label">{t('settings.language')}</h2>
+      <Segmented<Language>
+        label={t('settings.language')}
+        value={current}
+        onChange={choose}
+        options={[
+          { value: 'ru', label: 'Русский' },
+          { value: 'en', label: 'English' },
+        ]}
+      />
+    </section>
+  );
+}
+
 type Flash = { kind: 'success' | 'danger'; text: string } | null;
 
 function ProfileSection() {
+  const { t } = useTranslation();
   const me = useMe();
   const { setMe } = useSession();
   const [name, setName] = useState(me.display_name);
@@ -41,8 +70,8 @@ function ProfileSection() {
         <div className="min-w-0">
           <div className="fw-semibold">{me.display_name}</div>
           <div className="small text-secondary">
-            ID {me.id}
-            {me.messenger && ` · signed in with ${me.messenger === 'max' ? 'Max' : 'Telegram'}`}
+            {t('user.id', { id: me.id })}
+            {me.messenger && ` · ${t('settings.signedInWith', { host: me.messenger === 'max' ? 'Max' : 'Telegram' })}`}
             {me.username && ` · @${me.username}`}
           </div>
         </div>
@@ -51,20 +80,20 @@ function ProfileSection() {
       <form
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          void save({ display_name: name.trim() }, 'Name saved.');
+          void save({ display_name: name.trim() }, t('settings.nameSaved'));
         }}
         className="mb-3"
       >
-        <label htmlFor="display-name" className="form-label">Display name</label>
+        <label htmlFor="display-name" className="form-label">{t('settings.displayName')}</label>
         <div className="input-group">
           <input id="display-name" className="form-control" value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />
-          <Button type="submit" disabled={busy || !name.trim() || name.trim() === me.display_name}>Save</Button>
+          <Button type="submit" disabled={busy || !name.trim() || name.trim() === me.display_name}>{t('common.save')}</Button>
         </div>
       </form>
       <label className="d-flex align-items-center gap-3" htmlFor="private-switch">
         <span className="flex-grow-1">
-          <span className="d-block">Private profile</span>
-          <span className="small text-secondary">Others must ask before they can see your collection.</span>
+          <span className="d-block">{t('settings.private')}</span>
+          <span className="small text-secondary">{t('settings.privateHint')}</span>
         </span>
         <Switch
           id="private-switch"
@@ -73,7 +102,7 @@ function ProfileSection() {
           onChange={(e) => {
             const on = e.target.checked;
             setIsPrivate(on);
-            void save({ is_private: on }, on ? 'Your profile is private now.' : 'Your profile is public now.');
+            void save({ is_private: on }, on ? t('settings.nowPrivate') : t('settings.nowPublic'));
           }}
         />
       </label>
@@ -82,6 +111,7 @@ function ProfileSection() {
 }
 
 function PasswordSection() {
+  const { t } = useTranslation();
   const me = useMe();
   const { setMe } = useSession();
   const [current, setCurrent] = useState('');
@@ -102,7 +132,7 @@ function PasswordSection() {
       setCurrent('');
       setPassword('');
       setRepeat('');
-      setFlash({ kind: 'success', text: 'Password saved. You can sign in on a computer with it.' });
+      setFlash({ kind: 'success', text: t('settings.passwordSaved') });
     } catch (err) {
       setFlash({ kind: 'danger', text: errorText(err) });
     } finally {
@@ -112,20 +142,20 @@ function PasswordSection() {
 
   return (
     <section className="card-surface">
-      <h2 className="h6">Desktop password</h2>
+      <h2 className="h6">{t('settings.password')}</h2>
       <p className="small text-secondary">
-        {me.has_password ? 'Change the password' : 'Set a password'} for signing in from a desktop browser
-        {me.username ? ` as @${me.username}` : ''}. You can always sign in there with a QR code instead.
+        {me.has_password ? t('settings.passwordHintChange') : t('settings.passwordHintSet')}
+        {me.username && <span className="d-block">{t('settings.passwordAs', { username: me.username })}</span>}
       </p>
       {flash && <Notice kind={flash.kind} onClose={() => setFlash(null)}>{flash.text}</Notice>}
       <form onSubmit={submit} className="d-grid gap-2">
         {me.has_password && (
-          <input type="password" className="form-control" placeholder="Current password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required aria-label="Current password" />
+          <input type="password" className="form-control" placeholder={t('settings.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required aria-label={t('settings.currentPassword')} />
         )}
-        <input type="password" className="form-control" placeholder="New password (8+ characters)" autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} required aria-label="New password" />
-        <input type="password" className={`form-control${mismatch ? ' is-invalid' : ''}`} placeholder="Repeat the new password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required aria-label="Repeat the new password" />
-        {mismatch && <div className="small text-danger">The passwords differ.</div>}
-        <Button type="submit" loading={busy} disabled={!password || mismatch}>Save password</Button>
+        <input type="password" className="form-control" placeholder={t('settings.newPassword')} autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} required aria-label={t('settings.newPassword')} />
+        <input type="password" className={`form-control${mismatch ? ' is-invalid' : ''}`} placeholder={t('settings.repeatPassword')} autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required aria-label={t('settings.repeatPassword')} />
+        {mismatch && <div className="small text-danger">{t('settings.mismatch')}</div>}
+        <Button type="submit" loading={busy} disabled={!password || mismatch}>{t('settings.savePassword')}</Button>
       </form>
     </section>
   );
@@ -133,19 +163,21 @@ function PasswordSection() {
 
 /** Privacy, name, desktop password, sign-out. */
 export default function SettingsScreen() {
+  const { t } = useTranslation();
   const { host, signOut } = useSession();
   return (
     <div className="mx-auto" style={{ maxWidth: 640 }}>
-      <ScreenTitle>Settings</ScreenTitle>
+      <ScreenTitle>{t('settings.title')}</ScreenTitle>
       <ProfileSection />
-      <section className="card-surface d-flex flex-column gap-2">
-        <Link href="/requests">Profile requests</Link>
-        <Link href="/trades">Trades and transfers</Link>
+      <LanguageSection />
+      <section className="card-surface d-flex flex-column" aria-label={t('settings.links')}>
+        <Link href="/requests" className="tap-link">{t('requests.title')}</Link>
+        <Link href="/trades" className="tap-link">{t('trades.title')}</Link>
       </section>
       <PasswordSection />
       {host.kind === 'web' && (
         <Button mode="secondary" appearance="negative" stretched onClick={() => void signOut()}>
-          Sign out
+          {t('settings.signOut')}
         </Button>
       )}
     </div>

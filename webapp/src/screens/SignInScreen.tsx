@@ -1,8 +1,9 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, authApi, type QrLoginRequest } from '../api';
 import { QrCode } from '../components/QrCode';
-import { Loading, Notice, errorText } from '../components/States';
+import { EmptyState, Loading, Notice, errorText } from '../components/States';
 import { useSession } from '../state/session';
 
 const POLL_MS = 1500;
@@ -15,6 +16,7 @@ type QrState =
 
 /** Desktop sign-in by QR: show the code, poll until a signed-in phone approves it. */
 function QrSignIn() {
+  const { t } = useTranslation();
   const { adopt } = useSession();
   const [state, setState] = useState<QrState>({ phase: 'loading' });
   const [round, setRound] = useState(0);
@@ -55,24 +57,38 @@ function QrSignIn() {
     };
   }, [adopt, round]);
 
+  const links = state.phase === 'waiting' ? state.request.deep_links : undefined;
   return (
     <div className="card-surface h-100 text-center d-flex flex-column align-items-center">
-      <h2 className="h5">Sign in with your phone</h2>
-      <p className="small text-secondary">
-        Open Max Gallery in Max or Telegram on your phone, tap the scan button and point it at this code.
-      </p>
+      <h2 className="h5">{t('signIn.qrTitle')}</h2>
+      <p className="small text-secondary">{t('signIn.qrText')}</p>
       {state.phase === 'waiting' ? (
         <>
-          <QrCode value={state.request.qr_payload} label="Sign-in QR code" size={220} />
-          <div className="small text-secondary mt-2" data-testid="qr-waiting">Waiting for approval…</div>
+          <QrCode value={state.request.qr_payload} label={t('signIn.qrLabel')} size={220} />
+          <div className="small text-secondary mt-2" data-testid="qr-waiting">{t('signIn.waiting')}</div>
+          {links && (links.max || links.telegram) && (
+            <div className="d-flex flex-wrap gap-2 justify-content-center align-items-center mt-2 small">
+              <span className="text-secondary">{t('signIn.openIn')}</span>
+              {links.max && (
+                <a className="tap-link" href={links.max} target="_blank" rel="noopener noreferrer" data-deep-link="max">
+                  Max
+                </a>
+              )}
+              {links.telegram && (
+                <a className="tap-link" href={links.telegram} target="_blank" rel="noopener noreferrer" data-deep-link="telegram">
+                  Telegram
+                </a>
+              )}
+            </div>
+          )}
         </>
       ) : state.phase === 'loading' ? (
-        <Loading label="Preparing a code…" />
+        <Loading label={t('signIn.preparing')} />
       ) : (
         <div className="d-flex flex-column align-items-center gap-2 my-4">
-          <div className="text-secondary">{state.phase === 'expired' ? 'This code has expired.' : state.message}</div>
+          <div className="text-secondary">{state.phase === 'expired' ? t('signIn.expired') : state.message}</div>
           <Button mode="secondary" onClick={() => setRound((r) => r + 1)}>
-            Show a new code
+            {t('signIn.newCode')}
           </Button>
         </div>
       )}
@@ -82,6 +98,7 @@ function QrSignIn() {
 
 /** Username and password, for sign-in and sign-up on the desktop. */
 function PasswordSignIn() {
+  const { t } = useTranslation();
   const { adopt } = useSession();
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [username, setUsername] = useState('');
@@ -96,69 +113,86 @@ function PasswordSignIn() {
     try {
       adopt(mode === 'login' ? await authApi.login(username.trim(), password) : await authApi.register(username.trim(), password));
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 401
-          ? 'Wrong username or password.'
-          : err instanceof ApiError && err.status === 409
-            ? 'That username is taken.'
-            : errorText(err),
-      );
+      setError(errorText(err, { '401': 'signIn.wrongPassword', '409': 'signIn.taken' }));
       setBusy(false);
     }
   };
 
   return (
     <form className="card-surface h-100" onSubmit={submit}>
-      <h2 className="h5">{mode === 'login' ? 'Sign in with a password' : 'Create an account'}</h2>
+      <h2 className="h5">{mode === 'login' ? t('signIn.passwordTitle') : t('signIn.registerTitle')}</h2>
       {error && <Notice kind="danger">{error}</Notice>}
       <div className="mb-3">
-        <label htmlFor="username" className="form-label">Username</label>
+        <label htmlFor="username" className="form-label">{t('signIn.username')}</label>
         <input id="username" className="form-control" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required minLength={3} maxLength={32} />
       </div>
       <div className="mb-3">
-        <label htmlFor="password" className="form-label">Password</label>
+        <label htmlFor="password" className="form-label">{t('signIn.password')}</label>
         <input id="password" type="password" className="form-control" autoComplete={mode === 'login' ? 'current-password' : 'new-password'} value={password} onChange={(e) => setPassword(e.target.value)} required minLength={mode === 'register' ? 8 : 1} />
       </div>
       <Button type="submit" stretched loading={busy}>
-        {mode === 'login' ? 'Sign in' : 'Create account'}
+        {mode === 'login' ? t('signIn.submitLogin') : t('signIn.submitRegister')}
       </Button>
-      <button type="button" className="btn btn-link w-100 mt-2" onClick={() => setMode(mode === 'login' ? 'register' : 'login')}>
-        {mode === 'login' ? 'New here? Create an account' : 'Have an account? Sign in'}
+      <button type="button" className="btn btn-link w-100 mt-2 tap-link" onClick={() => setMode(mode === 'login' ? 'register' : 'login')}>
+        {mode === 'login' ? t('signIn.toRegister') : t('signIn.toLogin')}
       </button>
     </form>
   );
 }
 
+/**
+ * Inside Max or Telegram the messenger is the account: when its sign-in fails (initData too
+ * old or refused), explain and offer to reopen — never a password form.
+ */
+function MessengerFailure() {
+  const { t } = useTranslation();
+  const { host, messengerFailure, retry } = useSession();
+  const hostName = host.kind === 'telegram' ? 'Telegram' : 'Max';
+  return (
+    <div className="sign-in" data-testid="messenger-failure">
+      <EmptyState
+        icon="alert"
+        title={t('signIn.messengerFailedTitle')}
+        action={
+          <div className="d-flex flex-column gap-2 align-items-stretch">
+            {messengerFailure === 'offline' ? (
+              <Button onClick={retry}>{t('common.tryAgain')}</Button>
+            ) : host.close ? (
+              <Button onClick={() => host.close!()}>{t('signIn.reopen')}</Button>
+            ) : (
+              <p className="small text-secondary mb-0">{t('signIn.reopenHint')}</p>
+            )}
+          </div>
+        }
+      >
+        {messengerFailure === 'offline' ? t('signIn.messengerOffline') : t('signIn.messengerFailed', { host: hostName })}
+      </EmptyState>
+    </div>
+  );
+}
+
 export default function SignInScreen() {
-  const { host, notice, retry } = useSession();
+  const { t } = useTranslation();
+  const { host, notice } = useSession();
   useEffect(() => {
-    document.title = 'Sign in · Max Gallery';
-  }, []);
+    document.title = `${t('signIn.title')} · ${t('app.name')}`;
+  }, [t]);
+  if (host.kind !== 'web') return <MessengerFailure />;
   return (
     <div className="sign-in">
       <div className="text-center mb-4">
         <div className="brand justify-content-center fs-3">
-          <span className="brand-mark">◆</span> Max Gallery
+          <span className="brand-mark" aria-hidden="true">◆</span> {t('app.name')}
         </div>
-        <p className="text-secondary mb-0">Own, trade and give away one-of-a-kind photos.</p>
+        <p className="text-secondary mb-0">{t('app.tagline')}</p>
       </div>
-      {notice && (
-        <Notice kind="warning">
-          {notice}{' '}
-          {host.initData && (
-            <button type="button" className="btn btn-link btn-sm p-0 align-baseline" onClick={retry}>
-              Try again
-            </button>
-          )}
-        </Notice>
-      )}
-      <div className="row g-3">
-        {host.kind === 'web' && (
-          <div className="col-12 col-md-6">
-            <QrSignIn />
-          </div>
-        )}
-        <div className={host.kind === 'web' ? 'col-12 col-md-6' : 'col-12'}>
+      {notice && <Notice kind="warning">{t(notice)}</Notice>}
+      {/* On a phone-width browser the password form leads; the QR is for a second device. */}
+      <div className="row g-3 sign-in-grid">
+        <div className="col-12 col-md-6 sign-in-qr">
+          <QrSignIn />
+        </div>
+        <div className="col-12 col-md-6 sign-in-password">
           <PasswordSignIn />
         </div>
       </div>

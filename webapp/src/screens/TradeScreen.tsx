@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { useHistoryState } from 'wouter/use-browser-location';
 import { tradesApi, type Trade } from '../api';
@@ -7,7 +8,7 @@ import { ErrorState, Loading } from '../components/States';
 import { TradeCard } from '../components/TradeCard';
 import { useAsync } from '../hooks/useAsync';
 import { useLiveEvents } from '../state/live';
-import { useMe } from '../state/session';
+import { useMe, useSession } from '../state/session';
 
 /** The link an open trade is accepted through: the backend's deep link, else a web link. */
 function tradeLink(trade: Trade): string | null {
@@ -17,37 +18,42 @@ function tradeLink(trade: Trade): string | null {
 
 /** One trade, by id (`/trades/7`) or by an open trade's token (`/trade/<token>` from a QR). */
 export default function TradeScreen() {
+  const { t } = useTranslation();
   const { id, token } = useParams<{ id?: string; token?: string }>();
   const me = useMe();
+  const { host } = useSession();
   // A freshly created open trade arrives with its token in the navigation state.
   const created = useHistoryState<{ trade?: Trade } | null>()?.trade;
   const trade = useAsync(
     () => (token ? tradesApi.byToken(token) : tradesApi.get(Number(id))),
     [id, token],
   );
+  // The event carries the whole trade, including who accepted it.
   useLiveEvents(['trade.updated'], (e) => {
-    if ((e.data as { id?: number }).id === trade.data?.id) trade.reload();
+    const next = e.data as Trade;
+    if (next.id !== trade.data?.id) return;
+    if (next.status === 'accepted' && next.proposer.id === me.id) host.haptic.notify('success');
+    if (next.proposer && next.offered) trade.setData((prev) => ({ ...prev, ...next, viewer_can_accept: prev?.viewer_can_accept, cannot_accept_reason: prev?.cannot_accept_reason }));
+    if (token) trade.reload(); // the viewer's ability to accept may have changed
   });
 
   if (trade.loading && !trade.data) return <Loading />;
   if (trade.error || !trade.data) return <ErrorState error={trade.error} onRetry={trade.reload} />;
-  const t = { ...created, ...trade.data, token: trade.data.token ?? created?.token, deep_link: trade.data.deep_link ?? created?.deep_link };
-  const link = t.proposer.id === me.id && t.status === 'pending' && !t.recipient ? tradeLink(t) : null;
+  const tr = { ...created, ...trade.data, token: trade.data.token ?? created?.token, deep_link: trade.data.deep_link ?? created?.deep_link };
+  const link = tr.proposer.id === me.id && tr.status === 'pending' && !tr.recipient ? tradeLink(tr) : null;
 
   return (
     <div className="mx-auto" style={{ maxWidth: 720 }}>
-      <ScreenTitle>{`Trade #${t.id}`}</ScreenTitle>
+      <ScreenTitle>{t('trade.title', { id: tr.id })}</ScreenTitle>
       {link && (
         <div className="card-surface">
-          <ShareCode value={link} label="Trade QR code" hint="Let the other person scan this with their phone, or send them the link." />
+          <ShareCode value={link} label={t('trade.qrLabel')} hint={t('trade.qrHint')} shareText={t('trade.shareText')} />
         </div>
       )}
-      {token && t.proposer.id !== me.id && t.status === 'pending' && (
-        <p className="text-secondary">
-          {t.proposer.display_name} offers a trade. Accepting swaps the items at once.
-        </p>
+      {token && tr.proposer.id !== me.id && tr.status === 'pending' && tr.viewer_can_accept !== false && (
+        <p className="text-secondary">{t('trade.offers', { name: tr.proposer.display_name })}</p>
       )}
-      <TradeCard trade={t} myId={me.id} token={token} onChange={(next) => trade.setData(() => next)} linkToDetail={false} />
+      <TradeCard trade={tr} myId={me.id} token={token} onChange={(next) => trade.setData(() => next)} linkToDetail={false} primary />
     </div>
   );
 }

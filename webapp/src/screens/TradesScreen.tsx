@@ -1,4 +1,5 @@
 import { Button } from '@maxhub/max-ui';
+import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { transfersApi, tradesApi, type Trade, type Transfer } from '../api';
@@ -14,6 +15,7 @@ import { useMe } from '../state/session';
 type Tab = 'incoming' | 'outgoing' | 'transfers';
 
 function TradeList({ role }: { role: 'incoming' | 'outgoing' }) {
+  const { t } = useTranslation();
   const me = useMe();
   const list = useAsync(() => tradesApi.list(role), [role]);
   useLiveEvents(['trade.created', 'trade.updated'], () => list.reload());
@@ -23,48 +25,47 @@ function TradeList({ role }: { role: 'incoming' | 'outgoing' }) {
   const items = list.data?.items ?? [];
   if (items.length === 0)
     return (
-      <EmptyState icon="inbox" title={role === 'incoming' ? 'No trade offers' : 'No proposals sent'}>
-        {role === 'incoming'
-          ? 'When someone proposes a trade for your photos it shows up here.'
-          : 'Open someone’s photo and tap “Propose a trade”.'}
+      <EmptyState icon="inbox" title={role === 'incoming' ? t('trades.emptyInboxTitle') : t('trades.emptyOutboxTitle')}>
+        {role === 'incoming' ? t('trades.emptyInbox') : t('trades.emptyOutbox')}
       </EmptyState>
     );
-  const replace = (t: Trade) =>
-    list.setData((d) => d && { items: d.items.map((x) => (x.id === t.id ? t : x)) });
+  const replace = (next: Trade) =>
+    list.setData((d) => d && { items: d.items.map((x) => (x.id === next.id ? next : x)) });
   return (
     <>
-      {items.map((t) => (
-        <TradeCard key={t.id} trade={t} myId={me.id} onChange={replace} />
+      {items.map((tr) => (
+        <TradeCard key={tr.id} trade={tr} myId={me.id} onChange={replace} />
       ))}
     </>
   );
 }
 
-function TransferRow({ t, sent, onChange }: { t: Transfer; sent: boolean; onChange: (t: Transfer) => void }) {
+function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onChange: (t: Transfer) => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const cancel = async () => {
     try {
-      onChange(await transfersApi.cancel(t.id));
+      onChange(await transfersApi.cancel(tr.id));
     } catch (err) {
       setError(errorText(err));
     }
   };
-  const other = sent ? t.to_user : t.from_user;
+  const other = sent ? tr.to_user : tr.from_user;
   return (
     <div className="card-surface d-flex gap-3 align-items-center">
-      <ThumbRow photos={[t.photo]} />
+      <ThumbRow photos={[tr.photo]} />
       <div className="flex-grow-1 min-w-0">
         <div className="mb-1">
-          {other ? <UserChip user={other} label={sent ? 'To' : 'From'} /> : <span className="text-secondary">Claim code — anyone with it</span>}
+          {other ? <UserChip user={other} label={sent ? t('trades.to') : t('trades.from')} /> : <span className="text-secondary">{t('trades.anyoneWithCode')}</span>}
         </div>
-        <div className="small text-secondary">{formatDate(t.created_at)}</div>
+        <div className="small text-secondary">{formatDate(tr.created_at)}</div>
         {error && <div className="small text-danger">{error}</div>}
       </div>
       <div className="d-flex flex-column align-items-end gap-2">
-        <StatusBadge status={t.status} />
-        {sent && t.status === 'pending' && (
-          <Button size="small" mode="tertiary" appearance="negative" onClick={cancel}>
-            Cancel
+        <StatusBadge status={tr.status} />
+        {sent && tr.status === 'pending' && (
+          <Button mode="tertiary" appearance="negative" onClick={cancel}>
+            {t('common.cancel')}
           </Button>
         )}
       </div>
@@ -73,6 +74,7 @@ function TransferRow({ t, sent, onChange }: { t: Transfer; sent: boolean; onChan
 }
 
 function TransferList() {
+  const { t } = useTranslation();
   const list = useAsync(
     () => Promise.all([transfersApi.list('sent'), transfersApi.list('received')]).then(([s, r]) => ({ sent: s.items, received: r.items })),
     [],
@@ -83,21 +85,21 @@ function TransferList() {
   const { sent, received } = list.data;
   if (sent.length + received.length === 0)
     return (
-      <EmptyState icon="send" title="No transfers yet">
-        Give one of your photos away from its page with “Transfer”.
+      <EmptyState icon="send" title={t('trades.emptyTransfersTitle')}>
+        {t('trades.emptyTransfers')}
       </EmptyState>
     );
-  const replace = (t: Transfer) =>
-    list.setData((d) => d && { ...d, sent: d.sent.map((x) => (x.id === t.id ? t : x)) });
+  const replace = (next: Transfer) =>
+    list.setData((d) => d && { ...d, sent: d.sent.map((x) => (x.id === next.id ? next : x)) });
   return (
     <>
-      {received.length > 0 && <h2 className="h6 text-secondary mt-2">Received</h2>}
-      {received.map((t) => (
-        <TransferRow key={`r${t.id}`} t={t} sent={false} onChange={replace} />
+      {received.length > 0 && <h2 className="h6 text-secondary mt-2">{t('trades.received')}</h2>}
+      {received.map((tr) => (
+        <TransferRow key={`r${tr.id}`} tr={tr} sent={false} onChange={replace} />
       ))}
-      {sent.length > 0 && <h2 className="h6 text-secondary mt-3">Sent</h2>}
-      {sent.map((t) => (
-        <TransferRow key={`s${t.id}`} t={t} sent onChange={replace} />
+      {sent.length > 0 && <h2 className="h6 text-secondary mt-3">{t('trades.sent')}</h2>}
+      {sent.map((tr) => (
+        <TransferRow key={`s${tr.id}`} tr={tr} sent onChange={replace} />
       ))}
     </>
   );
@@ -105,26 +107,27 @@ function TransferList() {
 
 /** Trades inbox/outbox and transfers. */
 export default function TradesScreen() {
+  const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('incoming');
   return (
     <>
       <ScreenTitle
         actions={
-          <Link href="/requests" className="btn btn-sm btn-link">
-            Profile requests
+          <Link href="/requests" className="btn btn-link tap-link">
+            {t('trades.profileRequests')}
           </Link>
         }
       >
-        Trades
+        {t('trades.title')}
       </ScreenTitle>
       <Segmented
-        label="Trades"
+        label={t('trades.tabs')}
         value={tab}
         onChange={setTab}
         options={[
-          { value: 'incoming', label: 'Inbox' },
-          { value: 'outgoing', label: 'Outbox' },
-          { value: 'transfers', label: 'Transfers' },
+          { value: 'incoming', label: t('trades.inbox') },
+          { value: 'outgoing', label: t('trades.outbox') },
+          { value: 'transfers', label: t('trades.transfers') },
         ]}
       />
       {tab === 'transfers' ? <TransferList /> : <TradeList key={tab} role={tab} />}

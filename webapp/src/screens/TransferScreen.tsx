@@ -1,8 +1,11 @@
 import { Button } from '@maxhub/max-ui';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { photosApi, transfersApi, usersApi, type PublicUser, type Transfer } from '../api';
+import { photosApi, transfersApi, type Photo, type Transfer, type UserSummary } from '../api';
+import { PeoplePicker } from '../components/PeoplePicker';
 import { PhotoImage } from '../components/PhotoImage';
+import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryAction';
 import { ShareCode } from '../components/QrCode';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
@@ -11,43 +14,33 @@ import { UserChip } from '../components/UserChip';
 import { useAsync } from '../hooks/useAsync';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
-import { useMe } from '../state/session';
+import { useMe, useSession } from '../state/session';
 
-/** The link a claim QR carries: the backend's deep link, else a web link. */
+/** The link a claim QR carries: the backend's deep link (host-specific), else a web link. */
 function claimLink(t: Transfer): string | null {
   if (t.deep_link) return t.deep_link;
   return t.claim_token ? `${window.location.origin}/claim/${t.claim_token}` : null;
 }
 
-function ToUser({ photoId }: { photoId: number }) {
+function ToUser({ photo }: { photo: Photo }) {
+  const { t } = useTranslation();
   const me = useMe();
-  const [userId, setUserId] = useState('');
-  const [user, setUser] = useState<PublicUser | null>(null);
-  const [lookup, setLookup] = useState<string | null>(null);
+  const { host } = useSession();
+  const [user, setUser] = useState<UserSummary | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useClosingConfirmation(user !== null);
 
-  // Show who the id belongs to before anything is given away.
-  useEffect(() => {
-    setUser(null);
-    setLookup(null);
-    const id = Number(userId);
-    if (!id) return;
-    const t = setTimeout(() => {
-      usersApi.get(id).then(setUser, (err) => setLookup(errorText(err)));
-    }, 300);
-    return () => clearTimeout(t);
-  }, [userId]);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!user) return;
+  const submit = async () => {
+    if (!user || busy) return;
     setBusy(true);
     setError(null);
     try {
-      await transfersApi.create(photoId, user.id);
-      navigate(`/photos/${photoId}`, { replace: true });
+      await transfersApi.create(photo.id, user.id);
+      host.haptic.notify('success');
+      navigate(`/photos/${photo.id}`, { replace: true });
     } catch (err) {
+      host.haptic.notify('error');
       setError(errorText(err));
     } finally {
       setBusy(false);
@@ -55,46 +48,46 @@ function ToUser({ photoId }: { photoId: number }) {
   };
 
   return (
-    <form onSubmit={submit} className="card-surface">
-      <label htmlFor="to-user" className="form-label">Recipient’s user ID</label>
-      <input
-        id="to-user"
-        className="form-control"
-        inputMode="numeric"
-        pattern="[0-9]*"
-        placeholder="e.g. 42 — shown on their profile"
-        value={userId}
-        onChange={(e) => setUserId(e.target.value.replace(/\D/g, ''))}
-      />
-      <div className="my-3" style={{ minHeight: 32 }}>
-        {user && (user.id === me.id ? <span className="text-danger small">That’s you.</span> : <UserChip user={user} label="Give to" />)}
-        {lookup && <span className="text-danger small">{lookup}</span>}
-      </div>
+    <div className="card-surface">
+      <PeoplePicker label={t('transfer.recipient')} value={user} onChange={setUser} excludeId={me.id} />
       {error && <Notice kind="danger">{error}</Notice>}
-      <Button type="submit" stretched loading={busy} disabled={!user || user.id === me.id}>
-        {user ? `Give it to ${user.display_name}` : 'Give it away'}
-      </Button>
-      <p className="small text-secondary mt-2 mb-0">The transfer completes at once and cannot be undone.</p>
-    </form>
+      <PrimaryAction
+        className="mt-3"
+        text={user ? t('transfer.giveTo', { name: user.display_name }) : t('transfer.giveAway')}
+        onClick={() => void submit()}
+        loading={busy}
+        disabled={!user}
+        reason={t('transfer.pickSomeone')}
+      />
+      <p className="small text-secondary mt-2 mb-0">{t('transfer.final')}</p>
+    </div>
   );
 }
 
-function ClaimCode({ photoId }: { photoId: number }) {
+function ClaimCode({ photo }: { photo: Photo }) {
+  const { t } = useTranslation();
+  const { host } = useSession();
   const [transfer, setTransfer] = useState<Transfer | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // The event carries the whole transfer, with who claimed it.
   useLiveEvents(['transfer.updated'], (e) => {
-    const t = e.data as Transfer;
-    if (transfer && t.id === transfer.id) setTransfer((prev) => prev && { ...prev, ...t, claim_token: prev.claim_token, deep_link: prev.deep_link });
+    const next = e.data as Transfer;
+    if (transfer && next.id === transfer.id) {
+      if (next.status === 'completed') host.haptic.notify('success');
+      setTransfer((prev) => prev && { ...prev, ...next, claim_token: prev.claim_token, deep_link: prev.deep_link });
+    }
   });
 
   const create = async () => {
     setBusy(true);
     setError(null);
     try {
-      setTransfer(await transfersApi.create(photoId));
+      setTransfer(await transfersApi.create(photo.id));
+      host.haptic.notify('success');
     } catch (err) {
+      host.haptic.notify('error');
       setError(errorText(err));
     } finally {
       setBusy(false);
@@ -104,6 +97,7 @@ function ClaimCode({ photoId }: { photoId: number }) {
     if (!transfer) return;
     try {
       setTransfer({ ...transfer, ...(await transfersApi.cancel(transfer.id)) });
+      host.haptic.notify('warning');
     } catch (err) {
       setError(errorText(err));
     }
@@ -112,35 +106,43 @@ function ClaimCode({ photoId }: { photoId: number }) {
   if (!transfer)
     return (
       <div className="card-surface">
-        <p>Make a one-time claim code. The first person who scans it (before it expires) becomes the owner.</p>
+        <p>{t('transfer.codeIntro')}</p>
         {error && <Notice kind="danger">{error}</Notice>}
-        <Button stretched onClick={create} loading={busy}>Create claim QR</Button>
+        <PrimaryAction text={t('transfer.createCode')} onClick={() => void create()} loading={busy} />
       </div>
     );
   const link = claimLink(transfer);
   return (
-    <div className="card-surface text-center">
+    <div className="card-surface text-center" data-transfer-id={transfer.id}>
       <div className="mb-2">
         <StatusBadge status={transfer.status} />
       </div>
       {transfer.status === 'pending' && link && (
-        <ShareCode value={link} label="Claim QR code" hint={transfer.expires_at ? `Valid until ${formatDate(transfer.expires_at)}` : undefined} />
+        <ShareCode
+          value={link}
+          label={t('transfer.codeLabel')}
+          hint={[t('claim.giverShareHint'), transfer.expires_at ? t('transfer.validUntil', { date: formatDate(transfer.expires_at) }) : '']
+            .filter(Boolean)
+            .join(' ')}
+          shareText={t('transfer.shareText', { title: photo.title })}
+        />
       )}
       {transfer.status === 'completed' && transfer.to_user && (
-        <p className="mt-2">
-          Claimed by <UserChip user={transfer.to_user} />
-        </p>
+        <div className="mt-2 d-flex justify-content-center" data-testid="claimed-by">
+          <UserChip user={transfer.to_user} label={t('transfer.claimedBy')} />
+        </div>
       )}
       {error && <Notice kind="danger">{error}</Notice>}
       {transfer.status === 'pending' && (
-        <Button className="mt-3" mode="secondary" appearance="negative" onClick={cancel}>Cancel the code</Button>
+        <Button className="mt-3" mode="secondary" appearance="negative" onClick={cancel}>{t('transfer.cancelCode')}</Button>
       )}
     </div>
   );
 }
 
-/** Give a photo away: directly to a user, or with a claim QR. */
+/** Give a photo away: by a one-time claim link (QR), or straight to a person. */
 export default function TransferScreen() {
+  const { t } = useTranslation();
   const id = Number(useParams<{ id: string }>().id);
   const me = useMe();
   const photo = useAsync(() => photosApi.get(id), [id]);
@@ -151,30 +153,30 @@ export default function TransferScreen() {
   const p = photo.data;
   if (p.owner.id !== me.id)
     return (
-      <EmptyState icon="lock" title="Not yours to give" action={<ButtonLink href={`/photos/${p.id}`} mode="secondary">Open the photo</ButtonLink>}>
-        Only the owner, {p.owner.display_name}, can transfer “{p.title}”.
+      <EmptyState icon="lock" title={t('transfer.notYoursTitle')} action={<ButtonLink href={`/photos/${p.id}`} mode="secondary">{t('common.openPhoto')}</ButtonLink>}>
+        {t('transfer.notYours', { name: p.owner.display_name, title: p.title })}
       </EmptyState>
     );
 
   return (
     <div className="mx-auto" style={{ maxWidth: 560 }}>
-      <ScreenTitle>Transfer</ScreenTitle>
+      <ScreenTitle>{t('transfer.title')}</ScreenTitle>
       <div className="card-surface d-flex align-items-center gap-3">
         <div style={{ width: 64 }}>
-          <PhotoImage src={p.thumb_url} alt={p.title} placeholder={p.placeholder} color={p.dominant_color} />
+          <PhotoImage src={p.thumb_url} src2x={p.thumb_2x_url} sizes="64px" alt={p.title} placeholder={p.placeholder} color={p.dominant_color} />
         </div>
         <div className="fw-semibold">{p.title}</div>
       </div>
       <Segmented
-        label="Transfer by"
+        label={t('transfer.by')}
         value={mode}
         onChange={setMode}
         options={[
-          { value: 'code', label: 'Claim QR' },
-          { value: 'user', label: 'To a user' },
+          { value: 'code', label: t('transfer.byCode') },
+          { value: 'user', label: t('transfer.byUser') },
         ]}
       />
-      {mode === 'user' ? <ToUser photoId={p.id} /> : <ClaimCode photoId={p.id} />}
+      {mode === 'user' ? <ToUser photo={p} /> : <ClaimCode photo={p} />}
     </div>
   );
 }

@@ -1,26 +1,41 @@
 import { Button } from '@maxhub/max-ui';
-import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { photosApi } from '../api';
-import { duplicatePhotoId, uploadErrorMessage } from '../api/upload';
+import { ApiError, photosApi } from '../api';
+import { duplicatePhotoId, uploadErrorKey } from '../api/upload';
 import { Icon } from '../components/Icon';
+import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryAction';
 import { ScreenTitle } from '../components/Screen';
-import { Notice } from '../components/States';
+import { Notice, errorText } from '../components/States';
 import { navigate } from '../routing/navigation';
+import { useSession } from '../state/session';
+
+const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp';
 
 function titleFromName(name: string): string {
   return name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim().slice(0, 120);
 }
 
-/** Pick or take a photo, preview it, name it, upload with a progress bar. */
+/** Pick, drop or take a photo, preview it, name it, upload with a progress bar. */
 export default function UploadScreen() {
+  const { t } = useTranslation();
+  const { host } = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [title, setTitle] = useState('');
+  // Whether the title was typed by the user (kept for the next file) or derived from the name.
+  const [titleTyped, setTitleTyped] = useState(false);
   const [description, setDescription] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<{ text: string; duplicateOf: number | null } | null>(null);
   const abort = useRef<AbortController | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const uploading = progress !== null;
+  // An upload running, or a form with a photo in it: ask before the messenger closes.
+  useClosingConfirmation(uploading || file !== null);
 
   useEffect(() => () => abort.current?.abort(), []);
   useEffect(() => {
@@ -30,18 +45,28 @@ export default function UploadScreen() {
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
+  const take = (f: File | undefined | null) => {
+    if (!f) return;
+    host.haptic.selection();
+    setFile(f);
+    setError(null);
+    if (!titleTyped) setTitle(titleFromName(f.name));
+  };
+
   const pick = (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
     e.target.value = '';
-    if (!f) return;
-    setFile(f);
-    setError(null);
-    if (!title.trim()) setTitle(titleFromName(f.name));
+    take(f);
   };
 
-  const submit = async (e: FormEvent) => {
+  const drop = (e: DragEvent) => {
     e.preventDefault();
-    if (!file || !title.trim()) return;
+    setDragging(false);
+    if (!uploading) take(e.dataTransfer.files?.[0]);
+  };
+
+  const submit = async () => {
+    if (!file || !title.trim() || uploading) return;
     const ctrl = new AbortController();
     abort.current = ctrl;
     setError(null);
@@ -52,50 +77,102 @@ export default function UploadScreen() {
         setProgress,
         ctrl.signal,
       );
-      navigate(`/photos/${photo.id}`, { replace: true });
+      host.haptic.notify('success');
+      setProgress(null);
+      setFile(null);
+      navigate(`/photos/${photo.id}`, { replace: true, state: { photo } });
     } catch (err) {
       if ((err as Error).name !== 'AbortError') {
-        setError({ text: uploadErrorMessage(err), duplicateOf: duplicatePhotoId(err) });
+        host.haptic.notify('error');
+        const key = uploadErrorKey(err);
+        setError({ text: key ? t(key) : errorText(err), duplicateOf: duplicatePhotoId(err) });
+        // A rejected file goes, and its title with it: it must not stick to the next file.
+        if (err instanceof ApiError && [409, 413, 415].includes(err.status)) {
+          setTitle('');
+          setTitleTyped(false);
+          setFile(null);
+          setPreview(null);
+        }
       }
       setProgress(null);
     }
   };
 
-  const uploading = progress !== null;
   const percent = Math.round((progress ?? 0) * 100);
+  const reason = !file ? t('upload.needFile') : !title.trim() ? t('upload.needTitle') : null;
 
   return (
     <>
-      <ScreenTitle>Upload</ScreenTitle>
-      <form onSubmit={submit} className="row g-3">
+      <ScreenTitle>{t('upload.title')}</ScreenTitle>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+        className="row g-3"
+      >
         <div className="col-12 col-md-6">
-          {preview ? (
-            <img src={preview} alt="Selected photo preview" className="upload-preview" />
-          ) : (
-            <div className="upload-drop">
-              <Icon name="image" size={40} />
-              <div>Choose a JPEG, PNG, GIF or WebP up to 10 MB</div>
-            </div>
-          )}
+          {/* The whole area is the picker's label: a tap opens it, a dropped file is taken. */}
+          <label
+            className={`upload-drop${dragging ? ' dragging' : ''}${preview ? ' has-preview' : ''}`}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={drop}
+            data-testid="drop-zone"
+          >
+            <input
+              ref={picker}
+              type="file"
+              accept={ACCEPT}
+              className="visually-hidden-file"
+              onChange={pick}
+              disabled={uploading}
+              data-testid="file-pick"
+            />
+            {preview ? (
+              <img src={preview} alt={t('common.photoPreview')} className="upload-preview" />
+            ) : (
+              <>
+                <Icon name="image" size={40} />
+                <span>{dragging ? t('upload.dropHere') : t('upload.drop')}</span>
+              </>
+            )}
+          </label>
           <div className="d-flex gap-2 mt-2">
-            <label className="btn btn-outline-primary flex-fill" aria-disabled={uploading}>
-              <input type="file" accept="image/jpeg,image/png,image/gif,image/webp" className="visually-hidden-file" onChange={pick} disabled={uploading} data-testid="file-pick" />
-              {file ? 'Choose another' : 'Choose a photo'}
-            </label>
-            <label className="btn btn-outline-primary flex-fill" aria-disabled={uploading}>
+            <Button type="button" mode="secondary" stretched disabled={uploading} onClick={() => picker.current?.click()}>
+              {file ? t('upload.chooseAnother') : t('upload.choose')}
+            </Button>
+            <label className="btn btn-outline-primary flex-fill d-inline-flex align-items-center justify-content-center gap-1 tap-min" aria-disabled={uploading}>
               <input type="file" accept="image/*" capture="environment" className="visually-hidden-file" onChange={pick} disabled={uploading} />
-              <Icon name="camera" size={18} /> Take a photo
+              <Icon name="camera" size={18} /> {t('upload.takePhoto')}
             </label>
           </div>
         </div>
         <div className="col-12 col-md-6">
           <div className="card-surface">
             <div className="mb-3">
-              <label htmlFor="upload-title" className="form-label">Title</label>
-              <input id="upload-title" className="form-control" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} required disabled={uploading} placeholder="Sunset over the bay" />
+              <label htmlFor="upload-title" className="form-label">{t('upload.titleLabel')}</label>
+              <input
+                id="upload-title"
+                className="form-control"
+                value={title}
+                onChange={(e) => {
+                  setTitle(e.target.value);
+                  setTitleTyped(e.target.value.trim() !== '');
+                }}
+                maxLength={200}
+                required
+                disabled={uploading}
+                placeholder={t('upload.titlePlaceholder')}
+              />
             </div>
             <div className="mb-3">
-              <label htmlFor="upload-desc" className="form-label">Description <span className="text-secondary">(optional)</span></label>
+              <label htmlFor="upload-desc" className="form-label">
+                {t('upload.descriptionLabel')} <span className="text-secondary">{t('common.optional')}</span>
+              </label>
               <textarea id="upload-desc" className="form-control" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} disabled={uploading} />
             </div>
             {error && (
@@ -104,32 +181,28 @@ export default function UploadScreen() {
                 {error.duplicateOf && (
                   <>
                     {' '}
-                    <Link href={`/photos/${error.duplicateOf}`}>See the existing one</Link>.
+                    <Link href={`/photos/${error.duplicateOf}`}>{t('upload.seeExisting')}</Link>
                   </>
                 )}
               </Notice>
             )}
             {uploading && (
               <div className="mb-3" ref={(el) => el?.scrollIntoView({ block: 'nearest' })}>
-                <div className="progress" role="progressbar" aria-label="Upload progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+                <div className="progress" role="progressbar" aria-label={t('upload.progress')} aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
                   <div className="progress-bar progress-bar-striped progress-bar-animated" style={{ width: `${percent}%` }} />
                 </div>
                 <div className="small text-secondary mt-1 d-flex">
-                  <span className="flex-grow-1">{percent < 100 ? 'Uploading…' : 'Processing…'}</span>
+                  <span className="flex-grow-1">{percent < 100 ? t('upload.uploading') : t('upload.processing')}</span>
                   <span>{percent}%</span>
                 </div>
               </div>
             )}
-            <div className="d-flex gap-2">
-              <Button type="submit" stretched disabled={!file || !title.trim() || uploading} loading={uploading}>
-                Upload
+            <PrimaryAction text={t('upload.submit')} onClick={() => void submit()} disabled={Boolean(reason) || uploading} loading={uploading} reason={reason} />
+            {uploading && (
+              <Button className="mt-2" type="button" mode="secondary" stretched onClick={() => abort.current?.abort()}>
+                {t('common.cancel')}
               </Button>
-              {uploading && (
-                <Button type="button" mode="secondary" onClick={() => abort.current?.abort()}>
-                  Cancel
-                </Button>
-              )}
-            </div>
+            )}
           </div>
         </div>
       </form>

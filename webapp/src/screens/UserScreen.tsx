@@ -1,4 +1,5 @@
 import { Button } from '@maxhub/max-ui';
+import { useTranslation } from 'react-i18next';
 import { useCallback, useState } from 'react';
 import { useParams } from 'wouter';
 import { requestsApi, usersApi, type PublicUser } from '../api';
@@ -14,14 +15,16 @@ import { useMe } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 
 function Collection({ user }: { user: PublicUser }) {
+  const { t } = useTranslation();
   const feed = usePhotoFeed(
     `user:${user.id}`,
     useCallback((cursor) => usersApi.photos(user.id, cursor), [user.id]),
   );
-  return <PhotoGrid feed={feed} empty={<EmptyState title="No photos yet">{user.display_name} owns nothing right now.</EmptyState>} />;
+  return <PhotoGrid feed={feed} empty={<EmptyState title={t('user.noPhotosTitle')}>{t('user.noPhotos', { name: user.display_name })}</EmptyState>} />;
 }
 
 function PrivateProfile({ user, onRequested }: { user: PublicUser; onRequested: () => void }) {
+  const { t } = useTranslation();
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -41,27 +44,25 @@ function PrivateProfile({ user, onRequested }: { user: PublicUser; onRequested: 
   };
 
   return (
-    <EmptyState icon="lock" title="This profile is private">
+    <EmptyState icon="lock" title={t('user.privateTitle')}>
       {status === 'pending' ? (
-        <span>Your request is waiting for {user.display_name}’s answer.</span>
+        <span>{t('user.waiting', { name: user.display_name })}</span>
       ) : (
         <div className="d-flex flex-column gap-2 align-items-stretch mt-1" style={{ minWidth: 260 }}>
           <span>
-            {status === 'declined'
-              ? 'Your last request was declined. You may ask again.'
-              : `Ask ${user.display_name} to let you see their collection.`}
+            {status === 'declined' ? t('user.declined') : t('user.ask', { name: user.display_name })}
           </span>
           {error && <Notice kind="danger">{error}</Notice>}
           <input
             className="form-control"
-            placeholder="Add a message (optional)"
+            placeholder={t('user.messagePlaceholder')}
             value={message}
             maxLength={500}
             onChange={(e) => setMessage(e.target.value)}
-            aria-label="Message"
+            aria-label={t('common.message')}
           />
           <Button onClick={request} loading={busy}>
-            Request access
+            {t('user.request')}
           </Button>
         </div>
       )}
@@ -71,6 +72,7 @@ function PrivateProfile({ user, onRequested }: { user: PublicUser; onRequested: 
 
 /** Someone's profile: their collection, or a request-access card when private. */
 export default function UserScreen() {
+  const { t } = useTranslation();
   const id = Number(useParams<{ id: string }>().id);
   const me = useMe();
   const user = useAsync(() => usersApi.get(id), [id]);
@@ -89,17 +91,17 @@ export default function UserScreen() {
         <div className="user-head-text">
           <ScreenTitle>{u.display_name}</ScreenTitle>
           <div className="small text-secondary d-flex gap-2 align-items-center">
-            <span>ID {u.id}</span>
+            <span>{t('user.id', { id: u.id })}</span>
             {u.is_private && (
               <span className="d-inline-flex align-items-center gap-1">
-                <Icon name="lock" size={14} /> Private
+                <Icon name="lock" size={14} /> {t('user.private')}
               </span>
             )}
           </div>
         </div>
         {!isMe && (
-          <ButtonLink href={`/trades/new?to=${u.id}`} size="small" iconBefore={<Icon name="trades" size={16} />}>
-            Trade
+          <ButtonLink href={`/trades/new?to=${u.id}`} iconBefore={<Icon name="trades" size={16} />}>
+            {t('user.trade')}
           </ButtonLink>
         )}
       </div>

@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { authApi, setSessionRecovery, tokens, type AuthResponse, type Me } from '../api';
+import { ApiError, authApi, setSessionRecovery, tokens, type AuthResponse, type Me } from '../api';
 import type { Host } from '../host/host';
 
 export type SessionStatus = 'starting' | 'anonymous' | 'signed-in';
@@ -17,8 +17,10 @@ interface SessionValue {
   host: Host;
   status: SessionStatus;
   me: Me | null;
-  /** Why the last automatic sign-in failed or the session ended. */
+  /** Why the last automatic sign-in failed or the session ended (a catalogue key). */
   notice: string | null;
+  /** A messenger sign-in failed: 'stale' (initData refused) or 'offline'. Never a password form then. */
+  messengerFailure: 'stale' | 'offline' | null;
   /** Adopt tokens from any sign-in flow (password, QR). */
   adopt(res: AuthResponse): void;
   setMe(me: Me): void;
@@ -38,6 +40,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
   const [me, setMe] = useState<Me | null>(null);
   const [status, setStatus] = useState<SessionStatus>('starting');
   const [notice, setNotice] = useState<string | null>(null);
+  const [messengerFailure, setMessengerFailure] = useState<'stale' | 'offline' | null>(null);
   const [attempt, setAttempt] = useState(0);
   const signingOut = useRef(false);
 
@@ -45,6 +48,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
     tokens.set(res);
     setMe(res.user);
     setNotice(null);
+    setMessengerFailure(null);
     setStatus('signed-in');
   }, []);
 
@@ -62,7 +66,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
     () =>
       tokens.subscribe((access) => {
         if (access) return;
-        if (!signingOut.current) setNotice('Your session has ended. Please sign in again.');
+        if (!signingOut.current) setNotice('signIn.sessionEnded');
         setStatus('anonymous');
         setMe(null);
       }),
@@ -78,9 +82,9 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
     let cancelled = false;
     pending.then(
       (res) => !cancelled && adopt(res),
-      (err: Error) => {
+      (err: unknown) => {
         if (cancelled) return;
-        setNotice(`Could not sign in with ${host.kind === 'max' ? 'Max' : 'Telegram'}: ${err.message}`);
+        setMessengerFailure(err instanceof ApiError && err.status !== 0 && err.status < 500 ? 'stale' : 'offline');
         setStatus('anonymous');
       },
     );
@@ -104,6 +108,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
       status,
       me,
       notice,
+      messengerFailure,
       adopt,
       setMe,
       signOut,
@@ -112,7 +117,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
         setAttempt((n) => n + 1);
       },
     }),
-    [host, status, me, notice, adopt, signOut],
+    [host, status, me, notice, messengerFailure, adopt, signOut],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
