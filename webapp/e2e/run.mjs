@@ -17,7 +17,6 @@ import { signInitData } from './lib/initData.mjs';
 const OUT = new URL('./screenshots/', import.meta.url).pathname;
 const MAX_TOKEN = process.env.E2E_MAX_BOT_TOKEN ?? 'e2e-test-bot-token';
 const TG_TOKEN = process.env.E2E_TG_BOT_TOKEN ?? '654321:e2e-tg-token';
-const DB_URL = process.env.E2E_DATABASE_URL ?? null;
 const RUN = Date.now().toString(36);
 const BASE_ID = 7_000_000 + (Date.now() % 1_000_000) * 4;
 const ALICE = { id: BASE_ID, first_name: 'Алиса', last_name: 'Линза', username: `alice_${RUN}`, language_code: 'ru' };
@@ -92,8 +91,9 @@ async function waitForCall(page, name, pred = () => true, timeout = 10_000) {
 const clearCalls = (page) => page.evaluate(() => (window.__calls.length = 0));
 
 function sql(query) {
-  if (!DB_URL) throw new Error('E2E_DATABASE_URL is not set');
-  return execFileSync('psql', [DB_URL, '-qAtc', query], { encoding: 'utf8' }).trim();
+  const url = process.env.E2E_DATABASE_URL; // set by scripts/e2e.sh, or by lib/backend.mjs
+  if (!url) throw new Error('E2E_DATABASE_URL is not set');
+  return execFileSync('psql', [url, '-qAtc', query], { encoding: 'utf8' }).trim();
 }
 
 async function chooseFile(page, name, buffer = noisePng(), mimeType = 'image/png') {
@@ -189,6 +189,7 @@ async function russianMax() {
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     ctx.alicePhoto = Number(alice.url().match(/\/photos\/(\d+)$/)[1]);
     await waitForCall(alice, 'notificationOccurred', (t) => t === 'success');
+    await waitForCall(alice, 'disableClosingConfirmation');
     const calls = (await bridgeCalls(alice)).map((c) => c[0]);
     check(calls.lastIndexOf('disableClosingConfirmation') > calls.indexOf('enableClosingConfirmation'), `closing confirmation not turned off after the upload: ${calls}`);
     await expectText(alice, title);
@@ -248,7 +249,7 @@ async function russianMax() {
     const link = await alice.locator('.share-code input').inputValue();
     ctx.claimToken = (link.match(/startapp=claim_([\w-]+)/) ?? link.match(/\/claim\/([\w-]+)/))?.[1];
     check(ctx.claimToken, `no claim token in ${link}`);
-    check(!/t\.me\//.test(link), `a link made in Max points at Telegram: ${link}`);
+    check(link.startsWith('https://max.ru/'), `a link made in Max is not a Max link: ${link}`);
     await clearCalls(alice);
     await alice.getByRole('button', { name: 'Поделиться' }).click();
     const [, shared] = await waitForCall(alice, 'shareMaxContent');
@@ -442,7 +443,7 @@ async function englishTelegram() {
   });
 
   await step('en/Telegram: an open trade made here is shared through Telegram with a Telegram link', async () => {
-    await go(dave, `/photos/${ctx.alicePhoto}`);
+    await go(dave, `/photos/${ctx.alice2}`); // Alice’s profile is public (Bob’s is private by now)
     await dave.getByRole('link', { name: 'Propose a trade' }).click();
     await dave.waitForURL(/\/trades\/new/);
     await dave.locator(`.pick-grid [data-photo-id="${ctx.davePhoto}"]`).click();
@@ -452,7 +453,7 @@ async function englishTelegram() {
     await dave.waitForURL(/\/trades\/\d+$/);
     await dave.locator('.qr-box img').waitFor();
     const link = await dave.locator('.share-code input').inputValue();
-    check(!/max\.ru/.test(link), `a link made in Telegram points at Max: ${link}`);
+    check(link.startsWith('https://t.me/e2e_gallery_bot/'), `a link made in Telegram is not a Telegram link: ${link}`);
     await clearCalls(dave);
     await dave.getByRole('button', { name: 'Share' }).click();
     const [, url] = await waitForCall(dave, 'openTelegramLink');
@@ -460,12 +461,17 @@ async function englishTelegram() {
     await shot(dave, 'trade-open-qr-en');
   });
 
-  await step('desktop (en): QR sign-in approved from the phone', async () => {
+  await step('desktop (en): QR sign-in offers Max and Telegram links, approved from the phone', async () => {
     const desktopCtx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
     const desktop = (ctx.desktop = await desktopCtx.newPage());
     await desktop.goto(base);
     const qr = desktop.locator('img[data-qr-value]');
     await qr.waitFor();
+    // Either messenger's camera opens the code: both link forms are offered.
+    const tgHref = await desktop.locator('[data-deep-link="telegram"]').getAttribute('href');
+    const maxHref = await desktop.locator('[data-deep-link="max"]').getAttribute('href');
+    check(tgHref.startsWith('https://t.me/e2e_gallery_bot/') && /startapp=login_/.test(tgHref), `telegram sign-in link: ${tgHref}`);
+    check(maxHref.startsWith('https://max.ru/') && /startapp=login_/.test(maxHref), `max sign-in link: ${maxHref}`);
     await shot(desktop, 'signin');
     const payload = await qr.getAttribute('data-qr-value');
     await ctx.alice.evaluate((p) => (window.__nextScan = p), payload);

@@ -5,6 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { loadBridge } from './host/bridgeLoader';
+import { clientHeaders } from './api/client';
 import { detectHost } from './host/host';
 import { initI18n, pickLanguage, storedLanguage } from './i18n';
 import { initialPath } from './routing/deeplink';
@@ -12,6 +13,7 @@ import { initialPath } from './routing/deeplink';
 async function boot() {
   await loadBridge();
   const host = detectHost();
+  clientHeaders['X-Client-Host'] = host.kind;
   initI18n(
     pickLanguage({
       stored: storedLanguage(),

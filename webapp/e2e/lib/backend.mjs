@@ -56,6 +56,9 @@ export async function useBackend({ botToken }) {
         ...process.env,
         DATABASE_URL: `${server}/${db}`,
         MAX_BOT_TOKEN: botToken,
+        TELEGRAM_BOT_TOKEN: process.env.E2E_TG_BOT_TOKEN ?? '654321:e2e-tg-token',
+        MINIAPP_LINK: 'https://max.ru/e2e_gallery_bot',
+        TELEGRAM_MINIAPP_LINK: 'https://t.me/e2e_gallery_bot/gallery',
         JWT_SECRET: 'e2e-only-secret-0123456789abcdef0123456789',
         UPLOAD_DIR: uploads,
         WEBAPP_DIST: join(REPO, 'webapp/dist'),
@@ -64,6 +67,7 @@ export async function useBackend({ botToken }) {
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
+  process.env.E2E_DATABASE_URL = `${server}/${db}`;
   await waitForHealth(baseUrl);
   return {
     baseUrl,

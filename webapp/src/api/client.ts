@@ -6,6 +6,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: unknown,
   ) {
+    // The English `message` is for logs and developer tools only; screens use i18n/errors.ts.
     super(ApiError.messageOf(status, detail));
     this.name = 'ApiError';
   }
@@ -21,6 +22,12 @@ export class ApiError extends Error {
     return `Request failed (${status})`;
   }
 }
+
+/**
+ * Headers every request carries. `X-Client-Host` (max | telegram | web) makes the backend
+ * answer with that host's link form, so a trade made in Telegram gets a t.me link.
+ */
+export const clientHeaders: Record<string, string> = {};
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -96,7 +103,7 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, opts: RequestOptions, token: string | null) {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', ...clientHeaders };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {

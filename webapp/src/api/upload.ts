@@ -1,4 +1,4 @@
-import { ApiError } from './client';
+import { ApiError, clientHeaders } from './client';
 import type { TokenStore } from './tokens';
 import type { Photo } from './types';
 
@@ -26,6 +26,7 @@ function sendOnce(
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    for (const [k, v] of Object.entries(clientHeaders)) xhr.setRequestHeader(k, v);
     xhr.responseType = 'text';
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

@@ -13,16 +13,27 @@ import { UserChip } from './UserChip';
 
 type Action = 'accept' | 'decline' | 'cancel';
 
-/** Why this viewer cannot accept, as a catalogue key (null: they can, or it is not theirs to answer). */
+/** The backend's `cannot_accept_reason` (an ErrorCode) → what we tell the viewer. */
+const REASONS: Record<string, string> = {
+  own_trade: 'trade.cannotAccept.own',
+  not_owner_of_requested: 'trade.cannotAccept.not_owner',
+  addressed_to_someone_else: 'trade.cannotAccept.not_recipient',
+  trade_expired: 'trade.cannotAccept.expired',
+};
+
+/**
+ * Why this viewer cannot accept, as a catalogue key; null when they can, or when there is
+ * nothing to explain (a closed trade shows its state; the proposer's own list needs no note).
+ */
 export function cannotAcceptKey(trade: Trade, myId: number, viaToken: boolean): string | null {
-  if (trade.proposer.id === myId) return viaToken && trade.status === 'pending' ? 'trade.cannotAccept.own' : null;
-  if (trade.status !== 'pending') return null; // the closed state is shown by itself
+  if (trade.status !== 'pending') return null;
+  if (trade.proposer.id === myId) return viaToken ? REASONS.own_trade! : null;
   if (trade.viewer_can_accept === false) {
-    const reason = trade.cannot_accept_reason ?? 'generic';
-    const known = ['own', 'not_owner', 'not_recipient', 'not_pending', 'expired'];
-    return `trade.cannotAccept.${known.includes(reason) ? reason : 'generic'}`;
+    const reason = trade.cannot_accept_reason ?? '';
+    if (reason === 'not_pending') return null;
+    return REASONS[reason] ?? 'trade.cannotAccept.generic';
   }
-  if (trade.recipient && trade.recipient.id !== myId) return 'trade.cannotAccept.not_recipient';
+  if (trade.viewer_can_accept === undefined && trade.recipient && trade.recipient.id !== myId) return REASONS.addressed_to_someone_else!;
   return null;
 }
 
@@ -55,8 +66,9 @@ export function TradeCard({
   const mine = trade.proposer.id === myId;
   const pending = trade.status === 'pending';
   const blocked = cannotAcceptKey(trade, myId, Boolean(token));
-  const canAnswer =
-    pending && !mine && !blocked && (trade.recipient?.id === myId || (!trade.recipient && Boolean(token)));
+  const canAccept = pending && !mine && !blocked && (trade.recipient?.id === myId || (!trade.recipient && Boolean(token)));
+  // The addressee may always say no, even when they can no longer say yes.
+  const canDecline = pending && !mine && trade.recipient?.id === myId;
 
   const act = async (action: Action) => {
     setBusy(action);
@@ -135,23 +147,19 @@ export function TradeCard({
           </Notice>
         </div>
       )}
-      {canAnswer && primary && (
+      {canAccept && primary && (
         <PrimaryAction className="mt-3" text={t('trade.accept')} onClick={() => void act('accept')} loading={busy === 'accept'} disabled={busy !== null} />
       )}
       <div className="d-flex flex-wrap align-items-center gap-2 mt-3">
-        {canAnswer && (
-          <>
-            {!primary && (
-              <Button onClick={() => act('accept')} loading={busy === 'accept'} disabled={busy !== null}>
-                {t('trade.accept')}
-              </Button>
-            )}
-            {trade.recipient && (
-              <Button mode="secondary" appearance="negative" onClick={() => act('decline')} loading={busy === 'decline'} disabled={busy !== null}>
-                {t('trade.decline')}
-              </Button>
-            )}
-          </>
+        {canAccept && !primary && (
+          <Button onClick={() => act('accept')} loading={busy === 'accept'} disabled={busy !== null}>
+            {t('trade.accept')}
+          </Button>
+        )}
+        {canDecline && (
+          <Button mode="secondary" appearance="negative" onClick={() => act('decline')} loading={busy === 'decline'} disabled={busy !== null}>
+            {t('trade.decline')}
+          </Button>
         )}
         {pending && mine && (
           <Button mode="secondary" appearance="negative" onClick={() => act('cancel')} loading={busy === 'cancel'} disabled={busy !== null}>

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import en from './en';
@@ -19,12 +21,15 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out;
 }
 
-const base = (keys: Iterable<string>) => new Set([...keys].map((k) => k.replace(PLURAL, '')));
+/** Error codes are backend names (one ends in `_other`), never plural forms. */
+const isPlural = (key: string) => PLURAL.test(key) && !key.startsWith('errors.code.');
+const base = (keys: Iterable<string>) => new Set([...keys].map((k) => (isPlural(k) ? k.replace(PLURAL, '') : k)));
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}|<(\d+)>/g)].map((m) => m[0]).sort();
 
 /** Error codes the backend documents: its OpenAPI (committed as webapp/openapi.json) or its enum. */
 function backendErrorCodes(): string[] {
-  const root = new URL('../../', import.meta.url).pathname;
+  // (jsdom's URL cannot resolve file: URLs, so go through node:path.)
+  const root = `${resolve(dirname(fileURLToPath(import.meta.url)), '../..')}/`;
   const spec = `${root}openapi.json`;
   if (existsSync(spec)) {
     const doc = JSON.parse(readFileSync(spec, 'utf8'));
@@ -39,7 +44,8 @@ function backendErrorCodes(): string[] {
   const members: string[] = [];
   for (const line of body.split('\n')) {
     if (/^\S/.test(line)) break; // end of the class body
-    const m = line.match(/^\s+[A-Z0-9_]+\s*=\s*["']([a-z0-9_]+)["']/);
+    if (/^\s+(def|@)/.test(line)) break;
+    const m = line.match(/^\s+[A-Za-z0-9_]+\s*=\s*["']([a-z0-9_]+)["']/);
     if (m) members.push(m[1]!);
   }
   return members;
@@ -59,7 +65,7 @@ describe('catalogues', () => {
   it('give every plural the forms the language needs', () => {
     const need = (lang: string) => new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
     for (const [lang, keys] of [['en', enKeys], ['ru', ruKeys]] as const) {
-      const plurals = [...keys.keys()].filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, ''));
+      const plurals = [...keys.keys()].filter(isPlural).map((k) => k.replace(PLURAL, ''));
       for (const p of new Set(plurals)) {
         for (const cat of need(lang)) expect(keys.has(`${p}_${cat}`), `${lang}: ${p}_${cat}`).toBe(true);
       }
@@ -68,7 +74,7 @@ describe('catalogues', () => {
 
   it('use the same placeholders in both languages', () => {
     for (const [key, value] of enKeys) {
-      if (PLURAL.test(key)) continue;
+      if (isPlural(key)) continue;
       const other = ruKeys.get(key);
       if (other === undefined) continue;
       expect(placeholders(other), key).toEqual(placeholders(value));
@@ -87,6 +93,7 @@ describe('backend error codes', () => {
   const codes = backendErrorCodes();
 
   it('each have a translation in both languages', () => {
+    expect(codes.length, 'no ErrorCode list found (webapp/openapi.json or backend/app/core/errors.py)').toBeGreaterThan(50);
     const enCodes = Object.keys(en.errors.code);
     const ruCodes = Object.keys(ru.errors.code);
     expect(codes.filter((c) => !enCodes.includes(c)), 'codes without English text').toEqual([]);

@@ -29,7 +29,7 @@ function stateOfError(err: unknown): State | null {
   if (code === 'claim_used') return 'used';
   if (code === 'claim_expired') return 'expired';
   if (code === 'claim_cancelled') return 'cancelled';
-  if (code === 'claim_own') return 'own';
+  if (code === 'own_claim') return 'own';
   if (code === 'claim_not_found') return 'unknown';
   return null;
 }
