@@ -370,6 +370,12 @@ const en = {
       unavailable: 'The service is busy right now. Try again in a minute.',
     },
     code: {
+      refresh_token_missing: 'Your session has ended. Please sign in again.',
+      csrf_header_missing: 'Your session has ended. Please sign in again.',
+      login_throttled: 'Too many wrong passwords for this name. Wait a few minutes and try again.',
+      qr_data_too_long: 'This link is too long for a QR code.',
+      ws_unknown_message: 'Live updates hit a problem. Reload the app.',
+      ws_resume_in_progress: 'Live updates are catching up. One moment.',
       bad_request: 'The request could not be processed.',
       validation_error: 'Please check what you entered.',
       value_out_of_range: 'A number is out of range.',
