@@ -269,6 +269,9 @@ CREATE TABLE IF NOT EXISTS auth_qr_requests (
     created_at       timestamptz NOT NULL DEFAULT now(),
     approved_at      timestamptz,
     consumed_at      timestamptz,
+    -- What the approving phone is shown: the desktop's address and User-Agent at creation.
+    client_ip        text,
+    user_agent       text NOT NULL DEFAULT '',
     CONSTRAINT auth_qr_approved_has_user CHECK (status = 'pending' OR user_id IS NOT NULL)
 );
 CREATE INDEX IF NOT EXISTS auth_qr_requests_expiry_idx ON auth_qr_requests (expires_at);

@@ -135,6 +135,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/auth/qr"): rule("anna", 201, 201, 201, 201, lambda w, r: ("", {})),
     # Any signed-in phone approves the QR it scanned.
     ("POST", "/api/auth/qr/{request_id}/approve"): rule("anna", 401, 204, 204, 204, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/approve", {})),
+    # Any signed-in phone may see what it is about to approve.
+    ("GET", "/api/auth/qr/{request_id}/details"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/details", {})),
     # The desktop's poll and QR image need the request's secret, not a bearer.
     ("GET", "/api/auth/qr/{request_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}", {"params": {"secret": w.qr["secret"]}})),
     ("GET", "/api/auth/qr/{request_id}/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/qr.png", {"params": {"secret": w.qr["secret"]}})),

@@ -33,9 +33,7 @@ class _TooLarge(Exception):
 
 def _refusal(limit: int) -> bytes:
     message = f"request body is larger than {limit} bytes"
-    return json.dumps(
-        error_body(ErrorCode.payload_too_large, message, limit_bytes=limit)
-    ).encode()
+    return json.dumps(error_body(ErrorCode.payload_too_large, message, limit_bytes=limit)).encode()
 
 
 class BodySizeLimit:

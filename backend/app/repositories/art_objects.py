@@ -259,7 +259,5 @@ async def delete_image(conn: asyncpg.Connection, image_id: int) -> asyncpg.Recor
 
 
 async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT original_key, thumb_key, preview_key, thumb_2x_key FROM images"
-    )
+    rows = await conn.fetch("SELECT original_key, thumb_key, preview_key, thumb_2x_key FROM images")
     return {key for row in rows for key in row if key is not None}

@@ -6,13 +6,34 @@ import asyncpg
 
 
 async def insert_request(
-    conn: asyncpg.Connection, request_id: str, secret_hash: bytes, expires_at: datetime
+    conn: asyncpg.Connection,
+    request_id: str,
+    secret_hash: bytes,
+    expires_at: datetime,
+    client_ip: str | None,
+    user_agent: str,
 ) -> None:
     await conn.execute(
-        "INSERT INTO auth_qr_requests (id, secret_hash, expires_at) VALUES ($1, $2, $3)",
+        """
+        INSERT INTO auth_qr_requests (id, secret_hash, expires_at, client_ip, user_agent)
+        VALUES ($1, $2, $3, $4, $5)
+        """,
         request_id,
         secret_hash,
         expires_at,
+        client_ip,
+        user_agent,
+    )
+
+
+async def get_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        """
+        SELECT id, status, client_ip, user_agent, created_at, expires_at,
+               expires_at < now() AS expired
+          FROM auth_qr_requests WHERE id = $1
+        """,
+        request_id,
     )
 
 

@@ -51,6 +51,18 @@ class QrLoginCreated(BaseModel):
     expires_at: datetime
 
 
+class QrLoginDetails(BaseModel):
+    """What is asking to sign in, for the phone's approval screen."""
+
+    request_id: str
+    status: Literal["pending"]
+    browser: str = Field(description="from the desktop's User-Agent (a heuristic: a hint)")
+    os: str
+    ip: str | None = Field(description="the desktop's address as this server saw it")
+    created_at: datetime
+    expires_at: datetime
+
+
 class QrApproveIn(BaseModel):
     token: str | None = Field(default=None, max_length=128)
 

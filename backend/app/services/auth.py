@@ -20,8 +20,15 @@ from app.core.errors import (
 )
 from app.core.initdata import InitDataError, verify_init_data
 from app.core.login_guard import LoginGuard
+from app.core.user_agent import describe
 from app.repositories import auth_qr, events, refresh_tokens, users
-from app.schemas.auth import PasswordChanged, QrLoginCreated, QrLoginStatus, TokenPair
+from app.schemas.auth import (
+    PasswordChanged,
+    QrLoginCreated,
+    QrLoginDetails,
+    QrLoginStatus,
+    TokenPair,
+)
 from app.schemas.links import ClientHost
 from app.services.deep_links import all_links, pick
 from app.services.users import to_me
@@ -267,15 +274,22 @@ async def change_password(
 
 
 async def create_qr_login(
-    pool: asyncpg.Pool, settings: Settings, host: ClientHost | None = None
+    pool: asyncpg.Pool,
+    settings: Settings,
+    host: ClientHost | None = None,
+    client_ip: str | None = None,
+    user_agent: str = "",
 ) -> QrLoginCreated:
     # The request id goes into the QR (the phone approves by it); the secret stays on the
-    # desktop and is the only way to collect the tokens.
+    # desktop and is the only way to collect the tokens. Address and User-Agent are kept to
+    # show the approver what is signing in.
     request_id = security.new_secret(16)
     secret = security.new_secret(24)
     expires_at = _now() + timedelta(seconds=settings.qr_login_ttl)
     async with pool.acquire() as conn:
-        await auth_qr.insert_request(conn, request_id, security.digest(secret), expires_at)
+        await auth_qr.insert_request(
+            conn, request_id, security.digest(secret), expires_at, client_ip, user_agent[:512]
+        )
     links = all_links(settings, "login", request_id)
     return QrLoginCreated(
         request_id=request_id,
@@ -294,6 +308,38 @@ async def qr_login_link(
     return pick(all_links(settings, "login", request_id), host)
 
 
+async def qr_login_details(pool: asyncpg.Pool, request_id: str) -> QrLoginDetails:
+    """What the phone shows before its user confirms: browser and OS, address, times. Answers
+    only while the request can still be approved (same errors as approving)."""
+    async with pool.acquire() as conn:
+        row = await auth_qr.get_request(conn, request_id)
+    _check_approvable(row)
+    browser, system = describe(row["user_agent"])
+    return QrLoginDetails(
+        request_id=row["id"],
+        status="pending",
+        browser=browser,
+        os=system,
+        ip=row["client_ip"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+    )
+
+
+def _check_approvable(row: asyncpg.Record | None) -> None:
+    if row is None:
+        raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
+    if row["expired"]:
+        raise Gone(
+            "sign-in request expired; refresh the QR code on the desktop",
+            code=ErrorCode.qr_login_expired,
+        )
+    if row["status"] != "pending":
+        raise Conflict(
+            "sign-in request was already approved", code=ErrorCode.qr_login_already_approved
+        )
+
+
 async def approve_qr_login(
     pool: asyncpg.Pool, request_id: str, user_id: int, token: str | None = None
 ) -> None:
@@ -307,17 +353,7 @@ async def approve_qr_login(
         if await users.get_by_id(conn, user_id) is None:
             raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
         row = await auth_qr.lock_request(conn, request_id)
-        if row is None:
-            raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
-        if row["expired"]:
-            raise Gone(
-                "sign-in request expired; refresh the QR code on the desktop",
-                code=ErrorCode.qr_login_expired,
-            )
-        if row["status"] != "pending":
-            raise Conflict(
-                "sign-in request was already approved", code=ErrorCode.qr_login_already_approved
-            )
+        _check_approvable(row)
         await auth_qr.approve(conn, request_id, user_id)
         # Empty audience: no user socket gets it; the hub routes it to the desktop socket that
         # proved it holds this request's secret (realtime/hub.py).

@@ -12,6 +12,7 @@ from app.schemas.auth import (
     InitDataIn,
     QrApproveIn,
     QrLoginCreated,
+    QrLoginDetails,
     QrLoginStatus,
     RefreshIn,
     TokenPair,
@@ -116,11 +117,21 @@ async def logout(
     dependencies=[Depends(limit("qr_login", per="ip"))],
 )
 async def create_qr_login(
-    pool: PoolDep, settings: SettingsDep, host: ClientHostDep
+    request: Request, pool: PoolDep, settings: SettingsDep, host: ClientHostDep
 ) -> QrLoginCreated:
     """`qr_payload` takes the X-Client-Host form; `deep_links` has every form, so the desktop
-    can offer a QR for each messenger."""
-    return await auth.create_qr_login(pool, settings, host)
+    can offer a QR for each messenger. The desktop's address and User-Agent are kept for the
+    approving phone (`GET /api/auth/qr/{request_id}/details`)."""
+    client_ip = request.client.host if request.client else None
+    user_agent = request.headers.get("user-agent", "")
+    return await auth.create_qr_login(pool, settings, host, client_ip, user_agent)
+
+
+@router.get("/qr/{request_id}/details", responses=errors(401, 404, 409, 410, 422))
+async def qr_login_details(request_id: str, pool: PoolDep, user_id: UserId) -> QrLoginDetails:
+    """For the signed-in phone, before it approves: which browser and OS (from the desktop's
+    User-Agent), from which address, made when, valid until when."""
+    return await auth.qr_login_details(pool, request_id)
 
 
 @router.post("/qr/{request_id}/approve", status_code=204, responses=errors(401, 404, 409, 410, 422))
