@@ -20,4 +20,7 @@ PORT="${PORT:-8000}"
 # Links made on this machine open the web app here (no messenger link is set by default).
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$PORT}"
 log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs)"
-exec "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "${HOST:-127.0.0.1}" --port "$PORT"
+# Like the image: the app's own JSON request log (route templates, never query strings), not
+# uvicorn's access log, which prints every URL with its query.
+exec "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "${HOST:-127.0.0.1}" --port "$PORT" \
+  --log-config backend/logging.json --no-access-log

@@ -236,10 +236,14 @@ async def test_qr_sign_in_happens_exactly_once(client: httpx.AsyncClient) -> Non
     created = (await client.post("/api/auth/qr")).json()
     assert created["qr_payload"].endswith(f"?startapp=login_{created['request_id']}")
     poll_url = f"/api/auth/qr/{created['request_id']}"
-    pending = await client.get(poll_url, params={"secret": created["secret"]})
+    pending = await client.get(poll_url, headers={"X-QR-Secret": created["secret"]})
     assert pending.json()["status"] == "pending"
     assert pending.headers["cache-control"] == "no-store"
-    assert (await client.get(poll_url, params={"secret": "wrong"})).status_code == 404
+    assert (await client.get(poll_url, headers={"X-QR-Secret": "wrong"})).status_code == 404
+    missing = await client.get(poll_url)
+    assert missing.status_code == 422 and missing.json()["detail"]["code"] == "qr_secret_missing"
+    # Older clients' ?secret= is still read (SPEC); the web app sends the header.
+    assert (await client.get(poll_url, params={"secret": created["secret"]})).status_code == 200
     assert (await client.post(f"/api/auth/qr/{created['request_id']}/approve")).status_code == 401
     # A token sent along must be the request's own (services/auth.approve_qr_login).
     mismatch = await client.post(
@@ -260,7 +264,7 @@ async def test_qr_sign_in_happens_exactly_once(client: httpx.AsyncClient) -> Non
     )
     assert again.status_code == 409
     polls = await asyncio.gather(
-        *[client.get(poll_url, params={"secret": created["secret"]}) for _ in range(4)]
+        *[client.get(poll_url, headers={"X-QR-Secret": created["secret"]}) for _ in range(4)]
     )
     statuses = sorted(p.json()["status"] for p in polls)
     assert statuses == ["approved", "consumed", "consumed", "consumed"]
@@ -279,7 +283,7 @@ async def test_qr_sign_in_expires(client: httpx.AsyncClient, pool: asyncpg.Pool)
     )
     assert approve.status_code == 410
     poll = await client.get(
-        f"/api/auth/qr/{created['request_id']}", params={"secret": created["secret"]}
+        f"/api/auth/qr/{created['request_id']}", headers={"X-QR-Secret": created["secret"]}
     )
     assert poll.status_code == 410
     assert (

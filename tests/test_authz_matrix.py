@@ -138,8 +138,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # Any signed-in phone may see what it is about to approve.
     ("GET", "/api/auth/qr/{request_id}/details"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/details", {})),
     # The desktop's poll and QR image need the request's secret, not a bearer.
-    ("GET", "/api/auth/qr/{request_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}", {"params": {"secret": w.qr["secret"]}})),
-    ("GET", "/api/auth/qr/{request_id}/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/qr.png", {"params": {"secret": w.qr["secret"]}})),
+    ("GET", "/api/auth/qr/{request_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}", {"headers": {"X-QR-Secret": w.qr["secret"]}})),
+    ("GET", "/api/auth/qr/{request_id}/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/qr.png", {"headers": {"X-QR-Secret": w.qr["secret"]}})),
     ("GET", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
     ("PATCH", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"json": {"display_name": f"renamed {r}"}})),
     # Needs fresh proof: anna gives her current password; carl and dana (messenger-only) hold
@@ -244,6 +244,7 @@ async def _call(client: httpx.AsyncClient, method: str, path: str, world: World,
     url, kwargs = rule_.build(world, role)
     token = _token_for(world, rule_, role)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers.update(kwargs.pop("headers", {}))
     return await client.request(method, url or path, headers=headers, **kwargs)
 
 

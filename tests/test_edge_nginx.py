@@ -426,6 +426,32 @@ async def test_request_id_from_nginx_reaches_the_backend_and_comes_back(
     assert "never-logged-secret" not in edge.access_log()
 
 
+@needs_nginx
+async def test_a_qr_sign_in_leaves_no_secret_or_token_in_any_log(
+    edge: Edge, http: httpx.AsyncClient
+) -> None:
+    """The desktop flow as the web app runs it (the poll's secret in X-QR-Secret): neither
+    nginx's access log nor the backend's output may contain the secret or a token."""
+    phone = await _sign_in(http, 8801)
+    created = (await http.post("/api/auth/qr")).json()
+    poll = f"/api/auth/qr/{created['request_id']}"
+    secret = {"X-QR-Secret": created["secret"]}
+    assert (await http.get(poll, headers=secret)).json()["status"] == "pending"
+    approve = await http.post(
+        f"{poll}/approve", headers={"Authorization": f"Bearer {phone['access_token']}"}
+    )
+    assert approve.status_code == 204
+    desktop = (await http.get(poll, headers=secret)).json()
+    assert desktop["status"] == "approved" and desktop["access_token"]
+    await http.get("/api/me", headers={"Authorization": f"Bearer {desktop['access_token']}"})
+    await asyncio.sleep(0.3)  # both servers write their lines as responses complete
+    logs = edge.access_log() + edge.backend.log()
+    assert poll in edge.access_log()  # the flow is in the log...
+    for value in (created["secret"], phone["access_token"], phone["refresh_token"],
+                  desktop["access_token"], desktop["refresh_token"]):  # fmt: skip
+        assert value not in logs  # ...its secrets are not
+
+
 # --- last: it spends this client's sign-in burst --------------------------------------------------
 
 

@@ -54,7 +54,6 @@ async def test_qr_images_are_rate_limited_per_address(
                 login_qr = await http.get(
                     f"/api/auth/qr/{created['request_id']}/qr.png",
                     headers={"X-QR-Secret": created["secret"]},
-                    params={"secret": created["secret"]},
                 )
                 assert login_qr.status_code == 429
     finally:

@@ -7,7 +7,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, Unauthorized
+from app.core.errors import ErrorCode, Unauthorized, Unprocessable
 from app.core.login_guard import LoginGuard
 from app.core.security import AccessClaims, TokenError, decode_access_claims
 from app.schemas.links import ClientHost
@@ -84,6 +84,26 @@ def get_login_guard(request: Request) -> LoginGuard:
     return request.app.state.login_guard
 
 
+async def qr_secret(
+    x_qr_secret: Annotated[
+        str | None,
+        Header(min_length=1, max_length=128, description="The desktop sign-in request's secret"),
+    ] = None,
+    secret: Annotated[
+        str | None,
+        Query(min_length=1, max_length=128, deprecated=True, description="Use X-QR-Secret"),
+    ] = None,
+) -> str:
+    """A QR sign-in request's secret: from the `X-QR-Secret` header (a URL lands in access
+    logs); `?secret=` is still read for older clients."""
+    found = x_qr_secret or secret
+    if found is None:
+        raise Unprocessable(
+            "send the sign-in secret in X-QR-Secret", code=ErrorCode.qr_secret_missing
+        )
+    return found
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PoolDep = Annotated[asyncpg.Pool, Depends(get_pool)]
 UserId = Annotated[int, Depends(current_user_id)]
@@ -92,3 +112,4 @@ Claims = Annotated[AccessClaims, Depends(current_claims)]
 ClientHostDep = Annotated[ClientHost | None, Depends(client_host)]
 ImageClientHostDep = Annotated[ClientHost | None, Depends(image_client_host)]
 LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
+QrSecret = Annotated[str, Depends(qr_secret)]

@@ -53,6 +53,7 @@ class ErrorCode(StrEnum):
     qr_login_expired = "qr_login_expired"
     qr_login_already_approved = "qr_login_already_approved"
     qr_login_token_mismatch = "qr_login_token_mismatch"
+    qr_secret_missing = "qr_secret_missing"
     admin_only = "admin_only"
     # Users and collections.
     user_not_found = "user_not_found"

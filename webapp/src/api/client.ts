@@ -37,6 +37,8 @@ export interface RequestOptions {
   /** Send the bearer token (default true). */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (secrets travel here, never in the URL). */
+  headers?: Record<string, string>;
 }
 
 export function withQuery(path: string, query?: Query): string {
@@ -103,7 +105,11 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, opts: RequestOptions, token: string | null) {
-    const headers: Record<string, string> = { Accept: 'application/json', ...clientHeaders };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...clientHeaders,
+      ...opts.headers,
+    };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     try {

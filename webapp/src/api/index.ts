@@ -59,7 +59,12 @@ export const authApi = {
   logout: (refresh_token: string) => http.post<void>('/auth/logout', { refresh_token }, { auth: false }),
   qrStart: () => http.post<QrLoginRequest>('/auth/qr', undefined, { auth: false }),
   qrPoll: (id: string | number, secret: string, signal?: AbortSignal) =>
-    http.request<QrLoginStatus>('GET', `/auth/qr/${id}`, { query: { secret }, auth: false, signal }),
+    // The secret goes in a header: a URL would put it in every access log.
+    http.request<QrLoginStatus>('GET', `/auth/qr/${id}`, {
+      headers: { 'X-QR-Secret': secret },
+      auth: false,
+      signal,
+    }),
   qrApprove: (id: string, token: string) => http.post<unknown>(`/auth/qr/${id}/approve`, { token }),
 };
 

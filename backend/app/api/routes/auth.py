@@ -1,9 +1,9 @@
 """Sign-in routes: thin wrappers over services/auth.py."""
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from app.api import cookies
-from app.api.deps import ClientHostDep, LoginGuardDep, PoolDep, SettingsDep, UserId
+from app.api.deps import ClientHostDep, LoginGuardDep, PoolDep, QrSecret, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.core.errors import ErrorCode, Unauthorized
@@ -149,9 +149,11 @@ async def poll_qr_login(
     settings: SettingsDep,
     response: Response,
     host: ClientHostDep,
-    secret: str = Query(min_length=1, max_length=128),
+    secret: QrSecret,
 ) -> QrLoginStatus:
-    """`X-Client-Host: web`: on success the refresh token comes as an HttpOnly cookie."""
+    """The request's secret goes in the `X-QR-Secret` header (`?secret=` is still read for
+    older clients, but a URL ends up in access logs). `X-Client-Host: web`: on success the
+    refresh token comes as an HttpOnly cookie."""
     response.headers["Cache-Control"] = "no-store"
     status = await auth.poll_qr_login(pool, settings, request_id, secret)
     return cookies.deliver(status, response, settings, host)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from app.api.deps import ImageClientHostDep, PoolDep, SettingsDep
+from app.api.deps import ImageClientHostDep, PoolDep, QrSecret, SettingsDep
 from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.services import auth, qr
@@ -37,7 +37,7 @@ async def login_qr_png(
     request_id: str,
     pool: PoolDep,
     settings: SettingsDep,
-    secret: Annotated[str, Query(min_length=1, max_length=128)],
+    secret: QrSecret,
     host: ImageClientHostDep,
 ) -> Response:
     """The desktop's sign-in QR; needs the request's secret so only that desktop can show it.
