@@ -12,6 +12,7 @@ import type {
   Photo,
   ProfileRequest,
   PublicUser,
+  QrLoginDetails,
   QrLoginRequest,
   QrLoginStatus,
   TokenPair,
@@ -65,6 +66,7 @@ export const authApi = {
       auth: false,
       signal,
     }),
+  qrDetails: (id: string) => http.get<QrLoginDetails>(`/auth/qr/${id}/details`),
   qrApprove: (id: string, token: string) => http.post<unknown>(`/auth/qr/${id}/approve`, { token }),
 };
 

@@ -148,6 +148,17 @@ export interface QrLoginRequest {
   deep_links?: { max?: string | null; telegram?: string | null; web?: string | null };
 }
 
+/** What is asking to sign in, shown before the phone confirms (GET /auth/qr/{id}/details). */
+export interface QrLoginDetails {
+  request_id: string;
+  status: 'pending';
+  browser: string;
+  os: string;
+  ip: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export type QrLoginStatus =
   | { status: 'pending' }
   | { status: 'consumed' }

@@ -1,8 +1,8 @@
 import { Button } from '@maxhub/max-ui';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
-import { authApi } from '../api';
+import { authApi, type QrLoginDetails } from '../api';
 import { EmptyState, Notice, errorText } from '../components/States';
 import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
@@ -16,6 +16,21 @@ export default function ApproveLoginScreen() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
+  // What asks to sign in (browser, OS, address, time): shown before the user confirms.
+  const [details, setDetails] = useState<QrLoginDetails | null>(null);
+  const overrides = { '404': 'approve.unknown', '410': 'approve.expired', '409': 'approve.used' };
+
+  useEffect(() => {
+    let live = true;
+    authApi.qrDetails(token).then(
+      (found) => live && setDetails(found),
+      (err) => live && setError(errorText(err, overrides)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [token]);
+  const time = (iso: string) => new Date(iso).toLocaleTimeString();
 
   const approve = async () => {
     setBusy(true);
@@ -27,7 +42,7 @@ export default function ApproveLoginScreen() {
       setDone(true);
     } catch (err) {
       host.haptic.notify('error');
-      setError(errorText(err, { '404': 'approve.unknown', '410': 'approve.expired', '409': 'approve.used' }));
+      setError(errorText(err, overrides));
     } finally {
       setBusy(false);
     }
@@ -51,7 +66,7 @@ export default function ApproveLoginScreen() {
         title={t('approve.title')}
         action={
           <div className="d-flex gap-2 justify-content-center">
-            <Button onClick={approve} loading={busy}>
+            <Button onClick={approve} loading={busy} disabled={!details}>
               {t('approve.approve')}
             </Button>
             <ButtonLink href="/" mode="secondary">{t('approve.notMe')}</ButtonLink>
@@ -59,6 +74,17 @@ export default function ApproveLoginScreen() {
         }
       >
         <Trans i18nKey="approve.text" values={{ name: me.display_name }} components={[<strong />]} />
+        {details ? (
+          <ul className="list-unstyled mt-2 mb-0" data-testid="qr-login-details">
+            <li>
+              <strong>{t('approve.device', { browser: details.browser, os: details.os })}</strong>
+            </li>
+            {details.ip && <li>{t('approve.address', { ip: details.ip })}</li>}
+            <li>{t('approve.requested', { time: time(details.created_at), until: time(details.expires_at) })}</li>
+          </ul>
+        ) : (
+          !error && <p className="mt-2 mb-0">{t('approve.checking')}</p>
+        )}
       </EmptyState>
       {error && <Notice kind="danger">{error}</Notice>}
     </div>
