@@ -9,13 +9,18 @@ other people's things, except the admin-only consistency report).
 
 `test_every_route_has_a_rule` fails when a route is added without a rule here.
 
-State-changing routes get a fresh world per role (so the owner's success cannot hide another
-role's refusal, or the other way round); reads share one world for all four roles.
+The world is built once per module, inside an open transaction on one connection that the app
+uses for every request (`OneConnectionPool`: the app's transactions become savepoints). Each
+role's request runs in a savepoint of its own that is rolled back afterwards, so every request
+sees the untouched world (the owner's success cannot hide another role's refusal, or the other
+way round) without rebuilding or truncating anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +32,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.core.security import create_access_token
-from tests.conftest import _TABLES
+from app.main import create_app
+from tests.conftest import _TABLES, make_settings
 from tests.images import unique_png
 from tests.support import make_init_data, mint_objects
 
@@ -53,8 +59,7 @@ class World:
     gift: dict[str, Any]  # anna's direct gift to boris
 
 
-async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
-    await pool.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+async def build_world(client: httpx.AsyncClient, pool: asyncpg.Connection) -> World:
     rows = await pool.fetch(
         """
         INSERT INTO users (username, password_hash, messenger, external_id, display_name, is_private) VALUES
@@ -92,6 +97,79 @@ async def build_world(client: httpx.AsyncClient, pool: asyncpg.Pool) -> World:
     qr = await ok(await client.post("/api/auth/qr"))
     gift = await ok(await client.post("/api/transfers", json={"photo_id": anna_photos[4], "to_user_id": users["boris"]}, headers=auth("anna")))
     return World(users, tokens, anna_photos, boris_photos, dana_photos, claim, trade, open_trade, profile_request, qr, gift)
+
+
+class OneConnectionPool:
+    """Stands in for the app's asyncpg pool: every `acquire()` hands out the module's one
+    connection (already inside the world's transaction) in a savepoint of its own, so a failing
+    statement rolls back only that use. One task at a time holds it; the holder may nest."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
+        task = asyncio.current_task()
+        if self._holder is not task:
+            await self._lock.acquire()
+            self._holder = task
+        self._depth += 1
+        try:
+            async with self.conn.transaction():
+                yield self.conn
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._holder = None
+                self._lock.release()
+
+
+@dataclass
+class Matrix:
+    client: httpx.AsyncClient
+    db: asyncpg.Connection  # the connection the app uses, inside the world's transaction
+    world: World
+
+
+@pytest.fixture(autouse=True)
+async def _clean_database() -> AsyncIterator[None]:
+    """Replaces conftest's per-test TRUNCATE: this module's world lives in a transaction."""
+    yield
+
+
+@pytest.fixture(scope="module")
+async def matrix(
+    database_url: str, pool: asyncpg.Pool, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Matrix]:
+    await pool.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    app = create_app(make_settings(database_url, tmp_path_factory.mktemp("uploads")))
+    async with app.router.lifespan_context(app):
+        own_pool = app.state.pool
+        async with pool.acquire() as conn:
+            world_transaction = conn.transaction()
+            await world_transaction.start()
+            app.state.pool = OneConnectionPool(conn)
+            try:
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+                    yield Matrix(http, conn, await build_world(http, conn))
+            finally:
+                app.state.pool = own_pool
+                await world_transaction.rollback()
+
+
+@asynccontextmanager
+async def untouched(matrix: Matrix) -> AsyncIterator[World]:
+    """The world as built, whatever the body changes: a savepoint rolled back afterwards."""
+    savepoint = matrix.db.transaction()
+    await savepoint.start()
+    try:
+        yield matrix.world
+    finally:
+        await savepoint.rollback()
 
 
 Request = tuple[str, dict[str, Any]]  # (url, httpx kwargs)
@@ -249,14 +327,12 @@ async def _call(client: httpx.AsyncClient, method: str, path: str, world: World,
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(RULES), ids=[f"{m} {p}" for m, p in sorted(RULES)])
-async def test_route_authorization(client: httpx.AsyncClient, pool: asyncpg.Pool, method: str, path: str) -> None:
+async def test_route_authorization(matrix: Matrix, method: str, path: str) -> None:
     rule_ = RULES[(method, path)]
     got: dict[str, int] = {}
-    world = await build_world(client, pool)
     for role in ROLES:
-        if method != "GET" and role != ROLES[0]:
-            world = await build_world(client, pool)  # a write sees an untouched world
-        response = await _call(client, method, path, world, rule_, role)
+        async with untouched(matrix) as world:  # a write sees an untouched world
+            response = await _call(matrix.client, method, path, world, rule_, role)
         got[role] = response.status_code
     wrong = {
         role: f"got {got[role]}, expected {rule_.expect[role]}"
@@ -304,10 +380,14 @@ def test_every_object_route_is_probed() -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(OBJECT_ROUTES), ids=[f"{m} {p}" for m, p in sorted(OBJECT_ROUTES)])
-async def test_private_object_answers_like_a_missing_one(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, method: str, path: str
+async def test_private_object_answers_like_a_missing_one(matrix: Matrix, method: str, path: str) -> None:
+    async with untouched(matrix) as world:
+        await _probe_private_object(matrix.client, matrix.db, world, method, path)
+
+
+async def _probe_private_object(
+    client: httpx.AsyncClient, pool: asyncpg.Connection, world: World, method: str, path: str
 ) -> None:
-    world = await build_world(client, pool)
     (carl_object,) = await mint_objects(pool, world.users["carl"], 1, start=500)
     hidden = BORIS_PHOTO(world)
     for build in OBJECT_ROUTES[(method, path)]:
@@ -326,12 +406,14 @@ async def test_private_object_answers_like_a_missing_one(
     assert await pool.fetchval("SELECT count(*) FROM favorites WHERE art_object_id = $1", hidden) == 0
 
 
-async def test_trade_views_show_a_private_users_objects_only_to_who_may_see_them(
-    client: httpx.AsyncClient, pool: asyncpg.Pool
-) -> None:
+async def test_trade_views_show_a_private_users_objects_only_to_who_may_see_them(matrix: Matrix) -> None:
     """Anna may see boris's collection (accepted request) and opens a trade for his object; the
     link's other holders (carl, anonymous) see the trade but not boris's object."""
-    world = await build_world(client, pool)
+    async with untouched(matrix) as world:
+        await _trade_views(matrix.client, matrix.db, world)
+
+
+async def _trade_views(client: httpx.AsyncClient, pool: asyncpg.Connection, world: World) -> None:
     await pool.execute("UPDATE profile_requests SET status = 'accepted' WHERE id = $1", world.profile_request["id"])
     anna = {"Authorization": f"Bearer {world.tokens['anna']}"}
     wanted = world.boris_photos[1]

@@ -14,7 +14,8 @@ import random
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,15 @@ class Edge:
         """nginx's access-log entries (one JSON object per line) for this request."""
         entries = [json.loads(line) for line in self.access_log().splitlines() if line.strip()]
         return [e for e in entries if (e["method"], e["uri"], e["status"]) == (method, uri, status)]
+
+
+async def until(fact: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait until `fact` holds (a log line was written), checking every 20 ms; fail after
+    `within` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not fact():
+        assert asyncio.get_running_loop().time() < deadline, "the awaited fact never held"
+        await asyncio.sleep(0.02)
 
 
 @pytest.fixture(scope="module")
@@ -270,9 +280,13 @@ async def test_oversize_upload_is_refused_by_nginx(edge: Edge, http: httpx.Async
     )
     assert response.status_code == 413
     assert response.json()["detail"]["code"] == "payload_too_large"  # nginx's own JSON error
-    await asyncio.sleep(0.2)  # let both servers flush their logs
+    # Facts, not time: nginx logged its 413, and a later request (a marker) reached the backend's
+    # log, so anything nginx had passed on before it would be logged by now.
+    await until(lambda: bool(edge.logged("POST", "/api/photos/upload", 413)))
+    marker = f"/health?after-oversize={uuid.uuid4().hex}"
+    assert (await http.get(marker)).status_code == 200
+    await until(lambda: marker in edge.backend.log())
     assert "/api/photos/upload" not in edge.backend.log()  # the backend never saw it
-    assert edge.logged("POST", "/api/photos/upload", 413)
 
 
 @needs_nginx
@@ -390,7 +404,8 @@ async def test_upload_through_nginx_is_announced_on_the_websocket(
     tokens = await _sign_in(http, 880003)
     async with asyncio.timeout(30), websockets.connect(edge.ws_url, open_timeout=10) as socket:
         await socket.send(json.dumps({"type": "auth", "token": tokens["access_token"]}))
-        await asyncio.sleep(0.3)  # let the server register the socket before the event happens
+        while json.loads(await socket.recv()).get("type") != "authenticated":
+            pass  # the ack: from here on the socket receives this user's events
         response = await http.post(
             "/api/photos/upload",
             headers={"Authorization": f"Bearer {tokens['access_token']}"},
@@ -416,13 +431,13 @@ async def test_request_id_from_nginx_reaches_the_backend_and_comes_back(
     response = await http.get("/api/photos", params={"limit": 1, "token": "never-logged-secret"})
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id
-    for _ in range(100):  # nginx writes the line as the response completes
-        entries = edge.logged("GET", "/api/photos", response.status_code)
-        if any(e["request_id"] == request_id for e in entries):
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"{request_id} not in nginx's access log")
+    # nginx writes the line as the response completes
+    await until(
+        lambda: any(
+            e["request_id"] == request_id
+            for e in edge.logged("GET", "/api/photos", response.status_code)
+        )
+    )
     assert "never-logged-secret" not in edge.access_log()
 
 
