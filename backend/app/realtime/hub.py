@@ -68,6 +68,9 @@ class Client:
     queue: asyncio.Queue[str | None] = field(init=False)
     # While a resume replays history, live events wait here (then go out unless replayed).
     held: list[tuple[int, str]] | None = None
+    # The client said it has every event up to this id (`resume`): live ones up to it are
+    # dropped, also when the listener reaches them only after the resume.
+    seen_up_to: int = 0
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     close_reason: tuple[int, str] | None = None
 
@@ -76,6 +79,8 @@ class Client:
 
     def offer(self, event_id: int, frame: str) -> bool:
         """Queue an event frame without waiting. False when the client can't keep up."""
+        if event_id <= self.seen_up_to:
+            return True
         if self.held is not None:
             self.held.append((event_id, frame))
             return len(self.held) <= self.queue_size

@@ -10,13 +10,14 @@ the events table from the last id it saw.
 Order without loss. Event ids are taken before commit, so a later id can commit first; a
 plain "deliver in id order, skip a hole after a while" loses an event whose transaction commits
 late. Instead the listener delivers an id only when it is *final*: every transaction that could
-still hold a smaller id has ended. A transaction always has its xid before it takes an event id
-(database.sql, events_assign_id), so after reading "ids up to V were handed out" and then a
-snapshot whose xmax is X, every id <= V belongs to a transaction with xid < X; once the oldest
-transaction of this database still running is at least X, they have all committed or rolled
-back. Then ids <= V are delivered in id order and a missing one is a rollback, never a
-latecomer. The price: while a write transaction of this database stays open, events after it
-wait for it (the app's transactions are short; a resume waits the same way, never skips).
+still hold a smaller one has ended. A transaction always has its xid before it takes an event id
+(database.sql, events_assign_id), so after reading "ids up to V were handed out", every id <= V
+belongs to a transaction that has ended or is among the write transactions running right after
+(repositories/events.running_transactions); xids only grow, so once the oldest running one is
+newer than the newest of those, ids <= V are final. Then they are delivered in id order and a
+missing one is a rollback, never a latecomer. The price: while a write transaction of this
+database stays open, events after it wait for it (the app's transactions are short; a resume
+waits the same way, never skips).
 """
 
 import asyncio
@@ -31,9 +32,11 @@ from app.repositories import events
 log = logging.getLogger(__name__)
 CHANNEL = events.CHANNEL
 BATCH = 500
-# While some handed-out id is not final yet, look again this often (its transaction may end
-# without a NOTIFY: a rollback, or an unrelated older transaction).
-PENDING_POLL_SECONDS = 0.05
+# While some handed-out id is not final yet, look again soon (the transaction it waits for may
+# end without a NOTIFY: a rollback, or an unrelated write): first after 5 ms (most transactions
+# are that short), backing off to 100 ms while nothing becomes final.
+PENDING_POLL_MIN = 0.005
+PENDING_POLL_MAX = 0.1
 IDLE_POLL_SECONDS = 5.0
 MAX_PENDING = 1000
 
@@ -50,8 +53,10 @@ class EventListener:
         self.reconnects = 0
         self._wake = asyncio.Event()
         self._seen = -1  # the last "ids handed out so far" read
-        self._pending: deque[tuple[int, int]] = deque()  # (ids handed out, xmax at that read)
+        # (ids handed out, newest write transaction running right after that read)
+        self._pending: deque[tuple[int, int]] = deque()
         self._final: int | None = None  # every id <= this is committed or rolled back
+        self._pending_poll = PENDING_POLL_MIN
 
     async def run(self) -> None:
         delay = 0.2
@@ -79,7 +84,7 @@ class EventListener:
             while not lost.is_set():
                 waiter = asyncio.create_task(self._wake.wait())
                 dead = asyncio.create_task(lost.wait())
-                timeout = PENDING_POLL_SECONDS if self._pending else IDLE_POLL_SECONDS
+                timeout = self._pending_poll if self._pending else IDLE_POLL_SECONDS
                 await asyncio.wait(
                     {waiter, dead}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                 )
@@ -124,16 +129,26 @@ class EventListener:
                 return
 
     async def _advance_final(self, conn: asyncpg.Connection) -> None:
-        # Order matters: first the ids handed out, then the snapshot (see the module doc).
+        # Order matters: first the ids handed out, then the running transactions (module doc).
         assigned = await events.last_assigned_id(conn)
-        xmax, oldest = await events.transaction_horizon(conn)
+        oldest, newest = await events.running_transactions(conn)
         if assigned > self._seen:
             self._seen = assigned
-            if len(self._pending) >= MAX_PENDING:  # a very long transaction: coarser steps
-                self._pending.pop()
-            self._pending.append((assigned, xmax))
-        while self._pending and self._pending[0][1] <= oldest:
+            if newest is None:  # nothing running: every id handed out is final now
+                self._pending.clear()
+                self._final = assigned
+            else:
+                if len(self._pending) >= MAX_PENDING:  # a very long transaction: coarser steps
+                    self._pending.pop()
+                self._pending.append((assigned, newest))
+        advanced = False
+        while self._pending and (oldest is None or self._pending[0][1] < oldest):
             self._final = self._pending.popleft()[0]
+            advanced = True
+        if advanced or not self._pending:
+            self._pending_poll = PENDING_POLL_MIN
+        else:
+            self._pending_poll = min(self._pending_poll * 2, PENDING_POLL_MAX)
 
 
 async def _viewers_by_subject(

@@ -208,6 +208,7 @@ class Session:
             return
         if self.client.held is None:
             self.client.held = []
+        self.client.seen_up_to = after
         self.resuming = True
         self.replay = asyncio.create_task(self._resume(after))
 

@@ -3,7 +3,7 @@
 A trigger (database.sql) NOTIFYs each new id on channel `gallery_events`; PostgreSQL delivers a
 notification only when (and if) the transaction commits, so listeners never see a rolled-back
 event. Another trigger assigns the id after the transaction has its xid, which is what lets
-`transaction_horizon` tell when every id up to a point is final (realtime/listener.py).
+`running_transactions` tell when every id up to a point is final (realtime/listener.py).
 """
 
 from collections.abc import Iterable
@@ -88,15 +88,16 @@ async def last_assigned_id(conn: asyncpg.Connection) -> int:
     return int(row["last_value"]) if row["is_called"] else int(row["last_value"]) - 1
 
 
-async def transaction_horizon(conn: asyncpg.Connection) -> tuple[int, int]:
-    """(xmax, oldest): the next transaction id to be assigned (of a fresh snapshot), and the
-    oldest transaction id of this database still running (xmax when none is).
+async def running_transactions(conn: asyncpg.Connection) -> tuple[int | None, int | None]:
+    """(oldest, newest) id of the write transactions of this database running now; (None,
+    None) when there are none.
 
-    Every transaction of this database with an id below `oldest` has ended. Other databases'
-    transactions are left out on purpose (pg_snapshot_xmin would count them): a long one
-    elsewhere on the cluster must not hold back this gallery's events. pg_stat_activity and
-    pg_prepared_xacts give 32-bit ids; each is widened relative to xmax (ids that started after
-    the snapshot are ignored: they cannot hold an event id read before it).
+    Read live (pg_stat_activity and pg_prepared_xacts), not from a snapshot: a snapshot's xmax
+    is only "last completed + 1", so a running transaction can sit above it. A transaction's id
+    is published before it can write anything, so one that took an event id before this call
+    and has not ended is listed. Other databases' transactions are left out on purpose: a long
+    one elsewhere on the cluster must not hold back this gallery's events. The 32-bit ids are
+    widened to 64 bits around the current xmax (running ids are never 2^31 away from it).
     """
     row = await conn.fetchrow(
         """
@@ -107,14 +108,14 @@ async def transaction_horizon(conn: asyncpg.Connection) -> tuple[int, int]:
             UNION ALL
             SELECT transaction::text::bigint FROM pg_prepared_xacts
              WHERE database = current_database()),
-        back AS (SELECT ((s.xmax % 4294967296) - r.x + 4294967296) % 4294967296 AS d
-                   FROM s, running r)
-        SELECT s.xmax, s.xmax - coalesce(
-            (SELECT max(d) FROM back WHERE d > 0 AND d < 2147483648), 0) AS oldest
-          FROM s
+        wide AS (
+            SELECT s.xmax + (r.x - s.xmax % 4294967296 + 6442450944) % 4294967296
+                   - 2147483648 AS x
+              FROM s, running r)
+        SELECT min(x) AS oldest, max(x) AS newest FROM wide
         """
     )
-    return int(row["xmax"]), int(row["oldest"])
+    return row["oldest"], row["newest"]
 
 
 async def viewers_of_private(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, list[int]]:
