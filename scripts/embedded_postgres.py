@@ -1,21 +1,46 @@
-"""Start (or reuse) an embedded PostgreSQL 16 from the pgserver wheel and print its DSN.
+"""The embedded PostgreSQL 16 (pgserver wheel) of scripts/run.sh and scripts/test.sh.
 
-Used by scripts/run.sh and scripts/test.sh when no DATABASE_URL / TEST_DATABASE_URL is given.
-The server keeps running after this process exits (cleanup_mode=None) so the next command
-reuses it; its data lives in the directory given as the only argument.
+  python scripts/embedded_postgres.py start DIR   start (or reuse) the server in DIR; print its DSN
+  python scripts/embedded_postgres.py stop DIR    stop it if it runs ("stopped" / "not running")
+  python scripts/embedded_postgres.py dsn DIR     print its DSN if it runs, else exit 1
+
+The server listens on a Unix socket only (no TCP port), so it works without any network.
+`start` leaves it running (cleanup_mode=None) for the caller to stop: run.sh stops it when it
+ends, test.sh when it started it.
 """
 
 import sys
 from pathlib import Path
 
 import pgserver
+from pgserver._commands import pg_ctl
+from pgserver.utils import PostmasterInfo
+
+
+def _running(data_dir: Path) -> PostmasterInfo | None:
+    info = PostmasterInfo.read_from_pgdata(data_dir)
+    return info if info is not None and info.is_running() else None
 
 
 def main() -> None:
-    data_dir = Path(sys.argv[1]).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode=None)
-    print(server.get_uri())
+    action, data_dir = sys.argv[1], Path(sys.argv[2]).resolve()
+    if action == "start":
+        data_dir.mkdir(parents=True, exist_ok=True)
+        print(pgserver.get_server(data_dir, cleanup_mode=None).get_uri())
+    elif action == "dsn":
+        info = _running(data_dir) if data_dir.exists() else None
+        if info is None:
+            sys.exit(1)
+        print(info.get_uri())
+    elif action == "stop":
+        if not data_dir.exists() or _running(data_dir) is None:
+            print("not running")
+            return
+        server = pgserver.get_server(data_dir, cleanup_mode=None)  # attaches, knows the OS user
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=server.system_user)
+        print("stopped")
+    else:
+        sys.exit(f"unknown action: {action}")
 
 
 if __name__ == "__main__":

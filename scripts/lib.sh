@@ -3,7 +3,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
-VAR="$ROOT/var"
+# Local state (embedded databases, uploads, logs); VAR_DIR moves it (the tests use a temp dir).
+VAR="${VAR_DIR:-$ROOT/var}"
 mkdir -p "$VAR"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -21,6 +22,31 @@ ensure_venv() {
   fi
 }
 
+# A hash of every file the web app's build reads (not node_modules, builds or test files).
+webapp_sources_hash() {
+  (cd "$ROOT/webapp" && find . \( -path ./node_modules -o -path './dist*' -o -path ./test-output \
+      -o -path ./e2e \) -prune -o -type f -print | LC_ALL=C sort | xargs -d '\n' sha256sum \
+      | sha256sum | cut -d' ' -f1)
+}
+
+# Makes $2 (a symlink) point at the build directory $1 in one rename: a server reading through
+# the link sees the old build or the new one, never a missing directory (no 404 mid-rebuild).
+# The previous build is kept one generation (a page loaded from it may still ask for its assets).
+install_webapp_build() {
+  local build="$1" link="$2" parent previous=""
+  parent="$(dirname "$link")"
+  if [ -L "$link" ]; then previous="$(readlink "$link")"; fi
+  if [ -d "$link" ] && [ ! -L "$link" ]; then  # once: a plain directory from an older layout
+    mv "$link" "$parent/dist-previous-$$" && previous="dist-previous-$$"
+  fi
+  ln -sfn "$(basename "$build")" "$link.new.$$"
+  mv -T "$link.new.$$" "$link"
+  local old
+  for old in "$parent"/dist-*; do
+    case "$(basename "$old")" in "$(basename "$build")" | "$previous") ;; *) rm -rf "$old" ;; esac
+  done
+}
+
 ensure_webapp_build() {
   [ -f "$ROOT/webapp/package.json" ] || return 0
   local stamp="$ROOT/webapp/node_modules/.lock.sha256" want
@@ -30,19 +56,29 @@ ensure_webapp_build() {
     (cd "$ROOT/webapp" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$want" >"$stamp"
   fi
+  local sources dist="$ROOT/webapp/dist"
+  sources="$(webapp_sources_hash)"
+  if [ -f "$dist/index.html" ] && [ "$(cat "$dist/.sources.sha256" 2>/dev/null)" = "$sources" ]; then
+    log "web app is up to date (sources unchanged since its build)"
+    return 0
+  fi
   log "building the web app"
-  (cd "$ROOT/webapp" && npm run --silent build >/dev/null)
+  local out="dist-${sources:0:12}-$$"
+  (cd "$ROOT/webapp" && rm -rf "$out" && npm run --silent build -- --outDir "$out" --emptyOutDir >/dev/null)
+  echo "$sources" >"$ROOT/webapp/$out/.sources.sha256"
+  install_webapp_build "$ROOT/webapp/$out" "$dist"
 }
 
-# Prints a DSN for an embedded PostgreSQL 16 (pgserver) kept in $1; starts it if needed.
+# The embedded PostgreSQL 16 (pgserver) kept in a directory: `embedded_postgres start|stop|dsn DIR`.
+# start prints its DSN (starting it if needed); stop stops it; dsn prints it if it runs.
 embedded_postgres() {
   export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$VAR/xdg-runtime}"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-  "$VENV/bin/python" "$ROOT/scripts/embedded_postgres.py" "$1"
+  "$VENV/bin/python" "$ROOT/scripts/embedded_postgres.py" "$@"
 }
 
-# True when a TCP port on 127.0.0.1 answers.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# True when a TCP port on 127.0.0.1 (or host $2) answers.
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 postgres_answers() {
   "$VENV/bin/python" - "$1" <<'PY' >/dev/null 2>&1

@@ -9,24 +9,57 @@ python -m app.cli import-photos DIR --owner USER     mint every image in DIR for
 
 import argparse
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import asyncpg
 from tqdm import tqdm
 
-from app.core.config import Settings, get_settings
+from app.core.config import REPO_ROOT, Settings, get_settings
 from app.core.db import create_pool
 from app.core.migrations import migrate
 from app.services import demo, importer
 
 
+def database_url(settings: Settings) -> str:
+    """DATABASE_URL, else the embedded PostgreSQL that `bash scripts/run.sh` is running (found
+    through its postmaster.pid: socket directory and port), so admin commands need no DSN."""
+    if settings.database_url:
+        return settings.database_url
+    var = Path(os.environ.get("VAR_DIR") or REPO_ROOT / "var")
+    found = embedded_database_url(var / "pgdata")
+    if found is None:
+        raise SystemExit(
+            "DATABASE_URL is not set and the embedded PostgreSQL of scripts/run.sh is not "
+            "running: start `bash scripts/run.sh` (or set DATABASE_URL)"
+        )
+    return found
+
+
+def embedded_database_url(data_dir: Path) -> str | None:
+    try:
+        lines = (data_dir / "postmaster.pid").read_text().splitlines()
+        pid, port, socket_dir = int(lines[0]), int(lines[3]), lines[4].strip()
+    except (OSError, IndexError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a stale file from a server that died
+    except PermissionError:
+        pass  # alive, run by another OS user (pgserver's, when started as root)
+    if not socket_dir:
+        return None
+    return f"postgresql://postgres@/postgres?host={quote(socket_dir)}&port={port}"
+
+
 async def _with_pool(work: Callable[[asyncpg.Pool, Settings], Awaitable[None]]) -> None:
     settings = get_settings()
-    if not settings.database_url:
-        raise SystemExit("DATABASE_URL is not set")
-    await asyncio.to_thread(migrate, settings.database_url)
-    pool = await create_pool(settings.database_url, 1, 2)
+    dsn = database_url(settings)
+    await asyncio.to_thread(migrate, dsn)
+    pool = await create_pool(dsn, 1, 2)
     try:
         await work(pool, settings)
     finally:
@@ -61,9 +94,7 @@ def _import_photos(folder: Path, owner: str) -> Callable[[asyncpg.Pool, Settings
 
 def _migrate() -> None:
     settings = get_settings()
-    if not settings.database_url:
-        raise SystemExit("DATABASE_URL is not set")
-    done = migrate(settings.database_url)
+    done = migrate(database_url(settings))
     print("\n".join(f"migrate: {line}" for line in done) or "migrate: schema is up to date")
 
 

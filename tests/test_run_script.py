@@ -1,0 +1,135 @@
+"""The README's run command as a newcomer meets it: `bash scripts/run.sh` in a subprocess (free
+PORT, its own VAR_DIR so a developer's var/ is untouched, the embedded PostgreSQL): port check
+first, no rebuild of an unchanged web app, the README's importer command against the same
+database, the embedded PostgreSQL stopped when run.sh ends, `stop`/`reset`; and the web app swap
+that never leaves a running server without a build."""
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.images import unique_png
+from tests.server_support import REPO_ROOT, free_port, running_server
+
+pytestmark = pytest.mark.slow
+RUN = ["bash", str(REPO_ROOT / "scripts" / "run.sh")]
+
+
+def run_env(var_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "UPLOAD_DIR")}
+    return {**env, "VAR_DIR": str(var_dir), "PORT": str(port)}
+
+
+async def test_a_taken_port_fails_fast_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = await asyncio.to_thread(subprocess.run, RUN, env=run_env(tmp_path, port),
+                                       capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port} is already in use" in done.stderr
+    assert "PORT=8001 bash scripts/run.sh" in done.stderr  # says what to do
+    assert "==>" not in done.stderr  # nothing installed, built or started first
+    assert not (tmp_path / "pgdata").exists()
+
+
+def readme_import_command() -> str:
+    readme = (REPO_ROOT / "README.md").read_text()
+    found = re.search(r"^(cd backend && \.\./\.venv/bin/python -m app\.cli import-photos .*)$", readme, re.M)
+    assert found, "README shows the importer command"
+    return found.group(1)
+
+
+async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path) -> None:
+    var_dir, port = tmp_path / "var", free_port()
+    env = run_env(var_dir, port)
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(
+            *RUN, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+            for _ in range(1800):  # installs are done (test.sh); embedded PostgreSQL + seed
+                assert proc.returncode is None, log.read_text()[-3000:]
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get("/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(log.read_text()[-3000:])
+            page = await http.get("/")
+            assert page.status_code == 200 and "<div id=\"root\"" in page.text
+            gallery = (await http.get("/api/photos", params={"limit": 50})).json()
+            assert len(gallery["items"]) >= 12  # the demo seed
+        output = log.read_text()
+        assert "web app is up to date" in output  # test.sh built it; unchanged sources: no rebuild
+        assert (var_dir / "pgdata" / "postmaster.pid").exists()
+
+        # The README's importer finds the database run.sh started (no DSN copied by hand).
+        folder = tmp_path / "pictures"
+        folder.mkdir()
+        (folder / "harbour.png").write_bytes(unique_png(4242))
+        command = re.sub(r"import-photos \S+", f"import-photos {folder}", readme_import_command())
+        command = re.sub(r"--owner \S+", "--owner demo", command)
+        imported = await asyncio.to_thread(subprocess.run, ["bash", "-c", command], cwd=REPO_ROOT,
+                                           env=env, capture_output=True, text=True, timeout=120)
+        assert imported.returncode == 0, imported.stderr
+        assert "imported 1, duplicates skipped 0, refused 0" in imported.stdout
+        dsn = await asyncio.to_thread(subprocess.run, [*RUN, "dsn"], env=env, capture_output=True,
+                                      text=True, timeout=60)
+        assert dsn.stdout.startswith("postgresql://") and str(var_dir) in dsn.stdout
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # what Ctrl+C in its terminal does
+        await asyncio.wait_for(proc.wait(), 60)
+    # run.sh stopped its embedded PostgreSQL on the way out.
+    assert "stopping the embedded PostgreSQL" in log.read_text()
+    assert not (var_dir / "pgdata" / "postmaster.pid").exists()
+    stopped = await asyncio.to_thread(subprocess.run, [*RUN, "stop"], env=env, capture_output=True,
+                                      text=True, timeout=60)
+    assert stopped.stdout.strip() == "not running"
+    reset = await asyncio.to_thread(subprocess.run, [*RUN, "reset"], env=env, capture_output=True,
+                                    text=True, timeout=60)
+    assert reset.returncode == 0 and not (var_dir / "pgdata").exists()
+
+
+async def test_swapping_in_a_new_build_never_leaves_the_server_without_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    webapp = tmp_path / "webapp"
+    for name in ("dist-a", "dist-b"):
+        (webapp / name / "assets").mkdir(parents=True)
+        (webapp / name / "index.html").write_text(f"<html>{name}</html>")
+        (webapp / name / "assets" / "app.js").write_text(f"// {name}")
+    link = webapp / "dist"
+    link.symlink_to("dist-a")
+    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path / "up"),
+           "WEBAPP_DIST": str(link), "REDIS_URL": ""}
+    swap = f'source "{REPO_ROOT}/scripts/lib.sh"; for i in $(seq 15); do ' \
+           f'install_webapp_build "{webapp}/dist-b" "{link}"; install_webapp_build "{webapp}/dist-a" "{link}"; done'
+    async with running_server(env) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
+        swapper = asyncio.create_task(asyncio.to_thread(
+            subprocess.run, ["bash", "-c", swap], env={**os.environ, "VAR_DIR": str(tmp_path / "var")},
+            capture_output=True, text=True, timeout=120,
+        ))
+        statuses: list[int] = []
+        while not swapper.done():
+            for path in ("/", "/some/client/route", "/assets/app.js"):
+                response = await http.get(path)
+                statuses.append(response.status_code)
+                assert response.status_code == 200, (path, response.text)
+                assert "dist-a" in response.text or "dist-b" in response.text
+        assert swapper.result().returncode == 0, swapper.result().stderr
+    assert len(statuses) >= 30
+    assert sorted(p.name for p in webapp.iterdir()) == ["dist", "dist-a", "dist-b"]  # both kept
