@@ -134,3 +134,32 @@ async def test_unconfigured_messenger_links_fall_back_to_the_web(
             # With no Max link, a bare "?startapp=" is not an own link.
             refused = await http.get("/api/qr.png", params={"data": "?startapp=trade_x"})
             assert refused.status_code == 422
+
+
+async def test_cors_lets_a_listed_origin_send_the_host_header_but_not_the_csrf_one(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
+    from app.main import create_app
+
+    origin = "http://localhost:5173"
+    app = create_app(make_settings(database_url, upload_dir, cors_origins=[origin]))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+
+            async def preflight(header: str) -> httpx.Response:
+                return await http.options(
+                    "/api/auth/refresh",
+                    headers={
+                        "Origin": origin,
+                        "Access-Control-Request-Method": "POST",
+                        "Access-Control-Request-Headers": header,
+                    },
+                )
+
+            allowed = await preflight("x-client-host")
+            assert allowed.status_code == 200
+            assert "x-client-host" in allowed.headers["access-control-allow-headers"].lower()
+            refused = await preflight("x-requested-with")
+            assert refused.status_code == 400
+            assert "access-control-allow-credentials" not in refused.headers

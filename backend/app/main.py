@@ -107,7 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type"],
+            # X-Client-Host picks the deep-link form. X-Requested-With is left out on purpose:
+            # it is the CSRF proof of cookie refreshes, which only the app's own origin makes.
+            allow_headers=["Authorization", "Content-Type", "X-Client-Host"],
         )
     app.add_middleware(CacheControl)
     app.add_middleware(metrics.MetricsMiddleware)  # times everything below
