@@ -95,3 +95,28 @@ async def test_crash_between_files_and_row_leaves_nothing(
     # The failed upload deleted its files; a hard crash instead would leave them to the sweep.
     assert all_keys(storage) == set()
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
+
+
+async def test_images_minted_by_sql_get_a_blurhash_placeholder(
+    storage: Storage, settings: Settings, pool: asyncpg.Pool
+) -> None:
+    """seeds/mint_objects.sql writes no placeholder; the maintenance sweep fills it in."""
+    from app.services import maintenance
+    from app.services.maintenance import fill_missing_placeholders
+
+    maintenance._UNREADABLE.clear()  # ids restart with every test
+    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    shape = await photos.upload(pool, settings, storage, owner, unique_png(33, size=(96, 64)), "x", None)
+    expected = await pool.fetchrow("SELECT placeholder, dominant_color FROM images")
+    assert expected["placeholder"]
+    # As the SQL seed leaves it (and one whose thumbnail is missing, which is skipped).
+    await pool.execute("UPDATE images SET placeholder = '', dominant_color = '#808080'")
+    await pool.execute(
+        """INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key)
+           VALUES (sha256('missing'::bytea), 'image/png', 10, 10, 10, 'originals/zz/m.png', 'media/zz/m.webp', 'media/zz/p.webp')"""
+    )
+    assert await fill_missing_placeholders(pool, storage) == 1
+    row = await pool.fetchrow("SELECT placeholder, dominant_color FROM images WHERE thumb_key = $1", shape.thumb_url.lstrip("/"))
+    assert len(row["placeholder"]) >= 6 and row["dominant_color"].startswith("#")
+    assert row["dominant_color"] != "#808080" or expected["dominant_color"] == "#808080"
+    assert await fill_missing_placeholders(pool, storage) == 0  # the unreadable one is not retried

@@ -163,6 +163,23 @@ def process_image(
             raise CorruptImage("image file is corrupt or truncated") from exc
 
 
+def placeholder_of(rendition: bytes, max_pixels: int = 4_000_000) -> tuple[str, str]:
+    """Blurhash and dominant colour of a stored rendition (our own WebP thumbnail): for images
+    minted without them (seeds/mint_objects.sql), filled in by services/maintenance.py."""
+    try:
+        with Image.open(io.BytesIO(rendition)) as img:
+            _check_pixels(img.width, img.height, max_pixels)
+            img.draft("RGB", (PLACEHOLDER_BOX, PLACEHOLDER_BOX))
+            tiny = _normalise_mode(img).resize(
+                _fit(img.width, img.height, PLACEHOLDER_BOX), Image.Resampling.BOX
+            )
+        return _placeholder(tiny)
+    except ImageRejected:
+        raise
+    except Exception as exc:  # any decoder error: not an image we can read
+        raise CorruptImage("rendition file is corrupt or truncated") from exc
+
+
 @contextmanager
 def _open_source(source: ImageSource) -> Iterator[BinaryIO]:
     if isinstance(source, bytes | bytearray | memoryview):

@@ -261,3 +261,27 @@ async def delete_image(conn: asyncpg.Connection, image_id: int) -> asyncpg.Recor
 async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
     rows = await conn.fetch("SELECT original_key, thumb_key, preview_key, thumb_2x_key FROM images")
     return {key for row in rows for key in row if key is not None}
+
+
+async def images_without_placeholder(
+    conn: asyncpg.Connection, limit: int, skip: list[int]
+) -> list[asyncpg.Record]:
+    """Images minted without a blurhash (admin SQL seeds), oldest first, except `skip`."""
+    return await conn.fetch(
+        """SELECT id, thumb_key FROM images
+            WHERE placeholder = '' AND id <> ALL($2::bigint[]) ORDER BY id LIMIT $1""",
+        limit,
+        skip,
+    )
+
+
+async def set_placeholder(
+    conn: asyncpg.Connection, image_id: int, placeholder: str, dominant_color: str
+) -> None:
+    await conn.execute(
+        """UPDATE images SET placeholder = $2, dominant_color = $3
+            WHERE id = $1 AND placeholder = ''""",
+        image_id,
+        placeholder,
+        dominant_color,
+    )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from app.core.config import Settings
+from app.media import imaging
 from app.media.storage import Storage
 from app.repositories import art_objects, auth_qr, events
 from app.services import expiry
@@ -19,6 +20,8 @@ from app.services import expiry
 log = logging.getLogger(__name__)
 # A file younger than this may belong to an upload whose transaction has not committed yet.
 ORPHAN_GRACE_SECONDS = 600
+# Images whose thumbnail could not be read for a placeholder (this process gives up on them).
+_UNREADABLE: set[int] = set()
 
 
 async def sweep_orphan_files(
@@ -40,6 +43,26 @@ async def sweep_orphan_files(
     return len(orphans)
 
 
+async def fill_missing_placeholders(pool: asyncpg.Pool, storage: Storage, limit: int = 50) -> int:
+    """Give images minted by SQL seeds (no blurhash) their placeholder and colour, computed from
+    the stored thumbnail off the event loop. Returns how many were filled."""
+    async with pool.acquire() as conn:
+        rows = await art_objects.images_without_placeholder(conn, limit, sorted(_UNREADABLE))
+    filled = 0
+    for row in rows:
+        try:
+            data = await asyncio.to_thread(storage.get, row["thumb_key"])
+            placeholder, colour = await asyncio.to_thread(imaging.placeholder_of, data)
+        except (FileNotFoundError, ValueError, imaging.ImageRejected) as exc:
+            log.warning("image %s: no placeholder (%s)", row["id"], exc)
+            _UNREADABLE.add(row["id"])  # not retried by this process: one warning, no loop
+            continue
+        async with pool.acquire() as conn:
+            await art_objects.set_placeholder(conn, row["id"], placeholder, colour)
+        filled += 1
+    return filled
+
+
 async def sweep_records(pool: asyncpg.Pool, settings: Settings) -> None:
     now = datetime.now(UTC)
     async with pool.acquire() as conn:
@@ -53,6 +76,7 @@ async def run_forever(pool: asyncpg.Pool, storage: Storage, settings: Settings) 
         try:
             await sweep_records(pool, settings)
             await sweep_orphan_files(pool, storage)
+            await fill_missing_placeholders(pool, storage)
         except Exception:  # keep sweeping after a database blip
             log.exception("maintenance sweep failed")
         await asyncio.sleep(settings.sweep_interval)
