@@ -461,7 +461,7 @@ async function englishTelegram() {
     await shot(dave, 'trade-open-qr-en');
   });
 
-  await step('desktop (en): QR sign-in offers Max and Telegram links, approved from the phone', async () => {
+  await step('desktop (en): QR sign-in offers Max and Telegram links, approved from the phone; the session survives a reload', async () => {
     const desktopCtx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
     const desktop = (ctx.desktop = await desktopCtx.newPage());
     await desktop.goto(base);
@@ -484,6 +484,11 @@ async function englishTelegram() {
     await desktop.getByRole('heading', { name: 'Gallery' }).waitFor({ timeout: 15_000 });
     await desktop.locator('.header-avatar').waitFor();
     await shot(desktop, 'gallery');
+    // A reload keeps the session: the refresh token is an HttpOnly cookie, invisible to scripts.
+    await desktop.reload();
+    await desktop.locator('.header-avatar').waitFor({ timeout: 15_000 });
+    const exposed = await desktop.evaluate(() => document.cookie + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    check(!/refresh|eyJ/.test(exposed), `a token is readable by scripts: ${exposed}`);
   });
 }
 
@@ -503,6 +508,24 @@ async function screensAndAccessibility() {
     ['not-found', '/nope/nothing'],
   ];
   const MAIN = new Set(['gallery', 'collection', 'trades', 'settings', 'upload', 'photo-detail', 'transfer', 'trade-detail']);
+
+  await step('the public gallery paints while sign-in is still running', async () => {
+    const c = await maxPhone(browser, maxInit(ALICE));
+    let release;
+    const held = new Promise((r) => (release = r));
+    await c.route('**/api/auth/max', async (route) => {
+      await held; // sign-in answers only after the gallery has been seen
+      await route.continue();
+    });
+    const p = await c.newPage();
+    await p.goto(base);
+    await p.locator('[aria-busy=true] .photo-grid [data-photo-id]').first().waitFor({ timeout: 10_000 });
+    check((await p.locator('.tab-bar').count()) === 0, 'the signed-in shell showed before sign-in finished');
+    release();
+    await p.locator('.tab-bar').waitFor();
+    await p.locator('.photo-grid [data-photo-id]').first().waitFor();
+    await c.close();
+  });
 
   await step('every screen in Russian at 390×844 and 320 px, light and dark: no English, axe (contrast, tap targets) clean, nothing cut off', async () => {
     for (const colorScheme of ['light', 'dark']) {

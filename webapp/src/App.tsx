@@ -9,7 +9,8 @@ import { applyDocumentTheme, themeVariables } from './host/theme';
 import { useAppLocation } from './routing/navigation';
 import { LiveProvider } from './state/live';
 import { SessionProvider, useSession } from './state/session';
-import GalleryScreen from './screens/GalleryScreen';
+import GalleryScreen, { StartingGallery } from './screens/GalleryScreen';
+import { useLocation } from 'wouter';
 
 // The gallery is the first screen, so it ships in the entry chunk; everything
 // else (and html5-qrcode, the QR encoder) loads on demand.
@@ -56,7 +57,9 @@ function Routes() {
 function Gate() {
   const { status } = useSession();
   const { t } = useTranslation();
-  if (status === 'starting') return <Loading label={t('app.signingIn')} />;
+  const [location] = useLocation();
+  // The public gallery paints while sign-in runs; other screens wait for the user.
+  if (status === 'starting') return location === '/' ? <StartingGallery /> : <Loading label={t('app.signingIn')} />;
   if (status === 'anonymous')
     return (
       <Suspense fallback={<Loading />}>

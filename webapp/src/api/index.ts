@@ -32,9 +32,15 @@ export function setSessionRecovery(fn: () => Promise<TokenPair | null>): void {
   recoverSession = fn;
 }
 
-async function refreshPair(refresh_token: string): Promise<TokenPair> {
-  // auth: false — the refresh call must never trigger a refresh itself.
-  return http.post<TokenPair>('/auth/refresh', { refresh_token }, { auth: false });
+/** Cookie-authenticated calls carry this header: a cross-site form cannot send it (CSRF). */
+const CSRF = { 'X-Requested-With': 'fetch' };
+
+async function refreshPair(refresh_token: string | null): Promise<TokenPair> {
+  // auth: false — the refresh call must never trigger a refresh itself. Without a token the
+  // desktop's HttpOnly cookie is the credential.
+  return refresh_token
+    ? http.post<TokenPair>('/auth/refresh', { refresh_token }, { auth: false })
+    : http.post<TokenPair>('/auth/refresh', undefined, { auth: false, headers: CSRF });
 }
 
 export const tokens = new TokenStore(refreshPair, () => recoverSession());
@@ -57,7 +63,10 @@ export const authApi = {
     http.post<AuthResponse>('/auth/login', { username, password }, { auth: false }),
   register: (username: string, password: string) =>
     http.post<AuthResponse>('/auth/register', { username, password }, { auth: false }),
-  logout: (refresh_token: string) => http.post<void>('/auth/logout', { refresh_token }, { auth: false }),
+  logout: (refresh_token: string | null) =>
+    refresh_token
+      ? http.post<void>('/auth/logout', { refresh_token }, { auth: false })
+      : http.post<void>('/auth/logout', undefined, { auth: false, headers: CSRF }),
   qrStart: () => http.post<QrLoginRequest>('/auth/qr', undefined, { auth: false }),
   qrPoll: (id: string | number, secret: string, signal?: AbortSignal) =>
     // The secret goes in a header: a URL would put it in every access log.
@@ -88,6 +97,9 @@ export const usersApi = {
 export const photosApi = {
   list: (q: PhotoQuery, signal?: AbortSignal) =>
     http.get<Page<Photo>>('/photos', { limit: 24, ...q }, signal),
+  /** The public gallery, without waiting for sign-in (shown while it runs). */
+  listPublic: (signal?: AbortSignal) =>
+    http.request<Page<Photo>>('GET', '/photos', { query: { limit: 24 }, auth: false, signal }),
   get: (id: number) => http.get<Photo>(`/photos/${id}`),
   history: (id: number) => http.get<ProvenanceEntry[]>(`/photos/${id}/history`),
   update: (id: number, patch: { title?: string; description?: string }) =>

@@ -82,6 +82,26 @@ describe('TokenStore', () => {
   });
 });
 
+describe('TokenStore with the desktop cookie', () => {
+  it('refreshes without a token in memory (the HttpOnly cookie is the credential)', async () => {
+    const refresher = vi.fn(async () => ({ ...pair(2), refresh_token: null }));
+    const store = new TokenStore(refresher);
+    store.cookieRefresh = true;
+    await expect(store.refresh()).resolves.toBe('a2'); // a reload: nothing held yet
+    expect(refresher).toHaveBeenCalledWith(null);
+    expect(store.refreshToken).toBeNull();
+    await expect(store.refresh()).resolves.toBe('a2');
+    expect(refresher).toHaveBeenCalledTimes(2);
+  });
+
+  it('without cookie mode and without a token it does not call the server', async () => {
+    const refresher = vi.fn(async () => pair(2));
+    const store = new TokenStore(refresher);
+    await expect(store.refresh()).resolves.toBeNull();
+    expect(refresher).not.toHaveBeenCalled();
+  });
+});
+
 describe('ApiClient', () => {
   const json = (status: number, body: unknown) =>
     new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });

@@ -3,12 +3,14 @@ import type { TokenPair } from './types';
 /** Refresh this long before the access token expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
-type Refresher = (refreshToken: string) => Promise<TokenPair>;
+/** Exchanges a refresh token — or, with null, the desktop's HttpOnly cookie — for a new pair. */
+type Refresher = (refreshToken: string | null) => Promise<TokenPair>;
 type Listener = (access: string | null) => void;
 
 interface Held {
   access: string;
-  refresh: string;
+  /** Null on the desktop: the refresh token lives in an HttpOnly cookie scripts cannot read. */
+  refresh: string | null;
   expiresAt: number;
 }
 
@@ -25,6 +27,11 @@ export class TokenStore {
   private inflight: Promise<string | null> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private listeners = new Set<Listener>();
+  /**
+   * Desktop browser: the backend keeps the refresh token in an HttpOnly cookie (the reply's
+   * `refresh_token` is null), so a refresh is sent without one and the cookie does the rest.
+   */
+  cookieRefresh = false;
 
   /**
    * @param refresher exchanges a refresh token for a new pair (POST /api/auth/refresh)
@@ -48,7 +55,7 @@ export class TokenStore {
   set(pair: TokenPair): void {
     this.held = {
       access: pair.access_token,
-      refresh: pair.refresh_token,
+      refresh: pair.refresh_token ?? null,
       expiresAt: this.now() + pair.expires_in * 1000,
     };
     this.schedule();
@@ -94,9 +101,9 @@ export class TokenStore {
   }
 
   private async doRefresh(): Promise<string | null> {
-    const refreshToken = this.held?.refresh;
+    const refreshToken = this.held?.refresh ?? null;
     let pair: TokenPair | null = null;
-    if (refreshToken) {
+    if (refreshToken || this.cookieRefresh) {
       try {
         pair = await this.refresher(refreshToken);
       } catch {

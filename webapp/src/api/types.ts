@@ -19,7 +19,8 @@ export interface Me extends UserSummary {
 
 export interface TokenPair {
   access_token: string;
-  refresh_token: string;
+  /** Null for a desktop browser (`X-Client-Host: web`): it is in an HttpOnly cookie instead. */
+  refresh_token: string | null;
   token_type: 'bearer';
   expires_in: number;
 }

@@ -76,7 +76,10 @@ const ToolsContext = createContext<ReactNode>(null);
 
 /** Rendered by ScreenTitle: the shell's tools when the host has no header of ours. */
 export function ShellTools() {
-  return <>{useContext(ToolsContext)}</>;
+  const [location] = useLocation();
+  const tools = useContext(ToolsContext);
+  // Only on the tab screens: nested screens keep their title's full width.
+  return isTabPath(location) ? <>{tools}</> : null;
 }
 
 function LiveDot() {

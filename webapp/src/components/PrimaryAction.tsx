@@ -34,9 +34,12 @@ export function PrimaryAction({ text, onClick, disabled, loading, reason, type =
   if (mb) return why;
   return (
     <div className={className}>
-      <Button type={type} stretched onClick={type === 'button' ? onClick : undefined} disabled={disabled} loading={loading}>
-        {text}
-      </Button>
+      {/* Sticky above the tab bar: never below the fold, even at 320 × 568. */}
+      <div className="primary-action">
+        <Button type={type} stretched onClick={type === 'button' ? onClick : undefined} disabled={disabled} loading={loading}>
+          {text}
+        </Button>
+      </div>
       {why}
     </div>
   );

@@ -21,11 +21,14 @@ export interface PhotoFeed {
 export function usePhotoFeed(
   key: string,
   fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<Page<Photo>>,
+  /** A first page already in hand (the public gallery shown during sign-in): shown at once, then refreshed quietly. */
+  seed?: Page<Photo> | null,
 ): PhotoFeed {
-  const [items, setItems] = useState<Photo[]>([]);
+  const seedRef = useRef(seed);
+  const [items, setItems] = useState<Photo[]>(() => seed?.items ?? []);
   const [cursor, setCursor] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(true);
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(!seed);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [generation, setGeneration] = useState(0);
@@ -33,11 +36,11 @@ export function usePhotoFeed(
   fetchRef.current = fetchPage;
   const inflight = useRef<AbortController | null>(null);
 
-  const run = useCallback((from: string | null, first: boolean) => {
+  const run = useCallback((from: string | null, first: boolean, quiet = false) => {
     inflight.current?.abort();
     const ctrl = new AbortController();
     inflight.current = ctrl;
-    if (first) setLoading(true);
+    if (first) setLoading(!quiet);
     else setLoadingMore(true);
     setError(null);
     fetchRef.current(from, ctrl.signal).then(
@@ -63,10 +66,19 @@ export function usePhotoFeed(
   }, []);
 
   useEffect(() => {
-    setItems([]);
-    setCursor(null);
-    setHasMore(true);
-    run(null, true);
+    const seeded = seedRef.current;
+    seedRef.current = null; // only for the first load
+    if (seeded) {
+      setItems(seeded.items);
+      setCursor(seeded.next_cursor);
+      setHasMore(Boolean(seeded.next_cursor));
+      run(null, true, true);
+    } else {
+      setItems([]);
+      setCursor(null);
+      setHasMore(true);
+      run(null, true);
+    }
     return () => inflight.current?.abort();
   }, [key, generation, run]);
 

@@ -1,7 +1,7 @@
 import { SearchInput } from '@maxhub/max-ui';
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
-import { photosApi, type Photo } from '../api';
+import { photosApi, type Page, type Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState } from '../components/States';
@@ -18,6 +18,27 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+/** The first public page fetched while sign-in ran; the signed-in gallery starts from it. */
+let publicFirstPage: Page<Photo> | null = null;
+
+/**
+ * Shown while sign-in runs (it and the listing go in parallel, not one after the other): the
+ * public gallery, without the live socket, which opens only behind sign-in.
+ */
+export function StartingGallery() {
+  const { t } = useTranslation();
+  const feed = usePhotoFeed(
+    'public',
+    useCallback(async (_cursor, signal) => (publicFirstPage = await photosApi.listPublic(signal)), []),
+  );
+  return (
+    <main className="app-content" aria-busy="true">
+      <ScreenTitle>{t('gallery.title')}</ScreenTitle>
+      <PhotoGrid feed={{ ...feed, hasMore: false }} empty={<EmptyState icon="image" title={t('gallery.emptyTitle')} />} />
+    </main>
+  );
+}
+
 /** Everyone's art objects, newest first, live. */
 export default function GalleryScreen() {
   const { t } = useTranslation();
@@ -26,6 +47,7 @@ export default function GalleryScreen() {
   const feed = usePhotoFeed(
     `gallery:${q}`,
     useCallback((cursor, signal) => photosApi.list({ cursor, q: q || undefined }, signal), [q]),
+    q ? null : publicFirstPage,
   );
   const accepts = useCallback(
     (p: Photo) => !q || `${p.title} ${p.description ?? ''}`.toLowerCase().includes(q.toLowerCase()),

@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import { ApiError, authApi, setSessionRecovery, tokens, type AuthResponse, type Me } from '../api';
+import { ApiError, authApi, meApi, setSessionRecovery, tokens, type AuthResponse, type Me } from '../api';
 import type { Host } from '../host/host';
 
 export type SessionStatus = 'starting' | 'anonymous' | 'signed-in';
@@ -42,6 +42,8 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
   const [notice, setNotice] = useState<string | null>(null);
   const [messengerFailure, setMessengerFailure] = useState<'stale' | 'offline' | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // While signing out, or while probing the desktop's cookie at start, an empty token store is
+  // expected: no "session ended" notice then.
   const signingOut = useRef(false);
 
   const adopt = useCallback((res: AuthResponse) => {
@@ -76,8 +78,29 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
   useEffect(() => {
     const pending = messengerSignIn(host);
     if (!pending) {
-      setStatus('anonymous');
-      return;
+      // Desktop: the session survives a reload through the HttpOnly refresh cookie.
+      tokens.cookieRefresh = true;
+      let cancelled = false;
+      signingOut.current = true;
+      tokens
+        .refresh()
+        .then((access) => (access ? meApi.get() : null))
+        .then(
+          (user) => {
+            if (cancelled) return;
+            if (user) {
+              setMe(user);
+              setStatus('signed-in');
+            } else setStatus('anonymous');
+          },
+          () => !cancelled && setStatus('anonymous'),
+        )
+        .finally(() => {
+          signingOut.current = false;
+        });
+      return () => {
+        cancelled = true;
+      };
     }
     let cancelled = false;
     pending.then(
@@ -95,7 +118,8 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
 
   const signOut = useCallback(async () => {
     const refresh = tokens.refreshToken;
-    if (refresh) await authApi.logout(refresh).catch(() => undefined);
+    // No token in memory on the desktop: the cookie is ended (and cleared) by the server.
+    if (refresh || tokens.cookieRefresh) await authApi.logout(refresh).catch(() => undefined);
     signingOut.current = true;
     tokens.clear();
     signingOut.current = false;
