@@ -374,10 +374,7 @@ const en = {
       unavailable: 'The service is busy right now. Try again in a minute.',
     },
     code: {
-      gift_refused: 'This person does not accept gifts from you.',
-      gift_not_returnable: 'This gift can no longer be sent back.',
-      gift_return_window_over: 'The time to send this gift back is over.',
-      block_self: 'You can’t block yourself.',
+      qr_secret_missing: 'This sign-in code is not valid. Show a new one.',
       refresh_token_missing: 'Your session has ended. Please sign in again.',
       csrf_header_missing: 'Your session has ended. Please sign in again.',
       login_throttled: 'Too many wrong passwords for this name. Wait a few minutes and try again.',
