@@ -54,6 +54,7 @@ from tests.support import MAX_BOT_TOKEN, make_init_data  # noqa: E402
 from app.core.db import create_pool  # noqa: E402
 from app.core.migrations import migrate  # noqa: E402
 from app.media.storage import LocalStorage  # noqa: E402
+from app.repositories.art_objects import all_file_keys  # noqa: E402
 from app.services.consistency import violations  # noqa: E402
 from app.services.maintenance import sweep_orphan_files  # noqa: E402
 
@@ -347,7 +348,7 @@ async def check(database_url: str, upload_dir: Path, stats: Stats) -> dict:
         async with pool.acquire() as conn:
             core = await violations(conn)
             extra = {name: len(await conn.fetch(sql)) for name, sql in EXTRA_CHECKS.items()}
-            rows = await conn.fetch("SELECT original_key, thumb_key, preview_key FROM images")
+            referenced = await all_file_keys(conn)  # every file column, one definition
             counts = dict(
                 await conn.fetchrow(
                     """SELECT (SELECT count(*) FROM art_objects) AS objects,
@@ -370,7 +371,6 @@ async def check(database_url: str, upload_dir: Path, stats: Stats) -> dict:
                 stats.acknowledged_accepts,
             )
         storage = LocalStorage(upload_dir)
-        referenced = {key for row in rows for key in row}
         on_disk = set(storage.keys(older_than=time.time() + 3600))
         missing_files = len(referenced - on_disk)
         orphans_awaiting_sweep = len(on_disk - referenced)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from app.core.config import REPO_ROOT
+from app.repositories.art_objects import all_file_keys
 from app.services.consistency import violations
 from tests.conftest import BASE_DSN, _with_database
 from tests.images import unique_png
@@ -95,11 +96,7 @@ async def _counts(dsn: str) -> tuple[dict[str, int], set[str], dict[str, int]]:
     conn = await asyncpg.connect(dsn)
     try:
         counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
-        keys = {
-            key
-            for row in await conn.fetch("SELECT original_key, thumb_key, preview_key FROM images")
-            for key in row
-        }
+        keys = await all_file_keys(conn)
         return counts, keys, await violations(conn)
     finally:
         await conn.close()
