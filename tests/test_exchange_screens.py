@@ -147,6 +147,9 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     assert verdict(await by_token(client, token, boris, via="get")) == (True, None)
     assert verdict(await by_token(client, token, anna)) == (False, "own_trade")
     assert verdict(await by_token(client, token, chen)) == (False, "not_owner_of_requested")
+    # Accepting anyway is refused with the same code the screen showed.
+    refused = await client.post(f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(chen))
+    assert refused.status_code == 403 and refused.json()["detail"]["code"] == "not_owner_of_requested"
     assert verdict(await by_token(client, token, None)) == (False, "not_signed_in")
 
     # Boris gives one requested item away: now he can't accept, and the screen says why first.

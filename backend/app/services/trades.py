@@ -286,7 +286,11 @@ async def _accept_locked(
     if any(locked[i["id"]] != user_id for i in requested):
         if trade["recipient_id"] is None and not _changed_hands(requested, locked):
             # Open trade shown to the wrong person: nothing is stale, they just can't accept.
-            raise Forbidden("you don't own the requested art objects", code=ErrorCode.not_owner)
+            # Same code as the screen's cannot_accept_reason, so the app says it the same way.
+            raise Forbidden(
+                "you don't own the requested art objects",
+                code=ErrorCode.not_owner_of_requested,
+            )
         raise _Failed("the requested art objects changed hands")
     proposer = trade["proposer_id"]
     for item in offered:
