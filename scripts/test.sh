@@ -45,6 +45,8 @@ log "PostgreSQL: $TEST_DATABASE_URL  Redis: $REDIS_URL"
 
 log "ruff"
 "$VENV/bin/ruff" check backend tests bench scripts
+log "mypy (strict, backend/app)"
+"$VENV/bin/mypy"
 if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
   ensure_webapp_build  # before pytest: the run-command tests and the edge tests serve the build
 fi

@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.redis = await create_redis(settings.redis_url)
         app.state.login_guard = LoginGuard(app.state.redis, settings)
-        background: list[asyncio.Task] = []
+        background: list[asyncio.Task[None]] = []
         try:
             app.state.hub = Hub(settings.ws_queue_size)
             app.state.listener = EventListener(settings.database_url, app.state.pool, app.state.hub)

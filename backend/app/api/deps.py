@@ -20,11 +20,13 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
 
 
 async def optional_user_id(
@@ -54,7 +56,8 @@ async def current_claims(
     request: Request, user_id: Annotated[int, Depends(current_user_id)]
 ) -> AccessClaims:
     """The signed-in user's whole access token (its session, when and how it signed in)."""
-    return request.state.access_claims
+    claims: AccessClaims = request.state.access_claims
+    return claims
 
 
 async def client_host(
@@ -81,7 +84,8 @@ async def image_client_host(
 
 
 def get_login_guard(request: Request) -> LoginGuard:
-    return request.app.state.login_guard
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
 
 
 async def qr_secret(

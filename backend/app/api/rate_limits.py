@@ -134,13 +134,14 @@ class _SelfCleaningRedisBucket(RedisBucket):
     """
 
     is_async = True
+    redis: aioredis.Redis  # always the async client (pyrate's type allows a sync one too)
 
-    async def put(self, item: RateItem) -> bool:  # type: ignore[override]
+    async def put(self, item: RateItem) -> bool:
         try:
             try:
                 admitted = await super().put(item)  # type: ignore[misc]
             except NoScriptError:
-                self.script_hash = await self.redis.script_load(_SCRIPT)
+                self.script_hash = str(await self.redis.script_load(_SCRIPT))
                 admitted = await super().put(item)  # type: ignore[misc]
             if admitted:
                 window = self.rates[-1].interval

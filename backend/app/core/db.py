@@ -2,6 +2,7 @@
 
 import json
 import logging
+from typing import TYPE_CHECKING, TypeAlias
 
 import asyncpg
 
@@ -9,6 +10,22 @@ from app.core.config import REPO_ROOT
 
 log = logging.getLogger(__name__)
 SCHEMA_FILE = REPO_ROOT / "database.sql"
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # What repositories take: a plain connection or one acquired from the pool (asyncpg-stubs
+    # types them apart; at run time the proxy forwards every call to its connection).
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+else:
+    Connection = asyncpg.Connection
+
+
+def present(row: asyncpg.Record | None) -> asyncpg.Record:
+    """A row the statement always returns (INSERT ... RETURNING, an upsert, an aggregate)."""
+    if row is None:
+        raise RuntimeError("the statement returned no row")
+    return row
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

@@ -139,7 +139,8 @@ class AppError(Exception):
 
     @property
     def detail(self) -> dict[str, Any]:
-        return error_body(self.code, self.message, **self.extra)["detail"]
+        detail: dict[str, Any] = error_body(self.code, self.message, **self.extra)["detail"]
+        return detail
 
 
 class BadRequest(AppError):

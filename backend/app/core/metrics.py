@@ -144,7 +144,7 @@ def serve_metrics() -> Response:
     # Sync on purpose: in multiprocess mode the collector reads files; FastAPI runs it in a thread.
     if _multiprocess_dir():
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = REGISTRY
     return Response(
@@ -157,4 +157,4 @@ def serve_metrics() -> Response:
 def shutdown() -> None:
     """End of a worker's lifespan: drop its live-gauge files (multiprocess mode only)."""
     if _multiprocess_dir():
-        multiprocess.mark_process_dead(os.getpid())
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

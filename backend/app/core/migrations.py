@@ -16,6 +16,7 @@ leaves the database locked. yoyo is synchronous (psycopg 3); the app calls this 
 
 import logging
 from pathlib import Path
+from typing import LiteralString
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -57,7 +58,7 @@ def migrate(
         conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
         try:
             done: list[str] = []
-            fresh = conn.execute("SELECT to_regclass('public.events') IS NULL").fetchone()[0]
+            fresh = bool(_one(conn, "SELECT to_regclass('public.events') IS NULL"))
             if fresh:
                 with conn.transaction():
                     conn.execute(schema_file.read_text())
@@ -77,9 +78,17 @@ def _up_to_date(conn: psycopg.Connection, migrations: MigrationList) -> bool:
     return applied is not None and {m.id for m in migrations} <= applied
 
 
+def _one(conn: psycopg.Connection, query: LiteralString) -> object:
+    """The single value of a query that always returns one row."""
+    row = conn.execute(query).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from {query!r}")
+    return row[0]
+
+
 def _applied_ids(conn: psycopg.Connection) -> set[str] | None:
     """Recorded migration ids; None before yoyo's tables exist (a database older than them)."""
-    if conn.execute("SELECT to_regclass('public._yoyo_migration') IS NULL").fetchone()[0]:
+    if _one(conn, "SELECT to_regclass('public._yoyo_migration') IS NULL"):
         return None
     return {row[0] for row in conn.execute("SELECT migration_id FROM _yoyo_migration")}
 

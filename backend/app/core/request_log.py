@@ -25,7 +25,7 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 def request_id_from(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == HEADER.encode():
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _VALID_ID.match(candidate):
                 return candidate
             break

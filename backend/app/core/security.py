@@ -165,11 +165,11 @@ BCRYPT_QUEUE = _BcryptQueue()
 
 
 async def hash_password_async(password: str, rounds: int) -> str:
-    return await BCRYPT_QUEUE.run(hash_password, password, rounds)
+    return str(await BCRYPT_QUEUE.run(hash_password, password, rounds))
 
 
 async def verify_password_async(password: str, password_hash: str) -> bool:
-    return await BCRYPT_QUEUE.run(verify_password, password, password_hash)
+    return bool(await BCRYPT_QUEUE.run(verify_password, password, password_hash))
 
 
 # --- refresh-token successors ------------------------------------------------------------------

@@ -331,7 +331,9 @@ def _dominant_colour(rgb: Image.Image) -> str:
     """Most common of a few median-cut clusters: a real colour of the photo, where a plain
     mean of a red-and-blue photo would be a grey that appears nowhere in it."""
     quantised = rgb.quantize(colors=5, method=Image.Quantize.MEDIANCUT)
-    _count, index = max(quantised.getcolors() or [(1, 0)])
+    # A palette ("P") image counts palette indexes: each colour is an int.
+    colours: list[tuple[int, int]] = quantised.getcolors() or [(1, 0)]  # type: ignore[assignment]
+    _count, index = max(colours)
     palette = quantised.getpalette() or [0, 0, 0]
     r, g, b = palette[index * 3 : index * 3 + 3]
     return f"#{r:02x}{g:02x}{b:02x}"

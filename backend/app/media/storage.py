@@ -135,15 +135,14 @@ class S3Storage:
         access_key_id: str = "",
         secret_access_key: str = "",
     ) -> None:
-        options: dict[str, object] = {"region": region}
-        if endpoint:
-            options["endpoint"] = endpoint
-        if access_key_id:
-            options["access_key_id"] = access_key_id
-            options["secret_access_key"] = secret_access_key
         self.bucket = bucket
         self._store = S3Store(
-            bucket, client_options={"allow_http": endpoint.startswith("http://")}, **options
+            bucket,
+            client_options={"allow_http": endpoint.startswith("http://")},
+            region=region,
+            endpoint=endpoint or None,
+            access_key_id=access_key_id or None,
+            secret_access_key=secret_access_key if access_key_id else None,
         )
 
     def put(self, key: str, data: bytes) -> None:

@@ -26,6 +26,7 @@ from collections import deque
 
 import asyncpg
 
+from app.core.db import Connection
 from app.realtime.hub import Event, Hub
 from app.repositories import events
 
@@ -128,7 +129,7 @@ class EventListener:
                 self.last_id = self._final  # the ids left are rollbacks
                 return
 
-    async def _advance_final(self, conn: asyncpg.Connection) -> None:
+    async def _advance_final(self, conn: Connection) -> None:
         # Order matters: first the ids handed out, then the running transactions (module doc).
         assigned = await events.last_assigned_id(conn)
         oldest, newest = await events.running_transactions(conn)
@@ -152,7 +153,7 @@ class EventListener:
 
 
 async def _viewers_by_subject(
-    conn: asyncpg.Connection, rows: list[asyncpg.Record]
+    conn: Connection, rows: list[asyncpg.Record]
 ) -> dict[int, list[int]]:
     """One query per batch: the private subjects of these events and who may see them."""
     subjects = sorted({s for row in rows for s in row["subjects"]})

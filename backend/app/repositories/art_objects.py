@@ -4,6 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
+from app.core.db import Connection, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 # One row per art object with everything a gallery card needs: no N+1 anywhere.
@@ -25,7 +26,7 @@ SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.c
 """
 
 
-async def parse_search(conn: asyncpg.Connection, text: str) -> str | None:
+async def parse_search(conn: Connection, text: str) -> str | None:
     """The search text parsed once, in both stemmings (Russian and English words live side by
     side in titles), as tsquery text; None when no word is left after parsing (only stop words
     or punctuation): nothing can match, so the caller answers without scanning."""
@@ -80,7 +81,7 @@ def cards_query(
 
 
 async def list_cards(
-    conn: asyncpg.Connection,
+    conn: Connection,
     viewer_id: int | None,
     limit: int,
     after: tuple[datetime, int] | None = None,
@@ -95,7 +96,7 @@ async def list_cards(
 
 
 async def get_card(
-    conn: asyncpg.Connection, viewer_id: int | None, art_object_id: int
+    conn: Connection, viewer_id: int | None, art_object_id: int
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"{_CARD} WHERE a.id = $2 AND {VISIBLE_TO_VIEWER}", viewer_id, art_object_id
@@ -103,7 +104,7 @@ async def get_card(
 
 
 async def insert_image(
-    conn: asyncpg.Connection,
+    conn: Connection,
     content_hash: bytes,
     mime: str,
     width: int,
@@ -136,7 +137,7 @@ async def insert_image(
     )
 
 
-async def object_id_by_hash(conn: asyncpg.Connection, content_hash: bytes) -> int | None:
+async def object_id_by_hash(conn: Connection, content_hash: bytes) -> int | None:
     return await conn.fetchval(
         """
         SELECT a.id FROM images i JOIN art_objects a ON a.image_id = i.id
@@ -147,7 +148,7 @@ async def object_id_by_hash(conn: asyncpg.Connection, content_hash: bytes) -> in
 
 
 async def insert_art_object(
-    conn: asyncpg.Connection, image_id: int, title: str, description: str, creator_id: int
+    conn: Connection, image_id: int, title: str, description: str, creator_id: int
 ) -> int:
     return await conn.fetchval(
         """
@@ -161,7 +162,7 @@ async def insert_art_object(
     )
 
 
-async def lock(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record | None:
+async def lock(conn: Connection, art_object_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, image_id, owner_id, creator_id FROM art_objects WHERE id = $1 FOR UPDATE",
         art_object_id,
@@ -169,7 +170,7 @@ async def lock(conn: asyncpg.Connection, art_object_id: int) -> asyncpg.Record |
 
 
 async def lock_visible(
-    conn: asyncpg.Connection, viewer_id: int, art_object_id: int
+    conn: Connection, viewer_id: int, art_object_id: int
 ) -> asyncpg.Record | None:
     """Row-lock the object if this viewer may see it; None when it is missing OR hidden, so
     callers answer both alike (no existence oracle over sequential ids)."""
@@ -186,7 +187,7 @@ async def lock_visible(
 
 
 async def visible_owners(
-    conn: asyncpg.Connection, viewer_id: int, art_object_ids: list[int]
+    conn: Connection, viewer_id: int, art_object_ids: list[int]
 ) -> dict[int, int]:
     """Owner by object id, for the objects among `art_object_ids` this viewer may see."""
     rows = await conn.fetch(
@@ -200,7 +201,7 @@ async def visible_owners(
     return {r["id"]: r["owner_id"] for r in rows}
 
 
-async def lock_many(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Record]:
+async def lock_many(conn: Connection, ids: list[int]) -> list[asyncpg.Record]:
     """Row-lock several objects in id order, so concurrent ownership changes never deadlock."""
     return await conn.fetch(
         """
@@ -211,7 +212,7 @@ async def lock_many(conn: asyncpg.Connection, ids: list[int]) -> list[asyncpg.Re
     )
 
 
-async def set_owner(conn: asyncpg.Connection, art_object_id: int, owner_id: int) -> None:
+async def set_owner(conn: Connection, art_object_id: int, owner_id: int) -> None:
     await conn.execute(
         "UPDATE art_objects SET owner_id = $2, updated_at = now() WHERE id = $1",
         art_object_id,
@@ -220,7 +221,7 @@ async def set_owner(conn: asyncpg.Connection, art_object_id: int, owner_id: int)
 
 
 async def update_text(
-    conn: asyncpg.Connection, art_object_id: int, title: str | None, description: str | None
+    conn: Connection, art_object_id: int, title: str | None, description: str | None
 ) -> None:
     await conn.execute(
         """
@@ -235,7 +236,7 @@ async def update_text(
     )
 
 
-async def changed_hands(conn: asyncpg.Connection, art_object_id: int) -> bool:
+async def changed_hands(conn: Connection, art_object_id: int) -> bool:
     """Whether the object ever had another owner: the one thing that keeps it from deletion
     (provenance others rely on). Proposed or cancelled trades don't count."""
     return await conn.fetchval(
@@ -247,24 +248,24 @@ async def changed_hands(conn: asyncpg.Connection, art_object_id: int) -> bool:
     )
 
 
-async def delete_image(conn: asyncpg.Connection, image_id: int) -> asyncpg.Record:
+async def delete_image(conn: Connection, image_id: int) -> asyncpg.Record:
     """Deletes the image and (by cascade) its art object; returns the file keys to remove."""
-    return await conn.fetchrow(
+    return present(await conn.fetchrow(
         """
         DELETE FROM images WHERE id = $1
         RETURNING original_key, thumb_key, preview_key, thumb_2x_key
         """,
         image_id,
-    )
+    ))
 
 
-async def all_file_keys(conn: asyncpg.Connection) -> set[str]:
+async def all_file_keys(conn: Connection) -> set[str]:
     rows = await conn.fetch("SELECT original_key, thumb_key, preview_key, thumb_2x_key FROM images")
     return {key for row in rows for key in row if key is not None}
 
 
 async def images_without_placeholder(
-    conn: asyncpg.Connection, limit: int, skip: list[int]
+    conn: Connection, limit: int, skip: list[int]
 ) -> list[asyncpg.Record]:
     """Images minted without a blurhash (admin SQL seeds), oldest first, except `skip`."""
     return await conn.fetch(
@@ -276,7 +277,7 @@ async def images_without_placeholder(
 
 
 async def set_placeholder(
-    conn: asyncpg.Connection, image_id: int, placeholder: str, dominant_color: str
+    conn: Connection, image_id: int, placeholder: str, dominant_color: str
 ) -> None:
     await conn.execute(
         """UPDATE images SET placeholder = $2, dominant_color = $3

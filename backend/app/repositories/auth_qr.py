@@ -4,9 +4,11 @@ from datetime import datetime
 
 import asyncpg
 
+from app.core.db import Connection
+
 
 async def insert_request(
-    conn: asyncpg.Connection,
+    conn: Connection,
     request_id: str,
     secret_hash: bytes,
     expires_at: datetime,
@@ -26,7 +28,7 @@ async def insert_request(
     )
 
 
-async def get_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
+async def get_request(conn: Connection, request_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """
         SELECT id, status, client_ip, user_agent, created_at, expires_at,
@@ -37,7 +39,7 @@ async def get_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Reco
     )
 
 
-async def lock_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
+async def lock_request(conn: Connection, request_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         """
         SELECT id, secret_hash, status, user_id, expires_at, expires_at < now() AS expired
@@ -47,7 +49,7 @@ async def lock_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Rec
     )
 
 
-async def approve(conn: asyncpg.Connection, request_id: str, user_id: int) -> None:
+async def approve(conn: Connection, request_id: str, user_id: int) -> None:
     await conn.execute(
         """
         UPDATE auth_qr_requests SET status = 'approved', user_id = $2, approved_at = now()
@@ -58,7 +60,7 @@ async def approve(conn: asyncpg.Connection, request_id: str, user_id: int) -> No
     )
 
 
-async def consume(conn: asyncpg.Connection, request_id: str) -> None:
+async def consume(conn: Connection, request_id: str) -> None:
     await conn.execute(
         """
         UPDATE auth_qr_requests SET status = 'consumed', consumed_at = now()
@@ -68,6 +70,6 @@ async def consume(conn: asyncpg.Connection, request_id: str) -> None:
     )
 
 
-async def delete_expired(conn: asyncpg.Connection, older_than: datetime) -> int:
+async def delete_expired(conn: Connection, older_than: datetime) -> int:
     status = await conn.execute("DELETE FROM auth_qr_requests WHERE expires_at < $1", older_than)
     return int(status.split()[-1])

@@ -1,8 +1,8 @@
 """Invariant checks (SPEC §2) as SQL: each query returns the offending rows; an empty result
 everywhere means the gallery is sound. Shared by the admin report, tests and benchmarks."""
 
-import asyncpg
 
+from app.core.db import Connection
 from app.repositories.provenance import OWNER_MISMATCHES
 
 CHECKS: dict[str, str] = {
@@ -41,6 +41,6 @@ CHECKS: dict[str, str] = {
 }
 
 
-async def violation_counts(conn: asyncpg.Connection) -> dict[str, int]:
+async def violation_counts(conn: Connection) -> dict[str, int]:
     """Offending rows per check (all zero when sound)."""
     return {name: len(await conn.fetch(sql)) for name, sql in CHECKS.items()}

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 
+from app.core.db import Connection, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 CHANNEL = "gallery_events"
@@ -29,7 +30,7 @@ AND ($1::bigint = ANY(e.subjects) OR NOT EXISTS (
 
 
 async def insert_event(
-    conn: asyncpg.Connection,
+    conn: Connection,
     event_type: str,
     data: dict[str, Any],
     audience: list[int] | None = None,
@@ -46,7 +47,7 @@ async def insert_event(
 
 
 async def events_after(
-    conn: asyncpg.Connection, after_id: int, user_id: int | None, limit: int, until: int
+    conn: Connection, after_id: int, user_id: int | None, limit: int, until: int
 ) -> list[asyncpg.Record]:
     """Events a viewer may see with after_id < id <= until, in id order (for resume)."""
     return await conn.fetch(
@@ -62,13 +63,13 @@ async def events_after(
     )
 
 
-async def delete_older_than(conn: asyncpg.Connection, cutoff: datetime) -> int:
+async def delete_older_than(conn: Connection, cutoff: datetime) -> int:
     status = await conn.execute("DELETE FROM events WHERE created_at < $1", cutoff)
     return int(status.split()[-1])
 
 
 async def events_between(
-    conn: asyncpg.Connection, after_id: int, until: int, limit: int
+    conn: Connection, after_id: int, until: int, limit: int
 ) -> list[asyncpg.Record]:
     """All events with after_id < id <= until, whoever their audience (the hub filters)."""
     return await conn.fetch(
@@ -82,13 +83,13 @@ async def events_between(
     )
 
 
-async def last_assigned_id(conn: asyncpg.Connection) -> int:
+async def last_assigned_id(conn: Connection) -> int:
     """The largest event id handed out so far, committed or not (0 when none)."""
-    row = await conn.fetchrow("SELECT last_value, is_called FROM events_id_seq")
+    row = present(await conn.fetchrow("SELECT last_value, is_called FROM events_id_seq"))
     return int(row["last_value"]) if row["is_called"] else int(row["last_value"]) - 1
 
 
-async def running_transactions(conn: asyncpg.Connection) -> tuple[int | None, int | None]:
+async def running_transactions(conn: Connection) -> tuple[int | None, int | None]:
     """(oldest, newest) id of the write transactions of this database running now; (None,
     None) when there are none.
 
@@ -99,7 +100,7 @@ async def running_transactions(conn: asyncpg.Connection) -> tuple[int | None, in
     one elsewhere on the cluster must not hold back this gallery's events. The 32-bit ids are
     widened to 64 bits around the current xmax (running ids are never 2^31 away from it).
     """
-    row = await conn.fetchrow(
+    row = present(await conn.fetchrow(
         """
         WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
         running AS (
@@ -114,11 +115,11 @@ async def running_transactions(conn: asyncpg.Connection) -> tuple[int | None, in
               FROM s, running r)
         SELECT min(x) AS oldest, max(x) AS newest FROM wide
         """
-    )
+    ))
     return row["oldest"], row["newest"]
 
 
-async def viewers_of_private(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, list[int]]:
+async def viewers_of_private(conn: Connection, user_ids: list[int]) -> dict[int, list[int]]:
     """For each private user among user_ids: who may see their collection besides them."""
     rows = await conn.fetch(
         """

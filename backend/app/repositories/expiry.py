@@ -6,6 +6,8 @@ at once, whether or not the periodic sweep (services/expiry.py) has stored that 
 
 import asyncpg
 
+from app.core.db import Connection
+
 
 def past_due(alias: str) -> str:
     """True for a pending row (of ``trades`` or ``transfers`` named ``alias``) whose time is up."""
@@ -17,7 +19,7 @@ def shown_status(alias: str) -> str:
     return f"CASE WHEN {past_due(alias)} THEN 'expired' ELSE {alias}.status END"
 
 
-async def expire_trades(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def expire_trades(conn: Connection) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"""
         UPDATE trades t SET status = 'expired', updated_at = now()
@@ -27,7 +29,7 @@ async def expire_trades(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     )
 
 
-async def expire_transfers(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def expire_transfers(conn: Connection) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"""
         UPDATE transfers t SET status = 'expired'

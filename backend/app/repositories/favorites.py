@@ -2,8 +2,10 @@
 
 import asyncpg
 
+from app.core.db import Connection, present
 
-async def add(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> None:
+
+async def add(conn: Connection, user_id: int, art_object_id: int) -> None:
     await conn.execute(
         "INSERT INTO favorites (user_id, art_object_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         user_id,
@@ -11,14 +13,14 @@ async def add(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> Non
     )
 
 
-async def remove(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> None:
+async def remove(conn: Connection, user_id: int, art_object_id: int) -> None:
     await conn.execute(
         "DELETE FROM favorites WHERE user_id = $1 AND art_object_id = $2", user_id, art_object_id
     )
 
 
-async def state(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
-    return await conn.fetchrow(
+async def state(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
+    return present(await conn.fetchrow(
         """
         SELECT EXISTS (SELECT 1 FROM favorites WHERE user_id = $1 AND art_object_id = $2)
                    AS is_favorite,
@@ -26,4 +28,4 @@ async def state(conn: asyncpg.Connection, user_id: int, art_object_id: int) -> a
         """,
         user_id,
         art_object_id,
-    )
+    ))

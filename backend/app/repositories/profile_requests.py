@@ -2,9 +2,11 @@
 
 import asyncpg
 
+from app.core.db import Connection, present
+
 
 async def status_for_pair(
-    conn: asyncpg.Connection, requester_id: int, target_id: int
+    conn: Connection, requester_id: int, target_id: int
 ) -> str | None:
     return await conn.fetchval(
         "SELECT status FROM profile_requests WHERE requester_id = $1 AND target_id = $2",
@@ -23,21 +25,21 @@ SELECT r.id, r.requester_id, r.target_id, r.status, r.message, r.created_at, r.u
 """
 
 
-async def view(conn: asyncpg.Connection, request_id: int) -> asyncpg.Record | None:
+async def view(conn: Connection, request_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(f"{_VIEW} WHERE r.id = $1", request_id)
 
 
-async def list_for(conn: asyncpg.Connection, user_id: int, role: str) -> list[asyncpg.Record]:
+async def list_for(conn: Connection, user_id: int, role: str) -> list[asyncpg.Record]:
     column = "r.target_id" if role == "incoming" else "r.requester_id"
     return await conn.fetch(f"{_VIEW} WHERE {column} = $1 ORDER BY r.id DESC LIMIT 200", user_id)
 
 
 async def upsert(
-    conn: asyncpg.Connection, requester_id: int, target_id: int, message: str
+    conn: Connection, requester_id: int, target_id: int, message: str
 ) -> tuple[int, bool]:
     """(id, created). Asking again keeps an accepted or pending request as it is; a declined
     one becomes pending again (the person may ask once more)."""
-    row = await conn.fetchrow(
+    row = present(await conn.fetchrow(
         """
         INSERT INTO profile_requests (requester_id, target_id, message)
         VALUES ($1, $2, $3)
@@ -53,12 +55,12 @@ async def upsert(
         requester_id,
         target_id,
         message,
-    )
+    ))
     return row["id"], row["created"]
 
 
 async def claim_notice(
-    conn: asyncpg.Connection, requester_id: int, target_id: int, cooldown_seconds: float
+    conn: Connection, requester_id: int, target_id: int, cooldown_seconds: float
 ) -> bool:
     """True when the target may be notified of this pair's request now (never, or longer than
     the cooldown ago), recording the notice; False within the cooldown."""
@@ -76,14 +78,14 @@ async def claim_notice(
     return bool(notified)
 
 
-async def lock(conn: asyncpg.Connection, request_id: int) -> asyncpg.Record | None:
+async def lock(conn: Connection, request_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, requester_id, target_id, status FROM profile_requests WHERE id = $1 FOR UPDATE",
         request_id,
     )
 
 
-async def set_status(conn: asyncpg.Connection, request_id: int, status: str) -> None:
+async def set_status(conn: Connection, request_id: int, status: str) -> None:
     await conn.execute(
         "UPDATE profile_requests SET status = $2, updated_at = now() WHERE id = $1",
         request_id,
@@ -91,5 +93,5 @@ async def set_status(conn: asyncpg.Connection, request_id: int, status: str) -> 
     )
 
 
-async def delete(conn: asyncpg.Connection, request_id: int) -> None:
+async def delete(conn: Connection, request_id: int) -> None:
     await conn.execute("DELETE FROM profile_requests WHERE id = $1", request_id)

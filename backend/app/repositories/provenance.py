@@ -3,9 +3,11 @@ ownership_history)."""
 
 import asyncpg
 
+from app.core.db import Connection
+
 
 async def append(
-    conn: asyncpg.Connection,
+    conn: Connection,
     art_object_id: int,
     from_user_id: int | None,
     to_user_id: int,
@@ -28,7 +30,7 @@ async def append(
     )
 
 
-async def for_object(conn: asyncpg.Connection, art_object_id: int) -> list[asyncpg.Record]:
+async def for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
     return await conn.fetch(
         """
         SELECT h.id, h.reason, h.trade_id, h.transfer_id, h.created_at,

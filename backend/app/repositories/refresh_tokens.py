@@ -5,28 +5,30 @@ from uuid import UUID
 
 import asyncpg
 
+from app.core.db import Connection, present
 
-async def create_family(conn: asyncpg.Connection, user_id: int, auth_method: str) -> asyncpg.Record:
-    return await conn.fetchrow(
+
+async def create_family(conn: Connection, user_id: int, auth_method: str) -> asyncpg.Record:
+    return present(await conn.fetchrow(
         """
         INSERT INTO refresh_token_families (user_id, auth_method) VALUES ($1, $2)
         RETURNING id, auth_method, auth_time
         """,
         user_id,
         auth_method,
-    )
+    ))
 
 
-async def get_family(conn: asyncpg.Connection, family_id: UUID) -> asyncpg.Record:
-    return await conn.fetchrow(
+async def get_family(conn: Connection, family_id: UUID) -> asyncpg.Record:
+    return present(await conn.fetchrow(
         "SELECT id, auth_method, auth_time FROM refresh_token_families WHERE id = $1", family_id
-    )
+    ))
 
 
 async def insert_token(
-    conn: asyncpg.Connection, family_id: UUID, token_hash: bytes, expires_at: datetime
+    conn: Connection, family_id: UUID, token_hash: bytes, expires_at: datetime
 ) -> asyncpg.Record:
-    return await conn.fetchrow(
+    return present(await conn.fetchrow(
         """
         INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3)
         RETURNING id, created_at, expires_at
@@ -34,11 +36,11 @@ async def insert_token(
         family_id,
         token_hash,
         expires_at,
-    )
+    ))
 
 
 async def lock_token(
-    conn: asyncpg.Connection, token_hash: bytes, grace_seconds: float
+    conn: Connection, token_hash: bytes, grace_seconds: float
 ) -> asyncpg.Record | None:
     """The token with its family, row-locked so two concurrent refreshes serialize.
     `in_grace`: it was rotated less than `grace_seconds` ago (database clock)."""
@@ -57,7 +59,7 @@ async def lock_token(
     )
 
 
-async def get_token(conn: asyncpg.Connection, token_id: int) -> asyncpg.Record | None:
+async def get_token(conn: Connection, token_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, token_hash, used_at, created_at, expires_at FROM refresh_tokens WHERE id = $1",
         token_id,
@@ -65,7 +67,7 @@ async def get_token(conn: asyncpg.Connection, token_id: int) -> asyncpg.Record |
 
 
 async def mark_used(
-    conn: asyncpg.Connection, token_id: int, successor_id: int, successor_sealed: bytes
+    conn: Connection, token_id: int, successor_id: int, successor_sealed: bytes
 ) -> None:
     await conn.execute(
         """
@@ -78,7 +80,7 @@ async def mark_used(
     )
 
 
-async def revoke_family(conn: asyncpg.Connection, family_id: UUID) -> None:
+async def revoke_family(conn: Connection, family_id: UUID) -> None:
     await conn.execute(
         "UPDATE refresh_token_families SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1",
         family_id,
@@ -86,7 +88,7 @@ async def revoke_family(conn: asyncpg.Connection, family_id: UUID) -> None:
 
 
 async def revoke_other_families(
-    conn: asyncpg.Connection, user_id: int, keep_family_id: UUID | None
+    conn: Connection, user_id: int, keep_family_id: UUID | None
 ) -> int:
     """Revoke every live session (one with an unspent, unexpired token) of the user except
     `keep_family_id`; returns how many."""

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
+from app.core.db import Connection
 from app.repositories.expiry import past_due, shown_status
 from app.repositories.visibility import visible_sql
 
@@ -21,16 +22,16 @@ SELECT t.id, t.proposer_id, t.recipient_id, t.message, t.failure_reason, t.expir
 """
 
 
-async def view(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None:
+async def view(conn: Connection, trade_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(f"{_VIEW} WHERE t.id = $1", trade_id)
 
 
-async def find_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+async def find_by_token(conn: Connection, token_hash: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow(f"{_VIEW} WHERE t.token_hash = $1", token_hash)
 
 
 async def list_for(
-    conn: asyncpg.Connection, user_id: int, role: str, status: str | None, limit: int = 100
+    conn: Connection, user_id: int, role: str, status: str | None, limit: int = 100
 ) -> list[asyncpg.Record]:
     # Incoming: addressed to me, or an open trade I accepted.
     who = (
@@ -49,7 +50,7 @@ async def list_for(
 
 
 async def items(
-    conn: asyncpg.Connection, trade_ids: list[int], viewer_id: int | None = None
+    conn: Connection, trade_ids: list[int], viewer_id: int | None = None
 ) -> list[asyncpg.Record]:
     """The trades' items; `visible`: whether `viewer_id` may see the item (the one rule)."""
     return await conn.fetch(
@@ -72,7 +73,7 @@ async def items(
 
 
 async def insert(
-    conn: asyncpg.Connection,
+    conn: Connection,
     proposer_id: int,
     recipient_id: int | None,
     message: str,
@@ -93,7 +94,7 @@ async def insert(
 
 
 async def insert_items(
-    conn: asyncpg.Connection, trade_id: int, side: str, ids: list[int], owner_id: int
+    conn: Connection, trade_id: int, side: str, ids: list[int], owner_id: int
 ) -> None:
     await conn.executemany(
         "INSERT INTO trade_items (trade_id, art_object_id, side, owner_id) VALUES ($1, $2, $3, $4)",
@@ -101,7 +102,7 @@ async def insert_items(
     )
 
 
-async def lock(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None:
+async def lock(conn: Connection, trade_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         SELECT id, proposer_id, recipient_id, status, token_hash, {past_due("t")} AS expired
@@ -112,7 +113,7 @@ async def lock(conn: asyncpg.Connection, trade_id: int) -> asyncpg.Record | None
 
 
 async def set_status(
-    conn: asyncpg.Connection,
+    conn: Connection,
     trade_id: int,
     status: str,
     accepted_by: int | None = None,
@@ -132,7 +133,7 @@ async def set_status(
 
 
 async def lock_pending_with_object(
-    conn: asyncpg.Connection, art_object_id: int
+    conn: Connection, art_object_id: int
 ) -> list[asyncpg.Record]:
     """Pending trades that include the object, row-locked in id order (callers hold the
     object's lock first: the same object-then-trade order accept uses)."""

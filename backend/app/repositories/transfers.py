@@ -4,6 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
+from app.core.db import Connection
 from app.repositories.expiry import past_due, shown_status
 
 _VIEW = f"""
@@ -22,11 +23,13 @@ SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.comp
 """
 
 
-async def view(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | None:
+async def view(conn: Connection, transfer_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(f"{_VIEW} WHERE t.id = $1", transfer_id)
 
 
-async def list_for(conn: asyncpg.Connection, user_id: int, role: str, limit: int = 100) -> list:
+async def list_for(
+    conn: Connection, user_id: int, role: str, limit: int = 100
+) -> list[asyncpg.Record]:
     column = "t.from_user_id" if role == "sent" else "t.to_user_id"
     return await conn.fetch(
         f"{_VIEW} WHERE {column} = $1 ORDER BY t.id DESC LIMIT $2", user_id, limit
@@ -34,7 +37,7 @@ async def list_for(conn: asyncpg.Connection, user_id: int, role: str, limit: int
 
 
 async def insert_completed(
-    conn: asyncpg.Connection, art_object_id: int, from_user_id: int, to_user_id: int
+    conn: Connection, art_object_id: int, from_user_id: int, to_user_id: int
 ) -> int:
     return await conn.fetchval(
         """
@@ -48,7 +51,7 @@ async def insert_completed(
 
 
 async def insert_claim(
-    conn: asyncpg.Connection,
+    conn: Connection,
     art_object_id: int,
     from_user_id: int,
     token_hash: bytes,
@@ -66,13 +69,13 @@ async def insert_claim(
     )
 
 
-async def find_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+async def find_by_token(conn: Connection, token_hash: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, art_object_id FROM transfers WHERE claim_token_hash = $1", token_hash
     )
 
 
-async def lock(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | None:
+async def lock(conn: Connection, transfer_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         SELECT id, art_object_id, from_user_id, to_user_id, status, claim_token_hash,
@@ -83,7 +86,7 @@ async def lock(conn: asyncpg.Connection, transfer_id: int) -> asyncpg.Record | N
     )
 
 
-async def complete(conn: asyncpg.Connection, transfer_id: int, to_user_id: int) -> None:
+async def complete(conn: Connection, transfer_id: int, to_user_id: int) -> None:
     await conn.execute(
         """
         UPDATE transfers SET status = 'completed', to_user_id = $2, completed_at = now()
@@ -94,19 +97,19 @@ async def complete(conn: asyncpg.Connection, transfer_id: int, to_user_id: int) 
     )
 
 
-async def art_object_of(conn: asyncpg.Connection, transfer_id: int) -> int | None:
+async def art_object_of(conn: Connection, transfer_id: int) -> int | None:
     return await conn.fetchval("SELECT art_object_id FROM transfers WHERE id = $1", transfer_id)
 
 
-async def mark_returned(conn: asyncpg.Connection, transfer_id: int) -> None:
+async def mark_returned(conn: Connection, transfer_id: int) -> None:
     await conn.execute("UPDATE transfers SET returned_at = now() WHERE id = $1", transfer_id)
 
 
-async def set_status(conn: asyncpg.Connection, transfer_id: int, status: str) -> None:
+async def set_status(conn: Connection, transfer_id: int, status: str) -> None:
     await conn.execute("UPDATE transfers SET status = $2 WHERE id = $1", transfer_id, status)
 
 
-async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int) -> list[int]:
+async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[int]:
     """Claim codes of an object that just changed hands (or got a new code) die with it."""
     rows = await conn.fetch(
         """

@@ -2,6 +2,7 @@
 
 import asyncpg
 
+from app.core.db import Connection, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 _COLUMNS = """id, messenger, external_id, username, password_hash, display_name, avatar_url,
@@ -9,14 +10,14 @@ _COLUMNS = """id, messenger, external_id, username, password_hash, display_name,
 
 
 async def upsert_messenger_user(
-    conn: asyncpg.Connection,
+    conn: Connection,
     messenger: str,
     external_id: int,
     display_name: str,
     avatar_url: str | None,
 ) -> asyncpg.Record:
     # The messenger profile is the source of truth for name and avatar at every sign-in.
-    return await conn.fetchrow(
+    return present(await conn.fetchrow(
         f"""
         INSERT INTO users (messenger, external_id, display_name, avatar_url)
         VALUES ($1, $2, $3, $4)
@@ -30,11 +31,11 @@ async def upsert_messenger_user(
         external_id,
         display_name,
         avatar_url,
-    )
+    ))
 
 
 async def insert_password_user(
-    conn: asyncpg.Connection, username: str, password_hash: str
+    conn: Connection, username: str, password_hash: str
 ) -> asyncpg.Record | None:
     """None when the username is taken (case-insensitively)."""
     return await conn.fetchrow(
@@ -49,7 +50,7 @@ async def insert_password_user(
     )
 
 
-async def is_blocked(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> bool:
+async def is_blocked(conn: Connection, blocker_id: int, blocked_id: int) -> bool:
     return await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2)",
         blocker_id,
@@ -57,7 +58,7 @@ async def is_blocked(conn: asyncpg.Connection, blocker_id: int, blocked_id: int)
     )
 
 
-async def block(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> None:
+async def block(conn: Connection, blocker_id: int, blocked_id: int) -> None:
     await conn.execute(
         "INSERT INTO user_blocks (blocker_id, blocked_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         blocker_id,
@@ -65,25 +66,25 @@ async def block(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> N
     )
 
 
-async def unblock(conn: asyncpg.Connection, blocker_id: int, blocked_id: int) -> None:
+async def unblock(conn: Connection, blocker_id: int, blocked_id: int) -> None:
     await conn.execute(
         "DELETE FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2", blocker_id, blocked_id
     )
 
 
-async def get_by_id(conn: asyncpg.Connection, user_id: int) -> asyncpg.Record | None:
+async def get_by_id(conn: Connection, user_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(f"SELECT {_COLUMNS} FROM users WHERE id = $1", user_id)
 
 
-async def get_by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
+async def get_by_username(conn: Connection, username: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"SELECT {_COLUMNS} FROM users WHERE lower(username) = lower($1)", username
     )
 
 
 async def update_profile(
-    conn: asyncpg.Connection, user_id: int, display_name: str | None, is_private: bool | None
-) -> asyncpg.Record:
+    conn: Connection, user_id: int, display_name: str | None, is_private: bool | None
+) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         UPDATE users
@@ -100,7 +101,7 @@ async def update_profile(
 
 
 async def set_credentials(
-    conn: asyncpg.Connection, user_id: int, username: str, password_hash: str
+    conn: Connection, user_id: int, username: str, password_hash: str
 ) -> bool:
     """False when the username belongs to someone else."""
     try:
@@ -118,7 +119,7 @@ async def set_credentials(
     return status == "UPDATE 1"
 
 
-async def parse_name_query(conn: asyncpg.Connection, prefix_terms: str) -> str | None:
+async def parse_name_query(conn: Connection, prefix_terms: str) -> str | None:
     """Prefix terms ("'ann':* & 'pet':*") run through the same parser as the names, once; None
     when no lexeme is left (punctuation only), so the caller answers without a scan. Parsing
     apart from the search keeps it from being re-run per row under the forced generic plan."""
@@ -132,7 +133,7 @@ async def parse_name_query(conn: asyncpg.Connection, prefix_terms: str) -> str |
 
 
 async def search(
-    conn: asyncpg.Connection, viewer_id: int, tsquery: str, prefix: str, limit: int
+    conn: Connection, viewer_id: int, tsquery: str, prefix: str, limit: int
 ) -> list[asyncpg.Record]:
     """People whose name or username words start with every query word (users_search_idx).
 
@@ -157,7 +158,7 @@ async def search(
 
 
 async def recent_counterparts(
-    conn: asyncpg.Connection, viewer_id: int, limit: int
+    conn: Connection, viewer_id: int, limit: int
 ) -> list[asyncpg.Record]:
     """People the viewer gave to, received from or traded with, the newest exchange first.
 
@@ -196,7 +197,7 @@ async def recent_counterparts(
 
 
 async def get_for_viewer(
-    conn: asyncpg.Connection, viewer_id: int | None, user_id: int
+    conn: Connection, viewer_id: int | None, user_id: int
 ) -> asyncpg.Record | None:
     """A user as ``viewer_id`` sees them: public fields, the viewer's profile request status and
     whether the viewer may see the collection (the one rule, VISIBLE_TO_VIEWER)."""

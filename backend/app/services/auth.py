@@ -9,6 +9,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
+from app.core.db import Connection
 from app.core.errors import (
     Conflict,
     ErrorCode,
@@ -71,7 +72,7 @@ def _pair(
 
 
 async def _issue_tokens(
-    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, session: asyncpg.Record
+    conn: Connection, settings: Settings, user: asyncpg.Record, session: asyncpg.Record
 ) -> tuple[TokenPair, int]:
     """A new refresh token in `session` (keys family_id, auth_method, auth_time); the pair and
     the new token's row id."""
@@ -84,7 +85,7 @@ async def _issue_tokens(
 
 
 async def _start_session(
-    conn: asyncpg.Connection, settings: Settings, user: asyncpg.Record, method: AuthMethod
+    conn: Connection, settings: Settings, user: asyncpg.Record, method: AuthMethod
 ) -> TokenPair:
     family = await refresh_tokens.create_family(conn, user["id"], method)
     session = {"family_id": family["id"], **dict(family)}
@@ -188,7 +189,7 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
 
 
 async def _successor_again(
-    conn: asyncpg.Connection,
+    conn: Connection,
     settings: Settings,
     user: asyncpg.Record,
     row: asyncpg.Record,

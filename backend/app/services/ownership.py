@@ -1,12 +1,12 @@
 """The one way an art object changes owner. Callers hold the object's row lock."""
 
-import asyncpg
 
+from app.core.db import Connection
 from app.repositories import art_objects, events, provenance, transfers
 
 
 async def move(
-    conn: asyncpg.Connection,
+    conn: Connection,
     art_object_id: int,
     from_user_id: int,
     to_user_id: int,

@@ -12,6 +12,7 @@ from datetime import datetime
 import asyncpg
 
 from app.core.config import Settings
+from app.core.db import Connection
 from app.core.errors import (
     Conflict,
     ErrorCode,
@@ -274,7 +275,7 @@ async def list_photos(
 
 
 async def ensure_collection_visible(
-    conn: asyncpg.Connection, viewer_id: int | None, owner_id: int
+    conn: Connection, viewer_id: int | None, owner_id: int
 ) -> None:
     owner = await users.get_for_viewer(conn, viewer_id, owner_id)
     if owner is None:
@@ -319,7 +320,7 @@ async def get_provenance(
 
 
 async def _lock_visible(
-    conn: asyncpg.Connection, user_id: int, art_object_id: int
+    conn: Connection, user_id: int, art_object_id: int
 ) -> asyncpg.Record:
     """Lock an object for a change; one the user may not see is "not found" like a missing one
     (a 403 would confirm that a private collection holds that id)."""

@@ -3,6 +3,7 @@
 import asyncpg
 
 from app.core.config import Settings
+from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import events, profile_requests, users
 from app.schemas.exchange import ProfileRequest
@@ -22,7 +23,7 @@ def _to_request(row: asyncpg.Record) -> ProfileRequest:
 
 
 async def _announce(
-    conn: asyncpg.Connection, request_id: int, tell_target: bool = True
+    conn: Connection, request_id: int, tell_target: bool = True
 ) -> ProfileRequest:
     request = _to_request(await profile_requests.view(conn, request_id))
     audience = [request.requester.id, request.target.id] if tell_target else [request.requester.id]

@@ -11,6 +11,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
+from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, trades, users
 from app.schemas.exchange import Trade, TradeCreate
@@ -83,7 +84,7 @@ def event_data(trade: Trade) -> dict:
     return trade.model_dump(mode="json", exclude=VIEWER_FIELDS)
 
 
-async def _load(conn: asyncpg.Connection, trade_id: int, viewer_id: int | None) -> Trade:
+async def _load(conn: Connection, trade_id: int, viewer_id: int | None) -> Trade:
     row = await trades.view(conn, trade_id)
     return _to_trade(row, await trades.items(conn, [trade_id], viewer_id), viewer_id)
 
@@ -209,7 +210,7 @@ DELETED_REASON = "an art object in it was deleted"
 
 
 async def fail_pending_with_object(
-    conn: asyncpg.Connection, art_object_id: int, reason: str
+    conn: Connection, art_object_id: int, reason: str
 ) -> None:
     """Every pending trade that includes the object becomes `failed` with `reason`, announced to
     its parties. The caller holds the object's row lock, in its own transaction."""
@@ -263,7 +264,7 @@ class _Expired(Exception):
 
 
 async def _accept_locked(
-    conn: asyncpg.Connection, trade_id: int, user_id: int, items: list[asyncpg.Record]
+    conn: Connection, trade_id: int, user_id: int, items: list[asyncpg.Record]
 ) -> Trade:
     locked = {
         r["id"]: r["owner_id"] for r in await art_objects.lock_many(conn, [i["id"] for i in items])
@@ -311,7 +312,7 @@ def _changed_hands(requested: list[asyncpg.Record], locked: dict[int, int]) -> b
 
 
 async def _mark(
-    conn: asyncpg.Connection, trade_id: int, status: str, reason: str | None = None
+    conn: Connection, trade_id: int, status: str, reason: str | None = None
 ) -> None:
     async with conn.transaction():
         trade = await trades.lock(conn, trade_id)

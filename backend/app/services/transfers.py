@@ -10,6 +10,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
+from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, events, transfers, users
 from app.schemas.exchange import ClaimPreview, Transfer
@@ -41,7 +42,7 @@ def to_transfer(
     )
 
 
-async def _lock_owned(conn: asyncpg.Connection, art_object_id: int, user_id: int) -> None:
+async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> None:
     # Hidden (a private owner's) and missing objects answer alike: no existence oracle.
     current = await art_objects.lock_visible(conn, user_id, art_object_id)
     if current is None:
@@ -70,7 +71,7 @@ async def create(
 
 
 async def _give(
-    conn: asyncpg.Connection, user_id: int, art_object_id: int, to_user_id: int
+    conn: Connection, user_id: int, art_object_id: int, to_user_id: int
 ) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
         raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
@@ -124,7 +125,7 @@ def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
         )
 
 
-async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int) -> None:
+async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> None:
     """Cancel the object's live claim code, if any, and tell its sender."""
     for sender in await transfers.cancel_pending_for_object(conn, art_object_id):
         await events.insert_event(
@@ -133,7 +134,7 @@ async def cancel_pending_for_object(conn: asyncpg.Connection, art_object_id: int
 
 
 async def _create_claim(
-    conn: asyncpg.Connection,
+    conn: Connection,
     settings: Settings,
     user_id: int,
     art_object_id: int,
@@ -152,7 +153,7 @@ async def _create_claim(
 
 
 async def _announce(
-    conn: asyncpg.Connection, transfer_id: int, status: str, parties: list[int]
+    conn: Connection, transfer_id: int, status: str, parties: list[int]
 ) -> None:
     # The whole transfer (never its claim code): the giver's screen learns who claimed it
     # (`to_user`) without asking again.
