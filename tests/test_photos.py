@@ -350,3 +350,19 @@ async def test_private_collection_hidden(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/photos", headers=bearer(boris))).json()["items"] == []
     own = (await client.get(f"/api/users/{anna['user']['id']}/photos", headers=bearer(anna))).json()
     assert [i["id"] for i in own["items"]] == [photo["id"]]
+
+
+async def test_upload_is_hashed_and_decoded_from_its_spooled_file(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route hands the spooled temp file to the service, never `await file.read()`: memory
+    for N parallel uploads is bounded by the image pool, not by N (bench/bench_upload_memory.py)."""
+    from starlette.datastructures import UploadFile
+
+    async def no_whole_read(self: UploadFile, size: int = -1) -> bytes:
+        raise AssertionError("the whole upload was read into memory")
+
+    monkeypatch.setattr(UploadFile, "read", no_whole_read)
+    anna = await sign_in(client)
+    response = await upload(client, anna, jpeg_with_gps((1200, 900)), content_type="image/jpeg")
+    assert response.status_code == 201, response.text

@@ -23,7 +23,8 @@ from PIL import Image, ImageCms
 
 from app.core.errors import ErrorCode
 
-ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str]
+# Bytes, a path, or an open binary file (an upload's spooled temp file: never read whole).
+ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
 
 SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
 WEBP_QUALITY = 80
@@ -184,6 +185,9 @@ def placeholder_of(rendition: bytes, max_pixels: int = 4_000_000) -> tuple[str, 
 def _open_source(source: ImageSource) -> Iterator[BinaryIO]:
     if isinstance(source, bytes | bytearray | memoryview):
         yield io.BytesIO(source)
+    elif hasattr(source, "read"):
+        source.seek(0)  # the caller's file: read from the start, left open
+        yield source
     else:
         # A path is opened lazily: Pillow reads only the header until pixels are needed.
         with Path(source).open("rb") as handle:

@@ -10,9 +10,10 @@ image pool, maintenance's `asyncio.to_thread`), never on the event loop.
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import obstore
 from obstore.store import S3Store
@@ -22,13 +23,14 @@ from app.core.config import Settings
 PUBLIC_PREFIX = "media"
 ORIGINALS_PREFIX = "originals"
 _TMP = ".tmp"
+COPY_CHUNK = 1024 * 1024
 # What a key may look like (ours are `<prefix>/<2 hex>/<random>.<ext>`; seeds may place others).
 _PART = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"
 _KEY = re.compile(rf"^(?:{PUBLIC_PREFIX}|{ORIGINALS_PREFIX})/(?:{_PART}/)*{_PART}$")
 
 
 class Storage(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
+    def put(self, key: str, data: bytes | BinaryIO) -> None: ...  # a file: copied from 0
     def get(self, key: str) -> bytes: ...  # FileNotFoundError when absent
     def delete(self, key: str) -> None: ...  # absent is fine
     def exists(self, key: str) -> bool: ...
@@ -72,13 +74,17 @@ class LocalStorage:
             raise ValueError(f"storage key escapes the root: {key!r}")
         return path
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes | BinaryIO) -> None:
         """Crash-safe write: temp file, fsync, rename into place, fsync the directory."""
         final = self._path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / _TMP / f"{secrets.token_hex(8)}.part"
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:  # streamed in chunks: an upload is never held in memory whole
+                data.seek(0)
+                shutil.copyfileobj(data, handle, COPY_CHUNK)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, final)
@@ -145,7 +151,9 @@ class S3Storage:
             secret_access_key=secret_access_key if access_key_id else None,
         )
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes | BinaryIO) -> None:
+        if not isinstance(data, bytes):
+            data.seek(0)  # obstore reads a file in chunks (multipart upload when large)
         obstore.put(self._store, check_key(key), data)
 
     def get(self, key: str) -> bytes:

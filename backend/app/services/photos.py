@@ -8,6 +8,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import BinaryIO
 
 import asyncpg
 
@@ -88,8 +89,23 @@ def _clean_description(description: str | None) -> str:
     return description
 
 
-def _content_hash(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+HASH_CHUNK = 1024 * 1024
+
+
+def _measure(source: bytes | BinaryIO) -> tuple[int, bytes, bytes]:
+    """Size, first bytes and sha256 of the upload, read in chunks (a spooled upload is never
+    read whole into memory: memory stays bounded by the image pool, not by the uploads)."""
+    if isinstance(source, bytes):
+        return len(source), source[: imaging.SNIFF_BYTES], hashlib.sha256(source).digest()
+    source.seek(0)
+    digest = hashlib.sha256()
+    size, head = 0, b""
+    while chunk := source.read(HASH_CHUNK):
+        if not head:
+            head = chunk[: imaging.SNIFF_BYTES]
+        digest.update(chunk)
+        size += len(chunk)
+    return size, head, digest.digest()
 
 
 async def upload(
@@ -97,23 +113,24 @@ async def upload(
     settings: Settings,
     storage: Storage,
     user_id: int,
-    data: bytes,
+    source: bytes | BinaryIO,
     title: str,
     description: str | None,
 ) -> Photo:
+    """Mint an art object from an upload: bytes, or the open file the upload was spooled to."""
     title, description = _clean_title(title), _clean_description(description)
-    if len(data) > settings.max_upload_bytes:
+    loop = asyncio.get_running_loop()
+    # Reading and hashing 10 MB takes ~20 ms: off the event loop, like the image work.
+    size, head, content_hash = await loop.run_in_executor(_IMAGE_POOL, _measure, source)
+    if size > settings.max_upload_bytes:
         raise PayloadTooLarge(
             f"file is larger than {settings.max_upload_bytes} bytes",
             code=ErrorCode.payload_too_large,
         )
-    if imaging.sniff_mime(data[: imaging.SNIFF_BYTES]) is None:
+    if imaging.sniff_mime(head) is None:
         raise UnsupportedMediaType(
             "file is not a JPEG, PNG, GIF or WebP image", code=ErrorCode.unsupported_media_type
         )
-    loop = asyncio.get_running_loop()
-    # Hashing 10 MB takes ~20 ms: off the event loop, like the image work.
-    content_hash = await loop.run_in_executor(_IMAGE_POOL, _content_hash, data)
     async with pool.acquire() as conn:
         existing = await art_objects.object_id_by_hash(conn, content_hash)
     if existing is not None:
@@ -121,18 +138,18 @@ async def upload(
     try:
         processed = await loop.run_in_executor(
             _IMAGE_POOL,
-            functools.partial(imaging.process_image, data, max_pixels=settings.max_image_pixels),
+            functools.partial(
+                imaging.process_image, source, max_pixels=settings.max_image_pixels
+            ),
         )
     except imaging.ImageRejected as exc:
         error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
             exc.status_code, Unprocessable
         )
         raise error(exc.reason, code=exc.code) from exc
-    keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, data, processed)
+    keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, source, processed)
     try:
-        photo = await _mint(
-            pool, user_id, content_hash, len(data), processed, keys, title, description
-        )
+        photo = await _mint(pool, user_id, content_hash, size, processed, keys, title, description)
     except BaseException:
         # No file without a row: whatever failed (duplicate race, database down, cancel), the
         # files written above go. A crash before this line is handled by the start-up sweep.
@@ -150,7 +167,7 @@ def _duplicate(art_object_id: int) -> Conflict:
 
 
 def _store_files(
-    storage: Storage, data: bytes, processed: imaging.ProcessedImage
+    storage: Storage, data: bytes | BinaryIO, processed: imaging.ProcessedImage
 ) -> dict[str, str]:
     keys: dict[str, str] = {"original": new_key(ORIGINALS_PREFIX, _EXTENSIONS[processed.mime])}
     written: list[str] = []

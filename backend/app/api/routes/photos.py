@@ -29,9 +29,10 @@ async def upload_photo(
     title: Annotated[str, Form(min_length=1, max_length=200)],
     description: Annotated[str | None, Form(max_length=4000)] = None,
 ) -> Photo:
-    data = await file.read()
+    # The spooled temp file itself (on disk past 1 MiB), never `await file.read()`: the body is
+    # hashed and decoded from the file in the image pool, so memory does not grow per upload.
     return await photos.upload(
-        pool, settings, request.app.state.storage, user_id, data, title, description
+        pool, settings, request.app.state.storage, user_id, file.file, title, description
     )
 
 
