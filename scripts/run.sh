@@ -70,7 +70,8 @@ log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs; Ctrl+C s
 # Like the image: the app's own JSON request log (route templates, never query strings), not
 # uvicorn's access log, which prints every URL with its query.
 "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "$HOST" --port "$PORT" \
-  --log-config backend/logging.json --no-access-log &
+  --log-config backend/logging.json --no-access-log \
+  --http app.core.http_server:HeaderTimeoutProtocol &  # request heads get a deadline (slow-loris)
 server=$!
 # A background job of a script ignores Ctrl+C, so pass INT/TERM on; then wait for it to finish.
 trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM

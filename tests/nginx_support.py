@@ -155,6 +155,8 @@ def uvicorn_argv(port: int) -> list[str]:
         str(port),
         "--timeout-keep-alive",
         "75",
+        "--http",
+        "app.core.http_server:HeaderTimeoutProtocol",
     ]
 
 

@@ -102,7 +102,8 @@ async def running_server(
                 proc = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "uvicorn", "app.main:app",
                     "--app-dir", str(REPO_ROOT / "backend"),
-                    "--host", "127.0.0.1", "--port", str(port), *uvicorn_args,
+                    "--host", "127.0.0.1", "--port", str(port),
+                    "--http", "app.core.http_server:HeaderTimeoutProtocol", *uvicorn_args,
                     cwd=REPO_ROOT,
                     env=full_env,
                     stdin=asyncio.subprocess.DEVNULL,

@@ -98,7 +98,10 @@ async def test_a_200_mb_json_body_is_refused_at_once(server: str) -> None:
         b"POST /api/auth/max HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
         b"Content-Length: 209715200\r\n\r\n"
     )
-    answer, seconds = await _raw_request(server, head, 3200, b" " * 65536)
+    # Announced, not sent: past the drain bound the answer comes at once, from the headers
+    # alone (a client still sending that much is then cut off; curl-style clients wait for
+    # `100 Continue` and get the 413 instead).
+    answer, seconds = await _raw_request(server, head, 0, b"")
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b"payload_too_large" in answer
     assert seconds < 3, seconds

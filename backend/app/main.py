@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit,
         max_upload_bytes=settings.max_upload_bytes,
         upload_paths=("/api/photos/upload",),
+        body_timeout=settings.http_body_timeout,
     )
     if settings.cors_origins:
         app.add_middleware(

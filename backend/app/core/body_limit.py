@@ -10,6 +10,9 @@
   After a drain the connection is clean and stays open. Bodies past the drain bound, and
   clients that asked `Expect: 100-continue` (they have sent nothing yet), are answered at once
   and the connection is closed.
+- A body that stops arriving for `HTTP_BODY_TIMEOUT` seconds between two reads gets a 408 and
+  the connection is closed (slow-loris on the body; the head has its deadline in
+  core/http_server.py).
 """
 
 import asyncio
@@ -31,6 +34,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _Stalled(Exception):
+    """The client stopped sending its body for longer than the body timeout."""
+
+
 def _refusal(limit: int) -> bytes:
     message = f"request body is larger than {limit} bytes"
     return json.dumps(error_body(ErrorCode.payload_too_large, message, limit_bytes=limit)).encode()
@@ -40,8 +47,15 @@ class BodySizeLimit:
     """413 when `Content-Length` announces more than the route's cap, or as soon as a streamed
     body passes it; the rest of the body is drained first (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, max_upload_bytes: int, upload_paths: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_upload_bytes: int,
+        upload_paths: tuple[str, ...],
+        body_timeout: float = 30.0,
+    ) -> None:
         self.app = app
+        self.body_timeout = body_timeout
         self.upload_max = max_upload_bytes + MULTIPART_OVERHEAD
         self.upload_paths = upload_paths
 
@@ -64,10 +78,18 @@ class BodySizeLimit:
         received = 0
         tripped = False
         refused = False
+        stalled = False
 
         async def limited_receive() -> Message:
-            nonlocal received, tripped
-            message = await receive()
+            nonlocal received, tripped, stalled
+            if received < 0:  # body complete: the app waits for a disconnect, no deadline
+                return await receive()
+            try:
+                async with asyncio.timeout(self.body_timeout):
+                    message = await receive()
+            except TimeoutError:
+                stalled = True
+                raise _Stalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > cap:
@@ -81,16 +103,21 @@ class BodySizeLimit:
             # Frameworks turn an exception inside body parsing into their own 400; once the
             # limit tripped, whatever the app answers is replaced by the 413.
             nonlocal refused
-            if not tripped:
+            if stalled and not refused:
+                refused = True
+                await _timed_out(send)
+            elif not tripped and not stalled:
                 await send(message)
             elif not refused:
                 refused = True
                 clean = await _drain(receive, received)
                 await _refuse(send, cap, close=not clean)
 
-        with contextlib.suppress(_TooLarge):
+        with contextlib.suppress(_TooLarge, _Stalled):
             await self.app(scope, limited_receive, guarded_send)
-        if tripped and not refused:
+        if stalled and not refused:
+            await _timed_out(send)
+        elif tripped and not refused:
             clean = await _drain(receive, received)
             await _refuse(send, cap, close=not clean)
 
@@ -113,6 +140,21 @@ async def _drain(receive: Receive, already: int) -> bool:
                     return False
     except TimeoutError:
         return False
+
+
+async def _timed_out(send: Send) -> None:
+    """408 and close: the client stalled in the middle of its body."""
+    body = json.dumps(
+        error_body(ErrorCode.request_timeout, "the request body stopped arriving")
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": 408, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _refuse(send: Send, limit: int, *, close: bool) -> None:

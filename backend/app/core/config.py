@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     max_image_pixels: int = 40_000_000
     webapp_dist: Path = REPO_ROOT / "webapp" / "dist"
 
+    # Slow clients (core/http_server.py, core/body_limit.py): a request head must be complete
+    # this many seconds after the connection opened or the head began; a body may pause at most
+    # this long between two reads (nginx's client_header_timeout / client_body_timeout).
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
+
     qr_login_ttl: int = 5 * 60
     claim_ttl: int = 15 * 60
     trade_ttl: int = 7 * 24 * 3600

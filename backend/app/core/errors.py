@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     not_found = "not_found"
     method_not_allowed = "method_not_allowed"
     payload_too_large = "payload_too_large"
+    request_timeout = "request_timeout"
     rate_limited = "rate_limited"
     service_unavailable = "service_unavailable"
     password_checks_busy = "password_checks_busy"
