@@ -73,7 +73,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from app.api.deps import OptionalUserId
 from app.core import metrics
 from app.core.config import Settings
-from app.core.errors import TooManyRequests
+from app.core.errors import ErrorCode, TooManyRequests
 from app.core.rates import RATE_SETTINGS, parse_rate
 
 log = logging.getLogger(__name__)
@@ -231,6 +231,7 @@ class _Refusal:
         metrics.RATE_LIMITED.labels(limit=self.name).inc()
         raise TooManyRequests(
             f"too many requests ({self.name}), retry in {retry_after} s",
+            code=ErrorCode.rate_limited,
             headers={"Retry-After": str(retry_after)},
         )
 
