@@ -185,13 +185,13 @@ def placeholder_of(rendition: bytes, max_pixels: int = 4_000_000) -> tuple[str, 
 def _open_source(source: ImageSource) -> Iterator[BinaryIO]:
     if isinstance(source, bytes | bytearray | memoryview):
         yield io.BytesIO(source)
-    elif hasattr(source, "read"):
-        source.seek(0)  # the caller's file: read from the start, left open
-        yield source
-    else:
+    elif isinstance(source, str | os.PathLike):
         # A path is opened lazily: Pillow reads only the header until pixels are needed.
         with Path(source).open("rb") as handle:
             yield handle
+    else:
+        source.seek(0)  # the caller's file: read from the start, left open
+        yield source
 
 
 def _process(
