@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 from app.core import security
 from app.core.config import Settings
+from app.core.db import present
 from app.core.errors import Conflict
 from app.media.storage import create_storage
 from app.repositories import users
@@ -57,7 +58,7 @@ def draw_demo_image(index: int, size: tuple[int, int] = (1200, 800)) -> bytes:
     draw.ellipse([sun_x - 70, sun_y - 70, sun_x + 70, sun_y + 70], fill=(255, 240, 200))
     for layer in range(3):
         r, g, b = colorsys.hsv_to_rgb((hue + 0.5 + layer * 0.05) % 1, 0.5, 0.45 - layer * 0.12)
-        points = [(0, height)]
+        points: list[tuple[float, float]] = [(0, height)]
         for x in range(0, width + 40, 40):
             wave = math.sin(x / (140 + 60 * layer) + index + layer) * 60
             points.append((x, height * (0.55 + 0.13 * layer) + wave))
@@ -78,9 +79,9 @@ async def seed(pool: asyncpg.Pool, settings: Settings) -> int:
             for messenger, external_id, name in DEMO_USERS
         ]
         desktop = await users.insert_password_user(conn, DEMO_LOGIN[0], password_hash)
-        owners.append(
-            desktop["id"] if desktop else (await users.get_by_username(conn, "demo"))["id"]
-        )
+        if desktop is None:  # seeded before: the account exists
+            desktop = present(await users.get_by_username(conn, "demo"))
+        owners.append(desktop["id"])
     storage = create_storage(settings)
     created = 0
     for index, (title, description) in enumerate(DEMO_TITLES):

@@ -37,7 +37,7 @@ async def resolve_owner(pool: asyncpg.Pool, owner: str) -> int:
         )
     if row is None:
         raise SystemExit(f"no such user: {owner}")
-    return row["id"]
+    return int(row["id"])
 
 
 def _title_from(path: Path) -> str:
