@@ -9,7 +9,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,7 +50,7 @@ class Event:
             separators=(",", ":"),
         )
 
-    def visible_to(self, user_id: int | None, qr_requests: Iterable[str] = ()) -> bool:
+    def visible_to(self, user_id: int | None, qr_requests: Container[str] = ()) -> bool:
         if self.type == QR_EVENT:
             return self.data.get("request_id") in qr_requests
         if self.audience is not None and (user_id is None or user_id not in self.audience):
