@@ -48,11 +48,18 @@ def cards_query(
     creator_id: int | None = None,
     favorites_of: int | None = None,
     tsquery: str | None = None,
+    until: tuple[datetime, int] | None = None,
+    by_index: bool = False,
 ) -> tuple[str, list[object]]:
     """The listing SQL and its arguments. Conditions are added only when used so each
-    combination gets a plan that can use its index."""
+    combination gets a plan that can use its index.
+
+    `until`: only rows at or after this keyset position (a search's window of newest rows).
+    `by_index`: find the search's matches through the GIN index first (a materialised set of
+    ids), whatever the generic plan would guess — for the rare matches past the window."""
     conditions = [VISIBLE_TO_VIEWER]
     args: list[object] = [viewer_id]
+    prefix = ""
 
     def param(value: object) -> str:
         args.append(value)
@@ -69,12 +76,20 @@ def cards_query(
             "EXISTS (SELECT 1 FROM favorites mine WHERE mine.art_object_id = a.id"
             f" AND mine.user_id = {param(favorites_of)})"
         )
-    if tsquery is not None:
+    if until is not None:
+        conditions.append(f"(a.created_at, a.id) >= ({param(until[0])}, {param(until[1])})")
+    if tsquery is not None and by_index:
+        prefix = (
+            "WITH hits AS MATERIALIZED (SELECT id FROM art_objects"
+            f" WHERE search_vector @@ {param(tsquery)}::tsquery) "
+        )
+        conditions.append("a.id IN (SELECT hits.id FROM hits)")
+    elif tsquery is not None:
         # An already parsed tsquery (parse_search): under the forced generic plan
         # (core/db.py) a websearch_to_tsquery(...) here was re-run for every row scanned.
         conditions.append(f"a.search_vector @@ {param(tsquery)}::tsquery")
     sql = (
-        f"{_CARD} WHERE {' AND '.join(conditions)}"
+        f"{prefix}{_CARD} WHERE {' AND '.join(conditions)}"
         f" ORDER BY a.created_at DESC, a.id DESC LIMIT {param(limit)}"
     )
     return sql, args
@@ -89,10 +104,42 @@ async def list_cards(
     creator_id: int | None = None,
     favorites_of: int | None = None,
     tsquery: str | None = None,
+    until: tuple[datetime, int] | None = None,
+    by_index: bool = False,
 ) -> list[asyncpg.Record]:
     """Newest first, keyset over (created_at, id)."""
-    sql, args = cards_query(viewer_id, limit, after, owner_id, creator_id, favorites_of, tsquery)
+    sql, args = cards_query(
+        viewer_id, limit, after, owner_id, creator_id, favorites_of, tsquery, until, by_index
+    )
     return await conn.fetch(sql, *args)
+
+
+async def window_edge(
+    conn: asyncpg.Connection,
+    size: int,
+    after: tuple[datetime, int] | None = None,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+) -> tuple[datetime, int] | None:
+    """Keyset position of the `size`-th newest object (after `after`), None when fewer exist:
+    the end of a search's window of recent rows (an index-only walk of `size` entries)."""
+    conditions = ["TRUE"]
+    args: list[object] = [size - 1]
+    if after is not None:
+        args += [after[0], after[1]]
+        conditions.append("(created_at, id) < ($2, $3)")
+    if owner_id is not None:
+        args.append(owner_id)
+        conditions.append(f"owner_id = ${len(args)}")
+    if creator_id is not None:
+        args.append(creator_id)
+        conditions.append(f"creator_id = ${len(args)}")
+    row = await conn.fetchrow(
+        f"SELECT created_at, id FROM art_objects WHERE {' AND '.join(conditions)}"
+        " ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
+        *args,
+    )
+    return (row["created_at"], row["id"]) if row else None
 
 
 async def get_card(

@@ -273,22 +273,59 @@ async def list_photos(
             tsquery = await art_objects.parse_search(conn, query)
             if tsquery is None:  # only stop words or punctuation: nothing can match
                 return PhotoPage(items=[], next_cursor=None)
-        rows = await art_objects.list_cards(
-            conn,
-            viewer_id,
-            limit + 1,
-            after,
-            owner_id,
-            creator_id,
-            viewer_id if favorites_only else None,
-            tsquery,
-        )
+        favorites_of = viewer_id if favorites_only else None
+        if tsquery is None:
+            rows = await art_objects.list_cards(
+                conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of
+            )
+        else:
+            rows = await _search(
+                conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of, tsquery
+            )
     items = [to_photo(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = encode_cursor(last["created_at"], last["id"])
     return PhotoPage(items=items, next_cursor=next_cursor)
+
+
+# A search first walks the newest SEARCH_WINDOW objects in keyset order (cheap when matches are
+# common); only if they hold less than a page does it look further back through the GIN index
+# (cheap then: fewer than a page per window means the matches are rare). Either way the cost
+# stays near a plain page's, whatever the words and however large the gallery.
+SEARCH_WINDOW = 2000
+
+
+async def _search(
+    conn: Connection,
+    viewer_id: int | None,
+    wanted: int,
+    after: tuple[datetime, int] | None,
+    owner_id: int | None,
+    creator_id: int | None,
+    favorites_of: int | None,
+    tsquery: str,
+) -> list[asyncpg.Record]:
+    edge = await art_objects.window_edge(conn, SEARCH_WINDOW, after, owner_id, creator_id)
+    rows = list(
+        await art_objects.list_cards(
+            conn, viewer_id, wanted, after, owner_id, creator_id, favorites_of, tsquery, edge
+        )
+    )
+    if len(rows) < wanted and edge is not None:
+        rows += await art_objects.list_cards(
+            conn,
+            viewer_id,
+            wanted - len(rows),
+            (edge[0], edge[1]),
+            owner_id,
+            creator_id,
+            favorites_of,
+            tsquery,
+            by_index=True,
+        )
+    return rows
 
 
 async def ensure_collection_visible(
