@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from app.core.config import DEFAULT_JWT_SECRET, Settings
 from app.main import create_app
 from tests.conftest import make_settings
-from tests.support import bearer, sign_in
+from tests.support import bearer, make_init_data, sign_in
 
 # --- 11. an unknown username costs the same bcrypt time as a wrong password ----------------------
 
@@ -132,6 +132,11 @@ async def test_first_password_needs_a_recent_messenger_sign_in(
     assert "sign in with Max or Telegram again" in str(stale.json()["detail"])
     assert await pool.fetchval("SELECT password_hash FROM users") is None
 
+    # A sign-in now with initData the messenger made 10 minutes ago is no fresher than that.
+    old_init = make_init_data(user={"id": 61, "first_name": "Phone"}, auth_date=int(time.time()) - 600)
+    replayed = (await client.post("/api/auth/max", json={"init_data": old_init})).json()
+    assert (await client.put("/api/me/password", json=body, headers=bearer(replayed))).status_code == 403
+
     # A desktop session opened by QR is not a messenger sign-in either.
     qr = (await client.post("/api/auth/qr")).json()
     fresh_phone = await sign_in(client, 61, "Phone")
@@ -147,7 +152,7 @@ async def test_first_password_needs_a_recent_messenger_sign_in(
         "/api/me/password", json={"password": "owner pass 1", "username": "owner"}, headers=bearer(fresh_phone)
     )
     assert done.status_code == 200, done.text
-    assert done.json() == {"revoked_sessions": 2}
+    assert done.json() == {"revoked_sessions": 3}
     assert (await _refresh(client, refreshed["refresh_token"])).status_code == 401
     assert (await _refresh(client, desktop["refresh_token"])).status_code == 401
     assert (await _refresh(client, fresh_phone["refresh_token"])).status_code == 200

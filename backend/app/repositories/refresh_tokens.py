@@ -8,14 +8,19 @@ import asyncpg
 from app.core.db import Connection, present
 
 
-async def create_family(conn: Connection, user_id: int, auth_method: str) -> asyncpg.Record:
+async def create_family(
+    conn: Connection, user_id: int, auth_method: str, auth_time: datetime | None = None
+) -> asyncpg.Record:
+    """A new session; `auth_time` = when the proof was made (default: now)."""
     return present(await conn.fetchrow(
         """
-        INSERT INTO refresh_token_families (user_id, auth_method) VALUES ($1, $2)
+        INSERT INTO refresh_token_families (user_id, auth_method, auth_time)
+        VALUES ($1, $2, least(coalesce($3, now()), now()))
         RETURNING id, auth_method, auth_time
         """,
         user_id,
         auth_method,
+        auth_time,
     ))
 
 

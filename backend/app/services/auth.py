@@ -85,9 +85,13 @@ async def _issue_tokens(
 
 
 async def _start_session(
-    conn: Connection, settings: Settings, user: asyncpg.Record, method: AuthMethod
+    conn: Connection,
+    settings: Settings,
+    user: asyncpg.Record,
+    method: AuthMethod,
+    proven_at: datetime | None = None,
 ) -> TokenPair:
-    family = await refresh_tokens.create_family(conn, user["id"], method)
+    family = await refresh_tokens.create_family(conn, user["id"], method, proven_at)
     session = {"family_id": family["id"], **dict(family)}
     pair, _ = await _issue_tokens(conn, settings, user, session)
     return pair
@@ -106,7 +110,11 @@ async def sign_in_with_messenger(
         user = await users.upsert_messenger_user(
             conn, messenger, person.external_id, person.display_name, person.photo_url
         )
-        return await _start_session(conn, settings, user, "messenger")
+        # The proof is as fresh as the messenger made it (initData's auth_date, which may be up
+        # to INIT_DATA_MAX_AGE old), not the moment it reached us: a sensitive change asking for
+        # a recent messenger sign-in then means a recently opened mini-app.
+        proven_at = datetime.fromtimestamp(verified.auth_date, UTC)
+        return await _start_session(conn, settings, user, "messenger", proven_at)
 
 
 def _check_password_length(password: str) -> None:
