@@ -305,3 +305,19 @@ async def test_a_parallel_burst_of_guesses_gets_no_more_than_the_free_attempts(r
     )
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [401] * 6 + [429] * 14, statuses
+
+
+def test_the_in_process_fallback_applies_the_same_back_off(upload_dir: Path) -> None:
+    """While Redis fails, the throttle counts in the process with the same rule (fail soft)."""
+    from app.core.login_guard import _LocalCounts, backoff_ms
+
+    settings = make_settings("postgresql://unused/none", upload_dir, login_backoff_base=60)
+    assert [backoff_ms(settings, n) for n in (1, 5, 6, 7, 8)] == [0, 0, 60_000, 120_000, 240_000]
+    assert backoff_ms(settings, 10_000) == settings.login_backoff_max * 1000  # capped
+    counts = _LocalCounts(settings)
+    assert [counts.attempt("name") for _ in range(6)] == [1, 2, 3, 4, 5, 6]
+    refused = counts.attempt("name")
+    assert -60_000 <= refused < 0  # locked: milliseconds to wait, not counted
+    assert counts.attempt("other") == 1  # names are counted apart
+    counts.forget("name")
+    assert counts.attempt("name") == 1
