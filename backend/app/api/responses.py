@@ -3,9 +3,9 @@
 from typing import Any
 
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from app.core.errors import ErrorCode
+from app.schemas.errors import ErrorOut
 
 _DESCRIPTIONS = {
     400: "Bad request",
@@ -20,20 +20,6 @@ _DESCRIPTIONS = {
     429: "Too many requests (see Retry-After)",
     503: "A dependency is unavailable",
 }
-
-
-class ErrorDetail(BaseModel):
-    """`code` is stable (clients branch on it); `message` is English for people. Some codes add
-    fields: `photo_id` (duplicate_image), `photo_ids` (photo_not_found in a trade), `status`
-    (*_not_pending), `failure_reason` (trade_items_changed), `fields` (validation_error)."""
-
-    model_config = ConfigDict(extra="allow")
-    code: ErrorCode
-    message: str
-
-
-class ErrorOut(BaseModel):
-    detail: ErrorDetail
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

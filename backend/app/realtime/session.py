@@ -10,6 +10,7 @@ Protocol, client → server:
 Server → client: events `{"id", "type", "data", "ts"}`, `{"type": "ping"}`,
 `{"type": "authenticated", "user_id", "expires_at"}` (`user_id` null after `token: null`),
 `{"type": "resumed", "last_id": ...}` and `{"type": "error", "detail": {"code", "message"}}`.
+Every shape is a model in schemas/events.py, published in the OpenAPI document.
 Close codes: 4400 token in the URL, 4401 bad token, a token for another user, or the token
 expired without a fresh `auth` (reconnect with a fresh token and resume), 4000 no answer to
 pings, 4008 too slow (reconnect and resume), 1008 too many messages.
@@ -24,15 +25,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.core import metrics, security
 from app.core.config import Settings
-from app.core.errors import AppError, ErrorCode, error_body
+from app.core.errors import AppError, ErrorCode
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
 from app.repositories import events
+from app.schemas.errors import ErrorDetail
+from app.schemas.events import (
+    AuthenticatedFrame,
+    ErrorFrame,
+    PingFrame,
+    QrApproved,
+    QrApprovedEvent,
+    ResumedFrame,
+)
 from app.services import auth
 
 log = logging.getLogger(__name__)
@@ -139,7 +150,7 @@ class Session:
         """Sign the socket in (or again, with a fresh token), or make it anonymous (null)."""
         if token is None:
             self._set_identity(None, None)
-            self._reply({"type": "authenticated", "user_id": None, "expires_at": None})
+            self._reply(AuthenticatedFrame(type="authenticated", user_id=None, expires_at=None))
             return
         if not isinstance(token, str):
             self.client.drop(UNAUTHORIZED_CLOSE, "invalid or expired token")
@@ -154,8 +165,8 @@ class Session:
             self.client.drop(UNAUTHORIZED_CLOSE, "token is for another user: reconnect")
             return
         self._set_identity(user_id, expires_at)
-        expires = datetime.fromtimestamp(expires_at, UTC).isoformat()
-        self._reply({"type": "authenticated", "user_id": user_id, "expires_at": expires})
+        expires = datetime.fromtimestamp(expires_at, UTC)
+        self._reply(AuthenticatedFrame(type="authenticated", user_id=user_id, expires_at=expires))
 
     def _set_identity(self, user_id: int | None, expires_at: float | None) -> None:
         self.client.user_id, self.client.expires_at = user_id, expires_at
@@ -179,7 +190,7 @@ class Session:
             if silent > interval + self.settings.ws_ping_timeout:
                 self.client.drop(HEARTBEAT_CLOSE, "no answer to ping")
                 return
-            self._reply({"type": "ping"})
+            self._reply(PingFrame(type="ping"))
 
     def _release_held(self) -> None:
         """No resume came: deliver what was held and go live."""
@@ -191,13 +202,14 @@ class Session:
                 self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
 
-    def _reply(self, message: dict[str, Any]) -> None:
-        if not self.client.send_now(json.dumps(message)):
+    def _reply(self, message: BaseModel) -> None:
+        """A control frame, always one of the models of schemas/events.py."""
+        if not self.client.send_now(message.model_dump_json()):
             self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
 
     def _error(self, code: ErrorCode, message: str) -> None:
         """The HTTP error shape, in a frame: `{"type": "error", "detail": {"code", "message"}}`."""
-        self._reply({"type": "error", **error_body(code, message)})
+        self._reply(ErrorFrame(type="error", detail=ErrorDetail(code=code, message=message)))
 
     def _start_resume(self, after: Any) -> None:
         if not isinstance(after, int) or isinstance(after, bool) or after < 0:
@@ -241,7 +253,8 @@ class Session:
             if event_id > max(watermark, after) and not self.client.offer(event_id, frame):
                 self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
-        self._reply({"type": "resumed", "last_id": max([watermark, *(i for i, _ in held)])})
+        last_id = max([watermark, *(i for i, _ in held)])
+        self._reply(ResumedFrame(type="resumed", last_id=last_id))
 
     async def _watch_qr(self, message: dict[str, Any]) -> None:
         request_id, secret = message.get("request_id"), message.get("secret")
@@ -257,7 +270,9 @@ class Session:
             return
         self.client.qr_requests.add(request_id)
         if status.status == "approved":  # approved before we listened: tell at once
-            self._reply({"id": 0, "type": "auth.qr_approved", "data": {"request_id": request_id}})
+            approved = QrApproved(request_id=request_id)
+            now = datetime.now(UTC)
+            self._reply(QrApprovedEvent(id=0, type="auth.qr_approved", data=approved, ts=now))
 
 
 def _parse(raw: str) -> dict[str, Any] | None:

@@ -109,14 +109,13 @@ async def set_status(conn: Connection, transfer_id: int, status: str) -> None:
     await conn.execute("UPDATE transfers SET status = $2 WHERE id = $1", transfer_id, status)
 
 
-async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[int]:
+async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
     """Claim codes of an object that just changed hands (or got a new code) die with it."""
-    rows = await conn.fetch(
+    return await conn.fetch(
         """
         UPDATE transfers SET status = 'cancelled'
          WHERE art_object_id = $1 AND status = 'pending'
-        RETURNING from_user_id
+        RETURNING id, from_user_id
         """,
         art_object_id,
     )
-    return [r["from_user_id"] for r in rows]

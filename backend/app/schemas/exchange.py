@@ -81,7 +81,9 @@ class TradeTokenIn(BaseModel):
     token: str = Field(min_length=8, max_length=128)
 
 
-class Trade(BaseModel):
+class TradeInfo(BaseModel):
+    """A trade as its parties share it: the `trade.created`/`trade.updated` event payload."""
+
     id: int
     proposer: UserSummary
     recipient: UserSummary | None
@@ -94,6 +96,12 @@ class Trade(BaseModel):
     deep_links: DeepLinks | None = Field(default=None, description="the same link in every form")
     failure_reason: str | None = None
     accepted_by: UserSummary | None = Field(default=None, description="who accepted it")
+    expires_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class Trade(TradeInfo):
     viewer_can_accept: bool = Field(
         default=False,
         description="the signed-in viewer may accept it now (owns every requested item)",
@@ -101,9 +109,6 @@ class Trade(BaseModel):
     cannot_accept_reason: CannotAcceptReason | None = Field(
         default=None, description="why not, when viewer_can_accept is false"
     )
-    expires_at: datetime
-    created_at: datetime
-    updated_at: datetime
 
 
 class TradeList(BaseModel):
@@ -119,7 +124,9 @@ class ProfileRequest(BaseModel):
     id: int
     requester: UserSummary
     target: UserSummary
-    status: Literal["pending", "accepted", "declined"]
+    status: Literal["pending", "accepted", "declined", "withdrawn"] = Field(
+        description="withdrawn: only in the event of a deleted request"
+    )
     message: str
     created_at: datetime
     updated_at: datetime

@@ -24,7 +24,9 @@ class PhotoSummary(BaseModel):
     )
 
 
-class Photo(BaseModel):
+class PublicPhoto(BaseModel):
+    """A photo as everyone sees it: the `photo.created`/`photo.updated` event payload."""
+
     id: int
     title: str
     description: str
@@ -39,9 +41,12 @@ class Photo(BaseModel):
     owner: UserSummary
     creator: UserSummary
     favorites_count: int
-    is_favorite: bool
     created_at: datetime
     updated_at: datetime
+
+
+class Photo(PublicPhoto):
+    is_favorite: bool = Field(description="the signed-in viewer's favorite")
 
 
 class PhotoPage(BaseModel):

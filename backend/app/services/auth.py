@@ -22,7 +22,7 @@ from app.core.errors import (
 from app.core.initdata import InitDataError, verify_init_data
 from app.core.login_guard import LoginGuard
 from app.core.user_agent import describe
-from app.repositories import auth_qr, events, refresh_tokens, users
+from app.repositories import auth_qr, refresh_tokens, users
 from app.schemas.auth import (
     PasswordChanged,
     QrLoginCreated,
@@ -30,8 +30,10 @@ from app.schemas.auth import (
     QrLoginStatus,
     TokenPair,
 )
+from app.schemas.events import QrApproved
 from app.schemas.links import ClientHost
 from app.services.deep_links import all_links, pick
+from app.services.publish import publish
 from app.services.users import to_me
 
 Messenger = Literal["max", "telegram"]
@@ -366,7 +368,7 @@ async def approve_qr_login(
         await auth_qr.approve(conn, request_id, user_id)
         # Empty audience: no user socket gets it; the hub routes it to the desktop socket that
         # proved it holds this request's secret (realtime/hub.py).
-        await events.insert_event(conn, "auth.qr_approved", {"request_id": request_id}, [])
+        await publish(conn, "auth.qr_approved", QrApproved(request_id=request_id), [])
 
 
 async def poll_qr_login(

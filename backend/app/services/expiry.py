@@ -6,25 +6,17 @@ makes the stored status match, so listings filtered by status stay right, and te
 
 import asyncpg
 
-from app.repositories import events, expiry
+from app.repositories import expiry
+from app.services import trades as trade_rules
+from app.services.publish import transfer_updated
 
 
 async def expire_due(pool: asyncpg.Pool) -> int:
     async with pool.acquire() as conn, conn.transaction():
         trades = await expiry.expire_trades(conn)
         for trade in trades:
-            parties = [trade["proposer_id"]] + (
-                [trade["recipient_id"]] if trade["recipient_id"] else []
-            )
-            await events.insert_event(
-                conn, "trade.updated", {"id": trade["id"], "status": "expired"}, parties
-            )
+            await trade_rules.announce(conn, trade["id"])
         transfers = await expiry.expire_transfers(conn)
         for transfer in transfers:
-            await events.insert_event(
-                conn,
-                "transfer.updated",
-                {"id": transfer["id"], "status": "expired"},
-                [transfer["from_user_id"]],
-            )
+            await transfer_updated(conn, transfer["id"], [transfer["from_user_id"]])
     return len(trades) + len(transfers)

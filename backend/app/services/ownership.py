@@ -2,7 +2,9 @@
 
 
 from app.core.db import Connection
-from app.repositories import art_objects, events, provenance, transfers
+from app.repositories import art_objects, provenance
+from app.schemas.events import OwnershipChanged
+from app.services.publish import claim_codes_cancelled, publish
 
 
 async def move(
@@ -20,21 +22,14 @@ async def move(
     await provenance.append(
         conn, art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id
     )
-    for sender in await transfers.cancel_pending_for_object(conn, art_object_id):
-        await events.insert_event(
-            conn, "transfer.updated", {"photo_id": art_object_id, "status": "cancelled"}, [sender]
-        )
-    await events.insert_event(
-        conn,
-        "ownership.changed",
-        {
-            "photo_id": art_object_id,
-            "from_user_id": from_user_id,
-            "to_user_id": to_user_id,
-            "reason": reason,
-            "trade_id": trade_id,
-            "transfer_id": transfer_id,
-        },
-        # A private party's activity is seen only by the parties and viewers both accepted.
-        subjects=[from_user_id, to_user_id],
+    await claim_codes_cancelled(conn, art_object_id)
+    change = OwnershipChanged(
+        photo_id=art_object_id,
+        from_user_id=from_user_id,
+        to_user_id=to_user_id,
+        reason=reason,  # type: ignore[arg-type]
+        trade_id=trade_id,
+        transfer_id=transfer_id,
     )
+    # A private party's activity is seen only by the parties and viewers both accepted.
+    await publish(conn, "ownership.changed", change, subjects=[from_user_id, to_user_id])

@@ -25,10 +25,11 @@ from app.core.errors import (
 )
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
-from app.repositories import art_objects, events, favorites, provenance, users
+from app.repositories import art_objects, favorites, provenance, users
+from app.schemas.events import PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
 from app.services import trades as trade_rules
-from app.services import transfers as transfer_rules
+from app.services.publish import claim_codes_cancelled, publish
 from app.services.shapes import user_summary
 from app.services.trades import DELETED_REASON
 
@@ -63,11 +64,6 @@ def to_photo(row: asyncpg.Record) -> Photo:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
-
-
-def public_photo_data(photo: Photo) -> dict:
-    """Event payload: the card as everyone sees it (no viewer-specific fields)."""
-    return photo.model_dump(mode="json", exclude={"is_favorite"})
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -219,9 +215,7 @@ async def _mint(
         object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
         await provenance.append(conn, object_id, None, user_id, "mint")
         photo = to_photo(await art_objects.get_card(conn, user_id, object_id))
-        await events.insert_event(
-            conn, "photo.created", public_photo_data(photo), subjects=[user_id]
-        )
+        await publish(conn, "photo.created", photo, subjects=[user_id])
     return photo
 
 
@@ -397,9 +391,7 @@ async def update_photo(
             raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
         photo = to_photo(await art_objects.get_card(conn, user_id, art_object_id))
-        await events.insert_event(
-            conn, "photo.updated", public_photo_data(photo), subjects=[user_id]
-        )
+        await publish(conn, "photo.updated", photo, subjects=[user_id])
     return photo
 
 
@@ -421,9 +413,9 @@ async def delete_photo(
         # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
         # by proposing a trade for it. Pending deals that involve it end here instead.
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
-        await transfer_rules.cancel_pending_for_object(conn, art_object_id)
+        await claim_codes_cancelled(conn, art_object_id)
         keys = await art_objects.delete_image(conn, current["image_id"])
-        await events.insert_event(conn, "photo.deleted", {"id": art_object_id}, subjects=[user_id])
+        await publish(conn, "photo.deleted", PhotoDeleted(id=art_object_id), subjects=[user_id])
     # Files go only after the commit: a rollback must never leave a row without its files.
     await asyncio.get_running_loop().run_in_executor(
         _IMAGE_POOL, _delete_files, storage, [key for key in keys if key is not None]

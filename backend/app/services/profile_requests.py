@@ -5,8 +5,9 @@ import asyncpg
 from app.core.config import Settings
 from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
-from app.repositories import events, profile_requests, users
+from app.repositories import profile_requests, users
 from app.schemas.exchange import ProfileRequest
+from app.services.publish import publish
 from app.services.shapes import user_summary
 
 
@@ -27,9 +28,7 @@ async def _announce(
 ) -> ProfileRequest:
     request = _to_request(await profile_requests.view(conn, request_id))
     audience = [request.requester.id, request.target.id] if tell_target else [request.requester.id]
-    await events.insert_event(
-        conn, "profile_request.updated", request.model_dump(mode="json"), audience
-    )
+    await publish(conn, "profile_request.updated", request, audience)
     return request
 
 
@@ -83,12 +82,12 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
         row = await profile_requests.lock(conn, request_id)
         if row is None or user_id not in (row["requester_id"], row["target_id"]):
             raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
+        # The event carries the whole request one last time, as `withdrawn`.
+        gone = _to_request(await profile_requests.view(conn, request_id))
         await profile_requests.delete(conn, request_id)
-        await events.insert_event(
-            conn,
-            "profile_request.updated",
-            {"id": request_id, "status": "withdrawn"},
-            [row["requester_id"], row["target_id"]],
+        withdrawn = gone.model_copy(update={"status": "withdrawn"})
+        await publish(
+            conn, "profile_request.updated", withdrawn, [gone.requester.id, gone.target.id]
         )
 
 

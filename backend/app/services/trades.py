@@ -13,15 +13,13 @@ from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
-from app.repositories import art_objects, events, trades, users
+from app.repositories import art_objects, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
 from app.services import ownership
 from app.services.deep_links import all_links, pick
+from app.services.publish import publish
 from app.services.shapes import photo_summary, user_summary
-
-# Per-viewer fields: never part of an event, which many sockets share.
-VIEWER_FIELDS = {"viewer_can_accept", "cannot_accept_reason"}
 
 
 def _to_trade(
@@ -80,10 +78,6 @@ def cannot_accept_reason(
     return None
 
 
-def event_data(trade: Trade) -> dict:
-    return trade.model_dump(mode="json", exclude=VIEWER_FIELDS)
-
-
 async def _load(conn: Connection, trade_id: int, viewer_id: int | None) -> Trade:
     row = await trades.view(conn, trade_id)
     return _to_trade(row, await trades.items(conn, [trade_id], viewer_id), viewer_id)
@@ -91,6 +85,18 @@ async def _load(conn: Connection, trade_id: int, viewer_id: int | None) -> Trade
 
 def _parties(proposer_id: int, *others: int | None) -> list[int]:
     return sorted({proposer_id, *(o for o in others if o is not None)})
+
+
+async def announce(conn: Connection, trade_id: int) -> None:
+    """`trade.updated` with the whole trade as it now is, to its proposer, recipient and
+    acceptor (a status change made without a viewer: failure, expiry)."""
+    trade = await _load(conn, trade_id, None)
+    parties = _parties(
+        trade.proposer.id,
+        trade.recipient.id if trade.recipient else None,
+        trade.accepted_by.id if trade.accepted_by else None,
+    )
+    await publish(conn, "trade.updated", trade, parties)
 
 
 # --- propose ------------------------------------------------------------------------------
@@ -159,9 +165,7 @@ async def propose(
             conn, trade_id, "requested", body.requested_photo_ids, counterparty
         )
         trade = await _load(conn, trade_id, user_id)
-        await events.insert_event(
-            conn, "trade.created", event_data(trade), _parties(user_id, counterparty)
-        )
+        await publish(conn, "trade.created", trade, _parties(user_id, counterparty))
     if token:
         trade.token, trade.deep_links = token, all_links(settings, "trade", token)
         trade.deep_link = pick(trade.deep_links, host)
@@ -216,12 +220,7 @@ async def fail_pending_with_object(
     its parties. The caller holds the object's row lock, in its own transaction."""
     for trade in await trades.lock_pending_with_object(conn, art_object_id):
         await trades.set_status(conn, trade["id"], "failed", failure_reason=reason)
-        await events.insert_event(
-            conn,
-            "trade.updated",
-            {"id": trade["id"], "status": "failed", "failure_reason": reason},
-            _parties(trade["proposer_id"], trade["recipient_id"]),
-        )
+        await announce(conn, trade["id"])
 
 
 # --- accept / decline / cancel ------------------------------------------------------------
@@ -301,9 +300,7 @@ async def _accept_locked(
     await trades.set_status(conn, trade_id, "accepted", accepted_by=user_id)
     result = await _load(conn, trade_id, user_id)
     # accepted_by names the accepter: the proposer's screen shows who took it, live.
-    await events.insert_event(
-        conn, "trade.updated", event_data(result), _parties(proposer, user_id)
-    )
+    await publish(conn, "trade.updated", result, _parties(proposer, user_id))
     return result
 
 
@@ -319,13 +316,7 @@ async def _mark(
         if trade["status"] != "pending":
             return
         await trades.set_status(conn, trade_id, status, failure_reason=reason)
-        parties = _parties(trade["proposer_id"], trade["recipient_id"])
-        await events.insert_event(
-            conn,
-            "trade.updated",
-            {"id": trade_id, "status": status, "failure_reason": reason},
-            parties,
-        )
+        await announce(conn, trade_id)
 
 
 async def decline(pool: asyncpg.Pool, user_id: int, trade_id: int) -> Trade:
@@ -361,7 +352,7 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
                 await trades.set_status(conn, trade_id, status)
                 result = await _load(conn, trade_id, user_id)
                 parties = _parties(trade["proposer_id"], trade["recipient_id"])
-                await events.insert_event(conn, "trade.updated", event_data(result), parties)
+                await publish(conn, "trade.updated", result, parties)
                 return result
         if expired:
             await _mark(conn, trade_id, "expired")

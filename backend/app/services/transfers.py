@@ -12,34 +12,13 @@ from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
-from app.repositories import art_objects, events, transfers, users
+from app.repositories import art_objects, transfers, users
 from app.schemas.exchange import ClaimPreview, Transfer
-from app.schemas.links import ClientHost, DeepLinks
+from app.schemas.links import ClientHost
 from app.services import ownership
 from app.services.deep_links import all_links, pick
-from app.services.shapes import photo_summary, user_summary
-
-
-def to_transfer(
-    row: asyncpg.Record,
-    token: str | None = None,
-    links: DeepLinks | None = None,
-    host: ClientHost | None = None,
-) -> Transfer:
-    return Transfer(
-        id=row["id"],
-        photo=photo_summary(row, "art_object_id"),
-        from_user=user_summary(row, "from_user_id", "from"),
-        to_user=user_summary(row, "to_user_id", "to"),
-        status=row["status"],
-        claim_token=token,
-        deep_link=pick(links, host) if links else None,
-        deep_links=links,
-        expires_at=row["expires_at"],
-        created_at=row["created_at"],
-        completed_at=row["completed_at"],
-        returned_at=row["returned_at"],
-    )
+from app.services.publish import claim_codes_cancelled, transfer_updated
+from app.services.shapes import to_transfer
 
 
 async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> None:
@@ -81,7 +60,7 @@ async def _give(
     await ownership.move(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
-    await _announce(conn, transfer_id, "completed", [user_id, to_user_id])
+    await transfer_updated(conn, transfer_id, [user_id, to_user_id])
     return to_transfer(await transfers.view(conn, transfer_id))
 
 
@@ -108,7 +87,7 @@ async def return_gift(
         await ownership.move(
             conn, gift["art_object_id"], user_id, sender, "transfer", transfer_id=back_id
         )
-        await _announce(conn, back_id, "completed", [user_id, sender])
+        await transfer_updated(conn, back_id, [user_id, sender])
         return to_transfer(await transfers.view(conn, back_id))
 
 
@@ -125,14 +104,6 @@ def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
         )
 
 
-async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> None:
-    """Cancel the object's live claim code, if any, and tell its sender."""
-    for sender in await transfers.cancel_pending_for_object(conn, art_object_id):
-        await events.insert_event(
-            conn, "transfer.updated", {"photo_id": art_object_id, "status": "cancelled"}, [sender]
-        )
-
-
 async def _create_claim(
     conn: Connection,
     settings: Settings,
@@ -141,24 +112,15 @@ async def _create_claim(
     host: ClientHost | None,
 ) -> Transfer:
     # One live code per object: a new code replaces the previous one.
-    await cancel_pending_for_object(conn, art_object_id)
+    await claim_codes_cancelled(conn, art_object_id)
     token = security.new_secret(24)  # 192 bits
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
     transfer_id = await transfers.insert_claim(
         conn, art_object_id, user_id, security.digest(token), expires_at
     )
-    await _announce(conn, transfer_id, "pending", [user_id])
+    await transfer_updated(conn, transfer_id, [user_id])
     row = await transfers.view(conn, transfer_id)
     return to_transfer(row, token, all_links(settings, "claim", token), host)
-
-
-async def _announce(
-    conn: Connection, transfer_id: int, status: str, parties: list[int]
-) -> None:
-    # The whole transfer (never its claim code): the giver's screen learns who claimed it
-    # (`to_user`) without asking again.
-    data = to_transfer(await transfers.view(conn, transfer_id)).model_dump(mode="json")
-    await events.insert_event(conn, "transfer.updated", {**data, "status": status}, parties)
 
 
 async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> ClaimPreview:
@@ -198,7 +160,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                 )
             if transfer["expired"]:
                 await transfers.set_status(conn, transfer["id"], "expired")
-                await _announce(conn, transfer["id"], "expired", [transfer["from_user_id"]])
+                await transfer_updated(conn, transfer["id"], [transfer["from_user_id"]])
                 expired = True
             else:
                 await transfers.complete(conn, transfer["id"], user_id)
@@ -210,9 +172,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                     "transfer",
                     transfer_id=transfer["id"],
                 )
-                await _announce(
-                    conn, transfer["id"], "completed", [transfer["from_user_id"], user_id]
-                )
+                await transfer_updated(conn, transfer["id"], [transfer["from_user_id"], user_id])
                 return to_transfer(await transfers.view(conn, transfer["id"]))
     if expired:  # raised after the commit so the expiry sticks
         raise Gone("this claim code has expired; ask for a new one", code=ErrorCode.claim_expired)
@@ -243,7 +203,7 @@ async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer
                 status=transfer["status"],
             )
         await transfers.set_status(conn, transfer_id, "cancelled")
-        await _announce(conn, transfer_id, "cancelled", [user_id])
+        await transfer_updated(conn, transfer_id, [user_id])
         return to_transfer(await transfers.view(conn, transfer_id))
 
 

@@ -8,8 +8,8 @@ import type {
   FavoriteState,
   ProvenanceEntry,
   Me,
-  Page,
   Photo,
+  Page,
   ProfileRequest,
   PublicUser,
   QrLoginDetails,
@@ -23,6 +23,7 @@ import type {
 
 export { ApiError } from './client';
 export type * from './types';
+export { approvedSignIn } from './types';
 
 export const API_BASE: string = import.meta.env.VITE_API_BASE || '/api';
 

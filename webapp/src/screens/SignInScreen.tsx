@@ -1,7 +1,7 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, authApi, type QrLoginRequest } from '../api';
+import { ApiError, approvedSignIn, authApi, type QrLoginRequest } from '../api';
 import { QrCode } from '../components/QrCode';
 import { EmptyState, Loading, Notice, errorText } from '../components/States';
 import { useSession } from '../state/session';
@@ -32,7 +32,8 @@ function QrSignIn() {
       try {
         const res = await authApi.qrPoll(req.request_id, req.secret, ctrl.signal);
         if (stopped) return;
-        if (res.status === 'approved') return adopt(res);
+        const approved = approvedSignIn(res);
+        if (approved) return adopt(approved);
         if (res.status === 'consumed') return setState({ phase: 'expired' });
       } catch (err) {
         if (stopped) return;

@@ -30,10 +30,10 @@ export default function TradeScreen() {
   );
   // The event carries the whole trade, including who accepted it.
   useLiveEvents(['trade.updated'], (e) => {
-    const next = e.data as Trade;
+    const next = e.data;
     if (next.id !== trade.data?.id) return;
     if (next.status === 'accepted' && next.proposer.id === me.id) host.haptic.notify('success');
-    if (next.proposer && next.offered) trade.setData((prev) => ({ ...prev, ...next, viewer_can_accept: prev?.viewer_can_accept, cannot_accept_reason: prev?.cannot_accept_reason }));
+    if (next.proposer && next.offered) trade.setData((prev) => ({ ...prev, ...next, viewer_can_accept: prev?.viewer_can_accept ?? false, cannot_accept_reason: prev?.cannot_accept_reason }));
     if (token) trade.reload(); // the viewer's ability to accept may have changed
   });
 

@@ -73,7 +73,7 @@ function ClaimCode({ photo }: { photo: Photo }) {
 
   // The event carries the whole transfer, with who claimed it.
   useLiveEvents(['transfer.updated'], (e) => {
-    const next = e.data as Transfer;
+    const next = e.data;
     if (transfer && next.id === transfer.id) {
       if (next.status === 'completed') host.haptic.notify('success');
       setTransfer((prev) => prev && { ...prev, ...next, claim_token: prev.claim_token, deep_link: prev.deep_link });

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { API_BASE, tokens } from '../api';
-import { LiveClient, socketUrl, type LiveEvent, type LiveStatus } from '../ws/LiveClient';
+import type { EventOf, EventType } from '../api';
+import { LiveClient, socketUrl, type LiveStatus } from '../ws/LiveClient';
 
 const LiveContext = createContext<LiveClient | null>(null);
 
@@ -40,14 +41,17 @@ function useLiveClient(): LiveClient {
 }
 
 /** Calls `handler` for every live event whose type is in `types`. */
-export function useLiveEvents(types: readonly string[], handler: (e: LiveEvent) => void): void {
+export function useLiveEvents<T extends EventType>(
+  types: readonly T[],
+  handler: (e: EventOf<T>) => void,
+): void {
   const client = useLiveClient();
   const ref = useRef(handler);
   ref.current = handler;
   const key = types.join(',');
   useEffect(() => {
     const wanted = new Set(key.split(','));
-    return client.subscribe((e) => wanted.has(e.type) && ref.current(e));
+    return client.subscribe((e) => wanted.has(e.type) && ref.current(e as EventOf<T>));
   }, [client, key]);
 }
 

@@ -28,7 +28,8 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const ev = (id: number, type = 'photo.created'): LiveEvent => ({ id, type, data: { id }, ts: '2024-01-01T00:00:00Z' });
+const ev = (id: number, type = 'photo.created'): LiveEvent =>
+  ({ id, type, data: { id }, ts: '2024-01-01T00:00:00Z' }) as unknown as LiveEvent;
 
 function setup(token: string | null = 'acc') {
   const sockets: FakeSocket[] = [];

@@ -5,12 +5,10 @@
  * (`{"type":"resume","after":id}`), dropping any duplicates.
  */
 
-export interface LiveEvent<T = unknown> {
-  id: number;
-  type: string;
-  data: T;
-  ts: string;
-}
+import type { ServerEvent } from '../api/types';
+
+/** A stored event: one generated type per event type (schemas/events.py on the backend). */
+export type LiveEvent = ServerEvent;
 
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
@@ -151,7 +149,7 @@ export class LiveClient {
   private handleMessage(socket: SocketLike, raw: unknown): void {
     if (socket !== this.socket) return;
     this.armIdleTimer(socket);
-    let msg: Partial<LiveEvent> & { type?: string };
+    let msg: { id?: unknown; type?: unknown };
     try {
       msg = JSON.parse(String(raw));
     } catch {
