@@ -411,6 +411,7 @@ const en = {
       qr_login_expired: 'This sign-in code has expired. Refresh the QR code on the computer.',
       qr_login_already_approved: 'This sign-in code was already used.',
       qr_login_token_mismatch: 'This sign-in code is not valid.',
+      request_timeout: 'The request took too long. Try again.',
       admin_only: 'Only administrators can do this.',
       user_not_found: 'This person was not found.',
       collection_private: 'This collection is private. Ask its owner for access.',
