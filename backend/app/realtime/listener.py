@@ -152,9 +152,7 @@ class EventListener:
             self._pending_poll = min(self._pending_poll * 2, PENDING_POLL_MAX)
 
 
-async def _viewers_by_subject(
-    conn: Connection, rows: list[asyncpg.Record]
-) -> dict[int, list[int]]:
+async def _viewers_by_subject(conn: Connection, rows: list[asyncpg.Record]) -> dict[int, list[int]]:
     """One query per batch: the private subjects of these events and who may see them."""
     subjects = sorted({s for row in rows for s in row["subjects"]})
     return await events.viewers_of_private(conn, subjects) if subjects else {}

@@ -132,7 +132,7 @@ class Session:
                 self.client.drop(POLICY_CLOSE, "too many messages")
                 return
             message = _parse(raw)
-            kind = message.get("type") if message else None
+            kind = message.get("type")
             if kind == "auth":
                 self._authenticate(message.get("token"))
             elif kind == "resume":
@@ -247,7 +247,7 @@ class Session:
                     break
                 cursor = rows[-1]["id"]
         finally:
-            held, self.client.held = self.client.held, None
+            held, self.client.held = self.client.held or [], None
             self.resuming = False
         for event_id, frame in held:
             if event_id > max(watermark, after) and not self.client.offer(event_id, frame):
@@ -275,9 +275,10 @@ class Session:
             self._reply(QrApprovedEvent(id=0, type="auth.qr_approved", data=approved, ts=now))
 
 
-def _parse(raw: str) -> dict[str, Any] | None:
+def _parse(raw: str) -> dict[str, Any]:
+    """The message as a dict; {} (an unknown message) when it is not a JSON object."""
     try:
         message = json.loads(raw)
     except ValueError:
-        return None
-    return message if isinstance(message, dict) else None
+        return {}
+    return message if isinstance(message, dict) else {}

@@ -100,8 +100,9 @@ async def running_transactions(conn: Connection) -> tuple[int | None, int | None
     one elsewhere on the cluster must not hold back this gallery's events. The 32-bit ids are
     widened to 64 bits around the current xmax (running ids are never 2^31 away from it).
     """
-    row = present(await conn.fetchrow(
-        """
+    row = present(
+        await conn.fetchrow(
+            """
         WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax),
         running AS (
             SELECT backend_xid::text::bigint AS x FROM pg_stat_activity
@@ -115,7 +116,8 @@ async def running_transactions(conn: Connection) -> tuple[int | None, int | None
               FROM s, running r)
         SELECT min(x) AS oldest, max(x) AS newest FROM wide
         """
-    ))
+        )
+    )
     return row["oldest"], row["newest"]
 
 
