@@ -112,12 +112,20 @@ export const photosApi = {
     uploadPhoto(API_BASE, tokens, input, onProgress, signal),
 };
 
+export const usersBlockApi = {
+  /** Refuse (or accept again) direct gifts from this person. */
+  block: (userId: number) => http.put<void>(`/users/${userId}/block`),
+  unblock: (userId: number) => http.delete<void>(`/users/${userId}/block`),
+};
+
 export const transfersApi = {
   create: (photo_id: number, to_user_id?: number) =>
     http.post<Transfer>('/transfers', to_user_id ? { photo_id, to_user_id } : { photo_id }),
   claim: (token: string) => http.post<Transfer>('/transfers/claim', { token }),
   preview: (token: string) => http.post<ClaimPreview>('/transfers/claim/preview', { token }),
   cancel: (id: number) => http.post<Transfer>(`/transfers/${id}/cancel`),
+  /** Send a direct gift back to its giver (within 7 days). */
+  sendBack: (id: number) => http.post<Transfer>(`/transfers/${id}/return`),
   list: (role: 'sent' | 'received') => http.get<{ items: Transfer[] }>('/transfers', { role }),
 };
 

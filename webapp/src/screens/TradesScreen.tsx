@@ -2,7 +2,7 @@ import { Button } from '@maxhub/max-ui';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { transfersApi, tradesApi, type Trade, type Transfer } from '../api';
+import { transfersApi, tradesApi, usersBlockApi, type Trade, type Transfer } from '../api';
 import { ThumbRow } from '../components/PhotoThumb';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, errorText } from '../components/States';
@@ -43,6 +43,7 @@ function TradeList({ role }: { role: 'incoming' | 'outgoing' }) {
 function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onChange: (t: Transfer) => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const cancel = async () => {
     try {
       onChange(await transfersApi.cancel(tr.id));
@@ -50,6 +51,24 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
       setError(errorText(err));
     }
   };
+  // A gift nobody asked for need not be kept: send it back, or refuse further ones.
+  const sendBack = async () => {
+    try {
+      await transfersApi.sendBack(tr.id);
+      setNote(t('trades.sentBack'));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const block = async () => {
+    try {
+      await usersBlockApi.block(tr.from_user.id);
+      setNote(t('trades.senderBlocked'));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  const gift = !sent && tr.status === 'completed' && !tr.returned_at && !note;
   const other = sent ? tr.to_user : tr.from_user;
   return (
     <div className="card-surface d-flex gap-3 align-items-center">
@@ -60,6 +79,7 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
         </div>
         <div className="small text-secondary">{formatDate(tr.created_at)}</div>
         {error && <div className="small text-danger">{error}</div>}
+        {(note || tr.returned_at) && <div className="small text-secondary">{note ?? t('trades.sentBack')}</div>}
       </div>
       <div className="d-flex flex-column align-items-end gap-2">
         <StatusBadge status={tr.status} />
@@ -67,6 +87,16 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
           <Button mode="tertiary" appearance="negative" onClick={cancel}>
             {t('common.cancel')}
           </Button>
+        )}
+        {gift && (
+          <>
+            <Button mode="tertiary" onClick={sendBack}>
+              {t('trades.sendBack')}
+            </Button>
+            <Button mode="tertiary" appearance="negative" onClick={block}>
+              {t('trades.blockSender')}
+            </Button>
+          </>
         )}
       </div>
     </div>
