@@ -9,7 +9,7 @@ import { ButtonLink } from '../components/ButtonLink';
 
 /** Opened by scanning the desktop's sign-in QR: let that computer in as me. */
 export default function ApproveLoginScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { token } = useParams<{ token: string }>();
   const me = useMe();
   const { host } = useSession();
@@ -30,7 +30,8 @@ export default function ApproveLoginScreen() {
       live = false;
     };
   }, [token]);
-  const time = (iso: string) => new Date(iso).toLocaleTimeString();
+  const time = (iso: string) =>
+    new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
 
   const approve = async () => {
     setBusy(true);
