@@ -30,7 +30,7 @@ from app.schemas.events import PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
 from app.services import trades as trade_rules
 from app.services.publish import claim_codes_cancelled, publish
-from app.services.shapes import user_summary
+from app.services.shapes import Urls, Users, from_record
 from app.services.trades import DELETED_REASON
 
 log = logging.getLogger(__name__)
@@ -44,26 +44,16 @@ _IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_pr
 # --- shapes -------------------------------------------------------------------------------
 
 
+_PHOTO_USERS: Users = {"owner": ("owner_id", "owner"), "creator": ("creator_id", "creator")}
+_PHOTO_URLS: Urls = {
+    "thumb_url": "thumb_key",
+    "thumb_2x_url": "thumb_2x_key",
+    "preview_url": "preview_key",
+}
+
+
 def to_photo(row: asyncpg.Record) -> Photo:
-    return Photo(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        width=row["width"],
-        height=row["height"],
-        mime=row["mime"],
-        placeholder=row["placeholder"],
-        dominant_color=row["dominant_color"],
-        thumb_url=f"/{row['thumb_key']}",
-        thumb_2x_url=f"/{row['thumb_2x_key']}",
-        preview_url=f"/{row['preview_key']}",
-        owner=user_summary(row, "owner_id", "owner"),
-        creator=user_summary(row, "creator_id", "creator"),
-        favorites_count=row["favorites_count"],
-        is_favorite=row["is_favorite"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return from_record(Photo, row, users=_PHOTO_USERS, urls=_PHOTO_URLS)
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -134,9 +124,7 @@ async def upload(
     try:
         processed = await loop.run_in_executor(
             _IMAGE_POOL,
-            functools.partial(
-                imaging.process_image, source, max_pixels=settings.max_image_pixels
-            ),
+            functools.partial(imaging.process_image, source, max_pixels=settings.max_image_pixels),
         )
     except imaging.ImageRejected as exc:
         error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
@@ -322,9 +310,7 @@ async def _search(
     return rows
 
 
-async def ensure_collection_visible(
-    conn: Connection, viewer_id: int | None, owner_id: int
-) -> None:
+async def ensure_collection_visible(conn: Connection, viewer_id: int | None, owner_id: int) -> None:
     owner = await users.get_for_viewer(conn, viewer_id, owner_id)
     if owner is None:
         raise NotFound("user not found", code=ErrorCode.user_not_found)
@@ -350,26 +336,14 @@ async def get_provenance(
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
             raise NotFound("art object not found", code=ErrorCode.photo_not_found)
         rows = await provenance.for_object(conn, art_object_id)
-    return [
-        ProvenanceEntry(
-            id=r["id"],
-            reason=r["reason"],
-            from_user=user_summary(r, "from_user_id", "from"),
-            to_user=user_summary(r, "to_user_id", "to"),
-            trade_id=r["trade_id"],
-            transfer_id=r["transfer_id"],
-            created_at=r["created_at"],
-        )
-        for r in rows
-    ]
+    people: Users = {"from_user": ("from_user_id", "from"), "to_user": ("to_user_id", "to")}
+    return [from_record(ProvenanceEntry, r, users=people) for r in rows]
 
 
 # --- changing -----------------------------------------------------------------------------
 
 
-async def _lock_visible(
-    conn: Connection, user_id: int, art_object_id: int
-) -> asyncpg.Record:
+async def _lock_visible(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
     """Lock an object for a change; one the user may not see is "not found" like a missing one
     (a 403 would confirm that a private collection holds that id)."""
     current = await art_objects.lock_visible(conn, user_id, art_object_id)

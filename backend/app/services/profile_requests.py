@@ -8,24 +8,16 @@ from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unproce
 from app.repositories import profile_requests, users
 from app.schemas.exchange import ProfileRequest
 from app.services.publish import publish
-from app.services.shapes import user_summary
+from app.services.shapes import Users, from_record
+
+_PARTIES: Users = {"requester": ("requester_id", "requester"), "target": ("target_id", "target")}
 
 
 def _to_request(row: asyncpg.Record) -> ProfileRequest:
-    return ProfileRequest(
-        id=row["id"],
-        requester=user_summary(row, "requester_id", "requester"),
-        target=user_summary(row, "target_id", "target"),
-        status=row["status"],
-        message=row["message"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return from_record(ProfileRequest, row, users=_PARTIES)
 
 
-async def _announce(
-    conn: Connection, request_id: int, tell_target: bool = True
-) -> ProfileRequest:
+async def _announce(conn: Connection, request_id: int, tell_target: bool = True) -> ProfileRequest:
     request = _to_request(await profile_requests.view(conn, request_id))
     audience = [request.requester.id, request.target.id] if tell_target else [request.requester.id]
     await publish(conn, "profile_request.updated", request, audience)

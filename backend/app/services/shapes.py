@@ -1,12 +1,27 @@
-"""Record → response-shape helpers shared by services (joined user columns use prefixes)."""
+"""Record → response model: ONE generic helper, `from_record`, used by every service.
+
+Columns named like the model's fields are taken as they are; joined users come from the
+convention `<id column>`, `<prefix>_name`, `<prefix>_avatar`; stored keys become URLs under `/`.
+Anything else a model needs (a secret shown once, links) is passed by name.
+"""
+
+import functools
+from typing import Any, TypeVar
 
 import asyncpg
+from pydantic import BaseModel
 
 from app.schemas.exchange import Transfer
 from app.schemas.links import ClientHost, DeepLinks
 from app.schemas.photos import PhotoSummary
 from app.schemas.users import UserSummary
 from app.services.deep_links import pick
+
+M = TypeVar("M", bound=BaseModel)
+# field → (id column, column prefix) of a joined user.
+Users = dict[str, tuple[str, str]]
+# field → column holding a storage key served under /.
+Urls = dict[str, str]
 
 
 def user_summary(row: asyncpg.Record, id_key: str, prefix: str) -> UserSummary | None:
@@ -18,18 +33,40 @@ def user_summary(row: asyncpg.Record, id_key: str, prefix: str) -> UserSummary |
     )
 
 
+def from_record(
+    model: type[M],
+    row: asyncpg.Record,
+    *,
+    users: Users | None = None,
+    urls: Urls | None = None,
+    **values: Any,
+) -> M:
+    users, urls = users or {}, urls or {}
+    data: dict[str, Any] = {
+        f: row[f] for f in _plain_fields(model, (*users, *urls, *values)) if f in row
+    }
+    for field, (id_key, prefix) in users.items():
+        data[field] = user_summary(row, id_key, prefix)
+    for field, key in urls.items():
+        data[field] = f"/{row[key]}"
+    data.update(values)
+    return model(**data)
+
+
+@functools.cache
+def _plain_fields(model: type[BaseModel], derived: tuple[str, ...]) -> tuple[str, ...]:
+    """The model's fields taken from a same-named column (computed once per call site shape:
+    the gallery listing maps 30 rows a page)."""
+    return tuple(f for f in model.model_fields if f not in derived)
+
+
+_THUMBS: Urls = {"thumb_url": "thumb_key", "thumb_2x_url": "thumb_2x_key"}
+
+
 def photo_summary(row: asyncpg.Record, id_key: str = "id") -> PhotoSummary:
-    return PhotoSummary(
-        id=row[id_key],
-        title=row["title"],
-        thumb_url=f"/{row['thumb_key']}",
-        thumb_2x_url=f"/{row['thumb_2x_key']}",
-        placeholder=row["placeholder"],
-        dominant_color=row["dominant_color"],
-        owner_id=row["owner_id"],
-        # Joined only where the owner's name is shown (trade items).
-        owner=user_summary(row, "owner_id", "owner") if "owner_name" in row else None,
-    )
+    # The owner is joined only where their name is shown (trade items).
+    owner: Users = {"owner": ("owner_id", "owner")} if "owner_name" in row else {}
+    return from_record(PhotoSummary, row, users=owner, urls=_THUMBS, id=row[id_key])
 
 
 def to_transfer(
@@ -38,19 +75,12 @@ def to_transfer(
     links: DeepLinks | None = None,
     host: ClientHost | None = None,
 ) -> Transfer:
-    return Transfer(
-        id=row["id"],
+    return from_record(
+        Transfer,
+        row,
+        users={"from_user": ("from_user_id", "from"), "to_user": ("to_user_id", "to")},
         photo=photo_summary(row, "art_object_id"),
-        from_user=UserSummary(
-            id=row["from_user_id"], display_name=row["from_name"], avatar_url=row["from_avatar"]
-        ),
-        to_user=user_summary(row, "to_user_id", "to"),
-        status=row["status"],
         claim_token=token,
         deep_link=pick(links, host) if links else None,
         deep_links=links,
-        expires_at=row["expires_at"],
-        created_at=row["created_at"],
-        completed_at=row["completed_at"],
-        returned_at=row["returned_at"],
     )

@@ -19,7 +19,13 @@ from app.schemas.links import ClientHost
 from app.services import ownership
 from app.services.deep_links import all_links, pick
 from app.services.publish import publish
-from app.services.shapes import photo_summary, user_summary
+from app.services.shapes import Users, from_record, photo_summary
+
+_PARTIES: Users = {
+    "proposer": ("proposer_id", "proposer"),
+    "recipient": ("recipient_id", "recipient"),
+    "accepted_by": ("accepted_by", "accepted"),
+}
 
 
 def _to_trade(
@@ -33,23 +39,16 @@ def _to_trade(
     requested = [i for i in mine if i["side"] == "requested"]
     reason = cannot_accept_reason(row, requested, viewer_id)
     shown = [i for i in mine if _shown(row, i)]
-    return Trade(
-        id=row["id"],
-        proposer=user_summary(row, "proposer_id", "proposer"),
-        recipient=user_summary(row, "recipient_id", "recipient"),
-        status=row["status"],
-        message=row["message"],
+    return from_record(
+        Trade,
+        row,
+        users=_PARTIES,
         offered=[photo_summary(i) for i in shown if i["side"] == "offered"],
         requested=[photo_summary(i) for i in shown if i["side"] == "requested"],
         token=token,
         deep_link=link,
-        failure_reason=row["failure_reason"],
-        accepted_by=user_summary(row, "accepted_by", "accepted"),
         viewer_can_accept=reason is None,
         cannot_accept_reason=reason.value if reason else None,
-        expires_at=row["expires_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
     )
 
 
@@ -213,9 +212,7 @@ async def list_trades(
 DELETED_REASON = "an art object in it was deleted"
 
 
-async def fail_pending_with_object(
-    conn: Connection, art_object_id: int, reason: str
-) -> None:
+async def fail_pending_with_object(conn: Connection, art_object_id: int, reason: str) -> None:
     """Every pending trade that includes the object becomes `failed` with `reason`, announced to
     its parties. The caller holds the object's row lock, in its own transaction."""
     for trade in await trades.lock_pending_with_object(conn, art_object_id):
@@ -308,9 +305,7 @@ def _changed_hands(requested: list[asyncpg.Record], locked: dict[int, int]) -> b
     return any(locked[i["id"]] != i["owner_at_proposal"] for i in requested)
 
 
-async def _mark(
-    conn: Connection, trade_id: int, status: str, reason: str | None = None
-) -> None:
+async def _mark(conn: Connection, trade_id: int, status: str, reason: str | None = None) -> None:
     async with conn.transaction():
         trade = await trades.lock(conn, trade_id)
         if trade["status"] != "pending":

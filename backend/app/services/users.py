@@ -7,20 +7,11 @@ import asyncpg
 from app.core.errors import ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
+from app.services.shapes import from_record
 
 
 def to_me(user: asyncpg.Record) -> Me:
-    return Me(
-        id=user["id"],
-        display_name=user["display_name"],
-        avatar_url=user["avatar_url"],
-        is_private=user["is_private"],
-        role=user["role"],
-        messenger=user["messenger"],
-        username=user["username"],
-        has_password=user["password_hash"] is not None,
-        created_at=user["created_at"],
-    )
+    return from_record(Me, user, has_password=user["password_hash"] is not None)
 
 
 async def set_blocked(pool: asyncpg.Pool, user_id: int, other_id: int, blocked: bool) -> None:
@@ -59,14 +50,7 @@ async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: in
         user = await users.get_for_viewer(conn, viewer_id, user_id)
     if user is None:
         raise NotFound("user not found", code=ErrorCode.user_not_found)
-    return PublicUser(
-        id=user["id"],
-        display_name=user["display_name"],
-        avatar_url=user["avatar_url"],
-        is_private=user["is_private"],
-        can_view_collection=user["can_view_collection"],
-        profile_request_status=user["profile_request_status"],
-    )
+    return from_record(PublicUser, user)
 
 
 # Characters a query word keeps: letters, digits, _ . - @ (what names and usernames are made of).

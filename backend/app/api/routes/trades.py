@@ -2,19 +2,18 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from app.api.deps import (
     ClientHostDep,
-    ImageClientHostDep,
     OptionalUserId,
     PoolDep,
     SettingsDep,
     UserId,
 )
 from app.api.rate_limits import limit
-from app.api.responses import PNG_RESPONSE, errors, qr_png
-from app.api.routes.qr import QR_IMAGE_LIMIT
+from app.api.responses import errors
+from app.api.routes.qr import add_link_qr_route
 from app.schemas.exchange import (
     Trade,
     TradeAccept,
@@ -24,7 +23,7 @@ from app.schemas.exchange import (
     TradeTokenIn,
 )
 from app.schemas.ids import PathId
-from app.services import qr, trades
+from app.services import trades
 
 router = APIRouter(prefix="/api/trades", tags=["trades"])
 Token = Annotated[str, Path(min_length=8, max_length=128)]
@@ -97,19 +96,4 @@ async def cancel_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trad
     return await trades.cancel(pool, user_id, trade_id)
 
 
-@router.get(
-    "/{trade_id}/qr.png",
-    response_class=Response,
-    responses={**PNG_RESPONSE, **errors(401, 404, 422, 429)},
-    dependencies=[QR_IMAGE_LIMIT],
-)
-async def trade_qr(
-    trade_id: PathId,
-    pool: PoolDep,
-    settings: SettingsDep,
-    user_id: UserId,
-    token: Annotated[str, Query(min_length=8, max_length=128)],
-    host: ImageClientHostDep,
-) -> Response:
-    link = await trades.trade_link_for(pool, settings, user_id, trade_id, token, host)
-    return qr_png(await qr.render(link))
+add_link_qr_route(router, "trade_id", trades.trade_link_for, "trade_qr")

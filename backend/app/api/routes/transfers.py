@@ -1,23 +1,22 @@
 """Transfers: direct gifts and claim codes."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.api.deps import (
     ClientHostDep,
-    ImageClientHostDep,
     OptionalUserId,
     PoolDep,
     SettingsDep,
     UserId,
 )
 from app.api.rate_limits import limit
-from app.api.responses import PNG_RESPONSE, errors, qr_png
-from app.api.routes.qr import QR_IMAGE_LIMIT
+from app.api.responses import errors
+from app.api.routes.qr import add_link_qr_route
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
-from app.services import qr, transfers
+from app.services import transfers
 
 router = APIRouter(prefix="/api/transfers", tags=["transfers"])
 
@@ -84,19 +83,4 @@ async def list_transfers(
     return TransferList(items=await transfers.list_transfers(pool, user_id, role))
 
 
-@router.get(
-    "/{transfer_id}/qr.png",
-    response_class=Response,
-    responses={**PNG_RESPONSE, **errors(401, 404, 422, 429)},
-    dependencies=[QR_IMAGE_LIMIT],
-)
-async def transfer_qr(
-    transfer_id: PathId,
-    pool: PoolDep,
-    settings: SettingsDep,
-    user_id: UserId,
-    token: Annotated[str, Query(min_length=8, max_length=128)],
-    host: ImageClientHostDep,
-) -> Response:
-    link = await transfers.claim_link_for(pool, settings, user_id, transfer_id, token, host)
-    return qr_png(await qr.render(link))
+add_link_qr_route(router, "transfer_id", transfers.claim_link_for, "transfer_qr")
