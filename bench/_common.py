@@ -113,8 +113,10 @@ class Server:
         workers: int = 1,
         env: dict[str, str] | None = None,
         nofile: int | None = None,
+        cpus: str | None = None,
     ) -> None:
         self.dsn = dsn
+        self.cpus = cpus  # taskset CPU list for the server (e.g. "0"), None = not pinned
         self.port = port or free_port()
         self.workers = workers
         self.extra_env = env or {}
@@ -148,6 +150,8 @@ class Server:
             cmd += ["--workers", str(self.workers)]
         if self.nofile:
             cmd = ["prlimit", f"--nofile={self.nofile}", *cmd]
+        if self.cpus is not None and shutil.which("taskset"):
+            cmd = ["taskset", "-c", self.cpus, *cmd]
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
@@ -223,10 +227,21 @@ WRK_LUA = BENCH / "wrk_report.lua"
 
 
 def wrk(
-    url: str, connections: int = 64, duration: int = 10, threads: int = 2, timeout: int = 5
+    url: str,
+    connections: int = 64,
+    duration: int = 10,
+    threads: int = 2,
+    timeout: int = 5,
+    cpus: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict:
-    """Run wrk; the Lua done() hook prints a JSON line with rate, percentiles and errors."""
+    """Run wrk; the Lua done() hook prints a JSON line with rate, percentiles and errors.
+    ``cpus`` pins wrk with taskset (e.g. "1" while the server is pinned to "0")."""
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
+    if cpus is not None and shutil.which("taskset"):
+        cmd = ["taskset", "-c", cpus, *cmd]
     cmd += ["-s", str(WRK_LUA), url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("JSON "))
@@ -235,6 +250,45 @@ def wrk(
     for key in ("p50", "p90", "p99", "max", "mean"):
         result[key] = result[key] / 1000  # us -> ms
     return result
+
+
+class CpuMeter:
+    """CPU seconds used by a set of processes over a stretch of wall time: pidstat (Debian
+    sysstat) when installed, else the same utime+stime counters read from /proc directly."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.proc: subprocess.Popen | None = None
+        self.started = 0.0
+        self.before = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        self.started = time.monotonic()
+        self.before = cpu_seconds(self.pids)
+        if shutil.which("pidstat") and self.pids:
+            cmd = ["pidstat", "-h", "-u", "-p", ",".join(map(str, self.pids)), "1"]
+            self.proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "LC_ALL": "C"}
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.monotonic() - self.started
+        self.seconds = cpu_seconds(self.pids) - self.before
+        self.source = "/proc"
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGINT)
+            out = self.proc.communicate(timeout=10)[0]
+            total, col = 0.0, None
+            for line in out.splitlines():
+                fields = line.split()
+                if line.startswith("#"):
+                    col = fields.index("%CPU") - 1 if "%CPU" in fields else None
+                elif col is not None and len(fields) > col and not line.startswith("Average"):
+                    with contextlib.suppress(ValueError):
+                        total += float(fields[col]) / 100  # one sample = 1 s of wall time
+            if total > 0:
+                self.seconds, self.source = total, "pidstat"
 
 
 def rx(pattern: str, text: str) -> str | None:

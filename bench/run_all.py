@@ -1,0 +1,347 @@
+"""One command for issue 15's table: every figure as min / median / max of three rounds.
+
+    .venv/bin/python bench/run_all.py --quick     # ~10 minutes on a quiet 2-core machine
+    .venv/bin/python bench/run_all.py             # longer runs, 10,000 sockets
+
+Figures (ratios are taken inside one round, so a busy neighbour moves both sides):
+- listing: `GET /api/photos` first page ÷ `GET /health`, anonymous and signed in, 1 worker;
+- search: `GET /api/photos?q=...` ÷ `/health` (a word no title has, and one every title has);
+- server and PostgreSQL CPU per request during those runs (pidstat when installed, else /proc);
+- upload: POST of a 12 MP JPEG -> 201, p50, and that ÷ pure `process_image` on the same bytes;
+- WebSocket fan-out: p99, delivery, server CPU per delivered frame;
+- contested trade accepts/s ÷ `pgbench -N` TPS;
+- listing with 2 workers ÷ 1 worker.
+
+With two or more cores the single-worker server is pinned to core 0 and wrk to core 1
+(`taskset`); the 2-worker server is not pinned. A figure that fails (a missing tool, an error)
+is printed as "not measured" with the reason; the others still run. The table is also written
+to bench/RESULTS.md (section "Issue 15 harness"), replacing the previous run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (
+    BENCH,
+    CpuMeter,
+    Server,
+    busy_note,
+    drop_db,
+    fresh_db,
+    machine,
+    wrk,
+)
+
+DB = "bench_run_all"
+ROUNDS = 3
+TWO_CORES = (os.cpu_count() or 1) >= 2
+SERVER_CPU, CLIENT_CPU = ("0", "1") if TWO_CORES else (None, None)
+SECTION = "## Issue 15 harness (`bench/run_all.py`)"
+
+Figure = dict[str, object]  # name, target, values (per round) or reason, unit
+
+
+def fmt(values: list[float], unit: str) -> str:
+    lo, mid, hi = min(values), statistics.median(values), max(values)
+    digits = 0 if unit in ("ms", "µs", "req/s") and mid >= 10 else 2
+    return " / ".join(f"{v:,.{digits}f}" for v in (lo, mid, hi)) + (f" {unit}" if unit else "")
+
+
+def postgres_pids(dsn: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (other databases on the shared
+    server are not ours to count)."""
+
+    async def query() -> list[int]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            rows = await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await conn.close()
+        return [r["pid"] for r in rows]
+
+    return asyncio.run(query())
+
+
+def measured(name: str, target: str, unit: str, fn: Callable[[], list[float]]) -> Figure:
+    try:
+        values = fn()
+        if not values:
+            raise RuntimeError("no rounds completed")
+        return {"name": name, "target": target, "values": values, "unit": unit}
+    except Exception as exc:  # a failed figure must not stop the others
+        traceback.print_exc()
+        return {"name": name, "target": target, "reason": f"{type(exc).__name__}: {exc}"[:200]}
+
+
+# --------------------------------------------------------------------------- HTTP figures
+
+
+def sign_in(server: Server) -> dict[str, str]:
+    from tests.support import make_init_data
+
+    init = make_init_data(user={"id": 777_015, "first_name": "bench viewer"})
+    r = httpx.post(f"{server.url}/api/auth/max", json={"init_data": init}, timeout=30)
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def http_rounds(dsn: str, duration: int) -> dict[str, list[float]]:
+    """Per round: req/s of each endpoint and CPU ms per request (server, PostgreSQL)."""
+    targets = {
+        "health": ("/health", False),
+        "anon": ("/api/photos?limit=30", False),
+        "signed": ("/api/photos?limit=30", True),
+        "search_rare": ("/api/photos?limit=30&q=%D0%B7%D0%B0%D0%BA%D0%B0%D1%82", False),
+        "search_common": ("/api/photos?limit=30&q=photo", False),
+    }
+    out: dict[str, list[float]] = {}
+    with Server(dsn, cpus=SERVER_CPU) as server:
+        headers = sign_in(server)
+        for path, signed in targets.values():  # correctness and warm-up
+            r = httpx.get(server.url + path, headers=headers if signed else None, timeout=30)
+            assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        wrk(server.url + "/api/photos?limit=30", duration=2, threads=1, cpus=CLIENT_CPU)
+        for rnd in range(ROUNDS):
+            order = list(targets.items())
+            for key, (path, signed) in order if rnd % 2 == 0 else reversed(order):
+                with CpuMeter(server.pids()) as srv, CpuMeter(postgres_pids(dsn)) as pg:
+                    res = wrk(
+                        server.url + path,
+                        duration=duration,
+                        threads=1,
+                        cpus=CLIENT_CPU,
+                        headers=headers if signed else None,
+                    )
+                if res["err_status"]:
+                    raise RuntimeError(f"{key}: {res['err_status']} non-2xx responses")
+                requests = max(res["requests"], 1)
+                out.setdefault(key, []).append(res["rps"])
+                out.setdefault(f"{key}_srv_ms", []).append(srv.seconds / requests * 1000)
+                out.setdefault(f"{key}_pg_ms", []).append(pg.seconds / requests * 1000)
+                out.setdefault("cpu_source", []).append(srv.source == "pidstat")
+    return out
+
+
+def two_workers(dsn: str, duration: int) -> list[float]:
+    """Listing req/s with 2 workers ÷ 1 worker, both measured in the same round."""
+    ratios = []
+    servers = [Server(dsn, workers=n) for n in (1, 2)]
+    try:
+        for s in servers:
+            s.start()
+        for _ in range(ROUNDS):
+            rps = [
+                wrk(s.url + "/api/photos?limit=30", duration=duration, threads=1)["rps"]
+                for s in servers
+            ]
+            ratios.append(rps[1] / rps[0])
+    finally:
+        for s in servers:
+            s.stop()
+    return ratios
+
+
+# --------------------------------------------------------------------------- other figures
+
+
+def upload_rounds(dsn: str, count: int) -> tuple[list[float], list[float]]:
+    from bench_gallery import upload_table
+
+    p50s, ratios = [], []
+    for _ in range(ROUNDS):
+        lines = asyncio.run(upload_table(dsn, count))
+        row = next(x for x in lines if x.startswith("| POST /api/photos/upload"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        p50s.append(float(cells[1]))
+        ratios.append(float(cells[4]))
+    return p50s, ratios
+
+
+def ws_rounds(dsn: str, sockets: int, events: int, interval: float) -> dict[str, list[float]]:
+    from _common import raise_nofile
+    from bench_ws import run_config
+
+    nofile = raise_nofile()
+    out: dict[str, list[float]] = {"p99": [], "delivery": [], "us_per_frame": []}
+    for _ in range(ROUNDS):
+        r = run_config(dsn, sockets, 2, 1 if sockets <= 1000 else 2, events, interval, nofile)
+        out["p99"].append(r["p99"])
+        out["delivery"].append(100 * r["delivered"] / max(r["expected"], 1))
+        out["us_per_frame"].append(r["server_cpu"] / max(r["fps"], 1e-9) * 1e6)
+    return out
+
+
+def trade_rounds(quick: bool) -> list[float]:
+    from bench_trades import pgbench, run_trades
+
+    ratios = []
+    for _ in range(ROUNDS):
+        pg_lines = pgbench(5 if quick else 15, 10)
+        n_row = next(x for x in pg_lines if "pgbench -N" in x)
+        tps = float(n_row.split("|")[2].replace(",", ""))
+        args = argparse.Namespace(quick=True, workers=1, driver="raw", keep=False)
+        lines = asyncio.run(run_trades(args))
+        row = next(x for x in lines if x.startswith("| all accept requests"))
+        ratios.append(float(row.split("|")[3].replace(",", "")) / tps)
+    return ratios
+
+
+# --------------------------------------------------------------------------- main
+
+
+def table(figures: list[Figure]) -> list[str]:
+    lines = ["| figure | min / median / max of 3 rounds | target |", "| --- | --- | --- |"]
+    for f in figures:
+        ok = "values" in f
+        cell = fmt(f["values"], f["unit"]) if ok else f"not measured ({f['reason']})"  # type: ignore[arg-type]
+        lines.append(f"| {f['name']} | {cell} | {f['target']} |")
+    return lines
+
+
+def write_results(text: str) -> None:
+    path = BENCH / "RESULTS.md"
+    old = path.read_text()
+    start = old.find(SECTION)
+    if start >= 0:
+        nxt = re.search(r"^## ", old[start + len(SECTION) :], re.M)
+        end = start + len(SECTION) + nxt.start() if nxt else len(old)
+        new = old[:start] + text + "\n" + old[end:]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short runs (~10 min)")
+    parser.add_argument("--only", default="http,upload,ws,trades,workers")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    duration = 3 if args.quick else 10
+    started = time.monotonic()
+    head = [
+        f"machine: {machine()}",
+        f"command: `.venv/bin/python bench/run_all.py {' '.join(sys.argv[1:])}`".replace(" `", "`"),
+        f"busy at start: {busy_note()}",
+        f"pinning: server on CPU {SERVER_CPU}, wrk on CPU {CLIENT_CPU} (taskset)"
+        if TWO_CORES
+        else "pinning: none (one core)",
+    ]
+    print("\n".join(head), flush=True)
+    from bench_gallery import seed
+
+    dsn = asyncio.run(fresh_db(DB))
+    asyncio.run(seed(dsn, 20_000 if args.quick else 100_000, 1000))
+    figures: list[Figure] = []
+    http: dict[str, list[float]] = {}
+    skipped = "skipped (--only)"
+    if "http" in only:
+        try:
+            http = http_rounds(dsn, duration)
+        except Exception as exc:
+            traceback.print_exc()
+            skipped = f"{type(exc).__name__}: {exc}"[:200]
+
+    def ratio(key: str) -> Callable[[], list[float]]:
+        def get() -> list[float]:
+            if key not in http:
+                raise RuntimeError(skipped)
+            return [a / b for a, b in zip(http[key], http["health"], strict=True)]
+
+        return get
+
+    def raw(key: str) -> Callable[[], list[float]]:
+        def get() -> list[float]:
+            if key not in http:
+                raise RuntimeError(skipped)
+            return http[key]
+
+        return get
+
+    figures += [
+        measured("listing ÷ /health, anonymous, 1 worker", "≥ 0.6", "", ratio("anon")),
+        measured("listing ÷ /health, signed in, 1 worker", "≥ 0.5", "", ratio("signed")),
+        measured("search `q=закат` ÷ /health", "≥ 0.4", "", ratio("search_rare")),
+        measured("search `q=photo` (every title) ÷ /health", "≥ 0.4", "", ratio("search_common")),
+        measured("/health req/s (for scale only)", "—", "req/s", raw("health")),
+    ]
+    for key, label in (("health", "/health"), ("anon", "listing anonymous")):
+        figures.append(
+            measured(f"server CPU per request, {label}", "—", "ms", raw(f"{key}_srv_ms"))
+        )
+        figures.append(
+            measured(f"PostgreSQL CPU per request, {label}", "—", "ms", raw(f"{key}_pg_ms"))
+        )
+    if "upload" in only:
+        ups: dict[str, list[float]] = {}
+
+        def upload_p50() -> list[float]:
+            ups["p50"], ups["ratio"] = upload_rounds(dsn, 4 if args.quick else 10)
+            return ups["p50"]
+
+        figures.append(measured("12 MP upload -> 201, p50", "≤ 150 ms", "ms", upload_p50))
+        figures.append(measured("upload ÷ pure imaging (p50)", "≤ 1.15", "", lambda: ups["ratio"]))
+    if "ws" in only:
+        ws: dict[str, list[float]] = {}
+        sockets = 2000 if args.quick else 10_000
+
+        def ws_p99() -> list[float]:
+            ws.update(ws_rounds(dsn, sockets, 10 if args.quick else 40, 0.5))
+            return ws["p99"]
+
+        name = f"WS fan-out {sockets:,} sockets, 2 processes, 2 events/s:"
+        figures.append(measured(f"{name} p99", "< 300 ms", "ms", ws_p99))
+        figures.append(measured(f"{name} delivery", "100 %", "%", lambda: ws["delivery"]))
+        figures.append(
+            measured(f"{name} server CPU per frame", "≤ 10 µs", "µs", lambda: ws["us_per_frame"])
+        )
+    if "trades" in only:
+        figures.append(
+            measured(
+                "contested trade accepts/s ÷ pgbench -N TPS",
+                "≥ 0.2",
+                "",
+                lambda: trade_rounds(args.quick),
+            )
+        )
+    if "workers" in only:
+        figures.append(
+            measured("listing 2 workers ÷ 1", "≥ 1.6", "", lambda: two_workers(dsn, duration))
+        )
+    asyncio.run(drop_db(DB))
+    cpu_src = "pidstat" if any(http.get("cpu_source", [])) else "/proc utime+stime"
+    tail = [
+        f"busy at end: {busy_note()}; total {time.monotonic() - started:.0f} s; "
+        f"CPU per request from {cpu_src}",
+    ]
+    out = [SECTION, "", *head, "", *table(figures), "", *tail]
+    print("\n" + "\n".join(out[2:]))
+    if not args.no_write:
+        write_results(
+            "\n".join(
+                f"{x}  " if x.startswith(("machine", "command", "busy", "pinning")) else x
+                for x in out
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
