@@ -259,8 +259,75 @@ def run_worker(lib: str, image_dir: Path, runs: int, bomb: Path | None) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+# --------------------------------------------------------------------------- settings table
+
+
+def _decode_preview(data: bytes, resample: str) -> Image.Image:
+    """The 1440 px preview as imaging.py makes it (draft decode, then one resize)."""
+    with Image.open(io.BytesIO(data), formats=["JPEG"]) as img:
+        target = (PREVIEW, PREVIEW * img.height // img.width)
+        img.draft("RGB", target)
+        if resample == "thumbnail":
+            img.thumbnail((PREVIEW, PREVIEW), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            return img.copy()
+        filt, gap = {
+            "lanczos gap 3": (Image.Resampling.LANCZOS, 3.0),
+            "lanczos gap 2": (Image.Resampling.LANCZOS, 2.0),
+            "lanczos (no gap)": (Image.Resampling.LANCZOS, None),
+            "bicubic gap 2": (Image.Resampling.BICUBIC, 2.0),
+        }[resample]
+        return img.convert("RGB").resize(target, filt, reducing_gap=gap)
+
+
+def settings_table(photos: list[bytes], rounds: int) -> None:
+    """Preview WebP `method` (libwebp effort) and resampling: ms and bytes, per round
+    min / median / max of the per-round medians over the sample photos."""
+    previews = [_decode_preview(d, "lanczos gap 3") for d in photos]
+    print("\n| preview WebP q80 | encode ms (min / median / max of rounds) | bytes (mean) |")
+    print("|---|---|---|")
+    for method in range(7):
+        per_round, sizes = [], []
+        for _ in range(rounds):
+            times = []
+            for img in previews:
+                buf = io.BytesIO()
+                t = time.perf_counter()
+                img.save(buf, "WEBP", quality=WEBP_QUALITY, method=method)
+                times.append((time.perf_counter() - t) * 1000)
+                sizes.append(buf.tell())
+            per_round.append(statistics.median(times))
+        print(
+            f"| method={method} | {min(per_round):.0f} / {statistics.median(per_round):.0f} / "
+            f"{max(per_round):.0f} | {statistics.mean(sizes):,.0f} |"
+        )
+    print("\n| decode + resize to 1440 px | ms (min / median / max of rounds) |")
+    print("|---|---|")
+    for resample in (
+        "lanczos gap 3",
+        "lanczos gap 2",
+        "lanczos (no gap)",
+        "bicubic gap 2",
+        "thumbnail",
+    ):
+        per_round = []
+        for _ in range(rounds):
+            times = []
+            for d in photos:
+                t = time.perf_counter()
+                _decode_preview(d, resample)
+                times.append((time.perf_counter() - t) * 1000)
+            per_round.append(statistics.median(times))
+        print(
+            f"| {resample} | {min(per_round):.0f} / {statistics.median(per_round):.0f} / "
+            f"{max(per_round):.0f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--settings", action="store_true", help="WebP method and resampling table only"
+    )
     parser.add_argument("--worker", choices=(*LIBS, "interleaved"))
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--runs", type=int, default=15, help="timed runs per round per library")
@@ -269,6 +336,9 @@ def main() -> None:
     parser.add_argument("--bomb", type=Path)
     parser.add_argument("--libs", default="pillow,pyvips,module")
     args = parser.parse_args()
+    if args.settings:
+        settings_table([make_photo(seed) for seed in range(args.photos)], max(args.rounds, 3))
+        return
     if args.worker == "interleaved":
         interleaved(args.libs.split(","), args.dir, args.runs)
         return

@@ -28,7 +28,12 @@ ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
 
 SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
 WEBP_QUALITY = 80
-WEBP_METHOD = 4  # libwebp effort 0-6; 4 is its default speed/size balance
+# libwebp effort 0-6, chosen by bench/IMAGING.md's size/speed table. The 1440 px preview is
+# the costliest encode of an upload: method 2 takes about a quarter of method 4's time for
+# ~5 % more bytes. The thumbnails are small (a few ms at any method) and are what the gallery
+# grid downloads most, so they keep libwebp's default 4 for the smaller files.
+WEBP_METHOD = 4
+PREVIEW_WEBP_METHOD = 2
 PLACEHOLDER_BOX = 32  # blurhash only needs a few dozen pixels; keeps the encode ~1 ms
 BLURHASH_COMPONENTS = (4, 3)
 PLACEHOLDER_BACKGROUND = (255, 255, 255)  # transparent areas are shown on a light page
@@ -231,7 +236,7 @@ def _process(
         renditions=[
             _rendition("thumb", thumb),
             _rendition("thumb_2x", thumb_2x),
-            _rendition("preview", preview),
+            _rendition("preview", preview, PREVIEW_WEBP_METHOD),
         ],
         placeholder=placeholder,
         dominant_color=colour,
@@ -308,12 +313,12 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
     return description.strip().lower().startswith("srgb")
 
 
-def _rendition(name: str, img: Image.Image) -> Rendition:
+def _rendition(name: str, img: Image.Image, method: int = WEBP_METHOD) -> Rendition:
     buf = io.BytesIO()
     # Pillow's WebP writer embeds EXIF/XMP/ICC only when passed explicitly, and none are:
     # the rendition is metadata-free. The fresh info dict is belt and braces for that.
     img.info = {}
-    img.save(buf, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    img.save(buf, "WEBP", quality=WEBP_QUALITY, method=method)
     return Rendition(name=name, data=buf.getvalue(), width=img.width, height=img.height)
 
 
