@@ -9,6 +9,8 @@ export default defineConfig(({ mode }) => {
   const target = env.VITE_PROXY_TARGET || 'http://127.0.0.1:8000';
   return {
     plugins: [react()],
+    // Bootstrap's own Sass still uses @import and global functions: silence its deprecations.
+    css: { preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'] } } },
     server: {
       proxy: {
         '/api': { target, ws: true, changeOrigin: true },

@@ -1,4 +1,4 @@
-import 'bootstrap/dist/css/bootstrap.min.css';
+import './styles/bootstrap.scss';
 import '@maxhub/max-ui/dist/styles.css';
 import './styles/app.css';
 import { StrictMode } from 'react';

@@ -61,7 +61,7 @@ export async function useBackend({ botToken }) {
         TELEGRAM_MINIAPP_LINK: 'https://t.me/e2e_gallery_bot/gallery',
         JWT_SECRET: 'e2e-only-secret-0123456789abcdef0123456789',
         UPLOAD_DIR: uploads,
-        WEBAPP_DIST: join(REPO, 'webapp/dist'),
+        WEBAPP_DIST: process.env.E2E_WEBAPP_DIST ?? join(REPO, 'webapp/dist'),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
