@@ -378,7 +378,6 @@ const en = {
       unavailable: 'The service is busy right now. Try again in a minute.',
     },
     code: {
-      request_timeout: 'The connection was too slow. Try again.',
       qr_secret_missing: 'This sign-in code is not valid. Show a new one.',
       refresh_token_missing: 'Your session has ended. Please sign in again.',
       csrf_header_missing: 'Your session has ended. Please sign in again.',
