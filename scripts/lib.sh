@@ -77,6 +77,16 @@ embedded_postgres() {
   "$VENV/bin/python" "$ROOT/scripts/embedded_postgres.py" "$@"
 }
 
+# In a network namespace of its own (`unshare -n`: no network at all) the loopback interface
+# starts down, and nothing can reach the servers this project starts on 127.0.0.1. Bring it up
+# when we may (root in that namespace); a normal machine's loopback is up and left alone.
+ensure_loopback() {
+  command -v ip >/dev/null 2>&1 || return 0
+  if ip -o link show lo 2>/dev/null | grep -q "state DOWN" || ! ip -o link show lo 2>/dev/null | grep -q "[<,]UP[,>]"; then
+    if ip link set lo up 2>/dev/null; then log "brought the loopback interface up (it was down)"; fi
+  fi
+}
+
 # True when a TCP port on 127.0.0.1 (or host $2) answers.
 port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 

@@ -11,6 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+ensure_loopback
 
 case "${1:-start}" in
   start) ;;

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+ensure_loopback
 export PYTHONPATH="$ROOT/backend:$ROOT"
 
 ensure_venv
