@@ -10,7 +10,7 @@
   HTTP/1.1 client, or httpx with `--driver httpx`) accept every trade in random order as its
   recipient. Expected statuses: 200 (accepted) and 409 (an item changed hands
   meanwhile: the trade is marked failed). Anything else is reported; any 5xx is a bug.
-- Afterwards every invariant query in `app.services.consistency.CHECKS` must return 0 rows,
+- Afterwards every invariant query in `app.repositories.consistency.CHECKS` must return 0 rows,
   and the trade rows must agree with the responses.
 
     .venv/bin/python bench/bench_trades.py              # ~2 minutes
@@ -126,7 +126,7 @@ async def gather_limited(n: int, jobs: list, fn) -> list:
 async def run_trades(args: argparse.Namespace) -> list[str]:
     from tests.support import make_init_data, mint_objects
 
-    from app.services.consistency import CHECKS
+    from app.services.consistency import violations
 
     users_n, per_user = 200, 3
     trades_n = 600 if args.quick else 3000
@@ -221,7 +221,7 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
             cpu_client = (me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime) / accept_s
 
         async with pool.acquire() as conn:
-            found = {name: len(await conn.fetch(sql)) for name, sql in CHECKS.items()}
+            found = await violations(conn)
             db_status = dict(
                 await conn.fetch("SELECT status, count(*) FROM trades GROUP BY status")
             )

@@ -52,6 +52,10 @@ TWO_CORES = (os.cpu_count() or 1) >= 2
 SERVER_CPU, CLIENT_CPU = ("0", "1") if TWO_CORES else (None, None)
 SECTION = "## Issue 15 harness (`bench/run_all.py`)"
 
+class NotMeasured(RuntimeError):
+    """A figure whose run was skipped or failed earlier (already reported once)."""
+
+
 Figure = dict[str, object]  # name, target, values (per round) or reason, unit
 
 
@@ -86,7 +90,8 @@ def measured(name: str, target: str, unit: str, fn: Callable[[], list[float]]) -
             raise RuntimeError("no rounds completed")
         return {"name": name, "target": target, "values": values, "unit": unit}
     except Exception as exc:  # a failed figure must not stop the others
-        traceback.print_exc()
+        if not isinstance(exc, NotMeasured):
+            traceback.print_exc()
         return {"name": name, "target": target, "reason": f"{type(exc).__name__}: {exc}"[:200]}
 
 
@@ -263,7 +268,7 @@ def main() -> None:
     def ratio(key: str) -> Callable[[], list[float]]:
         def get() -> list[float]:
             if key not in http:
-                raise RuntimeError(skipped)
+                raise NotMeasured(skipped)
             return [a / b for a, b in zip(http[key], http["health"], strict=True)]
 
         return get
@@ -271,7 +276,7 @@ def main() -> None:
     def raw(key: str) -> Callable[[], list[float]]:
         def get() -> list[float]:
             if key not in http:
-                raise RuntimeError(skipped)
+                raise NotMeasured(skipped)
             return http[key]
 
         return get

@@ -297,13 +297,15 @@ async def changed_hands(conn: Connection, art_object_id: int) -> bool:
 
 async def delete_image(conn: Connection, image_id: int) -> asyncpg.Record:
     """Deletes the image and (by cascade) its art object; returns the file keys to remove."""
-    return present(await conn.fetchrow(
-        """
+    return present(
+        await conn.fetchrow(
+            """
         DELETE FROM images WHERE id = $1
         RETURNING original_key, thumb_key, preview_key, thumb_2x_key
         """,
-        image_id,
-    ))
+            image_id,
+        )
+    )
 
 
 async def all_file_keys(conn: Connection) -> set[str]:

@@ -1,7 +1,6 @@
 """Invariant checks (SPEC §2) as SQL: each query returns the offending rows; an empty result
 everywhere means the gallery is sound. Shared by the admin report, tests and benchmarks."""
 
-
 from app.core.db import Connection
 from app.repositories.provenance import OWNER_MISMATCHES
 

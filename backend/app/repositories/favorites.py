@@ -20,12 +20,14 @@ async def remove(conn: Connection, user_id: int, art_object_id: int) -> None:
 
 
 async def state(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
-    return present(await conn.fetchrow(
-        """
+    return present(
+        await conn.fetchrow(
+            """
         SELECT EXISTS (SELECT 1 FROM favorites WHERE user_id = $1 AND art_object_id = $2)
                    AS is_favorite,
                (SELECT count(*) FROM favorites WHERE art_object_id = $2) AS favorites_count
         """,
-        user_id,
-        art_object_id,
-    ))
+            user_id,
+            art_object_id,
+        )
+    )

@@ -5,9 +5,7 @@ import asyncpg
 from app.core.db import Connection, present
 
 
-async def status_for_pair(
-    conn: Connection, requester_id: int, target_id: int
-) -> str | None:
+async def status_for_pair(conn: Connection, requester_id: int, target_id: int) -> str | None:
     return await conn.fetchval(
         "SELECT status FROM profile_requests WHERE requester_id = $1 AND target_id = $2",
         requester_id,
@@ -39,8 +37,9 @@ async def upsert(
 ) -> tuple[int, bool]:
     """(id, created). Asking again keeps an accepted or pending request as it is; a declined
     one becomes pending again (the person may ask once more)."""
-    row = present(await conn.fetchrow(
-        """
+    row = present(
+        await conn.fetchrow(
+            """
         INSERT INTO profile_requests (requester_id, target_id, message)
         VALUES ($1, $2, $3)
         ON CONFLICT (requester_id, target_id) DO UPDATE
@@ -52,10 +51,11 @@ async def upsert(
                                  ELSE profile_requests.updated_at END
         RETURNING id, (xmax = 0) AS created
         """,
-        requester_id,
-        target_id,
-        message,
-    ))
+            requester_id,
+            target_id,
+            message,
+        )
+    )
     return row["id"], row["created"]
 
 

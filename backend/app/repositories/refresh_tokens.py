@@ -12,36 +12,42 @@ async def create_family(
     conn: Connection, user_id: int, auth_method: str, auth_time: datetime | None = None
 ) -> asyncpg.Record:
     """A new session; `auth_time` = when the proof was made (default: now)."""
-    return present(await conn.fetchrow(
-        """
+    return present(
+        await conn.fetchrow(
+            """
         INSERT INTO refresh_token_families (user_id, auth_method, auth_time)
         VALUES ($1, $2, least(coalesce($3, now()), now()))
         RETURNING id, auth_method, auth_time
         """,
-        user_id,
-        auth_method,
-        auth_time,
-    ))
+            user_id,
+            auth_method,
+            auth_time,
+        )
+    )
 
 
 async def get_family(conn: Connection, family_id: UUID) -> asyncpg.Record:
-    return present(await conn.fetchrow(
-        "SELECT id, auth_method, auth_time FROM refresh_token_families WHERE id = $1", family_id
-    ))
+    return present(
+        await conn.fetchrow(
+            "SELECT id, auth_method, auth_time FROM refresh_token_families WHERE id = $1", family_id
+        )
+    )
 
 
 async def insert_token(
     conn: Connection, family_id: UUID, token_hash: bytes, expires_at: datetime
 ) -> asyncpg.Record:
-    return present(await conn.fetchrow(
-        """
+    return present(
+        await conn.fetchrow(
+            """
         INSERT INTO refresh_tokens (family_id, token_hash, expires_at) VALUES ($1, $2, $3)
         RETURNING id, created_at, expires_at
         """,
-        family_id,
-        token_hash,
-        expires_at,
-    ))
+            family_id,
+            token_hash,
+            expires_at,
+        )
+    )
 
 
 async def lock_token(
@@ -92,9 +98,7 @@ async def revoke_family(conn: Connection, family_id: UUID) -> None:
     )
 
 
-async def revoke_other_families(
-    conn: Connection, user_id: int, keep_family_id: UUID | None
-) -> int:
+async def revoke_other_families(conn: Connection, user_id: int, keep_family_id: UUID | None) -> int:
     """Revoke every live session (one with an unspent, unexpired token) of the user except
     `keep_family_id`; returns how many."""
     status = await conn.execute(

@@ -132,9 +132,7 @@ async def set_status(
     )
 
 
-async def lock_pending_with_object(
-    conn: Connection, art_object_id: int
-) -> list[asyncpg.Record]:
+async def lock_pending_with_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
     """Pending trades that include the object, row-locked in id order (callers hold the
     object's lock first: the same object-then-trade order accept uses)."""
     return await conn.fetch(

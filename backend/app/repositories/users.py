@@ -17,8 +17,9 @@ async def upsert_messenger_user(
     avatar_url: str | None,
 ) -> asyncpg.Record:
     # The messenger profile is the source of truth for name and avatar at every sign-in.
-    return present(await conn.fetchrow(
-        f"""
+    return present(
+        await conn.fetchrow(
+            f"""
         INSERT INTO users (messenger, external_id, display_name, avatar_url)
         VALUES ($1, $2, $3, $4)
         ON CONFLICT (messenger, external_id) WHERE messenger IS NOT NULL
@@ -27,11 +28,12 @@ async def upsert_messenger_user(
                       updated_at = now()
         RETURNING {_COLUMNS}
         """,
-        messenger,
-        external_id,
-        display_name,
-        avatar_url,
-    ))
+            messenger,
+            external_id,
+            display_name,
+            avatar_url,
+        )
+    )
 
 
 async def insert_password_user(
@@ -157,9 +159,7 @@ async def search(
     )
 
 
-async def recent_counterparts(
-    conn: Connection, viewer_id: int, limit: int
-) -> list[asyncpg.Record]:
+async def recent_counterparts(conn: Connection, viewer_id: int, limit: int) -> list[asyncpg.Record]:
     """People the viewer gave to, received from or traded with, the newest exchange first.
 
     Each branch reads only its newest rows through its own (user, id DESC) index.

@@ -1,6 +1,5 @@
 """The one way an art object changes owner. Callers hold the object's row lock."""
 
-
 from app.core.db import Connection
 from app.repositories import art_objects, provenance
 from app.schemas.events import OwnershipChanged

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 import asyncpg
+import pydantic_core
 
 from app.core.config import Settings
 from app.core.db import Connection
@@ -30,7 +31,7 @@ from app.schemas.events import PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
 from app.services import trades as trade_rules
 from app.services.publish import claim_codes_cancelled, publish
-from app.services.shapes import Urls, Users, from_record
+from app.services.shapes import Urls, Users, from_record, plain_record
 from app.services.trades import DELETED_REASON
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,14 @@ _PHOTO_URLS: Urls = {
 
 def to_photo(row: asyncpg.Record) -> Photo:
     return from_record(Photo, row, users=_PHOTO_USERS, urls=_PHOTO_URLS)
+
+
+def _page_json(rows: list[asyncpg.Record], next_cursor: str | None) -> bytes:
+    """A `PhotoPage` as JSON bytes straight from the rows: no pydantic model per row (the
+    listing's largest cost), same bytes as `PhotoPage(...).model_dump_json()` (pydantic-core
+    serialises both; tests/test_listing_json.py compares them)."""
+    items = [plain_record(Photo, row, users=_PHOTO_USERS, urls=_PHOTO_URLS) for row in rows]
+    return pydantic_core.to_json({"items": items, "next_cursor": next_cursor})
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -240,6 +249,41 @@ async def list_photos(
     favorites_only: bool = False,
     query: str | None = None,
 ) -> PhotoPage:
+    rows, next_cursor = await _page_rows(
+        pool, viewer_id, cursor, limit, owner_id, creator_id, favorites_only, query
+    )
+    return PhotoPage(items=[to_photo(row) for row in rows], next_cursor=next_cursor)
+
+
+async def list_photos_json(
+    pool: asyncpg.Pool,
+    viewer_id: int | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 30,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_only: bool = False,
+    query: str | None = None,
+) -> bytes:
+    """`list_photos` as response bytes (the gallery's hot path)."""
+    rows, next_cursor = await _page_rows(
+        pool, viewer_id, cursor, limit, owner_id, creator_id, favorites_only, query
+    )
+    return _page_json(rows, next_cursor)
+
+
+async def _page_rows(
+    pool: asyncpg.Pool,
+    viewer_id: int | None,
+    cursor: str | None,
+    limit: int,
+    owner_id: int | None,
+    creator_id: int | None,
+    favorites_only: bool,
+    query: str | None,
+) -> tuple[list[asyncpg.Record], str | None]:
+    """One page of card rows and the cursor of the next page (None on the last)."""
     after = decode_cursor(cursor) if cursor else None
     if favorites_only and viewer_id is None:
         raise Unprocessable(
@@ -254,7 +298,7 @@ async def list_photos(
         if query is not None:
             tsquery = await art_objects.parse_search(conn, query)
             if tsquery is None:  # only stop words or punctuation: nothing can match
-                return PhotoPage(items=[], next_cursor=None)
+                return [], None
         favorites_of = viewer_id if favorites_only else None
         if tsquery is None:
             rows = await art_objects.list_cards(
@@ -264,12 +308,11 @@ async def list_photos(
             rows = await _search(
                 conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of, tsquery
             )
-    items = [to_photo(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = encode_cursor(last["created_at"], last["id"])
-    return PhotoPage(items=items, next_cursor=next_cursor)
+    return rows[:limit], next_cursor
 
 
 # A search first walks the newest SEARCH_WINDOW objects in keyset order (cheap when matches are

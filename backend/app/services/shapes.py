@@ -53,6 +53,39 @@ def from_record(
     return model(**data)
 
 
+def plain_record(
+    model: type[BaseModel],
+    row: asyncpg.Record,
+    *,
+    users: Users | None = None,
+    urls: Urls | None = None,
+) -> dict[str, Any]:
+    """What `from_record` would build, as a plain dict in the model's field order and without
+    building (and validating) the model: for hot listings that serialise rows straight to JSON.
+    tests/test_listing_json.py checks the bytes against the models' own serialisation."""
+    users, urls = users or {}, urls or {}
+    data: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name in users:
+            id_key, prefix = users[name]
+            data[name] = (
+                None
+                if row[id_key] is None
+                else {
+                    "id": row[id_key],
+                    "display_name": row[f"{prefix}_name"],
+                    "avatar_url": row[f"{prefix}_avatar"],
+                }
+            )
+        elif name in urls:
+            data[name] = f"/{row[urls[name]]}"
+        elif name in row:
+            data[name] = row[name]
+        elif not field.is_required():
+            data[name] = field.get_default(call_default_factory=True)
+    return data
+
+
 @functools.cache
 def _plain_fields(model: type[BaseModel], derived: tuple[str, ...]) -> tuple[str, ...]:
     """The model's fields taken from a same-named column (computed once per call site shape:

@@ -49,9 +49,7 @@ async def create(
         return await _create_claim(conn, settings, user_id, art_object_id, host)
 
 
-async def _give(
-    conn: Connection, user_id: int, art_object_id: int, to_user_id: int
-) -> Transfer:
+async def _give(conn: Connection, user_id: int, art_object_id: int, to_user_id: int) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
         raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
     if await users.is_blocked(conn, to_user_id, user_id):
