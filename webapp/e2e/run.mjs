@@ -237,6 +237,10 @@ async function russianMax() {
     await card.getByText('Принят').first().waitFor();
     await waitForCall(alice, 'notificationOccurred', (t) => t === 'success');
     await bob.getByText('Обмен состоялся').first().waitFor({ timeout: 10_000 });
+    // Who accepted, and who gave what — not the items' owners after the swap.
+    await bob.locator('[data-testid="accepted-by"]').getByText('Алиса Линза').waitFor();
+    await expectText(bob, 'Вы отдаёте');
+    await expectText(bob, '(Алиса Линза)');
     await assertNoEnglish(bob, 'trade accepted');
     await shot(bob, 'trade-detail');
   });

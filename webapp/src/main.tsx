@@ -7,7 +7,7 @@ import { App } from './App';
 import { loadBridge } from './host/bridgeLoader';
 import { clientHeaders } from './api/client';
 import { detectHost } from './host/host';
-import { initI18n, pickLanguage, storedLanguage } from './i18n';
+import { initI18n, pickLanguage, storedLanguage, supported, switchLanguage } from './i18n';
 import { initialPath } from './routing/deeplink';
 
 async function boot() {
@@ -27,6 +27,15 @@ async function boot() {
   const start = initialPath(window.location, host.startParam);
   if (start !== window.location.pathname + window.location.search) {
     window.history.replaceState({ depth: 0 }, '', start);
+  }
+
+  // A choice made on another device (Max DeviceStorage / Telegram CloudStorage) applies here
+  // too, unless this device has its own; it arrives asynchronously, so it never delays paint.
+  if (!storedLanguage() && host.storage) {
+    void host.storage.get('lang').then((lang) => {
+      const chosen = lang === 'ru' || lang === 'en' ? supported(lang) : null;
+      if (chosen) void switchLanguage(chosen);
+    });
   }
 
   createRoot(document.getElementById('root')!).render(

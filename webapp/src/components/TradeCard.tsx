@@ -95,7 +95,9 @@ export function TradeCard({
   };
 
   const counterpart = mine ? trade.recipient : trade.proposer;
-  const requestedOwner = trade.requested[0]?.owner ?? trade.recipient;
+  // Who gives the requested side: while pending, their current owner; once done, the person
+  // who accepted (the items have changed hands since, so "current owner" would be the proposer).
+  const requestedOwner = pending ? (trade.requested[0]?.owner ?? trade.recipient) : (trade.accepted_by ?? trade.recipient);
   const closedKey = !pending ? `trade.closed.${trade.status}` : null;
   return (
     <article className="card-surface" data-trade-id={trade.id}>
