@@ -259,14 +259,6 @@ async def lock_many(conn: Connection, ids: list[int]) -> list[asyncpg.Record]:
     )
 
 
-async def set_owner(conn: Connection, art_object_id: int, owner_id: int) -> None:
-    await conn.execute(
-        "UPDATE art_objects SET owner_id = $2, updated_at = now() WHERE id = $1",
-        art_object_id,
-        owner_id,
-    )
-
-
 async def update_text(
     conn: Connection, art_object_id: int, title: str | None, description: str | None
 ) -> None:

@@ -6,6 +6,37 @@ import asyncpg
 from app.core.db import Connection
 
 
+async def move_owner(
+    conn: Connection,
+    art_object_id: int,
+    from_user_id: int,
+    to_user_id: int,
+    reason: str,
+    trade_id: int | None = None,
+    transfer_id: int | None = None,
+) -> bool:
+    """Set the owner and append the provenance row in one statement (one round trip instead
+    of two; both tables change in the caller's transaction, no trigger reads across them).
+    False when no such art object exists."""
+    moved = await conn.fetchval(
+        """
+        WITH moved AS (
+          UPDATE art_objects SET owner_id = $3, updated_at = now() WHERE id = $1 RETURNING id)
+        INSERT INTO ownership_history
+               (art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id)
+        SELECT id, $2, $3, $4, $5, $6 FROM moved
+        RETURNING art_object_id
+        """,
+        art_object_id,
+        from_user_id,
+        to_user_id,
+        reason,
+        trade_id,
+        transfer_id,
+    )
+    return moved is not None
+
+
 async def append(
     conn: Connection,
     art_object_id: int,

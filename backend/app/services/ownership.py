@@ -1,7 +1,7 @@
 """The one way an art object changes owner. Callers hold the object's row lock."""
 
 from app.core.db import Connection
-from app.repositories import art_objects, provenance
+from app.repositories import provenance
 from app.schemas.events import OwnershipChanged
 from app.services.publish import claim_codes_cancelled, publish
 
@@ -17,10 +17,11 @@ async def move(
     transfer_id: int | None = None,
 ) -> None:
     """Set the owner, append provenance, kill stale claim codes, announce it — one transaction."""
-    await art_objects.set_owner(conn, art_object_id, to_user_id)
-    await provenance.append(
+    if not await provenance.move_owner(
         conn, art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id
-    )
+    ):
+        # Callers lock the row first, so this is a bug, never a user error: fail loudly.
+        raise RuntimeError(f"art object {art_object_id} vanished while its owner changed")
     await claim_codes_cancelled(conn, art_object_id)
     change = OwnershipChanged(
         photo_id=art_object_id,
