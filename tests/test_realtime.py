@@ -362,6 +362,21 @@ async def test_event_committed_late_is_delivered_once_in_id_order(two_servers, p
         await client.conn.close()
 
 
+async def test_live_delivery_follows_a_reset_event_log(two_servers, pool: asyncpg.Pool) -> None:
+    """TRUNCATE ... RESTART IDENTITY under running servers (what test fixtures do): ids start
+    again at 1 and the listener follows instead of waiting for ids past its old position."""
+    _, second = two_servers
+    for n in range(3):
+        await marker(pool, n)
+    socket = await Socket.open(second, after=await latest_event_id(pool))
+    await pool.execute("TRUNCATE events RESTART IDENTITY")
+    again = await marker(pool, 9)
+    assert again == 1
+    got = await socket.next_event()
+    assert (got["id"], got["data"]) == (1, {"marker": 9})
+    await socket.conn.close()
+
+
 def open_unread_socket(base: str) -> socket.socket:
     """A WebSocket that completes the handshake and then never reads: a stuck phone."""
     host, port = base.removeprefix("http://").split(":")

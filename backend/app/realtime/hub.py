@@ -120,6 +120,11 @@ class Hub:
             self.clients.discard(client)
             metrics.WS_CONNECTIONS.dec()
 
+    def ids_restarted(self) -> None:
+        """The event log was emptied: what clients said they have no longer applies."""
+        for client in self.clients:
+            client.seen_up_to = 0
+
     def publish(self, event: Event) -> None:
         metrics.EVENTS_PUBLISHED.inc()
         delivered = 0

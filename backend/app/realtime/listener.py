@@ -133,6 +133,13 @@ class EventListener:
         # Order matters: first the ids handed out, then the running transactions (module doc).
         assigned = await events.last_assigned_id(conn)
         oldest, newest = await events.running_transactions(conn)
+        if assigned < self._seen:  # the log was emptied and its ids restarted (a reset, tests)
+            log.warning("event ids restarted at %s (was %s)", assigned, self._seen)
+            self._seen, self._final = -1, None
+            self._pending.clear()
+            if self.last_id is not None:
+                self.last_id = 0
+            self.hub.ids_restarted()
         if assigned > self._seen:
             self._seen = assigned
             if newest is None:  # nothing running: every id handed out is final now
