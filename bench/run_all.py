@@ -46,7 +46,7 @@ from _common import (
     wrk,
 )
 
-DB = "bench_run_all"
+DB = f"bench_run_all_{os.getpid()}"  # two runs at once never share a database
 ROUNDS = 3
 TWO_CORES = (os.cpu_count() or 1) >= 2
 SERVER_CPU, CLIENT_CPU = ("0", "1") if TWO_CORES else (None, None)
