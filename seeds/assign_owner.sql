@@ -83,11 +83,13 @@ BEGIN
         RAISE NOTICE 'cancelled pending transfer % of the previous owner', cancelled.id;
     END LOOP;
 
-    INSERT INTO events (type, data, audience)
+    -- OwnershipChanged (backend/app/schemas/events.py), as services/ownership.py publishes it.
+    INSERT INTO events (type, data, audience, subjects)
     VALUES ('ownership.changed',
             jsonb_build_object('photo_id', args.object_id, 'from_user_id', previous,
-                               'to_user_id', new_owner, 'reason', 'admin'),
-            NULL);
+                               'to_user_id', new_owner, 'reason', 'admin',
+                               'trade_id', NULL, 'transfer_id', NULL),
+            NULL, ARRAY[previous, new_owner]);
     RAISE NOTICE 'art object %: owner % -> %', args.object_id, previous, new_owner;
 END
 $$;

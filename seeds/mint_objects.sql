@@ -107,8 +107,25 @@ BEGIN
         RETURNING id INTO new_object;
         INSERT INTO ownership_history (art_object_id, from_user_id, to_user_id, reason)
         VALUES (new_object, NULL, r.owner_id, 'mint');
-        INSERT INTO events (type, data, audience)
-        VALUES ('photo.created', jsonb_build_object('id', new_object), NULL);
+        -- The event's one payload shape (PublicPhoto in backend/app/schemas/events.py), as an
+        -- upload publishes it; the owner's privacy applies (subjects).
+        INSERT INTO events (type, data, audience, subjects)
+        SELECT 'photo.created',
+               jsonb_build_object(
+                   'id', a.id, 'title', a.title, 'description', a.description,
+                   'width', i.width, 'height', i.height, 'mime', i.mime,
+                   'placeholder', i.placeholder, 'dominant_color', i.dominant_color,
+                   'thumb_url', '/' || i.thumb_key,
+                   'thumb_2x_url', '/' || coalesce(i.thumb_2x_key, i.preview_key),
+                   'preview_url', '/' || i.preview_key,
+                   'owner', jsonb_build_object('id', u.id, 'display_name', u.display_name,
+                                               'avatar_url', u.avatar_url),
+                   'creator', jsonb_build_object('id', u.id, 'display_name', u.display_name,
+                                                 'avatar_url', u.avatar_url),
+                   'favorites_count', 0, 'created_at', a.created_at, 'updated_at', a.updated_at),
+               NULL, ARRAY[u.id]
+          FROM art_objects a JOIN images i ON i.id = a.image_id JOIN users u ON u.id = a.owner_id
+         WHERE a.id = new_object;
 
         UPDATE seed_mint SET art_object_id = new_object, minted = true WHERE ord = r.ord;
         RAISE NOTICE 'row %: minted art object % (image %)', r.ord, new_object, new_image;

@@ -9,6 +9,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from app.schemas.events import EVENT_DATA
 from tests.nginx_support import REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"
@@ -149,10 +150,14 @@ async def test_mint_object_once_with_history_and_event(
     assert [
         (h["art_object_id"], h["from_user_id"], h["to_user_id"], h["reason"]) for h in history
     ] == [(art["id"], None, owner, "mint")]
-    events = await pool.fetch("SELECT type, data, audience FROM events")
-    assert [(e["type"], e["data"], e["audience"]) for e in events] == [
-        ("photo.created", {"id": art["id"]}, None)
+    events = await pool.fetch("SELECT type, data, audience, subjects FROM events")
+    assert [(e["type"], e["audience"], e["subjects"]) for e in events] == [
+        ("photo.created", None, [owner])
     ]
+    # The one payload shape of the event type, as an upload publishes it.
+    created = EVENT_DATA["photo.created"].model_validate(events[0]["data"])
+    assert (created.id, created.title, created.owner.id) == (art["id"], "Sunset over Neva", owner)
+    assert created.thumb_url == "/" + variables["thumb_key"]
 
 
 async def test_mint_from_csv_and_refusals(
@@ -215,10 +220,18 @@ async def test_assign_owner_once_with_admin_history(database_url: str, pool: asy
     changed = await pool.fetch("SELECT data, audience FROM events WHERE type = 'ownership.changed'")
     assert [(e["data"], e["audience"]) for e in changed] == [
         (
-            {"photo_id": object_id, "from_user_id": anna, "to_user_id": boris, "reason": "admin"},
+            {
+                "photo_id": object_id,
+                "from_user_id": anna,
+                "to_user_id": boris,
+                "reason": "admin",
+                "trade_id": None,
+                "transfer_id": None,
+            },
             None,
         )
     ]
+    EVENT_DATA["ownership.changed"].model_validate(changed[0]["data"])
     assert (
         await pool.fetchval("SELECT status FROM transfers WHERE id = $1", transfer_id)
         == "cancelled"
