@@ -52,6 +52,7 @@ TWO_CORES = (os.cpu_count() or 1) >= 2
 SERVER_CPU, CLIENT_CPU = ("0", "1") if TWO_CORES else (None, None)
 SECTION = "## Issue 15 harness (`bench/run_all.py`)"
 
+
 class NotMeasured(RuntimeError):
     """A figure whose run was skipped or failed earlier (already reported once)."""
 
