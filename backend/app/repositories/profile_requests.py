@@ -1,5 +1,7 @@
 """SQL for profile requests (access to private collections)."""
 
+from datetime import datetime
+
 import asyncpg
 
 from app.core.db import Connection, present
@@ -80,8 +82,28 @@ async def claim_notice(
 
 async def lock(conn: Connection, request_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "SELECT id, requester_id, target_id, status FROM profile_requests WHERE id = $1 FOR UPDATE",
+        """
+        SELECT id, requester_id, target_id, status, created_at
+          FROM profile_requests WHERE id = $1 FOR UPDATE
+        """,
         request_id,
+    )
+
+
+async def target_notified_since(
+    conn: Connection, requester_id: int, target_id: int, since: datetime
+) -> bool:
+    """Whether the pair's target was notified at or after `since` (a request's creation)."""
+    return bool(
+        await conn.fetchval(
+            """
+            SELECT EXISTS (SELECT 1 FROM profile_request_notices
+                            WHERE requester_id = $1 AND target_id = $2 AND notified_at >= $3)
+            """,
+            requester_id,
+            target_id,
+            since,
+        )
     )
 
 

@@ -74,13 +74,17 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
         row = await profile_requests.lock(conn, request_id)
         if row is None or user_id not in (row["requester_id"], row["target_id"]):
             raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
-        # The event carries the whole request one last time, as `withdrawn`.
+        # The event carries the whole request one last time, as `withdrawn`. A pending request
+        # the target was never told of (asked again within the cooldown) is withdrawn silently
+        # for them: otherwise asking and withdrawing in a loop notifies the target every round.
         gone = _to_request(await profile_requests.view(conn, request_id))
         await profile_requests.delete(conn, request_id)
         withdrawn = gone.model_copy(update={"status": "withdrawn"})
-        await publish(
-            conn, "profile_request.updated", withdrawn, [gone.requester.id, gone.target.id]
+        told = row["status"] != "pending" or await profile_requests.target_notified_since(
+            conn, row["requester_id"], row["target_id"], row["created_at"]
         )
+        audience = [gone.requester.id, gone.target.id] if told else [gone.requester.id]
+        await publish(conn, "profile_request.updated", withdrawn, audience)
 
 
 async def list_requests(pool: asyncpg.Pool, user_id: int, role: str) -> list[ProfileRequest]:
