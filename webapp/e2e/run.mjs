@@ -393,6 +393,22 @@ async function russianMax() {
     await stale.close();
   });
 
+  await step('ru/Max: a messenger-only user picks a desktop username with the first password', async () => {
+    const fresh = await maxPhone(browser, maxInit({ ...CAROL, id: BASE_ID + 9, username: undefined, first_name: 'Гена' }));
+    const p = await fresh.newPage();
+    await p.goto(base);
+    await go(p, '/settings');
+    const save = p.getByRole('button', { name: 'Сохранить пароль' });
+    await p.getByLabel('Новый пароль (от 8 символов)').fill('first-password-1');
+    await p.getByLabel('Повторите новый пароль').fill('first-password-1');
+    check(await save.isDisabled(), 'Save enabled before a username was chosen');
+    await p.getByLabel(/Имя для входа на компьютере/).fill(`gena_${RUN}`);
+    await save.click();
+    await expectText(p, 'Пароль сохранён');
+    await assertNoEnglish(p, 'first password');
+    await fresh.close();
+  });
+
   await step('ru/Max: the host back button appears on nested screens and goes back', async () => {
     await go(alice, '/');
     await alice.locator('.photo-grid [data-photo-id]').first().click();

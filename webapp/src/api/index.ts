@@ -83,8 +83,13 @@ export const authApi = {
 export const meApi = {
   get: () => http.get<Me>('/me'),
   update: (patch: { display_name?: string; is_private?: boolean }) => http.patch<Me>('/me', patch),
-  setPassword: (password: string, current_password?: string) =>
-    http.put<void>('/me/password', current_password ? { password, current_password } : { password }),
+  /** A first password also picks the desktop username when the account has none yet. */
+  setPassword: (password: string, current_password?: string, username?: string) =>
+    http.put<void>('/me/password', {
+      password,
+      ...(current_password ? { current_password } : {}),
+      ...(username ? { username } : {}),
+    }),
 };
 
 export const usersApi = {

@@ -298,6 +298,7 @@ const en = {
     newPassword: 'New password (8+ characters)',
     repeatPassword: 'Repeat the new password',
     mismatch: 'The passwords differ.',
+    chooseUsername: 'Username for the computer (3–32: letters, digits, . _ -)',
     savePassword: 'Save password',
     passwordSaved: 'Password saved. You can sign in on a computer with it.',
     signOut: 'Sign out',

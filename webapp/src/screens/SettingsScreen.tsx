@@ -115,6 +115,7 @@ function PasswordSection() {
   const me = useMe();
   const { setMe } = useSession();
   const [current, setCurrent] = useState('');
+  const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [flash, setFlash] = useState<Flash>(null);
@@ -127,8 +128,10 @@ function PasswordSection() {
     setBusy(true);
     setFlash(null);
     try {
-      await meApi.setPassword(password, me.has_password ? current : undefined);
-      setMe({ ...me, has_password: true });
+      const chosen = me.username ? undefined : username.trim();
+      await meApi.setPassword(password, me.has_password ? current : undefined, chosen);
+      setMe({ ...me, has_password: true, username: me.username ?? chosen ?? null });
+      setUsername('');
       setCurrent('');
       setPassword('');
       setRepeat('');
@@ -152,10 +155,13 @@ function PasswordSection() {
         {me.has_password && (
           <input type="password" className="form-control" placeholder={t('settings.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required aria-label={t('settings.currentPassword')} />
         )}
+        {!me.username && (
+          <input type="text" className="form-control" placeholder={t('settings.chooseUsername')} autoComplete="username" pattern="[A-Za-z0-9_.\-]{3,32}" minLength={3} maxLength={32} value={username} onChange={(e) => setUsername(e.target.value)} required aria-label={t('settings.chooseUsername')} />
+        )}
         <input type="password" className="form-control" placeholder={t('settings.newPassword')} autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} required aria-label={t('settings.newPassword')} />
         <input type="password" className={`form-control${mismatch ? ' is-invalid' : ''}`} placeholder={t('settings.repeatPassword')} autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required aria-label={t('settings.repeatPassword')} />
         {mismatch && <div className="small text-danger">{t('settings.mismatch')}</div>}
-        <Button type="submit" loading={busy} disabled={!password || mismatch}>{t('settings.savePassword')}</Button>
+        <Button type="submit" loading={busy} disabled={!password || mismatch || (!me.username && username.trim().length < 3)}>{t('settings.savePassword')}</Button>
       </form>
     </section>
   );
