@@ -2,7 +2,7 @@
 
 import json
 import logging
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -26,6 +26,27 @@ def present(row: asyncpg.Record | None) -> asyncpg.Record:
     if row is None:
         raise RuntimeError("the statement returned no row")
     return row
+
+
+T = TypeVar("T")
+
+
+async def fetch_value(conn: "Connection", kind: type[T], sql: str, *args: object) -> T:
+    """The one value a statement always returns (INSERT ... RETURNING id, EXISTS, count), checked
+    to be of `kind`: asyncpg's fetchval is untyped, so a repository states its SQL's type here."""
+    value = await conn.fetchval(sql, *args)
+    if not isinstance(value, kind):
+        raise TypeError(f"the statement returned {type(value).__name__}, not {kind.__name__}")
+    return value
+
+
+async def fetch_optional(conn: "Connection", kind: type[T], sql: str, *args: object) -> T | None:
+    """Like fetch_value, for a statement that may return no row or NULL (a lookup, an insert
+    ON CONFLICT DO NOTHING)."""
+    value = await conn.fetchval(sql, *args)
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(f"the statement returned {type(value).__name__}, not {kind.__name__}")
+    return value
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
-from app.core.db import Connection, present
+from app.core.db import Connection, fetch_optional, fetch_value, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 # One row per art object with everything a gallery card needs: no N+1 anywhere.
@@ -30,7 +30,9 @@ async def parse_search(conn: Connection, text: str) -> str | None:
     """The search text parsed once, in both stemmings (Russian and English words live side by
     side in titles), as tsquery text; None when no word is left after parsing (only stop words
     or punctuation): nothing can match, so the caller answers without scanning."""
-    return await conn.fetchval(
+    return await fetch_optional(
+        conn,
+        str,
         """
         SELECT CASE WHEN numnode(q) > 0 THEN q::text END
           FROM (SELECT websearch_to_tsquery('english', $1)
@@ -162,7 +164,9 @@ async def insert_image(
     dominant_color: str,
 ) -> int | None:
     """None when the same content was minted already (or is being minted right now)."""
-    return await conn.fetchval(
+    return await fetch_optional(
+        conn,
+        int,
         """
         INSERT INTO images (content_hash, mime, width, height, bytes, original_key, thumb_key,
                             preview_key, placeholder, dominant_color, thumb_2x_key)
@@ -185,7 +189,9 @@ async def insert_image(
 
 
 async def object_id_by_hash(conn: Connection, content_hash: bytes) -> int | None:
-    return await conn.fetchval(
+    return await fetch_optional(
+        conn,
+        int,
         """
         SELECT a.id FROM images i JOIN art_objects a ON a.image_id = i.id
          WHERE i.content_hash = $1
@@ -197,7 +203,9 @@ async def object_id_by_hash(conn: Connection, content_hash: bytes) -> int | None
 async def insert_art_object(
     conn: Connection, image_id: int, title: str, description: str, creator_id: int
 ) -> int:
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        int,
         """
         INSERT INTO art_objects (image_id, title, description, creator_id, owner_id)
         VALUES ($1, $2, $3, $4, $4) RETURNING id
@@ -278,7 +286,9 @@ async def update_text(
 async def changed_hands(conn: Connection, art_object_id: int) -> bool:
     """Whether the object ever had another owner: the one thing that keeps it from deletion
     (provenance others rely on). Proposed or cancelled trades don't count."""
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        bool,
         """
         SELECT EXISTS (SELECT 1 FROM ownership_history h
                         WHERE h.art_object_id = $1 AND h.reason <> 'mint')

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from app.core.db import Connection, present
+from app.core.db import Connection, fetch_value, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 CHANNEL = "gallery_events"
@@ -37,7 +37,9 @@ async def insert_event(
     subjects: Iterable[int] = (),
 ) -> int:
     """`subjects`: the users whose objects the event is about (their privacy applies)."""
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        int,
         "INSERT INTO events (type, data, audience, subjects) VALUES ($1, $2, $3, $4) RETURNING id",
         event_type,
         data,

@@ -4,11 +4,13 @@ from datetime import datetime
 
 import asyncpg
 
-from app.core.db import Connection, present
+from app.core.db import Connection, fetch_optional, present
 
 
 async def status_for_pair(conn: Connection, requester_id: int, target_id: int) -> str | None:
-    return await conn.fetchval(
+    return await fetch_optional(
+        conn,
+        str,
         "SELECT status FROM profile_requests WHERE requester_id = $1 AND target_id = $2",
         requester_id,
         target_id,

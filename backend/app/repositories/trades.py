@@ -4,7 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
-from app.core.db import Connection
+from app.core.db import Connection, fetch_value
 from app.repositories.expiry import past_due, shown_status
 from app.repositories.visibility import visible_sql
 
@@ -80,7 +80,9 @@ async def insert(
     token_hash: bytes | None,
     expires_at: datetime,
 ) -> int:
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        int,
         """
         INSERT INTO trades (proposer_id, recipient_id, message, token_hash, expires_at)
         VALUES ($1, $2, $3, $4, $5) RETURNING id

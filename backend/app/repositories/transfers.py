@@ -4,7 +4,7 @@ from datetime import datetime
 
 import asyncpg
 
-from app.core.db import Connection
+from app.core.db import Connection, fetch_optional, fetch_value
 from app.repositories.expiry import past_due, shown_status
 
 _VIEW = f"""
@@ -39,7 +39,9 @@ async def list_for(
 async def insert_completed(
     conn: Connection, art_object_id: int, from_user_id: int, to_user_id: int
 ) -> int:
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        int,
         """
         INSERT INTO transfers (art_object_id, from_user_id, to_user_id, status, completed_at)
         VALUES ($1, $2, $3, 'completed', now()) RETURNING id
@@ -57,7 +59,9 @@ async def insert_claim(
     token_hash: bytes,
     expires_at: datetime,
 ) -> int:
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        int,
         """
         INSERT INTO transfers (art_object_id, from_user_id, status, claim_token_hash, expires_at)
         VALUES ($1, $2, 'pending', $3, $4) RETURNING id
@@ -98,7 +102,9 @@ async def complete(conn: Connection, transfer_id: int, to_user_id: int) -> None:
 
 
 async def art_object_of(conn: Connection, transfer_id: int) -> int | None:
-    return await conn.fetchval("SELECT art_object_id FROM transfers WHERE id = $1", transfer_id)
+    return await fetch_optional(
+        conn, int, "SELECT art_object_id FROM transfers WHERE id = $1", transfer_id
+    )
 
 
 async def mark_returned(conn: Connection, transfer_id: int) -> None:

@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from app.core.db import Connection, present
+from app.core.db import Connection, fetch_optional, fetch_value, present
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 _COLUMNS = """id, messenger, external_id, username, password_hash, display_name, avatar_url,
@@ -53,7 +53,9 @@ async def insert_password_user(
 
 
 async def is_blocked(conn: Connection, blocker_id: int, blocked_id: int) -> bool:
-    return await conn.fetchval(
+    return await fetch_value(
+        conn,
+        bool,
         "SELECT EXISTS (SELECT 1 FROM user_blocks WHERE blocker_id = $1 AND blocked_id = $2)",
         blocker_id,
         blocked_id,
@@ -125,7 +127,9 @@ async def parse_name_query(conn: Connection, prefix_terms: str) -> str | None:
     """Prefix terms ("'ann':* & 'pet':*") run through the same parser as the names, once; None
     when no lexeme is left (punctuation only), so the caller answers without a scan. Parsing
     apart from the search keeps it from being re-run per row under the forced generic plan."""
-    return await conn.fetchval(
+    return await fetch_optional(
+        conn,
+        str,
         """
         SELECT CASE WHEN numnode(q) > 0 THEN q::text END
           FROM (SELECT to_tsquery('simple', $1) AS q) parsed
