@@ -3,7 +3,7 @@
 import asyncpg
 
 from app.core.config import Settings
-from app.core.db import Connection
+from app.core.db import Connection, present
 from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import profile_requests, users
 from app.schemas.exchange import ProfileRequest
@@ -17,8 +17,13 @@ def _to_request(row: asyncpg.Record) -> ProfileRequest:
     return from_record(ProfileRequest, row, users=_PARTIES)
 
 
+async def _load(conn: Connection, request_id: int) -> ProfileRequest:
+    """A request this transaction just wrote or locked, so its view row exists."""
+    return _to_request(present(await profile_requests.view(conn, request_id)))
+
+
 async def _announce(conn: Connection, request_id: int, tell_target: bool = True) -> ProfileRequest:
-    request = _to_request(await profile_requests.view(conn, request_id))
+    request = await _load(conn, request_id)
     audience = [request.requester.id, request.target.id] if tell_target else [request.requester.id]
     await publish(conn, "profile_request.updated", request, audience)
     return request
@@ -48,7 +53,7 @@ async def create(
                 conn, user_id, target_id, settings.profile_request_cooldown
             )
             return await _announce(conn, request_id, tell_target=tell), True
-        return _to_request(await profile_requests.view(conn, request_id)), False
+        return await _load(conn, request_id), False
 
 
 async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str) -> ProfileRequest:
@@ -57,7 +62,7 @@ async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str
         if row is None or row["target_id"] != user_id:
             raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
         if row["status"] == status:
-            return _to_request(await profile_requests.view(conn, request_id))
+            return await _load(conn, request_id)
         if row["status"] != "pending" and status == "accepted":
             raise Conflict(
                 f"request is already {row['status']}",
@@ -77,7 +82,7 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
         # The event carries the whole request one last time, as `withdrawn`. A pending request
         # the target was never told of (asked again within the cooldown) is withdrawn silently
         # for them: otherwise asking and withdrawing in a loop notifies the target every round.
-        gone = _to_request(await profile_requests.view(conn, request_id))
+        gone = await _load(conn, request_id)
         await profile_requests.delete(conn, request_id)
         withdrawn = gone.model_copy(update={"status": "withdrawn"})
         told = row["status"] != "pending" or await profile_requests.target_notified_since(

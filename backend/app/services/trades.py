@@ -11,7 +11,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
-from app.core.db import Connection
+from app.core.db import Connection, present
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, trades, users
 from app.schemas.exchange import Trade, TradeCreate
@@ -56,7 +56,7 @@ def _shown(row: asyncpg.Record, item: asyncpg.Record) -> bool:
     """Whether the viewer sees this item: by the one visibility rule (`visible`, computed for
     the viewer), or because it is the proposer's own offer (proposing is showing it)."""
     offered_by_proposer = item["side"] == "offered" and item["owner_id"] == row["proposer_id"]
-    return offered_by_proposer or item["visible"]
+    return offered_by_proposer or bool(item["visible"])
 
 
 def cannot_accept_reason(
@@ -78,7 +78,8 @@ def cannot_accept_reason(
 
 
 async def _load(conn: Connection, trade_id: int, viewer_id: int | None) -> Trade:
-    row = await trades.view(conn, trade_id)
+    """A trade known to exist (trades are never deleted)."""
+    row = present(await trades.view(conn, trade_id))
     return _to_trade(row, await trades.items(conn, [trade_id], viewer_id), viewer_id)
 
 
@@ -265,7 +266,7 @@ async def _accept_locked(
     locked = {
         r["id"]: r["owner_id"] for r in await art_objects.lock_many(conn, [i["id"] for i in items])
     }
-    trade = await trades.lock(conn, trade_id)
+    trade = present(await trades.lock(conn, trade_id))  # read before; trades are never deleted
     if trade["status"] != "pending":
         raise Conflict(
             f"trade is already {trade['status']}",
@@ -307,7 +308,7 @@ def _changed_hands(requested: list[asyncpg.Record], locked: dict[int, int]) -> b
 
 async def _mark(conn: Connection, trade_id: int, status: str, reason: str | None = None) -> None:
     async with conn.transaction():
-        trade = await trades.lock(conn, trade_id)
+        trade = present(await trades.lock(conn, trade_id))
         if trade["status"] != "pending":
             return
         await trades.set_status(conn, trade_id, status, failure_reason=reason)

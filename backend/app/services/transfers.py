@@ -10,7 +10,7 @@ import asyncpg
 
 from app.core import security
 from app.core.config import Settings
-from app.core.db import Connection
+from app.core.db import Connection, present
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, transfers, users
 from app.schemas.exchange import ClaimPreview, Transfer
@@ -28,6 +28,11 @@ async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> Non
         raise NotFound("art object not found", code=ErrorCode.photo_not_found)
     if current["owner_id"] != user_id:
         raise Forbidden("only the owner can transfer this art object", code=ErrorCode.not_owner)
+
+
+async def _load(conn: Connection, transfer_id: int) -> Transfer:
+    """A transfer this transaction just wrote or locked, so its view row exists."""
+    return to_transfer(present(await transfers.view(conn, transfer_id)))
 
 
 async def create(
@@ -59,7 +64,7 @@ async def _give(conn: Connection, user_id: int, art_object_id: int, to_user_id: 
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
     await transfer_updated(conn, transfer_id, [user_id, to_user_id])
-    return to_transfer(await transfers.view(conn, transfer_id))
+    return await _load(conn, transfer_id)
 
 
 async def return_gift(
@@ -76,7 +81,8 @@ async def return_gift(
         if gift is None or gift["to_user_id"] != user_id:
             raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
         _check_returnable(gift, settings)
-        current = await art_objects.lock(conn, gift["art_object_id"])
+        # A gift changed hands, so its object can no longer be deleted (services/photos).
+        current = present(await art_objects.lock(conn, gift["art_object_id"]))
         if current["owner_id"] != user_id:
             raise Conflict("you no longer own this art object", code=ErrorCode.gift_not_returnable)
         sender = gift["from_user_id"]
@@ -86,7 +92,7 @@ async def return_gift(
             conn, gift["art_object_id"], user_id, sender, "transfer", transfer_id=back_id
         )
         await transfer_updated(conn, back_id, [user_id, sender])
-        return to_transfer(await transfers.view(conn, back_id))
+        return await _load(conn, back_id)
 
 
 def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
@@ -117,7 +123,7 @@ async def _create_claim(
         conn, art_object_id, user_id, security.digest(token), expires_at
     )
     await transfer_updated(conn, transfer_id, [user_id])
-    row = await transfers.view(conn, transfer_id)
+    row = present(await transfers.view(conn, transfer_id))
     return to_transfer(row, token, all_links(settings, "claim", token), host)
 
 
@@ -149,6 +155,8 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
         async with conn.transaction():
             await art_objects.lock(conn, found["art_object_id"])
             transfer = await transfers.lock(conn, found["id"])
+            if transfer is None:  # its object was deleted since the lookup, taking the code along
+                raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
             if transfer["status"] != "pending":
                 raise _not_pending_claim(transfer["status"])
             if transfer["from_user_id"] == user_id:
@@ -171,7 +179,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                     transfer_id=transfer["id"],
                 )
                 await transfer_updated(conn, transfer["id"], [transfer["from_user_id"], user_id])
-                return to_transfer(await transfers.view(conn, transfer["id"]))
+                return await _load(conn, transfer["id"])
     if expired:  # raised after the commit so the expiry sticks
         raise Gone("this claim code has expired; ask for a new one", code=ErrorCode.claim_expired)
     raise AssertionError("unreachable")
@@ -202,7 +210,7 @@ async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer
             )
         await transfers.set_status(conn, transfer_id, "cancelled")
         await transfer_updated(conn, transfer_id, [user_id])
-        return to_transfer(await transfers.view(conn, transfer_id))
+        return await _load(conn, transfer_id)
 
 
 async def list_transfers(pool: asyncpg.Pool, user_id: int, role: str) -> list[Transfer]:
