@@ -196,4 +196,65 @@ describe('native controls', () => {
     expect(document.documentElement.style.getPropertyValue('--tg-safe-top')).toBe('24px');
     expect(document.documentElement.style.getPropertyValue('--tg-content-safe-top')).toBe('48px');
   });
+
+  it('Telegram 6.0: features added later (core.telegram.org/bots/webapps) are not used, the app keeps its own', () => {
+    const tg = {
+      initData: 'hash=1',
+      ready: vi.fn(),
+      isVersionAtLeast: (v: string) => Number(v) <= 6.0,
+      BackButton: backButton(),
+      HapticFeedback: { impactOccurred: vi.fn(), notificationOccurred: vi.fn(), selectionChanged: vi.fn() },
+      enableClosingConfirmation: vi.fn(),
+      disableClosingConfirmation: vi.fn(),
+      CloudStorage: { getItem: vi.fn(), setItem: vi.fn() },
+    };
+    const host = detectHost(fakeWindow({ Telegram: { WebApp: tg } } as Partial<Window>));
+    expect(host.backButton).toBeNull(); // 6.1
+    host.haptic.notify('success'); // 6.1
+    expect(tg.HapticFeedback.notificationOccurred).not.toHaveBeenCalled();
+    host.setClosingConfirmation(true); // 6.2
+    expect(tg.enableClosingConfirmation).not.toHaveBeenCalled();
+    expect(host.storage).toBeNull(); // 6.9
+  });
+
+  it('Telegram 8.0: the same calls reach the bridge', () => {
+    const tg = {
+      initData: 'hash=1',
+      ready: vi.fn(),
+      isVersionAtLeast: (v: string) => Number(v) <= 8.0,
+      BackButton: backButton(),
+      HapticFeedback: { impactOccurred: vi.fn(), notificationOccurred: vi.fn(), selectionChanged: vi.fn() },
+      enableClosingConfirmation: vi.fn(),
+      disableClosingConfirmation: vi.fn(),
+      CloudStorage: { getItem: vi.fn(), setItem: vi.fn() },
+    };
+    const host = detectHost(fakeWindow({ Telegram: { WebApp: tg } } as Partial<Window>));
+    expect(host.backButton).not.toBeNull();
+    host.haptic.notify('success');
+    expect(tg.HapticFeedback.notificationOccurred).toHaveBeenCalledWith('success');
+    host.setClosingConfirmation(true);
+    expect(tg.enableClosingConfirmation).toHaveBeenCalledOnce();
+    host.storage!.set('lang', 'en');
+    expect(tg.CloudStorage.setItem).toHaveBeenCalledWith('lang', 'en');
+  });
+
+  it('Max DeviceStorage: {value} unwrapped, a rejected setItem is swallowed', async () => {
+    const rejected = vi.fn(() => Promise.reject(new Error('quota')));
+    const wa = {
+      initData: 'hash=1',
+      DeviceStorage: { getItem: vi.fn(async () => ({ value: 'ru' })), setItem: rejected },
+    };
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const host = detectHost(fakeWindow({ WebApp: wa } as Partial<Window>));
+      expect(await host.storage!.get('lang')).toBe('ru');
+      host.storage!.set('lang', 'en');
+      expect(rejected).toHaveBeenCalledWith('lang', 'en');
+      await new Promise((r) => setTimeout(r, 0));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
 });

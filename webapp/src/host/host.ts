@@ -142,6 +142,15 @@ function bridgeBackButton(bb: HostBackButton | undefined): Host['backButton'] {
   };
 }
 
+/**
+ * Max. Every name and argument shape below follows the MAX Bridge reference,
+ * https://dev.max.ru/docs/webapps/bridge (window.WebApp): `BackButton.show/hide/onClick/offClick`,
+ * `HapticFeedback.impactOccurred(style) / notificationOccurred(type) / selectionChanged()`,
+ * `enableClosingConfirmation()` / `disableClosingConfirmation()`, `shareContent({ text, link })` and
+ * `shareMaxContent({ text, link })`, `openCodeReader(fileSelect?)` → Promise<{ value }>,
+ * `DeviceStorage.getItem(key)` → Promise<{ value }> and `setItem(key, value)` → Promise, `close()`,
+ * `initDataUnsafe.user.language_code`. Each is feature-detected: older clients lack some.
+ */
 function maxHost(win: Window, wa: MaxWebApp): Host {
   return {
     kind: 'max',
@@ -189,12 +198,38 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
               return null;
             }
           },
-          set: (key, value) => void Promise.resolve(safe(wa.DeviceStorage!.setItem, wa.DeviceStorage)(key, value)),
+          // setItem answers with a promise; a refusal (quota, old client) must not surface as an
+          // unhandled rejection, the setting simply stays device-local.
+          set: (key, value) => {
+            try {
+              void Promise.resolve(wa.DeviceStorage!.setItem(key, value)).catch(() => undefined);
+            } catch {
+              /* unsupported in this client version */
+            }
+          },
         }
       : null,
   };
 }
 
+/**
+ * Telegram feature gates by the Bot API version that added each feature, as listed in
+ * https://core.telegram.org/bots/webapps ("Initializing Mini Apps" table): BackButton and
+ * HapticFeedback 6.1, enableClosingConfirmation 6.2, showScanQrPopup 6.4, CloudStorage 6.9,
+ * safeAreaInset/contentSafeAreaInset and their events 8.0. On an older client telegram-web-app.js
+ * only logs (or, for CloudStorage, throws) and nothing happens, so the app keeps its own controls
+ * instead of relying on a native one that will never appear. A script without isVersionAtLeast
+ * (never seen in practice) is trusted.
+ */
+export function tgSupports(tg: TelegramWebApp, version: string): boolean {
+  try {
+    return tg.isVersionAtLeast ? tg.isVersionAtLeast(version) : true;
+  } catch {
+    return false;
+  }
+}
+
+/** Telegram's MainButton (named BottomButton since Bot API 7.10; MainButton stays its alias). */
 function telegramMainButton(tg: TelegramWebApp): MainButton | null {
   const mb = tg.MainButton;
   if (!mb) return null;
@@ -247,7 +282,7 @@ export function applySafeArea(tg: TelegramWebApp, doc: Document = document): () 
 }
 
 function telegramScanner(tg: TelegramWebApp): Host['scanQr'] {
-  if (!tg.showScanQrPopup || (tg.isVersionAtLeast && !tg.isVersionAtLeast('6.4'))) return null;
+  if (!tg.showScanQrPopup || !tgSupports(tg, '6.4')) return null;
   return (prompt) =>
     new Promise((resolve) => {
       let settled = false;
@@ -288,12 +323,15 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
       tg.onEvent?.('themeChanged', cb);
       return () => tg.offEvent?.('themeChanged', cb);
     },
-    backButton: bridgeBackButton(tg.BackButton),
+    backButton: tgSupports(tg, '6.1') ? bridgeBackButton(tg.BackButton) : null,
     scanQr: telegramScanner(tg),
     openLink: (url) => (tg.openLink ? tg.openLink(url) : win.open(url, '_blank')),
-    haptic: bridgeHaptics(tg.HapticFeedback),
-    setClosingConfirmation: closingConfirmation(tg),
-    // Telegram's own share picker: the t.me/share link opened inside Telegram.
+    haptic: tgSupports(tg, '6.1') ? bridgeHaptics(tg.HapticFeedback) : NO_HAPTICS,
+    setClosingConfirmation: tgSupports(tg, '6.2') ? closingConfirmation(tg) : () => {},
+    // Telegram's WebApp has no shareURL method (that name belongs to @telegram-apps/sdk, which
+    // itself opens this link): the documented way is openTelegramLink with a t.me/share/url link
+    // (https://core.telegram.org/bots/webapps#initializing-mini-apps, openTelegramLink; the share
+    // link form is https://core.telegram.org/api/links#share-links).
     share: tg.openTelegramLink
       ? (link, text) =>
           safe(tg.openTelegramLink, tg)(
@@ -302,7 +340,7 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
       : webShare(win),
     mainButton: telegramMainButton(tg),
     close: tg.close ? () => safe(tg.close, tg)() : null,
-    storage: tg.CloudStorage
+    storage: tg.CloudStorage && tgSupports(tg, '6.9')
       ? {
           get: (key) =>
             new Promise((resolve) => {
