@@ -1,6 +1,8 @@
 import { loadEnv } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+// @ts-expect-error plain ESM build script without type declarations
+import { pruneMaxUiCss } from './scripts/prune-maxui-css.mjs';
 
 // Dev server proxies the API, the WebSocket and media to the backend so the
 // app is always same-origin, exactly as in production behind nginx.
@@ -8,7 +10,8 @@ export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), '');
   const target = env.VITE_PROXY_TARGET || 'http://127.0.0.1:8000';
   return {
-    plugins: [react()],
+    // max-ui ships one stylesheet for all components: keep only the rules of rendered ones.
+    plugins: [react(), pruneMaxUiCss()],
     // Bootstrap's own Sass still uses @import and global functions: silence its deprecations.
     css: { preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'] } } },
     server: {

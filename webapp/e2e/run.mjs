@@ -318,6 +318,11 @@ async function russianMax() {
     await go(alice, `/photos/${ctx.alice2}/transfer`);
     await alice.getByRole('button', { name: 'Создать ссылку' }).click();
     await alice.locator('.qr-box img').waitFor();
+    // The cancelled link's QR may still be on screen for a moment: wait for the new link itself.
+    await alice.waitForFunction((old) => {
+      const input = document.querySelector('.share-code input');
+      return !!input?.value && !input.value.includes(old);
+    }, first);
     const aged = (await alice.locator('.share-code input').inputValue()).match(/claim_([\w-]+)|\/claim\/([\w-]+)/).slice(1).find(Boolean);
     const id = await alice.locator('[data-transfer-id]').getAttribute('data-transfer-id');
     sql(`UPDATE transfers SET expires_at = now() - interval '1 minute' WHERE id = ${Number(id)}`);

@@ -15,7 +15,7 @@ export function ScreenTitle({ children, actions }: { children: string; actions?:
   return (
     <div className="screen-title">
       <h1>{children}</h1>
-      {actions}
+      {actions && <div className="screen-title-actions">{actions}</div>}
       <ShellTools />
     </div>
   );

@@ -111,7 +111,7 @@ export function TradeCard({
           <StatusBadge status={trade.status} />
         </span>
       </div>
-      {trade.message && <p className="mb-2 fst-italic">“{trade.message}”</p>}
+      {trade.message && <p className="mb-2 fst-italic"><q>{trade.message}</q></p>}
       <div className="row g-2">
         <div className="col-12 col-sm-6">
           <div className="small text-secondary mb-1">

@@ -241,7 +241,7 @@ const en = {
     youGet: 'You get ({{count}})',
     nothingToOffer: 'You own no photos to offer.',
     theyOwnNothing: '{{name}} owns no photos.',
-    openSwitch: 'Open trade — make a QR code instead of sending it to {{name}}',
+    openSwitch: 'Open trade — a QR code anyone can accept',
     messageLabel: 'Message',
     create: 'Create trade QR',
     sendTo: 'Send to {{name}}',

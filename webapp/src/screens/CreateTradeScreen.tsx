@@ -180,7 +180,7 @@ export default function CreateTradeScreen() {
           <div className="form-check form-switch mb-3 switch-row">
             <input className="form-check-input" type="checkbox" role="switch" id="trade-open" checked={open} onChange={(e) => setOpen(e.target.checked)} />
             <label className="form-check-label" htmlFor="trade-open">
-              {t('newTrade.openSwitch', { name: other.user.display_name })}
+              {t('newTrade.openSwitch')}
             </label>
           </div>
         )}

@@ -34,7 +34,7 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
           <StatusBadge status={r.status} />
         </span>
       </div>
-      {r.message && <p className="mt-2 mb-0 fst-italic">“{r.message}”</p>}
+      {r.message && <p className="mt-2 mb-0 fst-italic"><q>{r.message}</q></p>}
       <div className="d-flex flex-wrap align-items-center gap-2 mt-2">
         {role === 'incoming' && r.status === 'pending' && (
           <>
