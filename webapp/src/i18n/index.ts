@@ -97,8 +97,15 @@ export async function switchLanguage(lang: Language): Promise<void> {
   await i18next.changeLanguage(lang);
 }
 
+/**
+ * Date and time, each kept on one line: a line may break only between them ("1 дек. 2026 г.,"
+ * then "23:14"), never inside "1 / дек.", which a narrow card did.
+ */
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const text = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const glued = text.replace(/ /g, '\u00a0');
+  const cut = glued.lastIndexOf(',\u00a0');
+  return cut < 0 ? glued : `${glued.slice(0, cut)}, ${glued.slice(cut + 2)}`;
 }
 
 export function formatNumber(n: number): string {
