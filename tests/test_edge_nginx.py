@@ -458,8 +458,12 @@ async def test_a_qr_sign_in_leaves_no_secret_or_token_in_any_log(
     assert approve.status_code == 204
     desktop = (await http.get(poll, headers=secret)).json()
     assert desktop["status"] == "approved" and desktop["access_token"]
-    await http.get("/api/me", headers={"Authorization": f"Bearer {desktop['access_token']}"})
-    await asyncio.sleep(0.3)  # both servers write their lines as responses complete
+    seen = edge.backend.log().count("GET /api/me ")
+    me = await http.get("/api/me", headers={"Authorization": f"Bearer {desktop['access_token']}"})
+    # Both servers write their line as the response completes: wait for nginx's (by its request
+    # id) and the backend's (one more GET /api/me) instead of for time.
+    request_id = me.headers["x-request-id"]
+    await until(lambda: request_id in edge.access_log() and edge.backend.log().count("GET /api/me ") > seen)
     logs = edge.access_log() + edge.backend.log()
     assert poll in edge.access_log()  # the flow is in the log...
     for value in (created["secret"], phone["access_token"], phone["refresh_token"],

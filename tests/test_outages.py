@@ -145,6 +145,16 @@ class Load:
         self.stop = True
         await asyncio.gather(*self.tasks)
 
+    def count(self, since: float, outcomes: tuple[str, ...]) -> int:
+        return sum(1 for started, outcome, _ in self.samples if started >= since and outcome in outcomes)
+
+    async def until(self, since: float, outcomes: tuple[str, ...], at_least: int, limit: float = 30) -> None:
+        """Waits for a fact (this many answers of these kinds to requests begun since `since`), not for time."""
+        deadline = time.monotonic() + limit
+        while self.count(since, outcomes) < at_least:
+            assert time.monotonic() < deadline, (outcomes, at_least, Counter(o for _, o, _ in self.samples))
+            await asyncio.sleep(0.02)
+
 
 async def _sign_in(base_url: str) -> str:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
@@ -169,25 +179,27 @@ async def test_postgres_restart_under_load(private_postgres: PrivatePostgres, tm
         token = await _sign_in(base_url)
         load = Load(base_url, token)
         load.start()
-        await asyncio.sleep(1.5)
+        ok = ("200", "201")
+        await load.until(0, ok, 20)  # every kind of request is being served
         # 1) restart -m fast: connections are terminated, the server is back within a second or so.
         restart_began = time.monotonic()
         await asyncio.to_thread(pg.ctl, "restart", "-m", "fast")
         restart_done = time.monotonic()
         recovery_after_restart = await _first_ok_after(base_url, restart_done)
-        await asyncio.sleep(1.0)
-        # 2) a longer outage: stopped for 3 s, then started.
+        await load.until(restart_done + recovery_after_restart, ok, 20)  # the load is served again
+        # 2) a longer outage: stopped while the load keeps coming, then started.
         stop_began = time.monotonic()
         await asyncio.to_thread(pg.ctl, "stop", "-m", "fast")
+        stopped = time.monotonic()
+        await load.until(stopped, ("503",), 8)  # the app has noticed: the load gets clean 503s
         async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-            await asyncio.sleep(0.5)
             during = [await http.get("/api/photos") for _ in range(5)]
             health_down = await http.get("/health")
-        await asyncio.sleep(2.5)
+        await load.until(stopped, ("503",), 40)  # an outage long enough for every client to meet it
         await asyncio.to_thread(pg.ctl, "start")
         start_done = time.monotonic()
         recovery_after_start = await _first_ok_after(base_url, start_done)
-        await asyncio.sleep(1.0)
+        await load.until(start_done + recovery_after_start, ok, 20)
         await load.finish()
     outcomes = Counter(outcome for _, outcome, _ in load.samples)
     in_outage = [s for s in load.samples if restart_began <= s[0] <= restart_done + recovery_after_restart or stop_began <= s[0] <= start_done + recovery_after_start]
