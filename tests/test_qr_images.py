@@ -2,11 +2,11 @@
 public links cached."""
 
 import os
+import uuid
 from pathlib import Path
 
 import asyncpg
 import httpx
-import redis.asyncio as aioredis
 
 from app.main import create_app
 from app.services import qr
@@ -34,27 +34,23 @@ async def test_qr_images_are_rate_limited_per_address(
     database_url: str, upload_dir: Path, pool: asyncpg.Pool
 ) -> None:
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    redis = aioredis.Redis.from_url(url)
-    async for key in redis.scan_iter(match="gallery:rl:qr_image:*"):
-        await redis.delete(key)  # only this limit's keys, left by an earlier run
-    settings = make_settings(database_url, upload_dir, redis_url=url, rate_limit_qr_image="2/minute")
+    # Keys of its own (every run and parallel worker comes from 127.0.0.1); they expire.
+    settings = make_settings(database_url, upload_dir, redis_url=url, rate_limit_qr_image="2/minute",
+                             redis_key_prefix=f"test-qr-{uuid.uuid4().hex}")
     app = create_app(settings)
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-                link = f"{settings.public_url.rstrip('/')}/?startapp=trade_"
-                codes = [
-                    (await http.get("/api/qr.png", params={"data": link + str(i)})).status_code
-                    for i in range(3)
-                ]
-                assert codes == [200, 200, 429]
-                # The sign-in QR shares the bucket: drawing is the cost, whatever the route.
-                created = (await http.post("/api/auth/qr")).json()
-                login_qr = await http.get(
-                    f"/api/auth/qr/{created['request_id']}/qr.png",
-                    headers={"X-QR-Secret": created["secret"]},
-                )
-                assert login_qr.status_code == 429
-    finally:
-        await redis.aclose()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            link = f"{settings.public_url.rstrip('/')}/?startapp=trade_"
+            codes = [
+                (await http.get("/api/qr.png", params={"data": link + str(i)})).status_code
+                for i in range(3)
+            ]
+            assert codes == [200, 200, 429]
+            # The sign-in QR shares the bucket: drawing is the cost, whatever the route.
+            created = (await http.post("/api/auth/qr")).json()
+            login_qr = await http.get(
+                f"/api/auth/qr/{created['request_id']}/qr.png",
+                headers={"X-QR-Secret": created["secret"]},
+            )
+            assert login_qr.status_code == 429
