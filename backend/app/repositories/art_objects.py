@@ -117,7 +117,7 @@ async def list_cards(
 
 
 async def window_edge(
-    conn: asyncpg.Connection,
+    conn: Connection,
     size: int,
     after: tuple[datetime, int] | None = None,
     owner_id: int | None = None,

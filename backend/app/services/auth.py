@@ -1,6 +1,7 @@
 """Sign-in rules: messenger initData, passwords, refresh rotation, desktop QR sign-in."""
 
 import hmac
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
@@ -46,10 +47,31 @@ def _now() -> datetime:
 AuthMethod = Literal["password", "messenger", "qr"]
 
 
+@dataclass(frozen=True)
+class _Session:
+    """One sign-in (a refresh-token family): what every access token issued in it carries."""
+
+    family_id: UUID
+    auth_method: str
+    auth_time: datetime
+
+    @classmethod
+    def of(cls, row: asyncpg.Record) -> "_Session":
+        """From a refresh_tokens.lock_token row (a token joined with its family)."""
+        return cls(row["family_id"], row["auth_method"], row["auth_time"])
+
+
+async def _existing_user(conn: Connection, user_id: int) -> asyncpg.Record:
+    user = await users.get_by_id(conn, user_id)
+    if user is None:
+        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
+    return user
+
+
 def _pair(
     settings: Settings,
     user: asyncpg.Record,
-    session: asyncpg.Record,
+    session: _Session,
     refresh_token: str,
     issued_at: datetime,
 ) -> TokenPair:
@@ -61,9 +83,9 @@ def _pair(
         settings.jwt_secret,
         settings.access_token_ttl,
         now=issued_at.timestamp(),
-        session_id=str(session["family_id"]),
-        auth_time=int(session["auth_time"].timestamp()),
-        amr=(session["auth_method"],),
+        session_id=str(session.family_id),
+        auth_time=int(session.auth_time.timestamp()),
+        amr=(session.auth_method,),
     )
     return TokenPair(
         access_token=access,
@@ -74,16 +96,15 @@ def _pair(
 
 
 async def _issue_tokens(
-    conn: Connection, settings: Settings, user: asyncpg.Record, session: asyncpg.Record
-) -> tuple[TokenPair, int]:
-    """A new refresh token in `session` (keys family_id, auth_method, auth_time); the pair and
-    the new token's row id."""
+    conn: Connection, settings: Settings, user: asyncpg.Record, session: _Session
+) -> tuple[TokenPair, str, int]:
+    """A new refresh token in `session`: the pair, the refresh token and its row id."""
     refresh = security.new_refresh_token()
     expires_at = _now() + timedelta(seconds=settings.refresh_token_ttl)
     row = await refresh_tokens.insert_token(
-        conn, session["family_id"], security.digest(refresh), expires_at
+        conn, session.family_id, security.digest(refresh), expires_at
     )
-    return _pair(settings, user, session, refresh, row["created_at"]), row["id"]
+    return _pair(settings, user, session, refresh, row["created_at"]), refresh, row["id"]
 
 
 async def _start_session(
@@ -94,8 +115,8 @@ async def _start_session(
     proven_at: datetime | None = None,
 ) -> TokenPair:
     family = await refresh_tokens.create_family(conn, user["id"], method, proven_at)
-    session = {"family_id": family["id"], **dict(family)}
-    pair, _ = await _issue_tokens(conn, settings, user, session)
+    session = _Session(family["id"], family["auth_method"], family["auth_time"])
+    pair, _, _ = await _issue_tokens(conn, settings, user, session)
     return pair
 
 
@@ -181,10 +202,12 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
             raise Unauthorized(
                 "refresh token is invalid or expired", code=ErrorCode.refresh_token_invalid
             )
-        user = await users.get_by_id(conn, row["user_id"])
+        user = await _existing_user(conn, row["user_id"])
         if row["used_at"] is None:
-            pair, successor_id = await _issue_tokens(conn, settings, user, row)
-            sealed = security.seal_successor(refresh_token, pair.refresh_token)
+            pair, successor, successor_id = await _issue_tokens(
+                conn, settings, user, _Session.of(row)
+            )
+            sealed = security.seal_successor(refresh_token, successor)
             await refresh_tokens.mark_used(conn, row["id"], successor_id, sealed)
             return pair
         again = await _successor_again(conn, settings, user, row, refresh_token)
@@ -215,7 +238,7 @@ async def _successor_again(
     token = security.open_successor(presented, row["successor_sealed"])
     if not hmac.compare_digest(security.digest(token), successor["token_hash"]):
         return None
-    return _pair(settings, user, row, token, successor["created_at"])
+    return _pair(settings, user, _Session.of(row), token, successor["created_at"])
 
 
 async def logout(pool: asyncpg.Pool, refresh_token: str) -> None:
@@ -323,8 +346,7 @@ async def qr_login_details(pool: asyncpg.Pool, request_id: str) -> QrLoginDetail
     """What the phone shows before its user confirms: browser and OS, address, times. Answers
     only while the request can still be approved (same errors as approving)."""
     async with pool.acquire() as conn:
-        row = await auth_qr.get_request(conn, request_id)
-    _check_approvable(row)
+        row = _approvable(await auth_qr.get_request(conn, request_id))
     browser, system = describe(row["user_agent"])
     return QrLoginDetails(
         request_id=row["id"],
@@ -337,7 +359,8 @@ async def qr_login_details(pool: asyncpg.Pool, request_id: str) -> QrLoginDetail
     )
 
 
-def _check_approvable(row: asyncpg.Record | None) -> None:
+def _approvable(row: asyncpg.Record | None) -> asyncpg.Record:
+    """The request row, if a phone may still approve it."""
     if row is None:
         raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
     if row["expired"]:
@@ -349,6 +372,7 @@ def _check_approvable(row: asyncpg.Record | None) -> None:
         raise Conflict(
             "sign-in request was already approved", code=ErrorCode.qr_login_already_approved
         )
+    return row
 
 
 async def approve_qr_login(
@@ -361,10 +385,8 @@ async def approve_qr_login(
             "token does not match the sign-in request", code=ErrorCode.qr_login_token_mismatch
         )
     async with pool.acquire() as conn, conn.transaction():
-        if await users.get_by_id(conn, user_id) is None:
-            raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
-        row = await auth_qr.lock_request(conn, request_id)
-        _check_approvable(row)
+        await _existing_user(conn, user_id)
+        _approvable(await auth_qr.lock_request(conn, request_id))
         await auth_qr.approve(conn, request_id, user_id)
         # Empty audience: no user socket gets it; the hub routes it to the desktop socket that
         # proved it holds this request's secret (realtime/hub.py).
@@ -389,6 +411,6 @@ async def poll_qr_login(
             return QrLoginStatus(status=row["status"], expires_at=row["expires_at"])
         # Approved: hand out tokens exactly once, in the same transaction that consumes it.
         await auth_qr.consume(conn, request_id)
-        user = await users.get_by_id(conn, row["user_id"])
+        user = await _existing_user(conn, row["user_id"])
         pair = await _start_session(conn, settings, user, "qr")
         return QrLoginStatus(status="approved", **pair.model_dump())

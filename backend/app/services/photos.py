@@ -14,7 +14,7 @@ import asyncpg
 import pydantic_core
 
 from app.core.config import Settings
-from app.core.db import Connection
+from app.core.db import Connection, present
 from app.core.errors import (
     Conflict,
     ErrorCode,
@@ -211,7 +211,8 @@ async def _mint(
             raise _duplicate(await art_objects.object_id_by_hash(conn, content_hash) or 0)
         object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
         await provenance.append(conn, object_id, None, user_id, "mint")
-        photo = to_photo(await art_objects.get_card(conn, user_id, object_id))
+        # The new object, read back by its owner (who always sees their own).
+        photo = to_photo(present(await art_objects.get_card(conn, user_id, object_id)))
         await publish(conn, "photo.created", photo, subjects=[user_id])
     return photo
 
@@ -407,7 +408,7 @@ async def update_photo(
         if current["owner_id"] != user_id:
             raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
-        photo = to_photo(await art_objects.get_card(conn, user_id, art_object_id))
+        photo = to_photo(present(await art_objects.get_card(conn, user_id, art_object_id)))
         await publish(conn, "photo.updated", photo, subjects=[user_id])
     return photo
 
