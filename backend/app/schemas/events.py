@@ -23,11 +23,15 @@ class PhotoDeleted(BaseModel):
     id: int
 
 
+# Why an art object changed owner (ownership_history.reason).
+OwnershipReason = Literal["mint", "transfer", "trade", "admin"]
+
+
 class OwnershipChanged(BaseModel):
     photo_id: int
     from_user_id: int | None
     to_user_id: int
-    reason: Literal["mint", "transfer", "trade", "admin"]
+    reason: OwnershipReason
     trade_id: int | None
     transfer_id: int | None
 

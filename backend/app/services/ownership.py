@@ -2,7 +2,7 @@
 
 from app.core.db import Connection
 from app.repositories import provenance
-from app.schemas.events import OwnershipChanged
+from app.schemas.events import OwnershipChanged, OwnershipReason
 from app.services.publish import claim_codes_cancelled, publish
 
 
@@ -11,7 +11,7 @@ async def move(
     art_object_id: int,
     from_user_id: int,
     to_user_id: int,
-    reason: str,
+    reason: OwnershipReason,
     *,
     trade_id: int | None = None,
     transfer_id: int | None = None,
@@ -27,7 +27,7 @@ async def move(
         photo_id=art_object_id,
         from_user_id=from_user_id,
         to_user_id=to_user_id,
-        reason=reason,  # type: ignore[arg-type]
+        reason=reason,
         trade_id=trade_id,
         transfer_id=transfer_id,
     )
