@@ -3,12 +3,12 @@
 bcrypt runs in its own bounded pool (core/security.py), the app's dependencies are coroutines,
 and every route that runs bcrypt is rate limited. The flood below is 40 parallel wrong-password
 changes against one in-process app while gallery pages are fetched: the framework's shared
-thread pool must stay untouched and the pages fast.
+thread pool must stay untouched and pages must be answered while bcrypt is still busy. No
+wall-clock bound: how fast a page is belongs to the benchmarks, not here.
 """
 
 import asyncio
 import os
-import time
 from pathlib import Path
 
 import anyio.to_thread
@@ -52,24 +52,24 @@ async def test_a_password_flood_leaves_the_shared_pool_alone(
 
             flood = [asyncio.create_task(wrong_change()) for _ in range(40)]
             borrowed: list[float] = []
-            page_seconds: list[float] = []
+            # Pages answered while at least one flood request was still unanswered.
+            pages_during_flood = 0
             for _ in range(5):
                 await asyncio.sleep(0)  # let the flood reach bcrypt
             while not all(t.done() for t in flood):
                 borrowed.append(limiter.borrowed_tokens)
-                started = time.perf_counter()
                 page = await http.get("/api/photos", headers=bearer(anna))
-                page_seconds.append(time.perf_counter() - started)
                 assert page.status_code == 200
+                if not all(t.done() for t in flood):
+                    pages_during_flood += 1
             statuses = [t.result() for t in flood]
 
     assert statuses == [401] * 40
-    assert len(page_seconds) >= 3, "the flood ended before the gallery was measured"
     # The framework's shared thread pool was not used at all: nothing queues behind bcrypt.
-    assert max(borrowed) == 0, borrowed
-    # Pages were answered while bcrypt was busy; the bound is generous (shared 2-core CI box):
-    # behind the old shared pool they waited for the whole flood.
-    assert max(page_seconds) < 1.0, page_seconds
+    assert borrowed and max(borrowed) == 0, borrowed
+    # Pages were answered while bcrypt was busy (behind the old shared pool the first page waited
+    # for the whole flood, so none finished before it). A fact, not a time: no load can flake it.
+    assert pages_during_flood >= 2, pages_during_flood
 
 
 async def test_bcrypt_queue_is_bounded(monkeypatch) -> None:  # type: ignore[no-untyped-def]
