@@ -3,7 +3,12 @@ is still rolled back (core/db.py `_reset_on_release`)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
+
 import asyncpg
+import pytest
 
 from app.core.db import create_pool
 
@@ -54,3 +59,30 @@ async def test_release_sends_no_reset_query(database_url: str) -> None:
             assert await conn.fetchval("SHOW application_name") == "no-reset-probe"
     finally:
         await pool.close()
+
+
+async def test_a_full_server_makes_the_pool_wait_for_a_slot_not_fail(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A role allowed one session stands in for a server at max_connections (same SQLSTATE
+    # 53300; the real cap is shared by everything on this machine, so it is not touched).
+    caplog.set_level(logging.WARNING, logger="app.core.db")
+    role = f"gallery_connlimit_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database_url)
+    await admin.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1')
+    dsn = database_url.replace("postgres@", f"{role}@", 1)
+    try:
+        blocker = await asyncpg.connect(dsn)  # takes the role's only slot
+        pool = await create_pool(dsn, 0, 1)
+        try:
+            query = asyncio.create_task(pool.fetchval("SELECT 41 + 1"))
+            while not any("max_connections" in r.getMessage() for r in caplog.records):
+                assert not query.done(), query  # refused at once would end it here
+                await asyncio.sleep(0.01)  # poll for the fact: the pool was refused and waits
+            await blocker.close()  # a slot frees: the waiting request is served
+            assert await query == 42
+        finally:
+            await pool.close()
+    finally:
+        await admin.execute(f'DROP ROLE "{role}"')
+        await admin.close()

@@ -1,8 +1,9 @@
 """The asyncpg pool. The schema is created and upgraded by core/migrations.py."""
 
+import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -67,11 +68,29 @@ async def _reset_on_release(conn: asyncpg.Connection) -> None:
     """
 
 
+# A PostgreSQL server at max_connections refuses new sessions ("too many clients") only until
+# another client disconnects. The pool opens connections lazily, so a burst (20 parallel
+# refreshes) makes it grow exactly when a busy server may be full; failing that request with
+# 503 would turn a momentary peak into an error. The pool waits for a slot instead, briefly.
+_CONNECT_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0)
+
+
+async def _connect_when_a_slot_frees(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    for delay in _CONNECT_RETRY_DELAYS:
+        try:
+            return await asyncpg.connect(*args, **kwargs)
+        except asyncpg.exceptions.TooManyConnectionsError:
+            log.warning("database is at max_connections; retrying in %.2f s", delay)
+            await asyncio.sleep(delay)
+    return await asyncpg.connect(*args, **kwargs)  # still full after ~5 s: the 503 is real
+
+
 async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
+        connect=_connect_when_a_slot_frees,
         init=_init_connection,
         reset=_reset_on_release,
         command_timeout=30,
