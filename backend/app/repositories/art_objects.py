@@ -267,6 +267,19 @@ async def lock_many(conn: Connection, ids: list[int]) -> list[asyncpg.Record]:
     )
 
 
+async def share_keys(conn: Connection, ids: list[int]) -> None:
+    """Take the key-share locks a row referencing these objects takes anyway (its foreign key
+    check), but in id order first: an accept holds FOR UPDATE in id order, so rows inserted in
+    another order could each wait for the other (a deadlock, seen as a 500 on trade accept)."""
+    await conn.execute(
+        """
+        SELECT id FROM art_objects
+         WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE
+        """,
+        ids,
+    )
+
+
 async def update_text(
     conn: Connection, art_object_id: int, title: str | None, description: str | None
 ) -> None:

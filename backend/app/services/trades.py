@@ -152,6 +152,8 @@ async def propose(
             raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
         token = security.new_secret(24) if body.recipient_id is None else None
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
+        # The trade_items foreign keys lock these objects; in id order, like an accept does.
+        await art_objects.share_keys(conn, ids)
         trade_id = await trades.insert(
             conn,
             user_id,
