@@ -28,6 +28,8 @@ export default defineConfig(({ mode }) => {
       target: 'es2020',
     },
     test: {
+      // jsdom for what touches the DOM; files testing plain logic start with
+      // `// @vitest-environment node` and skip jsdom's start-up (most of this suite's time).
       environment: 'jsdom',
       include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     },

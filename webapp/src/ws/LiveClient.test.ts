@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveClient, socketUrl, type LiveEvent, type SocketLike } from './LiveClient';
 
