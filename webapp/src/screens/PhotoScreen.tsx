@@ -234,7 +234,7 @@ export default function PhotoScreen() {
         </div>
         {full && (
           <div className="small text-secondary">
-            {t('photo.meta', { width: full.width, height: full.height, mime: full.mime, date: formatDate(full.created_at) })}
+            {t('photo.meta', { width: full.width, height: full.height, mime: full.mime.split('/').pop()!.toUpperCase(), date: formatDate(full.created_at) })}
           </div>
         )}
       </div>
