@@ -1,0 +1,827 @@
+# ruff: noqa: E501, B007, ASYNC210, ASYNC220, ASYNC221, ASYNC230, ASYNC240
+# (a one-off review script: its blocking calls run before and after the attacks, never during
+# a timed probe; long lines are tables of requests)
+"""Outside attack review (issue 13): rerun the attacks against a real server, print a table.
+
+    .venv/bin/python bench/attack_review.py [--objects 30000] [--keep-log DIR]
+
+Starts its own PostgreSQL database (`attack_review`, dropped at the end) and two uvicorn workers
+launched the way scripts/run.sh launches them (backend/logging.json, no uvicorn access log, the
+HeaderTimeoutProtocol), with REDIS_URL from the environment (use your own database number).
+Every loop is bounded, every connection goes to 127.0.0.1, and the run stops by itself.
+Each line says what was tried and whether the attack still works ("HOLDS" = defended).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import JWT_SECRET, MAX_BOT_TOKEN, PG, ROOT, drop_db, free_port, fresh_db
+
+sys.path.insert(0, str(ROOT))
+from tests.support import make_init_data, mint_objects
+
+DB = "attack_review"
+RESULTS: list[tuple[str, str, str]] = []
+
+
+def record(name: str, holds: bool, detail: str) -> None:
+    RESULTS.append((name, "HOLDS" if holds else "BROKEN", detail))
+    print(f"[{'HOLDS' if holds else 'BROKEN':6}] {name}: {detail}", flush=True)
+
+
+def ip(n: int) -> dict[str, str]:
+    return {"X-Forwarded-For": f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"}
+
+
+class Ctx:
+    def __init__(self, base: str, pool: asyncpg.Pool, log: Path) -> None:
+        self.base = base
+        self.port = int(base.rsplit(":", 1)[1])
+        self.pool = pool
+        self.log = log
+        self.http = httpx.AsyncClient(base_url=base, timeout=60)
+        self.n = 0
+
+    async def user(self, name: str, private: bool = False, age: int = 0) -> dict:
+        self.n += 1
+        ext = 900000 + self.n
+        init = make_init_data(
+            user={"id": ext, "first_name": name}, auth_date=int(time.time()) - age
+        )
+        r = await self.http.post("/api/auth/max", json={"init_data": init}, headers=ip(self.n))
+        assert r.status_code == 200, r.text
+        tokens = r.json()
+        h = {"Authorization": f"Bearer {tokens['access_token']}"}
+        me = (await self.http.get("/api/me", headers=h)).json()
+        if private:
+            r = await self.http.patch("/api/me", json={"is_private": True}, headers=h)
+            assert r.status_code == 200, r.text
+        return {"id": me["id"], "h": h, "tokens": tokens}
+
+    async def probe(self, path: str = "/health") -> float:
+        t = time.perf_counter()
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as c:
+            await c.get(path)
+        return time.perf_counter() - t
+
+
+async def during(ctx: Ctx, load: Awaitable[list], path: str = "/api/photos") -> tuple[list, float]:
+    """Run the load; meanwhile time a plain request (worst of 3)."""
+    task = asyncio.ensure_future(load)
+    await asyncio.sleep(0.05)
+    worst = max([await ctx.probe(path) for _ in range(3)])
+    return await task, worst
+
+
+# --------------------------------------------------------------------------- stalls
+
+
+async def a01_stopword_search(ctx: Ctx) -> None:
+    q = " ".join(["a", "the", "of", "and", "и", "в"] * 20)[:200]
+    t = time.perf_counter()
+    r = await ctx.http.get("/api/photos", params={"q": q})
+    one = time.perf_counter() - t
+    codes, worst = await during(
+        ctx, asyncio.gather(*[ctx.http.get("/api/photos", params={"q": q}) for _ in range(20)])
+    )
+    plain = await ctx.probe("/api/photos")
+    holds = r.status_code == 200 and one < 0.5 and worst < 2.0
+    record("1 stop-word search", holds,
+           f"one {one * 1000:.0f} ms, plain page {plain * 1000:.0f} ms, page during 20 parallel "
+           f"{worst * 1000:.0f} ms, codes {sorted({x.status_code for x in codes})}")  # fmt: skip
+
+
+async def a02_password_flood(ctx: Ctx) -> None:
+    u = await ctx.user("pwflood")
+    body = {"current_password": "wrong-password-1", "password": "another-pass-123"}
+    rs, worst = await during(
+        ctx,
+        asyncio.gather(*[ctx.http.put("/api/me/password", json=body, headers=u["h"])
+                         for _ in range(100)]),
+    )  # fmt: skip
+    codes = [r.status_code for r in rs]
+    n429 = codes.count(429)
+    record("2 password-change flood", n429 >= 90 and worst < 2.0,
+           f"100 calls: {n429}x429, others {sorted(set(codes) - {429})}; page during {worst * 1000:.0f} ms")  # fmt: skip
+
+
+async def a03_qr_flood(ctx: Ctx) -> None:
+    rs, worst = await during(
+        ctx, asyncio.gather(*[ctx.http.get("/api/qr.png", params={"data": f"{ctx.base}/photos/{i}"},
+                                           headers=ip(5000)) for i in range(120)]), "/health")  # fmt: skip
+    codes = [r.status_code for r in rs]
+    record("3 qr.png flood", codes.count(429) >= 50 and worst < 2.0,
+           f"120 calls one IP: {codes.count(200)}x200 {codes.count(429)}x429 "
+           f"{codes.count(422)}x422; /health during {worst * 1000:.0f} ms")  # fmt: skip
+
+
+def raw_post(
+    port: int, path: str, length: int, send: int, ctype: str, chunk: bytes
+) -> tuple[str, float, int]:
+    """Announce `length` bytes, send up to `send`, then read whatever answer comes."""
+    t = time.perf_counter()
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {length}\r\nConnection: close\r\n\r\n").encode()  # fmt: skip
+    s.sendall(head)
+    sent = 0
+    try:
+        while sent < send:
+            s.sendall(chunk)
+            sent += len(chunk)
+    except OSError:
+        pass
+    data = b""
+    try:
+        while True:
+            part = s.recv(65536)
+            if not part:
+                break
+            data += part
+    except OSError as exc:
+        data += f" <{exc!r}>".encode()
+    s.close()
+    return data.split(b"\r\n", 1)[0].decode(errors="replace"), time.perf_counter() - t, len(data)
+
+
+async def a04_big_json(ctx: Ctx) -> None:
+    status, took, size = await asyncio.to_thread(
+        raw_post, ctx.port, "/api/auth/max", 200 * 1024 * 1024, 200 * 1024 * 1024,
+        "application/json", b'{"init_data":"' + b"a" * (1 << 20))  # fmt: skip
+    record(
+        "4 200 MB JSON body",
+        "413" in status and took < 5 and size < 4096,
+        f"{status!r} after {took:.2f} s, {size} bytes answered",
+    )
+
+
+async def a05_big_upload(ctx: Ctx) -> None:
+    u = await ctx.user("bigup")
+    boundary = "xyzBOUNDARY"
+    size = 11 * 1024 * 1024
+    pre = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nbig\r\n"
+           f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n"
+           "Content-Type: image/jpeg\r\n\r\n").encode()  # fmt: skip
+    body = pre + b"\xff" * size + f"\r\n--{boundary}--\r\n".encode()
+    results = []
+    for _ in range(4):
+        async with httpx.AsyncClient(base_url=ctx.base, timeout=60) as c:
+            try:
+                r = await c.post(
+                    "/api/photos",
+                    content=body,
+                    headers={**u["h"], "Content-Type": f"multipart/form-data; boundary={boundary}"},
+                )
+                results.append(str(r.status_code))
+            except httpx.HTTPError as exc:
+                results.append(type(exc).__name__)
+    record("5 11 MiB upload direct (4 tries)", all(x == "413" for x in results), ", ".join(results))
+
+
+async def a07_private_leak(ctx: Ctx) -> None:
+    a = await ctx.user("snoop")
+    b = await ctx.user("hermit", private=True)
+    (obj,) = await mint_objects(ctx.pool, b["id"], 1, start=10_000_000)
+    mine = await mint_objects(ctx.pool, a["id"], 1, start=10_000_100)
+    missing = 2_000_000_000
+    out = []
+    for label, oid in (("private", obj), ("missing", missing)):
+        r1 = await ctx.http.post(
+            "/api/trades",
+            headers=a["h"],
+            json={"offered_photo_ids": mine, "requested_photo_ids": [oid]},
+        )
+        r2 = await ctx.http.put(f"/api/photos/{oid}/favorite", headers=a["h"])
+        r3 = await ctx.http.get(f"/api/photos/{oid}/history", headers=a["h"])
+        r4 = await ctx.http.get(f"/api/photos/{oid}")
+        r5 = await ctx.http.get(
+            "/api/qr.png", params={"data": f"{ctx.base}/photos/{oid}"}, headers=ip(7000)
+        )
+        out.append([(r.status_code, (r.json().get("detail") or {}).get("code")
+                     if r.headers.get("content-type", "").startswith("application/json") else "png")
+                    for r in (r1, r2, r3, r4, r5)])  # fmt: skip
+    record(
+        "7 private object vs missing (trade/favorite/history/get/qr)",
+        out[0] == out[1],
+        f"private {out[0]} missing {out[1]}",
+    )
+
+
+async def ws_collect(
+    ctx: Ctx, token: str | None, seconds: float, resume: int | None = None
+) -> list[dict]:
+    import websockets
+
+    got: list[dict] = []
+    async with websockets.connect(f"ws://127.0.0.1:{ctx.port}/api/ws") as ws:
+        if token:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+        if resume is not None:
+            await ws.send(json.dumps({"type": "resume", "after": resume}))
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                got.append(json.loads(await asyncio.wait_for(ws.recv(), end - time.monotonic())))
+            except TimeoutError:
+                break
+    return got
+
+
+async def a08_private_events(ctx: Ctx) -> None:
+    b = await ctx.user("quiet", private=True)
+    c = await ctx.user("friend")
+    pub = await ctx.user("loud")
+    objs = await mint_objects(ctx.pool, b["id"], 2, start=10_000_200)
+    (control,) = await mint_objects(ctx.pool, pub["id"], 1, start=10_000_250)
+    last = await ctx.pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
+    listener = asyncio.ensure_future(ws_collect(ctx, None, 3.0))
+    await asyncio.sleep(0.5)
+    await ctx.http.post(
+        "/api/transfers", headers=b["h"], json={"photo_id": objs[0], "to_user_id": c["id"]}
+    )
+    await ctx.http.delete(f"/api/photos/{objs[1]}", headers=b["h"])
+    await ctx.http.delete(f"/api/photos/{control}", headers=pub["h"])
+    live = await listener
+    replay = await ws_collect(ctx, None, 1.5, resume=last)
+    ids = set(objs)
+
+    def leaks(msgs: list[dict]) -> list[str]:
+        return [m.get("type", "?") for m in msgs
+                if m.get("type") not in ("ping", "resumed", "authenticated", "hello")
+                and set(re.findall(r'"(?:photo_id|id)": (\d+)', json.dumps(m))) & {str(i) for i in ids}]  # fmt: skip
+
+    seen_control = str(control) in json.dumps(live) and str(control) in json.dumps(replay)
+    record("8 private events to anonymous socket (live + resume)",
+           not leaks(live) and not leaks(replay) and seen_control,
+           f"live leaked {leaks(live)}, resume leaked {leaks(replay)}; "
+           f"public control seen live+resume {seen_control}; live types {[m.get('type') for m in live][:6]}")  # fmt: skip
+
+
+async def a09_token_expiry(ctx: Ctx) -> None:
+    """A socket signed in with a token that expires in 3 s must not get personal events after."""
+    import websockets
+
+    from app.core.security import create_access_token
+
+    victim = await ctx.user("expiring")
+    giver = await ctx.user("giver")
+    token = create_access_token(victim["id"], JWT_SECRET, 3)
+    got: list[dict] = []
+    closed = ""
+    async with websockets.connect(f"ws://127.0.0.1:{ctx.port}/api/ws") as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        await asyncio.sleep(4.5)  # past the token's expiry
+        (gift,) = await mint_objects(ctx.pool, giver["id"], 1, start=10_000_800)
+        await ctx.http.post("/api/transfers", headers=giver["h"],
+                            json={"photo_id": gift, "to_user_id": victim["id"]})  # fmt: skip
+        end = time.monotonic() + 2
+        try:
+            while time.monotonic() < end:
+                got.append(json.loads(await asyncio.wait_for(ws.recv(), end - time.monotonic())))
+        except (TimeoutError, websockets.ConnectionClosed) as exc:
+            closed = repr(exc)[:80]
+    personal = [
+        m.get("type") for m in got if str(m.get("type", "")).startswith(("transfer", "trade"))
+    ]
+    record(
+        "9 socket after token expiry",
+        not personal,
+        f"personal events after expiry {personal}; socket end {closed or 'open'}",
+    )
+
+
+async def a10_deletion_block(ctx: Ctx) -> None:
+    a = await ctx.user("blocker")
+    c = await ctx.user("creator")
+    (victim,) = await mint_objects(ctx.pool, c["id"], 1, start=10_000_300)
+    mine = await mint_objects(ctx.pool, a["id"], 1, start=10_000_400)
+    r = await ctx.http.post(
+        "/api/trades",
+        headers=a["h"],
+        json={"offered_photo_ids": mine, "requested_photo_ids": [victim], "recipient_id": c["id"]},
+    )
+    tid = r.json().get("id")
+    await ctx.http.post(f"/api/trades/{tid}/cancel", headers=a["h"])
+    d = await ctx.http.delete(f"/api/photos/{victim}", headers=c["h"])
+    record(
+        "10 cancelled trade blocks deletion",
+        d.status_code == 204,
+        f"trade {r.status_code}, delete {d.status_code}",
+    )
+
+
+async def a11_login_timing(ctx: Ctx) -> None:
+    r = await ctx.http.post("/api/auth/register", json={"username": "timing_user",
+                            "password": "correct-horse-1"}, headers=ip(8000))  # fmt: skip
+    assert r.status_code in (200, 201), r.text
+    unknown, wrong = [], []
+    for i in range(5):  # under the per-username lock (6 misses)
+        for name, bucket in (("nobody_here_x", unknown), ("timing_user", wrong)):
+            t = time.perf_counter()
+            await ctx.http.post("/api/auth/login", json={"username": name,
+                                "password": "wrong-pass-99"}, headers=ip(8100 + i * 2 + len(bucket)))  # fmt: skip
+            bucket.append(time.perf_counter() - t)
+    mu, mw = statistics.median(unknown), statistics.median(wrong)
+    record(
+        "11 login timing unknown vs wrong password",
+        0.5 < mu / mw < 2.0 and min(wrong) > 0.05,  # > 50 ms: bcrypt ran (not a lock's 429)
+        f"median unknown {mu * 1000:.0f} ms, wrong password {mw * 1000:.0f} ms",
+    )
+
+
+async def a12_password_without_reauth(ctx: Ctx) -> None:
+    u = await ctx.user("stolen", age=3600)  # an hour-old initData: not a fresh proof
+    r = await ctx.http.put(
+        "/api/me/password",
+        headers={**u["h"], **ip(9999)},
+        json={"password": "attacker-pass-1", "username": "stolen_acct"},
+    )
+    record(
+        "12 set password with a stolen (not fresh) token",
+        r.status_code in (401, 403),
+        f"{r.status_code} {r.text[:120]}",
+    )
+
+
+async def a13_parallel_refresh(ctx: Ctx) -> None:
+    u = await ctx.user("flaky")
+    rt = u["tokens"]["refresh_token"]
+    rs = await asyncio.gather(*[ctx.http.post("/api/auth/refresh", json={"refresh_token": rt})
+                                for _ in range(20)])  # fmt: skip
+    ok = [r for r in rs if r.status_code == 200]
+    successors = {r.json()["refresh_token"] for r in ok}
+    nxt = (
+        await ctx.http.post("/api/auth/refresh", json={"refresh_token": next(iter(successors))})
+        if successors
+        else None
+    )
+    record("13 20 parallel refreshes", len(ok) == 20 and len(successors) == 1 and nxt is not None
+           and nxt.status_code == 200,
+           f"{len(ok)}x200, {len(successors)} successor(s), successor refresh "
+           f"{nxt.status_code if nxt else '-'}")  # fmt: skip
+
+
+async def a14_username_bruteforce(ctx: Ctx) -> None:
+    await ctx.http.post("/api/auth/register", json={"username": "brute_target",
+                        "password": "correct-horse-2"}, headers=ip(9000))  # fmt: skip
+    codes = []
+    for i in range(30):
+        r = await ctx.http.post("/api/auth/login", json={"username": "brute_target",
+                                "password": f"guess-{i:04d}-x"}, headers=ip(20000 + i * 300))  # fmt: skip
+        codes.append(r.status_code)
+    record(
+        "14 per-username brute force, 30 IPs",
+        429 in codes,
+        f"first 429 after {codes.index(429) if 429 in codes else 'never'} guesses; codes {sorted(set(codes))}",
+    )
+
+
+async def a15_qr_details(ctx: Ctx) -> None:
+    r = await ctx.http.post(
+        "/api/auth/qr",
+        headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0", **ip(9100)},
+    )
+    body = r.json()
+    u = await ctx.user("phone")
+    d = await ctx.http.get(f"/api/auth/qr/{body['request_id']}/details", headers=u["h"])
+    ok = d.status_code == 200 and any(k in d.text.lower() for k in ("firefox", "linux"))
+    record(
+        "15 QR approve shows device",
+        ok,
+        f"create {r.status_code}, details {d.status_code} {d.text[:160]}",
+    )
+
+
+async def a16_profile_spam(ctx: Ctx) -> None:
+    a = await ctx.user("pest")
+    b = await ctx.user("target", private=True)
+    creates = []
+    for _ in range(25):
+        r = await ctx.http.post("/api/profile_requests", headers=a["h"], json={"user_id": b["id"]})
+        creates.append(r.status_code)
+        if r.status_code in (200, 201):
+            await ctx.http.delete(f"/api/profile_requests/{r.json()['id']}", headers=a["h"])
+    notes = await ctx.pool.fetchval(
+        "SELECT count(*) FROM events WHERE type LIKE 'profile_request%' AND $1 = ANY(audience)",
+        b["id"])  # fmt: skip
+    created = sum(c in (200, 201) for c in creates)
+    record(
+        "16 profile-request create/withdraw loop",
+        notes <= 2,  # the target hears of one request per cooldown (and of its withdrawal)
+        f"25 rounds: {created} created, codes {sorted(set(creates))}, events {notes}",
+    )
+
+
+async def a17_nan(ctx: Ctx) -> None:
+    out = []
+    for path in ("/api/auth/refresh", "/api/auth/login", "/api/auth/logout"):
+        r = await ctx.http.post(
+            path,
+            content=b'{"refresh_token": NaN, "username": Infinity}',
+            headers={"Content-Type": "application/json", **ip(9200)},
+        )
+        out.append(r.status_code)
+    init = make_init_data(bot_token=MAX_BOT_TOKEN, auth_date=None, extra={"auth_date": "²³⁴"})
+    r = await ctx.http.post("/api/auth/max", json={"init_data": init}, headers=ip(9201))
+    out.append(r.status_code)
+    record("17 NaN / Unicode digits", all(400 <= c < 500 for c in out), f"codes {out}")
+
+
+async def a19_cache_control(ctx: Ctx) -> None:
+    u = await ctx.user("cachey")
+    rs = {
+        "me": await ctx.http.get("/api/me", headers=u["h"]),
+        "refresh": await ctx.http.post(
+            "/api/auth/refresh", json={"refresh_token": u["tokens"]["refresh_token"]}
+        ),
+        "trades": await ctx.http.get("/api/trades", headers=u["h"]),
+        "transfers": await ctx.http.get("/api/transfers", headers=u["h"]),
+        "photos(auth)": await ctx.http.get("/api/photos", headers=u["h"]),
+        "error401": await ctx.http.get("/api/me", headers={"Authorization": "Bearer x"}),
+    }
+    bad = [k for k, r in rs.items() if "no-store" not in r.headers.get("cache-control", "")]
+    record("19 Cache-Control on private responses", not bad, f"missing no-store: {bad}")
+
+
+async def a20_slowloris(ctx: Ctx) -> None:
+    def hold() -> float:
+        s = socket.create_connection(("127.0.0.1", ctx.port), timeout=40)
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        t = time.perf_counter()
+        try:
+            for _ in range(40):
+                s.sendall(b"X-a: b\r\n")
+                time.sleep(1)
+                # a closed socket shows up as a send error or an empty read
+        except OSError:
+            return time.perf_counter() - t
+        finally:
+            s.close()
+        return time.perf_counter() - t
+
+    held = await asyncio.gather(*[asyncio.to_thread(hold) for _ in range(20)])
+    record(
+        "20 slow-loris (head dribbled 1 line/s)",
+        max(held) < 30,
+        f"20 connections closed after max {max(held):.1f} s",
+    )
+
+
+async def a21_default_secret(ctx: Ctx) -> None:
+    code = ("from app.core.config import Settings, DEFAULT_JWT_SECRET;"
+            "s=Settings(); s.check_production(); print(s.jwt_secret==DEFAULT_JWT_SECRET, s.jwt_secret[:8])")  # fmt: skip
+    with tempfile.TemporaryDirectory() as d:
+        env = {k: v for k, v in os.environ.items() if k not in ("APP_ENV", "JWT_SECRET")}
+        env.update(
+            PYTHONPATH=str(ROOT / "backend"),
+            DATA_DIR=d,
+            VAR_DIR=d,
+            DATABASE_URL="postgresql://x@127.0.0.1/x",
+        )
+        dev = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=d
+        )
+        again = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=d
+        )
+        prod = subprocess.run([sys.executable, "-c", code], env={**env, "APP_ENV": "production"},
+                              capture_output=True, text=True, cwd=d)  # fmt: skip
+    ok = dev.stdout.startswith("False") and dev.stdout == again.stdout and prod.returncode != 0
+    record(
+        "21 JWT secret without APP_ENV / in production",
+        ok,
+        f"dev: default={dev.stdout.strip() or dev.stderr[-120:]}, same after restart "
+        f"{dev.stdout == again.stdout}; production without JWT_SECRET exit {prod.returncode}",
+    )
+
+
+async def a22_commit_order(ctx: Ctx) -> None:
+    """Admin-SQL path: an event inserted in a transaction held open while later events commit."""
+    u = await ctx.user("orderly")
+    (obj,) = await mint_objects(ctx.pool, u["id"], 1, start=10_000_500)
+    last = await ctx.pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
+    held = await asyncpg.connect(f"{PG}/{DB}")
+    listener = asyncio.ensure_future(ws_collect(ctx, None, 8.0))
+    await asyncio.sleep(0.5)
+    tr = held.transaction()
+    await tr.start()
+    payload = json.dumps({"id": obj, "title": "held by admin SQL"})
+    held_id = await held.fetchval(
+        "INSERT INTO events (type, data, subjects) VALUES ('photo.updated', $1::jsonb, $2) RETURNING id",
+        payload, [obj])  # fmt: skip
+    for i in range(3):  # later events commit first
+        await ctx.http.patch(f"/api/photos/{obj}", headers=u["h"], json={"title": f"later {i}"})
+    await asyncio.sleep(3.5)  # longer than the resume grace
+    await tr.commit()
+    await held.close()
+    live = await listener
+    replay = await ws_collect(ctx, None, 1.5, resume=last)
+    live_ids = {m.get("id") for m in live}
+    replay_ids = {m.get("id") for m in replay}
+    record("22 event committed after later events", held_id in live_ids and held_id in replay_ids,
+           f"held event {held_id}: live {held_id in live_ids}, resume {held_id in replay_ids}; "
+           f"live ids {sorted(i for i in live_ids if isinstance(i, int))[-5:]}")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- my own
+
+
+async def own_other_ids(ctx: Ctx) -> None:
+    a = await ctx.user("mallory")
+    v = await ctx.user("victim")
+    (obj,) = await mint_objects(ctx.pool, v["id"], 1, start=10_000_600)
+    mine = await mint_objects(ctx.pool, a["id"], 1, start=10_000_700)
+    r = await ctx.http.post(
+        "/api/trades",
+        headers=v["h"],
+        json={"offered_photo_ids": [obj], "requested_photo_ids": mine, "recipient_id": a["id"]},
+    )
+    tid = r.json()["id"]
+    t = await ctx.http.post("/api/transfers", headers=v["h"], json={"photo_id": obj})
+    xid = t.json()["id"]
+    tries = {
+        "patch photo": await ctx.http.patch(
+            f"/api/photos/{obj}", headers=a["h"], json={"title": "pwned"}
+        ),
+        "delete photo": await ctx.http.delete(f"/api/photos/{obj}", headers=a["h"]),
+        "cancel trade": await ctx.http.post(f"/api/trades/{tid}/cancel", headers=a["h"]),
+        "transfer other's": await ctx.http.post(
+            "/api/transfers", headers=a["h"], json={"photo_id": obj, "to_user_id": a["id"]}
+        ),
+        "cancel transfer": await ctx.http.post(f"/api/transfers/{xid}/cancel", headers=a["h"]),
+        "return transfer": await ctx.http.post(f"/api/transfers/{xid}/return", headers=a["h"]),
+        "offer other's": await ctx.http.post(
+            "/api/trades",
+            headers=a["h"],
+            json={"offered_photo_ids": [obj], "requested_photo_ids": mine},
+        ),
+    }
+    owner = await ctx.pool.fetchval("SELECT owner_id FROM art_objects WHERE id=$1", obj)
+    title = await ctx.pool.fetchval("SELECT title FROM art_objects WHERE id=$1", obj)
+    bad = {
+        k: r.status_code for k, r in tries.items() if r.status_code < 400 or r.status_code >= 500
+    }
+    record(
+        "own: other users' ids on write routes",
+        not bad and owner == v["id"] and title != "pwned",
+        f"codes {{{', '.join(f'{k}: {r.status_code}' for k, r in tries.items())}}}",
+    )
+
+
+async def own_huge_query(ctx: Ctx) -> None:
+    def get(n: int) -> str:
+        s = socket.create_connection(("127.0.0.1", ctx.port), timeout=30)
+        s.sendall(
+            f"GET /api/photos?q={'x' * n}&cursor=yy HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        try:
+            while part := s.recv(65536):
+                data += part
+        except OSError as exc:
+            data += repr(exc).encode()
+        s.close()
+        return data.split(b"\r\n", 1)[0].decode(errors="replace")[:40] or "closed"
+
+    out = [await asyncio.to_thread(get, n) for n in (8_000, 60_000, 200_000)]
+    probe = await ctx.probe("/health")
+    record(
+        "own: huge query string",
+        not any(" 5" in o or "200 OK" in o for o in out) and probe < 1,
+        f"q of 8k/60k/200k chars: {out}; /health after {probe * 1000:.0f} ms",
+    )
+
+
+async def own_deep_json(ctx: Ctx) -> None:
+    out = []
+    for depth in (1000, 30_000):
+        r = await ctx.http.post(
+            "/api/auth/login",
+            content=b"[" * depth + b"]" * depth,
+            headers={"Content-Type": "application/json", **ip(9300 + depth)},
+        )
+        out.append(r.status_code)
+    r = await ctx.http.post(
+        "/api/auth/login",
+        content=b'{"username":' * 5000 + b"1" + b"}" * 5000,
+        headers={"Content-Type": "application/json", **ip(9400)},
+    )
+    out.append(r.status_code)
+    record("own: deep JSON nesting", all(400 <= c < 500 for c in out), f"codes {out}")
+
+
+async def own_parallel_costly(ctx: Ctx) -> None:
+    u = await ctx.user("costly")
+    routes: dict[str, Callable[[int], Awaitable[httpx.Response]]] = {
+        "register": lambda i: ctx.http.post(
+            "/api/auth/register",
+            json={"username": f"flood_{i}", "password": "x-password-1"},
+            headers=ip(30000),
+        ),
+        "login": lambda i: ctx.http.post(
+            "/api/auth/login",
+            json={"username": f"flood_{i}", "password": "x-password-1"},
+            headers=ip(30001),
+        ),
+        "qr login": lambda i: ctx.http.post("/api/auth/qr", headers=ip(30002)),
+        "people search": lambda i: ctx.http.get(
+            "/api/users", params={"q": f"a{i}"}, headers=u["h"]
+        ),
+        "search": lambda i: ctx.http.get("/api/photos", params={"q": f"object {i}"}),
+    }
+    parts = []
+    worst_all = 0.0
+    for name, call in routes.items():
+        rs, worst = await during(ctx, asyncio.gather(*[call(i) for i in range(100)]), "/health")
+        worst_all = max(worst_all, worst)
+        codes = [r.status_code for r in rs]
+        parts.append(
+            f"{name}: {codes.count(429)}x429 5xx={sum(c >= 500 for c in codes)} /health {worst * 1000:.0f} ms"
+        )
+        if any(c >= 500 for c in codes):
+            worst_all = 99
+    record("own: 100 parallel calls per costly route", worst_all < 2.0, "; ".join(parts))
+
+
+async def via_nginx(ctx: Ctx, upload_dir: Path) -> None:
+    """11 MiB uploads through the project's nginx.conf (Debian nginx), then its access log."""
+    from tests.nginx_support import (
+        find_nginx,
+        nginx_argv,
+        render_nginx_conf,
+        start_process,
+        stop_process,
+    )
+
+    nginx = find_nginx()
+    if nginx is None:
+        record("5 11 MiB upload through nginx", False, "nginx not installed: not measured")
+        return
+    runtime = Path(tempfile.mkdtemp(prefix="attack-nginx-"))
+    for sub in ("logs", "cache", "web"):
+        (runtime / sub).mkdir()
+    (runtime / "web" / "index.html").write_text("<html></html>")
+    port = free_port()
+    conf = runtime / "nginx.conf"
+    conf.write_text(render_nginx_conf(listen_port=port, backend_port=ctx.port, web_root=runtime / "web",
+                                      upload_dir=upload_dir, runtime_dir=runtime))  # fmt: skip
+    proc = start_process(
+        "nginx", nginx_argv(nginx, conf, runtime), log_path=runtime / "logs" / "out.log"
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(50):
+            with contextlib.suppress(httpx.HTTPError):
+                if (await ctx.http.get(f"{base}/health")).status_code == 200:
+                    break
+            await asyncio.sleep(0.1)
+        u = await ctx.user("ngx")
+        boundary = "ngxBOUNDARY"
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+                "Content-Type: image/jpeg\r\n\r\n"
+            ).encode()
+            + b"\xff" * (11 << 20)
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        codes = []
+        for _ in range(4):
+            async with httpx.AsyncClient(timeout=60) as c:
+                try:
+                    r = await c.post(
+                        f"{base}/api/photos",
+                        content=body,
+                        headers={
+                            **u["h"],
+                            "Content-Type": f"multipart/form-data; boundary={boundary}",
+                        },
+                    )
+                    codes.append(str(r.status_code))
+                except httpx.HTTPError as exc:
+                    codes.append(type(exc).__name__)
+        record(
+            "5 11 MiB upload through nginx (4 tries)",
+            all(c == "413" for c in codes),
+            ", ".join(codes),
+        )
+        # The QR poll and the socket through nginx, then the access log must hold no secret.
+        qr = (await ctx.http.post(f"{base}/api/auth/qr")).json()
+        await ctx.http.get(
+            f"{base}/api/auth/qr/{qr['request_id']}", headers={"X-QR-Secret": qr.get("secret", "")}
+        )
+        await ctx.http.get(f"{base}/api/me", headers=u["h"])
+        text = "".join(p.read_text(errors="replace") for p in (runtime / "logs").glob("*.log"))
+        leaks = re.findall(
+            r"eyJ[\w-]{10,}\.|[?&](?:secret|token|access_token|refresh_token)=", text
+        )
+        if qr.get("secret"):
+            leaks += [qr["secret"]] * text.count(qr["secret"])
+        record(
+            "18 secrets in nginx access log",
+            not leaks,
+            f"{len(text.splitlines())} lines, leaks {leaks[:3]}",
+        )
+    finally:
+        stop_process(proc)
+
+
+async def a18_logs(ctx: Ctx, log: Path) -> None:
+    text = log.read_text(errors="replace")
+    jwts = re.findall(r"eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}", text)
+    secrets_q = re.findall(r"[?&](secret|token|access_token|refresh_token)=", text)
+    record(
+        "18 secrets in server logs",
+        not jwts and not secrets_q,
+        f"{len(text.splitlines())} log lines; JWTs {len(jwts)}, secret query params {len(secrets_q)}",
+    )
+
+
+ATTACKS = [a01_stopword_search, a02_password_flood, a03_qr_flood, a04_big_json, a05_big_upload,
+           a07_private_leak, a08_private_events, a09_token_expiry, a10_deletion_block, a11_login_timing,
+           a12_password_without_reauth, a13_parallel_refresh, a14_username_bruteforce,
+           a15_qr_details, a16_profile_spam, a17_nan, a19_cache_control, a21_default_secret,
+           a22_commit_order, own_other_ids, own_huge_query, own_deep_json, a20_slowloris,
+           own_parallel_costly]  # fmt: skip
+
+
+async def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--objects", type=int, default=30_000)
+    p.add_argument("--only", default="", help="comma-separated attack function names")
+    args = p.parse_args()
+    dsn = await fresh_db(DB)
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+    owner = await pool.fetchval(
+        "INSERT INTO users (display_name, messenger, external_id) VALUES ('bulk', 'max', 1) RETURNING id"
+    )
+    for start in range(0, args.objects, 10_000):
+        await mint_objects(pool, owner, min(10_000, args.objects - start), start=start)
+    await pool.execute("ANALYZE")
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="attack-review-")) / "server.log"
+    env = {**os.environ, "DATABASE_URL": dsn, "JWT_SECRET": JWT_SECRET, "MAX_BOT_TOKEN": MAX_BOT_TOKEN,
+           "UPLOAD_DIR": str(log.parent / "uploads"), "APP_ENV": "production",
+           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11"),
+        # limits and login locks of an earlier run must not carry over (keys expire by themselves)
+        "REDIS_KEY_PREFIX": f"attack-review-{os.getpid()}-{int(time.time())}",
+           "PUBLIC_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+    cmd = [str(ROOT / ".venv/bin/uvicorn"), "app.main:app", "--app-dir", "backend", "--host",
+           "127.0.0.1", "--port", str(port), "--workers", "2", "--log-config",
+           "backend/logging.json", "--no-access-log", "--http",
+           "app.core.http_server:HeaderTimeoutProtocol"]  # fmt: skip
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(2)
+        ctx = Ctx(base, pool, log)
+        chosen = [a for a in ATTACKS if not args.only or a.__name__ in args.only.split(",")]
+        for attack in chosen:
+            try:
+                await asyncio.wait_for(attack(ctx), 120)
+            except Exception as exc:  # one attack's crash is a finding, not the end of the run
+                record(attack.__name__, False, f"attack script error: {exc!r}"[:300])
+        if not args.only:
+            await via_nginx(ctx, log.parent / "uploads")
+        await a18_logs(ctx, log)
+        print(f"server log: {log}")
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(20)
+        await pool.close()
+        await drop_db(DB)
+    print("\n| attack | result | detail |\n|---|---|---|")
+    for name, verdict, detail in RESULTS:
+        print(f"| {name} | {verdict} | {detail.replace('|', '/')} |")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
