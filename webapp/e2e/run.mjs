@@ -404,10 +404,10 @@ async function russianMax() {
     await p.goto(base);
     await go(p, '/settings');
     const save = p.getByRole('button', { name: 'Сохранить пароль' });
-    await p.getByLabel('Новый пароль (от 8 символов)').fill('first-password-1');
+    await p.getByLabel('Новый пароль', { exact: true }).fill('first-password-1');
     await p.getByLabel('Повторите новый пароль').fill('first-password-1');
     check(await save.isDisabled(), 'Save enabled before a username was chosen');
-    await p.getByLabel(/Имя для входа на компьютере/).fill(`gena_${RUN}`);
+    await p.getByLabel('Логин для компьютера').fill(`gena_${RUN}`);
     await save.click();
     await expectText(p, 'Пароль сохранён');
     await assertNoEnglish(p, 'first password');

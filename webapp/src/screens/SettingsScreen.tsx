@@ -156,9 +156,13 @@ function PasswordSection() {
           <input type="password" className="form-control" placeholder={t('settings.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required aria-label={t('settings.currentPassword')} />
         )}
         {!me.username && (
-          <input type="text" className="form-control" placeholder={t('settings.chooseUsername')} autoComplete="username" pattern="[A-Za-z0-9_.\-]{3,32}" minLength={3} maxLength={32} value={username} onChange={(e) => setUsername(e.target.value)} required aria-label={t('settings.chooseUsername')} />
+          <>
+            <input type="text" className="form-control" placeholder={t('settings.chooseUsername')} autoComplete="username" pattern="[A-Za-z0-9_.\-]{3,32}" minLength={3} maxLength={32} value={username} onChange={(e) => setUsername(e.target.value)} required aria-label={t('settings.chooseUsername')} aria-describedby="username-rule" />
+            <small id="username-rule" className="text-secondary">{t('settings.usernameRule')}</small>
+          </>
         )}
-        <input type="password" className="form-control" placeholder={t('settings.newPassword')} autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} required aria-label={t('settings.newPassword')} />
+        <input type="password" className="form-control" placeholder={t('settings.newPassword')} autoComplete="new-password" minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} required aria-label={t('settings.newPassword')} aria-describedby="password-rule" />
+        <small id="password-rule" className="text-secondary">{t('settings.passwordRule')}</small>
         <input type="password" className={`form-control${mismatch ? ' is-invalid' : ''}`} placeholder={t('settings.repeatPassword')} autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} required aria-label={t('settings.repeatPassword')} />
         {mismatch && <div className="small text-danger">{t('settings.mismatch')}</div>}
         <Button type="submit" loading={busy} disabled={!password || mismatch || (!me.username && username.trim().length < 3)}>{t('settings.savePassword')}</Button>
