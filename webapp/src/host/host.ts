@@ -150,6 +150,9 @@ function bridgeBackButton(bb: HostBackButton | undefined): Host['backButton'] {
  * `shareMaxContent({ text, link })`, `openCodeReader(fileSelect?)` → Promise<{ value }>,
  * `DeviceStorage.getItem(key)` → Promise<{ value }> and `setItem(key, value)` → Promise, `close()`,
  * `initDataUnsafe.user.language_code`. Each is feature-detected: older clients lack some.
+ * The share shape was checked against the bridge script itself (max-web-app.js): its
+ * `shareMaxContent(params)` forwards one object (`{ text, link }`, or `{ mid, chatType }`) as the
+ * `WebAppMaxShare` request, and `openCodeReader(fileSelect = true)` takes one boolean.
  */
 function maxHost(win: Window, wa: MaxWebApp): Host {
   return {
