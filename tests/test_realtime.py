@@ -400,6 +400,29 @@ def read_until_closed(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+async def test_a_resume_after_live_delivery_began_replays_only_what_came_before(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
+    """The grace ran out before the client's resume (grace 0 here; a slow loop elsewhere): ids
+    it already had live are never sent again, the ones before the first live id once."""
+    env = server_env(database_url, upload_dir, WS_RESUME_GRACE="0")
+    async with running_server(env) as base:
+        start = await latest_event_id(pool)
+        watcher = await Socket.open(base, after=start)
+        missed = [await marker(pool, 1), await marker(pool, 2)]
+        await watcher.events_until(missed[-1])  # the listener has handed them to the hub
+        socket = await Socket.open(base)  # no resume yet: live at once
+        live = await marker(pool, 3)
+        first = await socket.events_until(live)
+        await socket.send({"type": "resume", "after": start})
+        await socket.reply("resumed")  # replayed events read meanwhile stay in the backlog
+        end = await marker(pool, 4)
+        rest = await socket.events_until(end)
+        assert [e["id"] for e in first + rest] == [live, *missed, end]
+        await socket.conn.close()
+        await watcher.conn.close()
+
+
 async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
     # No resume grace: the stuck socket (which never resumes) is live at once.
     env = server_env(database_url, upload_dir, WS_QUEUE_SIZE="200", WS_RESUME_GRACE="0")

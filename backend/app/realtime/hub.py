@@ -71,6 +71,9 @@ class Client:
     # The client said it has every event up to this id (`resume`): live ones up to it are
     # dropped, also when the listener reaches them only after the resume.
     seen_up_to: int = 0
+    # The first event id that went out live (None until one did). From it on the socket has had
+    # every event it may see, in order, so a later `resume` replays only the ids before it.
+    first_live_id: int | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     close_reason: tuple[int, str] | None = None
 
@@ -84,6 +87,8 @@ class Client:
         if self.held is not None:
             self.held.append((event_id, frame))
             return len(self.held) <= self.queue_size
+        if self.first_live_id is None:
+            self.first_live_id = event_id
         return self.send_now(frame)
 
     def send_now(self, frame: str) -> bool:

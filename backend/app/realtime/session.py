@@ -230,16 +230,22 @@ class Session:
         The watermark is the last id the listener has handed to the hub (every id up to it is
         final); anything newer reaches this socket through the hub, so the seam has no gap and
         no duplicate. Held live events the client says it has (id <= after) are dropped.
+        A resume that comes after live delivery began (the grace ran out first) replays only
+        the ids before the first live one: those after it were sent already, so nothing is
+        sent twice — the replayed older ids then arrive after newer ones (clients order by id).
         """
         watermark = 0
         try:
             await self.listener.ready.wait()
             watermark = self.listener.last_id or 0
+            replay_to = watermark
+            if self.client.first_live_id is not None:
+                replay_to = min(watermark, self.client.first_live_id - 1)
             cursor = after
-            while cursor < watermark:
+            while cursor < replay_to:
                 async with self.pool.acquire() as conn:
                     rows = await events.events_after(
-                        conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, watermark
+                        conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, replay_to
                     )
                 for row in rows:
                     await self.client.queue.put(Event.from_record(row).frame())
