@@ -24,6 +24,9 @@ from tests.conftest import make_settings
 from tests.support import bearer
 
 SLOW = 0.03  # seconds of CPU in one loop step
+# Alone in its own process (scripts/test.sh): work left in a shared loop by another test file
+# would be timed here too.
+pytestmark = pytest.mark.serial
 
 
 def _photo(seed: int) -> bytes:
