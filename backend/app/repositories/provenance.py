@@ -3,7 +3,7 @@ ownership_history)."""
 
 import asyncpg
 
-from app.core.db import Connection
+from app.core.db import Connection, fetch_value
 
 
 async def move_owner(
@@ -15,18 +15,13 @@ async def move_owner(
     trade_id: int | None = None,
     transfer_id: int | None = None,
 ) -> bool:
-    """Set the owner and append the provenance row in one statement (one round trip instead
-    of two; both tables change in the caller's transaction, no trigger reads across them).
-    False when no such art object exists."""
-    moved = await conn.fetchval(
-        """
-        WITH moved AS (
-          UPDATE art_objects SET owner_id = $3, updated_at = now() WHERE id = $1 RETURNING id)
-        INSERT INTO ownership_history
-               (art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id)
-        SELECT id, $2, $3, $4, $5, $6 FROM moved
-        RETURNING art_object_id
-        """,
+    """art_object_move() (database.sql), one round trip: set the owner, append the provenance
+    row, cancel the object's live claim code and write its `transfer.updated` and the
+    `ownership.changed` event. False when no such art object exists."""
+    return await fetch_value(
+        conn,
+        bool,
+        "SELECT art_object_move($1, $2, $3, $4, $5, $6)",
         art_object_id,
         from_user_id,
         to_user_id,
@@ -34,7 +29,6 @@ async def move_owner(
         trade_id,
         transfer_id,
     )
-    return moved is not None
 
 
 async def append(

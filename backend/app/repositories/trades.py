@@ -1,5 +1,6 @@
 """SQL for trades and their items."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -149,3 +150,59 @@ async def lock_pending_with_object(conn: Connection, art_object_id: int) -> list
         """,
         art_object_id,
     )
+
+
+# What trade_accept() (database.sql) raises, writing nothing; the service maps each to its
+# ErrorCode. Any other error from it is a bug and stays one.
+ACCEPT_NOT_FOUND = "TR001"
+ACCEPT_ADDRESSED_TO_OTHER = "TR002"
+ACCEPT_OWN_TRADE = "TR003"
+ACCEPT_NOT_PENDING = "TR004"  # DETAIL: the stored status
+ACCEPT_NOT_OWNER_OF_REQUESTED = "TR005"
+_ACCEPT_REFUSALS = {
+    ACCEPT_NOT_FOUND,
+    ACCEPT_ADDRESSED_TO_OTHER,
+    ACCEPT_OWN_TRADE,
+    ACCEPT_NOT_PENDING,
+    ACCEPT_NOT_OWNER_OF_REQUESTED,
+}
+
+
+class AcceptRefused(Exception):
+    """trade_accept() refused (one of the ACCEPT_* SQLSTATEs); nothing was written."""
+
+    def __init__(self, sqlstate: str, detail: str | None) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate, self.detail = sqlstate, detail
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What trade_accept() did, committed: `outcome` 'accepted' (`trade`: the trade.updated
+    payload as the accepter sees it), 'failed' (with `failure_reason`) or 'expired'."""
+
+    outcome: str
+    failure_reason: str | None
+    trade: dict[str, object] | None
+
+
+async def accept(
+    conn: Connection, trade_id: int, user_id: int, token_hash: bytes | None
+) -> Accepted:
+    """The whole accept in one statement: one round trip, and its own transaction (call it
+    outside one: a failure it records is committed with the 409 that reports it)."""
+    try:
+        row = await conn.fetchrow(
+            "SELECT outcome, failure_reason, trade FROM trade_accept($1, $2, $3)",
+            trade_id,
+            user_id,
+            token_hash,
+        )
+    except asyncpg.PostgresError as error:
+        sqlstate = getattr(error, "sqlstate", None)
+        if sqlstate in _ACCEPT_REFUSALS:
+            raise AcceptRefused(sqlstate, getattr(error, "detail", None)) from None
+        raise
+    if row is None:
+        raise RuntimeError("trade_accept() returned no row")
+    return Accepted(row["outcome"], row["failure_reason"], row["trade"])

@@ -1,8 +1,9 @@
 """Trades: N offered objects (proposer's) for M requested objects (one counterparty's).
 
-Accept is one transaction: lock every item in id order (no deadlocks between opposite trades),
-then the trade row, re-check owners, move everything or nothing. A trade whose items changed
-hands meanwhile becomes `failed` (committed) and the caller gets 409.
+Accept is one statement, so one transaction (trade_accept() in database.sql): lock every item in
+id order (no deadlocks between opposite trades), then the trade row, re-check owners, move
+everything or nothing. A trade whose items changed hands meanwhile becomes `failed` (committed)
+and the caller gets 409.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,11 +13,18 @@ import asyncpg
 from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection, present
-from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
+from app.core.errors import (
+    AppError,
+    Conflict,
+    ErrorCode,
+    Forbidden,
+    Gone,
+    NotFound,
+    Unprocessable,
+)
 from app.repositories import art_objects, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
-from app.services import ownership
 from app.services.deep_links import all_links, pick
 from app.services.publish import publish
 from app.services.shapes import Users, from_record, photo_summary
@@ -226,86 +234,63 @@ async def fail_pending_with_object(conn: Connection, art_object_id: int, reason:
 # --- accept / decline / cancel ------------------------------------------------------------
 
 
-class _Failed(Exception):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+_REFUSALS: dict[str, tuple[type[AppError], str, ErrorCode]] = {
+    trades.ACCEPT_NOT_FOUND: (NotFound, "trade not found", ErrorCode.trade_not_found),
+    trades.ACCEPT_ADDRESSED_TO_OTHER: (
+        Forbidden,
+        "this trade is addressed to someone else",
+        ErrorCode.trade_addressed_to_other,
+    ),
+    trades.ACCEPT_OWN_TRADE: (
+        Unprocessable,
+        "you can't accept your own trade",
+        ErrorCode.own_trade,
+    ),
+    # Open trade shown to the wrong person: nothing is stale, they just can't accept. Same
+    # code as the screen's cannot_accept_reason, so the app says it the same way.
+    trades.ACCEPT_NOT_OWNER_OF_REQUESTED: (
+        Forbidden,
+        "you don't own the requested art objects",
+        ErrorCode.not_owner_of_requested,
+    ),
+}
 
 
 async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None) -> Trade:
+    """One statement (trade_accept() in database.sql): it locks every item in id order, then
+    the trade, re-checks, and moves everything (provenance, claim codes, events, status) or
+    records why not. A stale trade is stored `failed` in that same transaction, committed,
+    and the caller gets 409; an expired one `expired` and 410."""
+    token_hash = security.digest(token) if token else None
     async with pool.acquire() as conn:
-        row = await trades.view(conn, trade_id)
-        if row is None or not _may_see(row, user_id, token):
-            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        if row["recipient_id"] is not None and row["recipient_id"] != user_id:
-            raise Forbidden(
-                "this trade is addressed to someone else", code=ErrorCode.trade_addressed_to_other
-            )
-        if row["proposer_id"] == user_id:
-            raise Unprocessable("you can't accept your own trade", code=ErrorCode.own_trade)
-        items = await trades.items(conn, [trade_id])
         try:
-            async with conn.transaction():
-                return await _accept_locked(conn, trade_id, user_id, items)
-        except _Failed as failure:
-            await _mark(conn, trade_id, "failed", failure.reason)
-            raise Conflict(
-                f"trade failed: {failure.reason}",
-                code=ErrorCode.trade_items_changed,
-                failure_reason=failure.reason,
-            ) from None
-        except _Expired:
-            await _mark(conn, trade_id, "expired")
-            raise Gone("this trade has expired", code=ErrorCode.trade_expired) from None
-
-
-class _Expired(Exception):
-    pass
-
-
-async def _accept_locked(
-    conn: Connection, trade_id: int, user_id: int, items: list[asyncpg.Record]
-) -> Trade:
-    locked = {
-        r["id"]: r["owner_id"] for r in await art_objects.lock_many(conn, [i["id"] for i in items])
-    }
-    trade = present(await trades.lock(conn, trade_id))  # read before; trades are never deleted
-    if trade["status"] != "pending":
+            done = await trades.accept(conn, trade_id, user_id, token_hash)
+        except trades.AcceptRefused as refused:
+            if refused.sqlstate == trades.ACCEPT_NOT_PENDING:
+                status = refused.detail
+                raise Conflict(
+                    f"trade is already {status}", code=ErrorCode.trade_not_pending, status=status
+                ) from None
+            kind, message, code = _REFUSALS[refused.sqlstate]
+            raise kind(message, code=code) from None
+    if done.outcome == "failed":
+        reason = done.failure_reason
         raise Conflict(
-            f"trade is already {trade['status']}",
-            code=ErrorCode.trade_not_pending,
-            status=trade["status"],
+            f"trade failed: {reason}", code=ErrorCode.trade_items_changed, failure_reason=reason
         )
-    if trade["expired"]:
-        raise _Expired
-    offered = [i for i in items if i["side"] == "offered"]
-    requested = [i for i in items if i["side"] == "requested"]
-    if len(locked) != len(items):
-        raise _Failed("an art object in it no longer exists")
-    if any(locked[i["id"]] != trade["proposer_id"] for i in offered):
-        raise _Failed("the proposer no longer owns every offered art object")
-    if any(locked[i["id"]] != user_id for i in requested):
-        if trade["recipient_id"] is None and not _changed_hands(requested, locked):
-            # Open trade shown to the wrong person: nothing is stale, they just can't accept.
-            # Same code as the screen's cannot_accept_reason, so the app says it the same way.
-            raise Forbidden(
-                "you don't own the requested art objects",
-                code=ErrorCode.not_owner_of_requested,
-            )
-        raise _Failed("the requested art objects changed hands")
-    proposer = trade["proposer_id"]
-    for item in offered:
-        await ownership.move(conn, item["id"], proposer, user_id, "trade", trade_id=trade_id)
-    for item in requested:
-        await ownership.move(conn, item["id"], user_id, proposer, "trade", trade_id=trade_id)
-    await trades.set_status(conn, trade_id, "accepted", accepted_by=user_id)
-    result = await _load(conn, trade_id, user_id)
-    # accepted_by names the accepter: the proposer's screen shows who took it, live.
-    await publish(conn, "trade.updated", result, _parties(proposer, user_id))
-    return result
-
-
-def _changed_hands(requested: list[asyncpg.Record], locked: dict[int, int]) -> bool:
-    return any(locked[i["id"]] != i["owner_at_proposal"] for i in requested)
+    if done.outcome == "expired":
+        raise Gone("this trade has expired", code=ErrorCode.trade_expired)
+    if done.trade is None:
+        raise RuntimeError("trade_accept() accepted without returning the trade")
+    # The accepter's own view is the event's payload (built for them) plus the per-viewer
+    # verdict, which for an accepted trade is always "not pending".
+    return Trade.model_validate(
+        {
+            **done.trade,
+            "viewer_can_accept": False,
+            "cannot_accept_reason": ErrorCode.not_pending.value,
+        }
+    )
 
 
 async def _mark(conn: Connection, trade_id: int, status: str, reason: str | None = None) -> None:
