@@ -208,6 +208,10 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
                 finally:
                     http.close()
 
+            # PostgreSQL's side: the backends serving this database (the server's pool; this
+            # script's own pool idles meanwhile). Those that start during the phase count whole.
+            pg_sql = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            pg0 = {r["pid"]: cpu_seconds([r["pid"]]) for r in await pool.fetch(pg_sql)}
             cpu0 = cpu_seconds(pids)
             me0 = resource.getrusage(resource.RUSAGE_SELF)
             t0 = time.perf_counter()
@@ -218,6 +222,8 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
             accept_s = time.perf_counter() - t0
             me1 = resource.getrusage(resource.RUSAGE_SELF)
             cpu_server = (cpu_seconds(pids) - cpu0) / accept_s
+            pg1 = [r["pid"] for r in await pool.fetch(pg_sql)]
+            cpu_pg = sum(cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in pg1) / accept_s
             cpu_client = (me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime) / accept_s
 
         async with pool.acquire() as conn:
@@ -261,7 +267,9 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
         "",
         f"accept phase: {accept_s:.1f} s wall; load driver: {args.driver}; CPU cores used: "
         f"server {cpu_server:.2f} ({cpu_server / max(len(accepted) / accept_s, 1e-9) * 1000:.1f} "
-        f"ms per accept), load client (this process) {cpu_client:.2f}",
+        f"ms per accept), PostgreSQL backends {cpu_pg:.2f} "
+        f"({cpu_pg / max(len(accepted) / accept_s, 1e-9) * 1000:.1f} ms per accept), "
+        f"load client (this process) {cpu_client:.2f}",
         "",
         "| check | result |",
         "|---|---|",

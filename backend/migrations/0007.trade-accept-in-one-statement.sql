@@ -17,83 +17,89 @@ $$;
 -- services/trades._to_trade — an item is shown when it is the proposer's own offer or its owner's
 -- collection is visible to the viewer (repositories/visibility.py; NULL viewer: anonymous).
 CREATE OR REPLACE FUNCTION trade_info_json(p_trade_id bigint, p_viewer_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'id', t.id,
-        'proposer', jsonb_build_object(
-            'id', pu.id, 'display_name', pu.display_name, 'avatar_url', pu.avatar_url),
-        'recipient', CASE WHEN ru.id IS NOT NULL THEN jsonb_build_object(
-            'id', ru.id, 'display_name', ru.display_name, 'avatar_url', ru.avatar_url) END,
-        'status', CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired'
-                       ELSE t.status END,
-        'message', t.message,
-        'offered', coalesce(s.offered, '[]'::jsonb),
-        'requested', coalesce(s.requested, '[]'::jsonb),
-        'token', NULL, 'deep_link', NULL, 'deep_links', NULL,
-        'failure_reason', t.failure_reason,
-        'accepted_by', CASE WHEN au.id IS NOT NULL THEN jsonb_build_object(
-            'id', au.id, 'display_name', au.display_name, 'avatar_url', au.avatar_url) END,
-        'expires_at', json_time(t.expires_at),
-        'created_at', json_time(t.created_at),
-        'updated_at', json_time(t.updated_at))
-      FROM trades t
-      JOIN users pu ON pu.id = t.proposer_id
-      LEFT JOIN users ru ON ru.id = t.recipient_id
-      LEFT JOIN users au ON au.id = t.accepted_by
-     CROSS JOIN LATERAL (
-        SELECT jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'offered') AS offered,
-               jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'requested') AS requested
-          FROM (SELECT i.side, a.id, jsonb_build_object(
-                       'id', a.id, 'title', a.title,
-                       'thumb_url', '/' || img.thumb_key,
-                       'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
-                       'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
-                       'owner_id', a.owner_id,
-                       'owner', jsonb_build_object(
-                           'id', ou.id, 'display_name', ou.display_name,
-                           'avatar_url', ou.avatar_url)) AS photo
-                  FROM trade_items i
-                  JOIN art_objects a ON a.id = i.art_object_id
-                  JOIN users ou ON ou.id = a.owner_id
-                  JOIN images img ON img.id = a.image_id
-                 WHERE i.trade_id = t.id
-                   AND ((i.side = 'offered' AND a.owner_id = t.proposer_id)
-                        OR NOT ou.is_private OR ou.id = p_viewer_id OR EXISTS (
-                            SELECT 1 FROM profile_requests r
-                             WHERE r.requester_id = p_viewer_id AND r.target_id = ou.id
-                               AND r.status = 'accepted'))) p) s
-     WHERE t.id = p_trade_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        SELECT jsonb_build_object(
+            'id', t.id,
+            'proposer', jsonb_build_object(
+                'id', pu.id, 'display_name', pu.display_name, 'avatar_url', pu.avatar_url),
+            'recipient', CASE WHEN ru.id IS NOT NULL THEN jsonb_build_object(
+                'id', ru.id, 'display_name', ru.display_name, 'avatar_url', ru.avatar_url) END,
+            'status', CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired'
+                           ELSE t.status END,
+            'message', t.message,
+            'offered', coalesce(s.offered, '[]'::jsonb),
+            'requested', coalesce(s.requested, '[]'::jsonb),
+            'token', NULL, 'deep_link', NULL, 'deep_links', NULL,
+            'failure_reason', t.failure_reason,
+            'accepted_by', CASE WHEN au.id IS NOT NULL THEN jsonb_build_object(
+                'id', au.id, 'display_name', au.display_name, 'avatar_url', au.avatar_url) END,
+            'expires_at', json_time(t.expires_at),
+            'created_at', json_time(t.created_at),
+            'updated_at', json_time(t.updated_at))
+          FROM trades t
+          JOIN users pu ON pu.id = t.proposer_id
+          LEFT JOIN users ru ON ru.id = t.recipient_id
+          LEFT JOIN users au ON au.id = t.accepted_by
+         CROSS JOIN LATERAL (
+            SELECT jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'offered') AS offered,
+                   jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'requested') AS requested
+              FROM (SELECT i.side, a.id, jsonb_build_object(
+                           'id', a.id, 'title', a.title,
+                           'thumb_url', '/' || img.thumb_key,
+                           'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
+                           'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
+                           'owner_id', a.owner_id,
+                           'owner', jsonb_build_object(
+                               'id', ou.id, 'display_name', ou.display_name,
+                               'avatar_url', ou.avatar_url)) AS photo
+                      FROM trade_items i
+                      JOIN art_objects a ON a.id = i.art_object_id
+                      JOIN users ou ON ou.id = a.owner_id
+                      JOIN images img ON img.id = a.image_id
+                     WHERE i.trade_id = t.id
+                       AND ((i.side = 'offered' AND a.owner_id = t.proposer_id)
+                            OR NOT ou.is_private OR ou.id = p_viewer_id OR EXISTS (
+                                SELECT 1 FROM profile_requests r
+                                 WHERE r.requester_id = p_viewer_id AND r.target_id = ou.id
+                                   AND r.status = 'accepted'))) p) s
+         WHERE t.id = p_trade_id);
+END;
 $$;
 
 -- The `transfer.updated` payload (schemas Transfer, services/shapes.to_transfer): never its
 -- claim code or links.
 CREATE OR REPLACE FUNCTION transfer_json(p_transfer_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'id', t.id,
-        'photo', jsonb_build_object(
-            'id', a.id, 'title', a.title,
-            'thumb_url', '/' || img.thumb_key,
-            'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
-            'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
-            'owner_id', a.owner_id, 'owner', NULL),
-        'from_user', jsonb_build_object(
-            'id', fu.id, 'display_name', fu.display_name, 'avatar_url', fu.avatar_url),
-        'to_user', CASE WHEN tu.id IS NOT NULL THEN jsonb_build_object(
-            'id', tu.id, 'display_name', tu.display_name, 'avatar_url', tu.avatar_url) END,
-        'status', CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired'
-                       ELSE t.status END,
-        'claim_token', NULL, 'deep_link', NULL, 'deep_links', NULL,
-        'expires_at', json_time(t.expires_at),
-        'created_at', json_time(t.created_at),
-        'completed_at', json_time(t.completed_at),
-        'returned_at', json_time(t.returned_at))
-      FROM transfers t
-      JOIN art_objects a ON a.id = t.art_object_id
-      JOIN images img ON img.id = a.image_id
-      JOIN users fu ON fu.id = t.from_user_id
-      LEFT JOIN users tu ON tu.id = t.to_user_id
-     WHERE t.id = p_transfer_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        SELECT jsonb_build_object(
+            'id', t.id,
+            'photo', jsonb_build_object(
+                'id', a.id, 'title', a.title,
+                'thumb_url', '/' || img.thumb_key,
+                'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
+                'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
+                'owner_id', a.owner_id, 'owner', NULL),
+            'from_user', jsonb_build_object(
+                'id', fu.id, 'display_name', fu.display_name, 'avatar_url', fu.avatar_url),
+            'to_user', CASE WHEN tu.id IS NOT NULL THEN jsonb_build_object(
+                'id', tu.id, 'display_name', tu.display_name, 'avatar_url', tu.avatar_url) END,
+            'status', CASE WHEN t.status = 'pending' AND t.expires_at <= now() THEN 'expired'
+                           ELSE t.status END,
+            'claim_token', NULL, 'deep_link', NULL, 'deep_links', NULL,
+            'expires_at', json_time(t.expires_at),
+            'created_at', json_time(t.created_at),
+            'completed_at', json_time(t.completed_at),
+            'returned_at', json_time(t.returned_at))
+          FROM transfers t
+          JOIN art_objects a ON a.id = t.art_object_id
+          JOIN images img ON img.id = a.image_id
+          JOIN users fu ON fu.id = t.from_user_id
+          LEFT JOIN users tu ON tu.id = t.to_user_id
+         WHERE t.id = p_transfer_id);
+END;
 $$;
 
 -- The one way an art object changes owner (services/ownership.move calls it; so does
@@ -136,9 +142,40 @@ BEGIN
 END;
 $$;
 
+-- Why a trade can't go through as its items stand now (read by trade_accept, once before its
+-- locks and once under them): NULL when it can; 'not_owner' when an open trade is shown to
+-- someone who doesn't own the requested objects although nothing in it changed hands (they
+-- just can't accept it); else the failure reason stored with the `failed` trade.
+CREATE OR REPLACE FUNCTION trade_stale_reason(
+    p_trade_id bigint, p_user_id bigint, p_proposer_id bigint, p_open boolean
+) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        SELECT CASE
+            WHEN count(a.id) < count(*) THEN 'an art object in it no longer exists'
+            WHEN bool_or(i.side = 'offered' AND a.owner_id <> p_proposer_id)
+                THEN 'the proposer no longer owns every offered art object'
+            WHEN NOT bool_or(i.side = 'requested' AND a.owner_id <> p_user_id) THEN NULL
+            WHEN p_open AND NOT bool_or(i.side = 'requested' AND a.owner_id <> i.owner_id)
+                THEN 'not_owner'
+            ELSE 'the requested art objects changed hands'
+        END
+          FROM trade_items i
+          LEFT JOIN art_objects a ON a.id = i.art_object_id
+         WHERE i.trade_id = p_trade_id);
+END;
+$$;
+
 -- Accept a trade (services/trades.accept), whole, in one statement and so one transaction:
 -- lock every item in id order, then the trade row (the order of every ownership change, so
 -- opposite trades never deadlock), re-check owners, move everything or nothing.
+--
+-- A first look at the owners, before any lock, finds most stale trades of a contested gallery:
+-- an item's committed owner already differs, so the trade fails without waiting for (or taking)
+-- the item locks, and only the trade row is locked to record it. Trades that look fine are
+-- decided under the locks, as before. (The early verdict is the committed state at that moment:
+-- the trade was stale then; waiting for the locks could only have seen an item come back.)
 --
 -- Returns one row (outcome, failure_reason, trade):
 --   'accepted' — everything moved; `trade` is the `trade.updated` payload as the accepter sees it.
@@ -187,40 +224,39 @@ BEGIN
         RAISE EXCEPTION 'you can''t accept your own trade' USING ERRCODE = 'TR003';
     END IF;
 
-    SELECT array_agg(i.art_object_id ORDER BY i.art_object_id) INTO v_ids
-      FROM trade_items i WHERE i.trade_id = p_trade_id;
-    SELECT count(*) INTO v_locked
-      FROM (SELECT a.id FROM art_objects a WHERE a.id = ANY (v_ids) ORDER BY a.id FOR UPDATE) l;
+    v_reason := trade_stale_reason(p_trade_id, p_user_id, v_proposer, v_recipient IS NULL);
+    IF v_reason IS NULL OR v_reason = 'not_owner' THEN
+        v_reason := NULL;
+        SELECT array_agg(i.art_object_id) INTO v_ids FROM trade_items i
+         WHERE i.trade_id = p_trade_id;
+        SELECT count(*) INTO v_locked
+          FROM (SELECT a.id FROM art_objects a WHERE a.id = ANY (v_ids)
+                 ORDER BY a.id FOR UPDATE) l;
+    END IF;
     -- Then the trade. Every statement of this function takes a new snapshot, so what is read
-    -- from here on is current, and nobody can change it until this transaction ends.
+    -- from here on is current, and what is locked stays so until this transaction ends.
     SELECT t.status, t.status = 'pending' AND t.expires_at <= now() INTO v_status, v_expired
       FROM trades t WHERE t.id = p_trade_id FOR UPDATE;
     IF v_status <> 'pending' THEN
         RAISE EXCEPTION 'trade is already %', v_status USING ERRCODE = 'TR004', DETAIL = v_status;
     END IF;
     IF v_expired THEN
+        v_reason := NULL;
         UPDATE trades SET status = 'expired', updated_at = now() WHERE id = p_trade_id;
-    ELSIF v_locked <> cardinality(v_ids) THEN
-        v_reason := 'an art object in it no longer exists';
-    ELSIF EXISTS (SELECT 1 FROM trade_items i JOIN art_objects a ON a.id = i.art_object_id
-                   WHERE i.trade_id = p_trade_id AND i.side = 'offered'
-                     AND a.owner_id <> v_proposer) THEN
-        v_reason := 'the proposer no longer owns every offered art object';
-    ELSIF EXISTS (SELECT 1 FROM trade_items i JOIN art_objects a ON a.id = i.art_object_id
-                   WHERE i.trade_id = p_trade_id AND i.side = 'requested'
-                     AND a.owner_id <> p_user_id) THEN
-        IF v_recipient IS NULL AND NOT EXISTS (
-               SELECT 1 FROM trade_items i JOIN art_objects a ON a.id = i.art_object_id
-                WHERE i.trade_id = p_trade_id AND i.side = 'requested'
-                  AND a.owner_id <> i.owner_id) THEN
-            -- An open trade shown to the wrong person: nothing is stale, they just can't.
-            RAISE EXCEPTION 'you don''t own the requested art objects' USING ERRCODE = 'TR005';
+    ELSE
+        IF v_reason IS NULL THEN  -- items locked: the verdict that counts
+            v_reason := CASE WHEN v_locked < cardinality(v_ids)
+                             THEN 'an art object in it no longer exists'
+                             ELSE trade_stale_reason(p_trade_id, p_user_id, v_proposer,
+                                                     v_recipient IS NULL) END;
+            IF v_reason = 'not_owner' THEN
+                RAISE EXCEPTION 'you don''t own the requested art objects' USING ERRCODE = 'TR005';
+            END IF;
         END IF;
-        v_reason := 'the requested art objects changed hands';
-    END IF;
-    IF v_reason IS NOT NULL THEN
-        UPDATE trades SET status = 'failed', failure_reason = v_reason, updated_at = now()
-         WHERE id = p_trade_id;
+        IF v_reason IS NOT NULL THEN
+            UPDATE trades SET status = 'failed', failure_reason = v_reason, updated_at = now()
+             WHERE id = p_trade_id;
+        END IF;
     END IF;
     IF v_expired OR v_reason IS NOT NULL THEN
         -- Announced to its parties as anyone sees it (services/trades.announce).
