@@ -371,3 +371,42 @@ async def test_accept_locks_items_in_id_order_then_the_trade(
         uid(anna),
     ]
     await assert_invariants(pool)
+
+
+async def test_a_stale_trade_fails_without_waiting_for_item_locks(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, database_url: str
+) -> None:
+    """An item already given away (committed) decides it on the first look: the accept records
+    the failure without queueing for another item's lock held by a transaction in flight (in a
+    contested gallery those holders sit in the commit queue), and still answers 409."""
+    anna = await sign_in(client, 4351, "Anna")
+    boris = await sign_in(client, 4352, "Boris")
+    chen = await sign_in(client, 4353, "Chen")
+    [a1] = await mint_objects(pool, uid(anna), 1, start=0)
+    b1, b2 = await mint_objects(pool, uid(boris), 2, start=10)
+    trade = (await propose(client, anna, [a1], [b1, b2], uid(boris))).json()
+    given = await client.post(
+        "/api/transfers", json={"photo_id": b2, "to_user_id": uid(chen)}, headers=bearer(boris)
+    )
+    assert given.status_code == 201, given.text
+    holder = await asyncpg.connect(database_url)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT 1 FROM art_objects WHERE id = $1 FOR UPDATE", a1)
+            accept = asyncio.create_task(
+                client.post(f"/api/trades/{trade['id']}/accept", headers=bearer(boris))
+            )
+            while not accept.done():
+                assert not await _accept_waits_for_a_lock(pool), "the stale accept queued"
+                await asyncio.sleep(0.01)  # poll for the fact: the reply, with a1 still held
+            failed = accept.result()
+    finally:
+        await holder.close()
+    assert failed.status_code == 409
+    assert failed.json()["detail"]["failure_reason"] == "the requested art objects changed hands"
+    stored = await pool.fetchrow(
+        "SELECT status, failure_reason FROM trades WHERE id = $1", trade["id"]
+    )
+    assert tuple(stored) == ("failed", "the requested art objects changed hands")
+    assert [await owner(pool, o) for o in (a1, b1, b2)] == [uid(anna), uid(boris), uid(chen)]
+    await assert_invariants(pool)

@@ -260,7 +260,8 @@ async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | N
     """One statement (trade_accept() in database.sql): it locks every item in id order, then
     the trade, re-checks, and moves everything (provenance, claim codes, events, status) or
     records why not. A stale trade is stored `failed` in that same transaction, committed,
-    and the caller gets 409; an expired one `expired` and 410."""
+    and the caller gets 409 (one whose item's committed owner already differs is failed on a
+    first look, without the item locks); an expired one is stored `expired`, and 410."""
     token_hash = security.digest(token) if token else None
     async with pool.acquire() as conn:
         try:
