@@ -7,7 +7,8 @@
 - Anonymous reads of the public gallery (`GET /api/photos…`, `GET /api/users/{id}…`) may be
   cached for a few seconds: `public, max-age=5` with `Vary: Authorization, X-Client-Host`
   (deep links in a reply depend on the client's host header). Shared caches never store a
-  response to a request with `Authorization` anyway (RFC 9111 §3.5).
+  response to a request with `Authorization` anyway (RFC 9111 §3.5). The listing's `304 Not
+  Modified` (ETag) carries the same headers as the 200 it renews.
 - Any other API response without its own header gets `no-store`: caching is opt-in.
 `/health` and `/metrics` are API too (`no-store`); the web app and `/media/` keep the headers
 their handlers set.
@@ -42,7 +43,7 @@ class CacheControl:
                 headers = MutableHeaders(scope=message)
                 if private:
                     headers["cache-control"] = "no-store"
-                elif public and message["status"] == 200:
+                elif public and message["status"] in (200, 304):  # a 304 renews the 200
                     headers["cache-control"] = f"public, max-age={PUBLIC_MAX_AGE}"
                     headers["vary"] = "Authorization, X-Client-Host"
                 elif "cache-control" not in headers:

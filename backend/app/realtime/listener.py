@@ -29,6 +29,7 @@ import asyncpg
 from app.core.db import Connection
 from app.realtime.hub import Event, Hub
 from app.repositories import events
+from app.services import page_cache
 
 log = logging.getLogger(__name__)
 CHANNEL = events.CHANNEL
@@ -47,6 +48,9 @@ class EventListener:
         self.dsn = dsn
         self.pool = pool
         self.hub = hub
+        # The gallery's cached first pages (services/page_cache.py): used only while this
+        # listener listens, emptied before any event that can change them goes out.
+        self.page_cache = page_cache.cache_of(pool)
         # The last id handed to the hub; every id <= it is final. None until the start-up point
         # is final (resumes wait for `ready`): events before it are history, after it live.
         self.last_id: int | None = None
@@ -81,6 +85,9 @@ class EventListener:
         conn.add_termination_listener(lambda _: lost.set())
         try:
             await conn.add_listener(CHANNEL, self._notified)
+            # Listening from here on: every later commit will reach us, and what committed
+            # before is in any page read from now on. (Missed events are caught up below.)
+            self.page_cache.enable()
             self._wake.set()  # catch up on whatever was missed while disconnected
             while not lost.is_set():
                 waiter = asyncio.create_task(self._wake.wait())
@@ -99,6 +106,8 @@ class EventListener:
                 await conn.fetchval("SELECT 1", timeout=5)
             raise ConnectionError("listener connection closed")
         finally:
+            # Events may be missed from now until the next LISTEN: no cached page meanwhile.
+            self.page_cache.disable()
             if not conn.is_closed():
                 conn.terminate()
 
@@ -119,6 +128,12 @@ class EventListener:
             async with self.pool.acquire() as conn:
                 rows = await events.events_between(conn, self.last_id, self._final, BATCH)
                 viewers = await _viewers_by_subject(conn, rows)
+            if any(page_cache.affects_listing(row["type"]) for row in rows):
+                # Before any of them goes out: whoever sees one of these events and then asks
+                # for the gallery gets a page read after they all committed.
+                self.page_cache.invalidate()
+            elif any(page_cache.affects_viewers(row["type"]) for row in rows):
+                self.page_cache.viewers_changed()
             for row in rows:
                 self.hub.publish(Event.from_record(row, _event_viewers(row, viewers)))
                 self.last_id = row["id"]
@@ -140,6 +155,7 @@ class EventListener:
             if self.last_id is not None:
                 self.last_id = 0
             self.hub.ids_restarted()
+            self.page_cache.invalidate()
         if assigned > self._seen:
             self._seen = assigned
             if newest is None:  # nothing running: every id handed out is final now

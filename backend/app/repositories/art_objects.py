@@ -144,6 +144,30 @@ async def window_edge(
     return (row["created_at"], row["id"]) if row else None
 
 
+async def viewer_overlay(
+    conn: Connection, viewer_id: int, art_object_ids: list[int]
+) -> asyncpg.Record:
+    """What a signed-in viewer's gallery page adds to an anonymous one: `sees_private` (a
+    private collection is open to them: their own, or one whose owner accepted their request —
+    the rule of repositories/visibility.py, asked from the viewer's side through two indexes)
+    and which of these objects are their favourites. A viewer with no row sees private (the
+    caller then reads the whole page, which answers as it always did)."""
+    return present(
+        await conn.fetchrow(
+            """
+            SELECT coalesce((SELECT is_private FROM users WHERE id = $1), TRUE)
+                   OR EXISTS (SELECT 1 FROM profile_requests r JOIN users o ON o.id = r.target_id
+                               WHERE r.requester_id = $1 AND r.status = 'accepted'
+                                 AND o.is_private) AS sees_private,
+                   ARRAY(SELECT art_object_id FROM favorites
+                          WHERE user_id = $1 AND art_object_id = ANY($2::bigint[])) AS favorite_ids
+            """,
+            viewer_id,
+            art_object_ids,
+        )
+    )
+
+
 async def get_card(
     conn: Connection, viewer_id: int | None, art_object_id: int
 ) -> asyncpg.Record | None:
@@ -342,10 +366,16 @@ async def images_without_placeholder(
 
 async def set_placeholder(
     conn: Connection, image_id: int, placeholder: str, dominant_color: str
-) -> None:
-    await conn.execute(
-        """UPDATE images SET placeholder = $2, dominant_color = $3
-            WHERE id = $1 AND placeholder = ''""",
+) -> asyncpg.Record | None:
+    """The art object made of the image and its owner, when this call filled the placeholder
+    (None when another process did already, or the image is gone)."""
+    return await conn.fetchrow(
+        """
+        WITH filled AS (
+            UPDATE images SET placeholder = $2, dominant_color = $3
+             WHERE id = $1 AND placeholder = '' RETURNING id)
+        SELECT a.id, a.owner_id FROM art_objects a JOIN filled ON a.image_id = filled.id
+        """,
         image_id,
         placeholder,
         dominant_color,

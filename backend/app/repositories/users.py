@@ -17,16 +17,25 @@ async def upsert_messenger_user(
     avatar_url: str | None,
 ) -> asyncpg.Record:
     # The messenger profile is the source of truth for name and avatar at every sign-in.
+    # `profile_changed`: an existing user's name or picture differs from what was stored (the
+    # CTE reads the row as it was before this statement).
     return present(
         await conn.fetchrow(
             f"""
+        WITH before AS (
+            SELECT display_name, avatar_url FROM users
+             WHERE messenger = $1 AND external_id = $2
+        )
         INSERT INTO users (messenger, external_id, display_name, avatar_url)
         VALUES ($1, $2, $3, $4)
         ON CONFLICT (messenger, external_id) WHERE messenger IS NOT NULL
         DO UPDATE SET display_name = EXCLUDED.display_name,
                       avatar_url = EXCLUDED.avatar_url,
                       updated_at = now()
-        RETURNING {_COLUMNS}
+        RETURNING {_COLUMNS},
+                  EXISTS (SELECT 1 FROM before
+                           WHERE (before.display_name, before.avatar_url)
+                                 IS DISTINCT FROM ($3::text, $4::text)) AS profile_changed
         """,
             messenger,
             external_id,

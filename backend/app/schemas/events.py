@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from app.schemas.errors import ErrorDetail
 from app.schemas.exchange import ProfileRequest, TradeInfo, Transfer
 from app.schemas.photos import PublicPhoto
+from app.schemas.users import UserSummary
 
 # --- payloads that are not a REST shape ------------------------------------------------------
 
@@ -36,6 +37,13 @@ class OwnershipChanged(BaseModel):
     transfer_id: int | None
 
 
+class FavoritesChanged(BaseModel):
+    """Someone favourited or unfavourited a photo (never who): its new count."""
+
+    photo_id: int
+    favorites_count: int
+
+
 class QrApproved(BaseModel):
     request_id: str
 
@@ -45,6 +53,8 @@ EVENT_DATA: dict[str, type[BaseModel]] = {
     "photo.updated": PublicPhoto,
     "photo.deleted": PhotoDeleted,
     "ownership.changed": OwnershipChanged,
+    "photo.favorites_changed": FavoritesChanged,
+    "user.updated": UserSummary,
     "trade.created": TradeInfo,
     "trade.updated": TradeInfo,
     "transfer.updated": Transfer,
@@ -56,6 +66,8 @@ EventType = Literal[
     "photo.updated",
     "photo.deleted",
     "ownership.changed",
+    "photo.favorites_changed",
+    "user.updated",
     "trade.created",
     "trade.updated",
     "transfer.updated",
@@ -89,6 +101,18 @@ class PhotoDeletedEvent(_Event):
 class OwnershipChangedEvent(_Event):
     type: Literal["ownership.changed"]
     data: OwnershipChanged
+
+
+class FavoritesChangedEvent(_Event):
+    type: Literal["photo.favorites_changed"]
+    data: FavoritesChanged
+
+
+class UserUpdatedEvent(_Event):
+    """A person's name, picture or privacy changed (the payload is what everyone sees)."""
+
+    type: Literal["user.updated"]
+    data: UserSummary
 
 
 class TradeCreatedEvent(_Event):
@@ -141,6 +165,8 @@ ServerEvent = Annotated[
     | PhotoUpdatedEvent
     | PhotoDeletedEvent
     | OwnershipChangedEvent
+    | FavoritesChangedEvent
+    | UserUpdatedEvent
     | TradeCreatedEvent
     | TradeUpdatedEvent
     | TransferUpdatedEvent
@@ -153,6 +179,8 @@ ServerMessage = Annotated[
     | PhotoUpdatedEvent
     | PhotoDeletedEvent
     | OwnershipChangedEvent
+    | FavoritesChangedEvent
+    | UserUpdatedEvent
     | TradeCreatedEvent
     | TradeUpdatedEvent
     | TransferUpdatedEvent

@@ -33,8 +33,11 @@ from app.schemas.auth import (
 )
 from app.schemas.events import QrApproved
 from app.schemas.links import ClientHost
+from app.schemas.users import UserSummary
+from app.services import page_cache
 from app.services.deep_links import all_links, pick
 from app.services.publish import publish
+from app.services.shapes import from_record
 from app.services.users import to_me
 
 Messenger = Literal["max", "telegram"]
@@ -133,11 +136,17 @@ async def sign_in_with_messenger(
         user = await users.upsert_messenger_user(
             conn, messenger, person.external_id, person.display_name, person.photo_url
         )
+        if user["profile_changed"]:
+            # The messenger renamed them (or gave a new picture): their cards show it.
+            await publish(conn, "user.updated", from_record(UserSummary, user))
         # The proof is as fresh as the messenger made it (initData's auth_date, which may be up
         # to INIT_DATA_MAX_AGE old), not the moment it reached us: a sensitive change asking for
         # a recent messenger sign-in then means a recently opened mini-app.
         proven_at = datetime.fromtimestamp(verified.auth_date, UTC)
-        return await _start_session(conn, settings, user, "messenger", proven_at)
+        pair = await _start_session(conn, settings, user, "messenger", proven_at)
+    if user["profile_changed"]:
+        page_cache.changed(pool)
+    return pair
 
 
 def _check_password_length(password: str) -> None:

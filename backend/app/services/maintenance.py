@@ -12,10 +12,13 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from app.core.config import Settings
+from app.core.db import present
 from app.media import imaging
 from app.media.storage import Storage
 from app.repositories import art_objects, auth_qr, events
-from app.services import expiry
+from app.services import expiry, page_cache
+from app.services.photos import to_photo
+from app.services.publish import publish
 
 log = logging.getLogger(__name__)
 # A file younger than this may belong to an upload whose transaction has not committed yet.
@@ -57,8 +60,14 @@ async def fill_missing_placeholders(pool: asyncpg.Pool, storage: Storage, limit:
             log.warning("image %s: no placeholder (%s)", row["id"], exc)
             _UNREADABLE.add(row["id"])  # not retried by this process: one warning, no loop
             continue
-        async with pool.acquire() as conn:
-            await art_objects.set_placeholder(conn, row["id"], placeholder, colour)
+        async with pool.acquire() as conn, conn.transaction():
+            made = await art_objects.set_placeholder(conn, row["id"], placeholder, colour)
+            if made is not None:
+                # Cards show the placeholder: open galleries and page caches hear of it.
+                card = present(await art_objects.get_card(conn, made["owner_id"], made["id"]))
+                await publish(conn, "photo.updated", to_photo(card), subjects=[made["owner_id"]])
+        if made is not None:
+            page_cache.changed(pool)
         filled += 1
     return filled
 

@@ -27,9 +27,11 @@ from app.core.errors import (
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
 from app.repositories import art_objects, favorites, provenance, users
-from app.schemas.events import PhotoDeleted
+from app.schemas.events import FavoritesChanged, PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
+from app.services import page_cache
 from app.services import trades as trade_rules
+from app.services.page_cache import Page, etag_of
 from app.services.publish import claim_codes_cancelled, publish
 from app.services.shapes import Urls, Users, from_record, plain_record
 from app.services.trades import DELETED_REASON
@@ -63,6 +65,18 @@ def _page_json(rows: list[asyncpg.Record], next_cursor: str | None) -> bytes:
     serialises both; tests/test_listing_json.py compares them)."""
     items = [plain_record(Photo, row, users=_PHOTO_USERS, urls=_PHOTO_URLS) for row in rows]
     return pydantic_core.to_json({"items": items, "next_cursor": next_cursor})
+
+
+def _cached_page(rows: list[asyncpg.Record], next_cursor: str | None) -> Page:
+    """`_page_json` item by item, for the page cache (the same bytes once joined)."""
+    return Page.build(
+        (row["id"] for row in rows),
+        (
+            pydantic_core.to_json(plain_record(Photo, row, users=_PHOTO_USERS, urls=_PHOTO_URLS))
+            for row in rows
+        ),
+        next_cursor,
+    )
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -143,6 +157,7 @@ async def upload(
     keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, source, processed)
     try:
         photo = await _mint(pool, user_id, content_hash, size, processed, keys, title, description)
+        page_cache.changed(pool)
     except BaseException:
         # No file without a row: whatever failed (duplicate race, database down, cancel), the
         # files written above go. A crash before this line is handled by the start-up sweep.
@@ -268,10 +283,73 @@ async def list_photos_json(
     query: str | None = None,
 ) -> bytes:
     """`list_photos` as response bytes (the gallery's hot path)."""
+    body, _ = await list_photos_body(
+        pool,
+        viewer_id,
+        cursor=cursor,
+        limit=limit,
+        owner_id=owner_id,
+        creator_id=creator_id,
+        favorites_only=favorites_only,
+        query=query,
+    )
+    return body
+
+
+async def list_photos_body(
+    pool: asyncpg.Pool,
+    viewer_id: int | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 30,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_only: bool = False,
+    query: str | None = None,
+) -> tuple[bytes, str | None]:
+    """Response bytes and, for an anonymous viewer, their ETag. The first page of the whole
+    gallery comes from the page cache (services/page_cache.py); anything else is read."""
+    first_page = (
+        cursor is None
+        and owner_id is None
+        and creator_id is None
+        and not favorites_only
+        and not (query or "").strip()
+    )
+    limit = max(1, min(limit, MAX_PAGE))
+    if first_page:
+        page = await page_cache.cache_of(pool).page(limit, lambda: _read_first_page(pool, limit))
+        if viewer_id is None:
+            return page.body, page.etag
+        body = await _for_viewer(pool, viewer_id, limit, page)
+        if body is not None:
+            return body, None
     rows, next_cursor = await _page_rows(
         pool, viewer_id, cursor, limit, owner_id, creator_id, favorites_only, query
     )
-    return _page_json(rows, next_cursor)
+    body = _page_json(rows, next_cursor)
+    return body, etag_of(body) if viewer_id is None else None
+
+
+async def _read_first_page(pool: asyncpg.Pool, limit: int) -> Page:
+    rows, next_cursor = await _page_rows(pool, None, None, limit, None, None, False, None)
+    return _cached_page(rows, next_cursor)
+
+
+async def _for_viewer(pool: asyncpg.Pool, viewer_id: int, limit: int, page: Page) -> bytes | None:
+    """The anonymous page with this viewer's favourites, when the viewer sees exactly what an
+    anonymous viewer sees (no private collection open to them); None otherwise (then their
+    own page is read: private objects may belong in it)."""
+
+    async def read() -> page_cache.Overlay:
+        async with pool.acquire() as conn:
+            row = await art_objects.viewer_overlay(conn, viewer_id, list(page.ids))
+        return page_cache.Overlay(page, row["sees_private"], frozenset(row["favorite_ids"]))
+
+    overlay = await page_cache.cache_of(pool).overlay(viewer_id, limit, page, read)
+    if overlay.sees_private:
+        return None
+    return page.with_favorites(overlay.favorite_ids)
 
 
 async def _page_rows(
@@ -410,6 +488,7 @@ async def update_photo(
         await art_objects.update_text(conn, art_object_id, title, description)
         photo = to_photo(present(await art_objects.get_card(conn, user_id, art_object_id)))
         await publish(conn, "photo.updated", photo, subjects=[user_id])
+    page_cache.changed(pool)
     return photo
 
 
@@ -434,6 +513,7 @@ async def delete_photo(
         await claim_codes_cancelled(conn, art_object_id)
         keys = await art_objects.delete_image(conn, current["image_id"])
         await publish(conn, "photo.deleted", PhotoDeleted(id=art_object_id), subjects=[user_id])
+    page_cache.changed(pool)
     # Files go only after the commit: a rollback must never leave a row without its files.
     await asyncio.get_running_loop().run_in_executor(
         _IMAGE_POOL, _delete_files, storage, [key for key in keys if key is not None]
@@ -443,12 +523,20 @@ async def delete_photo(
 async def set_favorite(
     pool: asyncpg.Pool, user_id: int, art_object_id: int, favorite: bool
 ) -> FavoriteState:
-    async with pool.acquire() as conn:
-        if await art_objects.get_card(conn, user_id, art_object_id) is None:
-            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+    async with pool.acquire() as conn, conn.transaction():
+        # The row lock orders concurrent (un)favourites of one object, so the counts their
+        # events carry are exact and in event order.
+        current = await _lock_visible(conn, user_id, art_object_id)
         if favorite:
-            await favorites.add(conn, user_id, art_object_id)
+            changed = await favorites.add(conn, user_id, art_object_id)
         else:
-            await favorites.remove(conn, user_id, art_object_id)
+            changed = await favorites.remove(conn, user_id, art_object_id)
         row = await favorites.state(conn, user_id, art_object_id)
+        if changed:
+            # The count is on every card: the event tells open galleries (and every process's
+            # page cache) that it changed. Who favourited is not in it.
+            count = FavoritesChanged(photo_id=art_object_id, favorites_count=row["favorites_count"])
+            await publish(conn, "photo.favorites_changed", count, subjects=[current["owner_id"]])
+    if changed:
+        page_cache.changed(pool)
     return FavoriteState(is_favorite=row["is_favorite"], favorites_count=row["favorites_count"])

@@ -7,6 +7,7 @@ from app.core.db import Connection, present
 from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import profile_requests, users
 from app.schemas.exchange import ProfileRequest
+from app.services import page_cache
 from app.services.publish import publish
 from app.services.shapes import Users, from_record
 
@@ -70,7 +71,10 @@ async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str
                 status=row["status"],
             )
         await profile_requests.set_status(conn, request_id, status)
-        return await _announce(conn, request_id)
+        answered = await _announce(conn, request_id)
+    # Who may see a private collection changed: this process's next gallery read knows it.
+    page_cache.viewers_changed(pool)
+    return answered
 
 
 async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
@@ -90,6 +94,7 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
         )
         audience = [gone.requester.id, gone.target.id] if told else [gone.requester.id]
         await publish(conn, "profile_request.updated", withdrawn, audience)
+    page_cache.viewers_changed(pool)
 
 
 async def list_requests(pool: asyncpg.Pool, user_id: int, role: str) -> list[ProfileRequest]:

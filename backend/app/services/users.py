@@ -7,6 +7,8 @@ import asyncpg
 from app.core.errors import ErrorCode, NotFound, Unauthorized, Unprocessable
 from app.repositories import users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
+from app.services import page_cache
+from app.services.publish import publish
 from app.services.shapes import from_record
 
 
@@ -38,11 +40,18 @@ async def get_me(pool: asyncpg.Pool, user_id: int) -> Me:
 async def update_me(
     pool: asyncpg.Pool, user_id: int, display_name: str | None, is_private: bool | None
 ) -> Me:
-    async with pool.acquire() as conn:
+    async with pool.acquire() as conn, conn.transaction():
         user = await users.update_profile(conn, user_id, display_name, is_private)
-    if user is None:
-        raise NotFound("user not found", code=ErrorCode.user_not_found)
-    return to_me(user)
+        if user is None:
+            raise NotFound("user not found", code=ErrorCode.user_not_found)
+        me = to_me(user)
+        if display_name is not None or is_private is not None:
+            # Names are on every card and privacy decides which cards everyone sees: open
+            # galleries and every process's page cache hear of it (only the public summary).
+            await publish(conn, "user.updated", me)
+    if display_name is not None or is_private is not None:
+        page_cache.changed(pool)
+    return me
 
 
 async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: int) -> PublicUser:

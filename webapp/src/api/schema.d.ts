@@ -1404,6 +1404,35 @@ export interface components {
             /** Avatar Url */
             avatar_url?: string | null;
         };
+        /**
+         * FavoritesChanged
+         * @description Someone favourited or unfavourited a photo (never who): its new count.
+         */
+        FavoritesChanged: {
+            /** Photo Id */
+            photo_id: number;
+            /** Favorites Count */
+            favorites_count: number;
+        };
+        /** FavoritesChangedEvent */
+        FavoritesChangedEvent: {
+            /**
+             * Id
+             * @description event id: resume after the last one seen
+             */
+            id: number;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "photo.favorites_changed";
+            data: components["schemas"]["FavoritesChanged"];
+        };
         /** OwnershipChanged */
         OwnershipChanged: {
             /** Photo Id */
@@ -1717,7 +1746,29 @@ export interface components {
             type: "transfer.updated";
             data: components["schemas"]["Transfer"];
         };
-        ServerEvent: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"];
+        /**
+         * UserUpdatedEvent
+         * @description A person's name, picture or privacy changed (the payload is what everyone sees).
+         */
+        UserUpdatedEvent: {
+            /**
+             * Id
+             * @description event id: resume after the last one seen
+             */
+            id: number;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user.updated";
+            data: components["schemas"]["UserSummary"];
+        };
+        ServerEvent: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"];
         /** AuthenticatedFrame */
         AuthenticatedFrame: {
             /**
@@ -1766,7 +1817,7 @@ export interface components {
              */
             last_id: number;
         };
-        ServerMessage: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"] | components["schemas"]["PingFrame"] | components["schemas"]["AuthenticatedFrame"] | components["schemas"]["ResumedFrame"] | components["schemas"]["ErrorFrame"];
+        ServerMessage: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"] | components["schemas"]["PingFrame"] | components["schemas"]["AuthenticatedFrame"] | components["schemas"]["ResumedFrame"] | components["schemas"]["ErrorFrame"];
         /** AuthMessage */
         AuthMessage: {
             /**

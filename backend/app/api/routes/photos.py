@@ -36,8 +36,18 @@ async def upload_photo(
     )
 
 
+def _not_modified(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match compares weakly (RFC 9110 §13.1.2): nginx marks the tag weak (W/) when
+    it gzips the body, and the browser sends it back that way."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
 @router.get("", response_model=PhotoPage, responses=errors(401, 403, 404, 422))
 async def list_photos(
+    request: Request,
     pool: PoolDep,
     viewer_id: OptionalUserId,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -48,7 +58,7 @@ async def list_photos(
     favorites: bool = False,
 ) -> Response:
     # Bytes straight from the rows (no model per row); response_model above keeps the schema.
-    body = await photos.list_photos_json(
+    body, etag = await photos.list_photos_body(
         pool,
         viewer_id,
         cursor=cursor,
@@ -58,7 +68,13 @@ async def list_photos(
         favorites_only=favorites,
         query=q,
     )
-    return Response(body, media_type="application/json")
+    if etag is None:  # a signed-in page is no-store (core/cache_control.py): nothing revalidates
+        return Response(body, media_type="application/json")
+    # Anonymous pages are cacheable for a few seconds; after that a client or cache asks again
+    # with the tag and an unchanged page costs no body.
+    if _not_modified(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"etag": etag})
+    return Response(body, media_type="application/json", headers={"etag": etag})
 
 
 @router.get("/{photo_id}", responses=errors(401, 404, 422))
