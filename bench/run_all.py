@@ -110,35 +110,40 @@ def sign_in(server: Server) -> dict[str, str]:
 
 def http_rounds(dsn: str, duration: int) -> dict[str, list[float]]:
     """Per round: req/s of each endpoint and CPU ms per request (server, PostgreSQL)."""
-    targets = {
-        "health": ("/health", False),
-        "anon": ("/api/photos?limit=30", False),
-        "signed": ("/api/photos?limit=30", True),
-        "search_rare": ("/api/photos?limit=30&q=%D0%B7%D0%B0%D0%BA%D0%B0%D1%82", False),
-        "search_common": ("/api/photos?limit=30&q=photo", False),
-    }
     out: dict[str, list[float]] = {}
     with Server(dsn, cpus=SERVER_CPU) as server:
-        headers = sign_in(server)
-        for path, signed in targets.values():  # correctness and warm-up
-            r = httpx.get(server.url + path, headers=headers if signed else None, timeout=30)
-            assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        signed = sign_in(server)
+        # An anonymous client that has the page already revalidates it (ETag, 304 no body).
+        etag = httpx.get(server.url + "/api/photos?limit=30", timeout=30).headers["etag"]
+        revalidate = {"If-None-Match": etag}
+        targets: dict[str, tuple[str, dict[str, str] | None, int]] = {
+            "health": ("/health", None, 200),
+            "anon": ("/api/photos?limit=30", None, 200),
+            "anon_304": ("/api/photos?limit=30", revalidate, 304),
+            "signed": ("/api/photos?limit=30", signed, 200),
+            "search_rare": ("/api/photos?limit=30&q=%D0%B7%D0%B0%D0%BA%D0%B0%D1%82", None, 200),
+            "search_common": ("/api/photos?limit=30&q=photo", None, 200),
+        }
+        for path, headers, status in targets.values():  # correctness and warm-up
+            r = httpx.get(server.url + path, headers=headers, timeout=30)
+            assert r.status_code == status, (path, r.status_code, r.text[:300])
         wrk(server.url + "/api/photos?limit=30", duration=2, threads=1, cpus=CLIENT_CPU)
         for rnd in range(ROUNDS):
             order = list(targets.items())
-            for key, (path, signed) in order if rnd % 2 == 0 else reversed(order):
+            for key, (path, headers, _) in order if rnd % 2 == 0 else reversed(order):
                 with CpuMeter(server.pids()) as srv, CpuMeter(postgres_pids(dsn)) as pg:
                     res = wrk(
                         server.url + path,
                         duration=duration,
                         threads=1,
                         cpus=CLIENT_CPU,
-                        headers=headers if signed else None,
+                        headers=headers,
                     )
                 if res["err_status"]:
                     raise RuntimeError(f"{key}: {res['err_status']} non-2xx responses")
                 requests = max(res["requests"], 1)
                 out.setdefault(key, []).append(res["rps"])
+                out.setdefault(f"{key}_bytes", []).append(res["bytes"] / requests)
                 out.setdefault(f"{key}_srv_ms", []).append(srv.seconds / requests * 1000)
                 out.setdefault(f"{key}_pg_ms", []).append(pg.seconds / requests * 1000)
                 out.setdefault("cpu_source", []).append(srv.source == "pidstat")
@@ -285,11 +290,18 @@ def main() -> None:
     figures += [
         measured("listing ÷ /health, anonymous, 1 worker", "≥ 0.6", "", ratio("anon")),
         measured("listing ÷ /health, signed in, 1 worker", "≥ 0.5", "", ratio("signed")),
+        measured("listing 304 (If-None-Match) ÷ /health, anonymous", "—", "", ratio("anon_304")),
+        measured("bytes per listing answer, 200", "—", "B", raw("anon_bytes")),
+        measured("bytes per listing answer, 304", "—", "B", raw("anon_304_bytes")),
         measured("search `q=закат` ÷ /health", "≥ 0.4", "", ratio("search_rare")),
         measured("search `q=photo` (every title) ÷ /health", "≥ 0.4", "", ratio("search_common")),
         measured("/health req/s (for scale only)", "—", "req/s", raw("health")),
     ]
-    for key, label in (("health", "/health"), ("anon", "listing anonymous")):
+    for key, label in (
+        ("health", "/health"),
+        ("anon", "listing anonymous"),
+        ("signed", "listing signed in"),
+    ):
         figures.append(
             measured(f"server CPU per request, {label}", "—", "ms", raw(f"{key}_srv_ms"))
         )
