@@ -1,27 +1,34 @@
 """Image processing for uploads: sniff, refuse bombs, make stripped WebP renditions.
 
 Pure and synchronous: the upload service runs ``process_image`` in a thread or process pool.
-Pillow was chosen over pyvips by measurement (bench/IMAGING.md): latency is a tie on
-12 MP JPEGs (thanks to JPEG draft mode), peak memory is lower, and it is one dependency fewer.
+Pillow was chosen over pyvips by measurement (bench/IMAGING.md, again in issue 15 with the
+cheaper preview encode): latency is a tie on 12 MP JPEGs (thanks to JPEG draft mode), peak
+memory is lower, and it is one dependency fewer.
 
 Thread safety: nothing here mutates module or Pillow globals (Image.MAX_IMAGE_PIXELS and
 ImageFile.LOAD_TRUNCATED_IMAGES are left at their safe defaults); every call owns its images.
+A call starts up to three short-lived threads of its own (half the preview resize, the two
+large encodes) and returns only after they have ended.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import blurhash
 from PIL import Image, ImageCms
 
 from app.core.errors import ErrorCode
+
+T = TypeVar("T")
 
 # Bytes, a path, or an open binary file (an upload's spooled temp file: never read whole).
 ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
@@ -29,11 +36,22 @@ ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
 SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
 WEBP_QUALITY = 80
 # libwebp effort 0-6, chosen by bench/IMAGING.md's size/speed table. The 1440 px preview is
-# the costliest encode of an upload: method 2 takes about a quarter of method 4's time for
-# ~5 % more bytes. The thumbnails are small (a few ms at any method) and are what the gallery
-# grid downloads most, so they keep libwebp's default 4 for the smaller files.
+# the costliest encode of an upload: method 2 takes about a third of method 4's time for
+# ~5 % more bytes. The thumbnails are what the gallery grid downloads most, so they keep
+# libwebp's default 4 for the smaller files; their encodes run beside the preview's (see
+# _process), so the upload does not wait for them.
 WEBP_METHOD = 4
 PREVIEW_WEBP_METHOD = 2
+# Resampling filters, chosen by bench/IMAGING.md's time + PSNR table (each step against a
+# full-size decode resized straight to its size with LANCZOS). On noisy photos every filter
+# ties once WebP-encoded, but on sharp detail (lines, text) BILINEAR loses 2.6 dB and BICUBIC
+# 0.7 dB of the preview, so the preview and the 640 px keep LANCZOS, paid for by resizing the
+# preview on two threads (_resize_in_halves). 640 → 320: BICUBIC is within 0.1 dB of LANCZOS.
+PREVIEW_RESAMPLE = Image.Resampling.LANCZOS
+THUMB_2X_RESAMPLE = Image.Resampling.LANCZOS
+THUMB_RESAMPLE = Image.Resampling.BICUBIC
+REDUCING_GAP = 3.0
+SPLIT_MIN_ROWS = 256  # below this a second thread costs more than half a resize saves
 PLACEHOLDER_BOX = 32  # blurhash only needs a few dozen pixels; keeps the encode ~1 ms
 BLURHASH_COMPONENTS = (4, 3)
 PLACEHOLDER_BACKGROUND = (255, 255, 255)  # transparent areas are shown on a light page
@@ -216,31 +234,81 @@ def _process(
         # is most of the speed-up over a full 12 MP decode. A no-op for other formats.
         img.draft(None, stored_target)
         icc = img.info.get("icc_profile")
-        # Resize inside the block: closing a Pillow image frees its pixels. reducing_gap
-        # lets a cheap integer reduce() do most of the work before LANCZOS.
-        preview = _normalise_mode(img).resize(
-            stored_target, Image.Resampling.LANCZOS, reducing_gap=3.0
-        )
+        # Resize inside the block: closing a Pillow image frees its pixels.
+        preview = _resize_in_halves(_normalise_mode(img), stored_target)
     if transpose is not None:
         preview = preview.transpose(transpose)
     preview = _to_srgb(preview, icc)
-    # Each size from the next larger one, in the same pass: 1440 → 640 → 320.
-    thumb_2x = preview.resize(_fit(preview_w, preview_h, thumb_2x_size), Image.Resampling.LANCZOS)
-    thumb = thumb_2x.resize(_fit(preview_w, preview_h, thumb_size), Image.Resampling.LANCZOS)
-    tiny = thumb.resize(_fit(*thumb.size, PLACEHOLDER_BOX), Image.Resampling.BOX)
-    placeholder, colour = _placeholder(tiny)
+    preview.info = {}  # before the threads below share it (read-only)
+    # The two large encodes run on threads of their own while this one makes the 320 px
+    # thumbnail and the placeholder: Pillow releases the GIL in resize and WebP encode, so on
+    # two cores the renditions take about half their summed CPU time. Each size is made from
+    # the next larger one, in the same pass: 1440 → 640 → 320.
+    encodes = [_in_thread(_rendition, "preview", preview, PREVIEW_WEBP_METHOD)]
+    try:
+        thumb_2x = preview.resize(_fit(preview_w, preview_h, thumb_2x_size), THUMB_2X_RESAMPLE)
+        encodes.append(_in_thread(_rendition, "thumb_2x", thumb_2x))
+        thumb = thumb_2x.resize(_fit(preview_w, preview_h, thumb_size), THUMB_RESAMPLE)
+        thumb_rendition = _rendition("thumb", thumb)
+        tiny = thumb.resize(_fit(*thumb.size, PLACEHOLDER_BOX), Image.Resampling.BOX)
+        placeholder, colour = _placeholder(tiny)
+    finally:
+        wait(encodes)  # never leave while another thread still reads one of these images
+    preview_rendition, thumb_2x_rendition = (encode.result() for encode in encodes)
     return ProcessedImage(
         mime=mime,
         width=width,
         height=height,
-        renditions=[
-            _rendition("thumb", thumb),
-            _rendition("thumb_2x", thumb_2x),
-            _rendition("preview", preview, PREVIEW_WEBP_METHOD),
-        ],
+        renditions=[thumb_rendition, thumb_2x_rendition, preview_rendition],
         placeholder=placeholder,
         dominant_color=colour,
     )
+
+
+def _resize_in_halves(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``img.resize(size, PREVIEW_RESAMPLE)``, top and bottom halves on two threads.
+
+    Resizing a ``box`` of the source to a band of the output gives the very same pixels as
+    the whole resize (the filter weights are computed against the whole image), so the two
+    halves pasted together equal one call; each takes half the time. A much larger source
+    (PNG/WebP, which have no draft mode) is first cut down by an integer ``reduce()``, as
+    ``reducing_gap`` would.
+    """
+    factor = int(min(img.width / size[0], img.height / size[1]) / REDUCING_GAP)
+    source = img.reduce(factor) if factor > 1 else img
+    source.load()  # decode here, once: both halves then only read the pixels
+    width, height = source.size
+    if size[1] < SPLIT_MIN_ROWS:
+        return source.resize(size, PREVIEW_RESAMPLE)
+    rows = size[1] // 2
+    split = height * rows / size[1]  # the source row where output row `rows` begins
+    top = _in_thread(source.resize, (size[0], rows), PREVIEW_RESAMPLE, (0, 0, width, split))
+    try:
+        bottom = source.resize(
+            (size[0], size[1] - rows), PREVIEW_RESAMPLE, (0, split, width, height)
+        )
+    finally:
+        upper = top.result()
+    whole = Image.new(source.mode, size)
+    whole.paste(upper, (0, 0))
+    whole.paste(bottom, (0, rows))
+    return whole
+
+
+def _in_thread(fn: Callable[..., T], *args: object) -> Future[T]:
+    """Run ``fn`` on a thread of its own. One short-lived thread per call (~0.1 ms to start),
+    not a shared pool: nothing to size, no pool threads to lose in a forked child, and the
+    number running is bounded by the callers (the upload image pool)."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # handed to the caller, who re-raises it
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="imaging-encode", daemon=True).start()
+    return future
 
 
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
@@ -316,8 +384,10 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
 def _rendition(name: str, img: Image.Image, method: int = WEBP_METHOD) -> Rendition:
     buf = io.BytesIO()
     # Pillow's WebP writer embeds EXIF/XMP/ICC only when passed explicitly, and none are:
-    # the rendition is metadata-free. The fresh info dict is belt and braces for that.
-    img.info = {}
+    # the rendition is metadata-free. The empty info dict is belt and braces for that (set
+    # here for the thumbnails, by the caller for the preview that two threads share).
+    if img.info:
+        img.info = {}
     img.save(buf, "WEBP", quality=WEBP_QUALITY, method=method)
     return Rendition(name=name, data=buf.getvalue(), width=img.width, height=img.height)
 
