@@ -1,8 +1,11 @@
 """Upload pipeline, gallery listing, provenance, edit/delete, favorites — real DB and files."""
 
 import asyncio
+import errno
 import io
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import asyncpg
 import httpx
@@ -185,6 +188,49 @@ async def test_failure_between_file_write_and_commit_leaves_nothing(
     assert stored_files(upload_dir) == []
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
     assert await pool.fetchval("SELECT count(*) FROM events") == 0
+
+
+class DiskFullFor(LocalStorage):
+    """Real files, except that writes under one prefix fail as on a full disk."""
+
+    def __init__(self, root: Path, prefix: str) -> None:
+        super().__init__(root)
+        self.prefix = prefix
+
+    def put(self, key: str, data: bytes | BinaryIO) -> None:
+        if key.startswith(self.prefix):
+            raise OSError(errno.ENOSPC, "injected: no space left on device")
+        super().put(key, data)
+
+
+@pytest.mark.parametrize("prefix", ["originals/", "media/"])
+async def test_a_failed_file_write_leaves_no_file_and_no_row(
+    settings: Settings, pool: asyncpg.Pool, upload_dir: Path, prefix: str
+) -> None:
+    # The original is written while the image is decoded, the renditions side by side: a
+    # failure of any write still removes every file the upload wrote and mints nothing.
+    user_id = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    storage = DiskFullFor(upload_dir, prefix)
+
+    with pytest.raises(OSError, match="no space left"):
+        await photos.upload(pool, settings, storage, user_id, jpeg_with_gps((2000, 1500)), "t", None)
+
+    assert stored_files(upload_dir) == []
+    assert await pool.fetchval("SELECT count(*) FROM images") == 0
+
+
+async def test_the_stored_original_is_the_uploaded_bytes(
+    settings: Settings, pool: asyncpg.Pool, upload_dir: Path
+) -> None:
+    user_id = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    data = jpeg_with_gps((2000, 1500))
+    with tempfile.SpooledTemporaryFile(max_size=1024) as spooled:  # on disk, like an upload
+        spooled.write(data)
+        photo = await photos.upload(pool, settings, LocalStorage(upload_dir), user_id, spooled, "t", None)
+
+    key = await pool.fetchval("SELECT original_key FROM images WHERE id = (SELECT image_id FROM art_objects WHERE id = $1)", photo.id)
+    assert (upload_dir / key).read_bytes() == data
+    assert sorted(p.suffix for p in stored_files(upload_dir)) == [".jpg", ".webp", ".webp", ".webp"]
 
 
 async def test_orphan_files_from_a_crash_are_swept(pool: asyncpg.Pool, upload_dir: Path) -> None:

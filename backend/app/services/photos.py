@@ -2,7 +2,6 @@
 
 import asyncio
 import base64
-import functools
 import hashlib
 import logging
 import os
@@ -42,6 +41,10 @@ _EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "ima
 # Image work is CPU-bound: a small dedicated pool keeps it off the event loop and bounds memory
 # (at most this many images decoded at once, whatever the number of concurrent uploads).
 _IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="imaging")
+# File writes wait on the disk (fsync) or the network (S3), not the CPU: their own pool, so an
+# upload's four writes overlap each other and its image work. Its jobs never wait for another
+# pool's, so an image-pool job waiting for them cannot deadlock.
+_STORE_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="storage")
 
 
 # --- shapes -------------------------------------------------------------------------------
@@ -136,7 +139,8 @@ async def upload(
             f"file is larger than {settings.max_upload_bytes} bytes",
             code=ErrorCode.payload_too_large,
         )
-    if imaging.sniff_mime(head) is None:
+    mime = imaging.sniff_mime(head)
+    if mime is None:
         raise UnsupportedMediaType(
             "file is not a JPEG, PNG, GIF or WebP image", code=ErrorCode.unsupported_media_type
         )
@@ -145,16 +149,19 @@ async def upload(
     if existing is not None:
         raise _duplicate(existing)
     try:
-        processed = await loop.run_in_executor(
+        processed, keys = await loop.run_in_executor(
             _IMAGE_POOL,
-            functools.partial(imaging.process_image, source, max_pixels=settings.max_image_pixels),
+            _process_and_store,
+            storage,
+            source,
+            _EXTENSIONS[mime],
+            settings.max_image_pixels,
         )
     except imaging.ImageRejected as exc:
         error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
             exc.status_code, Unprocessable
         )
         raise error(exc.reason, code=exc.code) from exc
-    keys = await loop.run_in_executor(_IMAGE_POOL, _store_files, storage, source, processed)
     try:
         photo = await _mint(pool, user_id, content_hash, size, processed, keys, title, description)
         page_cache.changed(pool)
@@ -174,22 +181,42 @@ def _duplicate(art_object_id: int) -> Conflict:
     )
 
 
-def _store_files(
-    storage: Storage, data: bytes | BinaryIO, processed: imaging.ProcessedImage
-) -> dict[str, str]:
-    keys: dict[str, str] = {"original": new_key(ORIGINALS_PREFIX, _EXTENSIONS[processed.mime])}
-    written: list[str] = []
+def _process_and_store(
+    storage: Storage, source: bytes | BinaryIO, extension: str, max_pixels: int
+) -> tuple[imaging.ProcessedImage, dict[str, str]]:
+    """Renditions of the upload, and all its files durably stored; one image-pool job.
+
+    The original is written (and fsynced) on a storage thread while this one decodes and
+    encodes, and the three renditions are written side by side: an upload waits for the
+    slowest write, not the sum of eight fsyncs. The upload is read into memory here, inside
+    the pool, so at most the pool's size of them are held at once (like their decoded pixels);
+    the writer and the decoder then never share a file position.
+    """
+    data = source if isinstance(source, bytes) else _read_all(source)
+    keys = {"original": new_key(ORIGINALS_PREFIX, extension)}
+    writes = {"original": _STORE_POOL.submit(storage.put, keys["original"], data)}
+    complete = False
     try:
-        storage.put(keys["original"], data)
-        written.append(keys["original"])
+        processed = imaging.process_image(data, max_pixels=max_pixels)
         for rendition in processed.renditions:
             keys[rendition.name] = new_key(PUBLIC_PREFIX, "webp")
-            storage.put(keys[rendition.name], rendition.data)
-            written.append(keys[rendition.name])
-    except BaseException:
-        _delete_files(storage, written)
-        raise
-    return keys
+            writes[rendition.name] = _STORE_POOL.submit(
+                storage.put, keys[rendition.name], rendition.data
+            )
+        complete = True
+    finally:
+        # Every write has ended (done or failed) before anything is decided or deleted.
+        failed = [name for name, write in writes.items() if write.exception() is not None]
+        if failed or not complete:  # a write failed, or the image was refused
+            _delete_files(storage, [keys[name] for name in writes if name not in failed])
+    if failed:
+        writes[failed[0]].result()  # raises that write's error
+    return processed, keys
+
+
+def _read_all(source: BinaryIO) -> bytes:
+    source.seek(0)
+    return source.read()
 
 
 def _delete_files(storage: Storage, keys: list[str]) -> None:
