@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageStat
@@ -533,3 +534,26 @@ def test_preview_resized_in_two_halves_equals_one_resize() -> None:
 
     whole = source.resize((1440, 1080), imaging.PREVIEW_RESAMPLE)
     assert ImageChops.difference(halves, whole).getbbox() is None
+
+
+def _renditions_in_child(source: bytes, results: Any) -> None:
+    results.put([(r.name, r.width, r.height) for r in process_image(source).renditions])
+
+
+def test_a_forked_child_gets_helper_threads_of_its_own() -> None:
+    # process_image hands work to a helper pool; a fork copies the pool but not its threads.
+    # Without a fresh pool in the child, the child's first call would wait forever.
+    import multiprocessing
+
+    source = jpeg_with_gps((2000, 1500))
+    expected = [(r.name, r.width, r.height) for r in process_image(source).renditions]
+    context = multiprocessing.get_context("fork")  # after the parent's helper threads exist
+    results = context.Queue()
+    child = context.Process(target=_renditions_in_child, args=(source, results))
+    child.start()
+    try:
+        # The timeout only turns a deadlock into a failure; the call takes well under a second.
+        assert results.get(timeout=120) == expected
+    finally:
+        child.kill()
+        child.join()
