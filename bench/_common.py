@@ -114,8 +114,10 @@ class Server:
         env: dict[str, str] | None = None,
         nofile: int | None = None,
         cpus: str | None = None,
+        app: str = "app.main:app",
     ) -> None:
         self.dsn = dsn
+        self.app = app  # the ASGI app uvicorn loads (a bench may wrap the real one)
         self.cpus = cpus  # taskset CPU list for the server (e.g. "0"), None = not pinned
         self.port = port or free_port()
         self.workers = workers
@@ -144,7 +146,7 @@ class Server:
             "DB_POOL_MAX": "20",
             **self.extra_env,
         }
-        cmd = [UVICORN, "app.main:app", "--app-dir", "backend", "--port", str(self.port)]
+        cmd = [UVICORN, self.app, "--app-dir", "backend", "--port", str(self.port)]
         cmd += ["--no-access-log", "--log-level", "warning"]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]

@@ -9,13 +9,19 @@ rounds alternate the order (A B B A ...) so slow phases of a noisy machine hit b
 
     .venv/bin/python bench/bench_imaging.py              # default: 2 rounds x 15 runs per library
     .venv/bin/python bench/bench_imaging.py --rounds 3 --runs 10
+    .venv/bin/python bench/bench_imaging.py --settings   # preview WebP method table
+    .venv/bin/python bench/bench_imaging.py --resample   # filters: ms + PSNR vs full quality
+    .venv/bin/python bench/bench_imaging.py --stages     # per-stage floor for one 12 MP JPEG
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
+import math
+import os
 import random
 import statistics
 import struct
@@ -28,10 +34,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 THUMB, PREVIEW, MAX_PIXELS = 320, 1440, 40_000_000
 WEBP_QUALITY = 80  # same setting for both libraries so the encode cost is comparable
@@ -122,6 +129,8 @@ def pillow_pipeline(data: bytes) -> dict[str, int]:
 
 
 def pyvips_pipeline(data: bytes) -> dict[str, int]:
+    """The same renditions as the module: preview 1440 (WebP effort 2), thumbnails 640 and
+    320 made from it (effort 4), blurhash from a 32 px image."""
     import pyvips
 
     head = pyvips.Image.new_from_buffer(data, "")  # header only, pixels stay lazy
@@ -131,11 +140,13 @@ def pyvips_pipeline(data: bytes) -> dict[str, int]:
     preview = pyvips.Image.thumbnail_buffer(
         data, PREVIEW, height=PREVIEW, size="down", option_string="fail_on=error"
     )
-    preview = preview.copy_memory()  # decode once, reuse for the thumb
-    thumb = preview.thumbnail_image(THUMB, height=THUMB, size="down")
+    preview = preview.copy_memory()  # decode once, reuse for the thumbs
+    thumb_2x = preview.thumbnail_image(640, height=640, size="down").copy_memory()
+    thumb = thumb_2x.thumbnail_image(THUMB, height=THUMB, size="down").copy_memory()
     out = {}
-    for name, im in (("preview", preview), ("thumb", thumb)):
-        out[name] = len(im.webpsave_buffer(Q=WEBP_QUALITY, effort=4, keep="none"))
+    jobs = (("preview", preview, 2), ("thumb_2x", thumb_2x, 4), ("thumb", thumb, 4))
+    for name, im, effort in jobs:
+        out[name] = len(im.webpsave_buffer(Q=WEBP_QUALITY, effort=effort, keep="none"))
     tiny = thumb.thumbnail_image(32, height=32)
     pil = Image.frombytes("RGB", (tiny.width, tiny.height), tiny.write_to_memory())
     placeholder_and_colour(pil)
@@ -323,11 +334,241 @@ def settings_table(photos: list[bytes], rounds: int) -> None:
         )
 
 
+# --------------------------------------------------------------------------- resampling table
+
+
+def psnr(a: Image.Image, b: Image.Image) -> float:
+    """PSNR in dB over all RGB samples (no numpy: ImageStat sums the squared differences)."""
+    diff = ImageStat.Stat(ImageChops.difference(a.convert("RGB"), b.convert("RGB")))
+    mse = sum(diff.sum2) / (a.width * a.height * 3)
+    return 10 * math.log10(255**2 / mse) if mse else 99.0
+
+
+def _webp_round_trip(img: Image.Image, method: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "WEBP", quality=WEBP_QUALITY, method=method)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def _median_ms(fn: Callable[[Image.Image], Image.Image], sources: list[Image.Image], rounds: int):
+    per_round = []
+    for _ in range(rounds):
+        times = []
+        for src in sources:
+            started = time.perf_counter()
+            fn(src)
+            times.append((time.perf_counter() - started) * 1000)
+        per_round.append(statistics.median(times))
+    return per_round
+
+
+def make_sharp(size: tuple[int, int] = (4000, 3000)) -> bytes:
+    """A sharp, noise-free JPEG (thin lines and rings on gradients, like text, branches or
+    architecture): where a softer filter shows. The noisy `make_photo` hides the difference
+    under its sensor noise, which the WebP encode smooths away anyway."""
+    w, h = size
+    grad = Image.linear_gradient("L")
+    img = Image.merge(
+        "RGB",
+        (grad.resize(size), Image.radial_gradient("L").resize(size), grad.rotate(90).resize(size)),
+    )
+    draw = ImageDraw.Draw(img)
+    for x in range(0, w, 23):
+        draw.line((x, 0, x + h // 3, h), fill=(255, 255, 255), width=3)
+    for r in range(10, min(w, h) // 2, 17):
+        draw.ellipse((w // 2 - r, h // 2 - r, w // 2 + r, h // 2 + r), outline=(0, 0, 0), width=2)
+    buf = io.BytesIO()
+    img.filter(ImageFilter.GaussianBlur(1.2)).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def resample_table(photos: list[bytes], rounds: int) -> None:
+    """Each resampling step of the renditions: time (on the photos), and quality as PSNR
+    against the full-quality result (full-size decode, one LANCZOS straight to the target
+    size), before and after the rendition's own WebP q80 encode (what a viewer gets), for the
+    noisy photos and for one sharp image. Each step starts from the previous step's output as
+    imaging.py makes it (its *_RESAMPLE settings)."""
+    from app.media import imaging
+
+    R = Image.Resampling
+    kinds = {"photo": photos, "sharp": [make_sharp()]}
+    sizes = {"preview": (PREVIEW, 1080), "thumb_2x": (640, 480), "thumb": (320, 240)}
+    methods = {"preview": 2, "thumb_2x": 4, "thumb": 4}
+    chosen = {
+        "preview": imaging.PREVIEW_RESAMPLE,
+        "thumb_2x": imaging.THUMB_2X_RESAMPLE,
+        "thumb": imaging.THUMB_RESAMPLE,
+    }
+    refs: dict[str, dict[str, list[Image.Image]]] = {}
+    sources: dict[str, list[Image.Image]] = {}  # per kind: the input of the current step
+    for kind, datas in kinds.items():
+        full, half = [], []
+        for data in datas:
+            with Image.open(io.BytesIO(data)) as img:
+                full.append(img.convert("RGB"))
+            with Image.open(io.BytesIO(data)) as img:
+                img.draft("RGB", sizes["preview"])  # what imaging.py decodes: 1/2 scale
+                half.append(img.convert("RGB"))
+        refs[kind] = {n: [f.resize(size, R.LANCZOS) for f in full] for n, size in sizes.items()}
+        sources[kind] = half
+
+    def quality(kind: str, name: str, fn) -> tuple[float, float, float]:
+        outs = [fn(src) for src in sources[kind]]
+        pairs = list(zip(outs, refs[kind][name], strict=True))
+        before = statistics.mean(psnr(o, r) for o, r in pairs)
+        after = statistics.mean(psnr(_webp_round_trip(o, methods[name]), r) for o, r in pairs)
+        size = statistics.mean(len(_webp_bytes(o, methods[name])) for o in outs)
+        return before, after, size
+
+    for name, candidates in (
+        (
+            "preview",
+            [
+                ("LANCZOS", R.LANCZOS, None),
+                ("BICUBIC", R.BICUBIC, None),
+                ("HAMMING", R.HAMMING, None),
+                ("BILINEAR", R.BILINEAR, None),
+            ],
+        ),
+        (
+            "thumb_2x",
+            [
+                ("LANCZOS", R.LANCZOS, None),
+                ("LANCZOS, reducing_gap=1", R.LANCZOS, 1.0),
+                ("BICUBIC", R.BICUBIC, None),
+                ("BICUBIC, reducing_gap=1", R.BICUBIC, 1.0),
+                ("BILINEAR", R.BILINEAR, None),
+            ],
+        ),
+        (
+            "thumb",
+            [
+                ("LANCZOS", R.LANCZOS, None),
+                ("BICUBIC", R.BICUBIC, None),
+                ("BILINEAR", R.BILINEAR, None),
+            ],
+        ),
+    ):
+        size = sizes[name]
+        src = sources["photo"][0]
+        print(
+            f"\n| {name} {size[0]}x{size[1]} from {src.width}x{src.height} | ms (min / median "
+            f"/ max) | photo PSNR dB: resized / after WebP m{methods[name]} | WebP bytes "
+            "| sharp PSNR dB: resized / after WebP | WebP bytes |"
+        )
+        print("|---|---|---|---|---|---|")
+        for label, filt, gap in candidates:
+            fn = (lambda f, g, sz: lambda im: im.resize(sz, f, reducing_gap=g))(filt, gap, size)
+            ms = _median_ms(fn, sources["photo"], rounds)
+            cells = [f"{min(ms):.1f} / {statistics.median(ms):.1f} / {max(ms):.1f}"]
+            for kind in kinds:
+                before, after, nbytes = quality(kind, name, fn)
+                cells += [f"{before:.2f} / {after:.2f}", f"{nbytes:,.0f}"]
+            mark = " (kept)" if filt == chosen[name] and gap is None else ""
+            print(f"| {label}{mark} | " + " | ".join(cells) + " |")
+        ceiling = [
+            statistics.mean(psnr(_webp_round_trip(r, methods[name]), r) for r in refs[k][name])
+            for k in kinds
+        ]
+        print(
+            f"| the full-quality result, WebP-encoded | | 99 / {ceiling[0]:.2f} | "
+            f"| 99 / {ceiling[1]:.2f} | |"
+        )
+        for kind in kinds:  # the next step starts from this one's output, as imaging.py does
+            sources[kind] = [im.resize(size, chosen[name]) for im in sources[kind]]
+
+
+def _webp_bytes(img: Image.Image, method: int) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "WEBP", quality=WEBP_QUALITY, method=method)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- per-stage floor
+
+
+def stages_table(photos: list[bytes], rounds: int) -> None:
+    """The floor of each stage for one 12 MP JPEG: decode alone at each draft scale, resize
+    alone, each encode alone, then the whole `process_image`."""
+    from app.media import imaging
+
+    R = Image.Resampling
+
+    def decode(scale: int) -> Callable[[bytes], object]:
+        def run(data: bytes) -> object:
+            with Image.open(io.BytesIO(data)) as img:
+                if scale > 1:
+                    img.draft("RGB", (img.width // scale, img.height // scale))
+                img.load()
+                return img.size
+
+        return run
+
+    with Image.open(io.BytesIO(photos[0])) as img:
+        img.draft("RGB", (PREVIEW, 1080))
+        half = img.convert("RGB")
+    pv = (PREVIEW, 1080)
+    preview = half.resize(pv, imaging.PREVIEW_RESAMPLE)
+    thumb_2x = preview.resize((640, 480), imaging.THUMB_2X_RESAMPLE)
+    thumb = thumb_2x.resize((320, 240), imaging.THUMB_RESAMPLE)
+
+    def encode(img: Image.Image, method: int) -> Callable[[bytes], object]:
+        return lambda _data: img.save(io.BytesIO(), "WEBP", quality=WEBP_QUALITY, method=method)
+
+    def one_core(data: bytes) -> object:
+        # Linux: affinity 0 = this thread; the threads process_image starts inherit it.
+        before = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(before)})
+        try:
+            return imaging.process_image(data)
+        finally:
+            os.sched_setaffinity(0, before)
+
+    steps: list[tuple[str, Callable[[bytes], object]]] = [
+        ("decode, full size 4000x3000", decode(1)),
+        ("decode, draft 1/2 (2000x1500; what imaging.py uses)", decode(2)),
+        ("decode, draft 1/4 (1000x750)", decode(4)),
+        ("decode, draft 1/8 (500x375; entropy decoding floor)", decode(8)),
+        ("resize 2000x1500 -> 1440x1080, LANCZOS, one call", lambda _d: half.resize(pv, R.LANCZOS)),
+        (
+            "resize 2000x1500 -> 1440x1080, LANCZOS, two halves on two threads",
+            lambda _d: imaging._resize_in_halves(half, pv),
+        ),
+        ("resize 1440 -> 640, LANCZOS", lambda _d: preview.resize((640, 480), R.LANCZOS)),
+        ("resize 640 -> 320, BICUBIC", lambda _d: thumb_2x.resize((320, 240), R.BICUBIC)),
+        ("WebP q80 1440x1080, method 2", encode(preview, 2)),
+        ("WebP q80 1440x1080, method 0", encode(preview, 0)),
+        ("WebP q80 640x480, method 4", encode(thumb_2x, 4)),
+        ("WebP q80 320x240, method 4", encode(thumb, 4)),
+        ("sha256 of the 3.7 MB file", lambda d: hashlib.sha256(d).digest()),
+        ("whole `process_image`, 2 cores", imaging.process_image),
+        ("whole `process_image`, pinned to 1 core (its CPU time)", one_core),
+    ]
+    print("\n| stage (one 4000x3000 q90 JPEG) | ms (min / median / max of rounds) |")
+    print("|---|---|")
+    for label, fn in steps:
+        per_round = []
+        for _ in range(rounds):
+            times = []
+            for data in photos:
+                started = time.perf_counter()
+                fn(data)
+                times.append((time.perf_counter() - started) * 1000)
+            per_round.append(statistics.median(times))
+        print(
+            f"| {label} | {min(per_round):.1f} / {statistics.median(per_round):.1f} / "
+            f"{max(per_round):.1f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--settings", action="store_true", help="WebP method and resampling table only"
     )
+    parser.add_argument("--resample", action="store_true", help="resampling time + PSNR table only")
+    parser.add_argument("--stages", action="store_true", help="per-stage floor table only")
     parser.add_argument("--worker", choices=(*LIBS, "interleaved"))
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--runs", type=int, default=15, help="timed runs per round per library")
@@ -338,6 +579,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.settings:
         settings_table([make_photo(seed) for seed in range(args.photos)], max(args.rounds, 3))
+        return
+    if args.resample or args.stages:
+        photos = [make_photo(seed) for seed in range(args.photos)]
+        from _common import busy_note
+
+        print(f"{busy_note()}; {args.photos} photos, {max(args.rounds, 3)} rounds")
+        table = resample_table if args.resample else stages_table
+        table(photos, max(args.rounds, 3))
         return
     if args.worker == "interleaved":
         interleaved(args.libs.split(","), args.dir, args.runs)
