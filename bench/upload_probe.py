@@ -9,8 +9,10 @@ upload goes to the file named by UPLOAD_PROBE_LOG:
 - ``parse_ms``: from there to the service being called (body receive, multipart parse into the
   spooled temp file, auth and rate-limit dependencies);
 - ``measure_ms`` / ``process_ms`` / ``store_ms``: time inside the image-pool thread (since
-  issue 15 the writes overlap the image work: ``store_ms`` is only the wait left after it);
-- ``dedup_ms`` / ``mint_ms``: the duplicate check and the mint transaction (awaited);
+  issue 15 one job: ``measure_ms`` is size, sniff, read and the wait for the sha256 that ran
+  beside the decode; the writes overlap the image work and ``store_ms`` is the wait left);
+- ``dedup_ms`` / ``mint_ms``: the duplicate check (before issue 15; since, the mint's insert
+  finds duplicates) and the mint transaction (awaited);
 - ``service_ms``: the whole service call; what it has beyond its stages is thread hops and loop.
 """
 
@@ -60,12 +62,18 @@ def _timed_async(name: str, fn: Callable[..., Awaitable[Any]]) -> Callable[..., 
     return wrapper
 
 
-photos._measure = _timed_sync("measure", photos._measure)
 imaging.process_image = _timed_sync("process", imaging.process_image)
-if hasattr(photos, "_store_files"):  # before issue 15: files written after the image work
-    photos._store_files = _timed_sync("store", photos._store_files)
-else:  # since: one pool job; its time beyond process_image is waiting for the writes
-    photos._process_and_store = _timed_sync("process_store", photos._process_and_store)
+# Whichever stage functions this version of the service has: before issue 15 `_measure`
+# (hash), then the image work, then `_store_files`; since, one pool job `_ingest` whose hash
+# and file writes overlap the image work (`_process_and_store`).
+for _name, _stage in (
+    ("_measure", "measure"),
+    ("_store_files", "store"),
+    ("_ingest", "ingest"),
+    ("_process_and_store", "process_store"),
+):
+    if hasattr(photos, _name):
+        setattr(photos, _name, _timed_sync(_stage, getattr(photos, _name)))
 photos._mint = _timed_async("mint", photos._mint)  # type: ignore[assignment]
 art_objects.object_id_by_hash = _timed_async("dedup", art_objects.object_id_by_hash)  # type: ignore[assignment]
 photos.upload = _timed_async("service", photos.upload)  # type: ignore[assignment]
@@ -82,8 +90,11 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     total = (time.perf_counter() - _current.pop("asgi_start")) * 1000
     record = {f"{k}_ms": round(v, 2) for k, v in _current.items()}
     record["asgi_ms"] = round(total, 2)
-    if "process_store_ms" in record:
-        record["store_ms"] = round(record.pop("process_store_ms") - record["process_ms"], 2)
+    if "process_store_ms" in record:  # split the one job into the same stages as before
+        process_store = record.pop("process_store_ms")
+        if "ingest_ms" in record:
+            record["measure_ms"] = round(record.pop("ingest_ms") - process_store, 2)
+        record["store_ms"] = round(process_store - record["process_ms"], 2)
     _append(record)
 
 

@@ -13,7 +13,6 @@ large encodes) and returns only after they have ended.
 
 from __future__ import annotations
 
-import ctypes
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -313,35 +312,11 @@ def _renew_helpers_after_fork() -> None:
 # Half the preview's resize and the two large encodes run here, beside the caller. A few
 # long-lived threads rather than one per call: glibc gives each thread that allocates its own
 # heap arena, and the arenas of short-lived threads kept their image buffers after they were
-# freed: peak RSS under 40 parallel 9 MiB uploads was 364 MiB with a thread per call, 231 MiB
-# with this pool (213 MiB before any helper thread; bench/RESULTS.md).
+# freed: peak RSS under 40 parallel 9 MiB uploads was 364 MiB with a thread per call, 230 MiB
+# with this pool (213-220 MiB before any helper thread; bench/RESULTS.md).
 # Jobs here never wait for other jobs, so callers blocked on them cannot deadlock the pool.
 _HELPERS = _new_helpers()
 os.register_at_fork(after_in_child=_renew_helpers_after_fork)
-
-
-def _load_malloc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc only
-    except (OSError, AttributeError):  # musl, macOS: nothing to call, nothing retained alike
-        return None
-    return trim
-
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def release_memory() -> None:
-    """Hand the C heap's free memory back to the OS after an image's work (glibc).
-
-    Decoding and encoding allocate tens of MB from several threads. glibc gives each thread
-    its own arena and, once a large block has been freed, raises its mmap threshold, so later
-    image buffers come from the arenas and stay in the process after they are freed. After 40
-    parallel 9 MiB uploads the server kept 211 MiB without a trim, 147 MiB with one (133 at
-    the start; bench/RESULTS.md). A trim takes well under a millisecond.
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:

@@ -209,8 +209,6 @@ def _process_and_store(
         failed = [name for name, write in writes.items() if write.exception() is not None]
         if failed or not complete:  # a write failed, or the image was refused
             _delete_files(storage, [keys[name] for name in writes if name not in failed])
-        del data  # the upload's bytes: freed before the heap is trimmed
-        imaging.release_memory()
     if failed:
         writes[failed[0]].result()  # raises that write's error
     return processed, keys
