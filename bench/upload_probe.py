@@ -9,10 +9,9 @@ upload goes to the file named by UPLOAD_PROBE_LOG:
 - ``parse_ms``: from there to the service being called (body receive, multipart parse into the
   spooled temp file, auth and rate-limit dependencies);
 - ``measure_ms`` / ``process_ms`` / ``store_ms``: time inside the image-pool thread (since
-  issue 15 one job: ``measure_ms`` is size, sniff, read and the wait for the sha256 that ran
-  beside the decode; the writes overlap the image work and ``store_ms`` is the wait left);
-- ``dedup_ms`` / ``mint_ms``: the duplicate check (before issue 15; since, the mint's insert
-  finds duplicates) and the mint transaction (awaited);
+  issue 15 the file writes overlap the image work and ``store_ms`` is the wait left after it;
+  a service with one ``_ingest`` job would have its hash counted as ``measure_ms``);
+- ``dedup_ms`` / ``mint_ms``: the duplicate check and the mint transaction (awaited);
 - ``service_ms``: the whole service call; what it has beyond its stages is thread hops and loop.
 """
 

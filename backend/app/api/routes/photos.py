@@ -30,7 +30,8 @@ async def upload_photo(
     description: Annotated[str | None, Form(max_length=4000)] = None,
 ) -> Photo:
     # The spooled temp file itself (on disk past 1 MiB), never `await file.read()`: the body is
-    # hashed and decoded from the file in the image pool, so memory does not grow per upload.
+    # hashed, read and decoded in the image pool, so at most the pool's size of uploads are in
+    # memory at once, however many are in flight.
     return await photos.upload(
         pool, settings, request.app.state.storage, user_id, file.file, title, description
     )
