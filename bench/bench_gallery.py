@@ -211,7 +211,7 @@ async def cpu_breakdown(dsn: str, cursor: str, n: int = 300) -> list[str]:
             return await conn.fetchval("SELECT 1")
 
     async def service() -> object:
-        return await photos.list_photos(pool, None, cursor=cursor, limit=30)
+        return await photos.list_photos(pool, None, photos.Listing(cursor=cursor, limit=30))
 
     page = await service()
     steps = [

@@ -61,12 +61,12 @@ async def main() -> None:
                 print("| --- | --- | --- | --- | --- |")
                 for label, q in QUERIES.items():
                     for _ in range(6):
-                        await photos.list_photos(One(), None, query=q)
+                        await photos.list_photos(One(), None, photos.Listing(query=q))
                     notices.clear()
                     times = []
                     for _ in range(30):
                         t = time.perf_counter()
-                        page = await photos.list_photos(One(), None, query=q)
+                        page = await photos.list_photos(One(), None, photos.Listing(query=q))
                         times.append((time.perf_counter() - t) * 1000)
                     print(
                         f"| {label} | {statistics.median(times):.2f} | {max(times):.2f} |"

@@ -56,7 +56,7 @@ async def listed(http: httpx.AsyncClient, headers: dict[str, str] | None = None)
 
 async def model_bytes(pool: asyncpg.Pool, viewer_id: int | None) -> bytes:
     """The reference: the pydantic models' own serialisation of the uncached read."""
-    return (await photos.list_photos(pool, viewer_id, limit=LIMIT)).model_dump_json().encode()
+    return (await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT))).model_dump_json().encode()
 
 
 async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
@@ -95,7 +95,7 @@ async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
     # Other page sizes and pages are cached apart or not at all, and stay exact.
     for params in ({"limit": 5}, {"limit": 100}, {"cursor": first.json()["next_cursor"], "limit": LIMIT}):
         response = await http.get("/api/photos", params=params)
-        expected = await photos.list_photos(pool, None, **params)
+        expected = await photos.list_photos(pool, None, photos.Listing(**params))
         assert response.content == expected.model_dump_json().encode(), params
 
 
@@ -141,7 +141,7 @@ async def test_every_listing_change_empties_the_cache_of_the_process_that_made_i
         await listed(http)  # fill the cache
         page = (await listed(http)).json()
         assert page["items"], page
-        assert page == (await photos.list_photos(pool, None, limit=LIMIT)).model_dump(mode="json")
+        assert page == (await photos.list_photos(pool, None, photos.Listing(limit=LIMIT))).model_dump(mode="json")
         return page["items"][0]
 
     assert (await item())["favorites_count"] == 0

@@ -48,12 +48,12 @@ async def test_stop_words_and_punctuation_scan_nothing_and_raise_no_notice_flood
             for query in ("a a a a", "the of and", "!!! ((( ||| &&& ,,, ..." * 8, "a " * 100):
                 for _ in range(6):  # past asyncpg's and PostgreSQL's switch to a generic plan
                     notices.clear()
-                    page = await photos.list_photos(one, None, query=query)
+                    page = await photos.list_photos(one, None, photos.Listing(query=query))
                     assert page.items == [] and page.next_cursor is None
                     # At most one "only stop words" notice per language, never one per row.
                     assert len(notices) <= 2, (query, len(notices))
             notices.clear()
-            page = await photos.list_photos(one, None, query="object")
+            page = await photos.list_photos(one, None, photos.Listing(query="object"))
             assert len(page.items) == 30 and notices == []
             conn.remove_log_listener(count)
     finally:
@@ -112,16 +112,16 @@ async def test_search_walks_a_window_then_the_gin_index(
     try:
         async with app_pool.acquire() as conn:
             one = OneConnection(conn)
-            page = await photos.list_photos(one, None, query="закат", limit=2)
+            page = await photos.list_photos(one, None, photos.Listing(query="закат", limit=2))
             assert [p.title for p in page.items] == ["Закаты rare"] * 2 and page.next_cursor
-            rest = await photos.list_photos(one, None, query="закат", cursor=page.next_cursor)
+            rest = await photos.list_photos(one, None, photos.Listing(query="закат", cursor=page.next_cursor))
             assert len(rest.items) == 1 and rest.next_cursor is None
             assert sorted(p.id for p in [*page.items, *rest.items]) == ids[:3]
             # Every object, page by page across window edges: none lost, none twice, in order.
             seen: list[int] = []
             cursor = None
             while True:
-                page = await photos.list_photos(one, None, query="object", cursor=cursor, limit=40)
+                page = await photos.list_photos(one, None, photos.Listing(query="object", cursor=cursor, limit=40))
                 seen += [p.id for p in page.items]
                 if (cursor := page.next_cursor) is None:
                     break

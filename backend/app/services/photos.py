@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
@@ -281,85 +282,58 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         ) from exc
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Which page of the gallery a request asks for: one value from the route to the SQL."""
+
+    cursor: str | None = None
+    limit: int = 30
+    owner_id: int | None = None
+    creator_id: int | None = None
+    favorites_only: bool = False
+    query: str | None = None
+
+    def is_first_page(self) -> bool:
+        """The whole gallery's first page, as everyone opening the app asks for it."""
+        return (
+            self.cursor is None
+            and self.owner_id is None
+            and self.creator_id is None
+            and not self.favorites_only
+            and not (self.query or "").strip()
+        )
+
+
 async def list_photos(
-    pool: asyncpg.Pool,
-    viewer_id: int | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 30,
-    owner_id: int | None = None,
-    creator_id: int | None = None,
-    favorites_only: bool = False,
-    query: str | None = None,
+    pool: asyncpg.Pool, viewer_id: int | None, listing: Listing = Listing()
 ) -> PhotoPage:
-    rows, next_cursor = await _page_rows(
-        pool, viewer_id, cursor, limit, owner_id, creator_id, favorites_only, query
-    )
+    """One page as models: the reference the hot path's bytes are tested against
+    (tests/test_listing_json.py) and the shape of the smaller listings (a user's collection)."""
+    rows, next_cursor = await _page_rows(pool, viewer_id, listing)
     return PhotoPage(items=[to_photo(row) for row in rows], next_cursor=next_cursor)
 
 
-async def list_photos_json(
-    pool: asyncpg.Pool,
-    viewer_id: int | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 30,
-    owner_id: int | None = None,
-    creator_id: int | None = None,
-    favorites_only: bool = False,
-    query: str | None = None,
-) -> bytes:
-    """`list_photos` as response bytes (the gallery's hot path)."""
-    body, _ = await list_photos_body(
-        pool,
-        viewer_id,
-        cursor=cursor,
-        limit=limit,
-        owner_id=owner_id,
-        creator_id=creator_id,
-        favorites_only=favorites_only,
-        query=query,
-    )
-    return body
-
-
 async def list_photos_body(
-    pool: asyncpg.Pool,
-    viewer_id: int | None,
-    *,
-    cursor: str | None = None,
-    limit: int = 30,
-    owner_id: int | None = None,
-    creator_id: int | None = None,
-    favorites_only: bool = False,
-    query: str | None = None,
+    pool: asyncpg.Pool, viewer_id: int | None, listing: Listing
 ) -> tuple[bytes, str | None]:
-    """Response bytes and, for an anonymous viewer, their ETag. The first page of the whole
-    gallery comes from the page cache (services/page_cache.py); anything else is read."""
-    first_page = (
-        cursor is None
-        and owner_id is None
-        and creator_id is None
-        and not favorites_only
-        and not (query or "").strip()
-    )
-    limit = max(1, min(limit, MAX_PAGE))
-    if first_page:
+    """Response bytes and, for an anonymous viewer, their ETag (the gallery's hot path: no model
+    per row). The first page of the whole gallery comes from the page cache
+    (services/page_cache.py); anything else is read."""
+    limit = max(1, min(listing.limit, MAX_PAGE))
+    if listing.is_first_page():
         page = await page_cache.cache_of(pool).page(limit, lambda: _read_first_page(pool, limit))
         if viewer_id is None:
             return page.body, page.etag
         body = await _for_viewer(pool, viewer_id, limit, page)
         if body is not None:
             return body, None
-    rows, next_cursor = await _page_rows(
-        pool, viewer_id, cursor, limit, owner_id, creator_id, favorites_only, query
-    )
+    rows, next_cursor = await _page_rows(pool, viewer_id, listing)
     body = _page_json(rows, next_cursor)
     return body, etag_of(body) if viewer_id is None else None
 
 
 async def _read_first_page(pool: asyncpg.Pool, limit: int) -> Page:
-    rows, next_cursor = await _page_rows(pool, None, None, limit, None, None, False, None)
+    rows, next_cursor = await _page_rows(pool, None, Listing(limit=limit))
     return _cached_page(rows, next_cursor)
 
 
@@ -380,23 +354,17 @@ async def _for_viewer(pool: asyncpg.Pool, viewer_id: int, limit: int, page: Page
 
 
 async def _page_rows(
-    pool: asyncpg.Pool,
-    viewer_id: int | None,
-    cursor: str | None,
-    limit: int,
-    owner_id: int | None,
-    creator_id: int | None,
-    favorites_only: bool,
-    query: str | None,
+    pool: asyncpg.Pool, viewer_id: int | None, listing: Listing
 ) -> tuple[list[asyncpg.Record], str | None]:
     """One page of card rows and the cursor of the next page (None on the last)."""
-    after = decode_cursor(cursor) if cursor else None
-    if favorites_only and viewer_id is None:
+    after = decode_cursor(listing.cursor) if listing.cursor else None
+    owner_id, creator_id = listing.owner_id, listing.creator_id
+    if listing.favorites_only and viewer_id is None:
         raise Unprocessable(
             "favorites=true needs a signed-in user", code=ErrorCode.favorites_need_sign_in
         )
-    query = (query or "").strip() or None
-    limit = max(1, min(limit, MAX_PAGE))
+    query = (listing.query or "").strip() or None
+    limit = max(1, min(listing.limit, MAX_PAGE))
     async with pool.acquire() as conn:
         if owner_id is not None:
             await ensure_collection_visible(conn, viewer_id, owner_id)
@@ -405,7 +373,7 @@ async def _page_rows(
             tsquery = await art_objects.parse_search(conn, query)
             if tsquery is None:  # only stop words or punctuation: nothing can match
                 return [], None
-        favorites_of = viewer_id if favorites_only else None
+        favorites_of = viewer_id if listing.favorites_only else None
         if tsquery is None:
             rows = await art_objects.list_cards(
                 conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of

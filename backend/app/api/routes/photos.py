@@ -59,16 +59,8 @@ async def list_photos(
     favorites: bool = False,
 ) -> Response:
     # Bytes straight from the rows (no model per row); response_model above keeps the schema.
-    body, etag = await photos.list_photos_body(
-        pool,
-        viewer_id,
-        cursor=cursor,
-        limit=limit,
-        owner_id=owner_id,
-        creator_id=creator_id,
-        favorites_only=favorites,
-        query=q,
-    )
+    listing = photos.Listing(cursor, limit, owner_id, creator_id, favorites, q)
+    body, etag = await photos.list_photos_body(pool, viewer_id, listing)
     if etag is None:  # a signed-in page is no-store (core/cache_control.py): nothing revalidates
         return Response(body, media_type="application/json")
     # Anonymous pages are cacheable for a few seconds; after that a client or cache asks again

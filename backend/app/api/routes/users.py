@@ -62,5 +62,7 @@ async def get_user_photos(
     limit: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> Response:
     """A user's collection (what they own now); 403 for a private profile unless approved."""
-    page = await photos.list_photos(pool, viewer_id, cursor=cursor, limit=limit, owner_id=user_id)
+    page = await photos.list_photos(
+        pool, viewer_id, photos.Listing(cursor=cursor, limit=limit, owner_id=user_id)
+    )
     return json_model(page)
