@@ -115,9 +115,11 @@ class Server:
         nofile: int | None = None,
         cpus: str | None = None,
         app: str = "app.main:app",
+        args: tuple[str, ...] = (),
     ) -> None:
         self.dsn = dsn
         self.app = app  # the ASGI app uvicorn loads (a bench may wrap the real one)
+        self.args = args  # more uvicorn options (bench_ws: --ws ..., --ws-per-message-deflate)
         self.cpus = cpus  # taskset CPU list for the server (e.g. "0"), None = not pinned
         self.port = port or free_port()
         self.workers = workers
@@ -147,7 +149,7 @@ class Server:
             **self.extra_env,
         }
         cmd = [UVICORN, self.app, "--app-dir", "backend", "--port", str(self.port)]
-        cmd += ["--no-access-log", "--log-level", "warning"]
+        cmd += ["--no-access-log", "--log-level", "warning", *self.args]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
         if self.nofile:

@@ -787,7 +787,8 @@ async def main() -> None:
     cmd = [str(ROOT / ".venv/bin/uvicorn"), "app.main:app", "--app-dir", "backend", "--host",
            "127.0.0.1", "--port", str(port), "--workers", "2", "--log-config",
            "backend/logging.json", "--no-access-log", "--http",
-           "app.core.http_server:HeaderTimeoutProtocol"]  # fmt: skip
+           "app.core.http_server:HeaderTimeoutProtocol", "--ws",
+           "app.core.ws_server:DirectSendProtocol", "--ws-per-message-deflate", "false"]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -17,13 +17,23 @@
   replayed in order; events in that window would measure the grace, not the fan-out).
 - Clients wait until every socket has every event, or nothing arrived for 20 s (then what is
   missing is counted as lost), or 300 s after the last publish.
+- Server modes (`--ws`): `direct` (default, as every launcher starts it: uvicorn with
+  `--ws app.core.ws_server:DirectSendProtocol`, frames written straight to the transports by
+  `Hub.publish`) or `asgi` (plain uvicorn: every frame through the socket's queue, sender task
+  and Starlette's send, the path before issue 15). `--server-deflate on` lets uvicorn negotiate
+  per-message deflate (its default; off is what the launchers set); `--client-deflate` makes the
+  clients offer it (`permessage-deflate; client_max_window_bits`, like browsers and the
+  `websockets` client) and inflate what they get. Deflate is used only when both are on.
 - Per delivery: latency = receive time - sent (same host clock). Reported: delivery ratio
   (must be 100 %), p50 / p99 / max per delivery, and per event the time until the LAST socket
-  had it (fan-out completion). Server CPU (cores) during the publish phase.
+  had it (fan-out completion). Server CPU (cores) during the publish phase, and server CPU per
+  delivered frame (server CPU seconds / deliveries, in µs).
 
     .venv/bin/python bench/bench_ws.py                  # ~10 minutes
     .venv/bin/python bench/bench_ws.py --quick          # < 1 minute (1,000 sockets)
     .venv/bin/python bench/bench_ws.py --sizes 10000 --procs 1 --interval 0.2
+    .venv/bin/python bench/bench_ws.py --sizes 2000 --procs 2 --modes direct,asgi   # both paths
+    .venv/bin/python bench/bench_ws.py --sizes 2000 --procs 2 --server-deflate on --client-deflate
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ import resource
 import struct
 import sys
 import time
+import zlib
 from array import array
 from pathlib import Path
 
@@ -56,6 +67,11 @@ from _common import (
 DB = "bench_ws"
 STALL_SECONDS = 20.0  # a client stops waiting when nothing arrived for this long
 DRAIN_SECONDS = 300.0  # hard cap on waiting for late frames after the last publish
+# uvicorn options per server mode (see the module doc)
+MODES = {
+    "direct": ("--ws", "app.core.ws_server:DirectSendProtocol"),
+    "asgi": ("--ws", "websockets-sansio"),
+}
 
 # --------------------------------------------------------------------------- client process
 
@@ -63,8 +79,10 @@ DRAIN_SECONDS = 300.0  # hard cap on waiting for late frames after the last publ
 class WSClient(asyncio.Protocol):
     """Minimal WebSocket client: handshake, then collect (receive time, text payload)."""
 
-    def __init__(self, host: str, port: int, opened: asyncio.Future) -> None:
+    def __init__(self, host: str, port: int, opened: asyncio.Future, deflate: bool = False) -> None:
         self.host, self.port = host, port
+        self.deflate = deflate
+        self.inflater: zlib._Decompress | None = None  # set when the server accepted deflate
         self.opened = opened
         self.buf = bytearray()
         self.upgraded = False
@@ -75,11 +93,16 @@ class WSClient(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         key = base64.b64encode(os.urandom(16)).decode()
+        offer = (
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+            if self.deflate
+            else ""
+        )
         transport.write(  # type: ignore[attr-defined]
             (
                 f"GET /api/ws HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{offer}\r\n"
             ).encode()
         )
 
@@ -97,6 +120,10 @@ class WSClient(asyncio.Protocol):
                     self.opened.set_exception(ConnectionError(head[:200].decode(errors="replace")))
                 return
             self.upgraded = True
+            if b"permessage-deflate" in head.lower():
+                # The server's context carries over between messages (no_context_takeover
+                # was not asked for), so one inflater per socket, fed every compressed message.
+                self.inflater = zlib.decompressobj(-15)
             if not self.opened.done():
                 self.opened.set_result(True)
         buf = self.buf
@@ -117,6 +144,8 @@ class WSClient(asyncio.Protocol):
             del buf[: pos + n]
             opcode = b0 & 0x0F
             if opcode == 1 or opcode == 0:
+                if b0 & 0x40 and self.inflater is not None:  # RSV1: a compressed message
+                    payload = self.inflater.decompress(payload + b"\x00\x00\xff\xff")
                 self.frames.append((now, payload))
             elif opcode == 9:  # ping -> masked pong with the same payload (zero mask)
                 self.transport.write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
@@ -129,14 +158,14 @@ class WSClient(asyncio.Protocol):
             self.opened.set_exception(ConnectionError(f"lost before upgrade: {exc}"))
 
 
-def client_main(pipe, ports: list[int], count: int, offset: int) -> None:
+def client_main(pipe, ports: list[int], count: int, offset: int, deflate: bool = False) -> None:
     import uvloop
 
     raise_nofile()
-    uvloop.run(_client(pipe, ports, count, offset))
+    uvloop.run(_client(pipe, ports, count, offset, deflate))
 
 
-async def _client(pipe, ports: list[int], count: int, offset: int) -> None:
+async def _client(pipe, ports: list[int], count: int, offset: int, deflate: bool) -> None:
     loop = asyncio.get_running_loop()
     sem = asyncio.Semaphore(200)
     clients: list[WSClient] = []
@@ -149,7 +178,9 @@ async def _client(pipe, ports: list[int], count: int, offset: int) -> None:
                 fut = loop.create_future()
                 try:
                     _, proto = await loop.create_connection(
-                        lambda fut=fut: WSClient("127.0.0.1", port, fut), "127.0.0.1", port
+                        lambda fut=fut: WSClient("127.0.0.1", port, fut, deflate),
+                        "127.0.0.1",
+                        port,
                     )
                     await asyncio.wait_for(fut, 30)
                     clients.append(proto)
@@ -162,7 +193,8 @@ async def _client(pipe, ports: list[int], count: int, offset: int) -> None:
     t0 = time.monotonic()
     await asyncio.gather(*(open_one(i) for i in range(count)))
     live = [c for c in clients if c.upgraded and not c.closed]
-    pipe.send(("ready", len(live), failures[:5], len(failures), time.monotonic() - t0))
+    deflated = sum(c.inflater is not None for c in live)
+    pipe.send(("ready", len(live), failures[:5], len(failures), time.monotonic() - t0, deflated))
     msg = await loop.run_in_executor(None, pipe.recv)
     _, events, deadline, publish_end = msg
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -242,10 +274,21 @@ def resume_grace() -> float:
 
 
 def run_config(
-    dsn: str, sockets: int, procs: int, clients_n: int, events: int, interval: float, nofile: int
+    dsn: str,
+    sockets: int,
+    procs: int,
+    clients_n: int,
+    events: int,
+    interval: float,
+    nofile: int,
+    mode: str = "direct",
+    server_deflate: bool = False,
+    client_deflate: bool = False,
 ) -> dict:
+    args = (*MODES[mode], "--ws-per-message-deflate", "true" if server_deflate else "false")
     servers = [
-        Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile).start() for _ in range(procs)
+        Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile, args=args).start()
+        for _ in range(procs)
     ]
     ctx = mp.get_context("spawn")
     kids = []
@@ -255,7 +298,9 @@ def run_config(
         offset = 0
         for n in share:
             parent, child = ctx.Pipe()
-            p = ctx.Process(target=client_main, args=(child, ports, n, offset), daemon=True)
+            p = ctx.Process(
+                target=client_main, args=(child, ports, n, offset, client_deflate), daemon=True
+            )
             p.start()
             kids.append((p, parent))
             offset += n
@@ -264,6 +309,7 @@ def run_config(
         failures = sum(r[3] for r in ready)
         connect_s = max(r[4] for r in ready)
         samples = [x for r in ready for x in r[2]]
+        deflated = sum(r[5] for r in ready)
         # The server holds live events for RESUME_GRACE s after a socket connects (so an
         # immediate resume replays in order); start publishing after that window.
         time.sleep(resume_grace() + 1.0)
@@ -301,6 +347,8 @@ def run_config(
     return {
         "sockets": sockets,
         "procs": procs,
+        "mode": mode,
+        "deflated": deflated,
         "clients": clients_n,
         "opened": opened,
         "failures": failures,
@@ -321,6 +369,8 @@ def run_config(
         if per_event_max
         else 0,
         "server_cpu": server_cpu,
+        # server CPU seconds per delivered frame, in µs (the publish phase and the drain)
+        "us_per_frame": server_cpu * wall / max(len(lat), 1) * 1e6,
         # frames per second the server(s) sustained: all deliveries / (last receive - first send)
         "fps": len(lat) / max(1e-9, max(r[7] for r in done) - first_sent),
         "client_cpu": sum(r[6] for r in done) / wall,
@@ -336,12 +386,16 @@ def main() -> None:
     parser.add_argument("--procs", default="1,2", help="server process counts to try")
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between events")
+    parser.add_argument("--modes", default="direct", help="server modes: direct, asgi (doc)")
+    parser.add_argument("--server-deflate", choices=("on", "off"), default="off")
+    parser.add_argument("--client-deflate", action="store_true", help="clients offer deflate")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.events, args.interval = "1000", 20, 0.2
     sizes = [int(x) for x in args.sizes.split(",")]
     procs = [int(x) for x in args.procs.split(",")]
+    modes = args.modes.split(",")
     nofile = raise_nofile()  # the hard limit caps it (20,000 in this container)
     print(f"machine: {machine()}")
     print(f"command: .venv/bin/python bench/bench_ws.py {' '.join(sys.argv[1:])}".rstrip())
@@ -354,38 +408,52 @@ def main() -> None:
     rows = []
     for n in sizes:
         for p in procs:
-            clients_n = 1 if n <= 1000 else 2
-            r = run_config(dsn, n, p, clients_n, args.events, args.interval, nofile)
-            rows.append(r)
-            print(
-                f"  {n} sockets / {p} server(s): opened {r['opened']}, "
-                f"delivered {r['delivered']}/{r['expected']}, p99 {r['p99']:.0f} ms "
-                f"({r['busy']})",
-                flush=True,
-            )
+            for mode in modes:
+                clients_n = 1 if n <= 1000 else 2
+                r = run_config(
+                    dsn,
+                    n,
+                    p,
+                    clients_n,
+                    args.events,
+                    args.interval,
+                    nofile,
+                    mode,
+                    args.server_deflate == "on",
+                    args.client_deflate,
+                )
+                rows.append(r)
+                print(
+                    f"  {n} sockets / {p} server(s) / {mode}: opened {r['opened']} "
+                    f"({r['deflated']} deflate), delivered {r['delivered']}/{r['expected']}, "
+                    f"p99 {r['p99']:.0f} ms, {r['us_per_frame']:.1f} µs/frame ({r['busy']})",
+                    flush=True,
+                )
             if r["failure_samples"]:
                 print(f"    connect failures: {r['failures']} e.g. {r['failure_samples'][:2]}")
             if r["log"]:
                 print(f"    server log:\n{r['log']}")
     print(
         f"\n{args.events} events, one every {args.interval} s; anonymous sockets; "
-        "latency = client receive time - `sent` written into the event row\n"
+        "latency = client receive time - `sent` written into the event row; "
+        f"server deflate {args.server_deflate}, clients offer deflate: "
+        f"{'yes' if args.client_deflate else 'no'}\n"
     )
     print(
-        "| sockets | server procs | client procs | opened (connect s) | delivered / expected "
-        "| delivery | p50 ms | p99 ms | max ms "
+        "| sockets | server procs | mode | client procs | opened (connect s) | deflate sockets "
+        "| delivered / expected | delivery | p50 ms | p99 ms | max ms "
         "| per-event last socket p50 / max ms (worst event #) "
-        "| frames/s sustained | server CPU cores | client CPU cores |"
+        "| frames/s sustained | server CPU cores | server µs CPU / frame | client CPU cores |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r["delivered"] / r["expected"] if r["expected"] else 0
         print(
-            f"| {r['sockets']:,} | {r['procs']} | {r['clients']} | {r['opened']:,} "
-            f"({r['connect_s']:.1f}) | {r['delivered']:,} / {r['expected']:,} "
+            f"| {r['sockets']:,} | {r['procs']} | {r['mode']} | {r['clients']} | {r['opened']:,} "
+            f"({r['connect_s']:.1f}) | {r['deflated']:,} | {r['delivered']:,} / {r['expected']:,} "
             f"| {ratio:.2%} | {r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
             f"| {r['ev_p50']:.0f} / {r['ev_max']:.0f} (#{r['worst_k']}) | {r['fps']:,.0f} "
-            f"| {r['server_cpu']:.2f} "
+            f"| {r['server_cpu']:.2f} | {r['us_per_frame']:.1f} "
             f"| {r['client_cpu']:.2f} |"
         )
     if not args.keep:

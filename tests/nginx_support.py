@@ -157,6 +157,10 @@ def uvicorn_argv(port: int) -> list[str]:
         "75",
         "--http",
         "app.core.http_server:HeaderTimeoutProtocol",
+        "--ws",
+        "app.core.ws_server:DirectSendProtocol",
+        "--ws-per-message-deflate",
+        "false",
     ]
 
 

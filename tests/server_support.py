@@ -103,7 +103,10 @@ async def running_server(
                     sys.executable, "-m", "uvicorn", "app.main:app",
                     "--app-dir", str(REPO_ROOT / "backend"),
                     "--host", "127.0.0.1", "--port", str(port),
-                    "--http", "app.core.http_server:HeaderTimeoutProtocol", *uvicorn_args,
+                    "--http", "app.core.http_server:HeaderTimeoutProtocol",
+                    # As every launcher: direct frame writes, no per-message deflate (ws_server.py).
+                    "--ws", "app.core.ws_server:DirectSendProtocol",
+                    "--ws-per-message-deflate", "false", *uvicorn_args,
                     cwd=REPO_ROOT,
                     env=full_env,
                     stdin=asyncio.subprocess.DEVNULL,

@@ -8,9 +8,11 @@ What is measured
   from the first byte in until the response is sent or the app fails (500; 499 when the client
   went away before an answer).
 - ``gallery_websocket_connections`` (gauge), ``gallery_events_published_total``,
-  ``gallery_events_delivered_total``, ``gallery_ws_slow_clients_dropped_total``: incremented by
-  the realtime hub (``metrics.WS_CONNECTIONS.inc()`` / ``.dec()``, ``EVENTS_PUBLISHED.inc()``,
-  ``EVENTS_DELIVERED.inc(n)``, ``WS_SLOW_CLIENTS_DROPPED.inc()``).
+  ``gallery_events_delivered_total``, ``gallery_ws_slow_clients_dropped_total``,
+  ``gallery_ws_frames_queued_total``: incremented by the realtime hub
+  (``metrics.WS_CONNECTIONS.inc()`` / ``.dec()``, ``EVENTS_PUBLISHED.inc()``,
+  ``EVENTS_DELIVERED.inc(n)``, ``WS_SLOW_CLIENTS_DROPPED.inc()``, ``WS_FRAMES_QUEUED.inc()``:
+  frames of sockets that were behind, the others go straight to the transport).
 - ``gallery_rate_limited_total{limit}``: refusals (429s, and refused WebSocket messages as
   ``limit="ws_messages"``); ``gallery_rate_limit_fallbacks_total``: limit checks that ran on the
   process-local bucket because Redis failed (api/rate_limits.py).
@@ -70,6 +72,11 @@ EVENTS_DELIVERED = Counter(
 )
 WS_SLOW_CLIENTS_DROPPED = Counter(
     "gallery_ws_slow_clients_dropped_total", "WebSocket clients closed for a full send queue"
+)
+WS_FRAMES_QUEUED = Counter(
+    "gallery_ws_frames_queued_total",
+    "WebSocket frames that waited in a socket's send queue (its transport was behind); "
+    "the rest were written to the transport at once",
 )
 RATE_LIMITED = Counter(
     "gallery_rate_limited_total",

@@ -1,8 +1,13 @@
 """The per-process WebSocket hub: who is connected, and fan-out of events to them.
 
-Each event is serialised once and the same text frame is queued to every socket that may see
-it. Every socket has a bounded queue drained by its own sender task, so a slow client only
-fills its own queue; when that is full the client is closed (code 4008) and will `resume`.
+Each event is serialised once into a ready frame (`TextFrame`: text, payload and the whole
+wire frame) and `Hub.publish` writes it to every socket that may see it, in the same call:
+straight to the socket's transport when the server offers it (core/ws_server.py) and nothing
+of that socket is waiting — no task is woken per socket per event. A socket that is behind (its
+transport's buffer is over its high-water mark, or frames already wait) gets the frame in its
+bounded queue instead, drained in order by that socket's sender task once the transport takes
+writes again; so a slow client only fills its own queue, and when that is full it is closed
+(code 4008) and will `resume`. Without the server extension every frame takes the queue.
 """
 
 import asyncio
@@ -17,6 +22,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from app.core import metrics
+from app.core.ws_server import DirectSendProtocol, TextFrame
 
 log = logging.getLogger(__name__)
 SLOW_CLIENT_CLOSE = 4008
@@ -62,12 +68,17 @@ class Event:
 class Client:
     socket: WebSocket
     queue_size: int
+    # The connection's protocol when the server offers direct writes (core/ws_server.py).
+    direct: DirectSendProtocol | None = None
     user_id: int | None = None
     expires_at: float | None = None  # of the token that proved user_id (epoch seconds)
     qr_requests: set[str] = field(default_factory=set)
-    queue: asyncio.Queue[str | None] = field(init=False)
+    # Frames that could not be written at once, in order; None stops the sender.
+    queue: asyncio.Queue[TextFrame | None] = field(init=False)
+    # The sender holds a frame taken from the queue and not written yet: nothing may overtake it.
+    sending: bool = False
     # While a resume replays history, live events wait here (then go out unless replayed).
-    held: list[tuple[int, str]] | None = None
+    held: list[tuple[int, TextFrame]] | None = None
     # The client said it has every event up to this id (`resume`): live ones up to it are
     # dropped, also when the listener reaches them only after the resume.
     seen_up_to: int = 0
@@ -80,8 +91,8 @@ class Client:
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(maxsize=self.queue_size)
 
-    def offer(self, event_id: int, frame: str) -> bool:
-        """Queue an event frame without waiting. False when the client can't keep up."""
+    def offer(self, event_id: int, frame: TextFrame) -> bool:
+        """Send an event frame without waiting. False when the client can't keep up."""
         if event_id <= self.seen_up_to:
             return True
         if self.held is not None:
@@ -91,13 +102,56 @@ class Client:
             self.first_live_id = event_id
         return self.send_now(frame)
 
-    def send_now(self, frame: str) -> bool:
-        """Queue a control frame (ping, error, resumed): never held back."""
+    def _can_write_now(self) -> bool:
+        """A direct write keeps the order: nothing of this socket waits or is being written."""
+        direct = self.direct
+        return (
+            direct is not None
+            and not self.sending
+            and self.queue.empty()
+            and direct.can_write()
+        )
+
+    def send_now(self, frame: TextFrame) -> bool:
+        """Send a frame without waiting (events, and control frames: never held back): written
+        to the transport at once when it can take it, else queued. False when the queue is full."""
+        if self._can_write_now():
+            assert self.direct is not None
+            self.direct.write_text(frame)
+            return True
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             return False
+        metrics.WS_FRAMES_QUEUED.inc()  # only sockets that are behind pay for this
         return True
+
+    async def send(self, frame: TextFrame) -> None:
+        """Send a frame, waiting for room in the queue if need be (a resume's replay)."""
+        if self._can_write_now():
+            assert self.direct is not None
+            self.direct.write_text(frame)
+            return
+        await self.queue.put(frame)
+        metrics.WS_FRAMES_QUEUED.inc()
+
+    async def run_sender(self) -> None:
+        """Write what waited in the queue, in order, as fast as the transport takes it. Ends when
+        the connection can take no more (it is closing) or at a None in the queue."""
+        while True:
+            frame = await self.queue.get()
+            if frame is None:
+                return
+            self.sending = True
+            try:
+                if self.direct is None:
+                    await self.socket.send_text(frame.text)
+                elif await self.direct.wait_writable():
+                    self.direct.write_text(frame)
+                else:
+                    return
+            finally:
+                self.sending = False
 
     def viewer(self, now: float) -> int | None:
         """The user this socket speaks for now: nobody once its token has expired."""
@@ -133,14 +187,14 @@ class Hub:
     def publish(self, event: Event) -> None:
         metrics.EVENTS_PUBLISHED.inc()
         delivered = 0
-        frame: str | None = None
+        frame: TextFrame | None = None
         now = time.time()
         for client in list(self.clients):
             if client.closed.is_set() or not event.visible_to(
                 client.viewer(now), client.qr_requests
             ):
                 continue
-            frame = frame or event.frame()
+            frame = frame or TextFrame.of(event.frame())
             if client.offer(event.id, frame):
                 delivered += 1
             else:

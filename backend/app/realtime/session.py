@@ -31,6 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from app.core import metrics, security
 from app.core.config import Settings
 from app.core.errors import AppError, ErrorCode
+from app.core.ws_server import TextFrame, direct_send
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
@@ -69,7 +70,7 @@ class Session:
         self.listener = listener
         self.pool = pool
         self.settings = settings
-        self.client = Client(socket, hub.queue_size)
+        self.client = Client(socket, hub.queue_size, direct=direct_send(socket))
         self.client.held = []
         self.resuming = False
         self.last_heard = asyncio.get_running_loop().time()
@@ -85,7 +86,7 @@ class Session:
             return
         self.hub.add(self.client)
         tasks = [
-            asyncio.create_task(self._send_loop()),
+            asyncio.create_task(self.client.run_sender()),
             asyncio.create_task(self._receive_loop()),
             asyncio.create_task(self._heartbeat()),
             asyncio.create_task(self.client.closed.wait()),
@@ -112,13 +113,6 @@ class Session:
             if self.socket.application_state == WebSocketState.CONNECTED:
                 with contextlib.suppress(Exception):
                     await self.socket.close(code, reason)
-
-    async def _send_loop(self) -> None:
-        while True:
-            frame = await self.client.queue.get()
-            if frame is None:
-                return
-            await self.socket.send_text(frame)
 
     async def _receive_loop(self) -> None:
         while True:
@@ -204,7 +198,7 @@ class Session:
 
     def _reply(self, message: BaseModel) -> None:
         """A control frame, always one of the models of schemas/events.py."""
-        if not self.client.send_now(message.model_dump_json()):
+        if not self.client.send_now(TextFrame.of(message.model_dump_json())):
             self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
 
     def _error(self, code: ErrorCode, message: str) -> None:
@@ -248,7 +242,7 @@ class Session:
                         conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, replay_to
                     )
                 for row in rows:
-                    await self.client.queue.put(Event.from_record(row).frame())
+                    await self.client.send(TextFrame.of(Event.from_record(row).frame()))
                 if len(rows) < REPLAY_BATCH:
                     break
                 cursor = rows[-1]["id"]

@@ -1,0 +1,103 @@
+"""uvicorn's WebSocket protocol, plus a way for the realtime hub to write frames straight to it.
+
+Why: fanning an event out through ASGI costs, per socket, a queue put that wakes that socket's
+sender task, then Starlette's `send_text` → the exception wrapper → uvicorn's `send` → websockets
+framing → `transport.write`. The profile of issue 15 put the wake-up at 33.5 % and the send path
+at 31.4 % of a 5,000-socket fan-out (≈40 µs of server CPU per delivered frame). A server frame is
+not masked, so with per-message deflate off an event's frame is the same bytes for every socket:
+the hub builds it once (`TextFrame`) and `Hub.publish` hands it to each socket's transport
+itself (`write_text`), in the publishing call — one `write()` per socket and nothing else.
+
+How the app reaches the transport: ASGI has no standard way to hand it over, so this subclass
+puts itself into the connection's scope as the server extension `gallery.direct_send`
+(`scope["extensions"]` is where an ASGI server offers extras) just before the app runs; the
+hub finds it with `direct_send(websocket)`. Without it (plain `uvicorn app.main:app`, another
+`--ws` implementation) every frame takes the per-socket queue and sender through Starlette.
+
+Order and backpressure: a frame is written directly only while nothing of that socket waits in
+its queue and the transport can take it (`can_write`: below its high-water mark — uvicorn
+clears `writable` in `pause_writing`, which the transport calls when its buffer crosses it —
+and no close sent or received). Otherwise it waits in the socket's bounded queue; see
+realtime/hub.py.
+
+Every launcher (scripts/run.sh, backend/Dockerfile, the tests) starts the server with it, and
+with per-message deflate off (why: bench/RESULTS.md, "Per-message deflate"):
+    uvicorn app.main:app ... --ws app.core.ws_server:DirectSendProtocol \
+        --ws-per-message-deflate false
+"""
+
+import struct
+from dataclasses import dataclass
+
+from starlette.websockets import WebSocket
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
+
+EXTENSION = "gallery.direct_send"
+_FIN_TEXT = 0x81  # FIN + opcode 1 (text)
+
+
+@dataclass(frozen=True, slots=True)
+class TextFrame:
+    """One outgoing text message, encoded once for every socket that gets it: the text (for an
+    ASGI send), its UTF-8 payload (for a connection that compresses with its own context) and
+    the whole uncompressed, unmasked RFC 6455 frame (for every other connection)."""
+
+    text: str
+    payload: bytes
+    wire: bytes
+
+    @classmethod
+    def of(cls, text: str) -> "TextFrame":
+        payload = text.encode()
+        size = len(payload)
+        if size < 126:
+            head = bytes((_FIN_TEXT, size))
+        elif size < 1 << 16:
+            head = struct.pack("!BBH", _FIN_TEXT, 126, size)
+        else:
+            head = struct.pack("!BBQ", _FIN_TEXT, 127, size)
+        return cls(text, payload, head + payload)
+
+
+class DirectSendProtocol(WebSocketsSansIOProtocol):
+    """`--ws app.core.ws_server:DirectSendProtocol`: uvicorn's websockets-sansio protocol that
+    offers itself to the app (module doc). Everything else is uvicorn's own."""
+
+    async def run_asgi(self) -> None:
+        # Runs in the connection's task, before the app sees the scope.
+        self.scope.setdefault("extensions", {})[EXTENSION] = {"socket": self}
+        await super().run_asgi()
+
+    def can_write(self) -> bool:
+        """A frame written now goes out in order and at once: the connection is open (handshake
+        done, no close frame sent or received, transport not closing) and the transport's write
+        buffer is below its high-water mark."""
+        return (
+            self.writable.is_set()
+            and self.conn.state is State.OPEN
+            and not self.transport.is_closing()
+        )
+
+    def write_text(self, frame: TextFrame) -> None:
+        """Write one complete text message (call only when `can_write()`)."""
+        if self.conn.extensions:
+            # Deflate was negotiated (a launcher without --ws-per-message-deflate false): the
+            # compressor's context is this connection's own, so websockets frames it here.
+            self.conn.send_text(frame.payload)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+        else:
+            self.transport.write(frame.wire)
+
+    async def wait_writable(self) -> bool:
+        """Wait until the transport drained below its low-water mark; False when the connection
+        is closing instead (nothing more can be written)."""
+        await self.writable.wait()
+        return self.can_write()
+
+
+def direct_send(websocket: WebSocket) -> DirectSendProtocol | None:
+    """The connection's protocol when the server was started with DirectSendProtocol."""
+    offered = (websocket.scope.get("extensions") or {}).get(EXTENSION) or {}
+    socket = offered.get("socket")
+    return socket if isinstance(socket, DirectSendProtocol) else None
