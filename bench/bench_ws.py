@@ -24,6 +24,10 @@
   per-message deflate (its default; off is what the launchers set); `--client-deflate` makes the
   clients offer it (`permessage-deflate; client_max_window_bits`, like browsers and the
   `websockets` client) and inflate what they get. Deflate is used only when both are on.
+  `floor` is no app at all: a plain Python process that answers the handshake and, per event,
+  calls `socket.send()` with one ready frame on every socket. Its CPU per frame is the floor
+  for any server that writes each socket once per event on this machine (mostly the kernel's
+  TCP send path; on loopback that includes the receiving side's TCP work).
 - Per delivery: latency = receive time - sent (same host clock). Reported: delivery ratio
   (must be 100 %), p50 / p99 / max per delivery, and per event the time until the LAST socket
   had it (fan-out completion). Server CPU (cores) during the publish phase, and server CPU per
@@ -45,6 +49,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import socket
 import struct
 import sys
 import time
@@ -265,6 +270,90 @@ async def publish(dsn: str, events: int, interval: float) -> None:
         await conn.close()
 
 
+class FloorServer:
+    """The `floor` mode's server (module doc), with Server's interface for run_config."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")
+        self.pipe, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_floor_main, args=(child,), daemon=True)
+
+    def start(self) -> FloorServer:
+        self.proc.start()
+        self.port = self.pipe.recv()
+        return self
+
+    def pids(self) -> list[int]:
+        return [self.proc.pid] if self.proc.pid else []
+
+    def publish(self, event_id: int) -> None:
+        self.pipe.send((event_id, time.time()))
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.pipe.send(None)
+            self.proc.join(10)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+    def log_tail(self, n: int = 0) -> str:
+        return ""
+
+
+def _floor_main(pipe) -> None:
+    raise_nofile()
+    listener = socket.create_server(("127.0.0.1", 0), backlog=4096)
+    listener.settimeout(0.05)
+    pipe.send(listener.getsockname()[1])
+    sockets: list[socket.socket] = []
+    while True:
+        if not pipe.poll(0):
+            try:
+                sock, _ = listener.accept()
+            except TimeoutError:
+                continue
+            sock.settimeout(10)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += sock.recv(4096)
+            sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as uvloop does
+            sockets.append(sock)
+            continue
+        message = pipe.recv()
+        if message is None:
+            return
+        event_id, sent = message
+        text = json.dumps(
+            {"id": event_id, "type": "photo.updated", "data": {"sent": sent}, "ts": "x"},
+            separators=(",", ":"),
+        ).encode()
+        frame = bytes((0x81, len(text))) + text  # < 126 bytes
+        for sock in sockets:
+            sock.send(frame)
+
+
+def _sys_seconds(pids: list[int]) -> float:
+    """stime alone (kernel: mostly the TCP send path of each write)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[12]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    rss = (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(next(rss, "0"))
+
+
 def resume_grace() -> float:
     try:
         from app.realtime.session import RESUME_GRACE
@@ -285,11 +374,15 @@ def run_config(
     server_deflate: bool = False,
     client_deflate: bool = False,
 ) -> dict:
-    args = (*MODES[mode], "--ws-per-message-deflate", "true" if server_deflate else "false")
-    servers = [
-        Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile, args=args).start()
-        for _ in range(procs)
-    ]
+    args = (*MODES.get(mode, ()), "--ws-per-message-deflate", "true" if server_deflate else "false")
+    servers: list[Server] | list[FloorServer] = (
+        [FloorServer().start() for _ in range(procs)]
+        if mode == "floor"
+        else [
+            Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile, args=args).start()
+            for _ in range(procs)
+        ]
+    )
     ctx = mp.get_context("spawn")
     kids = []
     try:
@@ -314,16 +407,24 @@ def run_config(
         # immediate resume replays in order); start publishing after that window.
         time.sleep(resume_grace() + 1.0)
         pids = [pid for s in servers for pid in s.pids()]
-        cpu0, t0 = cpu_seconds(pids), time.monotonic()
+        rss_mib = sum(_rss_kib(pid) for pid in pids) / 1024  # every socket open, none written
+        cpu0, sys0, t0 = cpu_seconds(pids), _sys_seconds(pids), time.monotonic()
         first_sent = time.time()
         publish_end = first_sent + events * interval
         deadline = publish_end + DRAIN_SECONDS
         for _, parent in kids:
             parent.send(("go", events, deadline, publish_end))
-        asyncio.run(publish(dsn, events, interval))
+        if mode == "floor":
+            for event_id in range(1, events + 1):
+                for floor in servers:
+                    floor.publish(event_id)  # type: ignore[union-attr]
+                time.sleep(interval)
+        else:
+            asyncio.run(publish(dsn, events, interval))
         done = [parent.recv() for _, parent in kids]
         wall = time.monotonic() - t0
         server_cpu = (cpu_seconds(pids) - cpu0) / wall
+        server_sys = (_sys_seconds(pids) - sys0) / wall
         for p, _ in kids:
             p.join(10)
     finally:
@@ -369,6 +470,8 @@ def run_config(
         if per_event_max
         else 0,
         "server_cpu": server_cpu,
+        "rss_mib": rss_mib,
+        "sys_share": server_sys / max(server_cpu, 1e-9),  # kernel's part of the server CPU
         # server CPU seconds per delivered frame, in µs (the publish phase and the drain)
         "us_per_frame": server_cpu * wall / max(len(lat), 1) * 1e6,
         # frames per second the server(s) sustained: all deliveries / (last receive - first send)
@@ -443,9 +546,11 @@ def main() -> None:
         "| sockets | server procs | mode | client procs | opened (connect s) | deflate sockets "
         "| delivered / expected | delivery | p50 ms | p99 ms | max ms "
         "| per-event last socket p50 / max ms (worst event #) "
-        "| frames/s sustained | server CPU cores | server µs CPU / frame | client CPU cores |"
+        "| frames/s sustained | server CPU cores | server µs CPU / frame (kernel share) "
+        "| client CPU cores "
+        "| server RSS MiB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ratio = r["delivered"] / r["expected"] if r["expected"] else 0
         print(
@@ -453,8 +558,8 @@ def main() -> None:
             f"({r['connect_s']:.1f}) | {r['deflated']:,} | {r['delivered']:,} / {r['expected']:,} "
             f"| {ratio:.2%} | {r['p50']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
             f"| {r['ev_p50']:.0f} / {r['ev_max']:.0f} (#{r['worst_k']}) | {r['fps']:,.0f} "
-            f"| {r['server_cpu']:.2f} | {r['us_per_frame']:.1f} "
-            f"| {r['client_cpu']:.2f} |"
+            f"| {r['server_cpu']:.2f} | {r['us_per_frame']:.1f} ({r['sys_share']:.0%}) "
+            f"| {r['client_cpu']:.2f} | {r['rss_mib']:.0f} |"
         )
     if not args.keep:
         asyncio.run(drop_db(DB))

@@ -6,7 +6,7 @@ framing → `transport.write`. The profile of issue 15 put the wake-up at 33.5 %
 at 31.4 % of a 5,000-socket fan-out (≈40 µs of server CPU per delivered frame). A server frame is
 not masked, so with per-message deflate off an event's frame is the same bytes for every socket:
 the hub builds it once (`TextFrame`) and `Hub.publish` hands it to each socket's transport
-itself (`write_text`), in the publishing call — one `write()` per socket and nothing else.
+itself (`try_write`), in the publishing call — one `write()` per socket and nothing else.
 
 How the app reaches the transport: ASGI has no standard way to hand it over, so this subclass
 puts itself into the connection's scope as the server extension `gallery.direct_send`
@@ -79,8 +79,15 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
             and not self.transport.is_closing()
         )
 
-    def write_text(self, frame: TextFrame) -> None:
-        """Write one complete text message (call only when `can_write()`)."""
+    def try_write(self, frame: TextFrame) -> bool:
+        """Write one complete text message if `can_write()`; False (nothing written) if not.
+        One call per socket per event: this is the fan-out's inner loop."""
+        if not (
+            self.writable.is_set()
+            and self.conn.state is State.OPEN
+            and not self.transport.is_closing()
+        ):
+            return False
         if self.conn.extensions:
             # Deflate was negotiated (a launcher without --ws-per-message-deflate false): the
             # compressor's context is this connection's own, so websockets frames it here.
@@ -88,6 +95,7 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
             self.transport.write(b"".join(self.conn.data_to_send()))
         else:
             self.transport.write(frame.wire)
+        return True
 
     async def wait_writable(self) -> bool:
         """Wait until the transport drained below its low-water mark; False when the connection

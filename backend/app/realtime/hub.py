@@ -56,6 +56,11 @@ class Event:
             separators=(",", ":"),
         )
 
+    @property
+    def public(self) -> bool:
+        """Every socket may see it, signed in or not (checked once per event, not per socket)."""
+        return self.type != QR_EVENT and self.audience is None and self.viewers is None
+
     def visible_to(self, user_id: int | None, qr_requests: Container[str] = ()) -> bool:
         if self.type == QR_EVENT:
             return self.data.get("request_id") in qr_requests
@@ -102,22 +107,17 @@ class Client:
             self.first_live_id = event_id
         return self.send_now(frame)
 
-    def _can_write_now(self) -> bool:
-        """A direct write keeps the order: nothing of this socket waits or is being written."""
+    def send_now(self, frame: TextFrame) -> bool:
+        """Send a frame without waiting (events, and control frames: never held back): written
+        to the transport at once when it can take it and nothing of this socket waits or is
+        being written (so it cannot overtake one), else queued. False when the queue is full."""
         direct = self.direct
-        return (
+        if (
             direct is not None
             and not self.sending
             and self.queue.empty()
-            and direct.can_write()
-        )
-
-    def send_now(self, frame: TextFrame) -> bool:
-        """Send a frame without waiting (events, and control frames: never held back): written
-        to the transport at once when it can take it, else queued. False when the queue is full."""
-        if self._can_write_now():
-            assert self.direct is not None
-            self.direct.write_text(frame)
+            and direct.try_write(frame)
+        ):
             return True
         try:
             self.queue.put_nowait(frame)
@@ -128,9 +128,13 @@ class Client:
 
     async def send(self, frame: TextFrame) -> None:
         """Send a frame, waiting for room in the queue if need be (a resume's replay)."""
-        if self._can_write_now():
-            assert self.direct is not None
-            self.direct.write_text(frame)
+        direct = self.direct
+        if (
+            direct is not None
+            and not self.sending
+            and self.queue.empty()
+            and direct.try_write(frame)
+        ):
             return
         await self.queue.put(frame)
         metrics.WS_FRAMES_QUEUED.inc()
@@ -146,10 +150,8 @@ class Client:
             try:
                 if self.direct is None:
                     await self.socket.send_text(frame.text)
-                elif await self.direct.wait_writable():
-                    self.direct.write_text(frame)
-                else:
-                    return
+                elif not (await self.direct.wait_writable() and self.direct.try_write(frame)):
+                    return  # closing: nothing more can be written
             finally:
                 self.sending = False
 
@@ -189,10 +191,11 @@ class Hub:
         delivered = 0
         frame: TextFrame | None = None
         now = time.time()
+        public = event.public
         for client in list(self.clients):
-            if client.closed.is_set() or not event.visible_to(
-                client.viewer(now), client.qr_requests
-            ):
+            if client.closed.is_set():
+                continue
+            if not public and not event.visible_to(client.viewer(now), client.qr_requests):
                 continue
             frame = frame or TextFrame.of(event.frame())
             if client.offer(event.id, frame):
