@@ -137,8 +137,9 @@ class EventListener:
             for row in rows:
                 self.hub.publish(Event.from_record(row, _event_viewers(row, viewers)))
                 self.last_id = row["id"]
-                # Let the sockets' sender tasks run between events: a burst of events then
-                # fills only the queues of clients that really can't keep up.
+                # Let the loop run between events (transports drain, the senders of sockets
+                # that were behind write): a burst of events then fills only the queues of
+                # clients that really can't keep up.
                 await asyncio.sleep(0)
             if len(rows) < BATCH:
                 self.last_id = self._final  # the ids left are rollbacks
