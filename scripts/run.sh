@@ -71,8 +71,8 @@ log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs; Ctrl+C s
 # Like the image: the app's own JSON request log (route templates, never query strings), not
 # uvicorn's access log, which prints every URL with its query.
 # WebSockets: the hub writes event frames straight to the transports (core/ws_server.py), and
-# per-message deflate is off: it cost more CPU per frame than the whole fan-out of a small event
-# and ~50 KiB per socket, for frames of a few hundred bytes (bench/RESULTS.md).
+# per-message deflate is off: it doubled the server CPU per frame and cost ~34 KiB per socket, to
+# shrink frames of a few hundred bytes (bench/RESULTS.md, "Per-message deflate").
 "$VENV/bin/uvicorn" app.main:app --app-dir backend --host "$HOST" --port "$PORT" \
   --log-config backend/logging.json --no-access-log \
   --ws app.core.ws_server:DirectSendProtocol --ws-per-message-deflate false \
