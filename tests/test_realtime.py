@@ -449,6 +449,19 @@ async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url
         assert "gallery_ws_slow_clients_dropped_total 1.0" in metrics
 
 
+async def test_frames_reach_a_keeping_up_socket_straight_from_publish(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+    """Started as every launcher starts it, the app writes each event's frame to the socket's
+    transport (core/ws_server.py): nothing waits in a queue for a client that keeps up."""
+    async with running_server(server_env(database_url, upload_dir, WS_RESUME_GRACE="0")) as base:
+        socket = await Socket.open(base, after=await latest_event_id(pool))
+        ids = [await marker(pool, n) for n in range(5)]
+        assert [e["id"] for e in await socket.events_until(ids[-1])] == ids
+        metrics = (await httpx.AsyncClient(base_url=base).get("/metrics")).text
+        assert "gallery_events_delivered_total 5.0" in metrics
+        assert "gallery_ws_frames_queued_total 0.0" in metrics
+        await socket.conn.close()
+
+
 async def test_bad_token_closes_4401_and_silent_client_is_dropped(two_servers) -> None:
     first, _ = two_servers
     bad = await Socket.open(first)
