@@ -238,15 +238,17 @@ def wrk(
     timeout: int = 5,
     cpus: str | None = None,
     headers: dict[str, str] | None = None,
+    script: Path = WRK_LUA,
 ) -> dict:
     """Run wrk; the Lua done() hook prints a JSON line with rate, percentiles and errors.
-    ``cpus`` pins wrk with taskset (e.g. "1" while the server is pinned to "0")."""
+    ``cpus`` pins wrk with taskset (e.g. "1" while the server is pinned to "0"); ``script``
+    another Lua file that loads that hook (wrk_new_search.lua: a new search every request)."""
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s"]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     if cpus is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", cpus, *cmd]
-    cmd += ["-s", str(WRK_LUA), url]
+    cmd += ["-s", str(script), url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("JSON "))
     result = json.loads(line[5:])

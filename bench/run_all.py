@@ -37,6 +37,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     BENCH,
+    WRK_LUA,
     CpuMeter,
     Server,
     busy_note,
@@ -123,7 +124,10 @@ def http_rounds(dsn: str, duration: int) -> dict[str, list[float]]:
             "signed": ("/api/photos?limit=30", signed, 200),
             "search_rare": ("/api/photos?limit=30&q=%D0%B7%D0%B0%D0%BA%D0%B0%D1%82", None, 200),
             "search_common": ("/api/photos?limit=30&q=photo", None, 200),
+            # A new search text every request (wrk_new_search.lua appends a number): never cached.
+            "search_new": ("/api/photos?limit=30&q=sunset", None, 200),
         }
+        scripts = {"search_new": BENCH / "wrk_new_search.lua"}
         for path, headers, status in targets.values():  # correctness and warm-up
             r = httpx.get(server.url + path, headers=headers, timeout=30)
             assert r.status_code == status, (path, r.status_code, r.text[:300])
@@ -138,6 +142,7 @@ def http_rounds(dsn: str, duration: int) -> dict[str, list[float]]:
                         threads=1,
                         cpus=CLIENT_CPU,
                         headers=headers,
+                        script=scripts.get(key, WRK_LUA),
                     )
                 if res["err_status"]:
                     raise RuntimeError(f"{key}: {res['err_status']} non-2xx responses")
@@ -295,6 +300,10 @@ def main() -> None:
         measured("bytes per listing answer, 304", "—", "B", raw("anon_304_bytes")),
         measured("search `q=закат` ÷ /health", "≥ 0.4", "", ratio("search_rare")),
         measured("search `q=photo` (every title) ÷ /health", "≥ 0.4", "", ratio("search_common")),
+        measured(
+            "search, a new text every request (never cached) ÷ /health", "≥ 0.4", "",
+            ratio("search_new"),
+        ),
         measured("/health req/s (for scale only)", "—", "req/s", raw("health")),
     ]
     for key, label in (

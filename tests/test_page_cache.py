@@ -163,6 +163,68 @@ async def test_every_listing_change_empties_the_cache_of_the_process_that_made_i
     assert {"photo.favorites_changed", "photo.updated", "user.updated", "ownership.changed"} <= kinds
 
 
+async def test_a_search_first_page_is_cached_apart_exact_and_emptied_like_the_gallery(
+    app_client: tuple[FastAPI, httpx.AsyncClient], pool: asyncpg.Pool
+) -> None:
+    app, http = app_client
+    cache = page_cache.cache_of(app.state.pool)
+    await until(lambda: cache.enabled, "the listener never listened")
+    anna, boris = await sign_in(http, 3451, "Anna"), await sign_in(http, 3452, "Boris")
+    ids = await mint_objects(pool, anna["user"]["id"], 6)
+    for photo_id, title in zip(ids[:3], ("Закат над морем", "Закаты", "Sunset"), strict=True):
+        patched = await http.patch(f"/api/photos/{photo_id}", json={"title": title}, headers=bearer(anna))
+        assert patched.status_code == 200
+    assert (await http.put(f"/api/photos/{ids[1]}/favorite", headers=bearer(boris))).status_code == 200
+    await settled(app, pool)
+
+    async def search(q: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        response = await http.get("/api/photos", params={"limit": LIMIT, "q": q}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response
+
+    async def reference(q: str, viewer_id: int | None = None) -> bytes:
+        page = await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT, query=q))
+        return page.model_dump_json().encode()
+
+    first = await search("закат")
+    hits = cache.hits
+    assert (await search("  закат ")).content == first.content == await reference("закат")
+    assert cache.hits == hits + 1, "the same search (but for spaces) was not served from the cache"
+    assert [i["id"] for i in first.json()["items"]] == [ids[1], ids[0]]
+    assert (await search("закат")).headers["etag"] == first.headers["etag"]
+    # Another search, the plain gallery and a signed-in viewer's favourites stay apart and exact.
+    assert (await search("sunset")).content == await reference("sunset")
+    assert (await listed(http)).content == await model_bytes(pool, None)
+    mine = await search("закат", bearer(boris))
+    assert mine.content == await reference("закат", boris["user"]["id"])
+    assert b'"is_favorite":true' in mine.content and mine.headers["cache-control"] == "no-store"
+    # Only stop words: an empty page, cached like any other.
+    assert (await search("и в на")).json() == {"items": [], "next_cursor": None}
+
+    # A change that makes another object match is in the very next search.
+    renamed = await http.patch(f"/api/photos/{ids[4]}", json={"title": "Красный закат"}, headers=bearer(anna))
+    assert renamed.status_code == 200
+    after = await search("закат")
+    assert [i["id"] for i in after.json()["items"]] == [ids[4], ids[1], ids[0]]
+    assert after.content == await reference("закат")
+
+
+def test_the_number_of_cached_pages_is_bounded() -> None:
+    """Anyone can send new search texts: the pages they leave behind are bounded in number."""
+    cache = PageCache(enabled=True)
+
+    async def fill() -> None:
+        for n in range(page_cache.MAX_PAGES + 10):
+            async def read(n: int = n) -> Page:
+                return Page.build([n], [b'{"id":%d,"is_favorite":false}' % n], None)
+
+            await cache.page((30, f"query {n}"), read)
+
+    asyncio.run(fill())
+    assert 0 < len(cache.pages) <= page_cache.MAX_PAGES
+    assert cache.get((30, f"query {page_cache.MAX_PAGES + 9}")) is not None  # the newest stays
+
+
 async def test_an_event_received_by_the_listener_empties_the_cache(
     app_client: tuple[FastAPI, httpx.AsyncClient], pool: asyncpg.Pool
 ) -> None:
@@ -248,22 +310,22 @@ async def test_a_read_that_began_before_an_invalidation_is_not_kept() -> None:
         await release.wait()
         return Page.build([number], [b'{"id":%d,"is_favorite":false}' % number], None)
 
-    early = asyncio.create_task(cache.page(30, read))
-    joined = asyncio.create_task(cache.page(30, read))
+    early = asyncio.create_task(cache.page((30, ""), read))
+    joined = asyncio.create_task(cache.page((30, ""), read))
     assert await started.get() == 1
     assert reads == 1  # the second request joined the first read (it asked before it began)
     cache.invalidate()
-    late = asyncio.create_task(cache.page(30, read))
+    late = asyncio.create_task(cache.page((30, ""), read))
     assert await started.get() == 2  # after the event: a read of its own
     release.set()
     pages = await asyncio.gather(early, joined, late)
     assert [p.ids for p in pages] == [(1,), (1,), (2,)]
-    cached = cache.get(30)
+    cached = cache.get((30, ""))
     assert cached is not None and cached.ids == (2,)
     assert cached.body == b'{"items":[{"id":2,"is_favorite":false}],"next_cursor":null}'
     assert cached.with_favorites({2}) == b'{"items":[{"id":2,"is_favorite":true}],"next_cursor":null}'
     cache.disable()
-    assert cache.get(30) is None
+    assert cache.get((30, "")) is None
 
 
 async def test_etag_answers_304_for_an_unchanged_anonymous_page(

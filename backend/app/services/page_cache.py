@@ -1,11 +1,13 @@
-"""The anonymous first page of the gallery, kept in this process between changes.
+"""The anonymous first page of the gallery (and of each recent search), kept in this process
+between changes.
 
-`GET /api/photos` without a cursor, a search or a filter is the hottest request of a gallery:
-everyone opening the app asks for it, and it changes only when an event says so. So each
-process keeps those pages (one per page size) as ready JSON, item by item, and drops them all
-whenever the event listener (realtime/listener.py) hands out an event that can change what the
-listing shows — and, in the process that made a change, right after its commit, so its own
-next read sees it before the event even arrives.
+`GET /api/photos` without a cursor or a filter is the hottest request of a gallery: everyone
+opening the app asks for it, and it changes only when an event says so; the first page of a
+search likewise (and popular searches repeat). So each process keeps those pages (one per page
+size and search text) as ready JSON, item by item, and drops them all whenever the event
+listener (realtime/listener.py) hands out an event that can change what the listing shows —
+and, in the process that made a change, right after its commit, so its own next read sees it
+before the event even arrives.
 
 Freshness rule: a page is never older than any event this process has received. A page is
 stored only if no invalidation happened while it was being read (`generation` unchanged): an
@@ -42,6 +44,11 @@ UNRELATED_EVENTS = frozenset(
 VIEWER_EVENTS = frozenset({"profile_request.updated"})
 # Viewers whose overlay is kept; past this the overlays start again (each is one small query).
 MAX_OVERLAYS = 10_000
+# Pages kept (page sizes x search texts): anyone can send new search texts, so the memory they
+# take is bounded (~20 KB a page); past this the pages start again.
+MAX_PAGES = 512
+# A page's key: the page size and the search text ("" for the plain gallery).
+PageKey = tuple[int, str]
 _NOT_FAVORITE = b'"is_favorite":false}'
 _FAVORITE = b'"is_favorite":true}'
 
@@ -94,15 +101,15 @@ class Overlay:
 class PageCache:
     enabled: bool = False
     generation: int = 0
-    pages: dict[int, Page] = field(default_factory=dict)  # by page size (limit)
+    pages: dict[PageKey, Page] = field(default_factory=dict)
     # One database read per page size at a time; a reader that arrives later joins it only if
     # no invalidation came in between (else it would get a page older than that event).
-    _reading: dict[int, tuple[int, asyncio.Future[Page]]] = field(default_factory=dict)
+    _reading: dict[PageKey, tuple[int, asyncio.Future[Page]]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
     # Per (viewer, page size), valid for the very page it was read against; emptied with the
     # pages, and also by events that change only who sees what (VIEWER_EVENTS).
-    overlays: dict[tuple[int, int], Overlay] = field(default_factory=dict)
+    overlays: dict[tuple[int, PageKey], Overlay] = field(default_factory=dict)
     viewer_generation: int = 0
     overlay_hits: int = 0
 
@@ -125,37 +132,36 @@ class PageCache:
         self.invalidate()
         self.enabled = False
 
-    def get(self, limit: int) -> Page | None:
-        page = self.pages.get(limit) if self.enabled else None
+    def get(self, key: PageKey) -> Page | None:
+        page = self.pages.get(key) if self.enabled else None
         if page is not None:
             self.hits += 1
         return page
 
-    async def page(self, limit: int, read: Callable[[], Awaitable[Page]]) -> Page:
+    async def page(self, key: PageKey, read: Callable[[], Awaitable[Page]]) -> Page:
         """The cached page, or `read()` once for every request that arrives while it runs."""
-        page = self.get(limit)
+        page = self.get(key)
         if page is not None:
             return page
         if not self.enabled:
             return await read()
         self.misses += 1
         generation = self.generation
-        running = self._reading.get(limit)
+        running = self._reading.get(key)
         if running is None or running[0] != generation:
             # A task of its own: a request that goes away (client closed) does not cancel the
             # read the others wait for.
             task = asyncio.ensure_future(read())
-            running = self._reading[limit] = (generation, task)
-            task.add_done_callback(lambda done: self._read_done(limit, generation, done))
+            running = self._reading[key] = (generation, task)
+            task.add_done_callback(lambda done: self._read_done(key, generation, done))
         return await asyncio.shield(running[1])
 
     async def overlay(
-        self, viewer_id: int, limit: int, page: Page, read: Callable[[], Awaitable[Overlay]]
+        self, viewer_id: int, key: PageKey, page: Page, read: Callable[[], Awaitable[Overlay]]
     ) -> Overlay:
         """This viewer's overlay of `page`: kept from an earlier request while no event came in
         since it was read (the same generation rule as the pages), else `read()`."""
-        key = (viewer_id, limit)
-        found = self.overlays.get(key) if self.enabled else None
+        found = self.overlays.get((viewer_id, key)) if self.enabled else None
         if found is not None and found.page is page:
             self.overlay_hits += 1
             return found
@@ -164,16 +170,18 @@ class PageCache:
         if self.enabled and generation == self.viewer_generation and overlay.page is page:
             if len(self.overlays) >= MAX_OVERLAYS:
                 self.overlays.clear()
-            self.overlays[key] = overlay
+            self.overlays[(viewer_id, key)] = overlay
         return overlay
 
-    def _read_done(self, limit: int, generation: int, done: "asyncio.Future[Page]") -> None:
-        if self._reading.get(limit, (None, None))[1] is done:
-            del self._reading[limit]
+    def _read_done(self, key: PageKey, generation: int, done: "asyncio.Future[Page]") -> None:
+        if self._reading.get(key, (None, None))[1] is done:
+            del self._reading[key]
         if done.cancelled() or done.exception() is not None:
             return  # the requests that waited got the error; nothing is stored
         if self.enabled and generation == self.generation:
-            self.pages[limit] = done.result()
+            if len(self.pages) >= MAX_PAGES:
+                self.pages.clear()
+            self.pages[key] = done.result()
 
 
 # By id() of the pool (asyncpg's Pool takes no weak reference). An id is reused only after its

@@ -293,15 +293,12 @@ class Listing:
     favorites_only: bool = False
     query: str | None = None
 
-    def is_first_page(self) -> bool:
-        """The whole gallery's first page, as everyone opening the app asks for it."""
-        return (
-            self.cursor is None
-            and self.owner_id is None
-            and self.creator_id is None
-            and not self.favorites_only
-            and not (self.query or "").strip()
-        )
+    def cache_key(self) -> page_cache.PageKey | None:
+        """The page cache's key when this is the first page of the whole gallery (as everyone
+        opening the app asks for it) or of a search in it; None for any other page."""
+        if self.cursor or self.owner_id or self.creator_id or self.favorites_only:
+            return None
+        return max(1, min(self.limit, MAX_PAGE)), (self.query or "").strip()
 
 
 async def list_photos(
@@ -319,12 +316,12 @@ async def list_photos_body(
     """Response bytes and, for an anonymous viewer, their ETag (the gallery's hot path: no model
     per row). The first page of the whole gallery comes from the page cache
     (services/page_cache.py); anything else is read."""
-    limit = max(1, min(listing.limit, MAX_PAGE))
-    if listing.is_first_page():
-        page = await page_cache.cache_of(pool).page(limit, lambda: _read_first_page(pool, limit))
+    key = listing.cache_key()
+    if key is not None:
+        page = await page_cache.cache_of(pool).page(key, lambda: _read_first_page(pool, key))
         if viewer_id is None:
             return page.body, page.etag
-        body = await _for_viewer(pool, viewer_id, limit, page)
+        body = await _for_viewer(pool, viewer_id, key, page)
         if body is not None:
             return body, None
     rows, next_cursor = await _page_rows(pool, viewer_id, listing)
@@ -332,12 +329,15 @@ async def list_photos_body(
     return body, etag_of(body) if viewer_id is None else None
 
 
-async def _read_first_page(pool: asyncpg.Pool, limit: int) -> Page:
-    rows, next_cursor = await _page_rows(pool, None, Listing(limit=limit))
+async def _read_first_page(pool: asyncpg.Pool, key: page_cache.PageKey) -> Page:
+    limit, query = key
+    rows, next_cursor = await _page_rows(pool, None, Listing(limit=limit, query=query or None))
     return _cached_page(rows, next_cursor)
 
 
-async def _for_viewer(pool: asyncpg.Pool, viewer_id: int, limit: int, page: Page) -> bytes | None:
+async def _for_viewer(
+    pool: asyncpg.Pool, viewer_id: int, key: page_cache.PageKey, page: Page
+) -> bytes | None:
     """The anonymous page with this viewer's favourites, when the viewer sees exactly what an
     anonymous viewer sees (no private collection open to them); None otherwise (then their
     own page is read: private objects may belong in it)."""
@@ -347,7 +347,7 @@ async def _for_viewer(pool: asyncpg.Pool, viewer_id: int, limit: int, page: Page
             row = await art_objects.viewer_overlay(conn, viewer_id, list(page.ids))
         return page_cache.Overlay(page, row["sees_private"], frozenset(row["favorite_ids"]))
 
-    overlay = await page_cache.cache_of(pool).overlay(viewer_id, limit, page, read)
+    overlay = await page_cache.cache_of(pool).overlay(viewer_id, key, page, read)
     if overlay.sees_private:
         return None
     return page.with_favorites(overlay.favorite_ids)
