@@ -310,6 +310,7 @@ def main() -> None:
         ("health", "/health"),
         ("anon", "listing anonymous"),
         ("signed", "listing signed in"),
+        ("search_new", "search, a new text every request"),
     ):
         figures.append(
             measured(f"server CPU per request, {label}", "—", "ms", raw(f"{key}_srv_ms"))
