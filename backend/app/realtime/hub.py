@@ -111,13 +111,7 @@ class Client:
         """Send a frame without waiting (events, and control frames: never held back): written
         to the transport at once when it can take it and nothing of this socket waits or is
         being written (so it cannot overtake one), else queued. False when the queue is full."""
-        direct = self.direct
-        if (
-            direct is not None
-            and not self.sending
-            and self.queue.empty()
-            and direct.try_write(frame)
-        ):
+        if self._write_directly(frame):
             return True
         try:
             self.queue.put_nowait(frame)
@@ -128,16 +122,21 @@ class Client:
 
     async def send(self, frame: TextFrame) -> None:
         """Send a frame, waiting for room in the queue if need be (a resume's replay)."""
+        if self._write_directly(frame):
+            return
+        await self.queue.put(frame)
+        metrics.WS_FRAMES_QUEUED.inc()
+
+    def _write_directly(self, frame: TextFrame) -> bool:
+        """Written to the transport now, if it can take it and nothing of this socket waits in
+        the queue or is being written by the sender (so this frame cannot overtake one)."""
         direct = self.direct
-        if (
+        return (
             direct is not None
             and not self.sending
             and self.queue.empty()
             and direct.try_write(frame)
-        ):
-            return
-        await self.queue.put(frame)
-        metrics.WS_FRAMES_QUEUED.inc()
+        )
 
     async def run_sender(self) -> None:
         """Write what waited in the queue, in order, as fast as the transport takes it. Ends when
