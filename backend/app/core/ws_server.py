@@ -82,11 +82,7 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
     def try_write(self, frame: TextFrame) -> bool:
         """Write one complete text message if `can_write()`; False (nothing written) if not.
         One call per socket per event: this is the fan-out's inner loop."""
-        if not (
-            self.writable.is_set()
-            and self.conn.state is State.OPEN
-            and not self.transport.is_closing()
-        ):
+        if not self.can_write():
             return False
         if self.conn.extensions:
             # Deflate was negotiated (a launcher without --ws-per-message-deflate false): the
