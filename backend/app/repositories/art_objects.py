@@ -280,17 +280,6 @@ async def visible_owners(
     return {r["id"]: r["owner_id"] for r in rows}
 
 
-async def lock_many(conn: Connection, ids: list[int]) -> list[asyncpg.Record]:
-    """Row-lock several objects in id order, so concurrent ownership changes never deadlock."""
-    return await conn.fetch(
-        """
-        SELECT id, owner_id FROM art_objects
-         WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
-        """,
-        ids,
-    )
-
-
 async def share_keys(conn: Connection, ids: list[int]) -> None:
     """Take the key-share locks a row referencing these objects takes anyway (its foreign key
     check), but in id order first: an accept holds FOR UPDATE in id order, so rows inserted in
