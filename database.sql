@@ -280,8 +280,8 @@ CREATE INDEX IF NOT EXISTS auth_qr_requests_expiry_idx ON auth_qr_requests (expi
 -- that may see it. `subjects`: the users whose objects the event is about; when one of them is
 -- private, only the subjects and viewers that every private subject accepted see it (the rule of
 -- the HTTP reads, services/users.can_view_collection). Rows are written in the same transaction
--- as the change, and the insert NOTIFYs the id, which PostgreSQL delivers only at commit
--- (realtime/listener.py).
+-- as the change; the listeners are woken by a NOTIFY (below, and core/wakeup.py) and read the
+-- log (realtime/listener.py).
 CREATE SEQUENCE IF NOT EXISTS events_id_seq AS bigint;  -- CACHE 1: the listener reads last_value
 CREATE TABLE IF NOT EXISTS events (
     id               bigint PRIMARY KEY,  -- set by events_assign_id(), never by the writer
@@ -313,10 +313,17 @@ CREATE OR REPLACE TRIGGER events_assign_id_before_insert
     BEFORE INSERT ON events
     FOR EACH ROW EXECUTE FUNCTION events_assign_id();
 
+-- The wake-up for the listeners. A NOTIFY holds the database-wide notify lock through its
+-- transaction's commit (WAL flush included), so notifying writers commit one at a time. The
+-- app's own connections set gallery.wakeup = 'deferred' and send the wake-up themselves,
+-- outside the writing transaction (backend/app/core/wakeup.py); every other session (admin SQL,
+-- psql) still notifies here, so its events arrive at once.
 CREATE OR REPLACE FUNCTION events_notify() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('gallery_events', NEW.id::text);
+    IF current_setting('gallery.wakeup', true) IS DISTINCT FROM 'deferred' THEN
+        PERFORM pg_notify('gallery_events', NEW.id::text);
+    END IF;
     RETURN NEW;
 END;
 $$;

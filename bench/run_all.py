@@ -10,6 +10,7 @@ Figures (ratios are taken inside one round, so a busy neighbour moves both sides
 - upload: POST of a 12 MP JPEG -> 201, p50, and that ÷ pure `process_image` on the same bytes;
 - WebSocket fan-out: p99, delivery, server CPU per delivered frame;
 - contested trade accepts/s ÷ `pgbench -N` TPS;
+- event-writing commits ÷ the same commits without the NOTIFY trigger (bench_event_commits.py);
 - listing with 2 workers ÷ 1 worker.
 
 With two or more cores the single-worker server is pinned to core 0 and wrk to core 1
@@ -247,7 +248,7 @@ def write_results(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (~10 min)")
-    parser.add_argument("--only", default="http,upload,ws,trades,workers")
+    parser.add_argument("--only", default="http,upload,ws,trades,events,workers")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -350,6 +351,21 @@ def main() -> None:
                 lambda: trade_rounds(args.quick),
             )
         )
+    if "events" in only:
+        commits: dict[str, list[float]] = {}
+
+        def event_commits(mode: str) -> list[float]:
+            from bench_event_commits import measure, ratio_to_ceiling
+
+            if not commits:
+                commits.update(measure(ROUNDS, 20, 5 if args.quick else 10))
+            return ratio_to_ceiling(commits, mode)
+
+        name = "event-writing commits ÷ the same without the NOTIFY trigger (pgbench -c 20)"
+        figures.append(measured(f"{name}, app (deferred wake-up)", "≥ 0.8", "",
+                                lambda: event_commits("deferred")))  # fmt: skip
+        figures.append(measured(f"{name}, trigger NOTIFY (before)", "—", "",
+                                lambda: event_commits("trigger NOTIFY")))  # fmt: skip
     if "workers" in only:
         figures.append(
             measured("listing 2 workers ÷ 1", "≥ 1.6", "", lambda: two_workers(dsn, duration))

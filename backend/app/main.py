@@ -23,7 +23,7 @@ from app.api.routes import (
     users,
     ws,
 )
-from app.core import metrics
+from app.core import metrics, wakeup
 from app.core.body_limit import BodySizeLimit
 from app.core.cache_control import CacheControl
 from app.core.config import Settings, get_settings
@@ -58,15 +58,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Before the pool exists: nothing reads a table the migrations are still changing.
         await asyncio.to_thread(migrate, settings.database_url)
         app.state.pool = await create_pool(
-            settings.database_url, settings.db_pool_min, settings.db_pool_max
+            settings.database_url,
+            settings.db_pool_min,
+            settings.db_pool_max,
+            deferred_wakeup=True,  # this process's waker notifies the listeners instead
         )
         app.state.redis = await create_redis(settings.redis_url)
         app.state.login_guard = LoginGuard(app.state.redis, settings)
         background: list[asyncio.Task[None]] = []
         try:
             app.state.hub = Hub(settings.ws_queue_size)
-            app.state.listener = EventListener(settings.database_url, app.state.pool, app.state.hub)
+            app.state.listener = EventListener(
+                settings.database_url, app.state.pool, app.state.hub, settings.event_poll_seconds
+            )
+            # The maintenance task writes events too (expiries): it pokes this app's waker.
+            wakeup.bind(app.state.waker)
             background += [
+                asyncio.create_task(app.state.waker.run()),
                 asyncio.create_task(app.state.listener.run()),
                 asyncio.create_task(
                     maintenance.run_forever(app.state.pool, app.state.storage, settings)
@@ -97,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.redis = None
     app.state.login_guard = LoginGuard(None, settings)  # replaced at start with Redis's
     app.state.storage = create_storage(settings)
+    app.state.waker = wakeup.Waker(settings.database_url or "")
     app.add_middleware(
         BodySizeLimit,
         max_upload_bytes=settings.max_upload_bytes,
@@ -113,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "X-Client-Host"],
         )
     app.add_middleware(CacheControl)
+    app.add_middleware(wakeup.BindWaker, waker=app.state.waker)
     app.add_middleware(metrics.MetricsMiddleware)  # times everything below
     app.add_middleware(RequestLogMiddleware)  # outermost: logs every request, 500s included
     install_error_handlers(app)

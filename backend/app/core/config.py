@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     # so the replay is never overtaken; a `resume` ends the wait at once.
     ws_resume_grace: float = Field(default=1.0, ge=0, le=10)
     sweep_interval: float = 30.0
+    # The event listener reads the log at least this often, whatever wake-ups it got: the bound
+    # on how late an event whose wake-up was lost arrives (core/wakeup.py).
+    event_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # /api/docs and /api/openapi.json: unset = on, except in production (API_DOCS=true there).
     api_docs: bool | None = None
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
 
+from app.core import wakeup
 from app.core.config import REPO_ROOT
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,11 @@ async def _connect_when_a_slot_frees(*args: Any, **kwargs: Any) -> asyncpg.Conne
     return await asyncpg.connect(*args, **kwargs)  # still full after ~5 s: the 503 is real
 
 
-async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    dsn: str, min_size: int = 1, max_size: int = 10, *, deferred_wakeup: bool = False
+) -> asyncpg.Pool:
+    """`deferred_wakeup`: events written on these connections NOTIFY nobody from the trigger;
+    the process's core/wakeup.Waker sends the wake-up instead (the app's server pool)."""
     return await asyncpg.create_pool(
         dsn,
         min_size=min_size,
@@ -105,5 +110,6 @@ async def create_pool(dsn: str, min_size: int = 1, max_size: int = 10) -> asyncp
             # cores (and worker processes) while every other request waits; the app's queries
             # are index lookups of one page, where parallel workers only add start-up cost.
             "max_parallel_workers_per_gather": "0",
+            **(wakeup.DEFERRED_SETTING if deferred_wakeup else {}),
         },
     )

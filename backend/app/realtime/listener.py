@@ -1,11 +1,12 @@
 """Fan-out across processes and hosts: every process LISTENs on PostgreSQL.
 
-Why LISTEN/NOTIFY rather than Redis pub/sub: the notification is sent by a trigger on the
-events table and PostgreSQL delivers it only when the writing transaction commits — so no
-process ever announces a rolled-back change, and no committed change goes unannounced, with no
-outbox relay to run. It needs no second broker (Redis stays optional), reaches every process on
-every host that can reach the database, and after a reconnect the listener catches up by reading
-the events table from the last id it saw.
+Why LISTEN/NOTIFY rather than Redis pub/sub: the event rows are written in the same transaction
+as the change, so the log is the truth and a NOTIFY only wakes the listeners to read it — sent
+by each process after its writes (core/wakeup.py, outside the writing transaction so that
+commits never queue on the notify lock) or by the events trigger for other sessions (admin
+SQL); a lost wake-up costs at most `poll_seconds`. It needs no second broker (Redis stays
+optional), reaches every process on every host that can reach the database, and after a
+reconnect the listener catches up by reading the events table from the last id it saw.
 
 Order without loss. Event ids are taken before commit, so a later id can commit first; a
 plain "deliver in id order, skip a hole after a while" loses an event whose transaction commits
@@ -39,13 +40,16 @@ BATCH = 500
 # are that short), backing off to 100 ms while nothing becomes final.
 PENDING_POLL_MIN = 0.005
 PENDING_POLL_MAX = 0.1
-IDLE_POLL_SECONDS = 5.0
 MAX_PENDING = 1000
 
 
 class EventListener:
-    def __init__(self, dsn: str, pool: asyncpg.Pool, hub: Hub) -> None:
+    def __init__(
+        self, dsn: str, pool: asyncpg.Pool, hub: Hub, poll_seconds: float = 1.0
+    ) -> None:
         self.dsn = dsn
+        # Read the log at least this often: a wake-up can be lost (core/wakeup.py).
+        self.poll_seconds = poll_seconds
         self.pool = pool
         self.hub = hub
         # The gallery's cached first pages (services/page_cache.py): used only while this
@@ -92,7 +96,7 @@ class EventListener:
             while not lost.is_set():
                 waiter = asyncio.create_task(self._wake.wait())
                 dead = asyncio.create_task(lost.wait())
-                timeout = self._pending_poll if self._pending else IDLE_POLL_SECONDS
+                timeout = self._pending_poll if self._pending else self.poll_seconds
                 await asyncio.wait(
                     {waiter, dead}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                 )

@@ -1,9 +1,10 @@
 """SQL for the event log.
 
-A trigger (database.sql) NOTIFYs each new id on channel `gallery_events`; PostgreSQL delivers a
-notification only when (and if) the transaction commits, so listeners never see a rolled-back
-event. Another trigger assigns the id after the transaction has its xid, which is what lets
-`running_transactions` tell when every id up to a point is final (realtime/listener.py).
+Listeners are woken on channel `gallery_events`: by the app's own wake-up sent outside the
+writing transaction (core/wakeup.py), or by the insert trigger for sessions that are not the
+app's (admin SQL; database.sql). A wake-up only says "read the log". Another trigger assigns
+the id after the transaction has its xid, which is what lets `running_transactions` tell when
+every id up to a point is final (realtime/listener.py).
 """
 
 from collections.abc import Iterable

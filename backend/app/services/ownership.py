@@ -1,5 +1,6 @@
 """The one way an art object changes owner. Callers hold the object's row lock."""
 
+from app.core import wakeup
 from app.core.db import Connection
 from app.repositories import provenance
 from app.schemas.events import OwnershipReason
@@ -26,3 +27,4 @@ async def move(
     ):
         # Callers lock the row first, so this is a bug, never a user error: fail loudly.
         raise RuntimeError(f"art object {art_object_id} vanished while its owner changed")
+    wakeup.poke()  # its events were written in SQL, not through publish()

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
+from app.core import wakeup
 from app.core.db import Connection, present
 from app.repositories import events, transfers
 from app.schemas.events import EVENT_DATA, EventType
@@ -28,9 +29,11 @@ async def publish(
         raise TypeError(f"{event_type} carries {model.__name__}, not {type(data).__name__}")
     # A subclass (Photo, Trade) adds viewer-specific fields: only the shared ones go out.
     fields = None if type(data) is model else set(model.model_fields)
-    return await events.insert_event(
+    event_id = await events.insert_event(
         conn, event_type, data.model_dump(mode="json", include=fields), audience, subjects
     )
+    wakeup.poke()  # the listeners of every process read the log soon (core/wakeup.py)
+    return event_id
 
 
 async def transfer_updated(conn: Connection, transfer_id: int, parties: list[int]) -> None:

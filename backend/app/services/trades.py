@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from app.core import security
+from app.core import security, wakeup
 from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import (
@@ -266,6 +266,7 @@ async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | N
     async with pool.acquire() as conn:
         try:
             done = await trades.accept(conn, trade_id, user_id, token_hash)
+            wakeup.poke()  # committed; its events were written in SQL (core/wakeup.py)
         except trades.AcceptRefused as refused:
             if refused.sqlstate == trades.ACCEPT_NOT_PENDING:
                 status = refused.detail
