@@ -53,7 +53,8 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 _TABLES = """users, images, art_objects, transfers, trades, trade_items, ownership_history,
-    favorites, profile_requests, refresh_token_families, refresh_tokens, auth_qr_requests, events"""
+    favorites, profile_requests, refresh_token_families, refresh_tokens, auth_qr_requests, events,
+    bot_chats, bot_updates, notifier_cursor, notifications, notification_settings"""
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +87,11 @@ def make_settings(database_url: str, upload_dir: Path, **overrides: Any) -> Sett
         "upload_dir": upload_dir,
         "redis_url": None,
         "sweep_interval": 3600,
+        # Never the network: a bot client of a test that did not ask for a fake platform
+        # talks to a closed loopback port; the notifier runs only where a test starts it.
+        "telegram_bot_api_url": "http://127.0.0.1:9",
+        "max_bot_api_url": "http://127.0.0.1:9",
+        "notifier": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -92,7 +92,9 @@ async def running_server(
     # FORWARDED_ALLOW_IPS (uvicorn's one proxy setting: whose X-Forwarded-For it believes) is
     # the test's to choose, never the runner's; default: uvicorn's own, the loopback.
     base_env.pop("FORWARDED_ALLOW_IPS", None)
-    full_env = {**base_env, "PYTHONUNBUFFERED": "1", **env}
+    # Bot clients never reach the network: a closed loopback port unless the test names a fake.
+    no_network = {"TELEGRAM_BOT_API_URL": "http://127.0.0.1:9", "MAX_BOT_API_URL": "http://127.0.0.1:9"}
+    full_env = {**base_env, "PYTHONUNBUFFERED": "1", **no_network, **env}
     log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
     try:
         for attempt in range(3):  # another process may grab the free port before uvicorn binds it

@@ -1,7 +1,7 @@
 """Layers only point down: a walk over every import in backend/app (issue 11).
 
-api/ → services/ → repositories/; core/, schemas/ and media/ are below everything. A module in a
-lower layer importing a higher one fails the test, with the file, line and import named. Imports
+api/ → services/ → repositories/; core/, schemas/, media/ and messengers/ (the Bot API adapters)
+are below everything. A module in a lower layer importing a higher one fails the test, with the file, line and import named. Imports
 inside functions count too (an import hidden in a function is still a dependency).
 """
 
@@ -16,6 +16,7 @@ FORBIDDEN = {
     "core": {"services", "api", "realtime"},
     "schemas": {"services", "api", "realtime"},
     "media": {"services", "api", "realtime"},
+    "messengers": {"services", "api", "realtime", "repositories"},
     "services": {"api"},
 }
 

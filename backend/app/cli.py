@@ -20,7 +20,8 @@ from tqdm import tqdm
 from app.core.config import REPO_ROOT, Settings, get_settings
 from app.core.db import create_pool
 from app.core.migrations import migrate
-from app.services import demo, importer
+from app.services import bot, demo, importer
+from app.services.notifier import Notifier
 
 
 def database_url(settings: Settings) -> str:
@@ -98,6 +99,23 @@ def _migrate() -> None:
     print("\n".join(f"migrate: {line}" for line in done) or "migrate: schema is up to date")
 
 
+def _set_webhook() -> None:
+    for url in asyncio.run(bot.register_webhooks(get_settings())):
+        print(f"bot: webhook {url} registered")
+
+
+async def _notifier(pool: asyncpg.Pool, settings: Settings) -> None:
+    """The notifier alone, for a deployment that runs it as its own service (NOTIFIER=off in
+    the API processes); several of these stand by for each other."""
+    runtime = bot.BotRuntime(bot.make_clients(settings))
+    if not runtime.clients:
+        raise SystemExit("notifier: no bot token is set (TELEGRAM_BOT_TOKEN, MAX_BOT_TOKEN)")
+    try:
+        await Notifier(settings, pool, list(runtime.clients.values())).run()
+    finally:
+        await runtime.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,9 +124,16 @@ def main(argv: list[str] | None = None) -> None:
     imports = commands.add_parser("import-photos", help="mint every image in a folder")
     imports.add_argument("folder", type=Path)
     imports.add_argument("--owner", required=True, help="user id or desktop username")
+    bots = commands.add_parser("bot", help="the messenger bots")
+    bots.add_argument("action", choices=["set-webhook"], help="register webhook, commands, menu")
+    commands.add_parser("notifier", help="run the notifier alone (no HTTP server)")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         _migrate()
+    elif args.command == "bot":
+        _set_webhook()
+    elif args.command == "notifier":
+        asyncio.run(_with_pool(_notifier))
     elif args.command == "seed-demo":
         asyncio.run(_with_pool(_seed_demo))
     else:

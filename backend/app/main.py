@@ -13,6 +13,7 @@ from app.api.docs import OPENAPI_URL, docs_enabled, mount_api_docs
 from app.api.openapi import install_openapi
 from app.api.routes import (
     auth,
+    bot,
     health,
     me,
     photos,
@@ -40,10 +41,12 @@ from app.media.storage import create_storage
 from app.realtime.hub import Hub
 from app.realtime.listener import EventListener
 from app.services import maintenance
+from app.services.bot import BotRuntime, make_clients
+from app.services.notifier import Notifier
 from app.web import mount_webapp
 
 log = logging.getLogger("app")
-ROUTERS = (health, auth, me, users, photos, transfers, trades, profile_requests, qr, ws)
+ROUTERS = (health, bot, auth, me, users, photos, transfers, trades, profile_requests, qr, ws)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,6 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             # The maintenance task writes events too (expiries): it pokes this app's waker.
             wakeup.bind(app.state.waker)
+            app.state.bot = BotRuntime(make_clients(settings))
+            app.state.notifier = None
+            if settings.notifier and app.state.bot.clients:
+                clients = list(app.state.bot.clients.values())
+                app.state.notifier = Notifier(settings, app.state.pool, clients)
+                background.append(asyncio.create_task(app.state.notifier.run()))
             background += [
                 asyncio.create_task(app.state.waker.run()),
                 asyncio.create_task(app.state.listener.run()),
@@ -86,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if getattr(app.state, "bot", None) is not None:
+                await app.state.bot.close()
             await app.state.pool.close()
             if app.state.redis is not None:
                 await app.state.redis.aclose()
@@ -103,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.redis = None
+    app.state.bot = None
     app.state.login_guard = LoginGuard(None, settings)  # replaced at start with Redis's
     app.state.storage = create_storage(settings)
     app.state.waker = wakeup.Waker(settings.database_url or "")

@@ -82,6 +82,30 @@ class Settings(BaseSettings):
     )
     telegram_miniapp_link: str = ""  # https://t.me/<bot>/<app>
     public_url: str = "http://localhost:8000"
+    # The bot (README "The bot and notifications"). Base URLs are settings so tests and a
+    # self-hosted Telegram Bot API server can point elsewhere; the webhook secrets are checked
+    # on every update (empty = that webhook refuses everything).
+    telegram_bot_api_url: str = "https://api.telegram.org"
+    max_bot_api_url: str = "https://platform-api.max.ru"
+    # PEM bundle with the Russian Trusted Root CA the MAX platform's certificate chains to.
+    max_bot_api_ca_file: str = ""
+    telegram_webhook_secret: str = ""
+    max_webhook_secret: str = ""
+    # The notifier runs in every backend process (one is active per database, the others stand
+    # by); NOTIFIER=off for processes when a separate service runs it (docker-compose).
+    notifier: bool = True
+    # Platform limits the notifier keeps: messages per second per bot, seconds between two
+    # messages to one chat.
+    telegram_rate: float = 30.0
+    telegram_chat_interval: float = 1.0
+    max_rate: float = 30.0
+    max_chat_interval: float = 0.5
+    # Standby notifiers wait for the active one's lock inside PostgreSQL (taken over the moment
+    # its connection dies); this is only the pause before reconnecting after a lost connection.
+    notifier_standby_poll: float = 2.0
+    # Retries after a 5xx or a network error: base * 2^(attempt-1) seconds, at most max.
+    notifier_backoff_base: float = 1.0
+    notifier_backoff_max: float = 60.0
 
     upload_dir: Path = REPO_ROOT / "var" / "uploads"
     # Where image files live: "local" = UPLOAD_DIR; "s3" = one bucket of an S3-compatible

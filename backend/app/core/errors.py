@@ -114,6 +114,8 @@ class ErrorCode(StrEnum):
     # WebSocket messages (`{"type": "error", "detail": {...}}` on /api/ws).
     ws_unknown_message = "ws_unknown_message"
     ws_resume_in_progress = "ws_resume_in_progress"
+    # The bot's webhooks (only the messenger platforms call them).
+    webhook_secret_invalid = "webhook_secret_invalid"
 
 
 def error_body(code: ErrorCode, message: str, **extra: Any) -> dict[str, Any]:

@@ -8,6 +8,8 @@ import type {
   FavoriteState,
   ProvenanceEntry,
   Me,
+  NotificationKind,
+  NotificationSettings,
   Photo,
   Page,
   ProfileRequest,
@@ -82,6 +84,9 @@ export const authApi = {
 
 export const meApi = {
   get: () => http.get<Me>('/me'),
+  notifications: () => http.get<NotificationSettings>('/me/notifications'),
+  setNotifications: (disabled: NotificationKind[]) =>
+    http.put<NotificationSettings>('/me/notifications', { disabled }),
   update: (patch: { display_name?: string; is_private?: boolean }) => http.patch<Me>('/me', patch),
   /** A first password also picks the desktop username when the account has none yet. */
   setPassword: (password: string, current_password?: string, username?: string) =>

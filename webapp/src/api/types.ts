@@ -6,6 +6,8 @@ type Schemas = components['schemas'];
 
 export type UserSummary = Schemas['UserSummary'];
 export type Me = Schemas['Me'];
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationKind = NotificationSettings['kinds'][number];
 export type Messenger = Me['messenger'];
 /** What sign-in answers: the token pair and the signed-in user. */
 export type AuthResponse = Schemas['TokenPair'];

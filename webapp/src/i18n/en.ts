@@ -1,4 +1,6 @@
 /** English catalogue. Every key here must exist in ru.ts too (src/i18n/catalogue.test.ts). */
+import bot from './bot.json';
+
 const en = {
   app: {
     name: 'Max Gallery',
@@ -303,6 +305,10 @@ const en = {
     usernameRule: '3–32 characters: Latin letters, digits, dot, “_” and “-”.',
     savePassword: 'Save password',
     passwordSaved: 'Password saved. You can sign in on a computer with it.',
+    notifications: 'Messages from the bot',
+    notificationsHint: 'The bot writes to you in {{host}} when something happens to you. Each kind can be switched off.',
+    botUnreachable: 'The bot cannot write to you yet: open it in {{host}} and press “Start”.',
+    notificationsSaved: 'Saved.',
     signOut: 'Sign out',
   },
   signIn: {
@@ -456,6 +462,7 @@ const en = {
       trade_item_on_both_sides: 'A photo can’t be on both sides of a trade.',
       trade_with_self: 'You cannot trade with yourself.',
       trade_mixed_owners: 'Ask for photos of one person at a time.',
+      webhook_secret_invalid: 'This request did not come from the messenger.',
       trade_already_owned: 'You already own what you ask for.',
       trade_recipient_mismatch: 'The photos you ask for belong to someone else.',
       trade_addressed_to_other: 'This trade is addressed to someone else.',
@@ -470,6 +477,8 @@ const en = {
       profile_request_not_pending: 'This request has already been answered.',
     },
   },
+  // The bot's texts: shared with the backend (services/notifications.py reads bot.json).
+  bot: bot.en,
 } as const;
 
 export default en;

@@ -1,4 +1,6 @@
 /** Русский каталог. Ключи — те же, что в en.ts (проверяет src/i18n/catalogue.test.ts). */
+import bot from './bot.json';
+
 const ru = {
   app: {
     name: 'Галерея',
@@ -305,6 +307,10 @@ const ru = {
     usernameRule: 'От 3 до 32 символов: латиница, цифры, точка, «_» и «-».',
     savePassword: 'Сохранить пароль',
     passwordSaved: 'Пароль сохранён. Теперь с ним можно войти на компьютере.',
+    notifications: 'Сообщения от бота',
+    notificationsHint: 'Бот пишет вам в {{host}}, когда с вами что-то происходит. Любой вид можно выключить.',
+    botUnreachable: 'Бот пока не может вам писать: откройте его в {{host}} и нажмите «Начать».',
+    notificationsSaved: 'Сохранено.',
     signOut: 'Выйти',
   },
   signIn: {
@@ -458,6 +464,7 @@ const ru = {
       trade_item_on_both_sides: 'Одно фото не может быть на обеих сторонах обмена.',
       trade_with_self: 'Меняться с самим собой нельзя.',
       trade_mixed_owners: 'Просите фото только у одного человека за раз.',
+      webhook_secret_invalid: 'Этот запрос пришёл не от мессенджера.',
       trade_already_owned: 'Эти фото уже ваши.',
       trade_recipient_mismatch: 'Фото, которые вы просите, принадлежат другому человеку.',
       trade_addressed_to_other: 'Этот обмен предложили другому человеку.',
@@ -472,6 +479,8 @@ const ru = {
       profile_request_not_pending: 'На этот запрос уже ответили.',
     },
   },
+  // The bot's texts: shared with the backend (services/notifications.py reads bot.json).
+  bot: bot.ru,
 } as const;
 
 export default ru;

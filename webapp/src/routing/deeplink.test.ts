@@ -8,11 +8,15 @@ describe('startParamToPath', () => {
     ['claim_tok123', '/claim/tok123'],
     ['login_Zz_-', '/login/Zz_-'],
     ['photo_42', '/photos/42'],
+    // bot notifications' buttons
+    ['trades_17', '/trades/17'],
+    ['user_5', '/users/5'],
+    ['requests_in', '/requests'],
   ])('%s → %s', (param, path) => {
     expect(startParamToPath(param)).toBe(path);
   });
 
-  it.each([null, '', 'trade_', '_abc', 'photo_x1', 'unknown_abc', 'trade_a/b', 'claim_a b'])('rejects %s', (param) => {
+  it.each([null, '', 'trade_', '_abc', 'photo_x1', 'unknown_abc', 'trade_a/b', 'claim_a b', 'trades_x', 'user_1a', 'requests_out'])('rejects %s', (param) => {
     expect(startParamToPath(param)).toBeNull();
   });
 });

@@ -24,6 +24,14 @@ export function startParamToPath(param: string | null | undefined): string | nul
       return `/login/${value}`;
     case 'photo':
       return /^\d+$/.test(value) ? `/photos/${value}` : null;
+    // Bot notifications' buttons (backend services/notifications.py): a trade by id, a person,
+    // the profile requests addressed to you.
+    case 'trades':
+      return /^\d+$/.test(value) ? `/trades/${value}` : null;
+    case 'user':
+      return /^\d+$/.test(value) ? `/users/${value}` : null;
+    case 'requests':
+      return value === 'in' ? '/requests' : null;
     default:
       return null;
   }

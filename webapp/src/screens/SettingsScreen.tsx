@@ -7,6 +7,7 @@ import { ScreenTitle, Segmented } from '../components/Screen';
 import { switchLanguage, type Language } from '../i18n';
 import { Notice, errorText } from '../components/States';
 import { UserAvatar } from '../components/UserChip';
+import NotificationSettings from '../components/NotificationSettings';
 import { useMe, useSession } from '../state/session';
 
 /** The UI language: remembered here and in the messenger's own storage (other devices). */
@@ -180,6 +181,7 @@ export default function SettingsScreen() {
       <ScreenTitle>{t('settings.title')}</ScreenTitle>
       <ProfileSection />
       <LanguageSection />
+      <NotificationSettings />
       <section className="card-surface d-flex flex-column" aria-label={t('settings.links')}>
         <Link href="/requests" className="tap-link">{t('requests.title')}</Link>
         <Link href="/trades" className="tap-link">{t('trades.title')}</Link>

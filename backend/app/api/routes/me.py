@@ -6,8 +6,9 @@ from app.api.deps import Claims, PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.schemas.auth import PasswordChanged
+from app.schemas.notifications import NotificationSettings, NotificationSettingsUpdate
 from app.schemas.users import Me, MeUpdate, PasswordChange
-from app.services import auth, users
+from app.services import auth, notifications, users
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
@@ -20,6 +21,20 @@ async def get_me(pool: PoolDep, user_id: UserId) -> Me:
 @router.patch("", responses=errors(401, 422))
 async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
     return await users.update_me(pool, user_id, body.display_name, body.is_private)
+
+
+@router.get("/notifications", responses=errors(401))
+async def get_notification_settings(pool: PoolDep, user_id: UserId) -> NotificationSettings:
+    """Which bot notifications you get (all on by default) and whether the bot can reach you."""
+    return await notifications.get_settings(pool, user_id)
+
+
+@router.put("/notifications", responses=errors(401, 422))
+async def put_notification_settings(
+    body: NotificationSettingsUpdate, pool: PoolDep, user_id: UserId
+) -> NotificationSettings:
+    """Switch kinds off (`disabled`); every kind not listed is on."""
+    return await notifications.put_settings(pool, user_id, body.disabled)
 
 
 @router.put(
