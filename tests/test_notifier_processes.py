@@ -116,12 +116,12 @@ async def test_kill_9_mid_drain_and_a_standby_taking_over_send_each_notification
     giver, recipients = await people(pool)
     with serve(telegram) as api_url:
         env = notifier_env(database_url, api_url, tmp_path)
-        active = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "app.cli", "notifier", cwd=REPO_ROOT / "backend",
-            env={**{k: v for k, v in os.environ.items() if k not in env}, **env},
-            stdout=asyncio.subprocess.DEVNULL, stderr=open(tmp_path / "notifier.log", "wb"),
-            start_new_session=True,
-        )
+        with (tmp_path / "notifier.log").open("wb") as log:  # noqa: ASYNC230 (a local file, once)
+            active = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "app.cli", "notifier", cwd=REPO_ROOT / "backend",
+                env={**{k: v for k, v in os.environ.items() if k not in env}, **env},
+                stdout=asyncio.subprocess.DEVNULL, stderr=log, start_new_session=True,
+            )
         try:
             await until(lambda: _holding(pool, 1, 0), "the first notifier holds the lock")
             await until(lambda: pool.fetchval("SELECT count(*) FROM notifier_cursor"), "cursor set")
