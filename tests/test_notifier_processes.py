@@ -116,7 +116,7 @@ async def test_kill_9_mid_drain_and_a_standby_taking_over_send_each_notification
     giver, recipients = await people(pool)
     with serve(telegram) as api_url:
         env = notifier_env(database_url, api_url, tmp_path)
-        with (tmp_path / "notifier.log").open("wb") as log:  # noqa: ASYNC230 (a local file, once)
+        with (tmp_path / "notifier.log").open("wb") as log:
             active = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "app.cli", "notifier", cwd=REPO_ROOT / "backend",
                 env={**{k: v for k, v in os.environ.items() if k not in env}, **env},
