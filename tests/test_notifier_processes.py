@@ -20,6 +20,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import yaml
 
 from app.core.config import REPO_ROOT
 from app.services.notifier import IN_FLIGHT, LOCK_KEY
@@ -106,6 +107,14 @@ async def until(check, what: str, within: float = 60.0):  # type: ignore[no-unty
         if loop.time() > deadline:
             raise AssertionError(f"never happened: {what}")
         await asyncio.sleep(0.02)
+
+
+def test_compose_runs_the_notifier_this_file_runs() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    service = compose["services"]["notifier"]
+    assert service["command"] == ["python", "-m", "app.cli", "notifier"]
+    assert service["working_dir"] == "/app/backend" and service["environment"]["NOTIFIER"] == "on"
+    assert service["image"] == compose["services"]["backend"]["image"]
 
 
 async def test_kill_9_mid_drain_and_a_standby_taking_over_send_each_notification_once(

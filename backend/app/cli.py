@@ -56,11 +56,13 @@ def embedded_database_url(data_dir: Path) -> str | None:
     return f"postgresql://postgres@/postgres?host={quote(socket_dir)}&port={port}"
 
 
-async def _with_pool(work: Callable[[asyncpg.Pool, Settings], Awaitable[None]]) -> None:
+async def _with_pool(
+    work: Callable[[asyncpg.Pool, Settings], Awaitable[None]], pool_max: int = 2
+) -> None:
     settings = get_settings()
     dsn = database_url(settings)
     await asyncio.to_thread(migrate, dsn)
-    pool = await create_pool(dsn, 1, 2)
+    pool = await create_pool(dsn, 1, pool_max)
     try:
         await work(pool, settings)
     finally:
@@ -133,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "bot":
         _set_webhook()
     elif args.command == "notifier":
-        asyncio.run(_with_pool(_notifier))
+        # Its deliveries run in parallel (notifier.IN_FLIGHT per platform): a pool to match.
+        asyncio.run(_with_pool(_notifier, pool_max=get_settings().db_pool_max))
     elif args.command == "seed-demo":
         asyncio.run(_with_pool(_seed_demo))
     else:

@@ -423,6 +423,23 @@ async function russianMax() {
     await alice.waitForURL((url) => url.pathname === '/');
     check(!(await alice.evaluate(() => window.__backButton.visible)), 'BackButton not hidden on a tab');
   });
+
+  await step('ru/Max: a bot notification\'s open_app button (payload user_<id>, requests_in) opens that screen', async () => {
+    const aliceId = await userId(alice);
+    const fromButton = await maxPhone(browser, maxInit(BOB, `user_${aliceId}`), { startParam: `user_${aliceId}` });
+    const page = await fromButton.newPage();
+    await page.goto(base);
+    await page.waitForURL(new RegExp(`/users/${aliceId}$`));
+    await expectText(page, ALICE.first_name);
+    await fromButton.close();
+    const toRequests = await maxPhone(browser, maxInit(ALICE, 'requests_in'), { startParam: 'requests_in' });
+    const requests = await toRequests.newPage();
+    await requests.goto(base);
+    await requests.waitForURL(/\/requests$/);
+    await requests.getByRole('heading', { name: 'Запросы на просмотр' }).waitFor();
+    await shot(requests, 'bot-button-requests-ru');
+    await toRequests.close();
+  });
 }
 
 async function englishTelegram() {
@@ -476,6 +493,7 @@ async function englishTelegram() {
     await dave.waitForFunction(() => window.__mainButton.visible && window.__mainButton.active && window.__mainButton.text === 'Create trade QR');
     await dave.evaluate(() => window.__mainButton.press());
     await dave.waitForURL(/\/trades\/\d+$/);
+    ctx.daveTrade = Number(dave.url().match(/\/trades\/(\d+)$/)[1]);
     await dave.locator('.qr-box img').waitFor();
     const link = await dave.locator('.share-code input').inputValue();
     check(link.startsWith('https://t.me/e2e_gallery_bot/'), `a link made in Telegram is not a Telegram link: ${link}`);
@@ -514,6 +532,16 @@ async function englishTelegram() {
     await desktop.locator('.header-avatar').waitFor({ timeout: 15_000 });
     const exposed = await desktop.evaluate(() => document.cookie + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
     check(!/refresh|eyJ/.test(exposed), `a token is readable by scripts: ${exposed}`);
+  });
+
+  await step('en/Telegram: a bot notification\'s web_app button (PUBLIC_URL/?startapp=trades_<id>) opens that trade', async () => {
+    const fromButton = await telegramPhone(browser, tgInit(DAVE), { locale: 'en-US' });
+    const page = await fromButton.newPage();
+    await page.goto(`${base}/?startapp=trades_${ctx.daveTrade}`);
+    await page.waitForURL(new RegExp(`/trades/${ctx.daveTrade}$`));
+    await page.locator('.qr-box img').waitFor();
+    await shot(page, 'bot-button-trade-en');
+    await fromButton.close();
   });
 }
 
