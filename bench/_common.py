@@ -30,7 +30,16 @@ for extra in (ROOT, ROOT / "backend"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
+# The PostgreSQL server the benchmarks make their databases on: any DSN (its database part is
+# replaced), a TCP one or an embedded server's Unix-socket one (`?host=/path`).
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+
+
+def dsn_for(database: str) -> str:
+    """PG with its database set to `database`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(PG)._replace(path=f"/{database}"))
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef-0123456789"
 MAX_BOT_TOKEN = "123456:test-max-bot-token"
 UVICORN = str(ROOT / ".venv" / "bin" / "uvicorn")
@@ -78,13 +87,13 @@ def machine() -> str:
 
 async def fresh_db(name: str, schema: bool = True) -> str:
     """Drop and recreate a database of our own; create the schema. Returns its DSN."""
-    admin = await asyncpg.connect(f"{PG}/postgres")
+    admin = await asyncpg.connect(dsn_for("postgres"))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    dsn = f"{PG}/{name}"
+    dsn = dsn_for(name)
     if schema:
         from app.core.migrations import migrate  # database.sql + migrations marked applied
 
@@ -93,7 +102,7 @@ async def fresh_db(name: str, schema: bool = True) -> str:
 
 
 async def drop_db(name: str) -> None:
-    admin = await asyncpg.connect(f"{PG}/postgres")
+    admin = await asyncpg.connect(dsn_for("postgres"))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:

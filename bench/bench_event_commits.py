@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import PG, busy_note, drop_db, fresh_db, machine, rx
+from _common import busy_note, drop_db, dsn_for, fresh_db, machine, rx
 
 DB = f"bench_event_commits_{os.getpid()}"
 INSERT = "INSERT INTO events (type, data) VALUES ('bench.commit', '{}');\n"
@@ -35,11 +35,9 @@ WAKE = "SELECT pg_notify('gallery_events', '');\n"
 
 
 def _pgbench(script: Path, clients: int, seconds: int, options: str, out: list[float]) -> None:
-    host = PG.split("@")[-1].split(":")
     cmd = [
-        "pgbench", "-h", host[0], "-p", host[1] if len(host) > 1 else "5432", "-U", "postgres",
-        "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
-        "-f", str(script), DB,
+        "pgbench", "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
+        "-f", str(script), dsn_for(DB),  # pgbench takes a connection URI as its database
     ]  # fmt: skip
     env = {**os.environ, "PGOPTIONS": options}
     result = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
@@ -49,7 +47,7 @@ def _pgbench(script: Path, clients: int, seconds: int, options: str, out: list[f
 def run_mode(mode: str, clients: int, seconds: int, scripts: dict[str, Path]) -> float:
     trigger = "DISABLE" if mode == "no trigger" else "ENABLE"
     subprocess.run(
-        ["psql", f"{PG}/{DB}", "-qc",
+        ["psql", dsn_for(DB), "-qc",
          f"TRUNCATE events; ALTER TABLE events {trigger} TRIGGER events_notify_after_insert"],
         check=True, capture_output=True,
     )  # fmt: skip

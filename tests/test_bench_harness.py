@@ -25,3 +25,30 @@ def test_failed_figure_prints_not_measured_and_the_rest_still_shows() -> None:
     assert lines[2] == "| listing ÷ /health | 0.30 / 0.40 / 0.50 | ≥ 0.6 |"
     assert lines[3] == "| fan-out p99 | not measured (FileNotFoundError: wrk) | < 300 ms |"
     assert lines[4].startswith("| skipped | not measured (RuntimeError: no rounds completed)")
+
+
+def _run_bench(*argv: str) -> str:
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    # The server the tests use, TCP or an embedded one's socket (the benches replace the database).
+    env = {**os.environ, "BENCH_PG": os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")}
+    done = subprocess.run([sys.executable, *argv], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_event_commit_bench_prints_its_three_modes() -> None:
+    """docs/scaling.md and bench/RESULTS.md quote this command; it must still run."""
+    out = _run_bench("bench/bench_event_commits.py", "--seconds", "1", "--rounds", "1", "--clients", "2")
+    rows = [line for line in out.splitlines() if line.startswith("| ") and "TPS" not in line]
+    assert [row.split("|")[1].strip() for row in rows] == ["trigger NOTIFY", "deferred", "no trigger"]
+    assert rows[-1].endswith("| 1.00 |")
+
+
+def test_action_cost_bench_counts_each_action() -> None:
+    out = _run_bench("bench/bench_action_costs.py", "--repeat", "1")
+    rows = {line.split("|")[1].strip(): line.split("|")[2:-1] for line in out.splitlines() if line.startswith("| ") and "statements" not in line}
+    assert float(rows["trade: propose + accept (2 requests)"][3]) == 4  # events: trade.created + accept's three
+    assert "art_objects 1" in rows["upload a photo (64 x 48 PNG)"][2]
