@@ -674,3 +674,55 @@ CREATE TABLE IF NOT EXISTS notification_settings (
     user_id          bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     disabled_kinds   text[] NOT NULL DEFAULT '{}'
 );
+
+-- ---------------------------------------------------------------------------------------------
+-- The migration level this file embodies, recorded in yoyo-migrations' own tables (the same DDL
+-- yoyo creates, schema version 2), so a database made from this file in any way — `psql -f
+-- database.sql`, PostgreSQL's docker-entrypoint-initdb.d, or the runner — is known to be up to
+-- date: the runner applies only later migrations to it. Rule (backend/migrations/README.md):
+-- every file in backend/migrations/ is listed here, one id (file name without `.sql`) per line;
+-- tests/test_migrations.py names any id missing. The hash is yoyo's: sha256 of the id, in hex.
+CREATE TABLE IF NOT EXISTS _yoyo_version (
+    version          integer NOT NULL PRIMARY KEY,
+    installed_at_utc timestamp
+);
+CREATE TABLE IF NOT EXISTS _yoyo_migration (
+    migration_hash   varchar(64) NOT NULL PRIMARY KEY,
+    migration_id     varchar(255),
+    applied_at_utc   timestamp
+);
+CREATE TABLE IF NOT EXISTS _yoyo_log (
+    id               varchar(36) NOT NULL PRIMARY KEY,
+    migration_hash   varchar(64),
+    migration_id     varchar(255),
+    operation        varchar(10),
+    username         varchar(255),
+    hostname         varchar(255),
+    comment          varchar(255),
+    created_at_utc   timestamp
+);
+INSERT INTO _yoyo_version (version, installed_at_utc)
+VALUES (2, now() AT TIME ZONE 'utc') ON CONFLICT DO NOTHING;
+WITH embodied (migration_id) AS (
+    VALUES
+        ('0001.sessions-and-search'),
+        ('0002.images'),
+        ('0003.events-final-ids'),
+        ('0004.thumb-2x'),
+        ('0005.gifts-and-requests'),
+        ('0006.qr-sign-in-device'),
+        ('0007.trade-accept-in-one-statement')
+), recorded AS (
+    INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
+    SELECT encode(sha256(convert_to(migration_id, 'UTF8')), 'hex'), migration_id,
+           now() AT TIME ZONE 'utc'
+      FROM embodied
+    ON CONFLICT DO NOTHING
+    RETURNING migration_hash, migration_id
+)
+INSERT INTO _yoyo_log (id, migration_hash, migration_id, operation, username, hostname, comment,
+                       created_at_utc)
+SELECT gen_random_uuid()::text, migration_hash, migration_id, 'mark', current_user,
+       coalesce(inet_server_addr()::text, 'local'), 'recorded by database.sql',
+       now() AT TIME ZONE 'utc'
+  FROM recorded;

@@ -1,9 +1,10 @@
 """Real server processes for tests: `async with running_server(env) as base_url:`.
 
-Starts `uvicorn app.main:app --app-dir backend` (one worker, this interpreter's venv) on a free
-port, waits until `/health` answers 200 and always terminates it afterwards. `env` is the app's
-whole configuration: the process inherits this environment *minus* every app setting
-(DATABASE_URL, REDIS_URL, ... as read by `Settings`, and uvicorn's FORWARDED_ALLOW_IPS), so the test runner's own variables never
+Starts `python -m app serve` (the one server command every launcher uses; one worker unless
+`env` sets WEB_CONCURRENCY, this interpreter's venv) on a free port, waits until `/health` answers
+200 and always terminates it afterwards. `env` is the app's whole configuration: the process
+inherits this environment *minus* every app setting (DATABASE_URL, REDIS_URL, PORT, ... as read
+by `Settings`, and uvicorn's FORWARDED_ALLOW_IPS), so the test runner's own variables never
 leak into a server. The server's output goes to a log file that is quoted when it fails to start.
 """
 
@@ -25,7 +26,23 @@ import httpx
 from app.core.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The one server command (app/cli.py `serve`): every uvicorn option comes from settings.
+SERVE = (sys.executable, "-m", "app", "serve")
 _SETTINGS_ENV = {name.upper() for name in Settings.model_fields}
+
+
+def postgres_client(name: str) -> str:
+    """A PostgreSQL client program (psql, pg_dump, pg_restore): the one the pgserver wheel ships
+    (PostgreSQL 16, the embedded server's own), else the one on PATH."""
+    import pgserver  # dev dependency
+
+    shipped = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+    if shipped.exists():
+        return str(shipped)
+    found = shutil.which(name)
+    if found is None:
+        raise RuntimeError(f"{name} is not installed and the pgserver wheel ships none")
+    return found
 
 
 def free_port() -> int:
@@ -80,13 +97,13 @@ async def running_server(
     env: dict[str, str],
     *,
     within: float = 30.0,
-    uvicorn_args: tuple[str, ...] = (),
+    command: tuple[str, ...] = SERVE,
     log_to: Path | None = None,
 ) -> AsyncIterator[str]:
-    """A uvicorn process with `env`; yields its base URL (`http://127.0.0.1:<port>`).
+    """A server process with `env`; yields its base URL (`http://127.0.0.1:<port>`).
 
-    `uvicorn_args` are added to the command line (`--workers 2`, `--log-config ...`); with
-    `log_to` the server's output is written to that file (kept) instead of a temporary one.
+    `command` is `python -m app serve` unless a test starts the app another way (plain uvicorn);
+    with `log_to` the server's output is written to that file (kept) instead of a temporary one.
     """
     base_env = {k: v for k, v in os.environ.items() if k.upper() not in _SETTINGS_ENV}
     # FORWARDED_ALLOW_IPS (uvicorn's one proxy setting: whose X-Forwarded-For it believes) is
@@ -94,23 +111,20 @@ async def running_server(
     base_env.pop("FORWARDED_ALLOW_IPS", None)
     # Bot clients never reach the network: a closed loopback port unless the test names a fake.
     no_network = {"TELEGRAM_BOT_API_URL": "http://127.0.0.1:9", "MAX_BOT_API_URL": "http://127.0.0.1:9"}
-    full_env = {**base_env, "PYTHONUNBUFFERED": "1", **no_network, **env}
+    pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT / "backend"), base_env.get("PYTHONPATH")]))
+    full_env = {**base_env, "PYTHONUNBUFFERED": "1", "PYTHONPATH": pythonpath, "HOST": "127.0.0.1",
+                **no_network, **env}
     log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
     try:
-        for attempt in range(3):  # another process may grab the free port before uvicorn binds it
+        for attempt in range(3):  # another process may grab the free port before the server binds it
             port = free_port()
-            log_path = log_to or log_dir / f"uvicorn-{port}.log"
+            log_path = log_to or log_dir / f"server-{port}.log"
             with _open_log(log_path) as log:
                 proc = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "uvicorn", "app.main:app",
-                    "--app-dir", str(REPO_ROOT / "backend"),
-                    "--host", "127.0.0.1", "--port", str(port),
-                    "--http", "app.core.http_server:HeaderTimeoutProtocol",
-                    # As every launcher: direct frame writes, no per-message deflate (ws_server.py).
-                    "--ws", "app.core.ws_server:DirectSendProtocol",
-                    "--ws-per-message-deflate", "false", *uvicorn_args,
+                    *command,
+                    *(("--port", str(port)) if command != SERVE else ()),
                     cwd=REPO_ROOT,
-                    env=full_env,
+                    env={**full_env, "PORT": str(port)},
                     stdin=asyncio.subprocess.DEVNULL,
                     stdout=log,
                     stderr=asyncio.subprocess.STDOUT,
@@ -122,7 +136,7 @@ async def running_server(
                 if problem and "address already in use" in _tail(log_path).lower() and attempt < 2:
                     continue
                 if problem:
-                    raise RuntimeError(f"uvicorn on port {port} {problem}:\n{_tail(log_path)}")
+                    raise RuntimeError(f"server on port {port} {problem}:\n{_tail(log_path)}")
                 yield base_url
                 return
             finally:

@@ -33,9 +33,10 @@ from tests.nginx_support import (
     free_port,
     nginx_argv,
     render_nginx_conf,
+    serve_argv,
+    serve_env,
     start_process,
     stop_process,
-    uvicorn_argv,
     wait_http_ok,
 )
 from tests.support import MAX_BOT_TOKEN, make_init_data
@@ -114,9 +115,10 @@ async def edge(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> A
         WEBAPP_DIST=str(web_root),
         BCRYPT_ROUNDS="4",
         PYTHONUNBUFFERED="1",
+        **serve_env(backend_port),
     )
     backend = start_process(
-        "backend", uvicorn_argv(backend_port), log_path=base / "backend.log", env=env, cwd=REPO_ROOT
+        "backend", serve_argv(), log_path=base / "backend.log", env=env, cwd=REPO_ROOT
     )
     nginx: Proc | None = None
     try:
@@ -515,8 +517,10 @@ def test_compose_file_shape() -> None:
         assert "healthcheck" in service or name in ("frontend", "minio"), name
     assert [name for name, service in services.items() if "ports" in service] == ["frontend"]
     assert services["db"]["image"].startswith("postgres:16")
-    # The schema comes from the migrate service, never from the db image's init directory.
-    assert not any("docker-entrypoint-initdb.d" in volume for volume in services["db"]["volumes"])
+    # PostgreSQL loads database.sql on its first start (it records its migration level, so the
+    # migrate service then applies only later ones: tests/test_migrations.py).
+    assert "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in services["db"]["volumes"]
+    assert services["backend"]["command"] == ["python", "-m", "app", "serve"]
     assert services["redis"]["image"].startswith("redis:7")
     backend = services["backend"]
     assert backend["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}

@@ -18,12 +18,15 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import yaml
+from yoyo.migrations import get_migration_hash
 
 from app.core.config import REPO_ROOT
 from app.core.migrations import MIGRATIONS_DIR, migrate, pending
 from app.main import create_app
 from app.services.consistency import violations
 from tests.conftest import BASE_DSN, _with_database, make_settings
+from tests.server_support import postgres_client, running_server
 
 EARLIER_SCHEMA = Path(__file__).parent / "data" / "database.28ff6ad.sql"
 COUNTED = ("users", "art_objects", "ownership_history", "transfers", "trades", "trade_items",
@@ -136,7 +139,7 @@ def _migration_ids() -> list[str]:
 async def test_fresh_database_gets_database_sql_and_is_marked_up_to_date(new_database) -> None:
     dsn = await new_database()
     done = await asyncio.to_thread(migrate, dsn)
-    assert done[0] == "database.sql"
+    assert done == ["database.sql"]  # the file records its migrations itself: none left to apply
     assert await _applied(dsn) == _migration_ids()
     assert await asyncio.to_thread(pending, dsn) == []
     # A second start finds nothing to do.
@@ -266,3 +269,93 @@ async def test_documented_migrate_command(new_database) -> None:
                                      capture_output=True, text=True, timeout=120)
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "migrate: schema is up to date"
+
+
+def _embodied_ids(conn_rows: list[asyncpg.Record]) -> list[str]:
+    return sorted(row["migration_id"] for row in conn_rows)
+
+
+async def test_database_sql_records_every_migration_it_embodies(new_database) -> None:
+    """database.sql lists every file of backend/migrations/ in yoyo's version table, with yoyo's
+    own hash, so a database loaded from it by hand is known to be up to date (the rule in
+    backend/migrations/README.md)."""
+    dsn = await new_database()
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute((REPO_ROOT / "database.sql").read_text())
+        rows = await conn.fetch("SELECT migration_hash, migration_id FROM _yoyo_migration")
+        version = await conn.fetchval("SELECT max(version) FROM _yoyo_version")
+    finally:
+        await conn.close()
+    recorded = set(_embodied_ids(rows))
+    missing = [mid for mid in _migration_ids() if mid not in recorded]
+    assert not missing, (
+        f"database.sql does not record migration(s) {', '.join(missing)}: add each id to the list "
+        "at the end of database.sql (and the same change to its schema), backend/migrations/README.md"
+    )
+    unknown = sorted(recorded - set(_migration_ids()))
+    assert not unknown, f"database.sql records migration(s) with no file: {', '.join(unknown)}"
+    for row in rows:  # yoyo finds a migration by this hash, not by its id
+        assert row["migration_hash"] == get_migration_hash(row["migration_id"]), row["migration_id"]
+    assert version == 2  # yoyo's internal schema version: it must not try to "upgrade" the tables
+
+
+LOADERS = {
+    # What an operator types.
+    "psql -f": lambda dsn: [postgres_client("psql"), "-q", "-f", "database.sql", dsn],
+    # What the postgres image's docker-entrypoint.sh runs for /docker-entrypoint-initdb.d/*.sql
+    # (docker_process_sql), as the compose file mounts it.
+    "docker-entrypoint-initdb.d": lambda dsn: [
+        postgres_client("psql"), "-v", "ON_ERROR_STOP=1", "--no-password", "--no-psqlrc",
+        "--dbname", dsn, "-f", "/docker-entrypoint-initdb.d/10-database.sql",
+    ],
+}
+
+
+def _initdb_path(argv: list[str]) -> list[str]:
+    """The compose mount's target path, read from the repository's database.sql."""
+    return [str(REPO_ROOT / "database.sql") if a.startswith("/docker-entrypoint-initdb.d/") else a
+            for a in argv]
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
+async def test_schema_loaded_by_hand_starts_the_server_and_takes_later_migrations(
+    new_database, tmp_path: Path, loader: str
+) -> None:
+    """issue 22.1: `psql -f database.sql` (twice: the file is idempotent), then the server
+    starts on it, the migrate command finds nothing to do, and a later migration applies."""
+    dsn = await new_database()
+    for _ in range(2):
+        loaded = await asyncio.to_thread(subprocess.run, _initdb_path(LOADERS[loader](dsn)),
+                                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr
+        assert "ERROR" not in loaded.stderr, loaded.stderr
+    assert await _applied(dsn) == _migration_ids()
+
+    env = {"APP_ENV": "test", "DATABASE_URL": dsn, "UPLOAD_DIR": str(tmp_path / "uploads"),
+           "REDIS_URL": "", "JWT_SECRET": "loaded-by-hand-" + "x" * 32}
+    async with running_server(env) as base, httpx.AsyncClient(base_url=base) as http:
+        assert (await http.get("/health")).json()["db"] == "ok"
+        assert (await http.get("/api/photos")).status_code == 200
+
+    migrated = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "app.cli", "migrate"], cwd=REPO_ROOT / "backend",
+        env={**os.environ, "DATABASE_URL": dsn}, capture_output=True, text=True, timeout=120)
+    assert migrated.returncode == 0, migrated.stderr
+    assert migrated.stdout.strip() == "migrate: schema is up to date"
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        (folder / path.name).write_text(path.read_text())
+    (folder / "9999.later.sql").write_text("ALTER TABLE users ADD COLUMN later_note text;\n")
+    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == ["applied 9999.later"]
+    assert await _applied(dsn) == [*_migration_ids(), "9999.later"]
+
+
+def test_compose_lets_postgres_load_the_schema_on_its_first_start() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    mounts = compose["services"]["db"]["volumes"]
+    assert "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in mounts
+    assert any("docker-entrypoint-initdb.d/10-database.sql" in " ".join(LOADERS[k]("x"))
+               for k in LOADERS)

@@ -2,11 +2,14 @@
 
 `database.sql` is the whole current schema. A database is brought up to date by `migrate()`:
 
-* empty database → apply database.sql, then mark every migration as applied (the file already
-  contains their effect);
-* otherwise → apply the migrations not yet recorded in yoyo's version table (`_yoyo_migration`),
-  each in its own transaction, in file-name order. A database created before the runner existed
-  (schema present, no version table) has none recorded, so it gets all of them.
+* empty database → apply database.sql. The file records the migrations it embodies in yoyo's
+  own tables (its last statements), exactly as when an operator loads it with `psql -f` or
+  PostgreSQL's docker-entrypoint-initdb.d does: all three ways give the same database, and the
+  runner then treats it like any other;
+* every database → apply the migrations not yet recorded in yoyo's version table
+  (`_yoyo_migration`), each in its own transaction, in file-name order. A database created
+  before the runner existed (schema present, no version table) has none recorded, so it gets
+  all of them.
 
 Everything happens under a session-level PostgreSQL advisory lock, so the app's workers, several
 replicas and the compose `migrate` service may all call it at once: one migrates, the others
@@ -65,7 +68,7 @@ def migrate(
                 done.append(schema_file.name)
             elif _up_to_date(conn, migrations):
                 return []  # the usual start: up to date, checked with one query
-            done += _run_yoyo(dsn, migrations, mark_only=fresh)
+            done += _run_yoyo(dsn, migrations)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
     for line in done:
@@ -93,7 +96,7 @@ def _applied_ids(conn: psycopg.Connection) -> set[str] | None:
     return {row[0] for row in conn.execute("SELECT migration_id FROM _yoyo_migration")}
 
 
-def _run_yoyo(dsn: str, migrations: MigrationList, mark_only: bool) -> list[str]:
+def _run_yoyo(dsn: str, migrations: MigrationList) -> list[str]:
     backend = get_backend(yoyo_uri(dsn))
     try:
         # Our advisory lock already excludes other migrators; a lock row left behind by a killed
@@ -101,9 +104,6 @@ def _run_yoyo(dsn: str, migrations: MigrationList, mark_only: bool) -> list[str]
         backend.break_lock()
         with backend.lock():
             todo = backend.to_apply(migrations)
-            if mark_only:
-                backend.mark_migrations(todo)  # database.sql already has their effect
-                return [f"marked {m.id}" for m in todo]
             backend.apply_migrations(todo)
             return [f"applied {m.id}" for m in todo]
     finally:
