@@ -27,8 +27,7 @@ env DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="6543
   JWT_SECRET="e2e-secret-0123456789abcdef0123456789" UPLOAD_DIR="$uploads" APP_ENV=test \
   BCRYPT_ROUNDS=4 REDIS_URL= WEBAPP_DIST="$ROOT/webapp/dist" PUBLIC_URL="http://127.0.0.1:$port" \
   MINIAPP_LINK="https://max.ru/e2e_gallery_bot" TELEGRAM_MINIAPP_LINK="https://t.me/e2e_gallery_bot/gallery" \
-  "$VENV/bin/uvicorn" app.main:app --app-dir backend --host 127.0.0.1 --port "$port" \
-  --ws app.core.ws_server:DirectSendProtocol --ws-per-message-deflate false --log-level warning >"$VAR/e2e-backend.log" 2>&1 &
+  HOST=127.0.0.1 PORT="$port" app_cli serve >"$VAR/e2e-backend.log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true

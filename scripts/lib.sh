@@ -6,8 +6,15 @@ VENV="$ROOT/.venv"
 # Local state (embedded databases, uploads, logs); VAR_DIR moves it (the tests use a temp dir).
 VAR="${VAR_DIR:-$ROOT/var}"
 mkdir -p "$VAR"
+VAR="$(cd "$VAR" && pwd)"
+# Exported: the server, the admin CLI and the importer derive UPLOAD_DIR, DATA_DIR and the
+# embedded database's directory from it too (core/config.py), so everything agrees on paths.
+export VAR_DIR="$VAR"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+# `python -m app …` (app/cli.py: serve, migrate, seed-demo, import-photos) with the project's venv.
+app_cli() { PYTHONPATH="$ROOT/backend${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/python" -m app "$@"; }
 
 ensure_venv() {
   local lock="$ROOT/backend/requirements-dev.lock" stamp="$VENV/.lock.sha256"

@@ -61,22 +61,15 @@ stop_database() {
 }
 trap stop_database EXIT
 
-export UPLOAD_DIR="${UPLOAD_DIR:-$VAR/uploads}"
 export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
 log "loading demo data (idempotent)"
-PYTHONPATH="$ROOT/backend" "$VENV/bin/python" -m app.cli seed-demo
+app_cli seed-demo
 # Links made on this machine open the web app here (no messenger link is set by default).
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$PORT}"
+export HOST PORT
 log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs; Ctrl+C stops it)"
-# Like the image: the app's own JSON request log (route templates, never query strings), not
-# uvicorn's access log, which prints every URL with its query.
-# WebSockets: the hub writes event frames straight to the transports (core/ws_server.py), and
-# per-message deflate is off: it doubled the server CPU per frame and cost ~34 KiB per socket, to
-# shrink frames of a few hundred bytes (bench/RESULTS.md, "Per-message deflate").
-"$VENV/bin/uvicorn" app.main:app --app-dir backend --host "$HOST" --port "$PORT" \
-  --log-config backend/logging.json --no-access-log \
-  --ws app.core.ws_server:DirectSendProtocol --ws-per-message-deflate false \
-  --http app.core.http_server:HeaderTimeoutProtocol &  # request heads get a deadline (slow-loris)
+# The one server command (app/cli.py `serve`): every uvicorn option comes from settings.
+app_cli serve &
 server=$!
 # A background job of a script ignores Ctrl+C, so pass INT/TERM on; then wait for it to finish.
 trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM

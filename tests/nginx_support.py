@@ -140,28 +140,14 @@ async def wait_http_ok(url: str, proc: Proc, within: float = 30.0) -> None:
     raise TimeoutError(f"{proc.name}: {url} not ready in {within}s ({last_error}):\n{proc.log()}")
 
 
-def uvicorn_argv(port: int) -> list[str]:
-    """The backend as the image runs it (backend/Dockerfile), on a test port, one worker."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--app-dir",
-        str(REPO_ROOT / "backend"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--timeout-keep-alive",
-        "75",
-        "--http",
-        "app.core.http_server:HeaderTimeoutProtocol",
-        "--ws",
-        "app.core.ws_server:DirectSendProtocol",
-        "--ws-per-message-deflate",
-        "false",
-    ]
+def serve_argv() -> list[str]:
+    """The backend as the image runs it (backend/Dockerfile: `python -m app serve`); the caller's
+    env gives it HOST, PORT and PYTHONPATH (`serve_env`)."""
+    return [sys.executable, "-m", "app", "serve"]
+
+
+def serve_env(port: int) -> dict[str, str]:
+    return {"HOST": "127.0.0.1", "PORT": str(port), "PYTHONPATH": str(REPO_ROOT / "backend")}
 
 
 def nginx_argv(nginx: str, conf: Path, runtime_dir: Path) -> list[str]:

@@ -19,7 +19,6 @@ import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -30,6 +29,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 from websockets.frames import Frame, Opcode
 
+from app.cli import serve_options
+from app.core.config import Settings
 from app.core.ws_server import DirectSendProtocol, TextFrame, direct_send
 from app.realtime.hub import SLOW_CLIENT_CLOSE, Client, Event, Hub
 from tests.server_support import free_port
@@ -334,16 +335,8 @@ async def test_a_socket_that_negotiated_deflate_gets_compressed_frames_in_order(
 
 
 def test_every_launcher_uses_direct_writes_without_deflate() -> None:
-    root = Path(__file__).resolve().parents[1]
-    launchers = (
-        "scripts/run.sh",
-        "scripts/e2e.sh",
-        "backend/Dockerfile",
-        "tests/server_support.py",
-        "tests/nginx_support.py",
-        "README.md",  # the server command operators read
-    )
-    for launcher in launchers:
-        text = (root / launcher).read_text().replace('", "', " ").replace('",\n        "', " ")
-        assert "--ws app.core.ws_server:DirectSendProtocol" in text, launcher
-        assert "--ws-per-message-deflate false" in text, launcher
+    """Every launcher starts `python -m app serve` (tests/test_serve.py checks that), whose
+    options are the only list of them."""
+    options = serve_options(Settings(app_env="test", jwt_secret="x" * 40))
+    assert options["ws"] == "app.core.ws_server:DirectSendProtocol"
+    assert options["ws_per_message_deflate"] is False

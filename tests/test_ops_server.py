@@ -1,5 +1,5 @@
-"""A production-like server (2 uvicorn workers, PROMETHEUS_MULTIPROC_DIR, logging.json, no
-uvicorn access log — the backend image's command line): /metrics adds up across workers, and the
+"""A production-like server (`python -m app serve` as the image runs it: 2 workers,
+PROMETHEUS_MULTIPROC_DIR, JSON logs, no uvicorn access log): /metrics adds up across workers, and the
 log is one JSON line per request with a request id and never a token."""
 
 import asyncio
@@ -16,12 +16,10 @@ import pytest
 import websockets
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.server_support import REPO_ROOT, running_server
+from tests.server_support import running_server
 from tests.support import MAX_BOT_TOKEN, make_init_data
 
 pytestmark = pytest.mark.slow
-WORKERS = ("--workers", "2", "--log-config", str(REPO_ROOT / "backend" / "logging.json"),
-           "--no-access-log")
 
 
 class Server:
@@ -55,9 +53,10 @@ async def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         "BCRYPT_ROUNDS": "4",
         "REDIS_URL": "",
         "PROMETHEUS_MULTIPROC_DIR": str(root / "metrics"),
+        "WEB_CONCURRENCY": "2",
     }
     log = root / "server.log"
-    async with running_server(env, uvicorn_args=WORKERS, log_to=log) as base_url:
+    async with running_server(env, log_to=log) as base_url:
         yield Server(base_url, log, root / "metrics")
 
 

@@ -44,7 +44,7 @@ async def test_a_taken_port_fails_fast_before_anything_starts(tmp_path: Path) ->
 
 def readme_import_command() -> str:
     readme = (REPO_ROOT / "README.md").read_text()
-    found = re.search(r"^(cd backend && \.\./\.venv/bin/python -m app\.cli import-photos .*)$", readme, re.M)
+    found = re.search(r"^(cd backend && \.\./\.venv/bin/python -m app import-photos .*)$", readme, re.M)
     assert found, "README shows the importer command"
     return found.group(1)
 

@@ -6,10 +6,11 @@ not stall longer than HTTP_BODY_TIMEOUT."""
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
+from app.cli import serve_options
+from app.core.config import Settings
 from tests.server_support import running_server
 from tests.support import MAX_BOT_TOKEN
 
@@ -108,6 +109,6 @@ async def test_a_kept_alive_connection_may_idle_between_requests(server: str) ->
 
 
 def test_every_launcher_uses_the_protocol() -> None:
-    root = Path(__file__).resolve().parents[1]
-    for launcher in ("scripts/run.sh", "backend/Dockerfile"):
-        assert "app.core.http_server:HeaderTimeoutProtocol" in (root / launcher).read_text(), launcher
+    """Every launcher runs `python -m app serve` (tests/test_serve.py), which sets it."""
+    options = serve_options(Settings(app_env="test", jwt_secret="x" * 40))
+    assert options["http"] == "app.core.http_server:HeaderTimeoutProtocol"

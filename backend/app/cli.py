@@ -1,5 +1,7 @@
-"""Command line (run from backend/, or with backend/ on PYTHONPATH):
+"""Command line (run from backend/, or with backend/ on PYTHONPATH; `python -m app` is the same):
 
+python -m app serve                                  the server, every option from settings
+                                                     (`serve_options`): the one way to start it
 python -m app.cli migrate                            create or upgrade the schema (database.sql +
                                                      backend/migrations), then exit
 python -m app.cli seed-demo                          demo users and art objects (idempotent)
@@ -10,15 +12,18 @@ python -m app.cli import-photos DIR --owner USER     mint every image in DIR for
 import argparse
 import asyncio
 import os
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import asyncpg
 from tqdm import tqdm
 
-from app.core.config import REPO_ROOT, Settings, get_settings
+from app.core.config import Settings, get_settings
 from app.core.db import create_pool
+from app.core.logs import log_config
 from app.core.migrations import migrate
 from app.services import bot, demo, importer
 from app.services.notifier import Notifier
@@ -29,12 +34,12 @@ def database_url(settings: Settings) -> str:
     through its postmaster.pid: socket directory and port), so admin commands need no DSN."""
     if settings.database_url:
         return settings.database_url
-    var = Path(os.environ.get("VAR_DIR") or REPO_ROOT / "var")
-    found = embedded_database_url(var / "pgdata")
+    found = embedded_database_url(settings.var_dir / "pgdata")
     if found is None:
         raise SystemExit(
             "DATABASE_URL is not set and the embedded PostgreSQL of scripts/run.sh is not "
-            "running: start `bash scripts/run.sh` (or set DATABASE_URL)"
+            f"running (looked in {settings.var_dir / 'pgdata'}): start `bash scripts/run.sh` "
+            "(or set DATABASE_URL)"
         )
     return found
 
@@ -118,9 +123,72 @@ async def _notifier(pool: asyncpg.Pool, settings: Settings) -> None:
         await runtime.close()
 
 
+# Above nginx's upstream keepalive_timeout (60 s): the proxy, not the backend, closes idle
+# connections, so a reused connection is never closed under a request.
+KEEP_ALIVE_SECONDS = 75
+
+
+def serve_options(settings: Settings) -> dict[str, Any]:
+    """Every uvicorn option the app needs, from settings: the only list of them (run.sh, the
+    image, compose, e2e.sh and the tests all start `python -m app serve`)."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.web_concurrency,
+        # Request heads get a deadline (slow-loris): HTTP_HEADER_TIMEOUT, core/http_server.py.
+        "http": "app.core.http_server:HeaderTimeoutProtocol",
+        # The hub writes event frames straight to the transports (core/ws_server.py).
+        "ws": "app.core.ws_server:DirectSendProtocol",
+        # Deflate doubled the server CPU per frame and cost ~34 KiB per socket, to shrink frames
+        # of a few hundred bytes (bench/RESULTS.md, "Per-message deflate").
+        "ws_per_message_deflate": False,
+        # A client message larger than this closes its socket (1009) before it is buffered.
+        "ws_max_size": settings.ws_max_size,
+        # JSON lines (core/logs.py); the app writes one line per request (core/request_log.py)
+        # with route templates, never uvicorn's access log with every query string in it.
+        "log_config": log_config(),
+        "access_log": False,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "server_header": False,
+    }
+
+
+def prepare_metrics_dir() -> None:
+    """PROMETHEUS_MULTIPROC_DIR, when set, must exist before any worker imports the metrics and
+    hold nothing of an earlier run (it would be added in): created, then emptied. Only the
+    server's parent process does this, before its workers start."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        for entry in path.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    except OSError as exc:
+        raise SystemExit(
+            f"PROMETHEUS_MULTIPROC_DIR={folder}: cannot create or empty it ({exc.strerror}); "
+            "point it at a directory this user may write, or unset it (one worker)"
+        ) from exc
+
+
+def _serve() -> None:
+    import uvicorn  # only the server needs it
+
+    settings = get_settings()
+    prepare_metrics_dir()
+    uvicorn.run("app.main:app", **serve_options(settings))
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m app.cli")
+    parser = argparse.ArgumentParser(prog="python -m app")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve", help="start the server (HOST, PORT, WEB_CONCURRENCY, ... from the environment)"
+    )
     commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("seed-demo", help="create demo users and art objects (idempotent)")
     imports = commands.add_parser("import-photos", help="mint every image in a folder")
@@ -130,7 +198,9 @@ def main(argv: list[str] | None = None) -> None:
     bots.add_argument("action", choices=["set-webhook"], help="register webhook, commands, menu")
     commands.add_parser("notifier", help="run the notifier alone (no HTTP server)")
     args = parser.parse_args(argv)
-    if args.command == "migrate":
+    if args.command == "serve":
+        _serve()
+    elif args.command == "migrate":
         _migrate()
     elif args.command == "bot":
         _set_webhook()

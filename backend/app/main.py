@@ -24,7 +24,7 @@ from app.api.routes import (
     users,
     ws,
 )
-from app.core import metrics, wakeup
+from app.core import logs, metrics, wakeup
 from app.core.body_limit import BodySizeLimit
 from app.core.cache_control import CacheControl
 from app.core.config import Settings, get_settings
@@ -149,4 +149,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+# Plain `uvicorn app.main:app` logs JSON too (core/logs.py), before the app logs anything.
+logs.configure_if_uvicorn_defaults()
 app = create_app()

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
 
     # Unset: production refuses to start; anything else uses DATA_DIR/jwt_secret (see below).
     jwt_secret: str = ""
+    # Local state: run.sh's embedded PostgreSQL (VAR_DIR/pgdata), and unless set on their own,
+    # DATA_DIR (= VAR_DIR) and UPLOAD_DIR (= VAR_DIR/uploads). The server, the admin CLI, the
+    # importer and scripts/*.sh all read the same variable, so they agree on every path.
+    var_dir: Path = REPO_ROOT / "var"
     data_dir: Path = REPO_ROOT / "var"
     access_token_ttl: int = 15 * 60
     refresh_token_ttl: int = 30 * 24 * 3600
@@ -167,6 +171,15 @@ class Settings(BaseSettings):
     rate_limit_ws_messages: str = "20/10second"  # per WebSocket, in the serving process
     rate_limit_redis_retry: float = 5.0  # seconds on process-local limits after a Redis error
 
+    # The server (`python -m app serve`, app/cli.py): where it listens, how many worker
+    # processes (uvicorn's own variable name), and the largest WebSocket message a client may
+    # send in bytes: a larger one closes the socket (1009). Client messages are a few hundred
+    # bytes (the biggest, `auth`, carries one access token); uvicorn's default is 16 MiB.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    web_concurrency: int = Field(default=1, ge=1)
+    ws_max_size: int = Field(default=16 * 1024, ge=1024)
+
     @property
     def miniapp_link(self) -> str:
         """The Max link under its older name."""
@@ -185,6 +198,14 @@ class Settings(BaseSettings):
                 return json.loads(value)
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _paths_under_var_dir(self) -> "Settings":
+        if "data_dir" not in self.model_fields_set:
+            self.data_dir = self.var_dir
+        if "upload_dir" not in self.model_fields_set:
+            self.upload_dir = self.var_dir / "uploads"
+        return self
 
     @model_validator(mode="after")
     def _local_secret(self) -> "Settings":

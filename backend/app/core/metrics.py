@@ -50,6 +50,24 @@ from prometheus_client import (
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
+def _ensure_multiproc_dir() -> None:
+    """prometheus-client opens its per-process files in PROMETHEUS_MULTIPROC_DIR as the metrics
+    below are made: a missing directory killed every worker at import, in a restart loop. Create
+    it (`python -m app serve` also empties it before the workers start), or say what is wrong."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise RuntimeError(
+            f"PROMETHEUS_MULTIPROC_DIR={folder} does not exist and cannot be created "
+            f"({exc.strerror}): point it at a directory this user may write, or unset it"
+        ) from exc
+
+
+_ensure_multiproc_dir()
 HTTP_REQUESTS = Counter(
     "gallery_http_requests_total",
     "HTTP requests by method, route template and status",
