@@ -9,7 +9,9 @@ The server listens on a Unix socket only (no TCP port), so it works without any 
 ends, test.sh when it started it.
 """
 
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pgserver
@@ -22,11 +24,31 @@ def _running(data_dir: Path) -> PostmasterInfo | None:
     return info if info is not None and info.is_running() else None
 
 
+def _start(data_dir: Path, within: float = 180.0) -> str:
+    """pgserver gives `pg_ctl start` 10 s; on a loaded machine a first start (or a recovery) takes
+    longer, and the server keeps starting after pg_ctl's wait is cut. Wait for postmaster.pid to
+    say "ready", then attach to it."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return str(pgserver.get_server(data_dir, cleanup_mode=None).get_uri())
+        except subprocess.TimeoutExpired:
+            print("the embedded PostgreSQL is slow to start: waiting for it", file=sys.stderr)
+        while True:
+            info = PostmasterInfo.read_from_pgdata(data_dir)
+            if info is not None and info.is_running() and info.status == "ready":
+                break
+            if time.monotonic() > deadline:
+                sys.exit(f"the embedded PostgreSQL in {data_dir} did not start in {within:.0f} s "
+                         f"(its log: {data_dir / 'log'})")
+            time.sleep(0.5)
+
+
 def main() -> None:
     action, data_dir = sys.argv[1], Path(sys.argv[2]).resolve()
     if action == "start":
         data_dir.mkdir(parents=True, exist_ok=True)
-        print(pgserver.get_server(data_dir, cleanup_mode=None).get_uri())
+        print(_start(data_dir))
     elif action == "dsn":
         info = _running(data_dir) if data_dir.exists() else None
         if info is None:
