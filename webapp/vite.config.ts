@@ -26,6 +26,9 @@ export default defineConfig(({ mode }) => {
       assetsDir: 'assets',
       sourcemap: false,
       target: 'es2020',
+      // Rolldown's [PLUGIN_TIMINGS] notice ("JavaScript callbacks ran for 22 s…", the Sass
+      // transform on a loaded machine) is noise to someone running scripts/run.sh: off.
+      rolldownOptions: { checks: { bundlerTimings: false } },
     },
     test: {
       // jsdom for what touches the DOM; files testing plain logic start with
