@@ -711,7 +711,8 @@ WITH embodied (migration_id) AS (
         ('0004.thumb-2x'),
         ('0005.gifts-and-requests'),
         ('0006.qr-sign-in-device'),
-        ('0007.trade-accept-in-one-statement')
+        ('0007.trade-accept-in-one-statement'),
+        ('0012.wake-ups-outside-writes')
 ), recorded AS (
     INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
     SELECT encode(sha256(convert_to(migration_id, 'UTF8')), 'hex'), migration_id,

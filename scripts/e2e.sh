@@ -23,7 +23,7 @@ uploads="$(mktemp -d)"
 DATABASE_URL="$("$VENV/bin/python" scripts/test_database.py create "$db")"
 token="123456:e2e-max-bot-token"
 log "backend for e2e on :$port"
-env DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="654321:e2e-tg-token" \
+DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="654321:e2e-tg-token" \
   JWT_SECRET="e2e-secret-0123456789abcdef0123456789" UPLOAD_DIR="$uploads" APP_ENV=test \
   BCRYPT_ROUNDS=4 REDIS_URL= WEBAPP_DIST="$ROOT/webapp/dist" PUBLIC_URL="http://127.0.0.1:$port" \
   MINIAPP_LINK="https://max.ru/e2e_gallery_bot" TELEGRAM_MINIAPP_LINK="https://t.me/e2e_gallery_bot/gallery" \
