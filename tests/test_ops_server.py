@@ -56,7 +56,8 @@ async def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         "WEB_CONCURRENCY": "2",
     }
     log = root / "server.log"
-    async with running_server(env, log_to=log) as base_url:
+    # Two workers each import the app: on a loaded 2-core machine that can take longer than 30 s.
+    async with running_server(env, log_to=log, within=90.0) as base_url:
         yield Server(base_url, log, root / "metrics")
 
 
