@@ -30,9 +30,10 @@ from tests.nginx_support import (
     free_port,
     nginx_argv,
     render_nginx_conf,
+    serve_argv,
+    serve_env,
     start_process,
     stop_process,
-    uvicorn_argv,
     wait_http_ok,
 )
 from tests.s3_support import moto_s3, new_bucket, s3_env
@@ -54,11 +55,9 @@ class Cluster:
     backends: list[Proc]
 
 
-def host_argv(host: str, port: int) -> list[str]:
-    """The backend as every launcher starts it, bound to this host's address."""
-    argv = uvicorn_argv(port)
-    argv[argv.index("--host") + 1] = host
-    return argv
+def host_env(host: str, port: int) -> dict[str, str]:
+    """`python -m app serve` (serve_argv) as every launcher starts it, bound to this host's address."""
+    return {**serve_env(port), "HOST": host}
 
 
 @pytest.fixture
@@ -87,9 +86,10 @@ async def cluster(database_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
                     "PATH": os.environ["PATH"], "PYTHONUNBUFFERED": "1",
                     **server_env(database_url, local, **s3_env(endpoint, bucket), **redis,
                                  WS_RESUME_GRACE="0.3", WEBAPP_DIST=str(web_root)),
+                    **host_env(host, port),
                 }  # fmt: skip
                 backends.append(
-                    start_process(f"host {host}", host_argv(host, port),
+                    start_process(f"host {host}", serve_argv(),
                                   log_path=tmp_path / f"host-{i}.log", env=env, cwd=REPO_ROOT)
                 )  # fmt: skip
             for proc, host, port in zip(backends, HOSTS, ports, strict=True):
