@@ -55,7 +55,9 @@ CREATE INDEX IF NOT EXISTS users_search_idx
 CREATE TABLE IF NOT EXISTS images (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     content_hash    bytea NOT NULL CHECK (length(content_hash) = 32),
-    mime            text NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp')),
+    -- HEIC/HEIF (iPhone) and AVIF originals keep their format; renditions are WebP (issue 20).
+    mime            text NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp',
+                                                  'image/heic', 'image/heif', 'image/avif')),
     width           integer NOT NULL CHECK (width > 0),
     height          integer NOT NULL CHECK (height > 0),
     bytes           bigint NOT NULL CHECK (bytes > 0),
@@ -71,9 +73,32 @@ CREATE TABLE IF NOT EXISTS images (
     CONSTRAINT images_content_hash_uq UNIQUE (content_hash)
 );
 
+-- Near-duplicate lookup (services/near_duplicates.py): 64-bit difference hashes of each image,
+-- one row per variant (the whole picture and slightly cropped views of it, so a crop of up to
+-- 5 % lands near one of them). Multi-index hashing: a hash within a few bits of a stored one
+-- shares at least one of its four 16-bit parts exactly when the bits differ in at most 3, and
+-- in practice far more often; each part has its own index, so a lookup is four index probes
+-- plus a bit count on the few rows they find, whatever the number of images (bench/RESULTS.md).
+CREATE TABLE IF NOT EXISTS image_hashes (
+    image_id         bigint NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+    variant          smallint NOT NULL CHECK (variant >= 0),
+    hash             bigint NOT NULL,
+    PRIMARY KEY (image_id, variant)
+);
+CREATE INDEX IF NOT EXISTS image_hashes_part0_idx ON image_hashes (((hash >> 48) & 65535));
+CREATE INDEX IF NOT EXISTS image_hashes_part1_idx ON image_hashes (((hash >> 32) & 65535));
+CREATE INDEX IF NOT EXISTS image_hashes_part2_idx ON image_hashes (((hash >> 16) & 65535));
+CREATE INDEX IF NOT EXISTS image_hashes_part3_idx ON image_hashes ((hash & 65535));
+
+-- Mint numbers (issue 20): "No. 1,234" on every card. A sequence hands each new object the
+-- next number once; a rolled-back mint leaves a gap (numbers are never reused or moved), so
+-- concurrent mints never wait for each other. The unique constraint makes "one number, one
+-- object" a fact of the schema, admin SQL included (it takes the default like the app).
+CREATE SEQUENCE IF NOT EXISTS art_objects_mint_number_seq AS bigint;
 -- The ownable gallery item made from one image; the API calls it a "photo".
 CREATE TABLE IF NOT EXISTS art_objects (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    mint_number     bigint NOT NULL DEFAULT nextval('art_objects_mint_number_seq'),
     image_id        bigint NOT NULL REFERENCES images (id) ON DELETE CASCADE,
     title           text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
     description     text NOT NULL DEFAULT '' CHECK (length(description) <= 4000),
@@ -89,8 +114,13 @@ CREATE TABLE IF NOT EXISTS art_objects (
         || setweight(to_tsvector('english', description), 'B')
         || setweight(to_tsvector('russian', description), 'B')
     ) STORED,
-    CONSTRAINT art_objects_image_uq UNIQUE (image_id)
+    -- Hidden from its owner's profile and the gallery's "by owner" filter for everyone else
+    -- (still in the gallery and in every provenance); cleared when it changes hands.
+    profile_hidden  boolean NOT NULL DEFAULT false,
+    CONSTRAINT art_objects_image_uq UNIQUE (image_id),
+    CONSTRAINT art_objects_mint_number_uq UNIQUE (mint_number)
 );
+ALTER SEQUENCE art_objects_mint_number_seq OWNED BY art_objects.mint_number;
 -- Keyset pagination, newest first, over the whole gallery and per owner / creator.
 CREATE INDEX IF NOT EXISTS art_objects_keyset_idx ON art_objects (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS art_objects_owner_keyset_idx
@@ -113,6 +143,10 @@ CREATE TABLE IF NOT EXISTS transfers (
     -- A direct gift its recipient sent back (services/transfers.return_gift); the return itself
     -- is a transfer row of its own, so provenance names it.
     returned_at      timestamptz,
+    -- The giver's note (direct gifts and claim codes), kept with provenance; its recipient may
+    -- hide it from everyone but the two of them.
+    note             text NOT NULL DEFAULT '' CHECK (length(note) <= 280),
+    note_hidden      boolean NOT NULL DEFAULT false,
     CONSTRAINT transfers_claim_token_uq UNIQUE (claim_token_hash),
     CONSTRAINT transfers_completed_has_recipient CHECK (status <> 'completed' OR to_user_id IS NOT NULL),
     CONSTRAINT transfers_not_to_self CHECK (to_user_id IS DISTINCT FROM from_user_id)
@@ -198,6 +232,17 @@ CREATE TABLE IF NOT EXISTS favorites (
     PRIMARY KEY (user_id, art_object_id)
 );
 CREATE INDEX IF NOT EXISTS favorites_object_idx ON favorites (art_object_id);
+
+-- A profile's showcase: up to 6 of its owner's objects pinned at the top, in the owner's order
+-- (services/showcase.py). A pin goes when its object changes hands (art_object_move).
+CREATE TABLE IF NOT EXISTS showcase_pins (
+    user_id          bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    art_object_id    bigint NOT NULL REFERENCES art_objects (id) ON DELETE CASCADE,
+    position         smallint NOT NULL CHECK (position BETWEEN 0 AND 5),
+    PRIMARY KEY (user_id, art_object_id),
+    CONSTRAINT showcase_pins_position_uq UNIQUE (user_id, position)
+);
+CREATE INDEX IF NOT EXISTS showcase_pins_object_idx ON showcase_pins (art_object_id);
 
 CREATE TABLE IF NOT EXISTS profile_requests (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -378,7 +423,7 @@ BEGIN
             SELECT jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'offered') AS offered,
                    jsonb_agg(p.photo ORDER BY p.id) FILTER (WHERE p.side = 'requested') AS requested
               FROM (SELECT i.side, a.id, jsonb_build_object(
-                           'id', a.id, 'title', a.title,
+                           'id', a.id, 'title', a.title, 'mint_number', a.mint_number,
                            'thumb_url', '/' || img.thumb_key,
                            'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
                            'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
@@ -409,7 +454,7 @@ BEGIN
         SELECT jsonb_build_object(
             'id', t.id,
             'photo', jsonb_build_object(
-                'id', a.id, 'title', a.title,
+                'id', a.id, 'title', a.title, 'mint_number', a.mint_number,
                 'thumb_url', '/' || img.thumb_key,
                 'thumb_2x_url', '/' || coalesce(img.thumb_2x_key, img.preview_key),
                 'placeholder', img.placeholder, 'dominant_color', img.dominant_color,
@@ -424,7 +469,8 @@ BEGIN
             'expires_at', json_time(t.expires_at),
             'created_at', json_time(t.created_at),
             'completed_at', json_time(t.completed_at),
-            'returned_at', json_time(t.returned_at))
+            'returned_at', json_time(t.returned_at),
+            'note', t.note, 'note_hidden', t.note_hidden)
           FROM transfers t
           JOIN art_objects a ON a.id = t.art_object_id
           JOIN images img ON img.id = a.image_id
@@ -447,10 +493,13 @@ DECLARE
     v_code_id bigint;
     v_giver bigint;
 BEGIN
-    UPDATE art_objects SET owner_id = p_to_user_id, updated_at = now() WHERE id = p_art_object_id;
+    -- A new owner starts with the object shown on their profile; the old owner's pin goes.
+    UPDATE art_objects SET owner_id = p_to_user_id, profile_hidden = false, updated_at = now()
+     WHERE id = p_art_object_id;
     IF NOT FOUND THEN
         RETURN false;
     END IF;
+    DELETE FROM showcase_pins WHERE art_object_id = p_art_object_id;
     INSERT INTO ownership_history
            (art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id)
     VALUES (p_art_object_id, p_from_user_id, p_to_user_id, p_reason, p_trade_id, p_transfer_id);

@@ -20,6 +20,9 @@
 -- pipeline (renditions, EXIF stripping, hashing) for you. This file is for files prepared by
 -- other means.
 --
+-- Each new art object takes the next mint number from the same sequence as uploads (the
+-- column's default), so numbers stay unique and are never reused.
+--
 -- One transaction: each new image gets its images row, its art_objects row, a `mint`
 -- ownership_history row and a public `photo.created` event (live clients see it at commit).
 -- Idempotent by content hash: an image that is already minted is skipped and reported.
@@ -112,7 +115,8 @@ BEGIN
         INSERT INTO events (type, data, audience, subjects)
         SELECT 'photo.created',
                jsonb_build_object(
-                   'id', a.id, 'title', a.title, 'description', a.description,
+                   'id', a.id, 'title', a.title, 'mint_number', a.mint_number,
+                   'description', a.description,
                    'width', i.width, 'height', i.height, 'mime', i.mime,
                    'placeholder', i.placeholder, 'dominant_color', i.dominant_color,
                    'thumb_url', '/' || i.thumb_key,
@@ -122,7 +126,8 @@ BEGIN
                                                'avatar_url', u.avatar_url),
                    'creator', jsonb_build_object('id', u.id, 'display_name', u.display_name,
                                                  'avatar_url', u.avatar_url),
-                   'favorites_count', 0, 'created_at', a.created_at, 'updated_at', a.updated_at),
+                   'favorites_count', 0, 'profile_hidden', a.profile_hidden,
+                   'created_at', a.created_at, 'updated_at', a.updated_at),
                NULL, ARRAY[u.id]
           FROM art_objects a JOIN images i ON i.id = a.image_id JOIN users u ON u.id = a.owner_id
          WHERE a.id = new_object;

@@ -233,6 +233,14 @@ RULES: dict[tuple[str, str], Rule] = {
     # A private collector's object is invisible to others, admins included.
     ("GET", "/api/photos/{photo_id}"): rule("boris", 404, 404, 200, 404, lambda w, r: (f"/api/photos/{BORIS_PHOTO(w)}", {})),
     ("GET", "/api/photos/{photo_id}/history"): rule("boris", 404, 404, 200, 404, lambda w, r: (f"/api/photos/{BORIS_PHOTO(w)}/history", {})),
+    ("GET", "/api/photos/{photo_id}/story"): rule("boris", 404, 404, 200, 404, lambda w, r: (f"/api/photos/{BORIS_PHOTO(w)}/story", {})),
+    # Only the owner hides an object from their profile, or pins it to their showcase.
+    ("PUT", "/api/photos/{photo_id}/profile-hidden"): rule("anna", 401, 403, 200, 403, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}/profile-hidden", {"json": {"hidden": True}})),
+    ("PUT", "/api/me/showcase"): rule("anna", 401, 422, 200, 422, lambda w, r: ("", {"json": {"photo_ids": [ANNA_PHOTO(w)]}})),
+    # A showcase is seen like the collection it is part of (boris is private).
+    ("GET", "/api/users/{user_id}/showcase"): rule("boris", 403, 403, 200, 403, lambda w, r: (f"/api/users/{w.users['boris']}/showcase", {})),
+    # Only a gift's recipient hides its note.
+    ("PUT", "/api/transfers/{transfer_id}/note"): rule("boris", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.gift['id']}/note", {"json": {"hidden": True}})),
     ("PATCH", "/api/photos/{photo_id}"): rule("anna", 401, 403, 200, 403, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}", {"json": {"title": "mine now"}})),
     ("DELETE", "/api/photos/{photo_id}"): rule("anna", 401, 403, 204, 403, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}", {})),
     ("PUT", "/api/photos/{photo_id}/favorite"): rule("anna", 401, 200, 200, 200, lambda w, r: (f"/api/photos/{ANNA_PHOTO(w)}/favorite", {})),
@@ -354,6 +362,9 @@ ObjectRequest = Callable[[World, int, int], Request]  # (world, probed id, carl'
 OBJECT_ROUTES: dict[tuple[str, str], list[ObjectRequest]] = {
     ("GET", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {})],
     ("GET", "/api/photos/{photo_id}/history"): [lambda w, pid, mine: (f"/api/photos/{pid}/history", {})],
+    ("GET", "/api/photos/{photo_id}/story"): [lambda w, pid, mine: (f"/api/photos/{pid}/story", {})],
+    ("PUT", "/api/photos/{photo_id}/profile-hidden"): [lambda w, pid, mine: (f"/api/photos/{pid}/profile-hidden", {"json": {"hidden": True}})],
+    ("PUT", "/api/me/showcase"): [lambda w, pid, mine: ("/api/me/showcase", {"json": {"photo_ids": [mine, pid]}})],
     ("PATCH", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {"json": {"title": "probe"}})],
     ("DELETE", "/api/photos/{photo_id}"): [lambda w, pid, mine: (f"/api/photos/{pid}", {})],
     ("PUT", "/api/photos/{photo_id}/favorite"): [lambda w, pid, mine: (f"/api/photos/{pid}/favorite", {})],

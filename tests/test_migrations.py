@@ -182,6 +182,11 @@ async def test_earlier_schema_with_data_upgrades_to_todays(new_database, tmp_pat
         titles_after = await conn.fetch("SELECT id, title, owner_id FROM art_objects ORDER BY id")
         assert [tuple(r) for r in titles_after] == [tuple(r) for r in titles_before]
         assert set((await violations(conn)).values()) == {0}
+        # 0010: objects minted before numbers existed are numbered in id order (mint order), and
+        # the next mint continues after them.
+        numbers = await conn.fetch("SELECT id, mint_number FROM art_objects ORDER BY id")
+        assert [(r["id"], r["mint_number"]) for r in numbers] == [(i, i) for i in range(1, 6)]
+        assert await conn.fetchval("SELECT nextval('art_objects_mint_number_seq')") == 6
         # 0001: a session from before has no recent proof of who it is.
         assert await conn.fetchval("SELECT auth_time FROM refresh_token_families") == (
             await conn.fetchval("SELECT '-infinity'::timestamptz")

@@ -88,6 +88,11 @@ class ErrorCode(StrEnum):
     claim_cancelled = "claim_cancelled"
     claim_expired = "claim_expired"
     own_claim = "own_claim"
+    note_too_long = "note_too_long"
+    # The showcase (pinned objects on a profile).
+    showcase_full = "showcase_full"
+    showcase_duplicate = "showcase_duplicate"
+    showcase_not_yours = "showcase_not_yours"
     # Trades.
     trade_not_found = "trade_not_found"
     trade_not_pending = "trade_not_pending"

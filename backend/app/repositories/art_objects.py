@@ -9,8 +9,9 @@ from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 # One row per art object with everything a gallery card needs: no N+1 anywhere.
 # $1 is always the viewer (NULL when anonymous).
-_CARD = """
-SELECT a.id, a.title, a.description, a.created_at, a.updated_at, a.owner_id, a.creator_id,
+CARD_SQL = """
+SELECT a.id, a.title, a.mint_number, a.description, a.created_at, a.updated_at, a.owner_id,
+       a.creator_id, a.profile_hidden,
        i.width, i.height, i.mime, i.placeholder, i.dominant_color, i.thumb_key, i.preview_key,
        -- Images stored before the 640 px thumbnail existed offer the preview as the 2x source.
        coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
@@ -71,6 +72,8 @@ def cards_query(
         conditions.append(f"(a.created_at, a.id) < ({param(after[0])}, {param(after[1])})")
     if owner_id is not None:
         conditions.append(f"a.owner_id = {param(owner_id)}")
+        # Hidden from the owner's profile: others' "by owner" view leaves it out.
+        conditions.append("(NOT a.profile_hidden OR a.owner_id = $1)")
     if creator_id is not None:
         conditions.append(f"a.creator_id = {param(creator_id)}")
     if favorites_of is not None:
@@ -91,7 +94,7 @@ def cards_query(
         # (core/db.py) a websearch_to_tsquery(...) here was re-run for every row scanned.
         conditions.append(f"a.search_vector @@ {param(tsquery)}::tsquery")
     sql = (
-        f"{prefix}{_CARD} WHERE {' AND '.join(conditions)}"
+        f"{prefix}{CARD_SQL} WHERE {' AND '.join(conditions)}"
         f" ORDER BY a.created_at DESC, a.id DESC LIMIT {param(limit)}"
     )
     return sql, args
@@ -172,7 +175,7 @@ async def get_card(
     conn: Connection, viewer_id: int | None, art_object_id: int
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"{_CARD} WHERE a.id = $2 AND {VISIBLE_TO_VIEWER}", viewer_id, art_object_id
+        f"{CARD_SQL} WHERE a.id = $2 AND {VISIBLE_TO_VIEWER}", viewer_id, art_object_id
     )
 
 
@@ -238,6 +241,27 @@ async def insert_art_object(
         title,
         description,
         creator_id,
+    )
+
+
+async def story_heads(conn: Connection, art_object_ids: list[int]) -> list[asyncpg.Record]:
+    """Number, author and mint time of each object (the head of its story)."""
+    return await conn.fetch(
+        """
+        SELECT a.id, a.mint_number, a.created_at, a.creator_id,
+               c.display_name AS creator_name, c.avatar_url AS creator_avatar
+          FROM art_objects a JOIN users c ON c.id = a.creator_id
+         WHERE a.id = ANY($1::bigint[])
+        """,
+        art_object_ids,
+    )
+
+
+async def set_profile_hidden(conn: Connection, art_object_id: int, hidden: bool) -> None:
+    await conn.execute(
+        "UPDATE art_objects SET profile_hidden = $2, updated_at = now() WHERE id = $1",
+        art_object_id,
+        hidden,
     )
 
 

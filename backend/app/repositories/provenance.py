@@ -4,6 +4,7 @@ ownership_history)."""
 import asyncpg
 
 from app.core.db import Connection, fetch_value
+from app.repositories.visibility import visible_sql
 
 
 async def move_owner(
@@ -55,19 +56,28 @@ async def append(
     )
 
 
-async def for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
+async def for_objects(
+    conn: Connection, art_object_ids: list[int], viewer_id: int | None
+) -> list[asyncpg.Record]:
+    """Provenance rows of these objects in order, with whether `viewer_id` may see each party
+    (the one visibility rule, repositories/visibility.py) and the gift note of its transfer."""
     return await conn.fetch(
-        """
-        SELECT h.id, h.reason, h.trade_id, h.transfer_id, h.created_at,
+        f"""
+        SELECT h.id, h.art_object_id, h.reason, h.trade_id, h.transfer_id, h.created_at,
                h.from_user_id, fu.display_name AS from_name, fu.avatar_url AS from_avatar,
-               h.to_user_id, tu.display_name AS to_name, tu.avatar_url AS to_avatar
+               h.to_user_id, tu.display_name AS to_name, tu.avatar_url AS to_avatar,
+               coalesce({visible_sql("$2", "fu")}, false) AS from_visible,
+               coalesce({visible_sql("$2", "tu")}, false) AS to_visible,
+               t.note, t.note_hidden, t.from_user_id AS note_from, t.to_user_id AS note_to
           FROM ownership_history h
           LEFT JOIN users fu ON fu.id = h.from_user_id
           JOIN users tu ON tu.id = h.to_user_id
-         WHERE h.art_object_id = $1
-         ORDER BY h.id
+          LEFT JOIN transfers t ON t.id = h.transfer_id
+         WHERE h.art_object_id = ANY($1::bigint[])
+         ORDER BY h.art_object_id, h.id
         """,
-        art_object_id,
+        art_object_ids,
+        viewer_id,
     )
 
 

@@ -57,6 +57,7 @@ async def items(
     return await conn.fetch(
         f"""
         SELECT i.trade_id, i.side, i.owner_id AS owner_at_proposal, a.id, a.title, a.owner_id,
+               a.mint_number,
                img.thumb_key, img.placeholder, img.dominant_color,
                coalesce(img.thumb_2x_key, img.preview_key) AS thumb_2x_key,
                ou.display_name AS owner_name, ou.avatar_url AS owner_avatar,

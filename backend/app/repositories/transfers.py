@@ -9,9 +9,9 @@ from app.repositories.expiry import past_due, shown_status
 
 _VIEW = f"""
 SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
-       t.expires_at, t.returned_at,
+       t.expires_at, t.returned_at, t.note, t.note_hidden,
        {shown_status("t")} AS status,
-       a.title, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
+       a.title, a.mint_number, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
        coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
        fu.display_name AS from_name, fu.avatar_url AS from_avatar,
        tu.display_name AS to_name, tu.avatar_url AS to_avatar
@@ -37,18 +37,19 @@ async def list_for(
 
 
 async def insert_completed(
-    conn: Connection, art_object_id: int, from_user_id: int, to_user_id: int
+    conn: Connection, art_object_id: int, from_user_id: int, to_user_id: int, note: str = ""
 ) -> int:
     return await fetch_value(
         conn,
         int,
         """
-        INSERT INTO transfers (art_object_id, from_user_id, to_user_id, status, completed_at)
-        VALUES ($1, $2, $3, 'completed', now()) RETURNING id
+        INSERT INTO transfers (art_object_id, from_user_id, to_user_id, status, completed_at, note)
+        VALUES ($1, $2, $3, 'completed', now(), $4) RETURNING id
         """,
         art_object_id,
         from_user_id,
         to_user_id,
+        note,
     )
 
 
@@ -58,18 +59,21 @@ async def insert_claim(
     from_user_id: int,
     token_hash: bytes,
     expires_at: datetime,
+    note: str = "",
 ) -> int:
     return await fetch_value(
         conn,
         int,
         """
-        INSERT INTO transfers (art_object_id, from_user_id, status, claim_token_hash, expires_at)
-        VALUES ($1, $2, 'pending', $3, $4) RETURNING id
+        INSERT INTO transfers (art_object_id, from_user_id, status, claim_token_hash, expires_at,
+                               note)
+        VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id
         """,
         art_object_id,
         from_user_id,
         token_hash,
         expires_at,
+        note,
     )
 
 
@@ -109,6 +113,22 @@ async def art_object_of(conn: Connection, transfer_id: int) -> int | None:
 
 async def mark_returned(conn: Connection, transfer_id: int) -> None:
     await conn.execute("UPDATE transfers SET returned_at = now() WHERE id = $1", transfer_id)
+
+
+async def set_note_hidden(
+    conn: Connection, transfer_id: int, recipient_id: int, hidden: bool
+) -> bool:
+    """Only the recipient hides or shows a note; False when this is not theirs."""
+    done = await conn.fetchval(
+        """
+        UPDATE transfers SET note_hidden = $3
+         WHERE id = $1 AND to_user_id = $2 AND status = 'completed' RETURNING id
+        """,
+        transfer_id,
+        recipient_id,
+        hidden,
+    )
+    return done is not None
 
 
 async def set_status(conn: Connection, transfer_id: int, status: str) -> None:

@@ -48,6 +48,14 @@ class QrApproved(BaseModel):
     request_id: str
 
 
+class ShowcaseUpdated(BaseModel):
+    """A profile's pinned objects changed (pinned, unpinned, reordered, or one left its owner
+    by being hidden): viewers of that profile read its showcase again."""
+
+    user_id: int
+    photo_ids: list[int] = Field(description="the pinned objects in the owner's order")
+
+
 EVENT_DATA: dict[str, type[BaseModel]] = {
     "photo.created": PublicPhoto,
     "photo.updated": PublicPhoto,
@@ -60,6 +68,7 @@ EVENT_DATA: dict[str, type[BaseModel]] = {
     "transfer.updated": Transfer,
     "profile_request.updated": ProfileRequest,
     "auth.qr_approved": QrApproved,
+    "showcase.updated": ShowcaseUpdated,
 }
 EventType = Literal[
     "photo.created",
@@ -73,6 +82,7 @@ EventType = Literal[
     "transfer.updated",
     "profile_request.updated",
     "auth.qr_approved",
+    "showcase.updated",
 ]
 
 # --- server → client ----------------------------------------------------------------------
@@ -140,6 +150,11 @@ class QrApprovedEvent(_Event):
     data: QrApproved
 
 
+class ShowcaseUpdatedEvent(_Event):
+    type: Literal["showcase.updated"]
+    data: ShowcaseUpdated
+
+
 class PingFrame(BaseModel):
     type: Literal["ping"]
 
@@ -171,7 +186,8 @@ ServerEvent = Annotated[
     | TradeUpdatedEvent
     | TransferUpdatedEvent
     | ProfileRequestUpdatedEvent
-    | QrApprovedEvent,
+    | QrApprovedEvent
+    | ShowcaseUpdatedEvent,
     Field(discriminator="type"),
 ]
 ServerMessage = Annotated[
@@ -186,6 +202,7 @@ ServerMessage = Annotated[
     | TransferUpdatedEvent
     | ProfileRequestUpdatedEvent
     | QrApprovedEvent
+    | ShowcaseUpdatedEvent
     | PingFrame
     | AuthenticatedFrame
     | ResumedFrame

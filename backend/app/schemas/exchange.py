@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.schemas.ids import Id
 from app.schemas.links import DeepLinks
-from app.schemas.photos import PhotoSummary
+from app.schemas.photos import PhotoSummary, Story
 from app.schemas.users import UserSummary
 
 MAX_TRADE_ITEMS = 20
@@ -26,6 +26,10 @@ CannotAcceptReason = Literal[
 class TransferCreate(BaseModel):
     photo_id: Id
     to_user_id: Id | None = Field(default=None, description="omit for a claim code (QR / link)")
+    note: str = Field(
+        default="",
+        description="the giver's note, at most 280 characters (422 `note_too_long`)",
+    )
 
 
 class ClaimIn(BaseModel):
@@ -43,6 +47,8 @@ class ClaimPreview(BaseModel):
     expires_at: datetime | None
     is_giver: bool = Field(description="the viewer made this code (show it, don't claim it)")
     claimed_by: UserSummary | None = Field(description="who took it, once completed")
+    note: str = Field(default="", description="the giver's note to whoever claims it")
+    story: Story | None = Field(default=None, description="number, author, owners so far")
 
 
 class Transfer(BaseModel):
@@ -60,6 +66,8 @@ class Transfer(BaseModel):
     returned_at: datetime | None = Field(
         default=None, description="a direct gift its recipient sent back (POST .../return)"
     )
+    note: str = Field(default="", description="the giver's note (only its two parties see this)")
+    note_hidden: bool = Field(default=False, description="the recipient hid the note from others")
 
 
 class TransferList(BaseModel):
@@ -102,6 +110,10 @@ class TradeInfo(BaseModel):
 
 
 class Trade(TradeInfo):
+    stories: list[Story] = Field(
+        default_factory=list,
+        description="the story of each offered object (number, author, owners) for its parties",
+    )
     viewer_can_accept: bool = Field(
         default=False,
         description="the signed-in viewer may accept it now (owns every requested item)",

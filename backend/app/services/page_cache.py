@@ -37,7 +37,7 @@ import pydantic_core
 # added later) empties the cache, so forgetting to list a new type costs speed, not freshness.
 UNRELATED_EVENTS = frozenset(
     {"trade.created", "trade.updated", "transfer.updated", "profile_request.updated",
-     "auth.qr_approved"}
+     "auth.qr_approved", "showcase.updated"}
 )  # fmt: skip
 # Events that can change what a signed-in viewer sees beyond the anonymous page: an accepted
 # (or withdrawn) profile request opens (or closes) a private collection to its requester.

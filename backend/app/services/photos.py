@@ -28,8 +28,8 @@ from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
 from app.repositories import art_objects, favorites, provenance, users
 from app.schemas.events import FavoritesChanged, PhotoDeleted
-from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry
-from app.services import page_cache
+from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry, Story
+from app.services import page_cache, stories
 from app.services import trades as trade_rules
 from app.services.page_cache import Page, etag_of
 from app.services.publish import claim_codes_cancelled, publish
@@ -452,15 +452,23 @@ async def get_provenance(
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
             raise NotFound("art object not found", code=ErrorCode.photo_not_found)
-        rows = await provenance.for_object(conn, art_object_id)
-    people: Users = {"from_user": ("from_user_id", "from"), "to_user": ("to_user_id", "to")}
-    return [from_record(ProvenanceEntry, r, users=people) for r in rows]
+        return await stories.provenance_of(conn, viewer_id, art_object_id)
+
+
+async def get_story(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Story:
+    async with pool.acquire() as conn:
+        if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
+            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        story = await stories.story(conn, viewer_id, art_object_id)
+    if story is None:  # deleted between the two reads
+        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+    return story
 
 
 # --- changing -----------------------------------------------------------------------------
 
 
-async def _lock_visible(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
+async def lock_visible(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
     """Lock an object for a change; one the user may not see is "not found" like a missing one
     (a 403 would confirm that a private collection holds that id)."""
     current = await art_objects.lock_visible(conn, user_id, art_object_id)
@@ -477,7 +485,7 @@ async def update_photo(
     if description is not None:
         description = _clean_description(description)
     async with pool.acquire() as conn, conn.transaction():
-        current = await _lock_visible(conn, user_id, art_object_id)
+        current = await lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
             raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
@@ -491,7 +499,7 @@ async def delete_photo(
     pool: asyncpg.Pool, storage: Storage, user_id: int, art_object_id: int
 ) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        current = await _lock_visible(conn, user_id, art_object_id)
+        current = await lock_visible(conn, user_id, art_object_id)
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
             raise Forbidden(
                 "only its creator, while still owning it, can delete an art object",
@@ -521,7 +529,7 @@ async def set_favorite(
     async with pool.acquire() as conn, conn.transaction():
         # The row lock orders concurrent (un)favourites of one object, so the counts their
         # events carry are exact and in event order.
-        current = await _lock_visible(conn, user_id, art_object_id)
+        current = await lock_visible(conn, user_id, art_object_id)
         if favorite:
             changed = await favorites.add(conn, user_id, art_object_id)
         else:

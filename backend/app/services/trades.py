@@ -25,6 +25,7 @@ from app.core.errors import (
 from app.repositories import art_objects, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
+from app.services import stories
 from app.services.deep_links import all_links, pick
 from app.services.publish import publish
 from app.services.shapes import Users, from_record, photo_summary
@@ -196,7 +197,9 @@ async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [trade_id], user_id), user_id)
+        return await _with_stories(
+            conn, _to_trade(row, await trades.items(conn, [trade_id], user_id), user_id), user_id
+        )
 
 
 async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Trade:
@@ -206,7 +209,18 @@ async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) ->
         row = await trades.find_by_token(conn, security.digest(token))
         if row is None:
             raise NotFound("trade not found", code=ErrorCode.trade_not_found)
-        return _to_trade(row, await trades.items(conn, [row["id"]], viewer_id), viewer_id)
+        trade = _to_trade(row, await trades.items(conn, [row["id"]], viewer_id), viewer_id)
+        return await _with_stories(conn, trade, viewer_id)
+
+
+async def _with_stories(conn: Connection, trade: Trade, viewer_id: int | None) -> Trade:
+    """A pending trade with the story of each offered object it shows: what the viewer would
+    get, told before they decide (a settled trade's objects have their own detail screens)."""
+    if trade.status != "pending":
+        return trade
+    told = await stories.stories(conn, viewer_id, [p.id for p in trade.offered])
+    trade.stories = [told[p.id] for p in trade.offered if p.id in told]
+    return trade
 
 
 async def list_trades(

@@ -15,7 +15,8 @@ from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unpr
 from app.repositories import art_objects, transfers, users
 from app.schemas.exchange import ClaimPreview, Transfer
 from app.schemas.links import ClientHost
-from app.services import ownership
+from app.schemas.photos import NOTE_MAX
+from app.services import ownership, stories
 from app.services.deep_links import all_links, pick
 from app.services.publish import claim_codes_cancelled, transfer_updated
 from app.services.shapes import to_transfer
@@ -42,7 +43,9 @@ async def create(
     art_object_id: int,
     to_user_id: int | None,
     host: ClientHost | None = None,
+    note: str = "",
 ) -> Transfer:
+    note = _clean_note(note)
     if to_user_id == user_id:
         raise Unprocessable(
             "you already own it: choose another recipient", code=ErrorCode.transfer_to_self
@@ -50,16 +53,27 @@ async def create(
     async with pool.acquire() as conn, conn.transaction():
         await _lock_owned(conn, art_object_id, user_id)
         if to_user_id is not None:
-            return await _give(conn, user_id, art_object_id, to_user_id)
-        return await _create_claim(conn, settings, user_id, art_object_id, host)
+            return await _give(conn, user_id, art_object_id, to_user_id, note)
+        return await _create_claim(conn, settings, user_id, art_object_id, host, note)
 
 
-async def _give(conn: Connection, user_id: int, art_object_id: int, to_user_id: int) -> Transfer:
+def _clean_note(note: str) -> str:
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise Unprocessable(
+            f"a note is at most {NOTE_MAX} characters", code=ErrorCode.note_too_long
+        )
+    return note
+
+
+async def _give(
+    conn: Connection, user_id: int, art_object_id: int, to_user_id: int, note: str
+) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
         raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
     if await users.is_blocked(conn, to_user_id, user_id):
         raise Forbidden("the recipient does not accept gifts from you", code=ErrorCode.gift_refused)
-    transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id)
+    transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id, note)
     await ownership.move(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
@@ -114,13 +128,14 @@ async def _create_claim(
     user_id: int,
     art_object_id: int,
     host: ClientHost | None,
+    note: str,
 ) -> Transfer:
     # One live code per object: a new code replaces the previous one.
     await claim_codes_cancelled(conn, art_object_id)
     token = security.new_secret(24)  # 192 bits
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
     transfer_id = await transfers.insert_claim(
-        conn, art_object_id, user_id, security.digest(token), expires_at
+        conn, art_object_id, user_id, security.digest(token), expires_at, note
     )
     await transfer_updated(conn, transfer_id, [user_id])
     row = present(await transfers.view(conn, transfer_id))
@@ -128,10 +143,15 @@ async def _create_claim(
 
 
 async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> ClaimPreview:
-    """The claim screen before the tap. Reads only; the code stays usable."""
+    """The claim screen before the tap: the photo, the giver, their note and the object's
+    story (number, author, owners so far as this viewer may see them). Reads only; the code
+    stays usable."""
     async with pool.acquire() as conn:
         found = await transfers.find_by_token(conn, security.digest(token))
         row = await transfers.view(conn, found["id"]) if found else None
+        story = None
+        if row is not None and row["status"] == "pending":
+            story = await stories.story(conn, viewer_id, row["art_object_id"])
     if row is None:
         raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
     transfer = to_transfer(row)
@@ -143,7 +163,22 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
         expires_at=transfer.expires_at,
         is_giver=viewer_id == transfer.from_user.id,
         claimed_by=transfer.to_user if transfer.status == "completed" else None,
+        note=transfer.note,
+        story=story,
     )
+
+
+async def set_note_hidden(
+    pool: asyncpg.Pool, user_id: int, transfer_id: int, hidden: bool
+) -> Transfer:
+    """The recipient of a gift hides its note from everyone but the giver and themselves (in
+    provenance and stories), or shows it again."""
+    async with pool.acquire() as conn, conn.transaction():
+        if not await transfers.set_note_hidden(conn, transfer_id, user_id, hidden):
+            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+        row = present(await transfers.view(conn, transfer_id))
+        await transfer_updated(conn, transfer_id, [row["from_user_id"], user_id])
+        return to_transfer(row)
 
 
 async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:

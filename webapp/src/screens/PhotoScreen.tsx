@@ -18,6 +18,12 @@ import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 import { useClosingConfirmation } from '../components/PrimaryAction';
 
+/** A party of provenance: a link to them, or "a private collector" and nothing more. */
+function Party({ user }: { user: ProvenanceEntry['to_user'] }) {
+  const { t } = useTranslation();
+  return user ? <Link href={`/users/${user.id}`}>{user.display_name}</Link> : <>{t('photo.privateCollector')}</>;
+}
+
 function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
   const { t } = useTranslation();
   return (
@@ -34,12 +40,14 @@ function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
             )}
           </div>
           <div className="small">
-            {h.from_user ? (
+            {h.from_user || h.from_private ? (
               <>
-                {h.from_user.display_name} → <Link href={`/users/${h.to_user.id}`}>{h.to_user.display_name}</Link>
+                {h.from_user ? h.from_user.display_name : t('photo.privateCollector')} → <Party user={h.to_user} />
               </>
-            ) : (
+            ) : h.to_user ? (
               <Trans i18nKey="photo.by" values={{ name: h.to_user.display_name }} components={[<Link href={`/users/${h.to_user.id}`} />]} />
+            ) : (
+              t('photo.privateCollector')
             )}
           </div>
           <div className="small text-secondary">{formatDate(h.created_at)}</div>

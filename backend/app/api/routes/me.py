@@ -7,8 +7,9 @@ from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.schemas.auth import PasswordChanged
 from app.schemas.notifications import NotificationSettings, NotificationSettingsUpdate
+from app.schemas.photos import Showcase, ShowcaseIn
 from app.schemas.users import Me, MeUpdate, PasswordChange
-from app.services import auth, notifications, users
+from app.services import auth, notifications, showcase, users
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
@@ -54,3 +55,11 @@ async def change_password(
     return await auth.change_password(
         pool, settings, claims, body.password, body.current_password, body.username
     )
+
+
+@router.put("/showcase", responses=errors(401, 422))
+async def set_showcase(body: ShowcaseIn, pool: PoolDep, user_id: UserId) -> Showcase:
+    """Pin, unpin and reorder in one call: the objects to pin, in order (at most 6, 422
+    `showcase_full`; each your own and shown on your profile, else 422 `showcase_not_yours`).
+    Viewers of your profile get `showcase.updated`."""
+    return await showcase.set_showcase(pool, user_id, body.photo_ids)

@@ -8,8 +8,16 @@ from app.api.deps import OptionalUserId, PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.schemas.ids import INT64_MAX, PathId
-from app.schemas.photos import FavoriteState, Photo, PhotoPage, PhotoUpdate, ProvenanceEntry
-from app.services import photos
+from app.schemas.photos import (
+    FavoriteState,
+    Photo,
+    PhotoPage,
+    PhotoUpdate,
+    ProfileHidden,
+    ProvenanceEntry,
+    Story,
+)
+from app.services import photos, showcase
 
 router = APIRouter(prefix="/api/photos", tags=["photos"])
 
@@ -79,7 +87,25 @@ async def get_photo(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) 
 async def get_provenance(
     photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId
 ) -> list[ProvenanceEntry]:
+    """Every change of owner, oldest first. A party whose collection the viewer may not see is
+    `null` with `from_private`/`to_private` ("a private collector"); a gift's note unless its
+    recipient hid it."""
     return await photos.get_provenance(pool, viewer_id, photo_id)
+
+
+@router.get("/{photo_id}/story", responses=errors(401, 404, 422))
+async def get_story(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) -> Story:
+    """Number, author, mint time and provenance in one answer (the detail screen's story)."""
+    return await photos.get_story(pool, viewer_id, photo_id)
+
+
+@router.put("/{photo_id}/profile-hidden", responses=errors(401, 403, 404, 422))
+async def set_profile_hidden(
+    photo_id: PathId, body: ProfileHidden, pool: PoolDep, user_id: UserId
+) -> Photo:
+    """The owner hides the object from their profile and the gallery's "by owner" filter for
+    everyone else (it stays in the gallery and in provenance), or shows it again."""
+    return await showcase.set_profile_hidden(pool, user_id, photo_id, body.hidden)
 
 
 @router.patch("/{photo_id}", responses=errors(401, 403, 404, 422))

@@ -16,6 +16,7 @@ from app.api.responses import errors
 from app.api.routes.qr import add_link_qr_route
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import PathId
+from app.schemas.photos import NoteVisibility
 from app.services import transfers
 
 router = APIRouter(prefix="/api/transfers", tags=["transfers"])
@@ -34,7 +35,9 @@ async def create_transfer(
     user_id: UserId,
     host: ClientHostDep,
 ) -> Transfer:
-    return await transfers.create(pool, settings, user_id, body.photo_id, body.to_user_id, host)
+    return await transfers.create(
+        pool, settings, user_id, body.photo_id, body.to_user_id, host, body.note
+    )
 
 
 @router.post(
@@ -74,6 +77,15 @@ async def return_gift(
     still owning it): the object goes back to the sender with a provenance row. Answers the
     return transfer."""
     return await transfers.return_gift(pool, settings, user_id, transfer_id)
+
+
+@router.put("/{transfer_id}/note", responses=errors(401, 404, 422))
+async def set_note_visibility(
+    transfer_id: PathId, body: NoteVisibility, pool: PoolDep, user_id: UserId
+) -> Transfer:
+    """The recipient of a gift hides its note from everyone but the giver and themselves
+    (provenance, stories), or shows it again. 404 for anyone else."""
+    return await transfers.set_note_hidden(pool, user_id, transfer_id, body.hidden)
 
 
 @router.get("", responses=errors(401, 422))

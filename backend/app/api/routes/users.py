@@ -8,9 +8,9 @@ from app.api.deps import OptionalUserId, PoolDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors, json_model
 from app.schemas.ids import PathId
-from app.schemas.photos import PhotoPage
+from app.schemas.photos import PhotoPage, Showcase
 from app.schemas.users import PublicUser, UserList
-from app.services import photos, users
+from app.services import photos, showcase, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -66,3 +66,10 @@ async def get_user_photos(
         pool, viewer_id, photos.Listing(cursor=cursor, limit=limit, owner_id=user_id)
     )
     return json_model(page)
+
+
+@router.get("/{user_id}/showcase", responses=errors(401, 403, 404, 422))
+async def get_showcase(user_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) -> Showcase:
+    """The objects a person pinned at the top of their profile, in their order (at most 6);
+    403 for a private profile unless approved, like their collection."""
+    return await showcase.get_showcase(pool, viewer_id, user_id)
