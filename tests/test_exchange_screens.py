@@ -32,6 +32,8 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
     assert seen.status_code == 200, seen.text
     assert seen.headers["cache-control"] == "no-store"
     body = seen.json()
+    story = body.pop("story")  # the object's story (tests/test_collectors.py checks it in full)
+    assert story["mint_number"] == created["photo"]["mint_number"] and len(story["provenance"]) == 1
     assert body == {
         "transfer_id": created["id"],
         "status": "pending",
@@ -40,6 +42,7 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
         "expires_at": created["expires_at"],
         "is_giver": False,
         "claimed_by": None,
+        "note": "",
     }
     assert body["photo"]["title"] == f"object {obj}" and body["photo"]["thumb_url"].startswith("/media/")
     # The giver sees it is their own; signed out works too; nothing was used up.
