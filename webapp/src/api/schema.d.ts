@@ -254,6 +254,30 @@ export interface paths {
         patch: operations["update_me_api_me_patch"];
         trace?: never;
     };
+    "/api/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description Which bot notifications you get (all on by default) and whether the bot can reach you.
+         */
+        get: operations["get_notification_settings_api_me_notifications_get"];
+        /**
+         * Put Notification Settings
+         * @description Switch kinds off (`disabled`); every kind not listed is on.
+         */
+        put: operations["put_notification_settings_api_me_notifications_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/password": {
         parameters: {
             query?: never;
@@ -1011,7 +1035,7 @@ export interface components {
          * ErrorCode
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress";
+        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid";
         /**
          * ErrorDetail
          * @description `code` is stable (clients branch on it); `message` is English for people. Some codes add
@@ -1079,6 +1103,32 @@ export interface components {
         NoteVisibility: {
             /** Hidden */
             hidden: boolean;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /**
+             * Disabled
+             * @description kinds switched off; the rest are on
+             */
+            disabled: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
+            /**
+             * Kinds
+             * @description every kind, in the order to show them
+             */
+            kinds: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
+            /**
+             * Bot Reachable
+             * @description the bot can write to you (you started it in your messenger and did not block it); false: nothing is sent until you open the bot
+             */
+            bot_reachable: boolean;
+        };
+        /** NotificationSettingsUpdate */
+        NotificationSettingsUpdate: {
+            /**
+             * Disabled
+             * @description kinds switched off; the rest are on
+             */
+            disabled: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
         };
         /** PasswordChange */
         PasswordChange: {
@@ -3015,6 +3065,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_notification_settings_api_me_notifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    put_notification_settings_api_me_notifications_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
                 };
             };
             /** @description Bad request */
