@@ -762,6 +762,7 @@ WITH embodied (migration_id) AS (
         ('0006.qr-sign-in-device'),
         ('0007.trade-accept-in-one-statement'),
         ('0009.bot-and-notifications'),
+        ('0010.collectors-gallery'),
         ('0012.wake-ups-outside-writes')
 ), recorded AS (
     INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)
