@@ -1,4 +1,6 @@
 import { MaxUI } from '@maxhub/max-ui';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { queryClient } from './data/queries';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch } from 'wouter';
@@ -97,11 +99,13 @@ export function App({ host }: { host: Host }) {
   return (
     <MaxUI colorScheme={scheme} platform={platform}>
       <div className="app-root" style={vars}>
-        <Router hook={useAppLocation}>
-          <SessionProvider host={host}>
-            <Gate />
-          </SessionProvider>
-        </Router>
+        <QueryClientProvider client={queryClient}>
+          <Router hook={useAppLocation}>
+            <SessionProvider host={host}>
+              <Gate />
+            </SessionProvider>
+          </Router>
+        </QueryClientProvider>
       </div>
     </MaxUI>
   );

@@ -29,99 +29,59 @@ export class ApiError extends Error {
  */
 export const clientHeaders: Record<string, string> = {};
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
-
-export interface RequestOptions {
-  body?: unknown;
-  query?: Query;
-  /** Send the bearer token (default true). */
-  auth?: boolean;
-  signal?: AbortSignal;
-  /** Extra request headers (secrets travel here, never in the URL). */
-  headers?: Record<string, string>;
-}
-
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-export async function readError(res: Response): Promise<ApiError> {
-  let detail: unknown = null;
-  try {
-    const body = await res.json();
-    detail = body?.detail ?? body;
-  } catch {
-    detail = res.statusText || null;
-  }
-  return new ApiError(res.status, detail);
-}
-
-/** JSON client for `/api` that attaches the access token and retries once after a refresh. */
+/**
+ * The transport under the typed client (`openapi-fetch`, see index.ts): adds the host header and
+ * the access token, retries once after a refresh when the token was refused, and turns a network
+ * failure into `ApiError(0)`. Paths, parameters and bodies are typed by the caller from the
+ * OpenAPI document; nothing here knows a route.
+ */
 export class ApiClient {
   constructor(
-    readonly base: string,
     private readonly tokens: TokenStore,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('GET', path, { query, signal });
-  }
-
-  post<T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('POST', path, { ...opts, body });
-  }
-
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, { body });
-  }
-
-  put<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('PUT', path, { body });
-  }
-
-  delete<T>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path, {});
-  }
-
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const auth = opts.auth !== false;
+  /** openapi-fetch's `fetch` option. Requests marked with `X-No-Auth` go without a token. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const auth = !request.headers.has(NO_AUTH);
+    // The body may be needed twice (the retry after a 401): keep it as bytes.
+    const body = request.body ? await request.arrayBuffer() : undefined;
     let token = auth ? await this.tokens.validAccess() : null;
-    let res = await this.send(method, path, opts, token);
+    let res = await this.send(request, body, token);
     if (res.status === 401 && auth && token) {
       token = await this.tokens.afterUnauthorized(token);
-      if (token) res = await this.send(method, path, opts, token);
+      if (token) res = await this.send(request, body, token);
     }
-    if (!res.ok) throw await readError(res);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+    return res;
+  };
 
-  private async send(method: string, path: string, opts: RequestOptions, token: string | null) {
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      ...clientHeaders,
-      ...opts.headers,
-    };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (token) headers.Authorization = `Bearer ${token}`;
+  private async send(request: Request, body: ArrayBuffer | undefined, token: string | null) {
+    const headers = new Headers(request.headers);
+    headers.delete(NO_AUTH);
+    headers.set('Accept', 'application/json');
+    for (const [k, v] of Object.entries(clientHeaders)) headers.set(k, v);
+    if (token) headers.set('Authorization', `Bearer ${token}`);
     try {
-      return await this.fetchImpl(this.base + withQuery(path, opts.query), {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal: opts.signal,
-      });
+      return await this.fetchImpl(request.url, { method: request.method, headers, body, signal: request.signal });
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
       throw new ApiError(0, null);
     }
   }
+}
+
+/** A request header (stripped before sending) that says: no bearer token on this one. */
+export const NO_AUTH = 'X-No-Auth';
+
+/** openapi-fetch's result → the data, or an ApiError carrying the backend's `detail`. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const detail =
+      error && typeof error === 'object' && 'detail' in error ? (error as { detail: unknown }).detail : error ?? response.statusText;
+    throw new ApiError(response.status, detail ?? null);
+  }
+  return data as T;
 }

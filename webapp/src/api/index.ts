@@ -1,27 +1,9 @@
-import { ApiClient } from './client';
+import createClient from 'openapi-fetch';
+import { ApiClient, NO_AUTH, unwrap } from './client';
+import type { paths } from './schema';
 import { TokenStore } from './tokens';
 import { uploadPhoto, type UploadInput } from './upload';
-import type {
-  AuthResponse,
-  ClaimPreview,
-  UserSummary,
-  FavoriteState,
-  ProvenanceEntry,
-  Me,
-  NotificationKind,
-  NotificationSettings,
-  Photo,
-  Page,
-  ProfileRequest,
-  PublicUser,
-  QrLoginDetails,
-  QrLoginRequest,
-  QrLoginStatus,
-  TokenPair,
-  Trade,
-  TradeStatus,
-  Transfer,
-} from './types';
+import type { NotificationKind, TokenPair, TradeStatus } from './types';
 
 export { ApiError } from './client';
 export type * from './types';
@@ -37,131 +19,178 @@ export function setSessionRecovery(fn: () => Promise<TokenPair | null>): void {
 
 /** Cookie-authenticated calls carry this header: a cross-site form cannot send it (CSRF). */
 const CSRF = { 'X-Requested-With': 'fetch' };
+/** Calls that must not carry (or refresh) a bearer token: sign-in, refresh, public listings. */
+const ANON = { [NO_AUTH]: '1' };
 
 async function refreshPair(refresh_token: string | null): Promise<TokenPair> {
-  // auth: false — the refresh call must never trigger a refresh itself. Without a token the
-  // desktop's HttpOnly cookie is the credential.
-  return refresh_token
-    ? http.post<TokenPair>('/auth/refresh', { refresh_token }, { auth: false })
-    : http.post<TokenPair>('/auth/refresh', undefined, { auth: false, headers: CSRF });
+  // Never with a token: the refresh call must never trigger a refresh itself. Without a
+  // refresh token the desktop's HttpOnly cookie is the credential.
+  return unwrap(
+    refresh_token
+      ? api.POST('/api/auth/refresh', { body: { refresh_token }, headers: ANON })
+      : api.POST('/api/auth/refresh', { headers: { ...ANON, ...CSRF } }),
+  );
 }
 
 export const tokens = new TokenStore(refreshPair, () => recoverSession());
-const http = new ApiClient(API_BASE, tokens);
+const transport = new ApiClient(tokens);
 
-export interface PhotoQuery {
-  cursor?: string | null;
-  limit?: number;
-  owner_id?: number;
-  creator_id?: number;
-  q?: string;
-  favorites?: boolean;
+/**
+ * The typed client: paths, parameters, bodies and answers all come from `schema.d.ts` (generated
+ * from the backend's OpenAPI document), so a renamed field or route fails `tsc`, not a user.
+ * Its paths carry the `/api` prefix, so the base is API_BASE without it, made absolute (the
+ * client builds `Request`s, which need a full URL outside a page).
+ */
+export const api = createClient<paths>({
+  baseUrl: new URL(API_BASE, globalThis.location?.href ?? 'http://localhost/').href.replace(/\/api\/?$/, ''),
+  fetch: transport.fetch,
+});
+
+export type PhotoQuery = NonNullable<paths['/api/photos']['get']['parameters']['query']>;
+
+/** Drops empty values so the URL carries only what narrows the query. */
+function compact<T extends object>(q: T): T {
+  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
 }
 
 export const authApi = {
-  max: (init_data: string) => http.post<AuthResponse>('/auth/max', { init_data }, { auth: false }),
-  telegram: (init_data: string) =>
-    http.post<AuthResponse>('/auth/telegram', { init_data }, { auth: false }),
+  max: (init_data: string) => unwrap(api.POST('/api/auth/max', { body: { init_data }, headers: ANON })),
+  telegram: (init_data: string) => unwrap(api.POST('/api/auth/telegram', { body: { init_data }, headers: ANON })),
   login: (username: string, password: string) =>
-    http.post<AuthResponse>('/auth/login', { username, password }, { auth: false }),
+    unwrap(api.POST('/api/auth/login', { body: { username, password }, headers: ANON })),
   register: (username: string, password: string) =>
-    http.post<AuthResponse>('/auth/register', { username, password }, { auth: false }),
+    unwrap(api.POST('/api/auth/register', { body: { username, password }, headers: ANON })),
   logout: (refresh_token: string | null) =>
-    refresh_token
-      ? http.post<void>('/auth/logout', { refresh_token }, { auth: false })
-      : http.post<void>('/auth/logout', undefined, { auth: false, headers: CSRF }),
-  qrStart: () => http.post<QrLoginRequest>('/auth/qr', undefined, { auth: false }),
-  qrPoll: (id: string | number, secret: string, signal?: AbortSignal) =>
+    unwrap(
+      refresh_token
+        ? api.POST('/api/auth/logout', { body: { refresh_token }, headers: ANON })
+        : api.POST('/api/auth/logout', { headers: { ...ANON, ...CSRF } }),
+    ),
+  qrStart: () => unwrap(api.POST('/api/auth/qr', { headers: ANON })),
+  qrPoll: (id: string, secret: string, signal?: AbortSignal) =>
     // The secret goes in a header: a URL would put it in every access log.
-    http.request<QrLoginStatus>('GET', `/auth/qr/${id}`, {
-      headers: { 'X-QR-Secret': secret },
-      auth: false,
-      signal,
-    }),
-  qrDetails: (id: string) => http.get<QrLoginDetails>(`/auth/qr/${id}/details`),
-  qrApprove: (id: string, token: string) => http.post<unknown>(`/auth/qr/${id}/approve`, { token }),
+    unwrap(
+      api.GET('/api/auth/qr/{request_id}', {
+        params: { path: { request_id: id } },
+        headers: { ...ANON, 'X-QR-Secret': secret },
+        signal,
+      }),
+    ),
+  qrDetails: (id: string) => unwrap(api.GET('/api/auth/qr/{request_id}/details', { params: { path: { request_id: id } } })),
+  qrApprove: (id: string, token: string) =>
+    unwrap(api.POST('/api/auth/qr/{request_id}/approve', { params: { path: { request_id: id } }, body: { token } })),
 };
 
+type MePatch = paths['/api/me']['patch']['requestBody']['content']['application/json'];
+
 export const meApi = {
-  get: () => http.get<Me>('/me'),
-  notifications: () => http.get<NotificationSettings>('/me/notifications'),
-  setNotifications: (disabled: NotificationKind[]) =>
-    http.put<NotificationSettings>('/me/notifications', { disabled }),
-  update: (patch: { display_name?: string; is_private?: boolean }) => http.patch<Me>('/me', patch),
+  get: () => unwrap(api.GET('/api/me')),
+  notifications: () => unwrap(api.GET('/api/me/notifications')),
+  setNotifications: (disabled: NotificationKind[]) => unwrap(api.PUT('/api/me/notifications', { body: { disabled } })),
+  update: (patch: MePatch) => unwrap(api.PATCH('/api/me', { body: patch })),
   /** A first password also picks the desktop username when the account has none yet. */
   setPassword: (password: string, current_password?: string, username?: string) =>
-    http.put<void>('/me/password', {
-      password,
-      ...(current_password ? { current_password } : {}),
-      ...(username ? { username } : {}),
-    }),
+    unwrap(
+      api.PUT('/api/me/password', {
+        body: {
+          password,
+          ...(current_password ? { current_password } : {}),
+          ...(username ? { username } : {}),
+        },
+      }),
+    ),
 };
 
 export const usersApi = {
-  get: (id: number) => http.get<PublicUser>(`/users/${id}`),
+  get: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/users/{user_id}', { params: { path: { user_id: id } }, signal })),
   /** Prefix search over display names and usernames; an empty query lists recent counterparts. */
-  search: (q: string, signal?: AbortSignal) => http.get<{ items: UserSummary[] }>('/users', { q, limit: 20 }, signal),
-  photos: (id: number, cursor?: string | null, limit = 24) =>
-    http.get<Page<Photo>>(`/users/${id}/photos`, { cursor, limit }),
+  search: (q: string, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/users', { params: { query: compact({ q, limit: 20 }) }, signal })),
+  photos: (id: number, cursor?: string | null, limit = 24, signal?: AbortSignal) =>
+    unwrap(
+      api.GET('/api/users/{user_id}/photos', {
+        params: { path: { user_id: id }, query: compact({ cursor, limit }) },
+        signal,
+      }),
+    ),
 };
 
 export const photosApi = {
   list: (q: PhotoQuery, signal?: AbortSignal) =>
-    http.get<Page<Photo>>('/photos', { limit: 24, ...q }, signal),
+    unwrap(api.GET('/api/photos', { params: { query: compact({ limit: 24, ...q }) }, signal })),
   /** The public gallery, without waiting for sign-in (shown while it runs). */
   listPublic: (signal?: AbortSignal) =>
-    http.request<Page<Photo>>('GET', '/photos', { query: { limit: 24 }, auth: false, signal }),
-  get: (id: number) => http.get<Photo>(`/photos/${id}`),
-  history: (id: number) => http.get<ProvenanceEntry[]>(`/photos/${id}/history`),
+    unwrap(api.GET('/api/photos', { params: { query: { limit: 24 } }, headers: ANON, signal })),
+  get: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/photos/{photo_id}', { params: { path: { photo_id: id } }, signal })),
+  history: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/photos/{photo_id}/history', { params: { path: { photo_id: id } }, signal })),
   update: (id: number, patch: { title?: string; description?: string }) =>
-    http.patch<Photo>(`/photos/${id}`, patch),
-  remove: (id: number) => http.delete<void>(`/photos/${id}`),
+    unwrap(api.PATCH('/api/photos/{photo_id}', { params: { path: { photo_id: id } }, body: patch })),
+  remove: (id: number) => unwrap(api.DELETE('/api/photos/{photo_id}', { params: { path: { photo_id: id } } })),
   favorite: (id: number, on: boolean) =>
-    on ? http.put<FavoriteState>(`/photos/${id}/favorite`) : http.delete<FavoriteState>(`/photos/${id}/favorite`),
+    unwrap(
+      on
+        ? api.PUT('/api/photos/{photo_id}/favorite', { params: { path: { photo_id: id } } })
+        : api.DELETE('/api/photos/{photo_id}/favorite', { params: { path: { photo_id: id } } }),
+    ),
   upload: (input: UploadInput, onProgress: (f: number) => void, signal?: AbortSignal) =>
     uploadPhoto(API_BASE, tokens, input, onProgress, signal),
 };
 
 export const usersBlockApi = {
   /** Refuse (or accept again) direct gifts from this person. */
-  block: (userId: number) => http.put<void>(`/users/${userId}/block`),
-  unblock: (userId: number) => http.delete<void>(`/users/${userId}/block`),
+  block: (userId: number) => unwrap(api.PUT('/api/users/{user_id}/block', { params: { path: { user_id: userId } } })),
+  unblock: (userId: number) =>
+    unwrap(api.DELETE('/api/users/{user_id}/block', { params: { path: { user_id: userId } } })),
 };
 
 export const transfersApi = {
-  create: (photo_id: number, to_user_id?: number) =>
-    http.post<Transfer>('/transfers', to_user_id ? { photo_id, to_user_id } : { photo_id }),
-  claim: (token: string) => http.post<Transfer>('/transfers/claim', { token }),
-  preview: (token: string) => http.post<ClaimPreview>('/transfers/claim/preview', { token }),
-  cancel: (id: number) => http.post<Transfer>(`/transfers/${id}/cancel`),
+  /** `note`: the giver's words shown with the gift (empty: none). */
+  create: (photo_id: number, to_user_id?: number, note = '') =>
+    unwrap(api.POST('/api/transfers', { body: { photo_id, note, ...(to_user_id ? { to_user_id } : {}) } })),
+  claim: (token: string) => unwrap(api.POST('/api/transfers/claim', { body: { token } })),
+  preview: (token: string) => unwrap(api.POST('/api/transfers/claim/preview', { body: { token } })),
+  cancel: (id: number) =>
+    unwrap(api.POST('/api/transfers/{transfer_id}/cancel', { params: { path: { transfer_id: id } } })),
   /** Send a direct gift back to its giver (within 7 days). */
-  sendBack: (id: number) => http.post<Transfer>(`/transfers/${id}/return`),
-  list: (role: 'sent' | 'received') => http.get<{ items: Transfer[] }>('/transfers', { role }),
+  sendBack: (id: number) =>
+    unwrap(api.POST('/api/transfers/{transfer_id}/return', { params: { path: { transfer_id: id } } })),
+  list: (role: 'sent' | 'received', signal?: AbortSignal) =>
+    unwrap(api.GET('/api/transfers', { params: { query: { role } }, signal })),
 };
 
+type TradeCreate = paths['/api/trades']['post']['requestBody']['content']['application/json'];
+
 export const tradesApi = {
-  create: (body: {
-    offered_photo_ids: number[];
-    requested_photo_ids: number[];
-    recipient_id?: number;
-    message?: string;
-  }) => http.post<Trade>('/trades', body),
-  list: (role: 'incoming' | 'outgoing', status?: TradeStatus) =>
-    http.get<{ items: Trade[] }>('/trades', { role, status }),
-  get: (id: number) => http.get<Trade>(`/trades/${id}`),
-  byToken: (token: string) => http.get<Trade>(`/trades/by-token/${encodeURIComponent(token)}`),
+  create: (body: TradeCreate) => unwrap(api.POST('/api/trades', { body })),
+  list: (role: 'incoming' | 'outgoing', status?: TradeStatus, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/trades', { params: { query: compact({ role, status }) }, signal })),
+  get: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/trades/{trade_id}', { params: { path: { trade_id: id } }, signal })),
+  byToken: (token: string, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/trades/by-token/{token}', { params: { path: { token } }, signal })),
   accept: (id: number, token?: string) =>
-    http.post<Trade>(`/trades/${id}/accept`, token ? { token } : undefined),
-  decline: (id: number) => http.post<Trade>(`/trades/${id}/decline`),
-  cancel: (id: number) => http.post<Trade>(`/trades/${id}/cancel`),
+    unwrap(
+      api.POST('/api/trades/{trade_id}/accept', {
+        params: { path: { trade_id: id } },
+        ...(token ? { body: { token } } : {}),
+      }),
+    ),
+  decline: (id: number) => unwrap(api.POST('/api/trades/{trade_id}/decline', { params: { path: { trade_id: id } } })),
+  cancel: (id: number) => unwrap(api.POST('/api/trades/{trade_id}/cancel', { params: { path: { trade_id: id } } })),
 };
 
 export const requestsApi = {
   create: (user_id: number, message?: string) =>
-    http.post<ProfileRequest>('/profile_requests', message ? { user_id, message } : { user_id }),
-  list: (role: 'incoming' | 'outgoing') =>
-    http.get<{ items: ProfileRequest[] }>('/profile_requests', { role }),
-  accept: (id: number) => http.post<ProfileRequest>(`/profile_requests/${id}/accept`),
-  decline: (id: number) => http.post<ProfileRequest>(`/profile_requests/${id}/decline`),
-  remove: (id: number) => http.delete<void>(`/profile_requests/${id}`),
+    unwrap(api.POST('/api/profile_requests', { body: { user_id, message: message ?? '' } })),
+  list: (role: 'incoming' | 'outgoing', signal?: AbortSignal) =>
+    unwrap(api.GET('/api/profile_requests', { params: { query: { role } }, signal })),
+  accept: (id: number) =>
+    unwrap(api.POST('/api/profile_requests/{request_id}/accept', { params: { path: { request_id: id } } })),
+  decline: (id: number) =>
+    unwrap(api.POST('/api/profile_requests/{request_id}/decline', { params: { path: { request_id: id } } })),
+  remove: (id: number) =>
+    unwrap(api.DELETE('/api/profile_requests/{request_id}', { params: { path: { request_id: id } } })),
 };

@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiClient } from './client';
+import createClient from 'openapi-fetch';
+import { ApiClient, NO_AUTH, unwrap } from './client';
+import type { paths } from './schema';
 import { TokenStore } from './tokens';
 import type { TokenPair } from './types';
 
@@ -103,33 +105,66 @@ describe('TokenStore with the desktop cookie', () => {
   });
 });
 
-describe('ApiClient', () => {
+describe('ApiClient (the typed client\'s transport)', () => {
   const json = (status: number, body: unknown) =>
     new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  const typed = (store: TokenStore, fetchImpl: typeof fetch) =>
+    createClient<paths>({ baseUrl: 'http://app.test', fetch: new ApiClient(store, fetchImpl).fetch });
 
   it('retries once with a refreshed token after a 401, sharing one refresh between parallel requests', async () => {
     const refresher = vi.fn(async () => pair(2));
     const store = new TokenStore(refresher);
     store.set(pair(1));
     const fetchImpl = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
-      const auth = (init?.headers as Record<string, string>).Authorization;
+      const auth = new Headers(init?.headers).get('Authorization');
       return auth === 'Bearer a2' ? json(200, { ok: true }) : json(401, { detail: 'expired' });
     });
-    const client = new ApiClient('/api', store, fetchImpl as typeof fetch);
-    const results = await Promise.all([client.get('/me'), client.get('/photos', { limit: 5, q: '' })]);
+    const api = typed(store, fetchImpl as typeof fetch);
+    const results = await Promise.all([unwrap(api.GET('/api/me')), unwrap(api.GET('/api/photos', { params: { query: { limit: 5 } } }))]);
     expect(results).toEqual([{ ok: true }, { ok: true }]);
     expect(refresher).toHaveBeenCalledOnce();
-    expect(fetchImpl.mock.calls.map((c) => c[0])).toContain('/api/photos?limit=5');
+    expect(fetchImpl.mock.calls.map((c) => c[0])).toContain('http://app.test/api/photos?limit=5');
+  });
+
+  it('sends a body again when it retries after a 401', async () => {
+    const store = new TokenStore(vi.fn(async () => pair(2)));
+    store.set(pair(1));
+    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) =>
+      new Headers(init?.headers).get('Authorization') === 'Bearer a2' ? json(200, { ok: true }) : json(401, { detail: 'expired' }),
+    );
+    await unwrap(typed(store, fetchImpl as typeof fetch).PATCH('/api/me', { body: { display_name: 'Анна' } }));
+    const patches = fetchImpl.mock.calls.filter((c) => c[1]?.method === 'PATCH');
+    expect(patches).toHaveLength(2);
+    expect(new TextDecoder().decode(patches[1][1]!.body as ArrayBuffer)).toBe('{"display_name":"Анна"}');
+  });
+
+  it('sends no token on calls marked X-No-Auth, and strips the marker', async () => {
+    const store = new TokenStore(vi.fn());
+    store.set(pair(1));
+    const fetchImpl = vi.fn(async () => json(200, { items: [], next_cursor: null }));
+    await unwrap(typed(store, fetchImpl as typeof fetch).GET('/api/photos', { headers: { [NO_AUTH]: '1' } }));
+    const headers = new Headers((fetchImpl.mock.calls[0] as unknown as [string, RequestInit])[1].headers);
+    expect(headers.has('Authorization')).toBe(false);
+    expect(headers.has(NO_AUTH)).toBe(false);
   });
 
   it('throws ApiError with the detail message, including object details', async () => {
     const store = new TokenStore(vi.fn());
-    const client = new ApiClient('/api', store, (async () =>
-      json(409, { detail: { message: 'duplicate', photo_id: 7 } })) as unknown as typeof fetch);
-    await expect(client.post('/photos/upload')).rejects.toMatchObject({
+    const api = typed(store, (async () => json(409, { detail: { message: 'duplicate', photo_id: 7 } })) as unknown as typeof fetch);
+    await expect(unwrap(api.DELETE('/api/photos/{photo_id}', { params: { path: { photo_id: 7 } } }))).rejects.toMatchObject({
       status: 409,
       message: 'duplicate',
       detail: { photo_id: 7 },
     });
+  });
+
+  it('turns a failed connection into ApiError(0), and a proxy\'s non-JSON 503 into ApiError(503)', async () => {
+    const store = new TokenStore(vi.fn());
+    const down = typed(store, (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as unknown as typeof fetch);
+    await expect(unwrap(down.GET('/api/me'))).rejects.toMatchObject({ status: 0 });
+    const proxy = typed(store, (async () => new Response('<html>503</html>', { status: 503 })) as unknown as typeof fetch);
+    await expect(unwrap(proxy.GET('/api/me'))).rejects.toMatchObject({ status: 503 });
   });
 });

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../state/session';
@@ -95,6 +95,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const scanner = useScanner();
   useHostBackButton(location);
+  // Every screen opens at its top; a screen that remembers its place (the gallery) restores it after.
+  useLayoutEffect(() => {
+    window.scrollTo(0, 0); // (it returns a promise in recent Chromium: never the effect's cleanup)
+  }, [location]);
   // Inside a messenger the host draws the header (its name, close and back): no brand bar of ours.
   const inMessenger = host.kind !== 'web';
   const showBack = !host.backButton && !isTabPath(location);

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Page, Photo } from '../api';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { photosApi, usersApi, type Page, type Photo } from '../api';
+import { keys, type FeedSource } from '../data/queries';
 
 export interface PhotoFeed {
   items: Photo[];
@@ -10,84 +12,44 @@ export interface PhotoFeed {
   hasMore: boolean;
   loadMore: () => void;
   reload: () => void;
-  /** Local edits from live events. */
-  update: (fn: (items: Photo[]) => Photo[]) => void;
+}
+
+export function fetchFeedPage(source: FeedSource, cursor: string | null, signal?: AbortSignal): Promise<Page<Photo>> {
+  return source.kind === 'user'
+    ? usersApi.photos(source.userId, cursor, 24, signal)
+    : photosApi.list({ ...source.query, cursor }, signal);
 }
 
 /**
- * Keyset-paginated photos: `fetchPage(cursor)` returns `{items, next_cursor}`;
- * `key` identifies the query (a new key starts over).
+ * A keyset-paginated feed from the shared cache: coming back to it finds every page already
+ * loaded (and the live events applied); `seed` is a first page already in hand (the public
+ * gallery shown during sign-in), shown at once and refreshed quietly.
  */
-export function usePhotoFeed(
-  key: string,
-  fetchPage: (cursor: string | null, signal: AbortSignal) => Promise<Page<Photo>>,
-  /** A first page already in hand (the public gallery shown during sign-in): shown at once, then refreshed quietly. */
-  seed?: Page<Photo> | null,
-): PhotoFeed {
-  const seedRef = useRef(seed);
-  const [items, setItems] = useState<Photo[]>(() => seed?.items ?? []);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [hasMore, setHasMore] = useState(true);
-  const [loading, setLoading] = useState(!seed);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-  const fetchRef = useRef(fetchPage);
-  fetchRef.current = fetchPage;
-  const inflight = useRef<AbortController | null>(null);
-
-  const run = useCallback((from: string | null, first: boolean, quiet = false) => {
-    inflight.current?.abort();
-    const ctrl = new AbortController();
-    inflight.current = ctrl;
-    if (first) setLoading(!quiet);
-    else setLoadingMore(true);
-    setError(null);
-    fetchRef.current(from, ctrl.signal).then(
-      (page) => {
-        if (ctrl.signal.aborted) return;
-        setItems((prev) => {
-          if (first) return page.items;
-          const seen = new Set(prev.map((p) => p.id));
-          return [...prev, ...page.items.filter((p) => !seen.has(p.id))];
-        });
-        setCursor(page.next_cursor);
-        setHasMore(Boolean(page.next_cursor));
-        setLoading(false);
-        setLoadingMore(false);
-      },
-      (err) => {
-        if (ctrl.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-        setLoadingMore(false);
-      },
-    );
-  }, []);
-
-  useEffect(() => {
-    const seeded = seedRef.current;
-    seedRef.current = null; // only for the first load
-    if (seeded) {
-      setItems(seeded.items);
-      setCursor(seeded.next_cursor);
-      setHasMore(Boolean(seeded.next_cursor));
-      run(null, true, true);
-    } else {
-      setItems([]);
-      setCursor(null);
-      setHasMore(true);
-      run(null, true);
-    }
-    return () => inflight.current?.abort();
-  }, [key, generation, run]);
-
+export function usePhotoFeed(source: FeedSource, seed?: Page<Photo> | null): PhotoFeed {
+  const q = useInfiniteQuery({
+    queryKey: keys.feed(source),
+    queryFn: ({ pageParam, signal }) => fetchFeedPage(source, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    ...(seed ? { initialData: { pages: [seed], pageParams: [null] }, initialDataUpdatedAt: 0 } : {}),
+  });
+  const items = useMemo(() => {
+    // Pages fetched before and after a live insert can overlap: show each object once.
+    const seen = new Set<number>();
+    return (q.data?.pages ?? []).flatMap((p) => p.items.filter((x) => !seen.has(x.id) && seen.add(x.id)));
+  }, [q.data]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = q;
   const loadMore = useCallback(() => {
-    if (loading || loadingMore || !hasMore) return;
-    run(cursor, false);
-  }, [loading, loadingMore, hasMore, cursor, run]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  return { items, loading, loadingMore, error, hasMore, loadMore, reload, update: setItems };
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const reload = useCallback(() => void refetch(), [refetch]);
+  return {
+    items,
+    loading: q.isPending,
+    loadingMore: isFetchingNextPage,
+    error: q.error,
+    hasMore: hasNextPage,
+    loadMore,
+    reload,
+  };
 }

@@ -8,7 +8,8 @@ import { PrimaryAction } from '../components/PrimaryAction';
 import { ScreenTitle, formatDate } from '../components/Screen';
 import { EmptyState, Loading, Notice, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { errorCode } from '../i18n/errors';
 import { useSession } from '../state/session';
 
@@ -57,7 +58,7 @@ export default function ClaimScreen() {
   const { t } = useTranslation();
   const { host } = useSession();
   const { token } = useParams<{ token: string }>();
-  const preview = useAsync(() => transfersApi.preview(token), [token]);
+  const preview = useApiQuery(keys.claim(token), () => transfersApi.preview(token));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [found, setFound] = useState<State | null>(null);

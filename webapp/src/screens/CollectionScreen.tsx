@@ -1,13 +1,12 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { photosApi, type Photo, type PhotoQuery } from '../api';
+import type { PhotoQuery } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle, Segmented } from '../components/Screen';
 import { EmptyState } from '../components/States';
 import { usePhotoFeed } from '../hooks/usePhotoFeed';
-import { useLivePhotoFeed, type OwnershipChanged } from '../hooks/useLivePhotoFeed';
-import { useLiveEvents } from '../state/live';
+import { useFreshIds } from '../data/liveCache';
 import { useMe } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 
@@ -30,21 +29,9 @@ export default function CollectionScreen() {
   const { t } = useTranslation();
   const me = useMe();
   const [tab, setTab] = useState<Tab>('owned');
-  const feed = usePhotoFeed(
-    `me:${tab}`,
-    useCallback((cursor, signal) => photosApi.list({ ...queryFor(tab, me.id), cursor }, signal), [tab, me.id]),
-  );
-  const accepts = useCallback(
-    (p: Photo) => (tab === 'owned' ? p.owner.id === me.id : tab === 'created' ? p.creator.id === me.id : false),
-    [tab, me.id],
-  );
-  const fresh = useLivePhotoFeed(feed, accepts);
-
-  // Objects arriving in or leaving my collection: simplest correct answer is to reload.
-  useLiveEvents(['ownership.changed'], (e) => {
-    const { from_user_id, to_user_id } = e.data as OwnershipChanged;
-    if (tab === 'owned' && (from_user_id === me.id || to_user_id === me.id)) feed.reload();
-  });
+  // Objects arriving in or leaving the collection: the live cache refetches feeds filtered by owner.
+  const feed = usePhotoFeed({ kind: 'photos', query: queryFor(tab, me.id) });
+  const fresh = useFreshIds();
 
   return (
     <>

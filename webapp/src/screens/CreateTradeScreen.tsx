@@ -9,7 +9,8 @@ import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryActi
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { navigate } from '../routing/navigation';
 import { useMe, useSession } from '../state/session';
 
@@ -76,10 +77,9 @@ export default function CreateTradeScreen() {
   const give = Number(params.get('give')) || null;
   const [to, setTo] = useState<number | null>(() => Number(params.get('to')) || null);
 
-  const mine = useAsync(() => ownedBy(me.id), [me.id]);
-  const theirs = useAsync(
-    async () => (to ? { user: (await usersApi.get(to)) as UserSummary, photos: await ownedBy(to) } : null),
-    [to],
+  const mine = useApiQuery(keys.ownedForTrade(me.id), () => ownedBy(me.id));
+  const theirs = useApiQuery(keys.counterpart(to), async () =>
+    to ? { user: (await usersApi.get(to)) as UserSummary, photos: await ownedBy(to) } : null,
   );
   const [offered, setOffered] = useState<ReadonlySet<number>>(() => new Set(give ? [give] : []));
   const [requested, setRequested] = useState<ReadonlySet<number>>(() => new Set(want ? [want] : []));
@@ -112,8 +112,8 @@ export default function CreateTradeScreen() {
       const trade = await tradesApi.create({
         offered_photo_ids: [...offered],
         requested_photo_ids: [...requested],
-        recipient_id: open || !to ? undefined : to,
-        message: message.trim() || undefined,
+        recipient_id: open || !to ? null : to,
+        message: message.trim(),
       });
       host.haptic.notify('success');
       setOffered(new Set());

@@ -1,12 +1,15 @@
 import { SearchInput } from '@maxhub/max-ui';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { photosApi, type Page, type Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState } from '../components/States';
 import { usePhotoFeed } from '../hooks/usePhotoFeed';
-import { useLivePhotoFeed } from '../hooks/useLivePhotoFeed';
+import { useScrollMemory } from '../hooks/useScrollMemory';
+import { useFreshIds } from '../data/liveCache';
+import { keys } from '../data/queries';
 import { ButtonLink } from '../components/ButtonLink';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -18,42 +21,39 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** The first public page fetched while sign-in ran; the signed-in gallery starts from it. */
-let publicFirstPage: Page<Photo> | null = null;
-
 /**
  * Shown while sign-in runs (it and the listing go in parallel, not one after the other): the
  * public gallery, without the live socket, which opens only behind sign-in.
  */
 export function StartingGallery() {
   const { t } = useTranslation();
-  const feed = usePhotoFeed(
-    'public',
-    useCallback(async (_cursor, signal) => (publicFirstPage = await photosApi.listPublic(signal)), []),
-  );
+  const q = useQuery({ queryKey: keys.publicGallery, queryFn: ({ signal }) => photosApi.listPublic(signal) });
+  const items = q.data?.items ?? [];
   return (
     <main className="app-content" aria-busy="true">
       <ScreenTitle>{t('gallery.title')}</ScreenTitle>
-      <PhotoGrid feed={{ ...feed, hasMore: false }} empty={<EmptyState icon="image" title={t('gallery.emptyTitle')} />} />
+      <PhotoGrid
+        feed={{ items, loading: q.isPending, loadingMore: false, error: q.error, hasMore: false, loadMore: () => {}, reload: () => void q.refetch() }}
+        empty={<EmptyState icon="image" title={t('gallery.emptyTitle')} />}
+      />
     </main>
   );
 }
 
+/** The search text survives a visit to a photo and back, like the feed and the scroll position. */
+let lastSearch = '';
+
 /** Everyone's art objects, newest first, live. */
 export default function GalleryScreen() {
   const { t } = useTranslation();
-  const [text, setText] = useState('');
+  const [text, setText] = useState(lastSearch);
+  lastSearch = text;
   const q = useDebounced(text.trim(), 300);
-  const feed = usePhotoFeed(
-    `gallery:${q}`,
-    useCallback((cursor, signal) => photosApi.list({ cursor, q: q || undefined }, signal), [q]),
-    q ? null : publicFirstPage,
-  );
-  const accepts = useCallback(
-    (p: Photo) => !q || `${p.title} ${p.description ?? ''}`.toLowerCase().includes(q.toLowerCase()),
-    [q],
-  );
-  const fresh = useLivePhotoFeed(feed, accepts);
+  // The signed-in gallery starts from the public page fetched during sign-in, if there was one.
+  const seed = useQueryClient().getQueryData<Page<Photo>>(keys.publicGallery);
+  const feed = usePhotoFeed({ kind: 'photos', query: q ? { q } : {} }, q ? null : seed);
+  const fresh = useFreshIds();
+  useScrollMemory(`gallery:${q}`, feed.items.length > 0);
 
   return (
     <>

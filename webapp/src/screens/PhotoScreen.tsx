@@ -9,8 +9,8 @@ import { PhotoImage } from '../components/PhotoImage';
 import { ScreenTitle, formatDate } from '../components/Screen';
 import { ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
-import type { OwnershipChanged } from '../hooks/useLivePhotoFeed';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { formatNumber } from '../i18n';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
@@ -103,22 +103,15 @@ export default function PhotoScreen() {
   const { host } = useSession();
   // The tile that was tapped hands over what it knows: the screen renders at once.
   const fromTile = useHistoryState<{ photo?: Partial<Photo> & { id: number } } | null>()?.photo;
-  const photo = useAsync(() => photosApi.get(id), [id]);
-  const history = useAsync(() => photosApi.history(id), [id]);
+  const photo = useApiQuery(keys.photo(id), (signal) => photosApi.get(id, signal));
+  const history = useApiQuery(keys.history(id), (signal) => photosApi.history(id, signal));
   const [editing, setEditing] = useState(false);
   const [deleted, setDeleted] = useState(false);
   const [message, setMessage] = useState<{ kind: 'danger' | 'success'; text: string } | null>(null);
   const [favBusy, setFavBusy] = useState(false);
 
-  useLiveEvents(['photo.updated', 'photo.deleted', 'ownership.changed'], (e) => {
-    const data = e.data as { id?: number } & Partial<OwnershipChanged>;
-    if ((data.id ?? data.photo_id) !== id) return;
-    if (e.type === 'photo.deleted') setDeleted(true);
-    else {
-      photo.reload();
-      history.reload();
-    }
-  });
+  // Edits, owner changes and the favourite count arrive through the shared cache (data/liveCache.ts).
+  useLiveEvents(['photo.deleted'], (e) => e.data.id === id && setDeleted(true));
 
   if (deleted) return <ErrorState error={new ApiError(404, null)} />;
   const early = fromTile && fromTile.id === id ? fromTile : null;

@@ -5,8 +5,8 @@ import { requestsApi, type ProfileRequest } from '../api';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
-import { useLiveEvents } from '../state/live';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 
 type Role = 'incoming' | 'outgoing';
 
@@ -67,8 +67,7 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
 export default function RequestsScreen() {
   const { t } = useTranslation();
   const [role, setRole] = useState<Role>('incoming');
-  const list = useAsync(() => requestsApi.list(role), [role]);
-  useLiveEvents(['profile_request.updated'], () => list.reload());
+  const list = useApiQuery(keys.requestList(role), (signal) => requestsApi.list(role, signal));
 
   return (
     <>

@@ -6,7 +6,8 @@ import { ShareCode } from '../components/QrCode';
 import { ScreenTitle } from '../components/Screen';
 import { ErrorState, Loading } from '../components/States';
 import { TradeCard } from '../components/TradeCard';
-import { useAsync } from '../hooks/useAsync';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { useLiveEvents } from '../state/live';
 import { useMe, useSession } from '../state/session';
 
@@ -24,9 +25,8 @@ export default function TradeScreen() {
   const { host } = useSession();
   // A freshly created open trade arrives with its token in the navigation state.
   const created = useHistoryState<{ trade?: Trade } | null>()?.trade;
-  const trade = useAsync(
-    () => (token ? tradesApi.byToken(token) : tradesApi.get(Number(id))),
-    [id, token],
+  const trade = useApiQuery(keys.trade(token ?? Number(id)), (signal) =>
+    token ? tradesApi.byToken(token, signal) : tradesApi.get(Number(id), signal),
   );
   // The event carries the whole trade, including who accepted it.
   useLiveEvents(['trade.updated'], (e) => {

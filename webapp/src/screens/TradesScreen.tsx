@@ -8,8 +8,8 @@ import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/S
 import { EmptyState, ErrorState, Loading, errorText } from '../components/States';
 import { TradeCard } from '../components/TradeCard';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
-import { useLiveEvents } from '../state/live';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { useMe } from '../state/session';
 
 type Tab = 'incoming' | 'outgoing' | 'transfers';
@@ -17,8 +17,7 @@ type Tab = 'incoming' | 'outgoing' | 'transfers';
 function TradeList({ role }: { role: 'incoming' | 'outgoing' }) {
   const { t } = useTranslation();
   const me = useMe();
-  const list = useAsync(() => tradesApi.list(role), [role]);
-  useLiveEvents(['trade.created', 'trade.updated'], () => list.reload());
+  const list = useApiQuery(keys.tradeList(role), (signal) => tradesApi.list(role, undefined, signal));
 
   if (list.loading && !list.data) return <Loading />;
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
@@ -105,11 +104,9 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
 
 function TransferList() {
   const { t } = useTranslation();
-  const list = useAsync(
-    () => Promise.all([transfersApi.list('sent'), transfersApi.list('received')]).then(([s, r]) => ({ sent: s.items, received: r.items })),
-    [],
+  const list = useApiQuery(keys.transfers, (signal) =>
+    Promise.all([transfersApi.list('sent', signal), transfersApi.list('received', signal)]).then(([s, r]) => ({ sent: s.items, received: r.items })),
   );
-  useLiveEvents(['transfer.updated'], () => list.reload());
   if (list.loading && !list.data) return <Loading />;
   if (list.error || !list.data) return <ErrorState error={list.error} onRetry={list.reload} />;
   const { sent, received } = list.data;

@@ -11,7 +11,8 @@ import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/S
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
 import { ButtonLink } from '../components/ButtonLink';
 import { UserChip } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
 import { useMe, useSession } from '../state/session';
@@ -145,7 +146,7 @@ export default function TransferScreen() {
   const { t } = useTranslation();
   const id = Number(useParams<{ id: string }>().id);
   const me = useMe();
-  const photo = useAsync(() => photosApi.get(id), [id]);
+  const photo = useApiQuery(keys.photo(id), (signal) => photosApi.get(id, signal));
   const [mode, setMode] = useState<'user' | 'code'>('code');
 
   if (photo.loading && !photo.data) return <Loading />;

@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useTranslation } from 'react-i18next';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { useParams } from 'wouter';
 import { requestsApi, usersApi, type PublicUser } from '../api';
 import { Icon } from '../components/Icon';
@@ -8,18 +8,15 @@ import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserAvatar } from '../components/UserChip';
-import { useAsync } from '../hooks/useAsync';
+import { useApiQuery } from '../hooks/useApiQuery';
+import { keys } from '../data/queries';
 import { usePhotoFeed } from '../hooks/usePhotoFeed';
-import { useLiveEvents } from '../state/live';
 import { useMe } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 
 function Collection({ user }: { user: PublicUser }) {
   const { t } = useTranslation();
-  const feed = usePhotoFeed(
-    `user:${user.id}`,
-    useCallback((cursor) => usersApi.photos(user.id, cursor), [user.id]),
-  );
+  const feed = usePhotoFeed({ kind: 'user', userId: user.id });
   return <PhotoGrid feed={feed} empty={<EmptyState title={t('user.noPhotosTitle')}>{t('user.noPhotos', { name: user.display_name })}</EmptyState>} />;
 }
 
@@ -75,9 +72,7 @@ export default function UserScreen() {
   const { t } = useTranslation();
   const id = Number(useParams<{ id: string }>().id);
   const me = useMe();
-  const user = useAsync(() => usersApi.get(id), [id]);
-
-  useLiveEvents(['profile_request.updated'], () => user.reload());
+  const user = useApiQuery(keys.user(id), (signal) => usersApi.get(id, signal));
 
   if (user.loading && !user.data) return <Loading />;
   if (user.error || !user.data) return <ErrorState error={user.error} onRetry={user.reload} />;

@@ -1,6 +1,8 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { API_BASE, tokens } from '../api';
 import type { EventOf, EventType } from '../api';
+import { useQueryClient } from '@tanstack/react-query';
+import { applyLiveEvent } from '../data/liveCache';
 import { LiveClient, socketUrl, type LiveStatus } from '../ws/LiveClient';
 
 const LiveContext = createContext<LiveClient | null>(null);
@@ -18,6 +20,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         onUnauthorized: () => tokens.refresh(),
       }),
   );
+
+  const queryClient = useQueryClient();
+  // Subscribed before start(), so not even a replayed event misses the cache.
+  useEffect(() => client.subscribe((e) => applyLiveEvent(queryClient, e)), [client, queryClient]);
 
   useEffect(() => {
     client.start();

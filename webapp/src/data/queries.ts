@@ -1,0 +1,58 @@
+/**
+ * The one data layer every screen reads through: TanStack Query caches and shares results (two
+ * screens asking for the same photo make one request; going back finds the data in hand), and
+ * the live socket patches that cache (src/data/liveCache.ts), so lists change without reloading.
+ * Keys are built here only, so the live patches and the screens agree on them.
+ */
+import { QueryClient } from '@tanstack/react-query';
+import { ApiError, type PhotoQuery } from '../api';
+
+/** What a photo feed lists: a filtered `/api/photos` listing, or one person's public collection. */
+export type FeedSource =
+  | { kind: 'photos'; query: Omit<PhotoQuery, 'cursor' | 'limit'> }
+  | { kind: 'user'; userId: number };
+
+export const keys = {
+  feeds: ['feed'] as const,
+  feed: (s: FeedSource) => ['feed', s] as const,
+  /** The anonymous first gallery page fetched while sign-in runs. */
+  publicGallery: ['public-gallery'] as const,
+  photo: (id: number) => ['photo', id] as const,
+  history: (id: number) => ['photo', id, 'history'] as const,
+  user: (id: number) => ['user', id] as const,
+  users: ['user'] as const,
+  trades: ['trades'] as const,
+  tradeList: (role: 'incoming' | 'outgoing') => ['trades', role] as const,
+  trade: (ref: number | string) => ['trade', ref] as const,
+  transfers: ['transfers'] as const,
+  requests: ['requests'] as const,
+  requestList: (role: 'incoming' | 'outgoing') => ['requests', role] as const,
+  claim: (token: string) => ['claim', token] as const,
+  /** What the trade form offers from (a person's objects, up to 100) and who the counterpart is. */
+  tradeCandidates: ['trade-candidates'] as const,
+  ownedForTrade: (userId: number) => ['trade-candidates', userId] as const,
+  counterpart: (userId: number | null) => ['trade-candidates', 'user', userId] as const,
+};
+
+/** Retry what may pass on a second try (no connection, 5xx), never a 4xx answer. */
+export function retryable(failures: number, err: unknown): boolean {
+  if (failures >= 2) return false;
+  return !(err instanceof ApiError) || err.status === 0 || err.status >= 500;
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Live events keep cached data current; a revisit within this time costs no request.
+        staleTime: 30_000,
+        gcTime: 30 * 60_000,
+        retry: retryable,
+        // A messenger's webview gains and loses focus constantly (share sheets, the scanner).
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+export const queryClient = createQueryClient();
