@@ -14,6 +14,8 @@ import httpx
 import pytest
 import websockets
 
+from app.realtime.hub import Event, Hub
+from app.realtime.listener import EventListener
 from tests.images import unique_png
 from tests.server_support import free_port, running_server
 from tests.support import MAX_BOT_TOKEN, bearer, mint_objects, sign_in
@@ -375,6 +377,43 @@ async def test_live_delivery_follows_a_reset_event_log(two_servers, pool: asyncp
     got = await socket.next_event()
     assert (got["id"], got["data"]) == (1, {"marker": 9})
     await socket.conn.close()
+
+
+class RecordingHub(Hub):
+    """The real hub, also noting what the listener handed it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[int] = []
+        self.restarts = 0
+
+    def publish(self, event: Event) -> None:
+        self.published.append(event.id)
+        super().publish(event)
+
+    def ids_restarted(self) -> None:
+        self.restarts += 1
+        super().ids_restarted()
+
+
+async def test_a_reset_is_seen_by_a_listener_that_lagged_behind_the_writes_before_it(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    """The cause of the flaky test above: markers 1-3 were written, the listener had not read
+    them yet (a loaded machine), then TRUNCATE ... RESTART IDENTITY and a new id 1. Comparing ids
+    alone saw 1 > 0 as progress, no reset, and the hub dropped id 1 for the socket that had
+    resumed after 3. Here the listener's reads are driven by hand, in exactly that order."""
+    hub = RecordingHub()
+    listener = EventListener(database_url, pool, hub)
+    await listener._drain()  # start-up: the empty log is history
+    assert listener.last_id == 0
+    for n in range(3):
+        await marker(pool, n)  # not read by the listener before the reset
+    await pool.execute("TRUNCATE events RESTART IDENTITY")
+    assert await marker(pool, 9) == 1
+    await listener._drain()
+    assert hub.restarts == 1
+    assert hub.published == [1]
 
 
 def open_unread_socket(base: str) -> socket.socket:

@@ -62,6 +62,7 @@ class EventListener:
         self.reconnects = 0
         self._wake = asyncio.Event()
         self._seen = -1  # the last "ids handed out so far" read
+        self._generation: int | None = None  # of the id sequence at that read
         # (ids handed out, newest write transaction running right after that read)
         self._pending: deque[tuple[int, int]] = deque()
         self._final: int | None = None  # every id <= this is committed or rolled back
@@ -151,9 +152,15 @@ class EventListener:
 
     async def _advance_final(self, conn: Connection) -> None:
         # Order matters: first the ids handed out, then the running transactions (module doc).
-        assigned = await events.last_assigned_id(conn)
+        assigned, generation = await events.assigned_ids(conn)
         oldest, newest = await events.running_transactions(conn)
-        if assigned < self._seen:  # the log was emptied and its ids restarted (a reset, tests)
+        # The log was emptied and its ids restarted (a reset, tests). A new sequence generation
+        # says so even when this listener never read an id above the new ones (it lagged behind
+        # the last writes before the reset): ids alone then looked like progress, and the hub
+        # dropped the new events as already seen by clients that had resumed past them.
+        restarted = assigned < self._seen or generation != (self._generation or generation)
+        self._generation = generation
+        if restarted:
             log.warning("event ids restarted at %s (was %s)", assigned, self._seen)
             self._seen, self._final = -1, None
             self._pending.clear()

@@ -92,6 +92,21 @@ async def last_assigned_id(conn: Connection) -> int:
     return int(row["last_value"]) if row["is_called"] else int(row["last_value"]) - 1
 
 
+async def assigned_ids(conn: Connection) -> tuple[int, int]:
+    """(largest event id handed out so far, the id sequence's generation). The generation is the
+    sequence's storage file number, which PostgreSQL replaces whenever the sequence restarts
+    (TRUNCATE ... RESTART IDENTITY, ALTER SEQUENCE ... RESTART): a restart is seen even when no
+    larger id was read before it (comparing ids alone missed those, issue 22)."""
+    row = present(
+        await conn.fetchrow(
+            "SELECT last_value, is_called, pg_relation_filenode('events_id_seq')::bigint AS gen"
+            "  FROM events_id_seq"
+        )
+    )
+    assigned = int(row["last_value"]) if row["is_called"] else int(row["last_value"]) - 1
+    return assigned, int(row["gen"])
+
+
 async def running_transactions(conn: Connection) -> tuple[int | None, int | None]:
     """(oldest, newest) id of the write transactions of this database running now; (None,
     None) when there are none.
