@@ -177,7 +177,8 @@ def main() -> None:
         "--http", "app.core.http_server:HeaderTimeoutProtocol",
         "--ws", "app.core.ws_server:DirectSendProtocol", "--ws-per-message-deflate", "false",
     )  # fmt: skip
-    env = {"ACCESS_TOKEN_TTL": "86400", "DB_POOL_MAX": "20"}
+    # Every simulated person connects from 127.0.0.1: lift the per-address socket cap.
+    env = {"ACCESS_TOKEN_TTL": "86400", "DB_POOL_MAX": "20", "WS_MAX_PER_ADDRESS": "100000"}
     try:
         with tempfile.TemporaryDirectory() as tmp, Server(
             dsn, workers=args.workers, env=env, args=server_args
