@@ -84,6 +84,11 @@ embedded_postgres() {
   "$VENV/bin/python" "$ROOT/scripts/embedded_postgres.py" "$@"
 }
 
+# The embedded server's client programs (psql, pg_dump, pg_restore of PostgreSQL 16).
+pg_bin() {
+  "$VENV/bin/python" -c 'import os, pgserver; print(os.path.join(os.path.dirname(pgserver.__file__), "pginstall", "bin"))'
+}
+
 # In a network namespace of its own (`unshare -n`: no network at all) the loopback interface
 # starts down, and nothing can reach the servers this project starts on 127.0.0.1. Bring it up
 # when we may (root in that namespace); a normal machine's loopback is up and left alone.

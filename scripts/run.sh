@@ -1,20 +1,48 @@
 #!/usr/bin/env bash
-# Run Max Photo Gallery locally: backend + built web app at one URL, with demo data.
+# Run Max Photo Gallery locally: backend + built web app at one URL.
 #
-#   bash scripts/run.sh          start (Ctrl+C stops the server and the embedded PostgreSQL)
-#   bash scripts/run.sh stop     stop an embedded PostgreSQL left running (e.g. after a kill -9)
-#   bash scripts/run.sh reset    stop it and delete its data and the uploads (var/pgdata, var/uploads)
-#   bash scripts/run.sh dsn      print the embedded database's DSN while it runs (for psql)
+#   bash scripts/run.sh            start (Ctrl+C stops the server and the embedded PostgreSQL)
+#   bash scripts/run.sh --demo     start, and load the demo data even into DATABASE_URL's database
+#   bash scripts/run.sh stop       stop an embedded PostgreSQL left running (e.g. after a kill -9)
+#   bash scripts/run.sh reset      stop it and delete its data and the uploads (var/pgdata, var/uploads)
+#   bash scripts/run.sh dsn        print the embedded database's DSN while it runs (for psql)
+#   bash scripts/run.sh dump FILE     back up the embedded database (pg_dump -Fc, PostgreSQL 16)
+#   bash scripts/run.sh restore FILE  restore such a backup over the embedded database
 #
 # Uses DATABASE_URL when set, else an embedded PostgreSQL 16 kept in var/pgdata (VAR_DIR moves
-# var/). HOST and PORT change where it listens.
+# var/). Demo users and art objects go only into the embedded database (or with --demo). HOST
+# and PORT change where it listens.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_loopback
 
+# dump/restore: the embedded server's own client programs (the pgserver wheel ships PostgreSQL
+# 16's); a distribution's older pg_dump refuses a newer server. Starts the server if needed and
+# stops it again afterwards.
+with_embedded_database() {
+  local started=""
+  if ! embedded_postgres dsn "$VAR/pgdata" >/dev/null 2>&1; then
+    embedded_postgres start "$VAR/pgdata" >/dev/null
+    started=1
+  fi
+  local dsn status=0
+  dsn="$(embedded_postgres dsn "$VAR/pgdata")"
+  "$@" "$dsn" || status=$?
+  if [ -n "$started" ]; then embedded_postgres stop "$VAR/pgdata" >/dev/null; fi
+  return "$status"
+}
+dump_to() {
+  "$(pg_bin)/pg_dump" -Fc --no-owner -f "$1" "$2"
+}
+restore_from() {
+  "$(pg_bin)/pg_restore" --clean --if-exists --no-owner --exit-on-error -d "$2" "$1"
+}
+
+demo=""
 case "${1:-start}" in
   start) ;;
+  --demo) demo=1 ;;
   stop)
     ensure_venv
     embedded_postgres stop "$VAR/pgdata"
@@ -29,8 +57,21 @@ case "${1:-start}" in
     ensure_venv
     embedded_postgres dsn "$VAR/pgdata" || { echo "the embedded PostgreSQL is not running" >&2; exit 1; }
     exit 0 ;;
+  dump | restore)
+    file="${2:?usage: bash scripts/run.sh $1 FILE}"
+    file="$(cd "$(dirname "$file")" && pwd)/$(basename "$file")"
+    ensure_venv
+    [ -f "$VAR/pgdata/PG_VERSION" ] || { echo "no embedded database in $VAR/pgdata" >&2; exit 1; }
+    if [ "$1" = dump ]; then
+      with_embedded_database dump_to "$file"
+      log "dumped the embedded database ($VAR/pgdata) to $file; the uploads are in $VAR/uploads"
+    else
+      with_embedded_database restore_from "$file"
+      log "restored $file into the embedded database ($VAR/pgdata)"
+    fi
+    exit 0 ;;
   *)
-    echo "usage: bash scripts/run.sh [start|stop|reset|dsn]" >&2
+    echo "usage: bash scripts/run.sh [start|--demo|stop|reset|dsn|dump FILE|restore FILE]" >&2
     exit 2 ;;
 esac
 
@@ -48,10 +89,16 @@ ensure_venv
 ensure_webapp_build
 embedded=""
 if [ -z "${DATABASE_URL:-}" ]; then
-  log "DATABASE_URL is unset: starting the embedded PostgreSQL in var/pgdata"
+  log "DATABASE_URL is unset: starting the embedded PostgreSQL in $VAR/pgdata"
   DATABASE_URL="$(embedded_postgres start "$VAR/pgdata")"
   export DATABASE_URL
   embedded=1
+  demo=1  # its own database: demo data by default
+  # A development token, so messenger sign-in can be tried against this local database only.
+  export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
+else
+  # The password never reaches the terminal.
+  log "database: DATABASE_URL ($(sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#' <<<"$DATABASE_URL"))"
 fi
 stop_database() {
   if [ -n "$embedded" ]; then
@@ -61,9 +108,13 @@ stop_database() {
 }
 trap stop_database EXIT
 
-export MAX_BOT_TOKEN="${MAX_BOT_TOKEN:-dev-max-bot-token}"
-log "loading demo data (idempotent)"
-app_cli seed-demo
+if [ -n "$demo" ]; then
+  log "loading demo data (idempotent): sign in as demo / demo-password"
+  app_cli seed-demo
+else
+  log "no demo data in DATABASE_URL's database (bash scripts/run.sh --demo loads it)"
+  app_cli migrate
+fi
 # Links made on this machine open the web app here (no messenger link is set by default).
 export PUBLIC_URL="${PUBLIC_URL:-http://127.0.0.1:$PORT}"
 export HOST PORT

@@ -13,6 +13,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -140,3 +141,76 @@ async def test_swapping_in_a_new_build_never_leaves_the_server_without_one(
         assert swapper.result().returncode == 0, swapper.result().stderr
     assert len(statuses) >= 30
     assert sorted(p.name for p in webapp.iterdir()) == ["dist", "dist-a", "dist-b"]  # both kept
+
+
+async def _until_healthy(proc: asyncio.subprocess.Process, base: str, log: Path) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+        for _ in range(1800):
+            assert proc.returncode is None, log.read_text()[-3000:]
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get("/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise AssertionError(log.read_text()[-3000:])
+
+
+async def test_run_with_an_outside_database_writes_no_demo_data_into_it(
+    database_url: str, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """issue 22.5: DATABASE_URL is someone's database: run.sh says it uses it, migrates it and
+    serves it, but creates no demo user and no demo objects."""
+    port = free_port()
+    env = {**run_env(tmp_path / "var", port), "DATABASE_URL": database_url}
+    env.pop("MAX_BOT_TOKEN", None)
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(*RUN, env=env, stdout=out,
+                                                    stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        await _until_healthy(proc, f"http://127.0.0.1:{port}", log)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 60)
+    output = log.read_text()
+    shown = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", database_url)  # a password is hidden
+    assert f"database: DATABASE_URL ({shown})" in output
+    assert "no demo data in DATABASE_URL's database (bash scripts/run.sh --demo loads it)" in output
+    assert "loading demo data" not in output and "embedded" not in output
+    assert await pool.fetchval("SELECT count(*) FROM users") == 0
+    assert await pool.fetchval("SELECT count(*) FROM art_objects") == 0
+
+
+async def test_dump_and_restore_of_the_embedded_database(tmp_path: Path) -> None:
+    """issue 22.8: `run.sh dump` / `run.sh restore` use the embedded server's own PostgreSQL 16
+    client programs (a distribution's pg_dump 15 refuses the 16 server)."""
+    env = run_env(tmp_path / "var", free_port())
+    lib = f'source "{REPO_ROOT}/scripts/lib.sh";'
+
+    def bash(script: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(["bash", "-c", lib + script], env=env, cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    assert "(PostgreSQL) 16." in bash('"$(pg_bin)/pg_dump" --version').stdout
+    dump = tmp_path / "gallery.dump"
+    try:
+        bash('embedded_postgres start "$VAR/pgdata" >/dev/null && app_cli seed-demo')
+        count = 'app_psql() { "$(pg_bin)/psql" -tA "$(embedded_postgres dsn "$VAR/pgdata")" -c "$1"; };'
+        assert bash(count + 'app_psql "SELECT count(*) FROM art_objects"').stdout.strip() == "12"
+        dumped = await asyncio.to_thread(subprocess.run, [*RUN, "dump", str(dump)], env=env,
+                                         capture_output=True, text=True, timeout=300)
+        assert dumped.returncode == 0, dumped.stderr
+        assert f"dumped the embedded database ({tmp_path / 'var' / 'pgdata'}) to {dump}" in dumped.stderr
+        bash(count + 'app_psql "TRUNCATE art_objects CASCADE"')
+        # restore with the server stopped: it starts it, restores, and stops it again.
+        bash('embedded_postgres stop "$VAR/pgdata"')
+        restored = await asyncio.to_thread(subprocess.run, [*RUN, "restore", str(dump)], env=env,
+                                           capture_output=True, text=True, timeout=300)
+        assert restored.returncode == 0, restored.stderr
+        assert bash('embedded_postgres dsn "$VAR/pgdata" || echo stopped').stdout.strip() == "stopped"
+        bash('embedded_postgres start "$VAR/pgdata" >/dev/null')
+        assert bash(count + 'app_psql "SELECT count(*) FROM art_objects"').stdout.strip() == "12"
+    finally:
+        bash('embedded_postgres stop "$VAR/pgdata" >/dev/null')
