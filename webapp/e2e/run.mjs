@@ -12,6 +12,7 @@ import { useBackend } from './lib/backend.mjs';
 import { DESKTOP, NARROW, PHONE, launch, maxPhone, telegramPhone } from './lib/browser.mjs';
 import { assertAccessible, assertNoEnglish, assertNoHorizontalOverflow } from './lib/checks.mjs';
 import { noisePng } from './lib/image.mjs';
+import { resilience } from './resilience.mjs';
 import { signInitData } from './lib/initData.mjs';
 
 const OUT = new URL('./screenshots/', import.meta.url).pathname;
@@ -129,6 +130,7 @@ try {
   await russianMax();
   await englishTelegram();
   await screensAndAccessibility();
+  await resilience({ browser, base, step, check, go, shot, maxInit, user: CAROL });
 } catch (err) {
   // Steps report their own failures; anything else is a failure of the suite itself.
   if (!results.some((r) => r.startsWith('FAIL'))) {

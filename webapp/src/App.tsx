@@ -1,7 +1,10 @@
 import { MaxUI } from '@maxhub/max-ui';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { queryClient } from './data/queries';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
+import { Boundary } from './components/Boundary';
+import { firstTiles } from './components/PhotoGrid';
+import { lazyScreen } from './routing/lazyScreen';
 import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch } from 'wouter';
 import { AppShell } from './components/AppShell';
@@ -14,27 +17,60 @@ import { SessionProvider, useSession } from './state/session';
 import GalleryScreen, { StartingGallery } from './screens/GalleryScreen';
 import { useLocation } from 'wouter';
 
-// The gallery is the first screen, so it ships in the entry chunk; everything
-// else (and html5-qrcode, the QR encoder) loads on demand.
-const PhotoScreen = lazy(() => import('./screens/PhotoScreen'));
-const UploadScreen = lazy(() => import('./screens/UploadScreen'));
-const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
-const UserScreen = lazy(() => import('./screens/UserScreen'));
-const TradesScreen = lazy(() => import('./screens/TradesScreen'));
-const TradeScreen = lazy(() => import('./screens/TradeScreen'));
-const CreateTradeScreen = lazy(() => import('./screens/CreateTradeScreen'));
-const TransferScreen = lazy(() => import('./screens/TransferScreen'));
-const ClaimScreen = lazy(() => import('./screens/ClaimScreen'));
-const ApproveLoginScreen = lazy(() => import('./screens/ApproveLoginScreen'));
-const RequestsScreen = lazy(() => import('./screens/RequestsScreen'));
-const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
-const SignInScreen = lazy(() => import('./screens/SignInScreen'));
-const NotFoundScreen = lazy(() => import('./screens/NotFoundScreen'));
+// The gallery is the first screen, so it ships in the entry chunk; every other screen is its own
+// chunk, loaded on demand with retries (routing/lazyScreen.ts) and fetched ahead once the first
+// tiles are on screen, so losing the connection later costs no screen.
+const PhotoScreen = lazyScreen(() => import('./screens/PhotoScreen'));
+const UploadScreen = lazyScreen(() => import('./screens/UploadScreen'));
+const CollectionScreen = lazyScreen(() => import('./screens/CollectionScreen'));
+const UserScreen = lazyScreen(() => import('./screens/UserScreen'));
+const TradesScreen = lazyScreen(() => import('./screens/TradesScreen'));
+const TradeScreen = lazyScreen(() => import('./screens/TradeScreen'));
+const CreateTradeScreen = lazyScreen(() => import('./screens/CreateTradeScreen'));
+const TransferScreen = lazyScreen(() => import('./screens/TransferScreen'));
+const ClaimScreen = lazyScreen(() => import('./screens/ClaimScreen'));
+const ApproveLoginScreen = lazyScreen(() => import('./screens/ApproveLoginScreen'));
+const RequestsScreen = lazyScreen(() => import('./screens/RequestsScreen'));
+const SettingsScreen = lazyScreen(() => import('./screens/SettingsScreen'));
+const SignInScreen = lazyScreen(() => import('./screens/SignInScreen'));
+const NotFoundScreen = lazyScreen(() => import('./screens/NotFoundScreen'));
+
+/** Everything a signed-in session can open (the sign-in screen is not among them). */
+const SIGNED_IN_SCREENS = [
+  PhotoScreen, UploadScreen, CollectionScreen, UserScreen, TradesScreen, TradeScreen, CreateTradeScreen,
+  TransferScreen, ClaimScreen, ApproveLoginScreen, RequestsScreen, SettingsScreen, NotFoundScreen,
+];
+
+/** Fetch every screen's code once the first tiles are painted (or after a few seconds at most). */
+function usePreloadScreens(enabled: boolean) {
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    const timer = setTimeout(start, 4000);
+    void firstTiles.then(start);
+    function start() {
+      if (cancelled) return;
+      cancelled = true;
+      clearTimeout(timer);
+      // One after another: they share the connection with the thumbnails.
+      void SIGNED_IN_SCREENS.reduce<Promise<unknown>>((prev, s) => prev.then(() => s.preload()), Promise.resolve()).then(
+        // A fact the browser tests wait for before they take the connection away.
+        () => (document.documentElement.dataset.screensLoaded = 'true'),
+      );
+    }
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [enabled]);
+}
 
 function Routes() {
+  const [location] = useLocation();
   return (
-    <Suspense fallback={<Loading />}>
-      <Switch>
+    <Boundary resetKey={location}>
+      <Suspense fallback={<Loading />}>
+        <Switch>
         <Route path="/" component={GalleryScreen} />
         <Route path="/photos/:id/transfer" component={TransferScreen} />
         <Route path="/photos/:id" component={PhotoScreen} />
@@ -50,8 +86,9 @@ function Routes() {
         <Route path="/requests" component={RequestsScreen} />
         <Route path="/settings" component={SettingsScreen} />
         <Route component={NotFoundScreen} />
-      </Switch>
-    </Suspense>
+        </Switch>
+      </Suspense>
+    </Boundary>
   );
 }
 
@@ -60,13 +97,16 @@ function Gate() {
   const { status } = useSession();
   const { t } = useTranslation();
   const [location] = useLocation();
+  usePreloadScreens(status === 'signed-in');
   // The public gallery paints while sign-in runs; other screens wait for the user.
   if (status === 'starting') return location === '/' ? <StartingGallery /> : <Loading label={t('app.signingIn')} />;
   if (status === 'anonymous')
     return (
-      <Suspense fallback={<Loading />}>
-        <SignInScreen />
-      </Suspense>
+      <Boundary>
+        <Suspense fallback={<Loading />}>
+          <SignInScreen />
+        </Suspense>
+      </Boundary>
     );
   return (
     <LiveProvider>
@@ -99,13 +139,16 @@ export function App({ host }: { host: Host }) {
   return (
     <MaxUI colorScheme={scheme} platform={platform}>
       <div className="app-root" style={vars}>
-        <QueryClientProvider client={queryClient}>
-          <Router hook={useAppLocation}>
-            <SessionProvider host={host}>
-              <Gate />
-            </SessionProvider>
-          </Router>
-        </QueryClientProvider>
+        {/* The last line of defence: whatever escapes a screen's boundary still leaves a page with a way back. */}
+        <Boundary frame={(failed) => <main className="app-content">{failed}</main>}>
+          <QueryClientProvider client={queryClient}>
+            <Router hook={useAppLocation}>
+              <SessionProvider host={host}>
+                <Gate />
+              </SessionProvider>
+            </Router>
+          </QueryClientProvider>
+        </Boundary>
       </div>
     </MaxUI>
   );

@@ -82,11 +82,21 @@ export function ShellTools() {
   return isTabPath(location) ? <>{tools}</> : null;
 }
 
+/**
+ * The live-updates state: a quiet dot while updates arrive (its meaning in words for screen
+ * readers), and a short visible word when they do not — "Offline" the moment the browser
+ * says so, "Connecting…" while the socket comes back.
+ */
 function LiveDot() {
   const live = useLiveStatus();
   const { t } = useTranslation();
-  const label = t(`nav.live.${live}`);
-  return <span className={`live-dot live-${live}`} title={label} role="img" aria-label={label} />;
+  const word = live === 'open' ? null : t(live === 'connecting' ? 'nav.live.reconnecting' : 'nav.live.offline');
+  return (
+    <span className="live-status" role="status" data-live={live}>
+      <span className={`live-dot live-${live}`} aria-hidden="true" />
+      {word ? <span className="live-word">{word}</span> : <span className="visually-hidden">{t('nav.live.open')}</span>}
+    </span>
+  );
 }
 
 export function AppShell({ children }: { children: ReactNode }) {

@@ -70,11 +70,19 @@ interface Props {
   freshIds?: ReadonlySet<number>;
 }
 
+let tilesShown: () => void = () => {};
+/** Resolves when the first tiles of any grid are on screen (the app then fetches the other screens' code). */
+export const firstTiles = new Promise<void>((resolve) => (tilesShown = resolve));
+
 /** The infinite grid: skeleton, empty and error states, and a sentinel that loads more. */
 export function PhotoGrid({ feed, empty, freshIds }: Props) {
   const { t } = useTranslation();
   const { items, loading, loadingMore, error, hasMore, loadMore, reload } = feed;
   const sentinel = useSentinel(loadMore, hasMore && !loading && !error);
+  const shown = items.length > 0;
+  useEffect(() => {
+    if (shown) tilesShown();
+  }, [shown]);
 
   if (loading && items.length === 0) return <SkeletonGrid />;
   if (error && items.length === 0) return <ErrorState error={error} onRetry={reload} />;

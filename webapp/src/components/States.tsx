@@ -1,6 +1,7 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
 import { errorText } from '../i18n/errors';
 import { Icon, type IconName } from './Icon';
 
@@ -41,17 +42,18 @@ export function EmptyState({
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
+  const offline = error instanceof ApiError && error.status === 0;
   return (
     <div className="state-block" role="alert">
       <div className="state-icon text-danger">
         <Icon name="alert" size={32} />
       </div>
-      <div className="state-title">{t('states.error')}</div>
+      <div className="state-title">{offline ? t('states.offlineTitle') : t('states.error')}</div>
       <div className="state-text">{errorText(error)}</div>
       {onRetry && (
         <div className="mt-3">
           <Button mode="secondary" onClick={onRetry}>
-            {t('common.tryAgain')}
+            {offline ? t('states.offlineRetry') : t('common.tryAgain')}
           </Button>
         </div>
       )}

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import { ApiError } from '../api/client';
 
 export interface ApiQueryState<T> {
   data: T | undefined;
@@ -27,5 +28,14 @@ export function useApiQuery<T>(
   const hash = JSON.stringify(key);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is compared by value
   const setData = useCallback((update: (prev: T | undefined) => T | undefined) => qc.setQueryData<T>(key, update), [qc, hash]);
-  return { data: q.data, error: q.error, loading: q.isPending && opts.enabled !== false, reload, setData };
+  // Offline with nothing cached, the query waits for the connection: say so (with a retry)
+  // instead of spinning. What is cached stays on screen meanwhile.
+  const waiting = q.isPending && q.fetchStatus === 'paused';
+  return {
+    data: q.data,
+    error: waiting ? new ApiError(0, null) : q.error,
+    loading: q.isPending && !waiting && opts.enabled !== false,
+    reload,
+    setData,
+  };
 }

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
+import { ApiError } from '../api/client';
 import { photosApi, usersApi, type Page, type Photo } from '../api';
 import { keys, type FeedSource } from '../data/queries';
 
@@ -43,11 +44,13 @@ export function usePhotoFeed(source: FeedSource, seed?: Page<Photo> | null): Pho
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const reload = useCallback(() => void refetch(), [refetch]);
+  // Offline with nothing cached: an error with a retry, not an endless skeleton.
+  const waiting = q.isPending && q.fetchStatus === 'paused';
   return {
     items,
-    loading: q.isPending,
+    loading: q.isPending && !waiting,
     loadingMore: isFetchingNextPage,
-    error: q.error,
+    error: waiting ? new ApiError(0, null) : q.error,
     hasMore: hasNextPage,
     loadMore,
     reload,

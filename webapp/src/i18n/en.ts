@@ -23,6 +23,8 @@ const en = {
       open: 'Live updates are on',
       connecting: 'Connecting to live updates…',
       closed: 'Live updates are off',
+      offline: 'Offline',
+      reconnecting: 'Connecting…',
     },
   },
   common: {
@@ -47,6 +49,10 @@ const en = {
     error: 'Something went wrong',
     everything: 'That’s everything.',
     retryMore: 'Could not load more — tap to try again',
+    offlineTitle: 'No connection',
+    offlineText: 'This screen has not been loaded yet and there is no connection. The other tabs still work.',
+    offlineRetry: 'No connection — retry',
+    crashedTitle: 'This screen did not open',
   },
   status: {
     pending: 'Pending',

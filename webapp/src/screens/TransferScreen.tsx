@@ -1,5 +1,5 @@
 import { Button } from '@maxhub/max-ui';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { photosApi, transfersApi, type Photo, type Transfer, type UserSummary } from '../api';
@@ -148,11 +148,15 @@ export default function TransferScreen() {
   const me = useMe();
   const photo = useApiQuery(keys.photo(id), (signal) => photosApi.get(id, signal));
   const [mode, setMode] = useState<'user' | 'code'>('code');
+  // Once shown as yours, the screen stays: when the gift is claimed the photo changes hands
+  // (and the cache refetches it), and this screen must then say who claimed it.
+  const wasMine = useRef(false);
+  if (photo.data && photo.data.owner.id === me.id) wasMine.current = true;
 
   if (photo.loading && !photo.data) return <Loading />;
   if (photo.error || !photo.data) return <ErrorState error={photo.error} onRetry={photo.reload} />;
   const p = photo.data;
-  if (p.owner.id !== me.id)
+  if (!wasMine.current)
     return (
       <EmptyState icon="lock" title={t('transfer.notYoursTitle')} action={<ButtonLink href={`/photos/${p.id}`} mode="secondary">{t('common.openPhoto')}</ButtonLink>}>
         {t('transfer.notYours', { name: p.owner.display_name, title: p.title })}

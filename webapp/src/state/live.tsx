@@ -61,12 +61,26 @@ export function useLiveEvents<T extends EventType>(
   }, [client, key]);
 }
 
-export function useLiveStatus(): LiveStatus {
+/**
+ * What the live indicator shows: the socket's state, except that the browser's word that the
+ * connection is gone counts at once ('offline') — a dead socket can take a minute to notice.
+ */
+export function useLiveStatus(): LiveStatus | 'offline' {
   const client = useLiveClient();
   const [status, setStatus] = useState(client.currentStatus);
+  const [online, setOnline] = useState(() => navigator.onLine);
   useEffect(() => {
     setStatus(client.currentStatus);
     return client.onStatus(setStatus);
   }, [client]);
-  return status;
+  useEffect(() => {
+    const sync = () => setOnline(navigator.onLine);
+    window.addEventListener('online', sync);
+    window.addEventListener('offline', sync);
+    return () => {
+      window.removeEventListener('online', sync);
+      window.removeEventListener('offline', sync);
+    };
+  }, []);
+  return online ? status : 'offline';
 }
