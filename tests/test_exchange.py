@@ -79,17 +79,49 @@ async def test_claim_code_lifecycle(client: httpx.AsyncClient, pool: asyncpg.Poo
     await assert_invariants(pool)
 
 
+async def _preview(client: httpx.AsyncClient, token: str, viewer: dict) -> dict:
+    response = await client.post("/api/transfers/claim/preview", json={"token": token}, headers=bearer(viewer))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 async def test_claim_expiry_cancel_and_replacement(client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict) -> None:
     anna, boris = people["anna"], people["boris"]
     [obj] = await mint_objects(pool, uid(anna), 1)
     first = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
-    second = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
-    # A new code replaces the old one.
-    old = await client.post("/api/transfers/claim", json={"token": first["claim_token"]}, headers=bearer(boris))
-    assert old.status_code == 409
+    # A second code is never made behind the first link holder's back: 409 naming the live one.
+    again = await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    assert again.status_code == 409
+    assert again.json()["detail"]["code"] == "claim_code_pending"
+    assert again.json()["detail"]["transfer_id"] == first["id"]
+    # Reopening "Give" shows the same code again (in the body; the database keeps only its hash).
+    shown = await client.get("/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(anna))
+    assert shown.status_code == 200
+    assert (shown.json()["id"], shown.json()["claim_token"], shown.json()["deep_link"]) == (
+        first["id"], first["claim_token"], first["deep_link"]
+    )
+    stored = await pool.fetchval("SELECT claim_token_hash FROM transfers WHERE id = $1", first["id"])
+    assert first["claim_token"].encode() not in stored
+    # Nobody else gets it.
+    other = await client.get("/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(boris))
+    assert other.status_code == 200 and other.json() is None
+    # An explicit replacement: the old link then says so, truthfully, and no longer works.
+    replaced = await client.post(f"/api/transfers/{first['id']}/replace", headers=bearer(anna))
+    assert replaced.status_code == 201, replaced.text
+    second = replaced.json()
+    assert second["claim_token"] != first["claim_token"] and second["status"] == "pending"
+    old = await _preview(client, first["claim_token"], boris)
+    assert (old["status"], old["cancel_reason"]) == ("cancelled", "replaced")
+    assert (await client.post(f"/api/transfers/{first['id']}/replace", headers=bearer(anna))).status_code == 409
+    assert (await client.post(f"/api/transfers/{second['id']}/replace", headers=bearer(boris))).status_code == 403
+    late_old = await client.post("/api/transfers/claim", json={"token": first["claim_token"]}, headers=bearer(boris))
+    assert late_old.status_code == 409
     await pool.execute("UPDATE transfers SET expires_at = now() - interval '1 second' WHERE id = $1", second["id"])
     listed = (await client.get("/api/transfers", headers=bearer(anna))).json()["items"]
     assert {t["id"]: t["status"] for t in listed}[second["id"]] == "expired"  # visible at once on read
+    # An expired code is not shown again, and a new one may be made.
+    none = await client.get("/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(anna))
+    assert none.json() is None
     late = await client.post("/api/transfers/claim", json={"token": second["claim_token"]}, headers=bearer(boris))
     assert late.status_code == 410
     assert await pool.fetchval("SELECT status FROM transfers WHERE id = $1", second["id"]) == "expired"
@@ -98,9 +130,27 @@ async def test_claim_expiry_cancel_and_replacement(client: httpx.AsyncClient, po
     cancelled = await client.post(f"/api/transfers/{third['id']}/cancel", headers=bearer(anna))
     assert cancelled.json()["status"] == "cancelled"
     assert (await client.post(f"/api/transfers/{third['id']}/cancel", headers=bearer(anna))).status_code == 409
+    assert (await _preview(client, third["claim_token"], boris))["cancel_reason"] == "withdrawn"
     dead = await client.post("/api/transfers/claim", json={"token": third["claim_token"]}, headers=bearer(boris))
     assert dead.status_code == 409
     assert await owner(pool, obj) == uid(anna)
+    # A code that died because the object was given to someone else says that.
+    fourth = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
+    gift = await client.post("/api/transfers", json={"photo_id": obj, "to_user_id": uid(boris)}, headers=bearer(anna))
+    assert gift.status_code == 201
+    assert (await _preview(client, fourth["claim_token"], people["chen"]))["cancel_reason"] == "changed_hands"
+    await assert_invariants(pool)
+
+
+async def test_parallel_code_requests_make_one_code(client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict) -> None:
+    anna = people["anna"]
+    [obj] = await mint_objects(pool, uid(anna), 1)
+    results = await asyncio.gather(
+        *[client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna)) for _ in range(8)]
+    )
+    assert sorted(r.status_code for r in results) == [201] + [409] * 7
+    pending = await pool.fetchval("SELECT count(*) FROM transfers WHERE art_object_id = $1 AND status = 'pending'", obj)
+    assert pending == 1
     await assert_invariants(pool)
 
 

@@ -93,7 +93,13 @@ export async function resilience({ browser, base, step, check, go, shot, maxInit
     await page.locator('main h1').first().waitFor();
     check((await page.evaluate(() => window.scrollY)) < 5, 'the photo screen did not open at its top');
     await page.goBack();
-    await page.locator('.photo-tile').nth(2).waitFor();
+    await page
+      .locator('.photo-tile')
+      .nth(2)
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err) => {
+        throw new Error(`${err.message}\nat ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
+      });
     await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 2, before, { timeout: 5_000 });
     check(listings === 0, `the gallery fetched its list again ${listings} time(s)`);
     await context.close();

@@ -12,6 +12,7 @@ import { useBackend } from './lib/backend.mjs';
 import { DESKTOP, NARROW, PHONE, launch, maxPhone, telegramPhone } from './lib/browser.mjs';
 import { assertAccessible, assertNoEnglish, assertNoHorizontalOverflow } from './lib/checks.mjs';
 import { noisePng } from './lib/image.mjs';
+import { hands } from './hands.mjs';
 import { resilience } from './resilience.mjs';
 import { signInitData } from './lib/initData.mjs';
 
@@ -131,6 +132,7 @@ try {
   await englishTelegram();
   await screensAndAccessibility();
   await resilience({ browser, base, step, check, go, shot, maxInit, user: CAROL });
+  await hands({ browser, base, step, check, go, shot, maxInit, uploadVia, giver: ALICE, holder: CAROL });
 } catch (err) {
   // Steps report their own failures; anything else is a failure of the suite itself.
   if (!results.some((r) => r.startsWith('FAIL'))) {

@@ -87,6 +87,7 @@ class ErrorCode(StrEnum):
     claim_used = "claim_used"
     claim_cancelled = "claim_cancelled"
     claim_expired = "claim_expired"
+    claim_code_pending = "claim_code_pending"
     own_claim = "own_claim"
     note_too_long = "note_too_long"
     # The showcase (pinned objects on a profile).

@@ -87,7 +87,7 @@ async def lock(conn: Connection, transfer_id: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"""
         SELECT id, art_object_id, from_user_id, to_user_id, status, claim_token_hash,
-               expires_at, {past_due("t")} AS expired, completed_at, returned_at
+               expires_at, {past_due("t")} AS expired, completed_at, returned_at, note
           FROM transfers t WHERE id = $1 FOR UPDATE
         """,
         transfer_id,
@@ -133,6 +133,38 @@ async def set_note_hidden(
 
 async def set_status(conn: Connection, transfer_id: int, status: str) -> None:
     await conn.execute("UPDATE transfers SET status = $2 WHERE id = $1", transfer_id, status)
+
+
+async def pending_claim_of(
+    conn: Connection, art_object_id: int, from_user_id: int
+) -> asyncpg.Record | None:
+    """The giver's live claim code for this object (at most one is pending)."""
+    return await conn.fetchrow(
+        f"""
+        SELECT id, art_object_id, from_user_id, claim_token_hash, expires_at
+          FROM transfers t
+         WHERE art_object_id = $1 AND from_user_id = $2 AND status = 'pending'
+           AND claim_token_hash IS NOT NULL AND NOT {past_due("t")}
+         ORDER BY id DESC LIMIT 1
+        """,
+        art_object_id,
+        from_user_id,
+    )
+
+
+async def replaced_by_later_code(conn: Connection, transfer_id: int) -> bool:
+    """Whether the giver made a newer claim code for the same object after this one."""
+    return await fetch_value(
+        conn,
+        bool,
+        """
+        SELECT EXISTS (
+          SELECT 1 FROM transfers later JOIN transfers t ON t.id = $1
+           WHERE later.art_object_id = t.art_object_id AND later.from_user_id = t.from_user_id
+             AND later.id > t.id AND later.claim_token_hash IS NOT NULL)
+        """,
+        transfer_id,
+    )
 
 
 async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:

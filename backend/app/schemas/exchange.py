@@ -36,6 +36,9 @@ class ClaimIn(BaseModel):
     token: str = Field(min_length=8, max_length=128)
 
 
+CancelReason = Literal["replaced", "changed_hands", "withdrawn"]
+
+
 class ClaimPreview(BaseModel):
     """What a claim code gives, before claiming: enough to show the photo, the giver and the
     state, so a used, expired or cancelled code or one's own is shown as such."""
@@ -49,6 +52,11 @@ class ClaimPreview(BaseModel):
     claimed_by: UserSummary | None = Field(description="who took it, once completed")
     note: str = Field(default="", description="the giver's note to whoever claims it")
     story: Story | None = Field(default=None, description="number, author, owners so far")
+    cancel_reason: CancelReason | None = Field(
+        default=None,
+        description="for a cancelled code: a newer code replaced it, the object changed hands, "
+        "or the giver withdrew it",
+    )
 
 
 class Transfer(BaseModel):

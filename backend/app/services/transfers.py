@@ -4,6 +4,9 @@ Lock order everywhere: art object row first, then the transfer row — the same 
 direct transfers use — so concurrent claims, gifts and trades never deadlock.
 """
 
+import base64
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -13,7 +16,7 @@ from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
 from app.repositories import art_objects, transfers, users
-from app.schemas.exchange import ClaimPreview, Transfer
+from app.schemas.exchange import CancelReason, ClaimPreview, Transfer
 from app.schemas.links import ClientHost
 from app.schemas.photos import NOTE_MAX
 from app.services import ownership, stories
@@ -130,16 +133,90 @@ async def _create_claim(
     host: ClientHost | None,
     note: str,
 ) -> Transfer:
-    # One live code per object: a new code replaces the previous one.
-    await claim_codes_cancelled(conn, art_object_id)
-    token = security.new_secret(24)  # 192 bits
+    # One live code per object, and never replaced behind the back of whoever holds its link:
+    # the giver reopens it (pending_code) or replaces it explicitly (replace_code).
+    pending = await transfers.pending_claim_of(conn, art_object_id, user_id)
+    if pending is not None:
+        raise Conflict(
+            "this object already has a live claim code: show it again or replace it",
+            code=ErrorCode.claim_code_pending,
+            transfer_id=pending["id"],
+        )
+    return await _insert_claim(conn, settings, user_id, art_object_id, host, note)
+
+
+async def _insert_claim(
+    conn: Connection,
+    settings: Settings,
+    user_id: int,
+    art_object_id: int,
+    host: ClientHost | None,
+    note: str,
+) -> Transfer:
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.claim_ttl)
+    token = _claim_token(settings, art_object_id, user_id, expires_at)
     transfer_id = await transfers.insert_claim(
         conn, art_object_id, user_id, security.digest(token), expires_at, note
     )
     await transfer_updated(conn, transfer_id, [user_id])
     row = present(await transfers.view(conn, transfer_id))
     return to_transfer(row, token, all_links(settings, "claim", token), host)
+
+
+def _claim_token(settings: Settings, art_object_id: int, user_id: int, expires_at: datetime) -> str:
+    """A claim code derived from the server's secret and the code's own row (object, giver,
+    expiry to the microsecond): its giver can be shown it again while the database keeps only
+    its hash, so a copy of the database alone yields no live code. 192 bits, base64url."""
+    message = f"claim-code:{art_object_id}:{user_id}:{expires_at.isoformat()}".encode()
+    mac = hmac.new(settings.jwt_secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()
+
+
+async def pending_code(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    art_object_id: int,
+    host: ClientHost | None = None,
+) -> Transfer | None:
+    """The giver's live claim code for this object again (link, QR), or None when there is
+    none — or when it cannot be derived again (the server's secret changed since): the screen
+    then offers to replace it."""
+    async with pool.acquire() as conn:
+        pending = await transfers.pending_claim_of(conn, art_object_id, user_id)
+        if pending is None:
+            return None
+        token = _claim_token(settings, art_object_id, user_id, pending["expires_at"])
+        if not hmac.compare_digest(security.digest(token), bytes(pending["claim_token_hash"])):
+            return None
+        row = present(await transfers.view(conn, pending["id"]))
+    return to_transfer(row, token, all_links(settings, "claim", token), host)
+
+
+async def replace_code(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    user_id: int,
+    transfer_id: int,
+    host: ClientHost | None = None,
+) -> Transfer:
+    """The giver asks for a new code in place of a live one (same note): the old link then says
+    it was replaced by a newer one (ClaimPreview.cancel_reason), which is the truth."""
+    async with pool.acquire() as conn, conn.transaction():
+        art_object_id = await transfers.art_object_of(conn, transfer_id)
+        if art_object_id is None:
+            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+        await _lock_owned(conn, art_object_id, user_id)  # object first, then the transfer
+        old = await transfers.lock(conn, transfer_id)
+        if old is None or old["from_user_id"] != user_id or old["claim_token_hash"] is None:
+            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+        if old["status"] != "pending" or old["expired"]:
+            status = "expired" if old["expired"] else old["status"]
+            raise Conflict(
+                f"transfer is already {status}", code=ErrorCode.transfer_not_pending, status=status
+            )
+        await claim_codes_cancelled(conn, art_object_id)
+        return await _insert_claim(conn, settings, user_id, art_object_id, host, old["note"])
 
 
 async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> ClaimPreview:
@@ -152,6 +229,7 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
         story = None
         if row is not None and row["status"] == "pending":
             story = await stories.story(conn, viewer_id, row["art_object_id"])
+        reason = await _cancel_reason(conn, row) if row is not None else None
     if row is None:
         raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
     transfer = to_transfer(row)
@@ -165,7 +243,18 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
         claimed_by=transfer.to_user if transfer.status == "completed" else None,
         note=transfer.note,
         story=story,
+        cancel_reason=reason,
     )
+
+
+async def _cancel_reason(conn: Connection, row: asyncpg.Record) -> CancelReason | None:
+    """Why a cancelled code died, as far as the facts say: a newer code replaced it, the object
+    changed hands (given, traded), or the giver withdrew it."""
+    if row["status"] != "cancelled":
+        return None
+    if await transfers.replaced_by_later_code(conn, row["id"]):
+        return "replaced"
+    return "changed_hands" if row["owner_id"] != row["from_user_id"] else "withdrawn"
 
 
 async def set_note_hidden(

@@ -154,6 +154,12 @@ export const transfersApi = {
   preview: (token: string) => unwrap(api.POST('/api/transfers/claim/preview', { body: { token } })),
   cancel: (id: number) =>
     unwrap(api.POST('/api/transfers/{transfer_id}/cancel', { params: { path: { transfer_id: id } } })),
+  /** My live claim code for this object again (null: none), so reopening "Give" shows it. */
+  pendingCode: (photo_id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/transfers/pending-code', { params: { query: { photo_id } }, signal })),
+  /** A new claim code in place of a live one; the old link then says it was replaced. */
+  replace: (id: number) =>
+    unwrap(api.POST('/api/transfers/{transfer_id}/replace', { params: { path: { transfer_id: id } } })),
   /** Send a direct gift back to its giver (within 7 days). */
   sendBack: (id: number) =>
     unwrap(api.POST('/api/transfers/{transfer_id}/return', { params: { path: { transfer_id: id } } })),

@@ -25,6 +25,7 @@ export const keys = {
   tradeList: (role: 'incoming' | 'outgoing') => ['trades', role] as const,
   trade: (ref: number | string) => ['trade', ref] as const,
   transfers: ['transfers'] as const,
+  pendingCode: (photoId: number) => ['transfers', 'pending-code', photoId] as const,
   requests: ['requests'] as const,
   requestList: (role: 'incoming' | 'outgoing') => ['requests', role] as const,
   claim: (token: string) => ['claim', token] as const,

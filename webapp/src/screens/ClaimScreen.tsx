@@ -124,7 +124,13 @@ export default function ClaimScreen() {
       text: p.claimed_by ? t('claim.usedBy', { name: p.claimed_by.display_name }) : t('claim.used'),
     },
     expired: { title: t('claim.expiredTitle'), text: t('claim.expired', { name: giver }) },
-    cancelled: { title: t('claim.cancelledTitle'), text: t('claim.cancelled', { name: giver }) },
+    // Why it died, as the backend knows it: never "the giver keeps it" when a new link replaced it.
+    cancelled:
+      p.cancel_reason === 'replaced'
+        ? { title: t('claim.replacedTitle'), text: t('claim.replaced', { name: giver }) }
+        : p.cancel_reason === 'changed_hands'
+          ? { title: t('claim.changedHandsTitle'), text: t('claim.changedHands') }
+          : { title: t('claim.cancelledTitle'), text: t('claim.cancelled', { name: giver }) },
     own: { title: t('claim.ownTitle'), text: t('claim.own') },
   };
 

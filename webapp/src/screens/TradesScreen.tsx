@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { transfersApi, tradesApi, usersBlockApi, type Trade, type Transfer } from '../api';
+import { ButtonLink } from '../components/ButtonLink';
+import { Icon } from '../components/Icon';
 import { ThumbRow } from '../components/PhotoThumb';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, errorText } from '../components/States';
@@ -147,6 +149,12 @@ export default function TradesScreen() {
       >
         {t('trades.title')}
       </ScreenTitle>
+      {/* Starting a trade needs no URL: the form begins with the people search. */}
+      <div className="mb-3">
+        <ButtonLink href="/trades/new" stretched iconBefore={<Icon name="plus" size={18} />}>
+          {t('trades.newTrade')}
+        </ButtonLink>
+      </div>
       <Segmented
         label={t('trades.tabs')}
         value={tab}

@@ -1,5 +1,5 @@
 import { Button } from '@maxhub/max-ui';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { photosApi, transfersApi, type Photo, type Transfer, type UserSummary } from '../api';
@@ -9,6 +9,7 @@ import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryActi
 import { ShareCode } from '../components/QrCode';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
+import { errorCode } from '../i18n/errors';
 import { ButtonLink } from '../components/ButtonLink';
 import { UserChip } from '../components/UserChip';
 import { useApiQuery } from '../hooks/useApiQuery';
@@ -65,60 +66,96 @@ function ToUser({ photo }: { photo: Photo }) {
   );
 }
 
+/** Re-renders when `at` (an ISO time) passes, so a code's expiry shows without a reload. */
+function usePassed(at: string | null | undefined): boolean {
+  const [now, setNow] = useState(() => Date.now());
+  const due = at ? Date.parse(at) : NaN;
+  useEffect(() => {
+    if (Number.isNaN(due) || due <= now) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(due - now + 50, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [due, now]);
+  return !Number.isNaN(due) && due <= now;
+}
+
+/**
+ * The claim link: the live one is shown again when you come back (never silently replaced);
+ * a new one replaces it only when you ask, and its old holder is then told it was replaced.
+ */
 function ClaimCode({ photo }: { photo: Photo }) {
   const { t } = useTranslation();
   const { host } = useSession();
-  const [transfer, setTransfer] = useState<Transfer | null>(null);
+  const pending = useApiQuery(keys.pendingCode(photo.id), (signal) => transfersApi.pendingCode(photo.id, signal));
+  // What this screen made or last heard; before that, the live code the server shows again.
+  const [local, setLocal] = useState<Transfer | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const transfer = local ?? pending.data ?? null;
+  const expired = usePassed(transfer?.status === 'pending' ? transfer.expires_at : null);
+  const status = transfer && expired ? 'expired' : transfer?.status;
 
   // The event carries the whole transfer, with who claimed it.
   useLiveEvents(['transfer.updated'], (e) => {
     const next = e.data;
     if (transfer && next.id === transfer.id) {
       if (next.status === 'completed') host.haptic.notify('success');
-      setTransfer((prev) => prev && { ...prev, ...next, claim_token: prev.claim_token, deep_link: prev.deep_link });
+      setLocal({ ...transfer, ...next, claim_token: transfer.claim_token, deep_link: transfer.deep_link });
     }
   });
 
-  const create = async () => {
+  const run = async (make: () => Promise<Transfer>) => {
     setBusy(true);
     setError(null);
+    setNotice(null);
     try {
-      setTransfer(await transfersApi.create(photo.id));
+      setLocal(await make());
       host.haptic.notify('success');
     } catch (err) {
       host.haptic.notify('error');
-      setError(errorText(err));
+      if (errorCode(err) === 'claim_code_pending') {
+        // Made elsewhere meanwhile (another device): show that one instead.
+        setLocal(null);
+        pending.reload();
+        setNotice(errorText(err));
+      } else setError(errorText(err));
     } finally {
       setBusy(false);
     }
   };
+  const replace = () => {
+    if (transfer && window.confirm(t('transfer.replaceConfirm'))) void run(() => transfersApi.replace(transfer.id));
+  };
   const cancel = async () => {
     if (!transfer) return;
     try {
-      setTransfer({ ...transfer, ...(await transfersApi.cancel(transfer.id)) });
+      setLocal({ ...transfer, ...(await transfersApi.cancel(transfer.id)) });
       host.haptic.notify('warning');
     } catch (err) {
       setError(errorText(err));
     }
   };
 
+  if (pending.loading) return <Loading />;
   if (!transfer)
     return (
       <div className="card-surface">
         <p>{t('transfer.codeIntro')}</p>
+        {pending.error !== null && pending.error !== undefined && <Notice kind="danger">{errorText(pending.error)}</Notice>}
         {error && <Notice kind="danger">{error}</Notice>}
-        <PrimaryAction text={t('transfer.createCode')} onClick={() => void create()} loading={busy} />
+        <PrimaryAction text={t('transfer.createCode')} onClick={() => void run(() => transfersApi.create(photo.id))} loading={busy} />
       </div>
     );
   const link = claimLink(transfer);
+  const live = status === 'pending';
   return (
-    <div className="card-surface text-center" data-transfer-id={transfer.id}>
+    <div className="card-surface text-center" data-transfer-id={transfer.id} data-transfer-status={status}>
       <div className="mb-2">
-        <StatusBadge status={transfer.status} />
+        <StatusBadge status={status ?? transfer.status} />
       </div>
-      {transfer.status === 'pending' && link && (
+      {notice && <Notice kind="info">{notice}</Notice>}
+      {live && !local && <p className="small text-secondary">{t('transfer.stillLive')}</p>}
+      {live && link && (
         <ShareCode
           value={link}
           label={t('transfer.codeLabel')}
@@ -128,14 +165,20 @@ function ClaimCode({ photo }: { photo: Photo }) {
           shareText={t('transfer.shareText', { title: photo.title })}
         />
       )}
-      {transfer.status === 'completed' && transfer.to_user && (
+      {status === 'completed' && transfer.to_user && (
         <div className="mt-2 d-flex justify-content-center" data-testid="claimed-by">
           <UserChip user={transfer.to_user} label={t('transfer.claimedBy')} />
         </div>
       )}
       {error && <Notice kind="danger">{error}</Notice>}
-      {transfer.status === 'pending' && (
-        <Button className="mt-3" mode="secondary" appearance="negative" onClick={cancel}>{t('transfer.cancelCode')}</Button>
+      {live && (
+        <div className="d-flex flex-wrap gap-2 justify-content-center mt-3">
+          <Button mode="secondary" onClick={replace} loading={busy}>{t('transfer.replaceCode')}</Button>
+          <Button mode="secondary" appearance="negative" onClick={cancel}>{t('transfer.cancelCode')}</Button>
+        </div>
+      )}
+      {(status === 'expired' || status === 'cancelled') && (
+        <PrimaryAction className="mt-3" text={t('transfer.newCode')} onClick={() => void run(() => transfersApi.create(photo.id))} loading={busy} />
       )}
     </div>
   );

@@ -1,8 +1,8 @@
 """Transfers: direct gifts and claim codes."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.api.deps import (
     ClientHostDep,
@@ -15,7 +15,7 @@ from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.api.routes.qr import add_link_qr_route
 from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
-from app.schemas.ids import PathId
+from app.schemas.ids import INT64_MAX, PathId
 from app.schemas.photos import NoteVisibility
 from app.services import transfers
 
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/transfers", tags=["transfers"])
 @router.post(
     "",
     status_code=201,
-    responses=errors(401, 403, 404, 422, 429),
+    responses=errors(401, 403, 404, 409, 422, 429),
     dependencies=[Depends(limit("transfer_create", per="user"))],
 )
 async def create_transfer(
@@ -35,9 +35,40 @@ async def create_transfer(
     user_id: UserId,
     host: ClientHostDep,
 ) -> Transfer:
+    """A direct gift (`to_user_id`) or a claim code. 409 `claim_code_pending` (with
+    `transfer_id`) when the object already has your live code: show it again
+    (`GET /pending-code`) or replace it (`POST /{id}/replace`)."""
     return await transfers.create(
         pool, settings, user_id, body.photo_id, body.to_user_id, host, body.note
     )
+
+
+@router.get("/pending-code", responses=errors(401, 422))
+async def pending_code(
+    photo_id: Annotated[int, Query(ge=1, le=INT64_MAX)],
+    pool: PoolDep,
+    settings: SettingsDep,
+    user_id: UserId,
+    host: ClientHostDep,
+) -> Transfer | None:
+    """Your live claim code for this object again (link and QR), so reopening "Give" shows it
+    instead of making another; null when there is none (or it cannot be shown again: replace
+    it). The code is in the reply's body only, never in a URL."""
+    return await transfers.pending_code(pool, settings, user_id, photo_id, host)
+
+
+@router.post(
+    "/{transfer_id}/replace",
+    status_code=201,
+    responses=errors(401, 404, 409, 422, 429),
+    dependencies=[Depends(limit("transfer_create", per="user"))],
+)
+async def replace_code(
+    transfer_id: PathId, pool: PoolDep, settings: SettingsDep, user_id: UserId, host: ClientHostDep
+) -> Transfer:
+    """A new claim code in place of your live one (same note). The old link then reads as
+    replaced (`ClaimPreview.cancel_reason`), never as "the giver keeps it"."""
+    return await transfers.replace_code(pool, settings, user_id, transfer_id, host)
 
 
 @router.post(
