@@ -43,6 +43,7 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
         "is_giver": False,
         "claimed_by": None,
         "note": "",
+        "cancel_reason": None,
     }
     assert body["photo"]["title"] == f"object {obj}" and body["photo"]["thumb_url"].startswith("/media/")
     # The giver sees it is their own; signed out works too; nothing was used up.
@@ -65,6 +66,7 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
     assert (await client.post(f"/api/transfers/{third['id']}/cancel", headers=bearer(boris))).status_code == 200
     cancelled = (await preview(client, third["claim_token"], chen)).json()
     assert cancelled["status"] == "cancelled" and cancelled["claimed_by"] is None
+    assert cancelled["cancel_reason"] == "withdrawn"
 
     unknown = await preview(client, "no-such-claim-code", chen)
     assert unknown.status_code == 404

@@ -129,10 +129,10 @@ const tgInit = (user, startParam) => signInitData(TG_TOKEN, { user, startParam }
 
 try {
   await russianMax();
-  await englishTelegram();
-  await screensAndAccessibility();
   await resilience({ browser, base, step, check, go, shot, maxInit, user: CAROL });
   await hands({ browser, base, step, check, go, shot, maxInit, uploadVia, giver: ALICE, holder: CAROL });
+  await englishTelegram();
+  await screensAndAccessibility();
 } catch (err) {
   // Steps report their own failures; anything else is a failure of the suite itself.
   if (!results.some((r) => r.startsWith('FAIL'))) {

@@ -168,10 +168,12 @@ async def replaced_by_later_code(conn: Connection, transfer_id: int) -> bool:
 
 
 async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
-    """Claim codes of an object that just changed hands (or got a new code) die with it."""
+    """Claim codes of an object that just changed hands (or got a new code) die with it; one
+    whose time was already up (not swept yet) is stored as what it is, expired."""
     return await conn.fetch(
-        """
-        UPDATE transfers SET status = 'cancelled'
+        f"""
+        UPDATE transfers t
+           SET status = CASE WHEN {past_due("t")} THEN 'expired' ELSE 'cancelled' END
          WHERE art_object_id = $1 AND status = 'pending'
         RETURNING id, from_user_id
         """,

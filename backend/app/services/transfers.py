@@ -142,6 +142,8 @@ async def _create_claim(
             code=ErrorCode.claim_code_pending,
             transfer_id=pending["id"],
         )
+    # What is still stored as pending is past its time (not swept yet): store it as expired.
+    await claim_codes_cancelled(conn, art_object_id)
     return await _insert_claim(conn, settings, user_id, art_object_id, host, note)
 
 
