@@ -2,7 +2,21 @@
 // then recovery), a screen whose code cannot be fetched offers "No connection — retry" inside the
 // app's chrome, the live indicator follows the connection within a second, and the gallery
 // keeps its pages and scroll position when you come back to it.
-import { maxPhone } from './lib/browser.mjs';
+import { NARROW, maxPhone, telegramPhone } from './lib/browser.mjs';
+import { noisePng } from './lib/image.mjs';
+
+/** Uploads `count` photos as the user behind `initData`, through the API (fixtures, not the flow under test). */
+async function seedPhotos(base, initData, count) {
+  const signIn = await fetch(`${base}/api/auth/max`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ init_data: initData }) });
+  const { access_token } = await signIn.json();
+  for (let i = 0; i < count; i++) {
+    const form = new FormData();
+    form.append('file', new Blob([noisePng()], { type: 'image/png' }), `scroll-${i}.png`);
+    form.append('title', `Прокрутка ${i}`);
+    const r = await fetch(`${base}/api/photos/upload`, { method: 'POST', headers: { Authorization: `Bearer ${access_token}` }, body: form });
+    if (r.status !== 201) throw new Error(`seed upload: ${r.status} ${await r.text()}`);
+  }
+}
 
 const TABS_RU = ['Коллекция', 'Загрузить', 'Обмены', 'Настройки', 'Галерея'];
 
@@ -15,7 +29,56 @@ async function assertAlive(page, where) {
   if (state.tabs < 5 || state.text === 0) throw new Error(`${where}: dead screen (tabs ${state.tabs}, text ${state.text})`);
 }
 
-export async function resilience({ browser, base, step, check, go, shot, maxInit, user }) {
+/** The element's box is on screen and clear of the tab bar. */
+async function assertAboveTabBar(page, locator, where) {
+  const box = await locator.boundingBox();
+  const bar = await page.locator('.tab-bar').boundingBox();
+  const height = page.viewportSize().height;
+  if (!box || !bar) throw new Error(`${where}: no box (${JSON.stringify({ box, bar })})`);
+  if (box.y < 0 || box.y + box.height > bar.y + 0.5 || bar.y + bar.height > height + 0.5)
+    throw new Error(`${where}: main action ${JSON.stringify(box)} not above the tab bar ${JSON.stringify(bar)} in ${height}px`);
+}
+
+export async function resilience({ browser, base, step, check, go, shot, maxInit, tgInit, tgUser, user }) {
+  await step('en/Telegram, iPhone bottom inset 34 px: the tab bar keeps 60 px for its items above the inset (targets >= 44 px)', async () => {
+    const context = await telegramPhone(browser, tgInit(tgUser), { locale: 'en-US', safeAreaInset: { top: 0, bottom: 34, left: 0, right: 0 } });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.locator('.tab-bar').waitFor();
+    const m = await page.evaluate(() => {
+      const bar = document.querySelector('.tab-bar').getBoundingClientRect();
+      const items = [...document.querySelectorAll('.tab-bar-item')].map((el) => {
+        const r = el.getBoundingClientRect();
+        const icon = el.querySelector('svg').getBoundingClientRect();
+        return { w: r.width, h: r.height, iconW: icon.width, iconH: icon.height };
+      });
+      return { barH: bar.height, bottomPad: parseFloat(getComputedStyle(document.querySelector('.tab-bar')).paddingBottom), items, vh: innerHeight, barBottom: bar.bottom };
+    });
+    check(Math.round(m.bottomPad) === 34, `tab bar bottom padding ${m.bottomPad}, expected the 34 px inset`);
+    check(Math.round(m.barBottom) === m.vh, 'the tab bar is not at the bottom edge');
+    for (const it of m.items) {
+      check(it.h >= 44 && it.w >= 44, `tab item ${it.w}×${it.h}`);
+      check(it.iconW >= 20 && it.iconH >= 20, `tab icon crushed to ${it.iconW}×${it.iconH}`);
+    }
+    await shot(page, 'telegram-inset-34');
+    await context.close();
+  });
+
+  await step('ru/Max at 320×640: the main action (Загрузить) stays on screen above the tab bar', async () => {
+    const context = await maxPhone(browser, maxInit(user), { viewport: NARROW });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.getByRole('heading', { name: 'Галерея' }).waitFor();
+    await page.locator('.tab-bar').getByRole('link', { name: 'Загрузить', exact: true }).click();
+    const action = page.locator('.primary-action').first();
+    await action.waitFor();
+    await assertAboveTabBar(page, action, 'upload at 320×640');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await assertAboveTabBar(page, action, 'upload at 320×640, top of the page');
+    await shot(page, 'upload-320x640');
+    await context.close();
+  });
+
   await step('ru/Max: offline after load — live indicator says so within a second, every tab still opens, all recovers when back', async () => {
     const context = await maxPhone(browser, maxInit(user));
     const page = await context.newPage();
@@ -79,10 +142,18 @@ export async function resilience({ browser, base, step, check, go, shot, maxInit
   });
 
   await step('ru/Max: back to the gallery keeps its pages and scroll position, without fetching the list again', async () => {
+    await seedPhotos(base, maxInit(user), 6); // enough tiles to scroll, whatever the earlier phases left public
     const context = await maxPhone(browser, maxInit(user), { viewport: { width: 390, height: 500 } });
     const page = await context.newPage();
     await page.goto(base);
-    await page.locator('.photo-tile').nth(2).waitFor();
+    await page
+      .locator('.photo-tile')
+      .nth(2)
+      .waitFor({ timeout: 15_000 })
+      .catch(async (err) => {
+        await shot(page, 'gallery-no-tiles');
+        throw new Error(`${err.message}\nat ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
+      });
     await page.evaluate(() => window.scrollTo(0, 260));
     await page.waitForFunction(() => Math.abs(window.scrollY - 260) < 2);
     const before = await page.evaluate(() => window.scrollY);

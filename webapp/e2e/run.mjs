@@ -129,7 +129,7 @@ const tgInit = (user, startParam) => signInitData(TG_TOKEN, { user, startParam }
 
 try {
   await russianMax();
-  await resilience({ browser, base, step, check, go, shot, maxInit, user: CAROL });
+  await resilience({ browser, base, step, check, go, shot, maxInit, tgInit, tgUser: DAVE, user: CAROL });
   await hands({ browser, base, step, check, go, shot, maxInit, uploadVia, giver: ALICE, holder: CAROL });
   await englishTelegram();
   await screensAndAccessibility();

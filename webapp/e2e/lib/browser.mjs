@@ -82,10 +82,10 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
  * the main (bottom) button (`window.__mainButton` mirrors it; `.press()` taps it) and a
  * `window.__tgEmit(event)` to fire host events such as themeChanged.
  */
-export async function telegramPhone(browser, initData, { startParam, colorScheme = 'light', themeParams, viewport, locale } = {}) {
+export async function telegramPhone(browser, initData, { startParam, colorScheme = 'light', themeParams, viewport, locale, safeAreaInset } = {}) {
   const context = await phoneContext(browser, { viewport, colorScheme, locale });
   await context.addInitScript(
-    ({ initData, startParam, colorScheme, themeParams }) => {
+    ({ initData, startParam, colorScheme, themeParams, safeAreaInset }) => {
       const calls = (window.__calls = []);
       const rec = (name, ret) => (...args) => {
         calls.push([name, ...args]);
@@ -106,7 +106,7 @@ export async function telegramPhone(browser, initData, { startParam, colorScheme
           version: '8.0',
           colorScheme,
           themeParams,
-          safeAreaInset: { top: 0, bottom: 20, left: 0, right: 0 },
+          safeAreaInset: safeAreaInset ?? { top: 0, bottom: 20, left: 0, right: 0 },
           contentSafeAreaInset: { top: 0, bottom: 0, left: 0, right: 0 },
           isVersionAtLeast: () => true,
           ready: () => {
@@ -152,7 +152,7 @@ export async function telegramPhone(browser, initData, { startParam, colorScheme
         },
       };
     },
-    { initData, startParam, colorScheme, themeParams: themeParams ?? {} },
+    { initData, startParam, colorScheme, themeParams: themeParams ?? {}, safeAreaInset },
   );
   return context;
 }

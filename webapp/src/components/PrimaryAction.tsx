@@ -33,15 +33,17 @@ export function PrimaryAction({ text, onClick, disabled, loading, reason, type =
   const why = disabled && !loading && reason ? <div className="small text-secondary mt-2 action-reason">{reason}</div> : null;
   if (mb) return why;
   return (
-    <div className={className}>
-      {/* Sticky above the tab bar: never below the fold, even at 320 × 568. */}
-      <div className="primary-action">
+    <>
+      {/* Sticky above the tab bar: never below the fold, even at 320 × 568. No wrapper of its
+          own: a sticky element moves only within its parent, and a parent exactly the button's
+          height would never let it stick; the screen's card or column is the parent instead. */}
+      <div className={`primary-action${className ? ` ${className}` : ''}`}>
         <Button type={type} stretched onClick={type === 'button' ? onClick : undefined} disabled={disabled} loading={loading}>
           {text}
         </Button>
       </div>
       {why}
-    </div>
+    </>
   );
 }
 

@@ -11,6 +11,8 @@ const TOKEN_MAP: Record<string, string[]> = {
   button_color: ['--background-accent-themed', '--accent-themed'],
   button_text_color: ['--text-contrast-static'],
   destructive_text_color: ['--text-negative'],
+  // The host's own bottom-bar colour for our tab bar (Telegram 7.10+), so it matches the app's chrome.
+  bottom_bar_bg_color: ['--background-local-tab-bar-android'],
 };
 
 /** CSS custom properties that make the UI follow the host's own palette. */
