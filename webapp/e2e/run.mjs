@@ -200,13 +200,17 @@ async function russianMax() {
     await bob.locator(`.photo-grid [data-photo-id="${ctx.alicePhoto}"]`).waitFor({ timeout: 10_000 });
   });
 
-  await step('ru/Max: a rejected file — Russian message, error haptic, its title does not carry over', async () => {
+  await step('ru/Max: a rejected file — refused on pick, before any upload: Russian message, error haptic, no title taken from it', async () => {
     await go(alice, '/upload');
     await clearCalls(alice);
+    let uploads = 0;
+    const count = (r) => r.url().includes('/api/photos/upload') && uploads++;
+    alice.on('request', count);
     await chooseFile(alice, 'notes.txt', Buffer.from('not an image at all'), 'text/plain');
-    await alice.locator('#upload-title').fill('Не картинка');
-    await alice.getByRole('button', { name: 'Загрузить', exact: true }).click();
     await expectText(alice, 'Этот формат не подходит');
+    check(await alice.getByRole('button', { name: 'Загрузить', exact: true }).isDisabled(), 'upload offered for a refused file');
+    alice.off('request', count);
+    check(uploads === 0, 'the refused file was sent');
     await waitForCall(alice, 'notificationOccurred', (t) => t === 'error');
     check((await alice.locator('#upload-title').inputValue()) === '', 'the rejected file’s title stayed in the form');
     await assertNoEnglish(alice, 'upload error');

@@ -12,6 +12,10 @@ import { navigate } from '../routing/navigation';
 import { useSession } from '../state/session';
 
 const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp';
+/** The backend's upload limit (MAX_UPLOAD_BYTES, 10 MiB): refused here before sending. */
+const MAX_BYTES = 10 * 1024 * 1024;
+/** A camera button only where there is one to open (phones, tablets), not on a desktop. */
+const hasCamera = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
 
 function titleFromName(name: string): string {
   return name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').trim().slice(0, 120);
@@ -38,6 +42,16 @@ export default function UploadScreen() {
   useClosingConfirmation(uploading || file !== null);
 
   useEffect(() => () => abort.current?.abort(), []);
+  // A file dropped beside the drop zone must not make the browser leave the app to show it.
+  useEffect(() => {
+    const keep = (e: globalThis.DragEvent) => e.preventDefault();
+    window.addEventListener('dragover', keep);
+    window.addEventListener('drop', keep);
+    return () => {
+      window.removeEventListener('dragover', keep);
+      window.removeEventListener('drop', keep);
+    };
+  }, []);
   useEffect(() => {
     if (!file) return;
     const url = URL.createObjectURL(file);
@@ -47,6 +61,13 @@ export default function UploadScreen() {
 
   const take = (f: File | undefined | null) => {
     if (!f) return;
+    // Checked before a byte is sent: a 13 MB file or a PDF used to fail only after the upload.
+    const wrong = !ACCEPT.split(',').includes(f.type) ? 'upload.error.unsupported' : f.size > MAX_BYTES ? 'upload.error.tooLarge' : null;
+    if (wrong) {
+      host.haptic.notify('error');
+      setError({ text: t(wrong), duplicateOf: null });
+      return;
+    }
     host.haptic.selection();
     setFile(f);
     setError(null);
@@ -145,10 +166,12 @@ export default function UploadScreen() {
             <Button type="button" mode="secondary" stretched disabled={uploading} onClick={() => picker.current?.click()}>
               {file ? t('upload.chooseAnother') : t('upload.choose')}
             </Button>
-            <label className="btn btn-outline-primary flex-fill d-inline-flex align-items-center justify-content-center gap-1 tap-min" aria-disabled={uploading}>
-              <input type="file" accept="image/*" capture="environment" className="visually-hidden-file" onChange={pick} disabled={uploading} />
-              <Icon name="camera" size={18} /> {t('upload.takePhoto')}
-            </label>
+            {hasCamera && (
+              <label className="btn btn-outline-primary flex-fill d-inline-flex align-items-center justify-content-center gap-1 tap-min" aria-disabled={uploading}>
+                <input type="file" accept="image/*" capture="environment" className="visually-hidden-file" onChange={pick} disabled={uploading} />
+                <Icon name="camera" size={18} /> {t('upload.takePhoto')}
+              </label>
+            )}
           </div>
         </div>
         <div className="col-12 col-md-6">
