@@ -97,6 +97,10 @@ class FakeTelegram(FakePlatform):
             return _tg_ok(
                 {"id": 1, "is_bot": True, "first_name": "Gallery", "username": "gallery_bot"}
             )
+        if method == "savePreparedInlineMessage":
+            if self.down:
+                return _tg_error(500, "Internal Server Error")
+            return _tg_ok({"id": f"prepared-{len(self.calls)}", "expiration_date": int(time.time()) + 86400})
         if method != "sendMessage":
             return _tg_ok(True)
         chat_id = int(params["chat_id"])

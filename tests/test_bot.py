@@ -21,7 +21,7 @@ from app.core.config import REPO_ROOT
 from app.main import create_app
 from tests.conftest import make_settings
 from tests.fake_bot_api import FakeMax, FakeTelegram, serve
-from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN
+from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN, bearer, make_init_data
 
 TG_SECRET = "tg-webhook-secret-0123456789"
 MAX_SECRET = "max-webhook-secret-0123456789"
@@ -230,3 +230,29 @@ def test_cli_set_webhook_registers_webhook_commands_and_menu_on_both_platforms(f
     assert subscription["url"] == "https://gallery.example/api/bot/max"
     assert subscription["secret"] == MAX_SECRET
     assert "bot_started" in subscription["update_types"] and "bot_stopped" in subscription["update_types"]
+
+
+async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot_client: httpx.AsyncClient, fakes) -> None:
+    telegram = fakes[0]
+    init = make_init_data(TELEGRAM_BOT_TOKEN, {"id": 4242, "first_name": "Tanya"})
+    tg_user = (await bot_client.post("/api/auth/telegram", json={"init_data": init})).json()
+    max_user = (await bot_client.post("/api/auth/max", json={"init_data": make_init_data(MAX_BOT_TOKEN, {"id": 4343, "first_name": "Masha"})})).json()
+    link = "https://gallery.example/?startapp=trade_AbC"
+    body = {"link": link, "text": "Меняемся?", "language": "ru"}
+    response = await bot_client.post("/api/share/prepared", json=body, headers=bearer(tg_user))
+    assert response.status_code == 200, response.text
+    (call,) = [p for m, p in telegram.calls if m == "savePreparedInlineMessage"]
+    assert response.json()["id"].startswith("prepared-")
+    assert call["user_id"] == 4242 and call["allow_user_chats"] is True
+    result = call["result"]
+    assert result["type"] == "article" and result["input_message_content"]["message_text"] == f"Меняемся?\n{link}"
+    assert result["reply_markup"]["inline_keyboard"][0][0] == {"text": "Открыть галерею", "url": link}
+    # Not our link; not a Telegram user; Telegram failing: the web app shares the plain link.
+    foreign = await bot_client.post("/api/share/prepared", json={**body, "link": "https://evil.example/x"}, headers=bearer(tg_user))
+    assert foreign.status_code == 422 and foreign.json()["detail"]["code"] == "foreign_link"
+    from_max = await bot_client.post("/api/share/prepared", json=body, headers=bearer(max_user))
+    assert from_max.status_code == 409 and from_max.json()["detail"]["code"] == "share_unavailable"
+    telegram.down = True
+    failing = await bot_client.post("/api/share/prepared", json=body, headers=bearer(tg_user))
+    assert failing.status_code == 503 and failing.json()["detail"]["code"] == "share_unavailable"
+    assert (await bot_client.post("/api/share/prepared", json=body)).status_code == 401

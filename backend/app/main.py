@@ -19,6 +19,7 @@ from app.api.routes import (
     photos,
     profile_requests,
     qr,
+    share,
     trades,
     transfers,
     users,
@@ -46,7 +47,7 @@ from app.services.notifier import Notifier
 from app.web import mount_webapp
 
 log = logging.getLogger("app")
-ROUTERS = (health, bot, auth, me, users, photos, transfers, trades, profile_requests, qr, ws)
+ROUTERS = (health, bot, auth, me, users, photos, transfers, trades, profile_requests, qr, share, ws)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

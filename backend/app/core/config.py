@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     rate_limit_profile_request: str = "30/hour"  # POST /api/profile_requests, per user
     rate_limit_qr_image: str = "60/minute"  # QR images drawn (all qr.png routes), per IP
     rate_limit_upload: str = "30/hour"  # per user
+    rate_limit_share_prepare: str = (
+        "30/minute"  # POST /api/share/prepared (a Bot API call), per user
+    )
     rate_limit_trade_create: str = "60/hour"  # per user
     rate_limit_transfer_create: str = "60/hour"  # per user
     rate_limit_claim: str = "30/minute"  # claim-code redemptions and previews, per user

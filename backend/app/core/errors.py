@@ -122,6 +122,7 @@ class ErrorCode(StrEnum):
     ws_resume_in_progress = "ws_resume_in_progress"
     # The bot's webhooks (only the messenger platforms call them).
     webhook_secret_invalid = "webhook_secret_invalid"
+    share_unavailable = "share_unavailable"
 
 
 def error_body(code: ErrorCode, message: str, **extra: Any) -> dict[str, Any]:

@@ -6,7 +6,10 @@ a self-hosted Bot API server, or the tests' fake one) and maps every answer to a
 The bot writes only in private chats, where the chat id is the user's id.
 """
 
+import uuid
 import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -15,6 +18,8 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     MenuButtonWebApp,
     Update,
     WebAppInfo,
@@ -65,26 +70,31 @@ class TelegramClient:
         return InlineKeyboardMarkup([[InlineKeyboardButton(button, web_app=web_app)]])
 
     async def send(self, message: Outgoing) -> None:
-        try:
+        async with _platform_errors():
             await self.bot.send_message(
                 chat_id=message.chat_id,
                 text=message.text,
                 reply_markup=self.keyboard(message.button, message.start_param),
             )
-        except RetryAfter as exc:
-            with warnings.catch_warnings():  # int today, a timedelta in a later major version
-                warnings.simplefilter("ignore")
-                retry = exc.retry_after
-            seconds = retry if isinstance(retry, int | float) else retry.total_seconds()
-            raise RetryLater(f"telegram 429: {exc.message}", float(seconds)) from exc
-        except Forbidden as exc:
-            raise Unreachable(f"telegram 403: {exc.message}") from exc
-        except BadRequest as exc:
-            raise Rejected(f"telegram 400: {exc.message}") from exc
-        except NetworkError as exc:  # 5xx, timeouts, refused connections
-            raise Transient(f"telegram: {exc.message}") from exc
-        except TelegramError as exc:  # anything else it knows (401 token, 409 …)
-            raise Rejected(f"telegram: {exc.message}") from exc
+
+    async def prepare_share(self, user_id: int, link: str, text: str, button: str) -> str:
+        """savePreparedInlineMessage: a card (text, link, a button opening the link) the web app
+        hands to `Telegram.WebApp.shareMessage(id)`; returns the prepared message's id."""
+        result = InlineQueryResultArticle(
+            id=uuid.uuid4().hex,
+            title=text[:64],
+            input_message_content=InputTextMessageContent(f"{text}\n{link}"),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(button, url=link)]]),
+        )
+        async with _platform_errors():
+            prepared = await self.bot.save_prepared_inline_message(
+                user_id=user_id,
+                result=result,
+                allow_user_chats=True,
+                allow_group_chats=True,
+                allow_channel_chats=True,
+            )
+        return str(prepared.id)
 
     async def register(
         self, webhook_url: str, secret: str, commands: dict[str, str], menu: str
@@ -105,6 +115,27 @@ class TelegramClient:
 
     async def close(self) -> None:
         await self.bot.shutdown()
+
+
+@asynccontextmanager
+async def _platform_errors() -> AsyncIterator[None]:
+    """Every Telegram answer that is not a success → the adapters' errors (messengers/base)."""
+    try:
+        yield
+    except RetryAfter as exc:
+        with warnings.catch_warnings():  # int today, a timedelta in a later major version
+            warnings.simplefilter("ignore")
+            retry = exc.retry_after
+        seconds = retry if isinstance(retry, int | float) else retry.total_seconds()
+        raise RetryLater(f"telegram 429: {exc.message}", float(seconds)) from exc
+    except Forbidden as exc:
+        raise Unreachable(f"telegram 403: {exc.message}") from exc
+    except BadRequest as exc:
+        raise Rejected(f"telegram 400: {exc.message}") from exc
+    except NetworkError as exc:  # 5xx, timeouts, refused connections
+        raise Transient(f"telegram: {exc.message}") from exc
+    except TelegramError as exc:  # anything else it knows (401 token, 409 …)
+        raise Rejected(f"telegram: {exc.message}") from exc
 
 
 def parse_update(data: dict[str, Any]) -> BotUpdate:

@@ -16,3 +16,15 @@ class DeepLinks(BaseModel):
         description="TELEGRAM_MINIAPP_LINK?startapp=…; null when not configured"
     )
     web: str = Field(description="PUBLIC_URL/?startapp=…: the web app routes on it")
+
+
+class ShareRequest(BaseModel):
+    link: str = Field(min_length=1, max_length=512, description="one of this app's own links")
+    text: str = Field(min_length=1, max_length=200, description="the card's text, above the link")
+    language: Literal["ru", "en"] = Field(default="ru", description="of the card's button")
+
+
+class PreparedShare(BaseModel):
+    """Telegram: hand `id` to `Telegram.WebApp.shareMessage(id)` (Bot API 8.0+)."""
+
+    id: str

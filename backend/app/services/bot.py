@@ -13,10 +13,14 @@ import re
 import asyncpg
 
 from app.core.config import Settings
+from app.core.errors import Conflict, ErrorCode, ServiceUnavailable, Unprocessable
 from app.messengers import max as max_api
 from app.messengers import telegram as telegram_api
 from app.messengers.base import BotClient, BotUpdate, DeliveryError, Messenger, Outgoing
 from app.repositories import bot as bot_sql
+from app.repositories import users
+from app.schemas.links import PreparedShare, ShareRequest
+from app.services.deep_links import own_link_prefixes
 from app.services.notifications import LANGUAGES, language_of, text
 
 log = logging.getLogger(__name__)
@@ -132,3 +136,36 @@ class BotRuntime:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         for client in self.clients.values():
             await client.close()
+
+
+async def prepare_share(
+    pool: asyncpg.Pool,
+    runtime: BotRuntime,
+    settings: Settings,
+    user_id: int,
+    share: ShareRequest,
+) -> PreparedShare:
+    """A rich card for Telegram's shareMessage: only this app's own links, only for a Telegram
+    user (the prepared message belongs to them), only when the Telegram bot is configured."""
+    if not share.link.startswith(own_link_prefixes(settings)):
+        raise Unprocessable("only this app's own links can be shared", code=ErrorCode.foreign_link)
+    async with pool.acquire() as conn:
+        user = await users.get_by_id(conn, user_id)
+    client = runtime.clients.get("telegram")
+    if (
+        user is None
+        or user["messenger"] != "telegram"
+        or not isinstance(client, telegram_api.TelegramClient)
+    ):
+        raise Conflict(
+            "sharing through the bot is for Telegram users", code=ErrorCode.share_unavailable
+        )
+    button = text(share.language, "open")
+    try:
+        prepared = await client.prepare_share(user["external_id"], share.link, share.text, button)
+    except DeliveryError as exc:
+        log.warning("prepared share failed: %s", exc.reason)
+        raise ServiceUnavailable(
+            "Telegram did not prepare the message", code=ErrorCode.share_unavailable
+        ) from exc
+    return PreparedShare(id=prepared)

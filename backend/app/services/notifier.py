@@ -230,15 +230,20 @@ class Notifier:
             self._work.clear()
             async with self.pool.acquire() as conn:
                 rows = await sql.due(conn, messenger, DUE_BATCH)
-            now = time.monotonic()
             started = 0
             for row in rows:
                 key = (row["event_id"], row["user_id"])
-                if key in in_flight or not pace.chat_ready(row["chat_id"], now):
+                if key in in_flight:
+                    continue
+                await slots.acquire()
+                # The clock after the wait for a free slot: a slot reserved against an older
+                # reading would make the task sleep longer than the limits ask.
+                now = time.monotonic()
+                if not pace.chat_ready(row["chat_id"], now):
+                    slots.release()
                     continue
                 wait = pace.reserve(row["chat_id"], now)
                 in_flight.add(key)
-                await slots.acquire()
                 task = asyncio.create_task(self._deliver(client, pace, row, wait))
                 tasks.add(task)
                 task.add_done_callback(_forget(tasks, in_flight, key, slots))

@@ -101,6 +101,12 @@ export const meApi = {
     ),
 };
 
+export const shareApi = {
+  /** Telegram only: the bot prepares a rich card for WebApp.shareMessage (api/routes/share.py). */
+  prepare: (link: string, text: string, language: 'ru' | 'en') =>
+    http.post<{ id: string }>('/share/prepared', { link, text, language }),
+};
+
 export const usersApi = {
   get: (id: number, signal?: AbortSignal) =>
     unwrap(api.GET('/api/users/{user_id}', { params: { path: { user_id: id } }, signal })),

@@ -1,6 +1,7 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { shareApi } from '../api';
 import { useSession } from '../state/session';
 
 /** Renders `value` as a QR code; the encoder is loaded on first use. */
@@ -39,9 +40,23 @@ export function QrCode({ value, size = 240, label }: { value: string; size?: num
  * picker, the system sheet) and copy, for when scanning is not possible.
  */
 export function ShareCode({ value, label, hint, shareText }: { value: string; label: string; hint?: string; shareText: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { host } = useSession();
   const [copied, setCopied] = useState(false);
+  // A rich card through the bot where the host can (Telegram 8.0+); any failure falls back to
+  // the plain share of the link, as older clients get.
+  const share = async () => {
+    if (host.shareMessage) {
+      try {
+        const { id } = await shareApi.prepare(value, shareText, i18n.language === 'en' ? 'en' : 'ru');
+        await host.shareMessage(id); // the user may cancel the sheet: no second sheet after
+        return;
+      } catch {
+        /* fall back below */
+      }
+    }
+    host.share?.(value, shareText);
+  };
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
@@ -57,7 +72,7 @@ export function ShareCode({ value, label, hint, shareText }: { value: string; la
       <QrCode value={value} label={label} />
       {hint && <p className="small text-secondary mt-2 mb-1 text-center">{hint}</p>}
       {host.share && (
-        <Button className="mt-2" stretched onClick={() => (host.haptic.impact('light'), host.share!(value, shareText))}>
+        <Button className="mt-2" stretched onClick={() => (host.haptic.impact('light'), void share())}>
           {t('common.share')}
         </Button>
       )}

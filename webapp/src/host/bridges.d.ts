@@ -60,6 +60,8 @@ interface TelegramWebApp {
   closeScanQrPopup?(): void;
   openLink?(url: string): void;
   openTelegramLink?(url: string): void;
+  /** Bot API 8.0: share a message prepared by the bot (savePreparedInlineMessage). */
+  shareMessage?(id: string, callback?: (sent: boolean) => void): void;
   HapticFeedback?: HostHaptics;
   enableClosingConfirmation?(): void;
   disableClosingConfirmation?(): void;

@@ -197,6 +197,19 @@ describe('native controls', () => {
     expect(document.documentElement.style.getPropertyValue('--tg-content-safe-top')).toBe('48px');
   });
 
+  it('Telegram 8.0: shareMessage shares a prepared message; older clients and other hosts have none', async () => {
+    const shareMessage = vi.fn((_id: string, cb?: (sent: boolean) => void) => cb?.(true));
+    const tg = { initData: 'hash=1', ready: vi.fn(), shareMessage, isVersionAtLeast: (v: string) => Number(v) <= 8 };
+    const host = detectHost(fakeWindow({ Telegram: { WebApp: tg } } as Partial<Window>));
+    await expect(host.shareMessage!('prepared-1')).resolves.toBe(true);
+    expect(shareMessage).toHaveBeenCalledWith('prepared-1', expect.any(Function));
+    const old = { ...tg, isVersionAtLeast: (v: string) => Number(v) <= 7.10 };
+    expect(detectHost(fakeWindow({ Telegram: { WebApp: old } } as Partial<Window>)).shareMessage).toBeNull();
+    const throwing = { ...tg, shareMessage: () => { throw new Error('unsupported'); } };
+    await expect(detectHost(fakeWindow({ Telegram: { WebApp: throwing } } as Partial<Window>)).shareMessage!('x')).resolves.toBe(false);
+    expect(detectHost(fakeWindow({ WebApp: { initData: 'hash=1' } } as Partial<Window>)).shareMessage).toBeNull();
+  });
+
   it('Telegram 6.0: features added later (core.telegram.org/bots/webapps) are not used, the app keeps its own', () => {
     const tg = {
       initData: 'hash=1',

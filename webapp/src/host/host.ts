@@ -32,6 +32,12 @@ export interface Host {
   setClosingConfirmation(on: boolean): void;
   /** The host's own share sheet for a link, or null (then the app offers copy). */
   share: ((link: string, text: string) => void) | null;
+  /**
+   * Telegram (Bot API 8.0+): share a message the bot prepared (POST /api/share/prepared), a
+   * rich card instead of a bare link; resolves whether it was sent. Null elsewhere (Max's
+   * `share` already shares into a Max chat with shareMaxContent).
+   */
+  shareMessage: ((preparedId: string) => Promise<boolean>) | null;
   /** Telegram's main (bottom) button; null elsewhere. */
   mainButton: MainButton | null;
   /** Close the mini-app (to reopen it fresh from the chat), or null where impossible. */
@@ -184,6 +190,7 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
     haptic: bridgeHaptics(wa.HapticFeedback),
     setClosingConfirmation: closingConfirmation(wa),
     // Inside Max, share into a Max chat; the system sheet where only that exists.
+    shareMessage: null,
     share: wa.shareMaxContent
       ? (link, text) => safe(wa.shareMaxContent, wa)({ text, link })
       : wa.shareContent
@@ -224,6 +231,17 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
  * instead of relying on a native one that will never appear. A script without isVersionAtLeast
  * (never seen in practice) is trusted.
  */
+function telegramShareMessage(tg: TelegramWebApp): Host['shareMessage'] {
+  return (id) =>
+    new Promise((resolve) => {
+      try {
+        tg.shareMessage!(id, (sent) => resolve(Boolean(sent)));
+      } catch {
+        resolve(false); /* an older client: the caller falls back to the plain share */
+      }
+    });
+}
+
 export function tgSupports(tg: TelegramWebApp, version: string): boolean {
   try {
     return tg.isVersionAtLeast ? tg.isVersionAtLeast(version) : true;
@@ -335,6 +353,7 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
     // itself opens this link): the documented way is openTelegramLink with a t.me/share/url link
     // (https://core.telegram.org/bots/webapps#initializing-mini-apps, openTelegramLink; the share
     // link form is https://core.telegram.org/api/links#share-links).
+    shareMessage: tg.shareMessage && tgSupports(tg, '8.0') ? telegramShareMessage(tg) : null,
     share: tg.openTelegramLink
       ? (link, text) =>
           safe(tg.openTelegramLink, tg)(
@@ -378,6 +397,7 @@ function webHost(win: Window): Host {
     haptic: NO_HAPTICS,
     setClosingConfirmation: () => {},
     share: webShare(win),
+    shareMessage: null,
     mainButton: null,
     close: null,
     storage: null,

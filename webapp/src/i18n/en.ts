@@ -483,6 +483,7 @@ const en = {
       trade_item_on_both_sides: 'A photo can’t be on both sides of a trade.',
       trade_with_self: 'You cannot trade with yourself.',
       trade_mixed_owners: 'Ask for photos of one person at a time.',
+      share_unavailable: 'Sharing through the bot is not available here; the link is shared instead.',
       webhook_secret_invalid: 'This request did not come from the messenger.',
       trade_already_owned: 'You already own what you ask for.',
       trade_recipient_mismatch: 'The photos you ask for belong to someone else.',
