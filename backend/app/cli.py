@@ -61,13 +61,11 @@ def embedded_database_url(data_dir: Path) -> str | None:
     return f"postgresql://postgres@/postgres?host={quote(socket_dir)}&port={port}"
 
 
-async def _with_pool(
-    work: Callable[[asyncpg.Pool, Settings], Awaitable[None]], pool_max: int = 2
-) -> None:
+async def _with_pool(work: Callable[[asyncpg.Pool, Settings], Awaitable[None]]) -> None:
     settings = get_settings()
     dsn = database_url(settings)
     await asyncio.to_thread(migrate, dsn)
-    pool = await create_pool(dsn, 1, pool_max)
+    pool = await create_pool(dsn, 1, 2)
     try:
         await work(pool, settings)
     finally:
@@ -111,14 +109,15 @@ def _set_webhook() -> None:
         print(f"bot: webhook {url} registered")
 
 
-async def _notifier(pool: asyncpg.Pool, settings: Settings) -> None:
+async def _notifier(_: asyncpg.Pool, settings: Settings) -> None:
     """The notifier alone, for a deployment that runs it as its own service (NOTIFIER=off in
     the API processes); several of these stand by for each other."""
     runtime = bot.BotRuntime(bot.make_clients(settings))
     if not runtime.clients:
         raise SystemExit("notifier: no bot token is set (TELEGRAM_BOT_TOKEN, MAX_BOT_TOKEN)")
     try:
-        await Notifier(settings, pool, list(runtime.clients.values())).run()
+        dsn = database_url(settings)
+        await Notifier(settings, dsn, list(runtime.clients.values())).run()
     finally:
         await runtime.close()
 
@@ -205,8 +204,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "bot":
         _set_webhook()
     elif args.command == "notifier":
-        # Its deliveries run in parallel (notifier.IN_FLIGHT per platform): a pool to match.
-        asyncio.run(_with_pool(_notifier, pool_max=get_settings().db_pool_max))
+        asyncio.run(_with_pool(_notifier))  # (the notifier opens its own pool when active)
     elif args.command == "seed-demo":
         asyncio.run(_with_pool(_seed_demo))
     else:

@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.notifier = None
             if settings.notifier and app.state.bot.clients:
                 clients = list(app.state.bot.clients.values())
-                app.state.notifier = Notifier(settings, app.state.pool, clients)
+                app.state.notifier = Notifier(settings, settings.database_url, clients)
                 background.append(asyncio.create_task(app.state.notifier.run()))
             background += [
                 asyncio.create_task(app.state.waker.run()),

@@ -32,7 +32,7 @@ from typing import Any
 import asyncpg
 
 from app.core.config import Settings
-from app.core.db import Connection
+from app.core.db import Connection, create_pool
 from app.messengers.base import (
     BotClient,
     DeliveryError,
@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 LOCK_KEY = 0x6E6F746966  # "notif": one active notifier per database
 BATCH = 500
 DUE_BATCH = 200
-IN_FLIGHT = 8  # platform calls one notifier keeps open at once, per platform
+IN_FLIGHT = 12  # platform calls one notifier keeps open at once, per platform
+POOL_SIZE = 6  # its deliveries hold a connection for one statement at a time
 IDLE_POLL = 1.0
 PENDING_POLL = 0.02
 GIVE_UP_AFTER = 24 * 3600.0  # a notification not delivered within a day is dropped
@@ -105,9 +106,12 @@ class Pace:
 
 
 class Notifier:
-    def __init__(self, settings: Settings, pool: asyncpg.Pool, clients: list[BotClient]) -> None:
+    def __init__(self, settings: Settings, dsn: str, clients: list[BotClient]) -> None:
         self.settings = settings
-        self.pool = pool
+        self.dsn = dsn
+        # Its own small pool, opened only while active: its statements never queue the API's
+        # requests behind them, and a standby costs one connection (the lock's).
+        self._pool: asyncpg.Pool | None = None
         self.clients = {client.messenger: client for client in clients}
         self.active = asyncio.Event()  # set while this process is the active notifier
         self.takeovers = 0
@@ -118,6 +122,13 @@ class Notifier:
             "telegram": Pace(settings.telegram_rate, settings.telegram_chat_interval),
             "max": Pace(settings.max_rate, settings.max_chat_interval),
         }
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The active notifier's pool (workers run only while it is open)."""
+        if self._pool is None:
+            raise RuntimeError("the notifier is not active")
+        return self._pool
 
     async def run(self) -> None:
         while True:
@@ -132,13 +143,14 @@ class Notifier:
 
     async def _hold_lock_and_work(self) -> None:
         conn = await asyncpg.connect(
-            self.settings.database_url, server_settings={"application_name": "gallery-notifier"}
+            self.dsn, server_settings={"application_name": "gallery-notifier"}
         )
         lost = asyncio.Event()
         conn.add_termination_listener(lambda _: lost.set())
         try:
             # Waits in PostgreSQL: granted the moment the holder's connection ends.
             await conn.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
+            self._pool = await create_pool(self.dsn, 1, POOL_SIZE)
             await conn.add_listener(events.CHANNEL, lambda *_: self._wake.set())
             await self._take_over()
             workers = [asyncio.create_task(self._derive_forever())]
@@ -159,6 +171,9 @@ class Notifier:
                         log.error("notifier worker failed", exc_info=worker.exception())
         finally:
             self.active.clear()
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool = None
             if not conn.is_closed():
                 conn.terminate()  # releases the lock at once
 
