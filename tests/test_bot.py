@@ -256,3 +256,23 @@ async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot
     failing = await bot_client.post("/api/share/prepared", json=body, headers=bearer(tg_user))
     assert failing.status_code == 503 and failing.json()["detail"]["code"] == "share_unavailable"
     assert (await bot_client.post("/api/share/prepared", json=body)).status_code == 401
+
+
+async def test_the_sweep_forgets_old_update_keys_and_finished_notifications(pool: asyncpg.Pool, settings) -> None:
+    from app.services import maintenance
+
+    user = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('swept', 'S') RETURNING id")
+    await pool.execute(
+        """INSERT INTO bot_updates (messenger, update_key, received_at) VALUES
+           ('max', 'old', now() - interval '8 days'), ('max', 'new', now())"""
+    )
+    await pool.execute(
+        """INSERT INTO notifications (event_id, user_id, kind, args, status, created_at) VALUES
+           (1, $1, 'gift_received', '{}', 'sent', now() - interval '8 days'),
+           (2, $1, 'gift_received', '{}', 'pending', now() - interval '8 days'),
+           (3, $1, 'gift_received', '{}', 'sent', now())""",
+        user,
+    )
+    await maintenance.sweep_records(pool, settings)
+    assert [r["update_key"] for r in await pool.fetch("SELECT update_key FROM bot_updates")] == ["new"]
+    assert sorted(r["event_id"] for r in await pool.fetch("SELECT event_id FROM notifications")) == [2, 3]

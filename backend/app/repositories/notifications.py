@@ -190,3 +190,16 @@ async def user_reachable(conn: Connection, user_id: int) -> bool:
         """,
         user_id,
     )
+
+
+async def delete_finished_before(conn: Connection, seconds: float) -> int:
+    """Sent, failed and skipped notifications older than this (pending ones are kept)."""
+    status = await conn.execute(
+        """
+        DELETE FROM notifications
+         WHERE status IN ('sent', 'failed', 'skipped')
+           AND created_at < now() - make_interval(secs => $1)
+        """,
+        seconds,
+    )
+    return int(status.split()[-1])

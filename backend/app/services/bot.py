@@ -26,7 +26,6 @@ from app.services.notifications import LANGUAGES, language_of, text
 log = logging.getLogger(__name__)
 # The start parameter's alphabet on both platforms (services/deep_links.py).
 START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,512}$")
-UPDATE_KEEP_SECONDS = 7 * 24 * 3600.0  # MAX retries for far less; keys older than this go
 
 
 def make_clients(settings: Settings) -> list[BotClient]:
@@ -111,11 +110,6 @@ async def register_webhooks(settings: Settings) -> list[str]:
             await client.close()
         done.append(url)
     return done
-
-
-async def forget_old_updates(pool: asyncpg.Pool) -> int:
-    async with pool.acquire() as conn:
-        return await bot_sql.delete_updates_before(conn, UPDATE_KEEP_SECONDS)
 
 
 class BotRuntime:

@@ -15,12 +15,14 @@ from app.core.config import Settings
 from app.core.db import present
 from app.media import imaging
 from app.media.storage import Storage
-from app.repositories import art_objects, auth_qr, events
+from app.repositories import art_objects, auth_qr, events, notifications
+from app.repositories import bot as bot_updates
 from app.services import expiry, page_cache
 from app.services.photos import to_photo
 from app.services.publish import publish
 
 log = logging.getLogger(__name__)
+BOT_RECORDS_KEPT = 7 * 24 * 3600.0
 # A file younger than this may belong to an upload whose transaction has not committed yet.
 ORPHAN_GRACE_SECONDS = 600
 # Images whose thumbnail could not be read for a placeholder (this process gives up on them).
@@ -77,6 +79,10 @@ async def sweep_records(pool: asyncpg.Pool, settings: Settings) -> None:
     async with pool.acquire() as conn:
         await events.delete_older_than(conn, now - timedelta(seconds=settings.event_retention))
         await auth_qr.delete_expired(conn, now - timedelta(hours=1))
+        # The bot's bookkeeping: update keys outlive every platform retry by far; finished
+        # notifications are kept a week for "what was sent to whom" questions.
+        await bot_updates.delete_updates_before(conn, BOT_RECORDS_KEPT)
+        await notifications.delete_finished_before(conn, BOT_RECORDS_KEPT)
     await expiry.expire_due(pool)
 
 
