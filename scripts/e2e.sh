@@ -27,6 +27,7 @@ DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="654321:e
   JWT_SECRET="e2e-secret-0123456789abcdef0123456789" UPLOAD_DIR="$uploads" APP_ENV=test \
   BCRYPT_ROUNDS=4 REDIS_URL= WEBAPP_DIST="$ROOT/webapp/dist" PUBLIC_URL="http://127.0.0.1:$port" \
   MINIAPP_LINK="https://max.ru/e2e_gallery_bot" TELEGRAM_MINIAPP_LINK="https://t.me/e2e_gallery_bot/gallery" \
+  TELEGRAM_BOT_API_URL="http://127.0.0.1:9" MAX_BOT_API_URL="http://127.0.0.1:9" \
   HOST=127.0.0.1 PORT="$port" app_cli serve >"$VAR/e2e-backend.log" 2>&1 &
 server=$!
 cleanup() {
