@@ -104,7 +104,7 @@ export const meApi = {
 export const shareApi = {
   /** Telegram only: the bot prepares a rich card for WebApp.shareMessage (api/routes/share.py). */
   prepare: (link: string, text: string, language: 'ru' | 'en') =>
-    http.post<{ id: string }>('/share/prepared', { link, text, language }),
+    unwrap(api.POST('/api/share/prepared', { body: { link, text, language } })),
 };
 
 export const usersApi = {
