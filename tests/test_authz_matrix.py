@@ -219,6 +219,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/auth/qr/{request_id}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}", {"headers": {"X-QR-Secret": w.qr["secret"]}})),
     ("GET", "/api/auth/qr/{request_id}/qr.png"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/auth/qr/{w.qr['request_id']}/qr.png", {"headers": {"X-QR-Secret": w.qr["secret"]}})),
     ("GET", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    # Bot notification settings: each user's own.
+    ("GET", "/api/me/notifications"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
+    ("PUT", "/api/me/notifications"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"json": {"disabled": ["trade_declined"]}})),
+    # Sharing through the bot is for Telegram users (nobody here is one): 409 for everyone signed in.
+    ("POST", "/api/share/prepared"): rule("anna", 401, 409, 409, 409, lambda w, r: ("", {"json": {"link": "http://localhost:8000/?startapp=trade_x", "text": "t"}})),
+    # Webhooks answer only their platform's secret (none is configured here): refused for all.
+    ("POST", "/api/bot/telegram"): rule("anna", 403, 403, 403, 403, lambda w, r: ("", {"json": {"update_id": 1}})),
+    ("POST", "/api/bot/max"): rule("anna", 403, 403, 403, 403, lambda w, r: ("", {"json": {"update_type": "bot_started", "timestamp": 1}})),
     ("PATCH", "/api/me"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"json": {"display_name": f"renamed {r}"}})),
     # Needs fresh proof: anna gives her current password; carl and dana (messenger-only) hold
     # tokens without a recent messenger sign-in, so they may not set one (issue 13.12).
