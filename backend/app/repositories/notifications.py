@@ -12,6 +12,12 @@ import asyncpg
 from app.core.db import Connection, fetch_optional, fetch_value
 
 
+async def cursor(conn: Connection) -> int | None:
+    """A plain read (no row lock, so no transaction id: the live listener waits for every
+    running write transaction, and an idle notifier must not look like one)."""
+    return await fetch_optional(conn, int, "SELECT last_event_id FROM notifier_cursor WHERE id")
+
+
 async def cursor_for_update(conn: Connection) -> int | None:
     return await fetch_optional(
         conn, int, "SELECT last_event_id FROM notifier_cursor WHERE id FOR UPDATE"

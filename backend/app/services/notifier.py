@@ -208,6 +208,11 @@ class Notifier:
         final = self._final.final
         if final is None:
             return False
+        # Nothing new: no transaction at all (a locking one takes a transaction id, and every
+        # live listener waits for running write transactions before it delivers an event).
+        seen = await sql.cursor(conn)
+        if seen is None or seen >= final:
+            return False
         async with conn.transaction():
             cursor = await sql.cursor_for_update(conn)
             if cursor is None or cursor >= final:
