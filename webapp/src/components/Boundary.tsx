@@ -1,30 +1,6 @@
-import { Button } from '@maxhub/max-ui';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
-import { isChunkLoadError, retryFailedScreens } from '../routing/lazyScreen';
-import { errorText } from '../i18n/errors';
-import { Icon } from './Icon';
-
-/** What a boundary shows: "No connection — retry" for code that did not arrive, else a generic failure. */
-export function FailedScreen({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  const { t } = useTranslation();
-  const offline = isChunkLoadError(error) || (error instanceof ApiError && error.status === 0);
-  return (
-    <div className="state-block" role="alert">
-      <div className="state-icon text-danger">
-        <Icon name="alert" size={32} />
-      </div>
-      <div className="state-title">{offline ? t('states.offlineTitle') : t('states.crashedTitle')}</div>
-      <div className="state-text">{offline ? t('states.offlineText') : errorText(error)}</div>
-      <div className="mt-3">
-        <Button mode="primary" onClick={onRetry}>
-          {offline ? t('states.offlineRetry') : t('common.tryAgain')}
-        </Button>
-      </div>
-    </div>
-  );
-}
+import { retryFailedScreens } from '../routing/lazyScreen';
+import { ErrorState } from './States';
 
 interface Props {
   children: ReactNode;
@@ -72,7 +48,7 @@ export class Boundary extends Component<Props, { error: unknown; key?: string }>
 
   render() {
     if (this.state.error === null) return this.props.children;
-    const failed = <FailedScreen error={this.state.error} onRetry={this.retry} />;
+    const failed = <ErrorState error={this.state.error} onRetry={this.retry} />;
     return this.props.frame ? this.props.frame(failed) : failed;
   }
 }

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { errorText } from '../i18n/errors';
+import { isChunkLoadError } from '../routing/lazyScreen';
 import { Icon, type IconName } from './Icon';
 
 export { errorText };
@@ -42,14 +43,16 @@ export function EmptyState({
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
-  const offline = error instanceof ApiError && error.status === 0;
+  // No connection: a request that could not be sent, or a screen's code that could not be fetched.
+  const chunk = isChunkLoadError(error);
+  const offline = chunk || (error instanceof ApiError && error.status === 0);
   return (
     <div className="state-block" role="alert">
       <div className="state-icon text-danger">
         <Icon name="alert" size={32} />
       </div>
       <div className="state-title">{offline ? t('states.offlineTitle') : t('states.error')}</div>
-      <div className="state-text">{errorText(error)}</div>
+      <div className="state-text">{chunk ? t('states.offlineText') : errorText(error)}</div>
       {onRetry && (
         <div className="mt-3">
           <Button mode="secondary" onClick={onRetry}>

@@ -52,7 +52,6 @@ const en = {
     offlineTitle: 'No connection',
     offlineText: 'This screen has not been loaded yet and there is no connection. The other tabs still work.',
     offlineRetry: 'No connection — retry',
-    crashedTitle: 'This screen did not open',
   },
   status: {
     pending: 'Pending',

@@ -52,7 +52,6 @@ const ru = {
     offlineTitle: 'Нет связи',
     offlineText: 'Этот экран ещё не загружен, а соединения нет. Остальные вкладки работают.',
     offlineRetry: 'Нет связи — повторить',
-    crashedTitle: 'Экран не открылся',
   },
   status: {
     pending: 'Ждёт ответа',
