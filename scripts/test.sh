@@ -38,55 +38,84 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 if [ -z "${REDIS_URL:-}" ]; then
-  if port_open 6379; then REDIS_URL="redis://127.0.0.1:6379/0"; else
-    log "no Redis on 127.0.0.1:6379: starting one"
-    REDIS_URL="$(start_redis)"
-    started_redis="$VAR/redis-${REDIS_URL##*:}"
-    started_redis="${started_redis%/0}.pid"
-  fi
+  # Its own redis-server, never a database of a Redis someone else runs (the tests write and
+  # expire keys there). REDIS_URL=redis://127.0.0.1:6379/<n> points them at one on purpose.
+  log "REDIS_URL is unset: starting a redis-server of this run's own"
+  REDIS_URL="$(start_redis)"
+  started_redis="$VAR/redis-${REDIS_URL##*:}"
+  started_redis="${started_redis%/0}.pid"
 fi
 export TEST_DATABASE_URL REDIS_URL
 log "PostgreSQL: $TEST_DATABASE_URL  Redis: $REDIS_URL"
 
 started_at=$SECONDS
-log "ruff"
-"$VENV/bin/ruff" check backend tests bench scripts
-log "mypy (strict, backend/app)"
-"$VENV/bin/mypy"
+# Every stage runs even when an earlier one failed; the run fails at the end, after saying what
+# failed and what did not run at all.
+failed=()
+not_run=()
+stage() {  # stage NAME COMMAND...: run it, note a failure, go on
+  local name="$1" status=0
+  shift
+  log "$name"
+  "$@" || status=$?
+  [ "$status" -eq 0 ] || failed+=("$name (exit $status)")
+}
+stage "ruff" "$VENV/bin/ruff" check backend tests bench scripts
+stage "mypy (strict, backend/app)" "$VENV/bin/mypy"
 e2e_pid=""
 if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
   ensure_webapp_build  # before pytest: the run-command tests and the edge tests serve the build
   # The browser tests run beside pytest: most of pytest's time is spent waiting on the servers
   # and databases its tests start, so the two overlap well on two cores (own database, own port,
   # no Redis). Their output is kept in var/e2e.log and shown when they end.
-  if [ -f scripts/e2e.sh ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    not_run+=("web app end-to-end (headless Chromium): chromium is not installed — apt-get install chromium")
+  elif [ -f scripts/e2e.sh ]; then
     log "web app end-to-end (headless Chromium) started beside pytest: var/e2e.log"
     setsid bash scripts/e2e.sh >"$VAR/e2e.log" 2>&1 &
     e2e_pid=$!
   fi
 fi
+# pytest's own summary (-ra) names every skipped test with its reason; kept to repeat at the end.
+pytest_log="$VAR/pytest-summary.log"
+: >"$pytest_log"
+run_pytest() { "$VENV/bin/pytest" "$@" 2>&1 | tee -a "$pytest_log"; }
 if [ "$#" -gt 0 ]; then
-  log "pytest $*"
-  "$VENV/bin/pytest" "$@"
+  stage "pytest $*" run_pytest "$@"
 else
   # Both cores: each xdist worker takes whole test files (their fixtures are per file or per
   # session) and has its own database. Tests marked `serial` time the event loop itself, so a
   # neighbour's leftover work in the same loop would be blamed on them: they run alone after.
-  log "pytest (${PYTEST_WORKERS:-2} workers), then the serial tests alone"
-  "$VENV/bin/pytest" -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not serial"
-  "$VENV/bin/pytest" -m serial
+  stage "pytest (${PYTEST_WORKERS:-2} workers)" run_pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not serial"
+  stage "pytest: the serial tests alone" run_pytest -m serial
 fi
 
 if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
-  log "web app unit tests (vitest)"
-  (cd webapp && npm run --silent test)
+  stage "web app unit tests (vitest)" bash -c 'cd webapp && npm run --silent test'
   if [ -n "$e2e_pid" ]; then
     log "waiting for the end-to-end run"
     e2e_status=0
     wait "$e2e_pid" || e2e_status=$?
     e2e_pid=""
     cat "$VAR/e2e.log"
-    [ "$e2e_status" -eq 0 ] || { log "end-to-end tests failed (exit $e2e_status)"; exit "$e2e_status"; }
+    [ "$e2e_status" -eq 0 ] || failed+=("web app end-to-end (exit $e2e_status)")
   fi
 fi
-log "every test passed in $((SECONDS - started_at)) s (after installs)"
+
+skipped_tests="$(grep -E '^SKIPPED ' "$pytest_log" || true)"
+if [ "${#not_run[@]}" -gt 0 ] || [ -n "$skipped_tests" ]; then
+  printf '\n\033[1;33m==> NOT RUN — install what is named to run them:\033[0m\n' >&2
+  for item in "${not_run[@]}"; do printf '  - %s\n' "$item" >&2; done
+  [ -z "$skipped_tests" ] || sed 's/^/  - /' <<<"$skipped_tests" >&2
+fi
+elapsed=$((SECONDS - started_at))
+if [ "${#failed[@]}" -gt 0 ]; then
+  printf '\033[1;31m==> FAILED after %s s:\033[0m\n' "$elapsed" >&2
+  for item in "${failed[@]}"; do printf '  - %s\n' "$item" >&2; done
+  exit 1
+fi
+if [ "${#not_run[@]}" -gt 0 ] || [ -n "$skipped_tests" ]; then
+  log "every test that ran passed in $elapsed s (after installs); some did not run (above)"
+else
+  log "every test passed in $elapsed s (after installs)"
+fi
