@@ -15,6 +15,12 @@
 -- to accept them, as after any change of owner.
 -- Idempotent: when the user already owns the object nothing is written.
 \set ON_ERROR_STOP on
+-- A missing required variable stops it at once, naming the variable (not a psql syntax error).
+\set VERBOSITY terse
+\if :{?object_id}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'missing variable object_id: add -v object_id=<art object id> (seeds/README.md)'; END $$;
+\endif
 \if :{?user_id}
 \else
   \set user_id ''

@@ -13,6 +13,8 @@
 -- Idempotent: ON CONFLICT (messenger, external_id) DO NOTHING — a user that exists is left
 -- untouched (a name they changed since is kept). Prints every listed user with its id.
 \set ON_ERROR_STOP on
+-- A missing required variable stops it at once, naming the variable (not a psql syntax error).
+\set VERBOSITY terse
 
 BEGIN;
 
@@ -28,6 +30,18 @@ CREATE TEMP TABLE seed_users (
   \set copy_cmd '\\copy seed_users (messenger, external_id, display_name, avatar_url) FROM ' :'csv' ' WITH (FORMAT csv, HEADER true)'
   :copy_cmd
 \else
+  \if :{?messenger}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable messenger: add -v messenger=max|telegram (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?external_id}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable external_id: add -v external_id=<messenger user id> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?display_name}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable display_name: add -v display_name='Anna K.' (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
   \if :{?avatar_url}
   \else
     \set avatar_url ''

@@ -27,6 +27,8 @@
 -- ownership_history row and a public `photo.created` event (live clients see it at commit).
 -- Idempotent by content hash: an image that is already minted is skipped and reported.
 \set ON_ERROR_STOP on
+-- A missing required variable stops it at once, naming the variable (not a psql syntax error).
+\set VERBOSITY terse
 
 BEGIN;
 
@@ -51,6 +53,46 @@ CREATE TEMP TABLE seed_mint (
   \set copy_cmd '\\copy seed_mint (content_hash, mime, width, height, bytes, original_key, thumb_key, preview_key, title, description, owner_id) FROM ' :'csv' ' WITH (FORMAT csv, HEADER true)'
   :copy_cmd
 \else
+  \if :{?owner_id}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable owner_id: add -v owner_id=<user id> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?title}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable title: add -v title='Sunset' (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?content_hash}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable content_hash: add -v content_hash=<sha256 hex> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?mime}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable mime: add -v mime=image/jpeg (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?width}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable width: add -v width=<px> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?height}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable height: add -v height=<px> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?bytes}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable bytes: add -v bytes=<size> (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?original_key}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable original_key: add -v original_key=originals/... (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?thumb_key}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable thumb_key: add -v thumb_key=media/... (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
+  \if :{?preview_key}
+  \else
+    DO $$ BEGIN RAISE EXCEPTION 'missing variable preview_key: add -v preview_key=media/... (or -v csv=FILE; seeds/README.md)'; END $$;
+  \endif
   \if :{?description}
   \else
     \set description ''
