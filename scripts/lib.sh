@@ -24,7 +24,11 @@ ensure_venv() {
     log "installing Python dependencies from backend/requirements-dev.lock"
     # --require-hashes: every package (dependencies included) must be in the lock with its
     # sha256, so a tampered, substituted or missing package stops the install here.
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$lock"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$lock" || {
+      echo "error: pip could not install backend/requirements-dev.lock. The first run downloads the" \
+        "locked packages: it needs PyPI (or a mirror set in pip's own configuration)." >&2
+      exit 1
+    }
     echo "$want" >"$stamp"
   fi
 }
@@ -60,7 +64,11 @@ ensure_webapp_build() {
   want="$(sha256sum "$ROOT/webapp/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing web app dependencies (npm ci)"
-    (cd "$ROOT/webapp" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT/webapp" && npm ci --no-audit --no-fund --loglevel=error) || {
+      echo "error: npm ci failed. The first run downloads the locked packages: it needs the npm" \
+        "registry (or a mirror set in npm's own configuration)." >&2
+      exit 1
+    }
     echo "$want" >"$stamp"
   fi
   local sources dist="$ROOT/webapp/dist"
