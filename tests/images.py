@@ -11,12 +11,23 @@ GPS_IFD = 0x8825
 
 
 def unique_png(seed: int, size: tuple[int, int] = (64, 48)) -> bytes:
-    """A small PNG whose bytes differ for every seed (so each mints its own object)."""
-    rng = random.Random(seed)
-    img = Image.new("RGB", size, (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
-    img.putpixel((0, 0), (seed % 256, (seed // 256) % 256, (seed // 65536) % 256))
+    """A small PNG that is a different picture for every seed (so each mints its own object:
+    near copies are refused, services/near_duplicates.py): a grid of random tiles."""
     out = io.BytesIO()
-    img.save(out, "PNG")
+    unique_picture(seed, size).save(out, "PNG")
+    return out.getvalue()
+
+
+def unique_picture(seed: int, size: tuple[int, int] = (64, 48)) -> Image.Image:
+    rng = random.Random(seed)
+    tiles = Image.new("RGB", (8, 6))
+    tiles.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(48)])
+    return tiles.resize(size, Image.Resampling.NEAREST)
+
+
+def jpeg_of(img: Image.Image, quality: int = 70) -> bytes:
+    out = io.BytesIO()
+    img.convert("RGB").save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 

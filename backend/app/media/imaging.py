@@ -23,16 +23,24 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import blurhash
+import pillow_heif
 from PIL import Image, ImageCms
 
 from app.core.errors import ErrorCode
+from app.media import perceptual
+
+# HEIC/HEIF (iPhone photos) decode through libheif's Pillow plugin, registered once here at
+# import (the only Pillow global this module touches; before any pool thread runs). libheif
+# applies the container's rotation itself and reports EXIF orientation 1, so _orientation never
+# turns a HEIC twice. AVIF is Pillow's own plugin (libavif, built into the wheel).
+pillow_heif.register_heif_opener()
 
 T = TypeVar("T")
 
 # Bytes, a path, or an open binary file (an upload's spooled temp file: never read whole).
 ImageSource = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
 
-SNIFF_BYTES = 12  # longest signature we need: RIFF....WEBP
+SNIFF_BYTES = 12  # longest signatures we need: RIFF....WEBP and ....ftypheic
 WEBP_QUALITY = 80
 # libwebp effort 0-6, chosen by bench/IMAGING.md's size/speed table. The 1440 px preview is
 # the costliest encode of an upload: method 2 takes about a third of method 4's time for
@@ -63,7 +71,17 @@ PIL_FORMATS: dict[str, str] = {
     "image/png": "PNG",
     "image/gif": "GIF",
     "image/webp": "WEBP",
+    "image/heic": "HEIF",
+    "image/heif": "HEIF",
+    "image/avif": "AVIF",
 }
+# ISO base media files (HEIF, AVIF) name their kind by the major brand of the leading `ftyp` box.
+FTYP_BRANDS: dict[bytes, str] = {
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"), "image/heic"),
+    **dict.fromkeys((b"mif1", b"msf1"), "image/heif"),
+    **dict.fromkeys((b"avif", b"avis"), "image/avif"),
+}
+ACCEPTED = "a JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF image"
 
 # EXIF orientation -> transpose that makes the image upright (same table as ImageOps).
 ORIENTATION_TRANSPOSE: dict[int, Image.Transpose] = {
@@ -93,7 +111,7 @@ class ImageRejected(Exception):
 
 
 class UnsupportedImageType(ImageRejected):
-    """The bytes are not JPEG, PNG, GIF or WebP (whatever the file name or header says)."""
+    """The bytes are not an image type we accept (whatever the file name or header says)."""
 
     status_code = 415
     code = ErrorCode.unsupported_media_type
@@ -132,6 +150,10 @@ class ProcessedImage:
     renditions: list[Rendition] = field(default_factory=list)
     placeholder: str = ""  # blurhash
     dominant_color: str = "#000000"
+    hashes: list[int] = field(default_factory=list)  # perceptual.hash_views of the thumbnail
+
+    def rendition(self, name: str) -> Rendition:
+        return next(r for r in self.renditions if r.name == name)
 
 
 # --------------------------------------------------------------------------- sniffing
@@ -147,6 +169,8 @@ def sniff_mime(head: bytes) -> str | None:
         return "image/gif"
     if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "image/webp"
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return FTYP_BRANDS.get(head[8:12])
     return None
 
 
@@ -170,7 +194,7 @@ def process_image(
     with _open_source(path_or_bytes) as stream:
         mime = sniff_mime(stream.read(SNIFF_BYTES))
         if mime is None:
-            raise UnsupportedImageType("file is not a JPEG, PNG, GIF or WebP image")
+            raise UnsupportedImageType(f"file is not {ACCEPTED}")
         stream.seek(0)
         try:
             sizes = (thumb_size, thumb_2x_size, preview_size)
@@ -252,6 +276,7 @@ def _process(
         thumb_rendition = _rendition("thumb", thumb)
         tiny = thumb.resize(_fit(*thumb.size, PLACEHOLDER_BOX), Image.Resampling.BOX)
         placeholder, colour = _placeholder(tiny)
+        hashes = perceptual.hash_views(thumb)
     finally:
         wait(encodes)  # never leave while another thread still reads one of these images
     preview_rendition, thumb_2x_rendition = (encode.result() for encode in encodes)
@@ -262,6 +287,7 @@ def _process(
         renditions=[thumb_rendition, thumb_2x_rendition, preview_rendition],
         placeholder=placeholder,
         dominant_color=colour,
+        hashes=hashes,
     )
 
 

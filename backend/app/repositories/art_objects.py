@@ -215,6 +215,16 @@ async def insert_image(
     )
 
 
+# pg_advisory_xact_lock key of "a mint is deciding whether it is a near copy" (any constant
+# no other lock of this database uses; 'mint' in ASCII).
+MINT_LOCK = 0x6D696E74
+
+
+async def lock_minting(conn: Connection) -> None:
+    """Until this transaction ends, no other mint passes this point (services/photos._mint)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", MINT_LOCK)
+
+
 async def object_id_by_hash(conn: Connection, content_hash: bytes) -> int | None:
     return await fetch_optional(
         conn,

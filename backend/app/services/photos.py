@@ -26,10 +26,10 @@ from app.core.errors import (
 )
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
-from app.repositories import art_objects, favorites, provenance, users
+from app.repositories import art_objects, favorites, image_hashes, provenance, users
 from app.schemas.events import FavoritesChanged, PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry, Story
-from app.services import page_cache, stories
+from app.services import near_duplicates, page_cache, stories
 from app.services import trades as trade_rules
 from app.services.page_cache import Page, etag_of
 from app.services.publish import claim_codes_cancelled, publish
@@ -38,7 +38,15 @@ from app.services.trades import DELETED_REASON
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 100
-_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/heif": "heif",
+    "image/avif": "avif",
+}
 # Image work is CPU-bound: a small dedicated pool keeps it off the event loop and bounds memory
 # (at most this many images decoded at once, whatever the number of concurrent uploads).
 _IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="imaging")
@@ -143,7 +151,7 @@ async def upload(
     mime = imaging.sniff_mime(head)
     if mime is None:
         raise UnsupportedMediaType(
-            "file is not a JPEG, PNG, GIF or WebP image", code=ErrorCode.unsupported_media_type
+            f"file is not {imaging.ACCEPTED}", code=ErrorCode.unsupported_media_type
         )
     async with pool.acquire() as conn:
         existing = await art_objects.object_id_by_hash(conn, content_hash)
@@ -164,7 +172,9 @@ async def upload(
         )
         raise error(exc.reason, code=exc.code) from exc
     try:
-        photo = await _mint(pool, user_id, content_hash, size, processed, keys, title, description)
+        photo = await _mint(
+            pool, storage, user_id, content_hash, size, processed, keys, title, description
+        )
         page_cache.changed(pool)
     except BaseException:
         # No file without a row: whatever failed (duplicate race, database down, cancel), the
@@ -230,6 +240,7 @@ def _delete_files(storage: Storage, keys: list[str]) -> None:
 
 async def _mint(
     pool: asyncpg.Pool,
+    storage: Storage,
     user_id: int,
     content_hash: bytes,
     size: int,
@@ -239,6 +250,13 @@ async def _mint(
     description: str,
 ) -> Photo:
     async with pool.acquire() as conn, conn.transaction():
+        # Near copies are found by similarity, which no unique index can hold: mints take turns
+        # from here to their commit, so two near copies uploaded at once can't both pass. The
+        # lock is held for a few statements (and a thumbnail comparison when a hash is near).
+        await art_objects.lock_minting(conn)
+        original = await near_duplicates.find_original(conn, storage, processed, _IMAGE_POOL)
+        if original is not None:
+            raise _duplicate(original)
         image_id = await art_objects.insert_image(
             conn,
             content_hash,
@@ -252,6 +270,7 @@ async def _mint(
         )
         if image_id is None:  # lost a race with an identical upload
             raise _duplicate(await art_objects.object_id_by_hash(conn, content_hash) or 0)
+        await image_hashes.insert(conn, image_id, processed.hashes)
         object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
         await provenance.append(conn, object_id, None, user_id, "mint")
         # The new object, read back by its owner (who always sees their own).

@@ -1028,7 +1028,7 @@ export interface components {
         Body_upload_photo_api_photos_upload_post: {
             /**
              * File
-             * @description JPEG, PNG, GIF or WebP; type is sniffed
+             * @description JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF; type is sniffed
              */
             file: string;
             /** Title */

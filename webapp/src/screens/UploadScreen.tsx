@@ -11,7 +11,8 @@ import { Notice, errorText } from '../components/States';
 import { navigate } from '../routing/navigation';
 import { useSession } from '../state/session';
 
-const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp';
+// HEIC/HEIF: iPhone photos as they come off the camera (the backend renders them like any other).
+const ACCEPT = 'image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,image/avif,.heic,.heif,.avif';
 /** The backend's upload limit (MAX_UPLOAD_BYTES, 10 MiB): refused here before sending. */
 const MAX_BYTES = 10 * 1024 * 1024;
 /** A camera button only where there is one to open (phones, tablets), not on a desktop. */

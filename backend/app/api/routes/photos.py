@@ -33,7 +33,9 @@ async def upload_photo(
     pool: PoolDep,
     settings: SettingsDep,
     user_id: UserId,
-    file: Annotated[UploadFile, File(description="JPEG, PNG, GIF or WebP; type is sniffed")],
+    file: Annotated[
+        UploadFile, File(description="JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF; type is sniffed")
+    ],
     title: Annotated[str, Form(min_length=1, max_length=200)],
     description: Annotated[str | None, Form(max_length=4000)] = None,
 ) -> Photo:
