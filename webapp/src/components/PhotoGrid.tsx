@@ -5,6 +5,7 @@ import { Link } from 'wouter';
 import type { Photo } from '../api';
 import type { PhotoFeed } from '../hooks/usePhotoFeed';
 import { Icon } from './Icon';
+import { MintNumber } from './MintNumber';
 import { PhotoImage } from './PhotoImage';
 import { ErrorState } from './States';
 
@@ -22,7 +23,9 @@ export function PhotoTile({ photo, fresh = false }: { photo: Photo; fresh?: bool
         color={photo.dominant_color}
       />
       <div className="photo-tile-caption">
-        <span className="photo-tile-title">{photo.title}</span>
+        <span className="photo-tile-title">
+          <MintNumber n={photo.mint_number} /> {photo.title}
+        </span>
         <span className="photo-tile-owner">{photo.owner.display_name}</span>
       </div>
       {photo.is_favorite && (

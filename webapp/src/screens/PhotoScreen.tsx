@@ -5,6 +5,7 @@ import { Link, useParams } from 'wouter';
 import { useHistoryState } from 'wouter/use-browser-location';
 import { ApiError, photosApi, type ProvenanceEntry, type Photo } from '../api';
 import { Icon } from '../components/Icon';
+import { MintNumber } from '../components/MintNumber';
 import { PhotoImage } from '../components/PhotoImage';
 import { ScreenTitle, formatDate } from '../components/Screen';
 import { ErrorState, Loading, Notice, errorText } from '../components/States';
@@ -185,6 +186,11 @@ export default function PhotoScreen() {
         >
           {p.title}
         </ScreenTitle>
+        {'mint_number' in p && typeof p.mint_number === 'number' && (
+          <p className="text-secondary mb-2">
+            <MintNumber n={p.mint_number} />
+          </p>
+        )}
         {p.description && <p className="mb-3" style={{ whiteSpace: 'pre-wrap' }}>{p.description}</p>}
         {message && <Notice kind={message.kind} onClose={() => setMessage(null)}>{message.text}</Notice>}
 
