@@ -140,6 +140,12 @@ class EventListener:
             elif any(page_cache.affects_viewers(row["type"]) for row in rows):
                 self.page_cache.viewers_changed()
             for row in rows:
+                if row["type"] == page_cache.FAVORITES_EVENT:  # a number on a card: patched
+                    data = row["data"]
+                    self.page_cache.favorites_changed(
+                        row["id"], int(data["photo_id"]), int(data["favorites_count"])
+                    )
+            for row in rows:
                 self.hub.publish(Event.from_record(row, _event_viewers(row, viewers)))
                 self.last_id = row["id"]
                 # Let the loop run between events (transports drain, the senders of sockets

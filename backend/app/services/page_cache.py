@@ -23,11 +23,23 @@ Signed-in viewers get the same cached items with their own `is_favorite` set, wh
 see exactly what an anonymous viewer sees (no private collection is open to them): one small
 query instead of the listing query (services/photos.py), and its answer (the viewer's
 "overlay") is kept under the same rule, also emptied when a profile request changes.
+
+Memory (issue 19, N1): everything kept is within a byte budget, whoever asks. Pages count
+their bytes (`Page.size`) against `MAX_PAGE_BYTES` and the oldest go first; an overlay keeps
+only the serial number of the page it was read against (never the page itself, which kept
+every dropped page alive while 10,000 overlays pointed at them) and its favourites as a
+compact array, and the overlays count their bytes against `MAX_OVERLAY_BYTES`.
+
+Favourite counts (N4): a `photo.favorites_changed` event patches the count in the cached
+items (`favorites_changed`) instead of emptying every page, so a favourite storm no longer
+sends every anonymous reader to the database.
 """
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable, Iterable
+import itertools
+from array import array
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -42,15 +54,27 @@ UNRELATED_EVENTS = frozenset(
 # Events that can change what a signed-in viewer sees beyond the anonymous page: an accepted
 # (or withdrawn) profile request opens (or closes) a private collection to its requester.
 VIEWER_EVENTS = frozenset({"profile_request.updated"})
+# The one event whose only effect on a card is a number: patched in place, never emptying.
+FAVORITES_EVENT = "photo.favorites_changed"
 # Viewers whose overlay is kept; past this the overlays start again (each is one small query).
 MAX_OVERLAYS = 10_000
-# Pages kept (page sizes x search texts): anyone can send new search texts, so the memory they
-# take is bounded (~20 KB a page); past this the pages start again.
+# Bytes the overlays may take in all (an overlay: its key, the search text, up to 100 ids).
+MAX_OVERLAY_BYTES = 8 * 1024 * 1024
+# Pages kept (page sizes x search texts): anyone can send new search texts, so their number is
+# bounded; past this the oldest go.
 MAX_PAGES = 512
+# ...and so are their bytes: a page of 100 objects with 4,000-character descriptions is ~1.5 MB
+# (body + items), so 512 such pages were 780 MB. Past this the oldest pages go; a page larger
+# than the whole budget is served but not kept.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+_OVERLAY_OVERHEAD = 400  # dict entry, key tuple, Overlay object, array header (measured ~350)
+_PAGE_OVERHEAD = 200  # per item: the bytes object and tuple slots around its JSON
 # A page's key: the page size and the search text ("" for the plain gallery).
 PageKey = tuple[int, str]
 _NOT_FAVORITE = b'"is_favorite":false}'
 _FAVORITE = b'"is_favorite":true}'
+_COUNT = b'"favorites_count":'
+_SERIALS = itertools.count(1)
 
 
 def etag_of(body: bytes) -> str:
@@ -67,18 +91,40 @@ class Page:
     tail: bytes  # `],"next_cursor":...}`
     body: bytes
     etag: str
+    # Which page this is (an overlay names the page it was read against by this number).
+    serial: int
+    size: int  # bytes it keeps alive, counted against MAX_PAGE_BYTES
 
     @classmethod
     def build(cls, ids: Iterable[int], items: Iterable[bytes], next_cursor: str | None) -> "Page":
         items = tuple(items)
         tail = b'],"next_cursor":' + pydantic_core.to_json(next_cursor) + b"}"
         body = b'{"items":[' + b",".join(items) + tail
-        return cls(tuple(ids), items, tail, body, etag_of(body))
+        size = len(body) + sum(len(item) + _PAGE_OVERHEAD for item in items)
+        return cls(tuple(ids), items, tail, body, etag_of(body), next(_SERIALS), size)
 
-    def with_favorites(self, favorite_ids: frozenset[int] | set[int]) -> bytes:
+    def with_count(self, art_object_id: int, count: int) -> "Page | None":
+        """This page with one item's `favorites_count` set (None when it does not hold that
+        object). `"favorites_count":` can only be the field itself: a quote inside a string
+        is escaped, and the fields after it (dates, is_favorite) hold no such text."""
+        if art_object_id not in self.ids:
+            return None
+        items = list(self.items)
+        at = self.ids.index(art_object_id)
+        item = items[at]
+        start = item.rindex(_COUNT) + len(_COUNT)
+        end = item.index(b",", start)
+        items[at] = item[:start] + str(count).encode() + item[end:]
+        body = b'{"items":[' + b",".join(items) + self.tail
+        size = len(body) + sum(len(i) + _PAGE_OVERHEAD for i in items)
+        # Same serial: which objects it holds, so every overlay read against it, is unchanged.
+        return Page(self.ids, tuple(items), self.tail, body, etag_of(body), self.serial, size)
+
+    def with_favorites(self, favorite_ids: Collection[int]) -> bytes:
         """The page as a viewer with these favourites sees it (`is_favorite` is the last field
         of every item: tests/test_page_cache.py checks the bytes against the uncached path)."""
-        if not favorite_ids.intersection(self.ids):
+        favorite_ids = set(favorite_ids).intersection(self.ids)
+        if not favorite_ids:
             return self.body
         items = [
             item[: -len(_NOT_FAVORITE)] + _FAVORITE if ident in favorite_ids else item
@@ -92,16 +138,24 @@ class Overlay:
     """What a signed-in viewer adds to one cached page (repositories/art_objects.viewer_overlay):
     whether a private collection is open to them, and their favourites among the page's items."""
 
-    page: Page
+    page_serial: int  # the page it was read against (not the page: that would keep it alive)
     sees_private: bool
-    favorite_ids: frozenset[int]
+    favorite_ids: "array[int]"  # int64: 8 bytes an id, where a frozenset costs ~80
+
+    @classmethod
+    def of(cls, page: Page, sees_private: bool, favorite_ids: Iterable[int]) -> "Overlay":
+        return cls(page.serial, sees_private, array("q", sorted(favorite_ids)))
+
+    def size(self, key: PageKey) -> int:
+        return _OVERLAY_OVERHEAD + len(key[1].encode()) + 8 * len(self.favorite_ids)
 
 
 @dataclass(eq=False)
 class PageCache:
     enabled: bool = False
     generation: int = 0
-    pages: dict[PageKey, Page] = field(default_factory=dict)
+    pages: dict[PageKey, Page] = field(default_factory=dict)  # oldest first
+    page_bytes: int = 0
     # One database read per page size at a time; a reader that arrives later joins it only if
     # no invalidation came in between (else it would get a page older than that event).
     _reading: dict[PageKey, tuple[int, asyncio.Future[Page]]] = field(default_factory=dict)
@@ -110,17 +164,42 @@ class PageCache:
     # Per (viewer, page size), valid for the very page it was read against; emptied with the
     # pages, and also by events that change only who sees what (VIEWER_EVENTS).
     overlays: dict[tuple[int, PageKey], Overlay] = field(default_factory=dict)
+    overlay_bytes: int = 0
     viewer_generation: int = 0
     overlay_hits: int = 0
+    # The newest favourites event patched in, per object: the writing process patches right
+    # after its commit, and its listener may already have patched a newer count by then.
+    _count_event: dict[int, int] = field(default_factory=dict)
 
     def invalidate(self) -> None:
         self.generation += 1
         self.pages.clear()
+        self.page_bytes = 0
+        self._count_event.clear()
         self.viewers_changed()
 
     def viewers_changed(self) -> None:
         self.viewer_generation += 1
         self.overlays.clear()
+        self.overlay_bytes = 0
+
+    def favorites_changed(self, event_id: int, art_object_id: int, count: int) -> None:
+        """An object's favourite count is now `count` (as of event `event_id`): the cached
+        items that show it get the number; nothing is emptied but the overlays (someone's own
+        `is_favorite` changed, and the event does not say whose)."""
+        # A read running now may have read the old count: it must not be kept.
+        self.generation += 1
+        self.viewers_changed()
+        if self._count_event.get(art_object_id, 0) >= event_id:
+            return  # a newer count is in already
+        if len(self._count_event) >= MAX_OVERLAYS:
+            self._count_event.clear()
+        self._count_event[art_object_id] = event_id
+        for key, page in list(self.pages.items()):
+            patched = page.with_count(art_object_id, count)
+            if patched is not None:
+                self.page_bytes += patched.size - page.size
+                self.pages[key] = patched
 
     def enable(self) -> None:
         """The listener listens (again): from now on every commit reaches it."""
@@ -162,15 +241,21 @@ class PageCache:
         """This viewer's overlay of `page`: kept from an earlier request while no event came in
         since it was read (the same generation rule as the pages), else `read()`."""
         found = self.overlays.get((viewer_id, key)) if self.enabled else None
-        if found is not None and found.page is page:
+        if found is not None and found.page_serial == page.serial:
             self.overlay_hits += 1
             return found
         generation = self.viewer_generation
         overlay = await read()
-        if self.enabled and generation == self.viewer_generation and overlay.page is page:
-            if len(self.overlays) >= MAX_OVERLAYS:
-                self.overlays.clear()
+        kept = generation == self.viewer_generation and overlay.page_serial == page.serial
+        if self.enabled and kept:
+            size = overlay.size(key)
+            old = self.overlays.pop((viewer_id, key), None)
+            if old is not None:
+                self.overlay_bytes -= old.size(key)
+            if len(self.overlays) >= MAX_OVERLAYS or self.overlay_bytes + size > MAX_OVERLAY_BYTES:
+                self.viewers_changed()
             self.overlays[(viewer_id, key)] = overlay
+            self.overlay_bytes += size
         return overlay
 
     def _read_done(self, key: PageKey, generation: int, done: "asyncio.Future[Page]") -> None:
@@ -179,9 +264,22 @@ class PageCache:
         if done.cancelled() or done.exception() is not None:
             return  # the requests that waited got the error; nothing is stored
         if self.enabled and generation == self.generation:
-            if len(self.pages) >= MAX_PAGES:
-                self.pages.clear()
-            self.pages[key] = done.result()
+            self._keep(key, done.result())
+
+    def _keep(self, key: PageKey, page: Page) -> None:
+        """Store a page within MAX_PAGES and MAX_PAGE_BYTES, dropping the oldest first."""
+        if page.size > MAX_PAGE_BYTES:
+            return
+        old = self.pages.pop(key, None)
+        if old is not None:
+            self.page_bytes -= old.size
+        while self.pages and (
+            len(self.pages) >= MAX_PAGES or self.page_bytes + page.size > MAX_PAGE_BYTES
+        ):
+            oldest = next(iter(self.pages))
+            self.page_bytes -= self.pages.pop(oldest).size
+        self.pages[key] = page
+        self.page_bytes += page.size
 
 
 # By id() of the pool (asyncpg's Pool takes no weak reference). An id is reused only after its
@@ -215,8 +313,16 @@ def viewers_changed(pool: asyncpg.Pool) -> None:
         cache.viewers_changed()
 
 
+def favorites_changed(pool: asyncpg.Pool, event_id: int, art_object_id: int, count: int) -> None:
+    """Called by the favouriting service right after its commit (PageCache.favorites_changed)."""
+    cache = _CACHES.get(id(pool))
+    if cache is not None:
+        cache.favorites_changed(event_id, art_object_id, count)
+
+
 def affects_listing(event_type: str) -> bool:
-    return event_type not in UNRELATED_EVENTS
+    """Empties the pages (a favourites event only patches them: PageCache.favorites_changed)."""
+    return event_type not in UNRELATED_EVENTS and event_type != FAVORITES_EVENT
 
 
 def affects_viewers(event_type: str) -> bool:
