@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.login_guard = LoginGuard(app.state.redis, settings)
         background: list[asyncio.Task[None]] = []
         try:
-            app.state.hub = Hub(settings.ws_queue_size)
+            app.state.hub = Hub(
+                settings.ws_queue_size, settings.ws_queue_bytes, settings.ws_max_per_address
+            )
             app.state.listener = EventListener(
                 settings.database_url, app.state.pool, app.state.hub, settings.event_poll_seconds
             )

@@ -39,17 +39,20 @@ _FIN_TEXT = 0x81  # FIN + opcode 1 (text)
 
 @dataclass(frozen=True, slots=True)
 class TextFrame:
-    """One outgoing text message, encoded once for every socket that gets it: the text (for an
-    ASGI send), its UTF-8 payload (for a connection that compresses with its own context) and
-    the whole uncompressed, unmasked RFC 6455 frame (for every other connection)."""
+    """One outgoing text message, encoded once for every socket that gets it: the whole
+    uncompressed, unmasked RFC 6455 frame. Its UTF-8 payload (for a connection that compresses
+    with its own context) and its text (for an ASGI send) are taken from it when asked: a frame
+    is one copy of its bytes, not three (issue 19, N2: a replay holds many frames at once)."""
 
-    text: str
-    payload: bytes
     wire: bytes
+    head: int  # length of the frame header: the payload starts there
 
     @classmethod
     def of(cls, text: str) -> "TextFrame":
-        payload = text.encode()
+        return cls.of_payload(text.encode())
+
+    @classmethod
+    def of_payload(cls, payload: bytes) -> "TextFrame":
         size = len(payload)
         if size < 126:
             head = bytes((_FIN_TEXT, size))
@@ -57,12 +60,33 @@ class TextFrame:
             head = struct.pack("!BBH", _FIN_TEXT, 126, size)
         else:
             head = struct.pack("!BBQ", _FIN_TEXT, 127, size)
-        return cls(text, payload, head + payload)
+        return cls(head + payload, len(head))
+
+    @property
+    def payload(self) -> bytes:
+        return self.wire[self.head :]
+
+    @property
+    def text(self) -> str:
+        return self.wire[self.head :].decode()
+
+    @property
+    def size(self) -> int:
+        """Bytes this frame keeps alive while it waits (counted against a socket's budget)."""
+        return len(self.wire)
 
 
 class DirectSendProtocol(WebSocketsSansIOProtocol):
     """`--ws app.core.ws_server:DirectSendProtocol`: uvicorn's websockets-sansio protocol that
     offers itself to the app (module doc). Everything else is uvicorn's own."""
+
+    # When bytes from the client last arrived (loop time): a message may be read but not yet
+    # handed to the app, which the session's resume grace must not overtake.
+    last_data_at: float = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self.last_data_at = self.loop.time()
+        super().data_received(data)
 
     async def run_asgi(self) -> None:
         # Runs in the connection's task, before the app sees the scope.

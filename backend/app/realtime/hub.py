@@ -1,13 +1,15 @@
 """The per-process WebSocket hub: who is connected, and fan-out of events to them.
 
-Each event is serialised once into a ready frame (`TextFrame`: text, payload and the whole
-wire frame) and `Hub.publish` writes it to every socket that may see it, in the same call:
+Each event is serialised once into a ready frame (`TextFrame`: the whole wire frame) and
+`Hub.publish` writes it to every socket that may see it, in the same call:
 straight to the socket's transport when the server offers it (core/ws_server.py) and nothing
 of that socket is waiting — no task is woken per socket per event. A socket that is behind (its
 transport's buffer is over its high-water mark, or frames already wait) gets the frame in its
 bounded queue instead, drained in order by that socket's sender task once the transport takes
-writes again; so a slow client only fills its own queue, and when that is full it is closed
-(code 4008) and will `resume`. Without the server extension every frame takes the queue.
+writes again; so a slow client only fills its own queue, and when that is full — in frames
+(`WS_QUEUE_SIZE`) or in bytes (`WS_QUEUE_BYTES`) — it is closed (code 4008) and will `resume`.
+Without the server extension every frame takes the queue. A resume's replay goes through the
+same bounded path (realtime/session.py), so nothing a socket is sent can pile up unbounded.
 """
 
 import asyncio
@@ -44,6 +46,11 @@ class Event:
     def from_record(cls, row: Any, viewers: frozenset[int] | None = None) -> "Event":
         return cls(row["id"], row["type"], row["data"], row["audience"], row["created_at"], viewers)
 
+    @classmethod
+    def frame_of(cls, row: Any) -> TextFrame:
+        """A stored event's frame, for a replay (visibility was decided in SQL)."""
+        return TextFrame.of(cls.from_record(row).frame())
+
     def frame(self) -> str:
         return json.dumps(
             {
@@ -73,6 +80,8 @@ class Event:
 class Client:
     socket: WebSocket
     queue_size: int
+    # Bytes of frames that may wait for this socket (queued, or held during a resume).
+    queue_bytes: int = 1024 * 1024
     # The connection's protocol when the server offers direct writes (core/ws_server.py).
     direct: DirectSendProtocol | None = None
     user_id: int | None = None
@@ -92,9 +101,15 @@ class Client:
     first_live_id: int | None = None
     closed: asyncio.Event = field(default_factory=asyncio.Event)
     close_reason: tuple[int, str] | None = None
+    # Bytes of the frames in `queue` and `held` (against `queue_bytes`).
+    waiting_bytes: int = 0
+    # Set while at most half the byte budget waits: a replay reads its next batch only then,
+    # so a socket that reads keeps it going and one that does not overflows within a batch.
+    has_room: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(maxsize=self.queue_size)
+        self.has_room.set()
 
     def offer(self, event_id: int, frame: TextFrame) -> bool:
         """Send an event frame without waiting. False when the client can't keep up."""
@@ -102,30 +117,36 @@ class Client:
             return True
         if self.held is not None:
             self.held.append((event_id, frame))
-            return len(self.held) <= self.queue_size
+            self.waiting_bytes += frame.size
+            return len(self.held) <= self.queue_size and self.waiting_bytes <= self.queue_bytes
         if self.first_live_id is None:
             self.first_live_id = event_id
         return self.send_now(frame)
 
+    def release_held(self) -> list[tuple[int, TextFrame]]:
+        """The live events held during a resume (or the grace), handed back to be offered."""
+        held, self.held = self.held or [], None
+        self.waiting_bytes -= sum(frame.size for _, frame in held)
+        return held
+
     def send_now(self, frame: TextFrame) -> bool:
-        """Send a frame without waiting (events, and control frames: never held back): written
-        to the transport at once when it can take it and nothing of this socket waits or is
-        being written (so it cannot overtake one), else queued. False when the queue is full."""
+        """Send a frame without waiting (events, replays and control frames): written to the
+        transport at once when it can take it and nothing of this socket waits or is being
+        written (so it cannot overtake one), else queued. False when the queue is full, in
+        frames or bytes: the caller closes the socket (4008), it will resume."""
         if self._write_directly(frame):
             return True
+        if self.waiting_bytes + frame.size > self.queue_bytes:
+            return False
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             return False
+        self.waiting_bytes += frame.size
+        if self.waiting_bytes > self.queue_bytes // 2:
+            self.has_room.clear()
         metrics.WS_FRAMES_QUEUED.inc()  # only sockets that are behind pay for this
         return True
-
-    async def send(self, frame: TextFrame) -> None:
-        """Send a frame, waiting for room in the queue if need be (a resume's replay)."""
-        if self._write_directly(frame):
-            return
-        await self.queue.put(frame)
-        metrics.WS_FRAMES_QUEUED.inc()
 
     def _write_directly(self, frame: TextFrame) -> bool:
         """Written to the transport now, if it can take it and nothing of this socket waits in
@@ -153,6 +174,9 @@ class Client:
                     return  # closing: nothing more can be written
             finally:
                 self.sending = False
+                self.waiting_bytes -= frame.size
+                if self.waiting_bytes <= self.queue_bytes // 2:
+                    self.has_room.set()
 
     def viewer(self, now: float) -> int | None:
         """The user this socket speaks for now: nobody once its token has expired."""
@@ -167,18 +191,37 @@ class Client:
 
 
 class Hub:
-    def __init__(self, queue_size: int = 1000) -> None:
+    def __init__(
+        self, queue_size: int = 1000, queue_bytes: int = 1024 * 1024, max_per_address: int = 32
+    ) -> None:
         self.queue_size = queue_size
+        self.queue_bytes = queue_bytes
+        self.max_per_address = max_per_address
         self.clients: set[Client] = set()
+        # Open sockets per client address (issue 19, N2: one address opened 1,000).
+        self.per_address: dict[str, int] = {}
+        self._address: dict[Client, str] = {}
 
-    def add(self, client: Client) -> None:
+    def add(self, client: Client, address: str = "") -> bool:
+        """Count the socket in; False (nothing counted) when its address has its share open."""
+        if self.per_address.get(address, 0) >= self.max_per_address:
+            return False
+        self.per_address[address] = self.per_address.get(address, 0) + 1
+        self._address[client] = address
         self.clients.add(client)
         metrics.WS_CONNECTIONS.inc()
+        return True
 
     def remove(self, client: Client) -> None:
         if client in self.clients:
             self.clients.discard(client)
             metrics.WS_CONNECTIONS.dec()
+            address = self._address.pop(client, "")
+            left = self.per_address.get(address, 1) - 1
+            if left > 0:
+                self.per_address[address] = left
+            else:
+                self.per_address.pop(address, None)
 
     def ids_restarted(self) -> None:
         """The event log was emptied: what clients said they have no longer applies."""

@@ -13,7 +13,14 @@ Server → client: events `{"id", "type", "data", "ts"}`, `{"type": "ping"}`,
 Every shape is a model in schemas/events.py, published in the OpenAPI document.
 Close codes: 4400 token in the URL, 4401 bad token, a token for another user, or the token
 expired without a fresh `auth` (reconnect with a fresh token and resume), 4000 no answer to
-pings, 4008 too slow (reconnect and resume), 1008 too many messages.
+pings, 4008 too slow (reconnect and resume), 1008 too many messages, 1013 too many sockets
+from this address (try again later).
+
+Replay (issue 19, N2): a resume's frames take the same bounded, droppable path as live ones
+(`Client.send_now`: the transport while it takes writes, then the socket's queue within its
+frame and byte budget), read in small batches, the next batch only once the socket has taken
+the last one, all within `WS_REPLAY_DEADLINE`. A socket that does not read is closed with 4008
+after about its byte budget, instead of holding the whole history.
 """
 
 import asyncio
@@ -53,7 +60,13 @@ UNAUTHORIZED_CLOSE = 4401
 HEARTBEAT_CLOSE = 4000
 SLOW_CLOSE = 4008
 POLICY_CLOSE = 1008
-REPLAY_BATCH = 500
+TRY_LATER_CLOSE = 1013
+# The grace ends only once every message the client sent in it has been read (looked at again
+# every RELEASE_RECHECK seconds, at most this many times).
+RELEASE_RECHECK = 0.05
+MAX_RELEASE_DEFERRALS = 100
+# Events read per replay query: the next batch is read only once the socket took this one.
+REPLAY_BATCH = 100
 
 
 class Session:
@@ -70,7 +83,7 @@ class Session:
         self.listener = listener
         self.pool = pool
         self.settings = settings
-        self.client = Client(socket, hub.queue_size, direct=direct_send(socket))
+        self.client = Client(socket, hub.queue_size, hub.queue_bytes, direct=direct_send(socket))
         self.client.held = []
         self.resuming = False
         self.last_heard = asyncio.get_running_loop().time()
@@ -78,13 +91,18 @@ class Session:
         self.expiry: asyncio.TimerHandle | None = None
         # A replay runs beside the receive loop, so pongs and re-auth are heard meanwhile.
         self.replay: asyncio.Task[None] | None = None
+        self.release: asyncio.TimerHandle | None = None
+        self.release_deferrals = 0
 
     async def run(self) -> None:
         await self.socket.accept()
         if "token" in self.socket.query_params:
             await self.socket.close(URL_TOKEN_CLOSE, "send the token in an auth message")
             return
-        self.hub.add(self.client)
+        address = self.socket.client.host if self.socket.client else ""
+        if not self.hub.add(self.client, address):
+            await self.socket.close(TRY_LATER_CLOSE, "too many sockets from this address")
+            return
         tasks = [
             asyncio.create_task(self.client.run_sender()),
             asyncio.create_task(self._receive_loop()),
@@ -94,11 +112,11 @@ class Session:
         # Live events are held this long after connecting, so a client that resumes right away
         # gets its replay first and then live events, in id order.
         loop = asyncio.get_running_loop()
-        release = loop.call_later(self.settings.ws_resume_grace, self._release_held)
+        self.release = loop.call_later(self.settings.ws_resume_grace, self._release_held)
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            release.cancel()
+            self.release.cancel()
             if self.expiry is not None:
                 self.expiry.cancel()
             self.hub.remove(self.client)
@@ -190,8 +208,19 @@ class Session:
         """No resume came: deliver what was held and go live."""
         if self.resuming or self.client.held is None:
             return
-        held, self.client.held = self.client.held, None
-        for event_id, frame in held:
+        direct = self.client.direct
+        if (
+            direct is not None
+            and direct.last_data_at > self.last_heard
+            and self.release_deferrals < MAX_RELEASE_DEFERRALS
+        ):
+            # The client sent something this session has not read yet (a busy loop): it may be
+            # the `resume`, which must come before any live event. Look again shortly.
+            self.release_deferrals += 1
+            loop = asyncio.get_running_loop()
+            self.release = loop.call_later(RELEASE_RECHECK, self._release_held)
+            return
+        for event_id, frame in self.client.release_held():
             if not self.client.offer(event_id, frame):
                 self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
@@ -235,26 +264,45 @@ class Session:
             replay_to = watermark
             if self.client.first_live_id is not None:
                 replay_to = min(watermark, self.client.first_live_id - 1)
-            cursor = after
-            while cursor < replay_to:
-                async with self.pool.acquire() as conn:
-                    rows = await events.events_after(
-                        conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, replay_to
-                    )
-                for row in rows:
-                    await self.client.send(TextFrame.of(Event.from_record(row).frame()))
-                if len(rows) < REPLAY_BATCH:
-                    break
-                cursor = rows[-1]["id"]
+            async with asyncio.timeout(self.settings.ws_replay_deadline):
+                replayed = await self._replay(after, replay_to)
+        except TimeoutError:
+            replayed = False
         finally:
-            held, self.client.held = self.client.held or [], None
+            held = self.client.release_held()
             self.resuming = False
+        if not replayed:
+            metrics.WS_SLOW_CLIENTS_DROPPED.inc()
+            self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
+            return
         for event_id, frame in held:
             if event_id > max(watermark, after) and not self.client.offer(event_id, frame):
                 self.client.drop(SLOW_CLOSE, "too slow: reconnect and resume")
                 return
         last_id = max([watermark, *(i for i, _ in held)])
         self._reply(ResumedFrame(type="resumed", last_id=last_id))
+
+    async def _replay(self, cursor: int, replay_to: int) -> bool:
+        """Send the events in (cursor, replay_to] this socket may see; False when the socket
+        could not take them (its queue's budget ran out)."""
+        while cursor < replay_to:
+            async with self.pool.acquire() as conn:
+                rows = await events.events_after(
+                    conn, cursor, self.client.viewer(time.time()), REPLAY_BATCH, replay_to
+                )
+            for row in rows:
+                if not self.client.send_now(Event.frame_of(row)):
+                    return False
+            if len(rows) < REPLAY_BATCH:
+                return True
+            cursor = rows[-1]["id"]
+            rows.clear()  # this batch's records go before the next batch is read
+            # Pace on the socket: the next batch once at most half its byte budget waits (a
+            # socket that does not read overflows its budget within the next batch: 4008).
+            await self.client.has_room.wait()
+            if self.client.closed.is_set():
+                return True
+        return True
 
     async def _watch_qr(self, message: dict[str, Any]) -> None:
         request_id, secret = message.get("request_id"), message.get("secret")
