@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -94,6 +95,40 @@ ORIENTATION_TRANSPOSE: dict[int, Image.Transpose] = {
     8: Image.Transpose.ROTATE_90,
 }
 EXIF_ORIENTATION_TAG = 0x0112
+# Peak memory of one call per decoded pixel (issue 19, N3), measured with ru_maxrss on the
+# worst inputs of each format (bench/ATTACKS.md, N3): a lossless RGBA WebP 21.8 bytes a pixel,
+# RGB WebP 16.2, transparent palette PNG/GIF 14.6, RGBA PNG 13.3 (the decoded image, its
+# RGB(A) conversion and the reduced copy at once); a JPEG decoded in draft mode ~14 per pixel
+# of the draft. Counted from the header, before any pixel is decoded.
+DECODE_BYTES_PER_PIXEL = {"JPEG": 17, "PNG": 17, "GIF": 17, "WEBP": 24}
+
+
+class DecodeBudget:
+    """Decoded bytes that the image work of one process may hold at once, shared by every
+    thread that calls ``process_image`` with it: a call waits (in its pool thread, never on the
+    event loop) until its estimate fits, and an image whose estimate alone is larger than the
+    whole budget is refused (``ImageTooLarge``). So concurrent decodes cannot exceed it,
+    whatever the formats; the worker's memory ceiling is its baseline plus this budget
+    (docs/operations.md)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.free = capacity
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, nbytes: int) -> Iterator[None]:
+        if nbytes > self.capacity:
+            raise ImageTooLarge("image is too large to decode (too many pixels for its format)")
+        with self._changed:
+            self._changed.wait_for(lambda: self.free >= nbytes)
+            self.free -= nbytes
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.free += nbytes
+                self._changed.notify_all()
 
 
 # --------------------------------------------------------------------------- errors
@@ -184,13 +219,16 @@ def process_image(
     thumb_size: int = 320,
     thumb_2x_size: int = 640,
     preview_size: int = 1440,
+    budget: DecodeBudget | None = None,
 ) -> ProcessedImage:
     """Validate an uploaded image and derive its renditions, placeholder and colour.
 
     Raises only ``ImageRejected`` subclasses for bad input. Animated GIF/WebP: only the
     first frame is decoded and checked (renditions are stills), so work is bounded by
-    ``max_pixels`` however many frames the file has.
+    ``max_pixels`` however many frames the file has. With ``budget`` the decode first waits
+    for its estimated bytes in that shared budget (``DecodeBudget``).
     """
+    budget = budget or DecodeBudget(1 << 62)
     with _open_source(path_or_bytes) as stream:
         mime = sniff_mime(stream.read(SNIFF_BYTES))
         if mime is None:
@@ -198,7 +236,7 @@ def process_image(
         stream.seek(0)
         try:
             sizes = (thumb_size, thumb_2x_size, preview_size)
-            return _process(stream, mime, max_pixels, sizes)
+            return _process(stream, mime, max_pixels, sizes, budget)
         except ImageRejected:
             raise
         except Image.DecompressionBombError as exc:  # Pillow's own hard cap (~179 MP)
@@ -242,6 +280,22 @@ def _open_source(source: ImageSource) -> Iterator[BinaryIO]:
 
 
 def _process(
+    stream: BinaryIO, mime: str, max_pixels: int, sizes: tuple[int, int, int], budget: DecodeBudget
+) -> ProcessedImage:
+    with Image.open(stream, formats=[PIL_FORMATS[mime]]) as img:
+        _check_pixels(*img.size, max_pixels)
+        # JPEG only: libjpeg decodes at 1/2..1/8 scale when asked (see below), so its decoded
+        # size is the draft's; other formats decode whole. Measured before any pixel is read.
+        # Asked for at least the preview box in both directions, so never a smaller scale than
+        # the decode below picks (whatever the orientation): the estimate is never short.
+        img.draft(None, (min(img.width, sizes[2]), min(img.height, sizes[2])))
+        cost = img.size[0] * img.size[1] * DECODE_BYTES_PER_PIXEL[PIL_FORMATS[mime]]
+    stream.seek(0)
+    with budget.hold(cost):
+        return _decode_and_encode(stream, mime, max_pixels, sizes)
+
+
+def _decode_and_encode(
     stream: BinaryIO, mime: str, max_pixels: int, sizes: tuple[int, int, int]
 ) -> ProcessedImage:
     thumb_size, thumb_2x_size, preview_size = sizes
