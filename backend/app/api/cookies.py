@@ -6,7 +6,8 @@ long-lived token that page scripts (or an injected one) can read.
   sign-ins never use it: their clients keep tokens as before.
 - `HttpOnly; SameSite=Strict; Path=/api/auth` (`Secure` when PUBLIC_URL is https): sent only to
   the sign-in routes, never on a cross-site request, invisible to scripts.
-- CSRF: refresh and logout authenticated by the cookie also need an `X-Requested-With` header.
+- CSRF: refresh and logout authenticated by the cookie also need an `X-Requested-With` header;
+  a logout without a token in its body needs it even when no cookie came (it clears the cookie).
   SameSite=Strict already keeps the cookie off cross-site requests; the header is the second
   lock for what SameSite does not cover (older browsers, a sibling subdomain, which counts as
   same-site): an HTML form cannot send a custom header, and a cross-origin script cannot without
@@ -61,14 +62,19 @@ def clear_refresh_cookie(response: Response, settings: Settings) -> None:
     )
 
 
-def cookie_refresh_token(request: Request) -> str | None:
-    """The cookie's refresh token, after the CSRF header check; None when there is no cookie."""
-    token = request.cookies.get(REFRESH_COOKIE)
-    if not token:
-        return None
+def require_csrf_header(request: Request) -> None:
+    """403 `csrf_header_missing` unless the request carries `X-Requested-With`."""
     if not request.headers.get(CSRF_HEADER):
         raise Forbidden(
             f"a cookie-authenticated request needs the {CSRF_HEADER} header",
             code=ErrorCode.csrf_header_missing,
         )
+
+
+def cookie_refresh_token(request: Request) -> str | None:
+    """The cookie's refresh token, after the CSRF header check; None when there is no cookie."""
+    token = request.cookies.get(REFRESH_COOKIE)
+    if not token:
+        return None
+    require_csrf_header(request)
     return token

@@ -93,19 +93,29 @@ async def qr_secret(
         str | None,
         Header(min_length=1, max_length=128, description="The desktop sign-in request's secret"),
     ] = None,
-    secret: Annotated[
-        str | None,
-        Query(min_length=1, max_length=128, deprecated=True, description="Use X-QR-Secret"),
-    ] = None,
 ) -> str:
-    """A QR sign-in request's secret: from the `X-QR-Secret` header (a URL lands in access
-    logs); `?secret=` is still read for older clients."""
-    found = x_qr_secret or secret
-    if found is None:
+    """A QR sign-in request's secret: only from the `X-QR-Secret` header. A URL lands in
+    access logs (uvicorn's, nginx's), so the old `?secret=` form is gone (issue 19)."""
+    if x_qr_secret is None:
         raise Unprocessable(
             "send the sign-in secret in X-QR-Secret", code=ErrorCode.qr_secret_missing
         )
-    return found
+    return x_qr_secret
+
+
+async def link_token(
+    x_link_token: Annotated[
+        str,
+        Header(
+            min_length=8,
+            max_length=128,
+            description="The item's secret token (claim code, open-trade token)",
+        ),
+    ],
+) -> str:
+    """The secret token of a claim code or an open trade, for its QR image: only from the
+    `X-Link-Token` header, never the URL (the old `?token=` form is gone, issue 19)."""
+    return x_link_token
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -117,3 +127,4 @@ ClientHostDep = Annotated[ClientHost | None, Depends(client_host)]
 ImageClientHostDep = Annotated[ClientHost | None, Depends(image_client_host)]
 LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
 QrSecret = Annotated[str, Depends(qr_secret)]
+LinkToken = Annotated[str, Depends(link_token)]

@@ -100,9 +100,16 @@ async def refresh(
 async def logout(
     request: Request, pool: PoolDep, settings: SettingsDep, body: RefreshIn | None = None
 ) -> Response:
-    """Ends the session of the body's token, or else of the desktop's cookie (clearing it)."""
+    """Ends the session of the body's token, or else of the desktop's cookie (clearing it).
+    Clearing the cookie is a cookie-authenticated act: it needs `X-Requested-With` like
+    refresh (403 `csrf_header_missing` without it), so a cross-site form cannot sign the
+    desktop out (issue 19, N7)."""
     token = body.refresh_token if body is not None else None
-    token = token or cookies.cookie_refresh_token(request)
+    if token:
+        await auth.logout(pool, token)
+        return Response(status_code=204)
+    cookies.require_csrf_header(request)
+    token = cookies.cookie_refresh_token(request)
     if token is not None:
         await auth.logout(pool, token)
     response = Response(status_code=204)
@@ -134,7 +141,12 @@ async def qr_login_details(request_id: str, pool: PoolDep, user_id: UserId) -> Q
     return await auth.qr_login_details(pool, request_id)
 
 
-@router.post("/qr/{request_id}/approve", status_code=204, responses=errors(401, 404, 409, 410, 422))
+@router.post(
+    "/qr/{request_id}/approve",
+    status_code=204,
+    responses=errors(401, 404, 409, 410, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def approve_qr_login(
     request_id: str, pool: PoolDep, user_id: UserId, body: QrApproveIn | None = None
 ) -> Response:

@@ -29,6 +29,18 @@ async def health(request: Request) -> JSONResponse:
             body["redis"] = "ok"
         except Exception:  # Redis is optional for serving: report, don't fail readiness
             body["redis"] = "down"
+    # Storage (issue 19, N9): a full or unreachable disk or bucket is reported, not hidden
+    # behind a green /health. Reads still work, so it stays 200 ("degraded"): every replica
+    # shares the storage, and pulling them all would take the gallery down with it.
+    storage = getattr(request.app.state, "storage", None)
+    if storage is not None:
+        try:
+            async with asyncio.timeout(2):
+                body["storage"] = await asyncio.to_thread(storage.check)
+        except Exception:  # a check that hangs or fails: the storage is not usable
+            body["storage"] = "down"
+        if body["storage"] != "ok" and body["status"] == "ok":
+            body["status"] = "degraded"
     return JSONResponse(body, status_code=200 if body["db"] == "ok" else 503)
 
 

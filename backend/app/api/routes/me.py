@@ -19,7 +19,9 @@ async def get_me(pool: PoolDep, user_id: UserId) -> Me:
     return await users.get_me(pool, user_id)
 
 
-@router.patch("", responses=errors(401, 422))
+@router.patch(
+    "", responses=errors(401, 422), dependencies=[Depends(limit("profile_edit", per="user"))]
+)
 async def update_me(body: MeUpdate, pool: PoolDep, user_id: UserId) -> Me:
     return await users.update_me(pool, user_id, body.display_name, body.is_private)
 

@@ -101,7 +101,11 @@ async def get_story(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) 
     return await photos.get_story(pool, viewer_id, photo_id)
 
 
-@router.put("/{photo_id}/profile-hidden", responses=errors(401, 403, 404, 422))
+@router.put(
+    "/{photo_id}/profile-hidden",
+    responses=errors(401, 403, 404, 422),
+    dependencies=[Depends(limit("photo_edit", per="user"))],
+)
 async def set_profile_hidden(
     photo_id: PathId, body: ProfileHidden, pool: PoolDep, user_id: UserId
 ) -> Photo:
@@ -110,14 +114,23 @@ async def set_profile_hidden(
     return await showcase.set_profile_hidden(pool, user_id, photo_id, body.hidden)
 
 
-@router.patch("/{photo_id}", responses=errors(401, 403, 404, 422))
+@router.patch(
+    "/{photo_id}",
+    responses=errors(401, 403, 404, 422),
+    dependencies=[Depends(limit("photo_edit", per="user"))],
+)
 async def update_photo(
     photo_id: PathId, body: PhotoUpdate, pool: PoolDep, user_id: UserId
 ) -> Photo:
     return await photos.update_photo(pool, user_id, photo_id, body.title, body.description)
 
 
-@router.delete("/{photo_id}", status_code=204, responses=errors(401, 403, 404, 409, 422))
+@router.delete(
+    "/{photo_id}",
+    status_code=204,
+    responses=errors(401, 403, 404, 409, 422),
+    dependencies=[Depends(limit("photo_edit", per="user"))],
+)
 async def delete_photo(
     photo_id: PathId, request: Request, pool: PoolDep, user_id: UserId
 ) -> Response:
@@ -125,11 +138,19 @@ async def delete_photo(
     return Response(status_code=204)
 
 
-@router.put("/{photo_id}/favorite", responses=errors(401, 404, 422))
+@router.put(
+    "/{photo_id}/favorite",
+    responses=errors(401, 404, 422),
+    dependencies=[Depends(limit("favorite", per="user"))],
+)
 async def add_favorite(photo_id: PathId, pool: PoolDep, user_id: UserId) -> FavoriteState:
     return await photos.set_favorite(pool, user_id, photo_id, True)
 
 
-@router.delete("/{photo_id}/favorite", responses=errors(401, 404, 422))
+@router.delete(
+    "/{photo_id}/favorite",
+    responses=errors(401, 404, 422),
+    dependencies=[Depends(limit("favorite", per="user"))],
+)
 async def remove_favorite(photo_id: PathId, pool: PoolDep, user_id: UserId) -> FavoriteState:
     return await photos.set_favorite(pool, user_id, photo_id, False)

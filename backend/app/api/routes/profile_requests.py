@@ -44,17 +44,30 @@ async def list_requests(
     return ProfileRequestList(items=await profile_requests.list_requests(pool, user_id, role))
 
 
-@router.post("/{request_id}/accept", responses=errors(401, 404, 409, 422))
+@router.post(
+    "/{request_id}/accept",
+    responses=errors(401, 404, 409, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def accept_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> ProfileRequest:
     return await profile_requests.respond(pool, user_id, request_id, "accepted")
 
 
-@router.post("/{request_id}/decline", responses=errors(401, 404, 409, 422))
+@router.post(
+    "/{request_id}/decline",
+    responses=errors(401, 404, 409, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def decline_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> ProfileRequest:
     return await profile_requests.respond(pool, user_id, request_id, "declined")
 
 
-@router.delete("/{request_id}", status_code=204, responses=errors(401, 404, 422))
+@router.delete(
+    "/{request_id}",
+    status_code=204,
+    responses=errors(401, 404, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def delete_request(request_id: PathId, pool: PoolDep, user_id: UserId) -> Response:
     await profile_requests.withdraw(pool, user_id, request_id)
     return Response(status_code=204)

@@ -6,7 +6,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from app.api.deps import ImageClientHostDep, PoolDep, QrSecret, SettingsDep, UserId
+from app.api.deps import ImageClientHostDep, LinkToken, PoolDep, QrSecret, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.config import Settings
@@ -45,8 +45,8 @@ async def login_qr_png(
     secret: QrSecret,
     host: ImageClientHostDep,
 ) -> Response:
-    """The desktop's sign-in QR; needs the request's secret so only that desktop can show it.
-    `?host=max` / `?host=telegram` pick the messenger that will scan it."""
+    """The desktop's sign-in QR; needs the request's secret (`X-QR-Secret`) so only that
+    desktop can show it. `?host=max` / `?host=telegram` pick the messenger that will scan it."""
     link = await auth.qr_login_link(pool, settings, request_id, secret, host)
     return qr_png(await qr.render(link))
 
@@ -56,15 +56,16 @@ LinkFor = Callable[[asyncpg.Pool, Settings, int, int, str, ClientHost | None], A
 
 
 def add_link_qr_route(router: APIRouter, id_param: str, link_for: LinkFor, name: str) -> None:
-    """`GET /{<id_param>}/qr.png?token=`: the QR image of an item's deep link (a claim code,
-    an open trade) for its owner, who holds the token. One route shape for every such item."""
+    """`GET /{<id_param>}/qr.png` with `X-Link-Token`: the QR image of an item's deep link (a
+    claim code, an open trade) for its owner, who holds the token. One route shape for every
+    such item."""
 
     async def link_qr(
         item_id: Annotated[int, Path(alias=id_param, ge=1, le=INT64_MAX)],
         pool: PoolDep,
         settings: SettingsDep,
         user_id: UserId,
-        token: Annotated[str, Query(min_length=8, max_length=128)],
+        token: LinkToken,
         host: ImageClientHostDep,
     ) -> Response:
         link = await link_for(pool, settings, user_id, item_id, token, host)

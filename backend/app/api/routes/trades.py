@@ -55,21 +55,13 @@ async def list_trades(
     return TradeList(items=await trades.list_trades(pool, user_id, role, status))
 
 
-@router.get("/by-token/{token}", responses=errors(401, 404, 422))
-async def trade_by_token(
-    token: Token, pool: PoolDep, viewer_id: OptionalUserId, response: Response
-) -> Trade:
-    """The trade behind a link, for this viewer (`viewer_can_accept`, `cannot_accept_reason`);
-    signed out too. Prefer `POST /api/trades/by-token`, which keeps the token out of URLs."""
-    response.headers["Cache-Control"] = "no-store"
-    return await trades.get_by_token(pool, viewer_id, token)
-
-
 @router.post("/by-token", responses=errors(401, 404, 422))
 async def trade_by_token_in_body(
     body: TradeTokenIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response
 ) -> Trade:
-    """As `GET /api/trades/by-token/{token}`, with the token in the body (never in access logs)."""
+    """The trade behind a link, for this viewer (`viewer_can_accept`, `cannot_accept_reason`);
+    signed out too. The token goes in the body: a URL lands in access logs (issue 19, N8), so
+    there is no GET form."""
     response.headers["Cache-Control"] = "no-store"
     return await trades.get_by_token(pool, viewer_id, body.token)
 
@@ -79,19 +71,31 @@ async def get_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.get(pool, user_id, trade_id)
 
 
-@router.post("/{trade_id}/accept", responses=errors(401, 403, 404, 409, 410, 422))
+@router.post(
+    "/{trade_id}/accept",
+    responses=errors(401, 403, 404, 409, 410, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def accept_trade(
     trade_id: PathId, pool: PoolDep, user_id: UserId, body: TradeAccept | None = None
 ) -> Trade:
     return await trades.accept(pool, user_id, trade_id, body.token if body else None)
 
 
-@router.post("/{trade_id}/decline", responses=errors(401, 403, 404, 409, 410, 422))
+@router.post(
+    "/{trade_id}/decline",
+    responses=errors(401, 403, 404, 409, 410, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def decline_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.decline(pool, user_id, trade_id)
 
 
-@router.post("/{trade_id}/cancel", responses=errors(401, 403, 404, 409, 410, 422))
+@router.post(
+    "/{trade_id}/cancel",
+    responses=errors(401, 403, 404, 409, 410, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def cancel_trade(trade_id: PathId, pool: PoolDep, user_id: UserId) -> Trade:
     return await trades.cancel(pool, user_id, trade_id)
 

@@ -95,12 +95,20 @@ async def preview_claim(
     return await transfers.preview(pool, viewer_id, body.token)
 
 
-@router.post("/{transfer_id}/cancel", responses=errors(401, 404, 409, 422))
+@router.post(
+    "/{transfer_id}/cancel",
+    responses=errors(401, 404, 409, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def cancel_transfer(transfer_id: PathId, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.cancel(pool, user_id, transfer_id)
 
 
-@router.post("/{transfer_id}/return", responses=errors(401, 404, 409, 422))
+@router.post(
+    "/{transfer_id}/return",
+    responses=errors(401, 404, 409, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def return_gift(
     transfer_id: PathId, pool: PoolDep, settings: SettingsDep, user_id: UserId
 ) -> Transfer:
