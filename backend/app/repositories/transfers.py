@@ -6,25 +6,42 @@ import asyncpg
 
 from app.core.db import Connection, fetch_optional, fetch_value
 from app.repositories.expiry import past_due, shown_status
+from app.repositories.visibility import visible_sql
 
-_VIEW = f"""
+
+def _view(viewer: str | None) -> str:
+    """A transfer with its object's card and both people. `photo_visible`: may `viewer` (an SQL
+    parameter) see the object as it is now — the collection rule (repositories/visibility.py)
+    applied to its current owner, who may be neither party by now and may have made it private
+    (issue 19, N5). None: no viewer to check (an event's payload, built for its parties at the
+    moment of the change)."""
+    visible = "true" if viewer is None else f"coalesce({visible_sql(viewer, 'o')}, false)"
+    return f"""
 SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
        t.expires_at, t.returned_at, t.note, t.note_hidden,
        {shown_status("t")} AS status,
        a.title, a.mint_number, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
        coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
        fu.display_name AS from_name, fu.avatar_url AS from_avatar,
-       tu.display_name AS to_name, tu.avatar_url AS to_avatar
+       tu.display_name AS to_name, tu.avatar_url AS to_avatar,
+       {visible} AS photo_visible
   FROM transfers t
   JOIN art_objects a ON a.id = t.art_object_id
   JOIN images i ON i.id = a.image_id
+  JOIN users o ON o.id = a.owner_id
   JOIN users fu ON fu.id = t.from_user_id
   LEFT JOIN users tu ON tu.id = t.to_user_id
 """
 
 
-async def view(conn: Connection, transfer_id: int) -> asyncpg.Record | None:
-    return await conn.fetchrow(f"{_VIEW} WHERE t.id = $1", transfer_id)
+async def view(
+    conn: Connection, transfer_id: int, viewer_id: int | None = None, *, for_viewer: bool = False
+) -> asyncpg.Record | None:
+    """The transfer; with `for_viewer`, `photo_visible` is checked for `viewer_id` (None:
+    anonymous), else it is true (the payload of an event to the transfer's parties)."""
+    if not for_viewer:
+        return await conn.fetchrow(f"{_view(None)} WHERE t.id = $1", transfer_id)
+    return await conn.fetchrow(f"{_view('$2::bigint')} WHERE t.id = $1", transfer_id, viewer_id)
 
 
 async def list_for(
@@ -32,7 +49,7 @@ async def list_for(
 ) -> list[asyncpg.Record]:
     column = "t.from_user_id" if role == "sent" else "t.to_user_id"
     return await conn.fetch(
-        f"{_VIEW} WHERE {column} = $1 ORDER BY t.id DESC LIMIT $2", user_id, limit
+        f"{_view('$1::bigint')} WHERE {column} = $1 ORDER BY t.id DESC LIMIT $2", user_id, limit
     )
 
 

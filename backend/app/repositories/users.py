@@ -150,18 +150,23 @@ async def parse_name_query(conn: Connection, prefix_terms: str) -> str | None:
 async def search(
     conn: Connection, viewer_id: int, tsquery: str, prefix: str, limit: int
 ) -> list[asyncpg.Record]:
-    """People whose name or username words start with every query word (users_search_idx).
+    """People whose display name's words start with every query word, or whose username is
+    exactly the query (`prefix`, lower-cased). A username is a login name no response shows:
+    matching its words would let anyone recover it word by word (issue 19, N6). The index
+    (users_search_idx, over both) finds the candidates; the display-name test then keeps only
+    those the shown name or the whole username explains.
 
-    A name or username that starts with the whole query comes first, then alphabetical order.
+    A name that starts with the whole query comes first, then alphabetical order.
     """
     return await conn.fetch(
         """
         SELECT id, display_name, avatar_url
           FROM users
          WHERE user_search_vector(display_name, username) @@ $2::tsquery
+           AND (user_search_vector(display_name, NULL) @@ $2::tsquery
+                OR lower(username) = $3)
            AND id <> $1
-         ORDER BY starts_with(translate(lower(display_name), 'ё', '\u0435'), $3)
-                  OR starts_with(lower(coalesce(username, '')), $3) DESC,
+         ORDER BY starts_with(translate(lower(display_name), 'ё', '\u0435'), $3) DESC,
                   lower(display_name), id
          LIMIT $4
         """,

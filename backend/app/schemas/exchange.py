@@ -45,11 +45,15 @@ class ClaimPreview(BaseModel):
 
     transfer_id: int
     status: TransferStatus
-    photo: PhotoSummary
+    photo: PhotoSummary | None = Field(
+        description="only while the code is pending (a used code shows nothing of the object)"
+    )
     giver: UserSummary
     expires_at: datetime | None
     is_giver: bool = Field(description="the viewer made this code (show it, don't claim it)")
-    claimed_by: UserSummary | None = Field(description="who took it, once completed")
+    claimed_by: UserSummary | None = Field(
+        description="who took it, once completed: shown to the giver and the claimer only"
+    )
     note: str = Field(default="", description="the giver's note to whoever claims it")
     story: Story | None = Field(default=None, description="number, author, owners so far")
     cancel_reason: CancelReason | None = Field(
@@ -61,7 +65,10 @@ class ClaimPreview(BaseModel):
 
 class Transfer(BaseModel):
     id: int
-    photo: PhotoSummary
+    photo: PhotoSummary | None = Field(
+        description="the object as it is now; null when its current owner's collection is "
+        "private to the viewer (it changed hands since)"
+    )
     from_user: UserSummary
     to_user: UserSummary | None
     status: TransferStatus

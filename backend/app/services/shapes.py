@@ -108,11 +108,15 @@ def to_transfer(
     links: DeepLinks | None = None,
     host: ClientHost | None = None,
 ) -> Transfer:
+    # The object as it is now only for a viewer who may see it (repositories/transfers._view:
+    # its current owner's collection rule); else null. The one place a transfer's photo is
+    # decided, for every route that shows a transfer.
+    visible = row["photo_visible"]
     return from_record(
         Transfer,
         row,
         users={"from_user": ("from_user_id", "from"), "to_user": ("to_user_id", "to")},
-        photo=photo_summary(row, "art_object_id"),
+        photo=photo_summary(row, "art_object_id") if visible else None,
         claim_token=token,
         deep_link=pick(links, host) if links else None,
         deep_links=links,

@@ -34,9 +34,10 @@ async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> Non
         raise Forbidden("only the owner can transfer this art object", code=ErrorCode.not_owner)
 
 
-async def _load(conn: Connection, transfer_id: int) -> Transfer:
-    """A transfer this transaction just wrote or locked, so its view row exists."""
-    return to_transfer(present(await transfers.view(conn, transfer_id)))
+async def _load(conn: Connection, transfer_id: int, viewer_id: int) -> Transfer:
+    """A transfer this transaction just wrote or locked (so its view row exists), for the user
+    who acted on it."""
+    return to_transfer(present(await transfers.view(conn, transfer_id, viewer_id, for_viewer=True)))
 
 
 async def create(
@@ -81,7 +82,7 @@ async def _give(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
     await transfer_updated(conn, transfer_id, [user_id, to_user_id])
-    return await _load(conn, transfer_id)
+    return await _load(conn, transfer_id, user_id)
 
 
 async def return_gift(
@@ -109,7 +110,7 @@ async def return_gift(
             conn, gift["art_object_id"], user_id, sender, "transfer", transfer_id=back_id
         )
         await transfer_updated(conn, back_id, [user_id, sender])
-        return await _load(conn, back_id)
+        return await _load(conn, back_id, user_id)
 
 
 def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
@@ -161,7 +162,7 @@ async def _insert_claim(
         conn, art_object_id, user_id, security.digest(token), expires_at, note
     )
     await transfer_updated(conn, transfer_id, [user_id])
-    row = present(await transfers.view(conn, transfer_id))
+    row = present(await transfers.view(conn, transfer_id, user_id, for_viewer=True))
     return to_transfer(row, token, all_links(settings, "claim", token), host)
 
 
@@ -235,14 +236,20 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
     if row is None:
         raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
     transfer = to_transfer(row)
+    # Whoever holds a code sees what it gives while it is pending (the giver still owns it);
+    # once used, expired or cancelled, the object may be someone else's (issue 19, N5).
+    pending = transfer.status == "pending"
+    parties = {transfer.from_user.id, transfer.to_user.id if transfer.to_user else None}
     return ClaimPreview(
         transfer_id=transfer.id,
         status=transfer.status,
-        photo=transfer.photo,
+        photo=transfer.photo if pending else None,
         giver=transfer.from_user,
         expires_at=transfer.expires_at,
         is_giver=viewer_id == transfer.from_user.id,
-        claimed_by=transfer.to_user if transfer.status == "completed" else None,
+        claimed_by=transfer.to_user
+        if transfer.status == "completed" and viewer_id in parties
+        else None,
         note=transfer.note,
         story=story,
         cancel_reason=reason,
@@ -305,7 +312,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                     transfer_id=transfer["id"],
                 )
                 await transfer_updated(conn, transfer["id"], [transfer["from_user_id"], user_id])
-                return await _load(conn, transfer["id"])
+                return await _load(conn, transfer["id"], user_id)
     if expired:  # raised after the commit so the expiry sticks
         raise Gone("this claim code has expired; ask for a new one", code=ErrorCode.claim_expired)
     raise AssertionError("unreachable")
@@ -336,7 +343,7 @@ async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer
             )
         await transfers.set_status(conn, transfer_id, "cancelled")
         await transfer_updated(conn, transfer_id, [user_id])
-        return await _load(conn, transfer_id)
+        return await _load(conn, transfer_id, user_id)
 
 
 async def list_transfers(pool: asyncpg.Pool, user_id: int, role: str) -> list[Transfer]:
