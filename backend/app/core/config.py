@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     s3_secret_access_key: str = ""
     max_upload_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    # Decoded bytes the image work of one worker may hold at once (media/imaging.DecodeBudget):
+    # concurrent decodes wait for room; an image that alone needs more is refused (422
+    # image_too_large). 384 MiB admits any 40 MP JPEG (draft decode), 23 MP of PNG/GIF and
+    # 16 MP of WebP (media/imaging.DECODE_BYTES_PER_PIXEL).
+    max_decode_bytes: int = Field(default=384 * 1024 * 1024, ge=32 * 1024 * 1024)
     webapp_dist: Path = REPO_ROOT / "webapp" / "dist"
 
     # Slow clients (core/http_server.py, core/body_limit.py): a request head must be complete
@@ -138,6 +143,14 @@ class Settings(BaseSettings):
     ws_ping_interval: float = 20.0
     ws_ping_timeout: float = 20.0
     ws_queue_size: int = 1000  # frames are shared strings: a deep queue costs pointers only
+    # ...but a replay's frames are this socket's own: past this many bytes waiting (queued,
+    # or held during a resume) the socket is too slow and closed with 4008 (issue 19, N2).
+    ws_queue_bytes: int = Field(default=1024 * 1024, ge=64 * 1024)
+    # A resume's replay must be written within this many seconds, or the socket is closed 4008.
+    ws_replay_deadline: float = Field(default=30.0, gt=0)
+    # Sockets one client address may hold open in one worker (nginx caps the whole host:
+    # limit_conn in nginx.conf); past it a new socket is closed at once with 1013.
+    ws_max_per_address: int = Field(default=32, ge=1)
     # A new socket's live events wait this long for a `resume` (about one mobile round trip),
     # so the replay is never overtaken; a `resume` ends the wait at once.
     ws_resume_grace: float = Field(default=1.0, ge=0, le=10)
@@ -172,6 +185,13 @@ class Settings(BaseSettings):
     rate_limit_claim: str = "30/minute"  # claim-code redemptions and previews, per user
     rate_limit_user_search: str = "120/minute"  # people search as the user types, per user
     rate_limit_ws_messages: str = "20/10second"  # per WebSocket, in the serving process
+    # Every write that makes an event (each event goes to every socket and changes caches) has
+    # a per-user limit (issue 19, N4): favourites, edits, and the answers to trades, transfers,
+    # profile requests and QR sign-ins (one shared bucket, "event_write").
+    rate_limit_favorite: str = "60/minute"  # PUT/DELETE /api/photos/{id}/favorite, per user
+    rate_limit_photo_edit: str = "30/minute"  # PATCH/DELETE /api/photos/{id}, per user
+    rate_limit_profile_edit: str = "10/minute"  # PATCH /api/me, per user
+    rate_limit_event_write: str = "120/minute"  # the other event-making writes, per user
     rate_limit_redis_retry: float = 5.0  # seconds on process-local limits after a Redis error
 
     # The server (`python -m app serve`, app/cli.py): where it listens, how many worker

@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     rate_limited = "rate_limited"
     service_unavailable = "service_unavailable"
     password_checks_busy = "password_checks_busy"
+    storage_full = "storage_full"
+    storage_unavailable = "storage_unavailable"
     internal_error = "internal_error"
     # Sign-in and accounts.
     not_authenticated = "not_authenticated"
@@ -207,6 +209,11 @@ class ServiceUnavailable(AppError):
     default_code = ErrorCode.service_unavailable
 
 
+class InsufficientStorage(AppError):
+    status_code = 507
+    default_code = ErrorCode.storage_full
+
+
 _DB_UNAVAILABLE = (
     asyncpg.exceptions.ConnectionDoesNotExistError,
     asyncpg.exceptions.CannotConnectNowError,
@@ -232,6 +239,7 @@ _HTTP_CODES = {
     422: ErrorCode.validation_error,
     429: ErrorCode.rate_limited,
     503: ErrorCode.service_unavailable,
+    507: ErrorCode.storage_full,
 }
 # A 422 lists at most this many fields, each loc element cut to this length: the answer to a
 # hostile body stays small, and loc never carries more than a field name or index.

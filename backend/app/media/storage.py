@@ -7,6 +7,7 @@ part of a path. The interface is synchronous: callers run it in a thread (servic
 image pool, maintenance's `asyncio.to_thread`), never on the event loop.
 """
 
+import errno
 import os
 import re
 import secrets
@@ -29,6 +30,22 @@ _PART = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"
 _KEY = re.compile(rf"^(?:{PUBLIC_PREFIX}|{ORIGINALS_PREFIX})/(?:{_PART}/)*{_PART}$")
 
 
+# Below this many free bytes on the uploads disk, /health reports storage "full".
+MIN_FREE_BYTES = 64 * 1024 * 1024
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class StorageFault(Exception):
+    """A write the storage could not take (issue 19, N9): `full` (no space, quota) or not
+    (the disk or bucket is unreachable, missing or refuses us). Never "database unavailable":
+    the upload service answers 507 `storage_full` or 503 `storage_unavailable` and logs it."""
+
+    def __init__(self, full: bool, reason: str) -> None:
+        super().__init__(reason)
+        self.full = full
+        self.reason = reason
+
+
 class Storage(Protocol):
     def put(self, key: str, data: bytes | BinaryIO) -> None: ...  # a file: copied from 0
     def get(self, key: str) -> bytes: ...  # FileNotFoundError when absent
@@ -36,6 +53,7 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
     def keys(self, older_than: float) -> Iterator[str]: ...
     def clear_temp(self, older_than: float) -> int: ...
+    def check(self) -> str: ...  # "ok", "full" or "down": for /health
 
 
 def create_storage(settings: Settings) -> Storage:
@@ -77,8 +95,18 @@ class LocalStorage:
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         """Crash-safe write: temp file, fsync, rename into place, fsync the directory."""
         final = self._path(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / _TMP / f"{secrets.token_hex(8)}.part"
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._write(tmp, final, data)
+        except OSError as exc:
+            # A failed write leaves no `.part` behind (a full disk would keep them forever).
+            tmp.unlink(missing_ok=True)
+            full = exc.errno in _FULL_ERRNOS
+            raise StorageFault(full, f"{os.strerror(exc.errno or 0) or exc} writing {key}") from exc
+
+    @staticmethod
+    def _write(tmp: Path, final: Path, data: bytes | BinaryIO) -> None:
         with open(tmp, "wb") as handle:
             if isinstance(data, bytes):
                 handle.write(data)
@@ -93,6 +121,16 @@ class LocalStorage:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+    def check(self) -> str:
+        """ "full" below MIN_FREE_BYTES free, "down" when the directory cannot be written."""
+        try:
+            stats = os.statvfs(self.root / _TMP)
+        except OSError:
+            return "down"
+        if not os.access(self.root / _TMP, os.W_OK):
+            return "down"
+        return "full" if stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES else "ok"
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
@@ -154,7 +192,18 @@ class S3Storage:
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         if not isinstance(data, bytes):
             data.seek(0)  # obstore reads a file in chunks (multipart upload when large)
-        obstore.put(self._store, check_key(key), data)
+        try:
+            obstore.put(self._store, check_key(key), data)
+        except Exception as exc:  # obstore's errors: no such bucket, refused, unreachable
+            raise StorageFault(False, f"{type(exc).__name__} writing {key}: {exc}"[:300]) from exc
+
+    def check(self) -> str:
+        """ "down" when the bucket cannot be listed (missing, refused, unreachable)."""
+        try:
+            next(iter(obstore.list(self._store, prefix=PUBLIC_PREFIX + "/", chunk_size=1)), None)
+        except Exception:  # any obstore error: the bucket is not usable
+            return "down"
+        return "ok"
 
     def get(self, key: str) -> bytes:
         return bytes(obstore.get(self._store, check_key(key)).bytes())

@@ -16,16 +16,19 @@ import pydantic_core
 from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import (
+    AppError,
     Conflict,
     ErrorCode,
     Forbidden,
+    InsufficientStorage,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     Unprocessable,
     UnsupportedMediaType,
 )
 from app.media import imaging
-from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, new_key
+from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, StorageFault, new_key
 from app.repositories import art_objects, favorites, image_hashes, provenance, users
 from app.schemas.events import FavoritesChanged, PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, PhotoPage, ProvenanceEntry, Story
@@ -54,6 +57,18 @@ _IMAGE_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_pr
 # upload's four writes overlap each other and its image work. Its jobs never wait for another
 # pool's, so an image-pool job waiting for them cannot deadlock.
 _STORE_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="storage")
+# One decoded-bytes budget per process, shared by every image-pool thread (issue 19, N3), by
+# its size (tests run apps with other settings in one process).
+_DECODE_BUDGETS: dict[int, imaging.DecodeBudget] = {}
+
+
+def decode_budget(settings: Settings) -> imaging.DecodeBudget:
+    budget = _DECODE_BUDGETS.get(settings.max_decode_bytes)
+    if budget is None:
+        budget = _DECODE_BUDGETS[settings.max_decode_bytes] = imaging.DecodeBudget(
+            settings.max_decode_bytes
+        )
+    return budget
 
 
 # --- shapes -------------------------------------------------------------------------------
@@ -165,12 +180,15 @@ async def upload(
             source,
             _EXTENSIONS[mime],
             settings.max_image_pixels,
+            decode_budget(settings),
         )
     except imaging.ImageRejected as exc:
         error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
             exc.status_code, Unprocessable
         )
         raise error(exc.reason, code=exc.code) from exc
+    except StorageFault as exc:
+        raise _storage_error(exc) from exc
     try:
         photo = await _mint(
             pool, storage, user_id, content_hash, size, processed, keys, title, description
@@ -184,6 +202,19 @@ async def upload(
     return photo
 
 
+def _storage_error(fault: StorageFault) -> AppError:
+    """A storage fault as its own answer and a warning line an operator can grep (N9)."""
+    if fault.full:
+        log.warning("storage full: upload refused (%s)", fault.reason)
+        return InsufficientStorage(
+            "no space left for uploads; try again later", code=ErrorCode.storage_full
+        )
+    log.warning("storage unavailable: upload refused (%s)", fault.reason)
+    return ServiceUnavailable(
+        "photo storage is unavailable; try again later", code=ErrorCode.storage_unavailable
+    )
+
+
 def _duplicate(art_object_id: int) -> Conflict:
     return Conflict(
         "this image is already in the gallery",
@@ -193,7 +224,11 @@ def _duplicate(art_object_id: int) -> Conflict:
 
 
 def _process_and_store(
-    storage: Storage, source: bytes | BinaryIO, extension: str, max_pixels: int
+    storage: Storage,
+    source: bytes | BinaryIO,
+    extension: str,
+    max_pixels: int,
+    budget: imaging.DecodeBudget,
 ) -> tuple[imaging.ProcessedImage, dict[str, str]]:
     """Renditions of the upload, and all its files durably stored; one image-pool job.
 
@@ -208,7 +243,7 @@ def _process_and_store(
     writes = {"original": _STORE_POOL.submit(storage.put, keys["original"], data)}
     complete = False
     try:
-        processed = imaging.process_image(data, max_pixels=max_pixels)
+        processed = imaging.process_image(data, max_pixels=max_pixels, budget=budget)
         for rendition in processed.renditions:
             keys[rendition.name] = new_key(PUBLIC_PREFIX, "webp")
             writes[rendition.name] = _STORE_POOL.submit(
@@ -364,7 +399,7 @@ async def _for_viewer(
     async def read() -> page_cache.Overlay:
         async with pool.acquire() as conn:
             row = await art_objects.viewer_overlay(conn, viewer_id, list(page.ids))
-        return page_cache.Overlay(page, row["sees_private"], frozenset(row["favorite_ids"]))
+        return page_cache.Overlay.of(page, row["sees_private"], row["favorite_ids"])
 
     overlay = await page_cache.cache_of(pool).overlay(viewer_id, key, page, read)
     if overlay.sees_private:
@@ -554,11 +589,15 @@ async def set_favorite(
         else:
             changed = await favorites.remove(conn, user_id, art_object_id)
         row = await favorites.state(conn, user_id, art_object_id)
+        event_id = 0
         if changed:
             # The count is on every card: the event tells open galleries (and every process's
-            # page cache) that it changed. Who favourited is not in it.
+            # page cache, which patches the number in) that it changed. Who favourited is not
+            # in it.
             count = FavoritesChanged(photo_id=art_object_id, favorites_count=row["favorites_count"])
-            await publish(conn, "photo.favorites_changed", count, subjects=[current["owner_id"]])
+            event_id = await publish(
+                conn, "photo.favorites_changed", count, subjects=[current["owner_id"]]
+            )
     if changed:
-        page_cache.changed(pool)
+        page_cache.favorites_changed(pool, event_id, art_object_id, row["favorites_count"])
     return FavoriteState(is_favorite=row["is_favorite"], favorites_count=row["favorites_count"])
