@@ -181,8 +181,9 @@ export const tradesApi = {
     unwrap(api.GET('/api/trades', { params: { query: compact({ role, status }) }, signal })),
   get: (id: number, signal?: AbortSignal) =>
     unwrap(api.GET('/api/trades/{trade_id}', { params: { path: { trade_id: id } }, signal })),
+  // The token goes in the body: a URL lands in access logs (issue 19, N8).
   byToken: (token: string, signal?: AbortSignal) =>
-    unwrap(api.GET('/api/trades/by-token/{token}', { params: { path: { token } }, signal })),
+    unwrap(api.POST('/api/trades/by-token', { body: { token }, signal })),
   accept: (id: number, token?: string) =>
     unwrap(
       api.POST('/api/trades/{trade_id}/accept', {

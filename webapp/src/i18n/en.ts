@@ -420,6 +420,8 @@ const en = {
       rate_limited: 'Too many attempts. Wait a moment and try again.',
       service_unavailable: 'The service is busy right now. Try again in a minute.',
       password_checks_busy: 'Too many sign-ins right now. Try again in a few seconds.',
+      storage_full: 'The photo storage is full. Try again later.',
+      storage_unavailable: 'The photo storage is unavailable. Try again later.',
       internal_error: 'Something went wrong on our side. Please try again.',
       not_authenticated: 'Please sign in again.',
       token_invalid: 'Your session has ended. Please sign in again.',

@@ -39,10 +39,15 @@ function PhotoCard({ preview }: { preview: ClaimPreview }) {
   const { t } = useTranslation();
   return (
     <div className="card-surface text-center claim-card">
-      <div className="claim-photo">
-        <PhotoImage src={preview.photo.thumb_url} src2x={preview.photo.thumb_2x_url} sizes="240px" alt={preview.photo.title} placeholder={preview.photo.placeholder} />
-      </div>
-      <div className="fw-semibold mt-2">{preview.photo.title}</div>
+      {/* A used, expired or cancelled code shows nothing of the object (it may be someone else's now). */}
+      {preview.photo && (
+        <>
+          <div className="claim-photo">
+            <PhotoImage src={preview.photo.thumb_url} src2x={preview.photo.thumb_2x_url} sizes="240px" alt={preview.photo.title} placeholder={preview.photo.placeholder} />
+          </div>
+          <div className="fw-semibold mt-2">{preview.photo.title}</div>
+        </>
+      )}
       <div className="d-flex justify-content-center mt-1">
         <UserChip user={preview.giver} label={t('claim.giver')} />
       </div>
@@ -86,11 +91,15 @@ export default function ClaimScreen() {
       <div className="mx-auto text-center" style={{ maxWidth: 420 }}>
         <ScreenTitle>{t('claim.doneTitle')}</ScreenTitle>
         <div className="card-surface">
-          <PhotoImage src={done.photo.thumb_url} src2x={done.photo.thumb_2x_url} sizes="240px" alt={done.photo.title} placeholder={done.photo.placeholder} />
-          <div className="fw-semibold mt-2">{done.photo.title}</div>
+          {done.photo && (
+            <>
+              <PhotoImage src={done.photo.thumb_url} src2x={done.photo.thumb_2x_url} sizes="240px" alt={done.photo.title} placeholder={done.photo.placeholder} />
+              <div className="fw-semibold mt-2">{done.photo.title}</div>
+            </>
+          )}
           <div className="small text-secondary">{t('claim.from', { name: done.from_user.display_name })}</div>
         </div>
-        <ButtonLink href={`/photos/${done.photo.id}`} stretched>{t('common.openPhoto')}</ButtonLink>
+        <ButtonLink href={done.photo ? `/photos/${done.photo.id}` : '/'} stretched>{t('common.openPhoto')}</ButtonLink>
       </div>
     );
 
@@ -147,8 +156,8 @@ export default function ClaimScreen() {
       ) : (
         <>
           <Notice kind="info">{closed[state].text}</Notice>
-          <ButtonLink href={state === 'own' ? `/photos/${p.photo.id}` : '/'} mode="secondary" stretched>
-            {state === 'own' ? t('common.openPhoto') : t('common.backToGallery')}
+          <ButtonLink href={state === 'own' && p.photo ? `/photos/${p.photo.id}` : '/'} mode="secondary" stretched>
+            {state === 'own' && p.photo ? t('common.openPhoto') : t('common.backToGallery')}
           </ButtonLink>
         </>
       )}

@@ -73,7 +73,8 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
   const other = sent ? tr.to_user : tr.from_user;
   return (
     <div className="card-surface d-flex gap-3 align-items-center">
-      <ThumbRow photos={[tr.photo]} />
+      {/* null: the object's current owner keeps a private collection (it changed hands since). */}
+      <ThumbRow photos={tr.photo ? [tr.photo] : []} emptyText={t('user.private')} />
       <div className="flex-grow-1 min-w-0">
         <div className="mb-1">
           {other ? <UserChip user={other} label={sent ? t('trades.to') : t('trades.from')} /> : <span className="text-secondary">{t('trades.anyoneWithCode')}</span>}

@@ -116,6 +116,54 @@ describe('LiveClient', () => {
     client.stop();
   });
 
+  it('keeps a late replay: older ids after newer live ones are delivered once each', async () => {
+    // Issue 19: the resume reached the server after its grace (a slow token refresh), so live
+    // events 9 and 10 came before the replay of 6..8. Before, 6..8 were dropped as "seen".
+    const { client, sockets, events } = setup();
+    client.start();
+    sockets[0]!.open();
+    await vi.waitFor(() => expect(sockets[0]!.sent).toHaveLength(1));
+    sockets[0]!.receive(ev(5));
+    sockets[0]!.drop();
+    await vi.advanceTimersByTimeAsync(100);
+    sockets[1]!.open();
+    await vi.waitFor(() => expect(sockets[1]!.sent).toContainEqual({ type: 'resume', after: 5 }));
+    sockets[1]!.receive(ev(9));
+    sockets[1]!.receive(ev(10));
+    sockets[1]!.receive(ev(6));
+    sockets[1]!.receive(ev(7));
+    sockets[1]!.receive(ev(7)); // a duplicate is still dropped
+    sockets[1]!.receive(ev(8));
+    sockets[1]!.receive({ type: 'resumed', last_id: 10 });
+    sockets[1]!.receive(ev(8)); // after `resumed`: anything up to 10 is old
+    sockets[1]!.receive(ev(11));
+    expect(events.map((e) => e.id)).toEqual([5, 9, 10, 6, 7, 8, 11]);
+    expect(client.lastEventId).toBe(11);
+    client.stop();
+  });
+
+  it('resumes again from the old point when the socket drops mid-resume', async () => {
+    const { client, sockets, events } = setup();
+    client.start();
+    sockets[0]!.open();
+    await vi.waitFor(() => expect(sockets[0]!.sent).toHaveLength(1));
+    sockets[0]!.receive(ev(5));
+    sockets[0]!.drop();
+    await vi.advanceTimersByTimeAsync(100);
+    sockets[1]!.open();
+    await vi.waitFor(() => expect(sockets[1]!.sent).toContainEqual({ type: 'resume', after: 5 }));
+    sockets[1]!.receive(ev(9)); // live, before the replay; then the socket drops
+    sockets[1]!.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    sockets[2]!.open();
+    // 6..8 were never delivered: the resume point is still 5, not 9.
+    await vi.waitFor(() => expect(sockets[2]!.sent).toContainEqual({ type: 'resume', after: 5 }));
+    for (const id of [6, 7, 8, 9]) sockets[2]!.receive(ev(id));
+    sockets[2]!.receive({ type: 'resumed', last_id: 9 });
+    expect(events.map((e) => e.id)).toEqual([5, 9, 6, 7, 8]);
+    client.stop();
+  });
+
   it('sends a fresh token on the open socket before the current one expires', async () => {
     const { client, sockets } = setup('fresh');
     client.start();

@@ -3,6 +3,13 @@
  * server pings, reconnects with exponential backoff and, after a reconnect,
  * asks the server to replay everything after the last event it delivered
  * (`{"type":"resume","after":id}`), dropping any duplicates.
+ *
+ * Order during a resume: when the `resume` reaches the server after its grace
+ * (a slow token refresh), live events with newer ids arrive first and the
+ * replay's older ids after them. So until `resumed` comes, every id above the
+ * resume point that this socket has not delivered yet is delivered, whatever
+ * its order; only `resumed` moves the resume point (a socket that drops
+ * mid-resume resumes again from the old point: nothing lost, duplicates dropped).
  */
 
 import type { ServerEvent } from '../api/types';
@@ -45,6 +52,9 @@ const REAUTH_MARGIN_MS = 20_000;
 export class LiveClient {
   private socket: SocketLike | null = null;
   private lastId: number | null = null;
+  /** While a resume runs: the point it resumes from, and the ids delivered since. */
+  private resumeFrom: number | null = null;
+  private deliveredSinceResume = new Set<number>();
   private attempts = 0;
   private running = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -140,7 +150,11 @@ export class LiveClient {
     const token = await this.opts.getToken().catch(() => null);
     if (socket !== this.socket || socket.readyState !== OPEN) return;
     socket.send(JSON.stringify({ type: 'auth', token }));
-    if (this.lastId !== null) socket.send(JSON.stringify({ type: 'resume', after: this.lastId }));
+    if (this.lastId !== null) {
+      // Live events may already have come on this socket: they count as delivered since.
+      if (this.resumeFrom === null) this.resumeFrom = this.lastId;
+      socket.send(JSON.stringify({ type: 'resume', after: this.resumeFrom }));
+    }
     this.attempts = 0;
     this.armIdleTimer(socket);
     this.setStatus('open');
@@ -163,11 +177,36 @@ export class LiveClient {
       this.scheduleReauth(socket, (msg as { expires_at?: unknown }).expires_at);
       return;
     }
+    if (msg.type === 'resumed') {
+      this.finishResume((msg as { last_id?: unknown }).last_id);
+      return;
+    }
     if (typeof msg.id !== 'number' || typeof msg.type !== 'string') return;
-    if (this.lastId !== null && msg.id <= this.lastId) return; // replayed twice
-    this.lastId = msg.id;
+    if (!this.isNew(msg.id)) return; // replayed twice
     const event = msg as LiveEvent;
     this.listeners.forEach((l) => l(event));
+  }
+
+  /** Records the id as delivered; false when it was delivered already. */
+  private isNew(id: number): boolean {
+    if (this.resumeFrom !== null) {
+      // Resuming: older ids may come after newer ones (module comment).
+      if (id <= this.resumeFrom || this.deliveredSinceResume.has(id)) return false;
+      this.deliveredSinceResume.add(id);
+      this.lastId = Math.max(this.lastId ?? id, id);
+      return true;
+    }
+    if (this.lastId !== null && id <= this.lastId) return false;
+    this.lastId = id;
+    return true;
+  }
+
+  private finishResume(lastId: unknown): void {
+    if (this.resumeFrom === null) return;
+    const newest = Math.max(this.resumeFrom, ...this.deliveredSinceResume);
+    this.lastId = typeof lastId === 'number' ? Math.max(newest, lastId) : newest;
+    this.resumeFrom = null;
+    this.deliveredSinceResume.clear();
   }
 
   private scheduleReauth(socket: SocketLike, expiresAt: unknown): void {
