@@ -242,8 +242,9 @@ async def test_qr_sign_in_happens_exactly_once(client: httpx.AsyncClient) -> Non
     assert (await client.get(poll_url, headers={"X-QR-Secret": "wrong"})).status_code == 404
     missing = await client.get(poll_url)
     assert missing.status_code == 422 and missing.json()["detail"]["code"] == "qr_secret_missing"
-    # Older clients' ?secret= is still read (SPEC); the web app sends the header.
-    assert (await client.get(poll_url, params={"secret": created["secret"]})).status_code == 200
+    # The secret in the URL (it lands in access logs) is no longer read (issue 19).
+    in_url = await client.get(poll_url, params={"secret": created["secret"]})
+    assert in_url.status_code == 422 and in_url.json()["detail"]["code"] == "qr_secret_missing"
     assert (await client.post(f"/api/auth/qr/{created['request_id']}/approve")).status_code == 401
     # A token sent along must be the request's own (services/auth.approve_qr_login).
     mismatch = await client.post(
@@ -293,7 +294,7 @@ async def test_qr_sign_in_expires(client: httpx.AsyncClient, pool: asyncpg.Pool)
 
 async def test_health_reports_database(client: httpx.AsyncClient) -> None:
     response = await client.get("/health")
-    assert response.json() == {"status": "ok", "db": "ok", "redis": "disabled"}
+    assert response.json() == {"status": "ok", "db": "ok", "redis": "disabled", "storage": "ok"}
 
 
 async def test_openapi_served(client: httpx.AsyncClient) -> None:

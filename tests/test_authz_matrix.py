@@ -266,20 +266,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
     ("DELETE", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
     ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
-    ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"params": {"token": w.claim["claim_token"]}})),
+    ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"headers": {"X-Link-Token": w.claim["claim_token"]}})),
     # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.
     # (Asking for a private user's object is probed below: it answers like a missing one.)
     ("POST", "/api/trades"): rule("anna", 401, 403, 201, 403, lambda w, r: ("", {"json": {"offered_photo_ids": [ANNA_PHOTO(w)], "requested_photo_ids": [w.dana_photos[0]]}})),
     ("GET", "/api/trades"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {})),
     # An open trade's token is its invitation: any signed-in holder may look at it.
     # The token is the permission to look (signed out too: the screen then says "sign in").
-    ("GET", "/api/trades/by-token/{token}"): rule("anna", 200, 200, 200, 200, lambda w, r: (f"/api/trades/by-token/{w.open_trade['token']}", {})),
     ("POST", "/api/trades/by-token"): rule("anna", 200, 200, 200, 200, lambda w, r: ("", {"json": {"token": w.open_trade["token"]}})),
     ("GET", "/api/trades/{trade_id}"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.trade['id']}", {})),
     ("POST", "/api/trades/{trade_id}/accept"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/accept", {})),
     ("POST", "/api/trades/{trade_id}/decline"): rule("boris", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/decline", {})),
     ("POST", "/api/trades/{trade_id}/cancel"): rule("anna", 401, {403, 404}, 200, {403, 404}, lambda w, r: (f"/api/trades/{w.trade['id']}/cancel", {})),
-    ("GET", "/api/trades/{trade_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.open_trade['id']}/qr.png", {"params": {"token": w.open_trade["token"]}})),
+    ("GET", "/api/trades/{trade_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/trades/{w.open_trade['id']}/qr.png", {"headers": {"X-Link-Token": w.open_trade["token"]}})),
     # Profile requests: anyone may ask (anna already asked: idempotent 200); the target answers;
     # the requester withdraws.
     ("POST", "/api/profile_requests"): rule("anna", 401, 201, 200, 201, lambda w, r: ("", {"json": {"user_id": w.users["boris"]}})),
@@ -442,10 +441,7 @@ async def _trade_views(client: httpx.AsyncClient, pool: asyncpg.Connection, worl
     assert [p["id"] for p in created.json()["requested"]] == [wanted]  # anna sees what she asked for
     token = created.json()["token"]
     for role, headers in (("anon", {}), ("other", {"Authorization": f"Bearer {world.tokens['carl']}"})):
-        for response in (
-            await client.get(f"/api/trades/by-token/{token}", headers=headers),
-            await client.post("/api/trades/by-token", json={"token": token}, headers=headers),
-        ):
+        for response in (await client.post("/api/trades/by-token", json={"token": token}, headers=headers),):
             assert response.status_code == 200, (role, response.text)
             trade = response.json()
             assert trade["requested"] == [], (role, trade)

@@ -68,8 +68,12 @@ async def test_claim_links_take_the_host_form(client: httpx.AsyncClient, pool: a
         }
         assert parse_qs(urlsplit(created["deep_link"]).query)["startapp"] == [start]
         # The sender's QR image encodes the same link; <img> passes the host as ?host=.
-        params = {"token": created["claim_token"], **({"host": host} if host else {})}
-        png = await client.get(f"/api/transfers/{created['id']}/qr.png", params=params, headers=bearer(anna))
+        params = {"host": host} if host else {}
+        png = await client.get(
+            f"/api/transfers/{created['id']}/qr.png",
+            params=params,
+            headers={**bearer(anna), "X-Link-Token": created["claim_token"]},
+        )
         assert png.status_code == 200 and png.content == qr_png(created["deep_link"])
     bad = await client.post("/api/transfers", json={"photo_id": objects[0]}, headers={**bearer(anna), "X-Client-Host": "icq"})
     assert bad.status_code == 422
@@ -84,7 +88,7 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
     trade = (await client.post("/api/trades", json=body, headers=headers)).json()
     assert trade["deep_link"] == f"{TELEGRAM}?startapp=trade_{trade['token']}"
     assert trade["deep_links"]["max"] == f"{MAX}?startapp=trade_{trade['token']}"
-    png = await client.get(f"/api/trades/{trade['id']}/qr.png", params={"token": trade["token"]}, headers=headers)
+    png = await client.get(f"/api/trades/{trade['id']}/qr.png", headers={**headers, "X-Link-Token": trade["token"]})
     assert png.content == qr_png(trade["deep_link"])
 
     # The desktop (web) gets the web form as its payload and both messengers in deep_links,
@@ -99,7 +103,7 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
     }
     for host, link in login["deep_links"].items():
         png = await client.get(
-            f"/api/auth/qr/{login['request_id']}/qr.png", params={"secret": login["secret"], "host": host}
+            f"/api/auth/qr/{login['request_id']}/qr.png", params={"host": host}, headers={"X-QR-Secret": login["secret"]}
         )
         assert png.status_code == 200 and png.content == qr_png(link), host
 

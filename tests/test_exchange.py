@@ -236,7 +236,7 @@ async def test_open_trade_by_token(client: httpx.AsyncClient, pool: asyncpg.Pool
     [b1] = await mint_objects(pool, uid(boris), 1, start=10)
     trade = (await propose(client, anna, [a1], [b1])).json()
     assert trade["token"] and trade["deep_link"].endswith(f"?startapp=trade_{trade['token']}")
-    seen = await client.get(f"/api/trades/by-token/{trade['token']}", headers=bearer(chen))
+    seen = await client.post("/api/trades/by-token", json={"token": trade["token"]}, headers=bearer(chen))
     assert seen.status_code == 200 and seen.json()["token"] is None
     # Chen scanned it but doesn't own the requested object.
     wrong = await client.post(f"/api/trades/{trade['id']}/accept", json={"token": trade["token"]}, headers=bearer(chen))
@@ -246,9 +246,9 @@ async def test_open_trade_by_token(client: httpx.AsyncClient, pool: asyncpg.Pool
     ok = await client.post(f"/api/trades/{trade['id']}/accept", json={"token": trade["token"]}, headers=bearer(boris))
     assert ok.status_code == 200 and ok.json()["status"] == "accepted"
     assert await owner(pool, a1) == uid(boris) and await owner(pool, b1) == uid(anna)
-    qr = await client.get(f"/api/trades/{trade['id']}/qr.png", params={"token": trade["token"]}, headers=bearer(anna))
+    qr = await client.get(f"/api/trades/{trade['id']}/qr.png", headers={**bearer(anna), "X-Link-Token": trade["token"]})
     assert qr.status_code == 200 and qr.content.startswith(b"\x89PNG") and qr.headers["cache-control"] == "no-store"
-    assert (await client.get(f"/api/trades/{trade['id']}/qr.png", params={"token": "y" * 32}, headers=bearer(anna))).status_code == 404
+    assert (await client.get(f"/api/trades/{trade['id']}/qr.png", headers={**bearer(anna), "X-Link-Token": "y" * 32})).status_code == 404
     await assert_invariants(pool)
 
 
@@ -371,6 +371,6 @@ async def test_qr_endpoint_encodes_only_own_links(client: httpx.AsyncClient, set
     evil = await client.get("/api/qr.png", params={"data": "https://evil.example/phish"})
     assert evil.status_code == 422
     login = (await client.post("/api/auth/qr")).json()
-    png = await client.get(f"/api/auth/qr/{login['request_id']}/qr.png", params={"secret": login["secret"]})
+    png = await client.get(f"/api/auth/qr/{login['request_id']}/qr.png", headers={"X-QR-Secret": login["secret"]})
     assert png.status_code == 200 and png.headers["cache-control"] == "no-store"
-    assert (await client.get(f"/api/auth/qr/{login['request_id']}/qr.png", params={"secret": "nope"})).status_code == 404
+    assert (await client.get(f"/api/auth/qr/{login['request_id']}/qr.png", headers={"X-QR-Secret": "nope"})).status_code == 404

@@ -115,12 +115,9 @@ async def test_transfer_events_name_the_claimer(client: httpx.AsyncClient, pool:
 # --- trades by link ---------------------------------------------------------------------------
 
 
-async def by_token(client: httpx.AsyncClient, token: str, who: dict | None, via: str = "post") -> dict:
+async def by_token(client: httpx.AsyncClient, token: str, who: dict | None) -> dict:
     headers = bearer(who) if who else {}
-    if via == "post":
-        response = await client.post("/api/trades/by-token", json={"token": token}, headers=headers)
-    else:
-        response = await client.get(f"/api/trades/by-token/{token}", headers=headers)
+    response = await client.post("/api/trades/by-token", json={"token": token}, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     return response.json()
@@ -146,7 +143,7 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     assert [(p["id"], p["owner"]["id"]) for p in seen["requested"]] == [(b1, uid(boris)), (b2, uid(boris))]
     assert seen["accepted_by"] is None and seen["token"] is None
     # The GET form says the same.
-    assert verdict(await by_token(client, token, boris, via="get")) == (True, None)
+    assert verdict(await by_token(client, token, boris)) == (True, None)
     assert verdict(await by_token(client, token, anna)) == (False, "own_trade")
     assert verdict(await by_token(client, token, chen)) == (False, "not_owner_of_requested")
     # Accepting anyway is refused with the same code the screen showed.

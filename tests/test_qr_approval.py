@@ -55,10 +55,10 @@ async def test_the_phone_sees_what_signs_in_before_approving(client: httpx.Async
     assert (await client.get(details_url, headers=bearer(phone))).status_code == 409
     assert (await client.post(f"/api/auth/qr/{created['request_id']}/approve", headers=bearer(phone))).status_code == 409
     poll_url = f"/api/auth/qr/{created['request_id']}"
-    assert (await client.get(poll_url, params={"secret": "not-the-desktop-secret"})).status_code == 404
-    first = (await client.get(poll_url, params={"secret": created["secret"]})).json()
+    assert (await client.get(poll_url, headers={"X-QR-Secret": "not-the-desktop-secret"})).status_code == 404
+    first = (await client.get(poll_url, headers={"X-QR-Secret": created["secret"]})).json()
     assert first["status"] == "approved" and first["user"]["id"] == phone["user"]["id"]
-    again = (await client.get(poll_url, params={"secret": created["secret"]})).json()
+    again = (await client.get(poll_url, headers={"X-QR-Secret": created["secret"]})).json()
     assert again["status"] == "consumed" and again.get("access_token") is None
 
 

@@ -530,7 +530,7 @@ async def test_desktop_qr_sign_in_is_pushed(two_servers, pool: asyncpg.Pool) -> 
         assert (await api.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))).status_code == 204
         event = await desktop.next_event()
         assert event["type"] == "auth.qr_approved" and event["data"]["request_id"] == request["request_id"]
-        tokens = (await api.get(f"/api/auth/qr/{request['request_id']}", params={"secret": request["secret"]})).json()
+        tokens = (await api.get(f"/api/auth/qr/{request['request_id']}", headers={"X-QR-Secret": request["secret"]})).json()
         assert tokens["status"] == "approved" and tokens["user"]["id"] == phone["user"]["id"]
         # A wrong secret is refused, and that socket never sees the approval.
         other = await Socket.open(second)

@@ -104,7 +104,7 @@ async def test_qr_sign_in_on_the_web_sets_the_cookie(client: httpx.AsyncClient) 
     approve = await client.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))
     assert approve.status_code == 204
     poll = await client.get(
-        f"/api/auth/qr/{request['request_id']}", params={"secret": request["secret"]}, headers=WEB
+        f"/api/auth/qr/{request['request_id']}", headers={**WEB, "X-QR-Secret": request["secret"]}
     )
     assert poll.status_code == 200 and poll.json()["status"] == "approved"
     assert_refresh_cookie(poll)

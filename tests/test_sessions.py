@@ -146,7 +146,7 @@ async def test_first_password_needs_a_recent_messenger_sign_in(
     fresh_phone = await sign_in(client, 61, "Phone")
     approve = await client.post(f"/api/auth/qr/{qr['request_id']}/approve", headers=bearer(fresh_phone))
     assert approve.status_code == 204
-    desktop = (await client.get(f"/api/auth/qr/{qr['request_id']}", params={"secret": qr["secret"]})).json()
+    desktop = (await client.get(f"/api/auth/qr/{qr['request_id']}", headers={"X-QR-Secret": qr["secret"]})).json()
     by_qr = await client.put("/api/me/password", json=body, headers=bearer(desktop))
     assert by_qr.status_code == 403
 
