@@ -42,7 +42,7 @@ def test_query_words_become_prefix_terms_without_tsquery_syntax() -> None:
     assert prefix_tsquery("a b c d e f g") == "'a':* & 'b':* & 'c':* & 'd':* & 'e':*"
 
 
-async def test_prefix_search_over_name_words_and_username(
+async def test_prefix_search_over_name_words_and_whole_username(
     client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
     me = await sign_in(client, 1, "Viewer Anna")
@@ -63,10 +63,14 @@ async def test_prefix_search_over_name_words_and_username(
     # Cyrillic, and U+0451 typed as U+0435.
     assert await search(client, me, "елк") == [(uid(ivan), "Иван Ёлкин")]
     assert await search(client, me, "ив") == [(uid(ivan), "Иван Ёлкин")]
-    # Username prefix (a messenger user who set one is found by it too).
+    # A registered user's display name is their username at first: found by its words.
     assert await search(client, me, "annette") == [(uid(annet), "annette_k")]
+    # A username no response shows is found only when typed whole, never by its words or a
+    # prefix (issue 19, N6: they recovered a login name word by word).
     await pool.execute("UPDATE users SET username = 'rocket_b' WHERE id = $1", uid(petrova))
-    assert await search(client, me, "rock") == [(uid(petrova), "Anna Petrova")]
+    assert await search(client, me, "rock") == []
+    assert await search(client, me, "rocket") == []
+    assert await search(client, me, "rocket_b") == [(uid(petrova), "Anna Petrova")]
     # Only prefixes: the middle of a word does not match.
     assert await search(client, me, "trova") == []
     # Hostile input is just words.
