@@ -257,6 +257,30 @@ export interface paths {
         patch: operations["update_me_api_me_patch"];
         trace?: never;
     };
+    "/api/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description Which bot notifications you get (all on by default) and whether the bot can reach you.
+         */
+        get: operations["get_notification_settings_api_me_notifications_get"];
+        /**
+         * Put Notification Settings
+         * @description Switch kinds off (`disabled`); every kind not listed is on.
+         */
+        put: operations["put_notification_settings_api_me_notifications_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/password": {
         parameters: {
             query?: never;
@@ -271,6 +295,28 @@ export interface paths {
          *     last 5 minutes); signs out every other session and says how many.
          */
         put: operations["change_password_api_me_password_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/showcase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Showcase
+         * @description Pin, unpin and reorder in one call: the objects to pin, in order (at most 6, 422
+         *     `showcase_full`; each your own and shown on your profile, else 422 `showcase_not_yours`).
+         *     Viewers of your profile get `showcase.updated`.
+         */
+        put: operations["set_showcase_api_me_showcase_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -359,6 +405,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{user_id}/showcase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Showcase
+         * @description The objects a person pinned at the top of their profile, in their order (at most 6);
+         *     403 for a private profile unless approved, like their collection.
+         */
+        get: operations["get_showcase_api_users__user_id__showcase_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/photos/upload": {
         parameters: {
             query?: never;
@@ -419,9 +486,55 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Provenance */
+        /**
+         * Get Provenance
+         * @description Every change of owner, oldest first. A party whose collection the viewer may not see is
+         *     `null` with `from_private`/`to_private` ("a private collector"); a gift's note unless its
+         *     recipient hid it.
+         */
         get: operations["get_provenance_api_photos__photo_id__history_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/photos/{photo_id}/story": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Story
+         * @description Number, author, mint time and provenance in one answer (the detail screen's story).
+         */
+        get: operations["get_story_api_photos__photo_id__story_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/photos/{photo_id}/profile-hidden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Profile Hidden
+         * @description The owner hides the object from their profile and the gallery's "by owner" filter for
+         *     everyone else (it stays in the gallery and in provenance), or shows it again.
+         */
+        put: operations["set_profile_hidden_api_photos__photo_id__profile_hidden_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -537,6 +650,27 @@ export interface paths {
          *     return transfer.
          */
         post: operations["return_gift_api_transfers__transfer_id__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}/note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Note Visibility
+         * @description The recipient of a gift hides its note from everyone but the giver and themselves
+         *     (provenance, stories), or shows it again. 404 for anyone else.
+         */
+        put: operations["set_note_visibility_api_transfers__transfer_id__note_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -845,6 +979,14 @@ export interface components {
             is_giver: boolean;
             /** @description who took it, once completed: shown to the giver and the claimer only */
             claimed_by: components["schemas"]["UserSummary"] | null;
+            /**
+             * Note
+             * @description the giver's note to whoever claims it
+             * @default
+             */
+            note: string;
+            /** @description number, author, owners so far */
+            story?: components["schemas"]["Story"] | null;
         };
         /** Credentials */
         Credentials: {
@@ -878,7 +1020,7 @@ export interface components {
          * ErrorCode
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "own_claim" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress";
+        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid";
         /**
          * ErrorDetail
          * @description `code` is stable (clients branch on it); `message` is English for people. Some codes add
@@ -942,6 +1084,37 @@ export interface components {
             /** Is Private */
             is_private?: boolean | null;
         };
+        /** NoteVisibility */
+        NoteVisibility: {
+            /** Hidden */
+            hidden: boolean;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /**
+             * Disabled
+             * @description kinds switched off; the rest are on
+             */
+            disabled: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
+            /**
+             * Kinds
+             * @description every kind, in the order to show them
+             */
+            kinds: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
+            /**
+             * Bot Reachable
+             * @description the bot can write to you (you started it in your messenger and did not block it); false: nothing is sent until you open the bot
+             */
+            bot_reachable: boolean;
+        };
+        /** NotificationSettingsUpdate */
+        NotificationSettingsUpdate: {
+            /**
+             * Disabled
+             * @description kinds switched off; the rest are on
+             */
+            disabled: ("gift_received" | "claim_claimed" | "trade_offered" | "trade_accepted" | "trade_declined" | "trade_failed" | "profile_request" | "profile_request_approved")[];
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Password */
@@ -962,6 +1135,11 @@ export interface components {
             id: number;
             /** Title */
             title: string;
+            /**
+             * Mint Number
+             * @description permanent number of the original, from 1, never reused: No. 1,234
+             */
+            mint_number: number;
             /** Description */
             description: string;
             /** Width */
@@ -994,8 +1172,14 @@ export interface components {
             /** Favorites Count */
             favorites_count: number;
             /**
+             * Profile Hidden
+             * @description its owner hid it from their profile (others' by-owner view omits it)
+             */
+            profile_hidden: boolean;
+            /**
              * Created At
              * Format: date-time
+             * @description when it was minted
              */
             created_at: string;
             /**
@@ -1023,6 +1207,11 @@ export interface components {
             /** Title */
             title: string;
             /**
+             * Mint Number
+             * @description permanent number of the original, from 1, never reused: No. 1,234
+             */
+            mint_number: number;
+            /**
              * Thumb Url
              * @description 320 px WebP (fits 320x320)
              */
@@ -1047,6 +1236,11 @@ export interface components {
             title?: string | null;
             /** Description */
             description?: string | null;
+        };
+        /** ProfileHidden */
+        ProfileHidden: {
+            /** Hidden */
+            hidden: boolean;
         };
         /** ProfileRequest */
         ProfileRequest: {
@@ -1088,7 +1282,12 @@ export interface components {
             /** Items */
             items: components["schemas"]["ProfileRequest"][];
         };
-        /** ProvenanceEntry */
+        /**
+         * ProvenanceEntry
+         * @description One change of owner. A party whose collection the viewer may not see (a private owner
+         *     who has not accepted them) is shown as `null` with `*_private` true: "a private collector",
+         *     nothing more (services/photos.get_provenance).
+         */
         ProvenanceEntry: {
             /** Id */
             id: number;
@@ -1097,12 +1296,37 @@ export interface components {
              * @enum {string}
              */
             reason: "mint" | "transfer" | "trade" | "admin";
+            /** @description null: a mint, or a private collector */
             from_user: components["schemas"]["UserSummary"] | null;
-            to_user: components["schemas"]["UserSummary"];
+            /**
+             * From Private
+             * @description from_user is a private collector
+             * @default false
+             */
+            from_private: boolean;
+            /** @description null only for a private collector */
+            to_user: components["schemas"]["UserSummary"] | null;
+            /**
+             * To Private
+             * @description to_user is a private collector
+             * @default false
+             */
+            to_private: boolean;
             /** Trade Id */
             trade_id: number | null;
             /** Transfer Id */
             transfer_id: number | null;
+            /**
+             * Note
+             * @description the giver's note of a gift (absent or hidden: null)
+             */
+            note?: string | null;
+            /**
+             * Note Hidden
+             * @description the recipient hid the note (told only to giver and recipient)
+             * @default false
+             */
+            note_hidden: boolean;
             /**
              * Created At
              * Format: date-time
@@ -1210,6 +1434,43 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        /** Showcase */
+        Showcase: {
+            /** User Id */
+            user_id: number;
+            /** Items */
+            items: components["schemas"]["Photo"][];
+        };
+        /** ShowcaseIn */
+        ShowcaseIn: {
+            /**
+             * Photo Ids
+             * @description the pinned objects in order, at most 6, all the caller's own
+             */
+            photo_ids: number[];
+        };
+        /**
+         * Story
+         * @description An object's story where it is met (claim preview, incoming trade, detail): its number,
+         *     author, mint time and the chain of owners — exactly its provenance as this viewer sees it.
+         */
+        Story: {
+            /** Photo Id */
+            photo_id: number;
+            /**
+             * Mint Number
+             * @description permanent number of the original, from 1, never reused: No. 1,234
+             */
+            mint_number: number;
+            creator: components["schemas"]["UserSummary"];
+            /**
+             * Minted At
+             * Format: date-time
+             */
+            minted_at: string;
+            /** Provenance */
+            provenance: components["schemas"]["ProvenanceEntry"][];
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -1277,6 +1538,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Stories
+             * @description the story of each offered object (number, author, owners) for its parties
+             */
+            stories?: components["schemas"]["Story"][];
             /**
              * Viewer Can Accept
              * @description the signed-in viewer may accept it now (owns every requested item)
@@ -1360,6 +1626,18 @@ export interface components {
              * @description a direct gift its recipient sent back (POST .../return)
              */
             returned_at?: string | null;
+            /**
+             * Note
+             * @description the giver's note (only its two parties see this)
+             * @default
+             */
+            note: string;
+            /**
+             * Note Hidden
+             * @description the recipient hid the note from others
+             * @default false
+             */
+            note_hidden: boolean;
         };
         /** TransferCreate */
         TransferCreate: {
@@ -1370,6 +1648,12 @@ export interface components {
              * @description omit for a claim code (QR / link)
              */
             to_user_id?: number | null;
+            /**
+             * Note
+             * @description the giver's note, at most 280 characters (422 `note_too_long`)
+             * @default
+             */
+            note: string;
         };
         /** TransferList */
         TransferList: {
@@ -1546,6 +1830,11 @@ export interface components {
             id: number;
             /** Title */
             title: string;
+            /**
+             * Mint Number
+             * @description permanent number of the original, from 1, never reused: No. 1,234
+             */
+            mint_number: number;
             /** Description */
             description: string;
             /** Width */
@@ -1578,8 +1867,14 @@ export interface components {
             /** Favorites Count */
             favorites_count: number;
             /**
+             * Profile Hidden
+             * @description its owner hid it from their profile (others' by-owner view omits it)
+             */
+            profile_hidden: boolean;
+            /**
              * Created At
              * Format: date-time
+             * @description when it was minted
              */
             created_at: string;
             /**
@@ -1611,6 +1906,39 @@ export interface components {
              */
             type: "auth.qr_approved";
             data: components["schemas"]["QrApproved"];
+        };
+        /**
+         * ShowcaseUpdated
+         * @description A profile's pinned objects changed (pinned, unpinned, reordered, or one left its owner
+         *     by being hidden): viewers of that profile read its showcase again.
+         */
+        ShowcaseUpdated: {
+            /** User Id */
+            user_id: number;
+            /**
+             * Photo Ids
+             * @description the pinned objects in the owner's order
+             */
+            photo_ids: number[];
+        };
+        /** ShowcaseUpdatedEvent */
+        ShowcaseUpdatedEvent: {
+            /**
+             * Id
+             * @description event id: resume after the last one seen
+             */
+            id: number;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "showcase.updated";
+            data: components["schemas"]["ShowcaseUpdated"];
         };
         /** TradeCreatedEvent */
         TradeCreatedEvent: {
@@ -1754,7 +2082,7 @@ export interface components {
             type: "user.updated";
             data: components["schemas"]["UserSummary"];
         };
-        ServerEvent: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"];
+        ServerEvent: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"] | components["schemas"]["ShowcaseUpdatedEvent"];
         /** AuthenticatedFrame */
         AuthenticatedFrame: {
             /**
@@ -1803,7 +2131,7 @@ export interface components {
              */
             last_id: number;
         };
-        ServerMessage: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"] | components["schemas"]["PingFrame"] | components["schemas"]["AuthenticatedFrame"] | components["schemas"]["ResumedFrame"] | components["schemas"]["ErrorFrame"];
+        ServerMessage: components["schemas"]["PhotoCreatedEvent"] | components["schemas"]["PhotoUpdatedEvent"] | components["schemas"]["PhotoDeletedEvent"] | components["schemas"]["OwnershipChangedEvent"] | components["schemas"]["FavoritesChangedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["TradeCreatedEvent"] | components["schemas"]["TradeUpdatedEvent"] | components["schemas"]["TransferUpdatedEvent"] | components["schemas"]["ProfileRequestUpdatedEvent"] | components["schemas"]["QrApprovedEvent"] | components["schemas"]["ShowcaseUpdatedEvent"] | components["schemas"]["PingFrame"] | components["schemas"]["AuthenticatedFrame"] | components["schemas"]["ResumedFrame"] | components["schemas"]["ErrorFrame"];
         /** AuthMessage */
         AuthMessage: {
             /**
@@ -2757,6 +3085,113 @@ export interface operations {
             };
         };
     };
+    get_notification_settings_api_me_notifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    put_notification_settings_api_me_notifications_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     change_password_api_me_password_put: {
         parameters: {
             query?: never;
@@ -2826,6 +3261,66 @@ export interface operations {
             };
             /** @description Too many requests (see Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_showcase_api_me_showcase_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShowcaseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Showcase"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3131,6 +3626,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhotoPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_showcase_api_users__user_id__showcase_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Showcase"];
                 };
             };
             /** @description Bad request */
@@ -3627,6 +4198,153 @@ export interface operations {
             };
             /** @description Not signed in, or the credentials are invalid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_story_api_photos__photo_id__story_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Story"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_profile_hidden_api_photos__photo_id__profile_hidden_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileHidden"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Photo"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4244,6 +4962,77 @@ export interface operations {
             };
             /** @description Conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_note_visibility_api_transfers__transfer_id__note_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteVisibility"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
