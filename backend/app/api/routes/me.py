@@ -59,7 +59,11 @@ async def change_password(
     )
 
 
-@router.put("/showcase", responses=errors(401, 422))
+@router.put(
+    "/showcase",
+    responses=errors(401, 422),
+    dependencies=[Depends(limit("profile_edit", per="user"))],
+)
 async def set_showcase(body: ShowcaseIn, pool: PoolDep, user_id: UserId) -> Showcase:
     """Pin, unpin and reorder in one call: the objects to pin, in order (at most 6, 422
     `showcase_full`; each your own and shown on your profile, else 422 `showcase_not_yours`).

@@ -118,7 +118,11 @@ async def return_gift(
     return await transfers.return_gift(pool, settings, user_id, transfer_id)
 
 
-@router.put("/{transfer_id}/note", responses=errors(401, 404, 422))
+@router.put(
+    "/{transfer_id}/note",
+    responses=errors(401, 404, 422),
+    dependencies=[Depends(limit("event_write", per="user"))],
+)
 async def set_note_visibility(
     transfer_id: PathId, body: NoteVisibility, pool: PoolDep, user_id: UserId
 ) -> Transfer:
