@@ -59,6 +59,7 @@ class Ctx:
         self.log = log
         self.http = httpx.AsyncClient(base_url=base, timeout=60)
         self.n = 0
+        self.supervisor = 0  # the uvicorn supervisor's pid (its children are the workers)
 
     async def user(self, name: str, private: bool = False, age: int = 0) -> dict:
         self.n += 1
@@ -763,6 +764,204 @@ ATTACKS = [a01_stopword_search, a02_password_flood, a03_qr_flood, a04_big_json, 
            own_parallel_costly]  # fmt: skip
 
 
+# --------------------------------------------------------------------------- issue 19 (second review)
+
+
+def worker_rss(ctx: Ctx) -> list[int]:
+    """RSS (bytes) of each uvicorn worker: the children of the supervisor."""
+    out = []
+    for child in Path(f"/proc/{ctx.supervisor}/task/{ctx.supervisor}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        out.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) * 1024)
+    return out
+
+
+def mib(n: float) -> str:
+    return f"{n / 1048576:.0f} MiB"
+
+
+async def big_objects(ctx: Ctx, owner_id: int, count: int = 100) -> list[int]:
+    ids = await mint_objects(ctx.pool, owner_id, count, start=5_000_000 + ctx.n * 1000)
+    await ctx.pool.execute(
+        "UPDATE art_objects SET description = left(repeat('lorem ipsum ' || id || ' ', 400), 4000)"
+        " WHERE id = ANY($1::bigint[])", ids)  # fmt: skip
+    return ids
+
+
+async def n01_search_pages(ctx: Ctx) -> None:
+    u = await ctx.user("n1-searcher")
+    await big_objects(ctx, u["id"])
+    before = worker_rss(ctx)
+    async with httpx.AsyncClient(base_url=ctx.base, timeout=60) as c:
+        sem = asyncio.Semaphore(8)
+
+        async def one(i: int, signed: bool) -> int:
+            async with sem:
+                r = await c.get("/api/photos", params={"q": f"zzqx or w{i} or object", "limit": 100},
+                                headers=u["h"] if signed else {})  # fmt: skip
+                return r.status_code
+
+        codes = await asyncio.gather(*[one(i, True) for i in range(1, 1101)])
+        codes += await asyncio.gather(*[one(i, False) for i in range(2000, 2500)])
+    after = worker_rss(ctx)
+    grown = max(a - b for a, b in zip(after, before, strict=True))
+    record("N1 1,100 signed-in + 500 anonymous distinct searches of 100 large items", grown < 100 * 2**20,
+           f"worker RSS {' / '.join(mib(b) for b in before)} -> {' / '.join(mib(a) for a in after)} "
+           f"(max growth {mib(grown)}), codes {sorted(set(codes))}")  # fmt: skip
+
+
+async def n02_silent_resume(ctx: Ctx) -> None:
+    u = await ctx.user("n2-editor")
+    [photo] = await mint_objects(ctx.pool, u["id"], 1, start=6_000_000)
+    edits = [await ctx.http.patch(f"/api/photos/{photo}", json={"description": "x" * 4000 + str(i)},
+                                  headers=u["h"]) for i in range(40)]  # fmt: skip
+    limited = sum(r.status_code == 429 for r in edits)
+    # The events many accounts could make (one account is limited now): 1,500 public ~8.5 KB.
+    await ctx.pool.execute(
+        "INSERT INTO events (type, data) SELECT 'photo.updated', jsonb_build_object('id', g,"
+        " 'description', repeat(md5(g::text), 260)) FROM generate_series(1, 1500) g")  # fmt: skip
+    await asyncio.sleep(1)
+    before = worker_rss(ctx)
+    import websockets
+
+    conns = []
+    for _ in range(40):
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        raw.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(raw, ("127.0.0.1", ctx.port))
+        conn = await websockets.connect(ctx.base.replace("http", "ws") + "/api/ws", sock=raw, max_queue=1)
+        await conn.send(json.dumps({"type": "resume", "after": 0}))
+        conns.append(conn)
+    await asyncio.sleep(15)
+    peak = worker_rss(ctx)
+    closed = sum(c.protocol.close_rcvd is not None or c.transport.is_closing() for c in conns)
+    for c in conns:
+        c.transport.abort()
+    # One address: how many sockets does it get?
+    opened, refused = [], 0
+    for _ in range(150):
+        c = await websockets.connect(ctx.base.replace("http", "ws") + "/api/ws")
+        opened.append(c)
+    await asyncio.sleep(2)
+    for c in opened:
+        if c.close_code == 1013 or (c.protocol.close_rcvd and c.protocol.close_rcvd.code == 1013):
+            refused += 1
+        c.transport.abort()
+    grown = max(a - b for a, b in zip(peak, before, strict=True))
+    record("N2 40 silent sockets resuming from 0 over 1,500 x 8.5 KB events; 150 sockets from one address",
+           grown < 150 * 2**20 and refused >= 150 - 2 * 32,
+           f"PATCH 429 after {40 - limited} of 40; worker RSS growth {mib(grown)} after 15 s; "
+           f"server-closed {closed}/40; one address: {150 - refused} open, {refused} closed 1013")  # fmt: skip
+
+
+async def n03_decodes(ctx: Ctx) -> None:
+    import io
+
+    from PIL import Image
+
+    def pal(w: int, h: int) -> bytes:
+        im = Image.new("P", (w, h), 3)
+        im.putpalette([i % 256 for i in range(768)])
+        out = io.BytesIO()
+        im.save(out, "PNG", transparency=3)
+        return out.getvalue()
+
+    def webp(w: int, h: int) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (w, h), (10, 20, 30)).save(out, "WEBP", lossless=True, method=0)
+        return out.getvalue()
+
+    files = [pal(6324, 6324 - i) if i % 2 else webp(16383, 2441 - i) for i in range(12)]
+    u = await ctx.user("n3-uploader")
+    before = worker_rss(ctx)
+
+    async def up(i: int, data: bytes) -> int:
+        r = await ctx.http.post("/api/photos/upload", files={"file": (f"b{i}", data)},
+                                data={"title": f"b{i}"}, headers=u["h"])  # fmt: skip
+        return r.status_code
+
+    codes, worst = await during(ctx, asyncio.gather(*[up(i, d) for i, d in enumerate(files)]), "/health")
+    after = worker_rss(ctx)
+    grown = max(a - b for a, b in zip(after, before, strict=True))
+    record("N3 12 small PNG/WebP bombs (6324², 16383x2441) at once", all(c == 422 for c in codes),
+           f"{sum(len(f) for f in files) // 1024} KiB in all; codes {sorted(codes)}; /health worst "
+           f"{worst * 1000:.0f} ms; worker RSS growth {mib(grown)}")  # fmt: skip
+
+
+async def n04_favorite_storm(ctx: Ctx) -> None:
+    u = await ctx.user("n4-fan")
+    [photo] = await mint_objects(ctx.pool, u["id"], 1, start=7_000_000)
+
+    async def pages(seconds: float) -> float:
+        done, end = 0, time.perf_counter() + seconds
+        async with httpx.AsyncClient(base_url=ctx.base, timeout=60) as c:
+            async def reader() -> None:
+                nonlocal done
+                while time.perf_counter() < end:
+                    await c.get("/api/photos", params={"limit": 30})
+                    done += 1
+            await asyncio.gather(*[reader() for _ in range(8)])
+        return done / seconds
+
+    quiet = await pages(5)
+    toggles = {"ok": 0, "429": 0}
+
+    async def storm() -> None:
+        for i in range(300):
+            r = await (ctx.http.put if i % 2 == 0 else ctx.http.delete)(f"/api/photos/{photo}/favorite", headers=u["h"])
+            toggles["ok" if r.status_code == 200 else str(r.status_code)] = toggles.get(
+                "ok" if r.status_code == 200 else str(r.status_code), 0) + 1
+
+    stormy, _ = await asyncio.gather(pages(5), storm())
+    record("N4 one account toggling a favourite while 8 readers fetch the first page",
+           stormy >= 0.8 * quiet,
+           f"anonymous pages/s {quiet:.0f} quiet, {stormy:.0f} during the storm; toggles {toggles}")  # fmt: skip
+
+
+async def n05_to_n08(ctx: Ctx) -> None:
+    giver, taker, other = await ctx.user("n5-giver"), await ctx.user("n5-taker", private=True), await ctx.user("n6")
+    [photo] = await mint_objects(ctx.pool, giver["id"], 1, start=8_000_000)
+    made = (await ctx.http.post("/api/transfers", json={"photo_id": photo}, headers=giver["h"])).json()
+    await ctx.http.post("/api/transfers/claim", json={"token": made["claim_token"]}, headers=taker["h"])
+    await ctx.http.patch(f"/api/photos/{photo}", json={"title": "N5 secret title"}, headers=taker["h"])
+    sent = await ctx.http.get("/api/transfers", params={"role": "sent"}, headers=giver["h"])
+    preview = await ctx.http.post("/api/transfers/claim/preview", json={"token": made["claim_token"]})
+    leaked = "N5 secret title" in sent.text + preview.text or preview.json().get("claimed_by") is not None
+    record("N5 giver's sent list and an anonymous preview of the used code", not leaked,
+           f"sent photo {sent.json()['items'][0]['photo']}; preview photo {preview.json()['photo']}, "
+           f"claimed_by {preview.json()['claimed_by']}")  # fmt: skip
+    await ctx.pool.execute("UPDATE users SET username = 'paula_login_7' WHERE id = $1", taker["id"])
+    found = [(await ctx.http.get("/api/users", params={"q": q}, headers=other["h"])).json()["items"]
+             for q in ("paula", "paula login 7", "paula_login_7")]  # fmt: skip
+    record("N6 people search for login-name words", not found[0] and not found[1],
+           f"'paula' {len(found[0])}, 'paula login 7' {len(found[1])}, whole username {len(found[2])}")
+    r = await ctx.http.post("/api/auth/logout", content=b"", headers={
+        "Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    record("N7 cross-site logout without X-Requested-With", r.status_code == 403 and "set-cookie" not in r.headers,
+           f"{r.status_code} {r.json()['detail']['code'] if r.status_code >= 400 else ''}, "
+           f"Set-Cookie {'set-cookie' in r.headers}")  # fmt: skip
+    a1 = (await mint_objects(ctx.pool, giver["id"], 1, start=8_100_000))[0]
+    b1 = (await mint_objects(ctx.pool, other["id"], 1, start=8_200_000))[0]
+    trade = (await ctx.http.post("/api/trades", json={"offered_photo_ids": [a1], "requested_photo_ids": [b1]},
+                                 headers=giver["h"])).json()  # fmt: skip
+    qr = (await ctx.http.post("/api/auth/qr")).json()
+    gift = (await ctx.http.post("/api/transfers", json={"photo_id": a1}, headers=giver["h"])).json()
+    url_forms = {
+        "GET by-token/<token>": await ctx.http.get(f"/api/trades/by-token/{trade['token']}"),
+        "qr poll ?secret=": await ctx.http.get(f"/api/auth/qr/{qr['request_id']}", params={"secret": qr["secret"]}),
+        "login qr.png ?secret=": await ctx.http.get(f"/api/auth/qr/{qr['request_id']}/qr.png", params={"secret": qr["secret"]}),
+        "transfer qr.png ?token=": await ctx.http.get(f"/api/transfers/{gift.get('id')}/qr.png", params={"token": gift.get("claim_token")}, headers=giver["h"]),
+        "trade qr.png ?token=": await ctx.http.get(f"/api/trades/{trade['id']}/qr.png", params={"token": trade["token"]}, headers=giver["h"]),
+    }  # fmt: skip
+    record("N8 + URL secrets: every URL form of a token or secret", all(r.status_code >= 400 for r in url_forms.values()),
+           ", ".join(f"{k} {v.status_code}" for k, v in url_forms.items()))  # fmt: skip
+
+
+ISSUE_19 = [n01_search_pages, n02_silent_resume, n03_decodes, n04_favorite_storm, n05_to_n08]
+ATTACKS += ISSUE_19
+
+
 async def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--objects", type=int, default=30_000)
@@ -804,10 +1003,11 @@ async def main() -> None:
             await asyncio.sleep(0.2)
         await asyncio.sleep(2)
         ctx = Ctx(base, pool, log)
+        ctx.supervisor = proc.pid
         chosen = [a for a in ATTACKS if not args.only or a.__name__ in args.only.split(",")]
         for attack in chosen:
             try:
-                await asyncio.wait_for(attack(ctx), 120)
+                await asyncio.wait_for(attack(ctx), 600 if attack in ISSUE_19 else 120)
             except Exception as exc:  # one attack's crash is a finding, not the end of the run
                 record(attack.__name__, False, f"attack script error: {exc!r}"[:300])
         if not args.only:
