@@ -115,6 +115,8 @@ async def edge(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> A
         WEBAPP_DIST=str(web_root),
         BCRYPT_ROUNDS="4",
         PYTHONUNBUFFERED="1",
+        # nginx's own per-address socket cap is what the edge tests check, not the backend's.
+        WS_MAX_PER_ADDRESS="1000",
         **serve_env(backend_port),
     )
     backend = start_process(
@@ -398,6 +400,34 @@ async def test_websocket_upgrades_through_nginx(edge: Edge, http: httpx.AsyncCli
         await socket.send(json.dumps({"type": "auth", "token": tokens["access_token"]}))
         pong = await socket.ping()
         await asyncio.wait_for(pong, 5)  # the proxied connection carries frames both ways
+
+
+@needs_nginx
+async def test_one_address_gets_at_most_64_sockets_through_nginx(edge: Edge) -> None:
+    """Issue 19, N2: one address opened 1,000 sockets. nginx's `limit_conn ws_per_addr 64`
+    refuses the 65th handshake with 429 (the backend's WS_MAX_PER_ADDRESS caps each worker)."""
+    opened = []
+    try:
+        async with asyncio.timeout(60):
+            for _ in range(64):
+                opened.append(await websockets.connect(edge.ws_url, open_timeout=10))
+            with pytest.raises(websockets.InvalidStatus) as refused:
+                await websockets.connect(edge.ws_url, open_timeout=10)
+            assert refused.value.response.status_code == 429
+            await opened.pop().close()
+            # One went: nginx lets one more in (it counts open connections, not a rate).
+            async def admitted() -> bool:
+                try:
+                    opened.append(await websockets.connect(edge.ws_url, open_timeout=10))
+                except websockets.InvalidStatus:
+                    return False
+                return True
+
+            while not await admitted():  # until nginx has seen the close (a fact, bounded above)
+                await asyncio.sleep(0.05)
+    finally:
+        for socket in opened:
+            await socket.close()
 
 
 @needs_nginx
