@@ -56,7 +56,11 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
     assert claimed.status_code == 200
     used = (await preview(client, code, chen)).json()
     assert used["status"] == "completed"
-    assert used["claimed_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
+    # A used code shows nothing of the object and, to anyone but the two parties, not who took
+    # it (issue 19, N5); the giver learns it.
+    assert used["photo"] is None and used["claimed_by"] is None
+    told = (await preview(client, code, anna)).json()
+    assert told["claimed_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
 
     # Expired and cancelled codes read as such.
     again = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(boris))).json()
