@@ -379,7 +379,13 @@ def run_config(
         [FloorServer().start() for _ in range(procs)]
         if mode == "floor"
         else [
-            Server(dsn, env={"WS_PING_INTERVAL": "300"}, nofile=nofile, args=args).start()
+            # Every simulated socket connects from 127.0.0.1: no per-address cap here.
+            Server(
+                dsn,
+                env={"WS_PING_INTERVAL": "300", "WS_MAX_PER_ADDRESS": "1000000"},
+                nofile=nofile,
+                args=args,
+            ).start()
             for _ in range(procs)
         ]
     )
