@@ -8,6 +8,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -102,13 +103,20 @@ def settings(database_url: str, upload_dir: Path) -> Settings:
     return make_settings(database_url, upload_dir)
 
 
-@pytest.fixture
-async def client(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def app_client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process app with these settings (its lifespan run) and a client for it."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
+
+
+@pytest.fixture
+async def client(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client_for(settings) as http:
+        yield http
 
 
 @pytest.fixture

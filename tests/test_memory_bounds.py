@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -24,26 +23,13 @@ import websockets
 from fastapi import FastAPI
 from PIL import Image
 
-from app.core.config import Settings
-from app.main import create_app
 from app.services import page_cache
 from tests.server_support import REPO_ROOT, running_server
 from tests.support import bearer, mint_objects, sign_in
-from tests.test_page_cache import settled, until
+from tests.test_page_cache import app_client, settled, until  # noqa: F401 (fixture)
 from tests.test_realtime import Socket, server_env, ws_url
 
 MiB = 1024 * 1024
-
-
-@pytest.fixture
-async def app_client(
-    settings: Settings, pool: asyncpg.Pool
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield app, http
 
 
 def kept_bytes() -> int:
@@ -62,7 +48,8 @@ async def big_gallery(pool: asyncpg.Pool, owner_id: int, count: int = 100) -> No
 
 
 async def test_n1_distinct_searches_keep_at_most_the_page_budget(
-    app_client: tuple[FastAPI, httpx.AsyncClient], pool: asyncpg.Pool
+    app_client: tuple[FastAPI, httpx.AsyncClient],  # noqa: F811 (the fixture)
+    pool: asyncpg.Pool,
 ) -> None:
     """N1: one account (and then nobody) asking the first page of ever new searches, 100 large
     items each. Before: every page was kept (and an overlay kept its page alive past the 512

@@ -6,8 +6,7 @@ LiveClient tests."""
 import logging
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -15,9 +14,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.main import create_app
 from app.services import page_cache, photos
-from tests.conftest import make_settings
+from tests.conftest import app_client_for, make_settings
 from tests.images import jpeg_with_gps, unique_png
 from tests.s3_support import ACCESS_KEY, REGION, SECRET_KEY, moto_s3
 from tests.support import bearer, mint_objects, sign_in
@@ -252,15 +250,6 @@ async def test_n8_no_token_or_secret_is_read_from_a_url(
 # --------------------------------------------------------------------------- N9
 
 
-@asynccontextmanager
-async def app_on(settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-
-
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 4 MiB tmpfs, filled but for ~100 KiB: writes end in ENOSPC (needs root, as the
@@ -286,7 +275,7 @@ async def test_n9_a_full_upload_disk_is_its_own_error_logged_cleaned_and_on_heal
     left `.part` files, and /health stayed green. Now: 507 `storage_full`, a warning line,
     no `.part` left, and /health says storage "full"."""
     settings = make_settings(database_url, full_disk)
-    async with app_on(settings) as http:
+    async with app_client_for(settings) as http:
         user = await sign_in(http, 1991, "Uploader")
         with caplog.at_level(logging.WARNING, logger="app.services.photos"):
             response = await http.post(
@@ -320,7 +309,7 @@ async def test_n9_a_missing_bucket_is_storage_unavailable_not_the_database(
             s3_access_key_id=ACCESS_KEY,
             s3_secret_access_key=SECRET_KEY,
         )
-        async with app_on(settings) as http:
+        async with app_client_for(settings) as http:
             user = await sign_in(http, 1992, "Uploader")
             with caplog.at_level(logging.WARNING, logger="app.services.photos"):
                 response = await http.post(
