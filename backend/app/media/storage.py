@@ -192,8 +192,9 @@ class S3Storage:
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         if not isinstance(data, bytes):
             data.seek(0)  # obstore reads a file in chunks (multipart upload when large)
+        key = check_key(key)  # a bad key is the caller's ValueError, not a storage fault
         try:
-            obstore.put(self._store, check_key(key), data)
+            obstore.put(self._store, key, data)
         except Exception as exc:  # obstore's errors: no such bucket, refused, unreachable
             raise StorageFault(False, f"{type(exc).__name__} writing {key}: {exc}"[:300]) from exc
 
