@@ -570,8 +570,56 @@ export interface paths {
         /** List Transfers */
         get: operations["list_transfers_api_transfers_get"];
         put?: never;
-        /** Create Transfer */
+        /**
+         * Create Transfer
+         * @description A direct gift (`to_user_id`) or a claim code. 409 `claim_code_pending` (with
+         *     `transfer_id`) when the object already has your live code: show it again
+         *     (`GET /pending-code`) or replace it (`POST /{id}/replace`).
+         */
         post: operations["create_transfer_api_transfers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/pending-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pending Code
+         * @description Your live claim code for this object again (link and QR), so reopening "Give" shows it
+         *     instead of making another; null when there is none (or it cannot be shown again: replace
+         *     it). The code is in the reply's body only, never in a URL.
+         */
+        get: operations["pending_code_api_transfers_pending_code_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}/replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace Code
+         * @description A new claim code in place of your live one (same note). The old link then reads as
+         *     replaced (`ClaimPreview.cancel_reason`), never as "the giver keeps it".
+         */
+        post: operations["replace_code_api_transfers__transfer_id__replace_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -933,6 +981,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/share/prepared": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Share
+         * @description Telegram (Bot API 8.0+): the bot saves a prepared inline message (text, the link, a
+         *     button opening it) for `Telegram.WebApp.shareMessage(id)`. Only this app's own links
+         *     (422 `foreign_link`); 409 `share_unavailable` for a user not from Telegram or without a
+         *     Telegram bot, 503 `share_unavailable` when Telegram refused: share the plain link then.
+         */
+        post: operations["prepare_share_api_share_prepared_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -941,7 +1012,7 @@ export interface components {
         Body_upload_photo_api_photos_upload_post: {
             /**
              * File
-             * @description JPEG, PNG, GIF or WebP; type is sniffed
+             * @description JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF; type is sniffed
              */
             file: string;
             /** Title */
@@ -987,6 +1058,11 @@ export interface components {
             note: string;
             /** @description number, author, owners so far */
             story?: components["schemas"]["Story"] | null;
+            /**
+             * Cancel Reason
+             * @description for a cancelled code: a newer code replaced it, the object changed hands, or the giver withdrew it
+             */
+            cancel_reason?: ("replaced" | "changed_hands" | "withdrawn") | null;
         };
         /** Credentials */
         Credentials: {
@@ -1020,7 +1096,7 @@ export interface components {
          * ErrorCode
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid";
+        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "claim_code_pending" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid" | "share_unavailable";
         /**
          * ErrorDetail
          * @description `code` is stable (clients branch on it); `message` is English for people. Some codes add
@@ -1237,6 +1313,14 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /**
+         * PreparedShare
+         * @description Telegram: hand `id` to `Telegram.WebApp.shareMessage(id)` (Bot API 8.0+).
+         */
+        PreparedShare: {
+            /** Id */
+            id: string;
+        };
         /** ProfileHidden */
         ProfileHidden: {
             /** Hidden */
@@ -1433,6 +1517,26 @@ export interface components {
              * @description omit to use the desktop's HttpOnly cookie (then send X-Requested-With)
              */
             refresh_token?: string | null;
+        };
+        /** ShareRequest */
+        ShareRequest: {
+            /**
+             * Link
+             * @description one of this app's own links
+             */
+            link: string;
+            /**
+             * Text
+             * @description the card's text, above the link
+             */
+            text: string;
+            /**
+             * Language
+             * @description of the card's button
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "en";
         };
         /** Showcase */
         Showcase: {
@@ -4634,6 +4738,164 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    pending_code_api_transfers_pending_code_get: {
+        parameters: {
+            query: {
+                photo_id: number;
+            };
+            header?: {
+                /** @description Where the client runs: deep links in the reply take that host's form (Max, Telegram, or the web app's own URL). Absent: the Max form when configured. `web` also asks sign-in replies to keep the refresh token in an HttpOnly cookie. */
+                "x-client-host"?: ("max" | "telegram" | "web") | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"] | null;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    replace_code_api_transfers__transfer_id__replace_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Where the client runs: deep links in the reply take that host's form (Max, Telegram, or the web app's own URL). Absent: the Max form when configured. `web` also asks sign-in replies to keep the refresh token in an HttpOnly cookie. */
+                "x-client-host"?: ("max" | "telegram" | "web") | null;
+            };
+            path: {
+                transfer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
             /** @description Invalid input (validation_error lists the fields, never their values) */
             422: {
                 headers: {
@@ -6258,6 +6520,84 @@ export interface operations {
             };
             /** @description Expired */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Invalid input (validation_error lists the fields, never their values) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    prepare_share_api_share_prepared_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedShare"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not signed in, or the credentials are invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
