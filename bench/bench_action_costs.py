@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import os
 import sys
 import time
@@ -34,6 +33,7 @@ from _common import PG, busy_note, drop_db, fresh_db, machine  # noqa: I001 (put
 import app.core.db as db
 from app.core.config import Settings
 from app.main import create_app
+from tests.images import unique_png
 from tests.support import bearer, make_init_data
 
 DB = f"bench_action_costs_{os.getpid()}"
@@ -60,17 +60,6 @@ async def _counting_init(conn: asyncpg.Connection) -> None:
     conn.add_query_logger(_log_query)
 
 
-def png(seed: int) -> bytes:
-    from PIL import Image
-
-    image = Image.new("RGB", (64, 48), (seed * 37 % 256, seed * 91 % 256, seed * 13 % 256))
-    for i in range(12):  # distinct pictures, not only distinct bytes
-        image.putpixel(((seed * 7 + i * 5) % 64, (seed * 3 + i) % 48), (255, 255, 255))
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
 class World:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
@@ -87,7 +76,7 @@ class World:
 
     async def upload(self, who: dict[str, Any]) -> int:
         self.seed += 1
-        files = {"file": ("p.png", png(self.seed), "image/png")}
+        files = {"file": ("p.png", unique_png(self.seed), "image/png")}  # distinct pictures
         r = await ok(
             self.http.post(
                 "/api/photos/upload",

@@ -265,6 +265,9 @@ RULES: dict[tuple[str, str], Rule] = {
     # Anyone signed in may refuse gifts from anyone (here: from anna).
     ("PUT", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
     ("DELETE", "/api/users/{user_id}/block"): rule("boris", 401, 204, 204, 204, lambda w, r: (f"/api/users/{w.users['anna']}/block", {})),
+    # The giver's live code again: anyone else's ask for that object answers null (200), never the code.
+    ("GET", "/api/transfers/pending-code"): rule("anna", 401, 200, 200, 200, lambda w, r: ("", {"params": {"photo_id": w.anna_photos[1]}})),
+    ("POST", "/api/transfers/{transfer_id}/replace"): rule("anna", 401, 404, 201, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/replace", {})),
     ("POST", "/api/transfers/{transfer_id}/cancel"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/cancel", {})),
     ("GET", "/api/transfers/{transfer_id}/qr.png"): rule("anna", 401, 404, 200, 404, lambda w, r: (f"/api/transfers/{w.claim['id']}/qr.png", {"headers": {"X-Link-Token": w.claim["claim_token"]}})),
     # Trades: only the owner offers; only the recipient accepts/declines; only the proposer cancels.

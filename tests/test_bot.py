@@ -9,7 +9,6 @@ import asyncio
 import logging
 import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -208,11 +207,11 @@ def test_cli_set_webhook_registers_webhook_commands_and_menu_on_both_platforms(f
         "PUBLIC_URL": "https://gallery.example", "MAX_MINIAPP_LINK": "https://max.ru/test_gallery_bot",
     }
     # The command docs/operations.md ("The bot") shows, as written there.
-    documented = "cd backend && python -m app.cli bot set-webhook"
+    documented = "cd backend && ../.venv/bin/python -m app.cli bot set-webhook"
     assert documented in (REPO_ROOT / "docs" / "operations.md").read_text()
     done = subprocess.run(
-        [sys.executable, *documented.split("&& python ")[1].split()],
-        cwd=REPO_ROOT / "backend", env=env, capture_output=True, text=True, timeout=60, check=False,
+        ["bash", "-c", documented],  # exactly as written, from the repository's root
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "https://gallery.example/api/bot/telegram" in done.stdout

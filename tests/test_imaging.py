@@ -557,3 +557,10 @@ def test_a_forked_child_gets_helper_threads_of_its_own() -> None:
     finally:
         child.kill()
         child.join()
+
+
+def test_every_accepted_format_has_a_decode_budget_per_pixel() -> None:
+    # A format without one would fail every upload of it (issue 19's budget meets issue 20's HEIC).
+    from app.media.imaging import DECODE_BYTES_PER_PIXEL, PIL_FORMATS
+
+    assert set(PIL_FORMATS.values()) <= set(DECODE_BYTES_PER_PIXEL)

@@ -99,8 +99,9 @@ EXIF_ORIENTATION_TAG = 0x0112
 # worst inputs of each format (bench/ATTACKS.md, N3): a lossless RGBA WebP 21.8 bytes a pixel,
 # RGB WebP 16.2, transparent palette PNG/GIF 14.6, RGBA PNG 13.3 (the decoded image, its
 # RGB(A) conversion and the reduced copy at once); a JPEG decoded in draft mode ~14 per pixel
-# of the draft. Counted from the header, before any pixel is decoded.
-DECODE_BYTES_PER_PIXEL = {"JPEG": 17, "PNG": 17, "GIF": 17, "WEBP": 24}
+# of the draft. Counted from the header, before any pixel is decoded. HEIF and AVIF (libheif,
+# libavif) are not measured yet: they count as the worst measured format, WebP's 24.
+DECODE_BYTES_PER_PIXEL = {"JPEG": 17, "PNG": 17, "GIF": 17, "WEBP": 24, "HEIF": 24, "AVIF": 24}
 
 
 class DecodeBudget:

@@ -128,6 +128,17 @@ async def art_object_of(conn: Connection, transfer_id: int) -> int | None:
     )
 
 
+async def art_object_given_by(conn: Connection, transfer_id: int, giver_id: int) -> int | None:
+    """The object of a transfer this user gave; None when there is none (or it is another's)."""
+    return await fetch_optional(
+        conn,
+        int,
+        "SELECT art_object_id FROM transfers WHERE id = $1 AND from_user_id = $2",
+        transfer_id,
+        giver_id,
+    )
+
+
 async def mark_returned(conn: Connection, transfer_id: int) -> None:
     await conn.execute("UPDATE transfers SET returned_at = now() WHERE id = $1", transfer_id)
 

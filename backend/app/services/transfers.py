@@ -206,7 +206,8 @@ async def replace_code(
     """The giver asks for a new code in place of a live one (same note): the old link then says
     it was replaced by a newer one (ClaimPreview.cancel_reason), which is the truth."""
     async with pool.acquire() as conn, conn.transaction():
-        art_object_id = await transfers.art_object_of(conn, transfer_id)
+        # Someone else's transfer is "not found", as for cancel: not theirs to learn of.
+        art_object_id = await transfers.art_object_given_by(conn, transfer_id, user_id)
         if art_object_id is None:
             raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
         await _lock_owned(conn, art_object_id, user_id)  # object first, then the transfer
