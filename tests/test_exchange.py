@@ -113,7 +113,7 @@ async def test_claim_expiry_cancel_and_replacement(client: httpx.AsyncClient, po
     old = await _preview(client, first["claim_token"], boris)
     assert (old["status"], old["cancel_reason"]) == ("cancelled", "replaced")
     assert (await client.post(f"/api/transfers/{first['id']}/replace", headers=bearer(anna))).status_code == 409
-    assert (await client.post(f"/api/transfers/{second['id']}/replace", headers=bearer(boris))).status_code == 403
+    assert (await client.post(f"/api/transfers/{second['id']}/replace", headers=bearer(boris))).status_code == 404
     late_old = await client.post("/api/transfers/claim", json={"token": first["claim_token"]}, headers=bearer(boris))
     assert late_old.status_code == 409
     await pool.execute("UPDATE transfers SET expires_at = now() - interval '1 second' WHERE id = $1", second["id"])

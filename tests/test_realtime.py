@@ -190,11 +190,17 @@ async def test_resume_replays_exactly_the_missed_events_in_order(two_servers, po
         await upload(1)
         last_seen = (await socket.next_event())["id"]
         await socket.conn.close()
+        observer = await Socket.open(second, after=last_seen)  # anonymous, live on `second`
         made = [(await upload(seed)).json()["id"] for seed in (2, 3, 4)]
+        # The fact that `second`'s listener has handed out everything up to here: an observer on
+        # it got the marker. Only then is the replay, not live delivery, what carries them.
+        seen = await marker(pool)
+        await observer.events_until(seen)
+        await observer.conn.close()
         socket = await Socket.open(second, anna["access_token"])
         await socket.send({"type": "resume", "after": last_seen})
-        replayed = [await socket.next_event() for _ in range(3)]
-        assert [e["data"]["id"] for e in replayed] == made
+        replayed = [await socket.next_event() for _ in range(4)]
+        assert [e["data"]["id"] for e in replayed[:3]] == made and replayed[3]["id"] == seen
         assert [e["id"] for e in replayed] == sorted(e["id"] for e in replayed)
         await socket.reply("resumed")
         # ...and then it is live, with nothing repeated at the seam.
