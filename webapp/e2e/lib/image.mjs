@@ -1,4 +1,4 @@
-// Makes a unique PNG (random noise, so every run mints new objects and the
+// Makes a unique PNG (random tiles and noise, so every run mints new objects and the
 // file is big enough for the upload progress bar to be visible when throttled).
 import { deflateSync, crc32 } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
@@ -19,13 +19,16 @@ export function noisePng(width = 480, height = 360) {
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const rows = [];
-  const base = randomBytes(3);
+  // A grid of 8 x 6 random colours plus fine noise: every call is a different picture, not only
+  // different bytes (the gallery refuses near copies of a picture, by perceptual hash).
+  const tiles = randomBytes(8 * 6 * 3);
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3);
     const noise = randomBytes(width * 3);
+    const tileRow = Math.floor((y * 6) / height) * 8;
     for (let x = 0; x < width * 3; x++) {
-      // A soft gradient from a random colour plus noise: looks like a photo-ish blur.
-      row[1 + x] = (base[x % 3] + ((y * 255) / height) * (x % 3 === 1 ? 1 : 0.3) + (noise[x] >> 2)) & 255;
+      const tile = tileRow + Math.floor((Math.floor(x / 3) * 8) / width);
+      row[1 + x] = (tiles[tile * 3 + (x % 3)] + (noise[x] >> 3)) & 255;
     }
     rows.push(row);
   }
