@@ -13,6 +13,7 @@ import { errorCode } from '../i18n/errors';
 import { ButtonLink } from '../components/ButtonLink';
 import { UserChip } from '../components/UserChip';
 import { useApiQuery } from '../hooks/useApiQuery';
+import { claimCodeAfterEvent } from '../data/claimCode';
 import { keys } from '../data/queries';
 import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
@@ -95,13 +96,16 @@ function ClaimCode({ photo }: { photo: Photo }) {
   const expired = usePassed(transfer?.status === 'pending' ? transfer.expires_at : null);
   const status = transfer && expired ? 'expired' : transfer?.status;
 
-  // The event carries the whole transfer, with who claimed it.
+  // The event carries the whole transfer, with who claimed it. It is matched against the state
+  // as it is when React applies the update, not as this render saw it: after "Заменить ссылку"
+  // the old link's `cancelled` event can arrive after the reply (the new code is already set)
+  // but before the next render, and must not put the old, cancelled code back.
+  const serverCode = useRef<Transfer | null>(null);
+  serverCode.current = pending.data ?? null;
   useLiveEvents(['transfer.updated'], (e) => {
     const next = e.data;
-    if (transfer && next.id === transfer.id) {
-      if (next.status === 'completed') host.haptic.notify('success');
-      setLocal({ ...transfer, ...next, claim_token: transfer.claim_token, deep_link: transfer.deep_link });
-    }
+    if (next.status === 'completed' && transfer?.id === next.id) host.haptic.notify('success');
+    setLocal((current) => claimCodeAfterEvent(current, serverCode.current, next));
   });
 
   const run = async (make: () => Promise<Transfer>) => {
