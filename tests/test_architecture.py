@@ -1,8 +1,11 @@
-"""Layers only point down: a walk over every import in backend/app (issue 11).
+"""Layers only point down: a walk over every import in backend/app (issues 11 and 24).
 
-api/ → services/ → repositories/; core/, schemas/, media/ and messengers/ (the Bot API adapters)
-are below everything. A module in a lower layer importing a higher one fails the test, with the file, line and import named. Imports
-inside functions count too (an import hidden in a function is still a dependency).
+main → api/ → realtime/ → services/ → repositories/, schemas/, media/ → core/; messengers/ (the
+Bot API adapters) sit beside media/. A module importing a higher layer fails the test, and so
+does one that skips services/ to reach repositories/ (only services/ and the top-level entry
+points may): the file, line and import are named. Imports inside functions count too (an import
+hidden in a function is still a dependency). Every package has a rule, so a new one cannot slip
+past the walk.
 """
 
 import ast
@@ -17,8 +20,12 @@ FORBIDDEN = {
     "schemas": {"services", "api", "realtime"},
     "media": {"services", "api", "realtime"},
     "messengers": {"services", "api", "realtime", "repositories"},
-    "services": {"api"},
+    "services": {"api", "realtime"},
+    # The socket server: below the routers, above the rules; the database only through services.
+    "realtime": {"api", "repositories"},
+    "api": {"repositories"},
 }
+# The modules directly in app/ (main, cli, web, __main__) are the top: they wire the layers.
 
 
 def layer_of(module: str) -> str | None:
@@ -73,6 +80,11 @@ def upward_imports() -> list[str]:
 
 def test_imports_point_down() -> None:
     assert upward_imports() == []
+
+
+def test_every_package_has_a_rule() -> None:
+    packages = {path.parent.name for path in APP.glob("*/__init__.py")}
+    assert packages == set(FORBIDDEN)
 
 
 def test_the_walk_sees_every_kind_of_import() -> None:

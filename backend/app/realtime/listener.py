@@ -29,8 +29,7 @@ import asyncpg
 
 from app.core.db import Connection
 from app.realtime.hub import Event, Hub
-from app.repositories import events
-from app.services import page_cache
+from app.services import events, page_cache
 
 log = logging.getLogger(__name__)
 CHANNEL = events.CHANNEL

@@ -42,7 +42,6 @@ from app.core.ws_server import TextFrame, direct_send
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
-from app.repositories import events
 from app.schemas.errors import ErrorDetail
 from app.schemas.events import (
     AuthenticatedFrame,
@@ -52,7 +51,7 @@ from app.schemas.events import (
     QrApprovedEvent,
     ResumedFrame,
 )
-from app.services import auth
+from app.services import auth, events
 
 log = logging.getLogger(__name__)
 URL_TOKEN_CLOSE = 4400
