@@ -1,14 +1,21 @@
 """GET /metrics: Prometheus text, HTTP counts and latencies by route template, multiprocess."""
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from app.core.metrics import route_label
+from app.core.request_log import RequestLogMiddleware
 
 PHOTO_ROUTE = "/api/photos/{photo_id}"
 
@@ -64,6 +71,29 @@ async def test_metrics_count_and_time_requests_by_route_template(
         assert any(sample[0] == name for sample in found), name
     # An operations endpoint, not part of the public API's schema.
     assert "/metrics" not in (await client.get("/api/openapi.json")).json()["paths"]
+
+
+async def test_one_timing_feeds_the_log_line_and_the_metrics(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A request that fails before answering: one middleware times it, logs it and counts it,
+    both as 500 and with the same duration (issue 24: there were two timers)."""
+
+    async def fails(request: Request) -> Response:
+        raise RuntimeError("boom")
+
+    app = RequestLogMiddleware(Starlette(routes=[Route("/fails", fails)]))
+    labels = {"method": "GET", "route": "/fails"}
+    before = count("gallery_http_request_duration_seconds_sum", **labels)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    with caplog.at_level(logging.INFO, logger="app.request"):
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/fails")).status_code == 500
+    [line] = [r for r in caplog.records if r.getMessage() == "request"]
+    assert (line.status, line.route) == (500, "/fails")  # type: ignore[attr-defined]
+    assert count("gallery_http_requests_total", **labels, status="500") == 1
+    timed = count("gallery_http_request_duration_seconds_sum", **labels) - before
+    assert round(timed * 1000, 2) == line.duration_ms  # type: ignore[attr-defined]
 
 
 def test_requests_no_route_matched_are_labelled_other() -> None:

@@ -4,9 +4,9 @@ What is measured
 - ``gallery_http_requests_total{method,route,status}`` and the histogram
   ``gallery_http_request_duration_seconds{method,route}``, by route *template*
   (``/api/photos/{photo_id}``), never the concrete path; a request no route matched is
-  ``route="other"``. Timed by ``MetricsMiddleware`` (pure ASGI, add it last so it is outermost),
-  from the first byte in until the response is sent or the app fails (500; 499 when the client
-  went away before an answer).
+  ``route="other"``. Timed by the one request middleware (core/request_log.py, outermost), from
+  the first byte in until the response is sent or the app fails (500; 499 when the client went
+  away before an answer).
 - ``gallery_websocket_connections`` (gauge), ``gallery_events_published_total``,
   ``gallery_events_delivered_total``, ``gallery_ws_slow_clients_dropped_total``,
   ``gallery_ws_frames_queued_total``: incremented by the realtime hub
@@ -31,9 +31,7 @@ Who may scrape: nginx.conf allows ``/metrics`` from private networks only; the a
 not check.
 """
 
-import asyncio
 import os
-import time
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -48,7 +46,7 @@ from prometheus_client import (
     multiprocess,
 )
 from starlette.routing import Mount
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 
 def _ensure_multiproc_dir() -> None:
@@ -127,38 +125,11 @@ def route_label(scope: Scope) -> str:
     return path
 
 
-class MetricsMiddleware:
-    """Counts and times HTTP requests by route template (WebSocket and lifespan pass through)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status: int | None = None
-
-        async def send_with_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_status)
-        except asyncio.CancelledError:
-            status = status or 499
-            raise
-        except BaseException:
-            status = 500 if status is None else status
-            raise
-        finally:
-            method = scope["method"] if scope["method"] in _METHODS else UNMATCHED
-            route = route_label(scope)
-            HTTP_REQUESTS.labels(method, route, str(status or 500)).inc()
-            HTTP_LATENCY.labels(method, route).observe(time.perf_counter() - started)
+def record_request(method: str, route: str, status: int, seconds: float) -> None:
+    """One finished HTTP request (timed once, by core/request_log.py, which also logs it)."""
+    method = method if method in _METHODS else UNMATCHED
+    HTTP_REQUESTS.labels(method, route, str(status)).inc()
+    HTTP_LATENCY.labels(method, route).observe(seconds)
 
 
 router = APIRouter(tags=["operations"])

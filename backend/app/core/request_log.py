@@ -1,4 +1,5 @@
-"""One JSON log line per HTTP request (pure ASGI middleware; add it last so it is outermost).
+"""One JSON log line and one metrics sample per HTTP request, from a single timing (pure ASGI
+middleware; add it last so it is outermost and times everything below it).
 
 The request id is the caller's `X-Request-ID` when it looks like one (nginx sends its
 `$request_id`, so the edge's access log and ours share it), else a new random one; it is returned
@@ -7,6 +8,7 @@ path or the query string, where a token could be), status, duration, and the sig
 when the request had a valid access token (`request.state.user_id`, set by api/deps.py).
 """
 
+import asyncio
 import logging
 import re
 import secrets
@@ -15,7 +17,7 @@ import time
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.metrics import route_label
+from app.core.metrics import record_request, route_label
 
 log = logging.getLogger("app.request")
 HEADER = "x-request-id"
@@ -43,7 +45,7 @@ class RequestLogMiddleware:
         request_id = request_id_from(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -54,15 +56,22 @@ class RequestLogMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except asyncio.CancelledError:
+            status = status or 499  # the client went away before an answer
+            raise
         finally:
+            seconds = time.perf_counter() - started
+            route = route_label(scope)
+            final = status or 500  # the app failed before answering
+            record_request(scope["method"], route, final, seconds)
             log.info(
                 "request",
                 extra={
                     "request_id": request_id,
                     "method": scope["method"],
-                    "route": route_label(scope),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "route": route,
+                    "status": final,
+                    "duration_ms": round(seconds * 1000, 2),
                     "user_id": scope["state"].get("user_id"),
                 },
             )
