@@ -199,6 +199,27 @@ async def test_spa_index_and_deep_link_fallback_are_never_cached(http: httpx.Asy
 
 
 @needs_nginx
+async def test_an_objects_page_carries_its_link_card_from_the_backend(http: httpx.AsyncClient) -> None:
+    """nginx hands /photos/{id} to the backend, which adds the Open Graph tags of a public object
+    to index.html (tests/test_link_cards.py has the rules); a missing one is the plain app."""
+    tokens = await _sign_in(http, 7031)
+    files = {"file": ("p.png", _png(), "image/png")}
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    upload = await http.post("/api/photos/upload", files=files, data={"title": "Edge card"}, headers=headers)
+    assert upload.status_code == 201, upload.text
+    photo = upload.json()
+    page = await http.get(f"/photos/{photo['id']}", headers={"User-Agent": "TelegramBot (like TwitterBot)"})
+    assert page.status_code == 200 and "edge-test-index" in page.text
+    assert '<meta property="og:title" content="Edge card · ' in page.text
+    assert f'<meta property="og:image" content="http://localhost:8000{photo["thumb_2x_url"]}"' in page.text
+    # One Cache-Control (the backend's), not a second one added at the edge.
+    assert page.headers.get_list("cache-control") == ["no-cache"]
+    missing = await http.get("/photos/987654321")
+    assert missing.status_code == 200 and missing.text == INDEX_HTML
+    assert missing.headers.get_list("cache-control") == ["no-cache"]
+
+
+@needs_nginx
 async def test_hashed_assets_are_immutable_and_missing_ones_404(http: httpx.AsyncClient) -> None:
     response = await http.get("/assets/app-abc123.js")
     assert response.status_code == 200
@@ -358,6 +379,10 @@ async def test_backend_down_is_a_503_with_retry_after(tmp_path: Path) -> None:
                 assert response.status_code == 503, (path, response.status_code)
                 assert response.headers["retry-after"] == "5"
                 assert response.json()["detail"]["code"] == "service_unavailable"
+            # An object's page, which the backend answers with its link card, is the plain app.
+            page = await http.get("/photos/5")
+            assert page.status_code == 200 and page.text == INDEX_HTML
+            assert page.headers["cache-control"] == "no-cache"
     finally:
         stop_process(nginx)
 
