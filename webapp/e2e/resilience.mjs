@@ -154,8 +154,12 @@ export async function resilience({ browser, base, step, check, go, shot, maxInit
         await shot(page, 'gallery-no-tiles');
         throw new Error(`${err.message}\nat ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 300)}`);
       });
-    await page.evaluate(() => window.scrollTo(0, 260));
-    await page.waitForFunction(() => Math.abs(window.scrollY - 260) < 2);
+    // Scroll until it holds: while tiles are still being laid out the page can be shorter than
+    // 260 px below the fold, and a single scrollTo would stop short and stay there.
+    await page.waitForFunction(() => {
+      window.scrollTo(0, 260);
+      return Math.abs(window.scrollY - 260) < 2;
+    });
     const before = await page.evaluate(() => window.scrollY);
     let listings = 0;
     page.on('request', (r) => /\/api\/photos(\?|$)/.test(r.url()) && listings++);
