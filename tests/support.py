@@ -37,6 +37,22 @@ async def sign_in(client: httpx.AsyncClient, external_id: int = 1001, name: str 
     return response.json()
 
 
+async def upload(
+    client: httpx.AsyncClient,
+    tokens: dict,
+    data: bytes,
+    title: str = "Photo",
+    filename: str = "photo.png",
+    content_type: str = "image/png",
+    **form: str,
+) -> httpx.Response:
+    """``POST /api/photos/upload`` as the web app sends it: the file and the form fields."""
+    files = {"file": (filename, data, content_type)}
+    return await client.post(
+        "/api/photos/upload", files=files, data={"title": title, **form}, headers=bearer(tokens)
+    )
+
+
 def bearer(tokens: dict) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 

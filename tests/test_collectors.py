@@ -10,7 +10,7 @@ import pytest
 
 from tests.images import unique_png
 from tests.server_support import running_server
-from tests.support import assert_invariants, bearer, mint_objects, sign_in
+from tests.support import assert_invariants, bearer, mint_objects, sign_in, upload
 from tests.test_realtime import Socket, latest_event_id, server_env
 
 
@@ -22,11 +22,6 @@ def uid(tokens: dict) -> int:
 async def people(client: httpx.AsyncClient) -> dict[str, dict]:
     names = ["anna", "boris", "chen", "dana"]
     return {name: await sign_in(client, i + 1, name) for i, name in enumerate(names)}
-
-
-async def upload(client: httpx.AsyncClient, tokens: dict, data: bytes, title: str = "Photo") -> httpx.Response:
-    files = {"file": ("p.png", data, "image/png")}
-    return await client.post("/api/photos/upload", files=files, data={"title": title}, headers=bearer(tokens))
 
 
 async def give(client: httpx.AsyncClient, giver: dict, photo_id: int, to: dict | None, note: str = "") -> httpx.Response:

@@ -27,7 +27,7 @@ import pytest
 from PIL import Image
 
 from tests.images import unique_png
-from tests.support import MAX_BOT_TOKEN, bearer, make_init_data, sign_in
+from tests.support import MAX_BOT_TOKEN, bearer, make_init_data, sign_in, upload
 
 ACCEPTED_REFUSALS = {413, 415, 422}
 
@@ -184,16 +184,6 @@ def stored(upload_dir: Path) -> set[str]:
     return {str(p.relative_to(upload_dir)) for p in upload_dir.rglob("*") if p.is_file() and ".tmp" not in p.parts}
 
 
-async def _upload(client: httpx.AsyncClient, tokens: dict, data: bytes, filename: str = "x.png",
-                  content_type: str = "image/png", title: str = "hostile", **form: str) -> httpx.Response:
-    return await client.post(
-        "/api/photos/upload",
-        files={"file": (filename, data, content_type)},
-        data={"title": title, **form},
-        headers=bearer(tokens),
-    )
-
-
 # --- tests -------------------------------------------------------------------------------------
 
 
@@ -209,7 +199,7 @@ async def test_hostile_files_are_refused_without_leftovers(
         data = make()
         started = time.monotonic()
         try:
-            response = await _upload(client, anna, data, content_type="image/jpeg")
+            response = await upload(client, anna, data, content_type="image/jpeg")
         except Exception as exc:  # the in-process client re-raises what would be a 500
             problems.append(f"{name} ({len(data)} B): unhandled {type(exc).__name__}: {exc}")
             continue
@@ -238,7 +228,7 @@ async def test_polyglots_are_served_only_as_clean_reencodes(
     for name, make in POLYGLOTS.items():
         data = make()
         try:
-            response = await _upload(client, anna, data, filename="evil.html", content_type="text/html", title=name)
+            response = await upload(client, anna, data, filename="evil.html", content_type="text/html", title=name)
         except Exception as exc:
             problems.append(f"{name}: unhandled {type(exc).__name__}: {exc}")
             continue
@@ -293,7 +283,7 @@ async def test_hostile_file_names_never_reach_the_disk(
     parent = upload_dir.parent
     before = snapshot(parent)
     try:
-        response = await _upload(client, anna, unique_png(hash(filename) % 10**6 + 1000), filename=filename)
+        response = await upload(client, anna, unique_png(hash(filename) % 10**6 + 1000), filename=filename)
     except Exception as exc:
         pytest.fail(f"file name {filename[:60]!r}: unhandled {type(exc).__name__}: {exc} (a 500 over HTTP)")
     # 400: python-multipart refuses a part header over its size limit (the 5000-char name).

@@ -18,13 +18,7 @@ from app.media.storage import LocalStorage
 from app.repositories import provenance
 from app.services import photos
 from tests.images import jpeg_with_gps, png_bomb, unique_png
-from tests.support import bearer, sign_in
-
-
-async def upload(client: httpx.AsyncClient, tokens: dict, data: bytes, title: str = "Sunset", **extra) -> httpx.Response:
-    files = {"file": (extra.pop("filename", "photo.png"), data, extra.pop("content_type", "image/png"))}
-    form = {"title": title, **extra}
-    return await client.post("/api/photos/upload", files=files, data=form, headers=bearer(tokens))
+from tests.support import bearer, sign_in, upload
 
 
 def stored_files(upload_dir: Path) -> list[Path]:

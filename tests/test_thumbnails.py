@@ -9,18 +9,11 @@ import httpx
 from PIL import Image
 
 from tests.images import unique_png
-from tests.support import bearer, mint_objects, sign_in
+from tests.support import bearer, mint_objects, sign_in, upload
 
 
 def uid(tokens: dict) -> int:
     return tokens["user"]["id"]
-
-
-async def upload(client: httpx.AsyncClient, tokens: dict, data: bytes) -> dict:
-    files = {"file": ("photo.png", data, "image/png")}
-    response = await client.post("/api/photos/upload", files=files, data={"title": "Wide"}, headers=bearer(tokens))
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def served_size(client: httpx.AsyncClient, url: str) -> tuple[int, int]:
@@ -33,7 +26,9 @@ async def test_upload_makes_both_thumbnails_and_every_shape_carries_them(
     client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path
 ) -> None:
     anna, boris = await sign_in(client, 1, "Anna"), await sign_in(client, 2, "Boris")
-    photo = await upload(client, anna, unique_png(7, size=(2000, 1000)))
+    response = await upload(client, anna, unique_png(7, size=(2000, 1000)), title="Wide")
+    assert response.status_code == 201, response.text
+    photo = response.json()
     assert await served_size(client, photo["thumb_url"]) == (320, 160)
     assert await served_size(client, photo["thumb_2x_url"]) == (640, 320)
     assert await served_size(client, photo["preview_url"]) == (1440, 720)
