@@ -1,8 +1,11 @@
 """Helpers shared by tests: signed initData, users with tokens."""
 
+import asyncio
+import inspect
 import json
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -11,6 +14,7 @@ from app.core.initdata import sign
 
 MAX_BOT_TOKEN = "123456:test-max-bot-token"
 TELEGRAM_BOT_TOKEN = "654321:test-telegram-bot-token"
+T = TypeVar("T")
 
 
 def make_init_data(
@@ -51,6 +55,24 @@ async def upload(
     return await client.post(
         "/api/photos/upload", files=files, data={"title": title, **form}, headers=bearer(tokens)
     )
+
+
+async def until(
+    fact: Callable[[], T | Awaitable[T]], what: str = "the awaited fact never held", within: float = 60.0
+) -> T:
+    """Waits for a fact (a log line, a count, a listener's state — never for time) and returns
+    its truthy value; `fact` may be sync or async. Checked every 20 ms; fails with `what` after
+    `within` seconds, so a stall fails instead of hanging."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        value = fact()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value  # type: ignore[return-value]
+        assert loop.time() < deadline, what
+        await asyncio.sleep(0.02)
 
 
 def bearer(tokens: dict) -> dict[str, str]:

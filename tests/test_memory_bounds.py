@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -25,8 +24,8 @@ from PIL import Image
 
 from app.services import page_cache
 from tests.server_support import REPO_ROOT, running_server
-from tests.support import bearer, mint_objects, sign_in
-from tests.test_page_cache import app_client, settled, until  # noqa: F401 (fixture)
+from tests.support import bearer, mint_objects, sign_in, until
+from tests.test_page_cache import app_client, settled  # noqa: F401 (fixture)
 from tests.test_realtime import Socket, server_env, ws_url
 
 MiB = 1024 * 1024
@@ -115,13 +114,6 @@ async def silent_socket(base: str) -> "websockets.ClientConnection":
     return conn
 
 
-async def until_async(fact, what: str, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while not await fact():
-        assert time.monotonic() < deadline, what
-        await asyncio.sleep(0.05)
-
-
 async def test_n2_sockets_that_resume_from_zero_and_never_read_are_closed_within_budget(
     database_url: str, upload_dir: Path, pool: asyncpg.Pool
 ) -> None:
@@ -147,8 +139,8 @@ async def test_n2_sockets_that_resume_from_zero_and_never_read_are_closed_within
                     await metric(http, "gallery_websocket_connections") == 0
                 )
 
-            await until_async(all_dropped, "sockets that never read were not closed", 30)
-            await until_async(lambda: _zero(http), "the dropped sockets stayed in the hub", 30)
+            await until(all_dropped, "sockets that never read were not closed", 30)
+            await until(lambda: _zero(http), "the dropped sockets stayed in the hub", 30)
             grown = await metric(http, "process_resident_memory_bytes") - before
         finally:
             for conn in sockets:
@@ -178,7 +170,7 @@ async def test_n2_one_address_holds_at_most_its_share_of_sockets(
         # One goes: there is room for one again.
         await opened.pop().conn.close()
         async with httpx.AsyncClient(base_url=base) as http:
-            await until_async(lambda: _count(http, 4), "the closed socket was still counted", 10)
+            await until(lambda: _count(http, 4), "the closed socket was still counted", 10)
         again = await Socket.open(base, after=0)
         opened.append(again)
         for s in opened:

@@ -26,7 +26,7 @@ from app.core.config import REPO_ROOT
 from app.services.notifier import IN_FLIGHT, LOCK_KEY
 from tests.fake_bot_api import FakeTelegram, serve
 from tests.server_support import running_server
-from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN
+from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN, until
 
 pytestmark = pytest.mark.slow
 RECIPIENTS = 120
@@ -94,19 +94,6 @@ async def lock_holders(pool: asyncpg.Pool) -> tuple[int, int]:
         LOCK_KEY,
     )
     return row["holding"], row["waiting"]
-
-
-async def until(check, what: str, within: float = 60.0):  # type: ignore[no-untyped-def]
-    """Polls a fact (with a cap so a stall fails instead of hanging)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        value = await check()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        await asyncio.sleep(0.02)
 
 
 def test_compose_runs_the_notifier_this_file_runs() -> None:

@@ -4,7 +4,6 @@ that changes the listing, in every process, before anyone can see that event; by
 the event listener is disconnected; ETag / 304 on anonymous pages."""
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from app.main import create_app
 from app.services import page_cache, photos
 from app.services.page_cache import Page, PageCache
 from tests.server_support import free_port, running_server
-from tests.support import bearer, make_init_data, mint_objects, sign_in
+from tests.support import bearer, make_init_data, mint_objects, sign_in, until
 from tests.test_realtime import Socket, latest_event_id, server_env
 
 LIMIT = 24  # what the web app asks for (webapp/src/api/index.ts)
@@ -31,14 +30,6 @@ async def app_client(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[tu
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield app, http
-
-
-async def until(fact, what: str, limit: float = 30) -> None:
-    """Waits for a fact about the process (not for time); fails with `what` after `limit` s."""
-    deadline = time.monotonic() + limit
-    while not fact():
-        assert time.monotonic() < deadline, what
-        await asyncio.sleep(0.01)
 
 
 async def settled(app: FastAPI, pool: asyncpg.Pool) -> None:

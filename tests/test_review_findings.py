@@ -18,8 +18,8 @@ from app.services import page_cache, photos
 from tests.conftest import app_client_for, make_settings
 from tests.images import jpeg_with_gps, unique_png
 from tests.s3_support import ACCESS_KEY, REGION, SECRET_KEY, moto_s3
-from tests.support import bearer, mint_objects, sign_in
-from tests.test_page_cache import app_client, settled, until  # noqa: F401 (fixture)
+from tests.support import bearer, mint_objects, sign_in, until
+from tests.test_page_cache import app_client, settled  # noqa: F401 (fixture)
 from tests.test_rate_limits import PREFIX, REDIS_URL, app_with_redis
 
 # --------------------------------------------------------------------------- N4
