@@ -109,6 +109,24 @@ async def drop_db(name: str) -> None:
         await admin.close()
 
 
+def postgres_pids(dsn: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (other databases on the shared
+    server are not ours to count)."""
+
+    async def query() -> list[int]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            rows = await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await conn.close()
+        return [r["pid"] for r in rows]
+
+    return asyncio.run(query())
+
+
 # --------------------------------------------------------------------------- servers
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import run_all
@@ -52,3 +54,14 @@ def test_action_cost_bench_counts_each_action() -> None:
     rows = {line.split("|")[1].strip(): line.split("|")[2:-1] for line in out.splitlines() if line.startswith("| ") and "statements" not in line}
     assert float(rows["trade: propose + accept (2 requests)"][3]) == 4  # events: trade.created + accept's three
     assert "art_objects 1" in rows["upload a photo (64 x 48 PNG)"][2]
+
+
+def test_new_search_bench_prints_its_ratios() -> None:
+    """bench/RESULTS.md and run_all.py quote bench_new_search.py; it must still run."""
+    import shutil
+
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed — apt-get install wrk")
+    out = _run_bench("bench/bench_new_search.py", "--objects", "300", "--rounds", "1", "--seconds", "1")
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| new search")}
+    assert set(rows) >= {"new search, word + number", "new search, no such word"}, out

@@ -60,32 +60,74 @@ async def test_stop_words_and_punctuation_scan_nothing_and_raise_no_notice_flood
         await app_pool.close()
 
 
-async def test_the_generic_plan_compares_against_a_parsed_query(
+async def test_a_search_is_one_statement_that_parses_its_text_once(
     pool: asyncpg.Pool, database_url: str
 ) -> None:
-    """The listing SQL takes the parsed query as a parameter: PostgreSQL never runs the parser
-    inside the scan (it did once per row under the forced generic plan)."""
+    """One round trip per search, and the text is parsed once per statement (a materialised
+    CTE), never inside the scan (under the forced generic plan a websearch_to_tsquery(...)
+    beside the scan ran once per row)."""
     from app.repositories import art_objects
 
     owner = await _user(pool)
-    await mint_objects(pool, owner, 50)
+    await mint_objects(pool, owner, 300)
+    await pool.execute("ANALYZE")
     app_pool = await create_pool(database_url, 1, 1)
     try:
         async with app_pool.acquire() as conn:
-            parsed = await art_objects.parse_search(conn, "закаты and running dogs")
-            assert parsed is not None
-            sql, args = art_objects.cards_query(None, 31, tsquery=parsed)
-            await conn.execute("SET plan_cache_mode = force_generic_plan")
-            await conn.execute(f"PREPARE listing AS {sql}")
-            literals = ", ".join("NULL" if a is None else f"$q${a}$q$" for a in args)
-            plan = "\n".join(
-                r[0] for r in await conn.fetch(f"EXPLAIN (ANALYZE) EXECUTE listing({literals})")
-            )
-            assert "to_tsquery" not in plan, plan
-            assert await art_objects.parse_search(conn, "a a a a") is None
-            assert await art_objects.parse_search(conn, "()!&|:*") is None
+            counted = CountingConnection(conn)
+            for query in ("object", "закаты and running dogs", "a a a", "nothingmatches 7"):
+                counted.calls.clear()
+                await photos.list_photos(counted, None, photos.Listing(query=query))
+                assert counted.calls == ["fetch"], (query, counted.calls)
+            sql, args = art_objects.search_query(None, 31, "закаты and running dogs", (100, 2000))
+            lines = (await generic_plan(conn, sql, args, verbose=True)).splitlines()
+            parses = [n for n, line in enumerate(lines) if "to_tsquery" in line]
+            # Only in the output of the CTE `parsed`, a Result run once.
+            assert len(parses) == 1 and lines[parses[0] - 2].strip() == "CTE parsed", lines
+            assert "loops=1)" in lines[parses[0] - 1], lines
     finally:
         await app_pool.close()
+
+
+class CountingConnection(OneConnection):
+    """OneConnection that lists the statements the service sends (their method names)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        super().__init__(_Counter(conn, self))
+        self.calls: list[str] = []
+
+
+class _Counter:
+    def __init__(self, conn: asyncpg.Connection, owner: CountingConnection) -> None:
+        self._conn, self._owner = conn, owner
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("fetch", "fetchrow", "fetchval", "execute", "executemany"):
+            self._owner.calls.append(name)
+        return getattr(self._conn, name)
+
+
+async def generic_plan(
+    conn: asyncpg.Connection, sql: str, args: list[object], verbose: bool = False
+) -> str:
+    """EXPLAIN ANALYZE of `sql` as the app runs it: prepared, forced generic plan."""
+    await conn.execute("DEALLOCATE ALL")
+    await conn.execute("SET plan_cache_mode = force_generic_plan")
+    await conn.execute(f"PREPARE probe AS {sql}")
+    literals = ", ".join("NULL" if a is None else f"$q${a}$q$" for a in args)
+    options = "ANALYZE, COSTS OFF, VERBOSE" if verbose else "ANALYZE, COSTS OFF"
+    rows = await conn.fetch(f"EXPLAIN ({options}) EXECUTE probe({literals})")
+    return "\n".join(r[0] for r in rows)
+
+
+def _node(plan: str, name: str) -> str:
+    """The plan's line of the node named `name` (for a CTE: the node under its heading), with
+    its actual rows."""
+    lines = plan.splitlines()
+    found = [n for n, line in enumerate(lines) if name in line]
+    assert found, (name, plan)
+    at = found[0]
+    return lines[at + 1] if lines[at].strip().startswith("CTE ") else lines[at]
 
 
 async def test_parallel_workers_are_off_for_the_app_pool(database_url: str) -> None:
@@ -99,11 +141,12 @@ async def test_parallel_workers_are_off_for_the_app_pool(database_url: str) -> N
 async def test_search_walks_a_window_then_the_gin_index(
     pool: asyncpg.Pool, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Common words are found in the newest SEARCH_WINDOW rows; rare ones further back come
-    through the GIN index (materialised ids), in the same order, across pages."""
+    """Common words are found in the newest W rows and the GIN index is never read; rare ones
+    further back come through the GIN index (a materialised set), in the same order, across
+    pages; nothing to search scans nothing."""
     from app.repositories import art_objects
 
-    monkeypatch.setattr(photos, "SEARCH_WINDOW", 50)
+    monkeypatch.setattr(photos, "SEARCH_WINDOW", (50, 50))
     owner = await _user(pool)
     ids = await mint_objects(pool, owner, 300)
     await pool.execute("UPDATE art_objects SET title = 'Закаты rare' WHERE id = ANY($1)", ids[:3])
@@ -126,13 +169,24 @@ async def test_search_walks_a_window_then_the_gin_index(
                 if (cursor := page.next_cursor) is None:
                     break
             assert seen == sorted(ids[3:], reverse=True)
-            sql, args = art_objects.cards_query(None, 31, tsquery="'rare'", by_index=True)
-            await conn.execute("SET plan_cache_mode = force_generic_plan")
-            await conn.execute(f"PREPARE by_index AS {sql}")
-            literals = ", ".join("NULL" if a is None else f"$q${a}$q$" for a in args)
-            plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN EXECUTE by_index({literals})"))
-            # The matches are one materialised set, found once (a bitmap scan of the GIN index at
-            # gallery size, bench/bench_search.py; a 300-row table is cheaper to read whole).
-            assert "CTE hits" in plan and "to_tsquery" not in plan, plan
+
+            def plan_of(text: str) -> tuple[str, list[object]]:
+                return art_objects.search_query(None, 31, text, photos.SEARCH_WINDOW)
+
+            # A common word: 31 rows of the walk, the GIN index never read.
+            plan = await generic_plan(conn, *plan_of("object"))
+            assert "rows=31 " in _node(plan, "CTE recent"), plan
+            assert "never executed" in _node(plan, "CTE Scan on hits"), plan
+            # A rare word: the walk tests the window (W = 50 rows) and finds none; the matches
+            # are one materialised set (a bitmap scan of the GIN index at gallery size,
+            # bench/bench_search.py; a 300-row table is cheaper to read whole).
+            plan = await generic_plan(conn, *plan_of("rare"))
+            assert "rows=0 " in _node(plan, "CTE recent"), plan
+            assert "rows=50 " in _node(plan, "Index Scan using art_objects_keyset_idx"), plan
+            assert "rows=3 " in _node(plan, "CTE hits"), plan
+            # Only stop words: nothing scanned at all.
+            plan = await generic_plan(conn, *plan_of("a a a"))
+            assert "never executed" in _node(plan, "Index Scan using art_objects_keyset_idx"), plan
+            assert "never executed" in _node(plan, "CTE Scan on hits"), plan
     finally:
         await app_pool.close()

@@ -27,20 +27,44 @@ SELECT a.id, a.title, a.mint_number, a.description, a.created_at, a.updated_at, 
 """
 
 
-async def parse_search(conn: Connection, text: str) -> str | None:
-    """The search text parsed once, in both stemmings (Russian and English words live side by
-    side in titles), as tsquery text; None when no word is left after parsing (only stop words
-    or punctuation): nothing can match, so the caller answers without scanning."""
-    return await fetch_optional(
-        conn,
-        str,
-        """
-        SELECT CASE WHEN numnode(q) > 0 THEN q::text END
-          FROM (SELECT websearch_to_tsquery('english', $1)
-                       || websearch_to_tsquery('russian', $1) AS q) parsed
-        """,
-        text,
-    )
+class _Params:
+    """Positional parameters of one statement: `$1` is always the viewer."""
+
+    def __init__(self, viewer_id: int | None) -> None:
+        self.args: list[object] = [viewer_id]
+
+    def __call__(self, value: object) -> str:
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+
+def _conditions(
+    param: _Params,
+    after: tuple[datetime, int] | None,
+    owner_id: int | None,
+    creator_id: int | None,
+    favorites_of: int | None,
+) -> tuple[list[str], list[str]]:
+    """A listing's conditions on `a` (art_objects) and `o` (its owner), in two lists: those a
+    walk of a keyset index takes (the cursor, the owner, the creator) and those tested on each
+    row (visibility, hidden from the profile, favourites). Each is added only when used, so
+    each combination gets a plan that can use its index."""
+    walk: list[str] = []
+    row = [VISIBLE_TO_VIEWER]
+    if after is not None:
+        walk.append(f"(a.created_at, a.id) < ({param(after[0])}, {param(after[1])})")
+    if owner_id is not None:
+        walk.append(f"a.owner_id = {param(owner_id)}")
+        # Hidden from the owner's profile: others' "by owner" view leaves it out.
+        row.append("(NOT a.profile_hidden OR a.owner_id = $1)")
+    if creator_id is not None:
+        walk.append(f"a.creator_id = {param(creator_id)}")
+    if favorites_of is not None:
+        row.append(
+            "EXISTS (SELECT 1 FROM favorites mine WHERE mine.art_object_id = a.id"
+            f" AND mine.user_id = {param(favorites_of)})"
+        )
+    return walk, row
 
 
 def cards_query(
@@ -50,54 +74,15 @@ def cards_query(
     owner_id: int | None = None,
     creator_id: int | None = None,
     favorites_of: int | None = None,
-    tsquery: str | None = None,
-    until: tuple[datetime, int] | None = None,
-    by_index: bool = False,
 ) -> tuple[str, list[object]]:
-    """The listing SQL and its arguments. Conditions are added only when used so each
-    combination gets a plan that can use its index.
-
-    `until`: only rows at or after this keyset position (a search's window of newest rows).
-    `by_index`: find the search's matches through the GIN index first (a materialised set of
-    ids), whatever the generic plan would guess — for the rare matches past the window."""
-    conditions = [VISIBLE_TO_VIEWER]
-    args: list[object] = [viewer_id]
-    prefix = ""
-
-    def param(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if after is not None:
-        conditions.append(f"(a.created_at, a.id) < ({param(after[0])}, {param(after[1])})")
-    if owner_id is not None:
-        conditions.append(f"a.owner_id = {param(owner_id)}")
-        # Hidden from the owner's profile: others' "by owner" view leaves it out.
-        conditions.append("(NOT a.profile_hidden OR a.owner_id = $1)")
-    if creator_id is not None:
-        conditions.append(f"a.creator_id = {param(creator_id)}")
-    if favorites_of is not None:
-        conditions.append(
-            "EXISTS (SELECT 1 FROM favorites mine WHERE mine.art_object_id = a.id"
-            f" AND mine.user_id = {param(favorites_of)})"
-        )
-    if until is not None:
-        conditions.append(f"(a.created_at, a.id) >= ({param(until[0])}, {param(until[1])})")
-    if tsquery is not None and by_index:
-        prefix = (
-            "WITH hits AS MATERIALIZED (SELECT id FROM art_objects"
-            f" WHERE search_vector @@ {param(tsquery)}::tsquery) "
-        )
-        conditions.append("a.id IN (SELECT hits.id FROM hits)")
-    elif tsquery is not None:
-        # An already parsed tsquery (parse_search): under the forced generic plan
-        # (core/db.py) a websearch_to_tsquery(...) here was re-run for every row scanned.
-        conditions.append(f"a.search_vector @@ {param(tsquery)}::tsquery")
+    """The listing SQL (no search) and its arguments."""
+    param = _Params(viewer_id)
+    walk, row = _conditions(param, after, owner_id, creator_id, favorites_of)
     sql = (
-        f"{prefix}{CARD_SQL} WHERE {' AND '.join(conditions)}"
+        f"{CARD_SQL} WHERE {' AND '.join(row + walk)}"
         f" ORDER BY a.created_at DESC, a.id DESC LIMIT {param(limit)}"
     )
-    return sql, args
+    return sql, param.args
 
 
 async def list_cards(
@@ -108,43 +93,92 @@ async def list_cards(
     owner_id: int | None = None,
     creator_id: int | None = None,
     favorites_of: int | None = None,
-    tsquery: str | None = None,
-    until: tuple[datetime, int] | None = None,
-    by_index: bool = False,
 ) -> list[asyncpg.Record]:
     """Newest first, keyset over (created_at, id)."""
-    sql, args = cards_query(
-        viewer_id, limit, after, owner_id, creator_id, favorites_of, tsquery, until, by_index
-    )
+    sql, args = cards_query(viewer_id, limit, after, owner_id, creator_id, favorites_of)
     return await conn.fetch(sql, *args)
 
 
-async def window_edge(
-    conn: Connection,
-    size: int,
+def search_query(
+    viewer_id: int | None,
+    limit: int,
+    text: str,
+    window: tuple[int, int],
     after: tuple[datetime, int] | None = None,
     owner_id: int | None = None,
     creator_id: int | None = None,
-) -> tuple[datetime, int] | None:
-    """Keyset position of the `size`-th newest object (after `after`), None when fewer exist:
-    the end of a search's window of recent rows (an index-only walk of `size` entries)."""
-    conditions = ["TRUE"]
-    args: list[object] = [size - 1]
-    if after is not None:
-        args += [after[0], after[1]]
-        conditions.append("(created_at, id) < ($2, $3)")
-    if owner_id is not None:
-        args.append(owner_id)
-        conditions.append(f"owner_id = ${len(args)}")
-    if creator_id is not None:
-        args.append(creator_id)
-        conditions.append(f"creator_id = ${len(args)}")
-    row = await conn.fetchrow(
-        f"SELECT created_at, id FROM art_objects WHERE {' AND '.join(conditions)}"
-        " ORDER BY created_at DESC, id DESC OFFSET $1 LIMIT 1",
-        *args,
+    favorites_of: int | None = None,
+) -> tuple[str, list[object]]:
+    """A search as ONE statement: the listing's first `limit` rows (newest first, after the
+    cursor) whose text matches `text`, parsed by websearch_to_tsquery in English and Russian
+    (gallery titles mix both, so either stemming may match).
+
+    The rows are exactly those of the plain listing with `search_vector @@ query` added; how
+    they are found is chosen at run time, not by the (generic, cached) plan:
+    - `parsed`: the text is parsed once per statement (a materialised CTE), never once per row;
+      nothing left (only stop words or punctuation) = NULL, and nothing below scans at all;
+    - `recent`: matches among the newest W objects (after the cursor), walking the keyset
+      index and stopping at `limit` matches: a common word ends here after a few rows;
+    - `older`: only when `recent` holds fewer than `limit` rows (the word is rare in the newest
+      W), every match through the GIN index (`hits`, materialised so the plan cannot swap it
+      for a keyset walk that tests every row), sorted, the first `limit`: few matches, so cheap.
+    W = sqrt(limit x objects) within `window` (min, max): the walk's worst case (a word that
+    matches nothing) and the GIN's (a word just too rare for the window: about limit/W of the
+    objects match) then grow alike, with the square root of the gallery's size. The number of
+    objects is the planner's estimate (`pg_class.reltuples`, -1 before the table was first
+    analysed): W only moves cost, never rows."""
+    param = _Params(viewer_id)
+    walk, row = _conditions(param, after, owner_id, creator_id, favorites_of)
+    text_p, limit_p = param(text), param(limit)
+    low, high = param(window[0]), param(window[1])
+    walk_sql = "".join(f" AND {c}" for c in walk)
+    row_sql = " AND ".join(row)
+    sql = f"""
+WITH parsed AS MATERIALIZED (
+    SELECT CASE WHEN numnode(x) > 0 THEN x END AS q
+      FROM (SELECT websearch_to_tsquery('english', {text_p}::text)
+                   || websearch_to_tsquery('russian', {text_p}::text) AS x) p),
+recent AS MATERIALIZED (
+    SELECT a.id
+      FROM (SELECT a.* FROM art_objects a
+             WHERE (SELECT q FROM parsed) IS NOT NULL{walk_sql}
+             ORDER BY a.created_at DESC, a.id DESC
+             LIMIT least({high}::int, greatest({low}::int, sqrt({limit_p}::int * (
+                 SELECT greatest(reltuples, 0) FROM pg_class
+                  WHERE oid = 'art_objects'::regclass))::int))) a
+      JOIN users o ON o.id = a.owner_id
+     WHERE a.search_vector @@ (SELECT q FROM parsed) AND {row_sql}
+     ORDER BY a.created_at DESC, a.id DESC LIMIT {limit_p}),
+hits AS MATERIALIZED (
+    SELECT id, created_at, owner_id, creator_id, profile_hidden FROM art_objects
+     WHERE search_vector @@ (SELECT q FROM parsed)),
+older AS (
+    SELECT a.id FROM hits a JOIN users o ON o.id = a.owner_id
+     WHERE (SELECT count(*) FROM recent) < {limit_p} AND (SELECT q FROM parsed) IS NOT NULL
+       {walk_sql} AND {row_sql}
+     ORDER BY a.created_at DESC, a.id DESC LIMIT {limit_p})
+{CARD_SQL}
+ WHERE a.id IN (SELECT id FROM recent UNION ALL SELECT id FROM older)
+ ORDER BY a.created_at DESC, a.id DESC LIMIT {limit_p}"""
+    return sql, param.args
+
+
+async def search_cards(
+    conn: Connection,
+    viewer_id: int | None,
+    limit: int,
+    text: str,
+    window: tuple[int, int],
+    after: tuple[datetime, int] | None = None,
+    owner_id: int | None = None,
+    creator_id: int | None = None,
+    favorites_of: int | None = None,
+) -> list[asyncpg.Record]:
+    """Matches of a search, newest first, keyset over (created_at, id): see search_query."""
+    sql, args = search_query(
+        viewer_id, limit, text, window, after, owner_id, creator_id, favorites_of
     )
-    return (row["created_at"], row["id"]) if row else None
+    return await conn.fetch(sql, *args)
 
 
 async def viewer_overlay(

@@ -422,19 +422,22 @@ async def _page_rows(
     async with pool.acquire() as conn:
         if owner_id is not None:
             await ensure_collection_visible(conn, viewer_id, owner_id)
-        tsquery = None
-        if query is not None:
-            tsquery = await art_objects.parse_search(conn, query)
-            if tsquery is None:  # only stop words or punctuation: nothing can match
-                return [], None
         favorites_of = viewer_id if listing.favorites_only else None
-        if tsquery is None:
+        if query is None:
             rows = await art_objects.list_cards(
                 conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of
             )
         else:
-            rows = await _search(
-                conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of, tsquery
+            rows = await art_objects.search_cards(
+                conn,
+                viewer_id,
+                limit + 1,
+                query,
+                SEARCH_WINDOW,
+                after,
+                owner_id,
+                creator_id,
+                favorites_of,
             )
     next_cursor = None
     if len(rows) > limit:
@@ -443,42 +446,11 @@ async def _page_rows(
     return rows[:limit], next_cursor
 
 
-# A search first walks the newest SEARCH_WINDOW objects in keyset order (cheap when matches are
-# common); only if they hold less than a page does it look further back through the GIN index
-# (cheap then: fewer than a page per window means the matches are rare). Either way the cost
-# stays near a plain page's, whatever the words and however large the gallery.
-SEARCH_WINDOW = 2000
-
-
-async def _search(
-    conn: Connection,
-    viewer_id: int | None,
-    wanted: int,
-    after: tuple[datetime, int] | None,
-    owner_id: int | None,
-    creator_id: int | None,
-    favorites_of: int | None,
-    tsquery: str,
-) -> list[asyncpg.Record]:
-    edge = await art_objects.window_edge(conn, SEARCH_WINDOW, after, owner_id, creator_id)
-    rows = list(
-        await art_objects.list_cards(
-            conn, viewer_id, wanted, after, owner_id, creator_id, favorites_of, tsquery, edge
-        )
-    )
-    if len(rows) < wanted and edge is not None:
-        rows += await art_objects.list_cards(
-            conn,
-            viewer_id,
-            wanted - len(rows),
-            (edge[0], edge[1]),
-            owner_id,
-            creator_id,
-            favorites_of,
-            tsquery,
-            by_index=True,
-        )
-    return rows
+# A search walks the newest W objects in keyset order first (cheap when matches are common) and
+# looks through the GIN index only when they hold less than a page (cheap then: the matches are
+# rare), in one statement (repositories/art_objects.search_query). W grows with the square
+# root of the gallery's size, within these bounds.
+SEARCH_WINDOW = (100, 2000)
 
 
 async def ensure_collection_visible(conn: Connection, viewer_id: int | None, owner_id: int) -> None:
