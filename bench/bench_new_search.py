@@ -74,9 +74,11 @@ def measure(
                     with CpuMeter(server.pids()) as srv, CpuMeter(postgres_pids(dsn)) as pg:
                         res = wrk(server.url + path, duration=seconds, threads=1,
                                   cpus=CLIENT_CPU, script=script)  # fmt: skip
-                    if res["err_status"]:
-                        raise RuntimeError(f"{key}: {res['err_status']} non-2xx responses")
                     requests = max(res["requests"], 1)
+                    # /health answers 503 when its database check takes 2 s: on a saturated
+                    # machine a few do; more than 1 % means the run measures something else.
+                    if res["err_status"] > requests / 100:
+                        raise RuntimeError(f"{key}: {res['err_status']} non-2xx responses")
                     for name, value in (
                         ("rps", res["rps"]),
                         ("p99", res["p99"]),
