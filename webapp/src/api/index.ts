@@ -88,6 +88,8 @@ export const meApi = {
   notifications: () => unwrap(api.GET('/api/me/notifications')),
   setNotifications: (disabled: NotificationKind[]) => unwrap(api.PUT('/api/me/notifications', { body: { disabled } })),
   update: (patch: MePatch) => unwrap(api.PATCH('/api/me', { body: patch })),
+  /** Pin, unpin and reorder in one call: the whole pinned list, in order (at most 6). */
+  setShowcase: (photo_ids: number[]) => unwrap(api.PUT('/api/me/showcase', { body: { photo_ids } })),
   /** A first password also picks the desktop username when the account has none yet. */
   setPassword: (password: string, current_password?: string, username?: string) =>
     unwrap(
@@ -113,6 +115,9 @@ export const usersApi = {
   /** Prefix search over display names and usernames; an empty query lists recent counterparts. */
   search: (q: string, signal?: AbortSignal) =>
     unwrap(api.GET('/api/users', { params: { query: compact({ q, limit: 20 }) }, signal })),
+  /** The objects a person pinned to the top of their profile, in their order. */
+  showcase: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/users/{user_id}/showcase', { params: { path: { user_id: id } }, signal })),
   photos: (id: number, cursor?: string | null, limit = 24, signal?: AbortSignal) =>
     unwrap(
       api.GET('/api/users/{user_id}/photos', {
@@ -132,6 +137,12 @@ export const photosApi = {
     unwrap(api.GET('/api/photos/{photo_id}', { params: { path: { photo_id: id } }, signal })),
   history: (id: number, signal?: AbortSignal) =>
     unwrap(api.GET('/api/photos/{photo_id}/history', { params: { path: { photo_id: id } }, signal })),
+  /** Number, author, mint time and the owners so far, as this viewer may see them. */
+  story: (id: number, signal?: AbortSignal) =>
+    unwrap(api.GET('/api/photos/{photo_id}/story', { params: { path: { photo_id: id } }, signal })),
+  /** The owner hides it from their profile (it stays theirs and in the gallery), or shows it. */
+  setProfileHidden: (id: number, hidden: boolean) =>
+    unwrap(api.PUT('/api/photos/{photo_id}/profile-hidden', { params: { path: { photo_id: id } }, body: { hidden } })),
   update: (id: number, patch: { title?: string; description?: string }) =>
     unwrap(api.PATCH('/api/photos/{photo_id}', { params: { path: { photo_id: id } }, body: patch })),
   remove: (id: number) => unwrap(api.DELETE('/api/photos/{photo_id}', { params: { path: { photo_id: id } } })),
@@ -166,6 +177,9 @@ export const transfersApi = {
   /** A new claim code in place of a live one; the old link then says it was replaced. */
   replace: (id: number) =>
     unwrap(api.POST('/api/transfers/{transfer_id}/replace', { params: { path: { transfer_id: id } } })),
+  /** The recipient hides the giver's note from everyone but the two of them, or shows it. */
+  setNoteHidden: (id: number, hidden: boolean) =>
+    unwrap(api.PUT('/api/transfers/{transfer_id}/note', { params: { path: { transfer_id: id } }, body: { hidden } })),
   /** Send a direct gift back to its giver (within 7 days). */
   sendBack: (id: number) =>
     unwrap(api.POST('/api/transfers/{transfer_id}/return', { params: { path: { transfer_id: id } } })),

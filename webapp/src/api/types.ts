@@ -20,6 +20,8 @@ export type PhotoPage = Schemas['PhotoPage'];
 /** A keyset page of T (the generated PhotoPage's shape, for any item). */
 export type Page<T> = Omit<PhotoPage, 'items'> & { items: T[] };
 export type ProvenanceEntry = Schemas['ProvenanceEntry'];
+export type Story = Schemas['Story'];
+export type Showcase = Schemas['Showcase'];
 export type PublicUser = Schemas['PublicUser'];
 export type Transfer = Schemas['Transfer'];
 export type TransferStatus = Transfer['status'];

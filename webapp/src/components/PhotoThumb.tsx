@@ -1,6 +1,7 @@
 import type { PhotoSummary } from '../api';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { MintNumber } from './MintNumber';
 import { PhotoImage } from './PhotoImage';
 
 /** A small square thumbnail for trade and transfer items, with its title. */
@@ -8,7 +9,10 @@ export function PhotoThumb({ photo, size = 72 }: { photo: PhotoSummary; size?: n
   return (
     <Link href={`/photos/${photo.id}`} className="photo-thumb" style={{ width: size }} title={photo.title} state={{ photo }}>
       <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} sizes={`${size}px`} />
-      <span className="photo-thumb-title">{photo.title}</span>
+      <span className="photo-thumb-title">
+        <MintNumber n={photo.mint_number} className="photo-thumb-number" />
+        {photo.title}
+      </span>
     </Link>
   );
 }

@@ -35,6 +35,28 @@ export function QrCode({ value, size = 240, label }: { value: string; size?: num
   );
 }
 
+/** Max's brightness request lasts about 30 s: asked again this often while the code is shown. */
+export const BRIGHTNESS_RENEW_MS = 25_000;
+
+/**
+ * Full screen brightness while a code is on screen (Max's `requestScreenMaxBrightness`), so the
+ * other phone's camera reads it in any light; the user's brightness comes back when it goes.
+ * Nothing where the host has no such call (Telegram, a browser).
+ */
+export function useScreenBrightness(active = true): void {
+  const { host } = useSession();
+  const brightness = host.screenBrightness;
+  useEffect(() => {
+    if (!brightness || !active) return;
+    brightness.raise();
+    const renew = setInterval(() => brightness.raise(), BRIGHTNESS_RENEW_MS);
+    return () => {
+      clearInterval(renew);
+      brightness.restore();
+    };
+  }, [brightness, active]);
+}
+
 /**
  * QR + the same link as text, with the host's share sheet (Max chats, Telegram's share
  * picker, the system sheet) and copy, for when scanning is not possible.
@@ -43,6 +65,7 @@ export function ShareCode({ value, label, hint, shareText }: { value: string; la
   const { t, i18n } = useTranslation();
   const { host } = useSession();
   const [copied, setCopied] = useState(false);
+  useScreenBrightness();
   // A rich card through the bot where the host can (Telegram 8.0+); any failure falls back to
   // the plain share of the link, as older clients get.
   const share = async () => {

@@ -5,7 +5,9 @@ import { Link } from 'wouter';
 import { ApiError, tradesApi, type Trade } from '../api';
 import { errorCode } from '../i18n/errors';
 import { useSession } from '../state/session';
+import { MintNumber } from './MintNumber';
 import { PrimaryAction } from './PrimaryAction';
+import { StoryView } from './Story';
 import { ThumbRow } from './PhotoThumb';
 import { StatusBadge, formatDate } from './Screen';
 import { Notice, errorText } from './States';
@@ -131,6 +133,22 @@ export function TradeCard({
           <ThumbRow photos={trade.requested} />
         </div>
       </div>
+      {/* Before accepting: where each offered object has been (number, author, owners so far). */}
+      {pending && !mine && trade.stories && trade.stories.length > 0 && (
+        <div className="mt-2 trade-stories">
+          {trade.stories.map((story) => {
+            const item = trade.offered.find((p) => p.id === story.photo_id);
+            return (
+              <details key={story.photo_id} className="trade-story" data-photo-id={story.photo_id} open={!linkToDetail && trade.stories!.length === 1}>
+                <summary className="small fw-semibold">
+                  {t('story.title')} · <MintNumber n={story.mint_number} /> {item?.title}
+                </summary>
+                <StoryView story={story} showNumber={false} />
+              </details>
+            );
+          })}
+        </div>
+      )}
       {trade.accepted_by && trade.status === 'accepted' && (
         <div className="mt-2 d-flex align-items-center gap-2" data-testid="accepted-by">
           <UserChip user={trade.accepted_by} label={t('trade.acceptedBy')} />

@@ -86,6 +86,21 @@ describe('live events → the query cache', () => {
     expect([stale(keys.feed(annaOwns)), stale(keys.feed(borisOwns)), stale(keys.feed(veraOwns)), stale(keys.photo(4))]).toEqual([true, true, false, true]);
   });
 
+  it('a showcase change refetches that profile’s showcase; an owner change both owners’', () => {
+    const qc = createQueryClient();
+    for (const id of [1, 2, 3]) qc.setQueryData(keys.showcase(id), { user_id: id, items: [] });
+    qc.setQueryData(keys.story(4), { photo_id: 4 });
+    const stale = (k: readonly unknown[]) => qc.getQueryState(k)!.isInvalidated;
+    applyLiveEvent(qc, ev({ id: 4, type: 'showcase.updated', data: { user_id: 3, photo_ids: [7, 5] } }));
+    expect([stale(keys.showcase(1)), stale(keys.showcase(2)), stale(keys.showcase(3))]).toEqual([false, false, true]);
+    applyLiveEvent(
+      qc,
+      ev({ id: 5, type: 'ownership.changed', data: { photo_id: 4, from_user_id: 1, to_user_id: 2, reason: 'trade', trade_id: 3, transfer_id: null } }),
+    );
+    // A pin goes when its object changes hands; the object's story gains an owner.
+    expect([stale(keys.showcase(1)), stale(keys.showcase(2)), stale(keys.story(4))]).toEqual([true, true, true]);
+  });
+
   it('feedAccepts follows the search text, owner, creator and person filters', () => {
     const p = photo(1, { title: 'Закат над морем', owner: boris });
     expect(feedAccepts({ kind: 'photos', query: { q: 'закат' } }, p)).toBe(true);

@@ -95,6 +95,8 @@ export function applyLiveEvent(qc: QueryClient, e: ServerEvent): void {
       // it or filters by one of the two owners (it may enter or leave those).
       void qc.invalidateQueries({ queryKey: keys.photo(photo_id) });
       void qc.invalidateQueries({ queryKey: keys.tradeCandidates });
+      // A pin goes when the object changes hands.
+      for (const owner of [from_user_id, to_user_id]) if (owner !== null) void qc.invalidateQueries({ queryKey: keys.showcase(owner) });
       void qc.invalidateQueries({
         queryKey: keys.feeds,
         predicate: (query) => {
@@ -111,6 +113,10 @@ export function applyLiveEvent(qc: QueryClient, e: ServerEvent): void {
       });
       return;
     }
+    case 'showcase.updated':
+      // It names the pinned ids only: the showcase is read again (its cards, as this viewer sees them).
+      void qc.invalidateQueries({ queryKey: keys.showcase(e.data.user_id) });
+      return;
     case 'user.updated': {
       const user = e.data;
       // A new display name shows on every tile that names this person.

@@ -18,7 +18,10 @@ export const keys = {
   /** The anonymous first gallery page fetched while sign-in runs. */
   publicGallery: ['public-gallery'] as const,
   photo: (id: number) => ['photo', id] as const,
-  history: (id: number) => ['photo', id, 'history'] as const,
+  story: (id: number) => ['photo', id, 'story'] as const,
+  /** A person's pinned objects (their profile's showcase). */
+  showcases: ['showcase'] as const,
+  showcase: (userId: number) => ['showcase', userId] as const,
   user: (id: number) => ['user', id] as const,
   users: ['user'] as const,
   trades: ['trades'] as const,

@@ -37,6 +37,9 @@ interface MaxWebApp {
   shareContent?(params: { text: string; link: string }): unknown;
   shareMaxContent?(params: { text: string; link: string }): unknown;
   close?(): void;
+  /** Full brightness for about 30 s (a QR being shown); rejects where unsupported. */
+  requestScreenMaxBrightness?(): Promise<unknown> | void;
+  restoreScreenBrightness?(): Promise<unknown> | void;
   DeviceStorage?: {
     setItem(key: string, value: string): unknown;
     getItem(key: string): Promise<string | { value?: string | null } | null>;

@@ -197,6 +197,20 @@ describe('native controls', () => {
     expect(document.documentElement.style.getPropertyValue('--tg-content-safe-top')).toBe('48px');
   });
 
+  it('Max: full brightness while a QR is shown and back after; Telegram and the web have no such call', async () => {
+    const requestScreenMaxBrightness = vi.fn(() => Promise.reject({ error: { code: 'client.requestScreenMaxBrightness.not_supported' } }));
+    const restoreScreenBrightness = vi.fn(() => Promise.resolve());
+    const host = detectHost(fakeWindow({ WebApp: { initData: 'hash=1', requestScreenMaxBrightness, restoreScreenBrightness } } as Partial<Window>));
+    host.screenBrightness!.raise(); // a refusal (desktop client) is swallowed, never an unhandled rejection
+    host.screenBrightness!.restore();
+    await Promise.resolve();
+    expect(requestScreenMaxBrightness).toHaveBeenCalledOnce();
+    expect(restoreScreenBrightness).toHaveBeenCalledOnce();
+    expect(detectHost(fakeWindow({ WebApp: { initData: 'hash=1' } } as Partial<Window>)).screenBrightness).toBeNull();
+    expect(detectHost(fakeWindow({ Telegram: { WebApp: { initData: 'x=1', ready: vi.fn() } } } as Partial<Window>)).screenBrightness).toBeNull();
+    expect(detectHost(fakeWindow({})).screenBrightness).toBeNull();
+  });
+
   it('Telegram 8.0: shareMessage shares a prepared message; older clients and other hosts have none', async () => {
     const shareMessage = vi.fn((_id: string, cb?: (sent: boolean) => void) => cb?.(true));
     const tg = { initData: 'hash=1', ready: vi.fn(), shareMessage, isVersionAtLeast: (v: string) => Number(v) <= 8 };

@@ -38,6 +38,12 @@ export interface Host {
    * `share` already shares into a Max chat with shareMaxContent).
    */
   shareMessage: ((preparedId: string) => Promise<boolean>) | null;
+  /**
+   * Max only: full screen brightness while a QR code is shown (`requestScreenMaxBrightness`,
+   * which lasts about 30 s per call, so `raise` is repeated while the code stays; `restore` puts
+   * the user's brightness back). Telegram's WebApp has no such call, a browser neither: null.
+   */
+  screenBrightness: { raise(): void; restore(): void } | null;
   /** Telegram's main (bottom) button; null elsewhere. */
   mainButton: MainButton | null;
   /** Close the mini-app (to reopen it fresh from the chat), or null where impossible. */
@@ -75,6 +81,18 @@ function safe<A extends unknown[]>(fn: ((...args: A) => unknown) | undefined, se
   return (...args: A) => {
     try {
       fn?.apply(self, args);
+    } catch {
+      /* unsupported in this client version */
+    }
+  };
+}
+
+/** Like `safe`, for bridge calls that answer with a promise: a refusal (`client.<method>.<reason>`
+ * rejects, an old client, a desktop) is no unhandled rejection. */
+function promised(fn: (() => unknown) | undefined, self: unknown): () => void {
+  return () => {
+    try {
+      void Promise.resolve(fn?.call(self)).catch(() => undefined);
     } catch {
       /* unsupported in this client version */
     }
@@ -189,6 +207,9 @@ function maxHost(win: Window, wa: MaxWebApp): Host {
     openLink: (url) => (wa.openLink ? wa.openLink(url) : win.open(url, '_blank')),
     haptic: bridgeHaptics(wa.HapticFeedback),
     setClosingConfirmation: closingConfirmation(wa),
+    screenBrightness: wa.requestScreenMaxBrightness
+      ? { raise: promised(wa.requestScreenMaxBrightness, wa), restore: promised(wa.restoreScreenBrightness, wa) }
+      : null,
     // Inside Max, share into a Max chat; the system sheet where only that exists.
     shareMessage: null,
     share: wa.shareMaxContent
@@ -354,6 +375,7 @@ function telegramHost(win: Window, tg: TelegramWebApp): Host {
     // (https://core.telegram.org/bots/webapps#initializing-mini-apps, openTelegramLink; the share
     // link form is https://core.telegram.org/api/links#share-links).
     shareMessage: tg.shareMessage && tgSupports(tg, '8.0') ? telegramShareMessage(tg) : null,
+    screenBrightness: null,
     share: tg.openTelegramLink
       ? (link, text) =>
           safe(tg.openTelegramLink, tg)(
@@ -398,6 +420,7 @@ function webHost(win: Window): Host {
     setClosingConfirmation: () => {},
     share: webShare(win),
     shareMessage: null,
+    screenBrightness: null,
     mainButton: null,
     close: null,
     storage: null,

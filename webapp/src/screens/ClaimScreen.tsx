@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { ApiError, transfersApi, type ClaimPreview, type Transfer } from '../api';
 import { ButtonLink } from '../components/ButtonLink';
+import { GiftNote } from '../components/GiftNote';
+import { MintNumber } from '../components/MintNumber';
 import { PhotoImage } from '../components/PhotoImage';
+import { StoryView } from '../components/Story';
 import { PrimaryAction } from '../components/PrimaryAction';
 import { ScreenTitle, formatDate } from '../components/Screen';
 import { EmptyState, Loading, Notice, errorText } from '../components/States';
@@ -45,14 +48,24 @@ function PhotoCard({ preview }: { preview: ClaimPreview }) {
           <div className="claim-photo">
             <PhotoImage src={preview.photo.thumb_url} src2x={preview.photo.thumb_2x_url} sizes="240px" alt={preview.photo.title} placeholder={preview.photo.placeholder} />
           </div>
-          <div className="fw-semibold mt-2">{preview.photo.title}</div>
+          <div className="fw-semibold mt-2">
+            <MintNumber n={preview.photo.mint_number} /> {preview.photo.title}
+          </div>
         </>
       )}
       <div className="d-flex justify-content-center mt-1">
         <UserChip user={preview.giver} label={t('claim.giver')} />
       </div>
+      {preview.note && <GiftNote note={preview.note} giver={preview.giver.display_name} />}
       {preview.expires_at && stateOf(preview) === 'open' && (
         <div className="small text-secondary mt-1">{t('claim.expires', { date: formatDate(preview.expires_at) })}</div>
+      )}
+      {/* Where it has been, before taking it (only while the code is pending, like the photo). */}
+      {preview.photo && preview.story && (
+        <div className="text-start mt-3">
+          <h2 className="h6 mb-2">{t('story.title')}</h2>
+          <StoryView story={preview.story} />
+        </div>
       )}
     </div>
   );

@@ -1,11 +1,13 @@
 import { Button } from '@maxhub/max-ui';
 import { useState, type FormEvent } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
-import { Link, useParams } from 'wouter';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'wouter';
 import { useHistoryState } from 'wouter/use-browser-location';
-import { ApiError, photosApi, type ProvenanceEntry, type Photo } from '../api';
+import { ApiError, photosApi, type Photo } from '../api';
 import { Icon } from '../components/Icon';
 import { MintNumber } from '../components/MintNumber';
+import { ShowcaseControls } from '../components/Showcase';
+import { StoryView } from '../components/Story';
 import { PhotoImage } from '../components/PhotoImage';
 import { ScreenTitle, formatDate } from '../components/Screen';
 import { ErrorState, Loading, Notice, errorText } from '../components/States';
@@ -18,45 +20,6 @@ import { useLiveEvents } from '../state/live';
 import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
 import { useClosingConfirmation } from '../components/PrimaryAction';
-
-/** A party of provenance: a link to them, or "a private collector" and nothing more. */
-function Party({ user }: { user: ProvenanceEntry['to_user'] }) {
-  const { t } = useTranslation();
-  return user ? <Link href={`/users/${user.id}`}>{user.display_name}</Link> : <>{t('photo.privateCollector')}</>;
-}
-
-function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
-  const { t } = useTranslation();
-  return (
-    <ol className="timeline" aria-label={t('photo.provenance')}>
-      {entries.map((h) => (
-        <li key={h.id}>
-          <div className="fw-semibold">
-            {t(`photo.reason.${h.reason}`)}
-            {h.trade_id && (
-              <>
-                {' '}
-                <Trans i18nKey="photo.inTrade" values={{ id: h.trade_id }} components={[<Link href={`/trades/${h.trade_id}`} />]} />
-              </>
-            )}
-          </div>
-          <div className="small">
-            {h.from_user || h.from_private ? (
-              <>
-                {h.from_user ? h.from_user.display_name : t('photo.privateCollector')} → <Party user={h.to_user} />
-              </>
-            ) : h.to_user ? (
-              <Trans i18nKey="photo.by" values={{ name: h.to_user.display_name }} components={[<Link href={`/users/${h.to_user.id}`} />]} />
-            ) : (
-              t('photo.privateCollector')
-            )}
-          </div>
-          <div className="small text-secondary">{formatDate(h.created_at)}</div>
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 function EditForm({ photo, onSaved, onCancel }: { photo: Photo; onSaved: (p: Photo) => void; onCancel: () => void }) {
   const { t } = useTranslation();
@@ -105,7 +68,7 @@ export default function PhotoScreen() {
   // The tile that was tapped hands over what it knows: the screen renders at once.
   const fromTile = useHistoryState<{ photo?: Partial<Photo> & { id: number } } | null>()?.photo;
   const photo = useApiQuery(keys.photo(id), (signal) => photosApi.get(id, signal));
-  const history = useApiQuery(keys.history(id), (signal) => photosApi.history(id, signal));
+  const story = useApiQuery(keys.story(id), (signal) => photosApi.story(id, signal));
   const [editing, setEditing] = useState(false);
   const [deleted, setDeleted] = useState(false);
   const [message, setMessage] = useState<{ kind: 'danger' | 'success'; text: string } | null>(null);
@@ -214,29 +177,32 @@ export default function PhotoScreen() {
             }}
           />
         ) : (
-          <div className="d-flex flex-wrap gap-2 mb-3">
-            {isOwner ? (
-              <>
-                <ButtonLink href={`/photos/${full.id}/transfer`} iconBefore={<Icon name="send" size={18} />}>{t('photo.transfer')}</ButtonLink>
-                <Button mode="secondary" onClick={() => setEditing(true)}>{t('photo.edit')}</Button>
-                {full.creator.id === me.id && (
-                  <Button mode="tertiary" appearance="negative" onClick={remove}>{t('photo.delete')}</Button>
-                )}
-              </>
-            ) : (
-              <ButtonLink href={`/trades/new?to=${full.owner.id}&want=${full.id}`} iconBefore={<Icon name="trades" size={18} />}>{t('photo.proposeTrade')}</ButtonLink>
-            )}
-          </div>
+          <>
+            <div className="d-flex flex-wrap gap-2 mb-3">
+              {isOwner ? (
+                <>
+                  <ButtonLink href={`/photos/${full.id}/transfer`} iconBefore={<Icon name="send" size={18} />}>{t('photo.transfer')}</ButtonLink>
+                  <Button mode="secondary" onClick={() => setEditing(true)}>{t('photo.edit')}</Button>
+                  {full.creator.id === me.id && (
+                    <Button mode="tertiary" appearance="negative" onClick={remove}>{t('photo.delete')}</Button>
+                  )}
+                </>
+              ) : (
+                <ButtonLink href={`/trades/new?to=${full.owner.id}&want=${full.id}`} iconBefore={<Icon name="trades" size={18} />}>{t('photo.proposeTrade')}</ButtonLink>
+              )}
+            </div>
+            {isOwner && <ShowcaseControls photo={full} onChange={(np) => photo.setData((prev) => prev && { ...prev, ...np })} />}
+          </>
         )}
 
         <div className="card-surface">
-          <h2 className="h6 mb-3">{t('photo.provenance')}</h2>
-          {history.loading && !history.data ? (
-            <Loading />
-          ) : history.error ? (
-            <ErrorState error={history.error} onRetry={history.reload} />
+          <h2 className="h6 mb-3">{t('story.title')}</h2>
+          {story.loading && !story.data ? (
+            <Loading label={t('story.loading')} />
+          ) : story.error || !story.data ? (
+            <ErrorState error={story.error} onRetry={story.reload} />
           ) : (
-            <Provenance entries={history.data ?? []} />
+            <StoryView story={story.data} showNumber={false} />
           )}
         </div>
         {full && (

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { transfersApi, tradesApi, usersBlockApi, type Trade, type Transfer } from '../api';
 import { ButtonLink } from '../components/ButtonLink';
+import { GiftNote } from '../components/GiftNote';
 import { Icon } from '../components/Icon';
 import { ThumbRow } from '../components/PhotoThumb';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
@@ -69,6 +70,14 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
       setError(errorText(err));
     }
   };
+  // The recipient may hide the giver's note from everyone else (provenance then keeps it for the two of them).
+  const toggleNote = async () => {
+    try {
+      onChange(await transfersApi.setNoteHidden(tr.id, !tr.note_hidden));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
   const gift = !sent && tr.status === 'completed' && !tr.returned_at && !note;
   const other = sent ? tr.to_user : tr.from_user;
   return (
@@ -80,6 +89,16 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
           {other ? <UserChip user={other} label={sent ? t('trades.to') : t('trades.from')} /> : <span className="text-secondary">{t('trades.anyoneWithCode')}</span>}
         </div>
         <div className="small text-secondary">{formatDate(tr.created_at)}</div>
+        {tr.note && (
+          <GiftNote note={tr.note} giver={tr.from_user.display_name}>
+            {tr.note_hidden && <div className="small text-secondary">{t('note.hiddenState')}</div>}
+            {!sent && tr.status === 'completed' && (
+              <button type="button" className="btn btn-link btn-sm p-0" onClick={() => void toggleNote()} aria-pressed={tr.note_hidden}>
+                {tr.note_hidden ? t('note.show') : t('note.hide')}
+              </button>
+            )}
+          </GiftNote>
+        )}
         {error && <div className="small text-danger">{error}</div>}
         {(note || tr.returned_at) && <div className="small text-secondary">{note ?? t('trades.sentBack')}</div>}
       </div>
@@ -120,7 +139,7 @@ function TransferList() {
       </EmptyState>
     );
   const replace = (next: Transfer) =>
-    list.setData((d) => d && { ...d, sent: d.sent.map((x) => (x.id === next.id ? next : x)) });
+    list.setData((d) => d && { sent: d.sent.map((x) => (x.id === next.id ? next : x)), received: d.received.map((x) => (x.id === next.id ? next : x)) });
   return (
     <>
       {received.length > 0 && <h2 className="h6 text-secondary mt-2">{t('trades.received')}</h2>}

@@ -3,12 +3,15 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'wouter';
 import { photosApi, transfersApi, type Photo, type Transfer, type UserSummary } from '../api';
+import { GiftNote, NoteField, noteTooLong } from '../components/GiftNote';
+import { MintNumber } from '../components/MintNumber';
 import { PeoplePicker } from '../components/PeoplePicker';
 import { PhotoImage } from '../components/PhotoImage';
 import { PrimaryAction, useClosingConfirmation } from '../components/PrimaryAction';
 import { ShareCode } from '../components/QrCode';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
+import { formatNumber } from '../i18n';
 import { errorCode } from '../i18n/errors';
 import { ButtonLink } from '../components/ButtonLink';
 import { UserChip } from '../components/UserChip';
@@ -30,16 +33,17 @@ function ToUser({ photo }: { photo: Photo }) {
   const me = useMe();
   const { host } = useSession();
   const [user, setUser] = useState<UserSummary | null>(null);
+  const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useClosingConfirmation(user !== null);
+  useClosingConfirmation(user !== null || note.trim() !== '');
 
   const submit = async () => {
-    if (!user || busy) return;
+    if (!user || busy || noteTooLong(note)) return;
     setBusy(true);
     setError(null);
     try {
-      await transfersApi.create(photo.id, user.id);
+      await transfersApi.create(photo.id, user.id, note.trim());
       host.haptic.notify('success');
       navigate(`/photos/${photo.id}`, { replace: true });
     } catch (err) {
@@ -53,13 +57,16 @@ function ToUser({ photo }: { photo: Photo }) {
   return (
     <div className="card-surface">
       <PeoplePicker label={t('transfer.recipient')} value={user} onChange={setUser} excludeId={me.id} />
+      <div className="mt-3">
+        <NoteField id="gift-note" value={note} onChange={setNote} />
+      </div>
       {error && <Notice kind="danger">{error}</Notice>}
       <PrimaryAction
         className="mt-3"
         text={user ? t('transfer.giveTo', { name: user.display_name }) : t('transfer.giveAway')}
         onClick={() => void submit()}
         loading={busy}
-        disabled={!user}
+        disabled={!user || noteTooLong(note)}
         reason={t('transfer.pickSomeone')}
       />
       <p className="small text-secondary mt-2 mb-0">{t('transfer.final')}</p>
@@ -89,6 +96,7 @@ function ClaimCode({ photo }: { photo: Photo }) {
   const pending = useApiQuery(keys.pendingCode(photo.id), (signal) => transfersApi.pendingCode(photo.id, signal));
   // What this screen made or last heard; before that, the live code the server shows again.
   const [local, setLocal] = useState<Transfer | null>(null);
+  const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -147,7 +155,8 @@ function ClaimCode({ photo }: { photo: Photo }) {
         <p>{t('transfer.codeIntro')}</p>
         {pending.error !== null && pending.error !== undefined && <Notice kind="danger">{errorText(pending.error)}</Notice>}
         {error && <Notice kind="danger">{error}</Notice>}
-        <PrimaryAction text={t('transfer.createCode')} onClick={() => void run(() => transfersApi.create(photo.id))} loading={busy} />
+        <NoteField id="code-note" value={note} onChange={setNote} />
+        <PrimaryAction text={t('transfer.createCode')} onClick={() => void run(() => transfersApi.create(photo.id, undefined, note.trim()))} loading={busy} disabled={noteTooLong(note)} />
       </div>
     );
   const link = claimLink(transfer);
@@ -166,9 +175,10 @@ function ClaimCode({ photo }: { photo: Photo }) {
           hint={[t('claim.giverShareHint'), transfer.expires_at ? t('transfer.validUntil', { date: formatDate(transfer.expires_at) }) : '']
             .filter(Boolean)
             .join(' ')}
-          shareText={t('transfer.shareText', { title: photo.title })}
+          shareText={t('transfer.shareText', { title: `${photo.title} · ${t('photo.mintNumber', { n: formatNumber(photo.mint_number) })}` })}
         />
       )}
+      {transfer.note && <GiftNote note={transfer.note} giver={transfer.from_user.display_name} />}
       {status === 'completed' && transfer.to_user && (
         <div className="mt-2 d-flex justify-content-center" data-testid="claimed-by">
           <UserChip user={transfer.to_user} label={t('transfer.claimedBy')} />
@@ -182,7 +192,10 @@ function ClaimCode({ photo }: { photo: Photo }) {
         </div>
       )}
       {(status === 'expired' || status === 'cancelled') && (
-        <PrimaryAction className="mt-3" text={t('transfer.newCode')} onClick={() => void run(() => transfersApi.create(photo.id))} loading={busy} />
+        <div className="mt-3 text-start">
+          <NoteField id="code-note" value={note} onChange={setNote} />
+          <PrimaryAction text={t('transfer.newCode')} onClick={() => void run(() => transfersApi.create(photo.id, undefined, note.trim()))} loading={busy} disabled={noteTooLong(note)} />
+        </div>
       )}
     </div>
   );
@@ -217,7 +230,9 @@ export default function TransferScreen() {
         <div style={{ width: 64 }}>
           <PhotoImage src={p.thumb_url} src2x={p.thumb_2x_url} sizes="64px" alt={p.title} placeholder={p.placeholder} color={p.dominant_color} />
         </div>
-        <div className="fw-semibold">{p.title}</div>
+        <div className="fw-semibold">
+          <MintNumber n={p.mint_number} /> {p.title}
+        </div>
       </div>
       <Segmented
         label={t('transfer.by')}

@@ -6,6 +6,7 @@ import { requestsApi, usersApi, type PublicUser } from '../api';
 import { Icon } from '../components/Icon';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
+import { ShowcaseSection } from '../components/Showcase';
 import { EmptyState, ErrorState, Loading, Notice, errorText } from '../components/States';
 import { UserAvatar } from '../components/UserChip';
 import { useApiQuery } from '../hooks/useApiQuery';
@@ -100,7 +101,14 @@ export default function UserScreen() {
           </ButtonLink>
         )}
       </div>
-      {u.can_view_collection || isMe ? <Collection user={u} /> : <PrivateProfile user={u} onRequested={user.reload} />}
+      {u.can_view_collection || isMe ? (
+        <>
+          <ShowcaseSection userId={u.id} isMe={isMe} />
+          <Collection user={u} />
+        </>
+      ) : (
+        <PrivateProfile user={u} onRequested={user.reload} />
+      )}
     </>
   );
 }

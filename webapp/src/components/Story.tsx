@@ -1,0 +1,94 @@
+import { Trans, useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
+import type { ProvenanceEntry, Story } from '../api';
+import { formatDate } from '../i18n';
+import { MintNumber } from './MintNumber';
+import '../styles/collector.css';
+
+/** A party of provenance: a link to them, or "a private collector" and nothing more. */
+function Party({ user }: { user: ProvenanceEntry['to_user'] }) {
+  const { t } = useTranslation();
+  return user ? <Link href={`/users/${user.id}`}>{user.display_name}</Link> : <>{t('photo.privateCollector')}</>;
+}
+
+/** A giver's note as its provenance keeps it (absent when its recipient hid it from this viewer). */
+function EntryNote({ entry }: { entry: ProvenanceEntry }) {
+  const { t } = useTranslation();
+  if (!entry.note) return null;
+  return (
+    <figure className="gift-note mb-0 mt-1" data-testid="provenance-note">
+      <blockquote className="mb-0">{entry.note}</blockquote>
+      {entry.note_hidden && <figcaption className="small text-secondary">{t('note.hiddenState')}</figcaption>}
+    </figure>
+  );
+}
+
+/** Every change of owner, oldest first, as this viewer may see it. */
+export function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
+  const { t } = useTranslation();
+  return (
+    <ol className="timeline" aria-label={t('photo.provenance')}>
+      {entries.map((h) => (
+        <li key={h.id}>
+          <div className="fw-semibold">
+            {t(`photo.reason.${h.reason}`)}
+            {h.trade_id && (
+              <>
+                {' '}
+                <Trans i18nKey="photo.inTrade" values={{ id: h.trade_id }} components={[<Link href={`/trades/${h.trade_id}`} />]} />
+              </>
+            )}
+          </div>
+          <div className="small">
+            {h.from_user || h.from_private ? (
+              <>
+                <Party user={h.from_user} /> → <Party user={h.to_user} />
+              </>
+            ) : h.to_user ? (
+              <Trans i18nKey="photo.by" values={{ name: h.to_user.display_name }} components={[<Link href={`/users/${h.to_user.id}`} />]} />
+            ) : (
+              t('photo.privateCollector')
+            )}
+          </div>
+          <EntryNote entry={h} />
+          <div className="small text-secondary">{formatDate(h.created_at)}</div>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * An object's story where it is met (claim preview, an incoming trade, the detail screen): its
+ * number, author, when it was minted and the chain of owners — exactly its provenance as this
+ * viewer may see it (a private owner is "a private collector", nothing more).
+ */
+export function StoryView({ story, showNumber = true }: { story: Story; showNumber?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="story" data-testid="story" data-mint-number={story.mint_number}>
+      <dl className="story-facts">
+        {showNumber && (
+          <div>
+            <dt>{t('story.number')}</dt>
+            <dd>
+              <MintNumber n={story.mint_number} />
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('story.author')}</dt>
+          <dd>
+            <Link href={`/users/${story.creator.id}`}>{story.creator.display_name}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('story.minted')}</dt>
+          <dd>{formatDate(story.minted_at)}</dd>
+        </div>
+      </dl>
+      <div className="small text-secondary mb-1">{t('story.owners')}</div>
+      <Provenance entries={story.provenance} />
+    </div>
+  );
+}
