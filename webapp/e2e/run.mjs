@@ -12,6 +12,7 @@ import { useBackend } from './lib/backend.mjs';
 import { DESKTOP, NARROW, PHONE, launch, maxPhone, telegramPhone } from './lib/browser.mjs';
 import { assertAccessible, assertNoEnglish, assertNoHorizontalOverflow } from './lib/checks.mjs';
 import { noisePng } from './lib/image.mjs';
+import { collector } from './collector.mjs';
 import { hands } from './hands.mjs';
 import { resilience } from './resilience.mjs';
 import { signInitData } from './lib/initData.mjs';
@@ -127,15 +128,22 @@ const browser = await launch();
 const maxInit = (user, startParam, authDate) => signInitData(MAX_TOKEN, { user, startParam, authDate });
 const tgInit = (user, startParam) => signInitData(TG_TOKEN, { user, startParam });
 
+// E2E_ONLY=collector runs that phase alone (it makes its own users), while developing it.
+const ONLY = process.env.E2E_ONLY;
 try {
+  if (ONLY === 'collector') {
+    await collector({ browser, base, step, check, go, shot, maxInit, tgInit, uploadVia, userId, run: RUN });
+    throw new Error('E2E_ONLY');
+  }
   await russianMax();
   await resilience({ browser, base, step, check, go, shot, maxInit, tgInit, tgUser: DAVE, user: CAROL });
   await hands({ browser, base, step, check, go, shot, maxInit, uploadVia, giver: ALICE, holder: CAROL });
   await englishTelegram();
+  await collector({ browser, base, step, check, go, shot, maxInit, tgInit, uploadVia, userId, run: RUN });
   await screensAndAccessibility();
 } catch (err) {
   // Steps report their own failures; anything else is a failure of the suite itself.
-  if (!results.some((r) => r.startsWith('FAIL'))) {
+  if (err.message !== 'E2E_ONLY' && !results.some((r) => r.startsWith('FAIL'))) {
     failed++;
     results.push(`FAIL setup: ${err.message}`);
     console.error(err);

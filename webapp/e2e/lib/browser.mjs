@@ -70,6 +70,8 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
         DeviceStorage: { setItem: rec('DeviceStorage.setItem', Promise.resolve()), getItem: () => Promise.resolve(null) },
         openCodeReader: () => Promise.resolve({ value: window.__nextScan ?? null }),
         openLink: rec('openLink'),
+        requestScreenMaxBrightness: rec('requestScreenMaxBrightness', Promise.resolve()),
+        restoreScreenBrightness: rec('restoreScreenBrightness', Promise.resolve()),
       };
     },
     { initData, startParam, colorScheme },

@@ -10,7 +10,7 @@ export function PhotoThumb({ photo, size = 72 }: { photo: PhotoSummary; size?: n
     <Link href={`/photos/${photo.id}`} className="photo-thumb" style={{ width: size }} title={photo.title} state={{ photo }}>
       <PhotoImage src={photo.thumb_url} alt={photo.title} placeholder={photo.placeholder} sizes={`${size}px`} />
       <span className="photo-thumb-title">
-        <MintNumber n={photo.mint_number} className="photo-thumb-number" />
+        <MintNumber n={photo.mint_number} className="mint-number photo-thumb-number" />
         {photo.title}
       </span>
     </Link>

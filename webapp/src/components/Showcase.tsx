@@ -67,17 +67,19 @@ export function ShowcaseSection({ userId, isMe }: { userId: number; isMe: boolea
             <li key={p.id} className="showcase-item" data-photo-id={p.id}>
               <PhotoTile photo={p} />
               {isMe && (
-                <div className="showcase-tools">
-                  <button type="button" className="btn btn-sm btn-link" disabled={busy || i === 0} onClick={() => move(i, i - 1)} aria-label={t('showcase.moveUp', { title: p.title })}>
-                    ↑
+                <>
+                  <button type="button" className="showcase-unpin" disabled={busy} onClick={() => void save(ids.filter((x) => x !== p.id))} aria-label={t('showcase.unpinNamed', { title: p.title })}>
+                    <span aria-hidden="true">✕</span>
                   </button>
-                  <button type="button" className="btn btn-sm btn-link" disabled={busy || i === items.length - 1} onClick={() => move(i, i + 1)} aria-label={t('showcase.moveDown', { title: p.title })}>
-                    ↓
-                  </button>
-                  <button type="button" className="btn btn-sm btn-link text-danger" disabled={busy} onClick={() => void save(ids.filter((x) => x !== p.id))}>
-                    {t('showcase.unpin')}
-                  </button>
-                </div>
+                  <div className="showcase-tools">
+                    <button type="button" className="btn btn-link" disabled={busy || i === 0} onClick={() => move(i, i - 1)} aria-label={t('showcase.moveUp', { title: p.title })}>
+                      ↑
+                    </button>
+                    <button type="button" className="btn btn-link" disabled={busy || i === items.length - 1} onClick={() => move(i, i + 1)} aria-label={t('showcase.moveDown', { title: p.title })}>
+                      ↓
+                    </button>
+                  </div>
+                </>
               )}
             </li>
           ))}

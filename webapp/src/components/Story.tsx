@@ -61,9 +61,10 @@ export function Provenance({ entries }: { entries: ProvenanceEntry[] }) {
 /**
  * An object's story where it is met (claim preview, an incoming trade, the detail screen): its
  * number, author, when it was minted and the chain of owners — exactly its provenance as this
- * viewer may see it (a private owner is "a private collector", nothing more).
+ * viewer may see it (a private owner is "a private collector", nothing more). `showNumber` and
+ * `showAuthor` are off where the screen shows them already.
  */
-export function StoryView({ story, showNumber = true }: { story: Story; showNumber?: boolean }) {
+export function StoryView({ story, showNumber = true, showAuthor = true }: { story: Story; showNumber?: boolean; showAuthor?: boolean }) {
   const { t } = useTranslation();
   return (
     <div className="story" data-testid="story" data-mint-number={story.mint_number}>
@@ -76,12 +77,14 @@ export function StoryView({ story, showNumber = true }: { story: Story; showNumb
             </dd>
           </div>
         )}
-        <div>
-          <dt>{t('story.author')}</dt>
-          <dd>
-            <Link href={`/users/${story.creator.id}`}>{story.creator.display_name}</Link>
-          </dd>
-        </div>
+        {showAuthor && (
+          <div>
+            <dt>{t('story.author')}</dt>
+            <dd>
+              <Link href={`/users/${story.creator.id}`}>{story.creator.display_name}</Link>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t('story.minted')}</dt>
           <dd>{formatDate(story.minted_at)}</dd>

@@ -529,6 +529,7 @@ const en = {
     pinned: 'Pinned',
     pin: 'Pin to profile',
     unpin: 'Unpin',
+    unpinNamed: 'Unpin “{{title}}”',
     moveUp: 'Move “{{title}}” up',
     moveDown: 'Move “{{title}}” down',
     hideFromProfile: 'Hide from profile',

@@ -530,6 +530,7 @@ const ru = {
     pinned: 'Закреплено',
     pin: 'Закрепить в профиле',
     unpin: 'Открепить',
+    unpinNamed: 'Открепить «{{title}}»',
     moveUp: 'Поднять «{{title}}»',
     moveDown: 'Опустить «{{title}}»',
     hideFromProfile: 'Скрыть из профиля',

@@ -64,7 +64,7 @@ function PhotoCard({ preview }: { preview: ClaimPreview }) {
       {preview.photo && preview.story && (
         <div className="text-start mt-3">
           <h2 className="h6 mb-2">{t('story.title')}</h2>
-          <StoryView story={preview.story} />
+          <StoryView story={preview.story} showNumber={false} />
         </div>
       )}
     </div>

@@ -202,7 +202,7 @@ export default function PhotoScreen() {
           ) : story.error || !story.data ? (
             <ErrorState error={story.error} onRetry={story.reload} />
           ) : (
-            <StoryView story={story.data} showNumber={false} />
+            <StoryView story={story.data} showNumber={false} showAuthor={false} />
           )}
         </div>
         {full && (

@@ -93,7 +93,7 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
           <GiftNote note={tr.note} giver={tr.from_user.display_name}>
             {tr.note_hidden && <div className="small text-secondary">{t('note.hiddenState')}</div>}
             {!sent && tr.status === 'completed' && (
-              <button type="button" className="btn btn-link btn-sm p-0" onClick={() => void toggleNote()} aria-pressed={tr.note_hidden}>
+              <button type="button" className="btn btn-link p-0 tap-link" onClick={() => void toggleNote()} aria-pressed={tr.note_hidden}>
                 {tr.note_hidden ? t('note.show') : t('note.hide')}
               </button>
             )}
