@@ -11,7 +11,9 @@
   cores as possible. With two servers, sockets alternate between the two ports.
 - Publish: 100 rows `INSERT INTO events (type, data) VALUES ('photo.updated',
   jsonb_build_object('sent', <epoch>))`, one every --interval seconds (default 0.5 s); the
-  trigger NOTIFYs, every server's listener fans the event out to all its sockets.
+  trigger NOTIFYs, every server's listener fans the event out to all its sockets. `--burst n`
+  writes n rows in each statement instead (ready at once: the listener publishes them
+  together, one write per socket; the floor then sends the n frames in one `send()`).
 - Publishing starts RESUME_GRACE + 1 s after the last socket is open (the server holds live
   events for RESUME_GRACE = 2 s after a socket connects, so that an immediate `resume` is
   replayed in order; events in that window would measure the grace, not the fan-out).
@@ -254,16 +256,18 @@ async def _client(pipe, ports: list[int], count: int, offset: int, deflate: bool
 # --------------------------------------------------------------------------- driver
 
 
-async def publish(dsn: str, events: int, interval: float) -> None:
+async def publish(dsn: str, events: int, interval: float, burst: int = 1) -> None:
+    """`events` times: `burst` events in one statement (ready at once for the listener)."""
     import asyncpg
 
     conn = await asyncpg.connect(dsn)
     try:
         for _ in range(events):
             await conn.execute(
-                "INSERT INTO events (type, data) VALUES ('photo.updated', "
-                "jsonb_build_object('sent', $1::float8))",
+                "INSERT INTO events (type, data) SELECT 'photo.updated', "
+                "jsonb_build_object('sent', $1::float8) FROM generate_series(1, $2::int)",
                 time.time(),
+                burst,
             )
             await asyncio.sleep(interval)
     finally:
@@ -286,8 +290,8 @@ class FloorServer:
     def pids(self) -> list[int]:
         return [self.proc.pid] if self.proc.pid else []
 
-    def publish(self, event_id: int) -> None:
-        self.pipe.send((event_id, time.time()))
+    def publish(self, event_id: int, burst: int = 1) -> None:
+        self.pipe.send((event_id, time.time(), burst))
 
     def stop(self) -> None:
         if self.proc.is_alive():
@@ -323,12 +327,15 @@ def _floor_main(pipe) -> None:
         message = pipe.recv()
         if message is None:
             return
-        event_id, sent = message
-        text = json.dumps(
-            {"id": event_id, "type": "photo.updated", "data": {"sent": sent}, "ts": "x"},
-            separators=(",", ":"),
-        ).encode()
-        frame = bytes((0x81, len(text))) + text  # < 126 bytes
+        first_id, sent, burst = message
+        frames = []
+        for event_id in range(first_id, first_id + burst):
+            text = json.dumps(
+                {"id": event_id, "type": "photo.updated", "data": {"sent": sent}, "ts": "x"},
+                separators=(",", ":"),
+            ).encode()
+            frames.append(bytes((0x81, len(text))) + text)  # < 126 bytes
+        frame = b"".join(frames)  # a burst: one send() per socket
         for sock in sockets:
             sock.send(frame)
 
@@ -373,6 +380,7 @@ def run_config(
     mode: str = "direct",
     server_deflate: bool = False,
     client_deflate: bool = False,
+    burst: int = 1,
 ) -> dict:
     args = (*MODES.get(mode, ()), "--ws-per-message-deflate", "true" if server_deflate else "false")
     servers: list[Server] | list[FloorServer] = (
@@ -419,14 +427,14 @@ def run_config(
         publish_end = first_sent + events * interval
         deadline = publish_end + DRAIN_SECONDS
         for _, parent in kids:
-            parent.send(("go", events, deadline, publish_end))
+            parent.send(("go", events * burst, deadline, publish_end))
         if mode == "floor":
-            for event_id in range(1, events + 1):
+            for n in range(events):
                 for floor in servers:
-                    floor.publish(event_id)  # type: ignore[union-attr]
+                    floor.publish(1 + n * burst, burst)  # type: ignore[union-attr]
                 time.sleep(interval)
         else:
-            asyncio.run(publish(dsn, events, interval))
+            asyncio.run(publish(dsn, events, interval, burst))
         done = [parent.recv() for _, parent in kids]
         wall = time.monotonic() - t0
         server_cpu = (cpu_seconds(pids) - cpu0) / wall
@@ -462,7 +470,7 @@ def run_config(
         "failure_samples": samples,
         "connect_s": connect_s,
         "delivered": len(lat),
-        "expected": opened * events,
+        "expected": opened * events * burst,
         "events_seen": len(per_event_count),
         "short": sum(r[4] for r in done),
         "closed": sum(r[5] for r in done),
@@ -496,6 +504,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between events")
     parser.add_argument("--modes", default="direct", help="server modes: direct, asgi (doc)")
+    parser.add_argument(
+        "--burst", type=int, default=1, help="events written at once each time (issue 23.3)"
+    )
     parser.add_argument("--server-deflate", choices=("on", "off"), default="off")
     parser.add_argument("--client-deflate", action="store_true", help="clients offer deflate")
     parser.add_argument("--keep", action="store_true")
@@ -530,6 +541,7 @@ def main() -> None:
                     mode,
                     args.server_deflate == "on",
                     args.client_deflate,
+                    args.burst,
                 )
                 rows.append(r)
                 print(
@@ -543,7 +555,8 @@ def main() -> None:
             if r["log"]:
                 print(f"    server log:\n{r['log']}")
     print(
-        f"\n{args.events} events, one every {args.interval} s; anonymous sockets; "
+        f"\n{args.events} x {args.burst} events, {args.burst} every {args.interval} s; "
+        "anonymous sockets; "
         "latency = client receive time - `sent` written into the event row; "
         f"server deflate {args.server_deflate}, clients offer deflate: "
         f"{'yes' if args.client_deflate else 'no'}\n"

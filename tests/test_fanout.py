@@ -16,7 +16,7 @@ import json
 import socket
 import struct
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -340,3 +340,127 @@ def test_every_launcher_uses_direct_writes_without_deflate() -> None:
     options = serve_options(Settings(app_env="test", jwt_secret="x" * 40))
     assert options["ws"] == "app.core.ws_server:DirectSendProtocol"
     assert options["ws_per_message_deflate"] is False
+
+
+class CountingTransport:
+    """A socket's transport with its `write()` calls counted: the sends a fan-out made."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.inner = transport
+        self.writes = 0
+
+    def write(self, data: bytes) -> None:
+        self.writes += 1
+        self.inner.write(data)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+@contextlib.contextmanager
+def counting_writes(peer: RawPeer) -> Iterator[CountingTransport]:
+    direct = peer.client.direct
+    assert direct is not None
+    counter = CountingTransport(direct.transport)
+    direct.transport = counter  # type: ignore[assignment]
+    try:
+        yield counter
+    finally:
+        direct.transport = counter.inner
+
+
+async def test_events_published_together_reach_each_socket_in_one_write_in_order() -> None:
+    """Issue 23, item 3: the events the listener read together cost each socket one send."""
+    async with serving(queue_size=1000) as fanout:
+        peers = [await fanout.raw_peer() for _ in range(3)]
+        with contextlib.ExitStack() as stack:
+            counters = [stack.enter_context(counting_writes(peer)) for peer in peers]
+            fanout.hub.publish(*(event(n) for n in range(1, 11)))
+            assert [c.writes for c in counters] == [1, 1, 1]
+            fanout.hub.publish(event(11))  # one event alone: one write, as before
+            assert [c.writes for c in counters] == [2, 2, 2]
+        for peer in peers:
+            assert await peer.ids(11) == list(range(1, 12))
+            assert peer.client.queue.empty() and not peer.client.closed.is_set()
+            peer.close()
+
+
+async def test_a_group_that_fills_the_transport_halfway_queues_the_rest_in_order() -> None:
+    """The transport crosses its high-water mark during the group's first write: what is left
+    waits in the queue, frame by frame, and nothing published later overtakes it."""
+    async with serving(queue_size=1000) as fanout:
+        peer = await fanout.raw_peer()
+        client = peer.client
+        with counting_writes(peer) as counter:
+            fanout.hub.publish(*(event(n, pad=1000) for n in range(1, 21)))
+            queued = client.queue.qsize() + client.sending
+            assert counter.writes == 1 and 0 < queued < 19  # several frames in that one write
+            fanout.hub.publish(event(21))
+            assert client.queue.qsize() + client.sending == queued + 1
+        assert await peer.ids(21) == list(range(1, 22))
+        peer.close()
+
+
+async def test_a_group_for_a_socket_that_is_behind_is_queued_and_a_full_queue_drops_it() -> None:
+    async with serving(queue_size=5) as fanout:
+        stuck = await fanout.raw_peer()
+        reading = await fanout.raw_peer()
+        assert stuck.client.direct is not None
+        received: list[int] = []
+        next_id = 1
+        while stuck.client.direct.can_write():  # until the stuck one is behind
+            fanout.hub.publish(event(next_id, pad=1000))
+            received += await reading.ids(1)
+            next_id += 1
+            assert next_id < 10_000, "the transport never reported a full buffer"
+        assert received == list(range(1, next_id))
+        fanout.hub.publish(*(event(n) for n in range(next_id, next_id + 3)))
+        assert stuck.client.queue.qsize() + stuck.client.sending == 3  # fits: queued, in order
+        assert not stuck.client.closed.is_set()
+        dropped_before = dropped_clients()
+        last = next_id + 3 + 10
+        fanout.hub.publish(*(event(n) for n in range(next_id + 3, last)))  # more than fits
+        assert stuck.client.close_reason == (SLOW_CLIENT_CLOSE, "too slow: reconnect and resume")
+        assert dropped_clients() == dropped_before + 1
+        assert await reading.ids(last - next_id) == list(range(next_id, last))
+        got = []
+        while (message := await asyncio.wait_for(stuck.frame(), 30)) is not None:
+            got.append(message["id"])
+        assert got == list(range(1, len(got) + 1))  # what fitted, in order, then the close
+        assert stuck.close_code == SLOW_CLIENT_CLOSE
+        stuck.close()
+        reading.close()
+
+
+async def test_each_socket_gets_the_events_of_a_group_it_may_see_in_order() -> None:
+    """A group mixing public events and events for one user: every socket gets its own
+    subsequence, in order; what it said it has (`resume` up to an id) is skipped."""
+    async with serving(queue_size=1000) as fanout:
+        anonymous, signed, resumed = [await fanout.raw_peer() for _ in range(3)]
+        signed.client.user_id = resumed.client.user_id = 7
+        resumed.client.seen_up_to = 3
+        group = [
+            event(n) if n % 2 else Event(n, "trade.updated", {"n": n}, [7], datetime.now(UTC))
+            for n in range(1, 9)
+        ]
+        fanout.hub.publish(*group)
+        assert await anonymous.ids(4) == [1, 3, 5, 7]
+        assert await signed.ids(8) == list(range(1, 9))
+        assert await resumed.ids(5) == [4, 5, 6, 7, 8]
+        for peer in (anonymous, signed, resumed):
+            peer.close()
+
+
+async def test_a_group_during_a_resume_is_held_in_order_and_counted_against_the_budget() -> None:
+    async with serving(queue_size=4) as fanout:
+        peer = await fanout.raw_peer()
+        client = peer.client
+        client.held = []
+        with counting_writes(peer) as counter:
+            fanout.hub.publish(*(event(n) for n in range(1, 4)))
+            assert counter.writes == 0
+        assert [event_id for event_id, _ in client.held] == [1, 2, 3]
+        assert client.waiting_bytes == sum(frame.size for _, frame in client.held)
+        fanout.hub.publish(*(event(n) for n in range(4, 7)))  # 6 held > queue_size 4
+        assert client.close_reason == (SLOW_CLIENT_CLOSE, "too slow: reconnect and resume")
+        peer.close()

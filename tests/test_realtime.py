@@ -391,11 +391,13 @@ class RecordingHub(Hub):
     def __init__(self) -> None:
         super().__init__()
         self.published: list[int] = []
+        self.calls: list[list[int]] = []  # the ids of each publish call
         self.restarts = 0
 
-    def publish(self, event: Event) -> None:
-        self.published.append(event.id)
-        super().publish(event)
+    def publish(self, *events: Event) -> None:
+        self.published += [event.id for event in events]
+        self.calls.append([event.id for event in events])
+        super().publish(*events)
 
     def ids_restarted(self) -> None:
         self.restarts += 1
@@ -420,6 +422,22 @@ async def test_a_reset_is_seen_by_a_listener_that_lagged_behind_the_writes_befor
     await listener._drain()
     assert hub.restarts == 1
     assert hub.published == [1]
+
+
+async def test_events_read_together_are_published_together_in_id_order(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    """Issue 23, item 3: what one read of the log returns goes to the hub in groups of
+    PUBLISH_GROUP (each socket: one write per group), in id order, none twice."""
+    from app.realtime.listener import PUBLISH_GROUP
+
+    hub = RecordingHub()
+    listener = EventListener(database_url, pool, hub)
+    await listener._drain()  # start-up: the log so far is history
+    ids = [await marker(pool, n) for n in range(PUBLISH_GROUP + 5)]
+    await listener._drain()
+    assert hub.calls == [ids[:PUBLISH_GROUP], ids[PUBLISH_GROUP:]]
+    assert listener.last_id == ids[-1]
 
 
 def open_unread_socket(base: str) -> socket.socket:

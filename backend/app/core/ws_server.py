@@ -7,6 +7,9 @@ at 31.4 % of a 5,000-socket fan-out (≈40 µs of server CPU per delivered frame
 not masked, so with per-message deflate off an event's frame is the same bytes for every socket:
 the hub builds it once (`TextFrame`) and `Hub.publish` hands it to each socket's transport
 itself (`try_write`), in the publishing call — one `write()` per socket and nothing else.
+When the listener read several events at once, a socket gets all of their frames in one
+`write()` (`try_write_all`): a frame's cost is mostly the kernel's send, so n events cost a
+socket one send instead of n (issue 23, item 3).
 
 How the app reaches the transport: ASGI has no standard way to hand it over, so this subclass
 puts itself into the connection's scope as the server extension `gallery.direct_send`
@@ -27,6 +30,7 @@ with per-message deflate off (why: bench/RESULTS.md, "Per-message deflate"):
 """
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.websockets import WebSocket
@@ -35,6 +39,9 @@ from websockets.protocol import State
 
 EXTENSION = "gallery.direct_send"
 _FIN_TEXT = 0x81  # FIN + opcode 1 (text)
+# Bytes one coalesced write may carry (a single larger frame goes alone): a transport that
+# crosses its high-water mark during that write holds at most this much more than before.
+WRITE_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,31 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
         else:
             self.transport.write(frame.wire)
         return True
+
+    def try_write_all(self, frames: Sequence[TextFrame]) -> int:
+        """Write `frames` in order, as many per `write()` as fit in WRITE_BYTES, while
+        `can_write()`; returns how many were written (a prefix: the rest must wait, in order).
+        Several frames in one write are one send() for the kernel: the fan-out's cost per frame
+        is mostly that call (issue 23, item 3)."""
+        written, count = 0, len(frames)
+        while written < count:
+            if self.conn.extensions:  # deflate: websockets frames each message (try_write)
+                if not self.try_write(frames[written]):
+                    break
+                written += 1
+                continue
+            if not self.can_write():
+                break
+            end, size = written + 1, frames[written].size
+            while end < count and size + frames[end].size <= WRITE_BYTES:
+                size += frames[end].size
+                end += 1
+            if end - written == 1:
+                self.transport.write(frames[written].wire)
+            else:
+                self.transport.write(b"".join([frame.wire for frame in frames[written:end]]))
+            written = end
+        return written
 
     async def wait_writable(self) -> bool:
         """Wait until the transport drained below its low-water mark; False when the connection

@@ -10,13 +10,19 @@ writes again; so a slow client only fills its own queue, and when that is full �
 (`WS_QUEUE_SIZE`) or in bytes (`WS_QUEUE_BYTES`) — it is closed (code 4008) and will `resume`.
 Without the server extension every frame takes the queue. A resume's replay goes through the
 same bounded path (realtime/session.py), so nothing a socket is sent can pile up unbounded.
+
+Events the listener read together are published together (`publish(*events)`): each socket gets
+the frames of those it may see in one write where its transport takes them at once
+(`Client.offer_all`), in id order; the rules per frame are those of one event — what the
+client already has is skipped, a resume holds them, a socket that is behind queues them frame
+by frame and is closed when its queue is full.
 """
 
 import asyncio
 import json
 import logging
 import time
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -123,6 +129,24 @@ class Client:
             self.first_live_id = event_id
         return self.send_now(frame)
 
+    def offer_all(self, items: Sequence[tuple[int, TextFrame]]) -> bool:
+        """`offer` for several events in id order; the frames that go out live are sent
+        together (`send_all`). False when the client can't keep up."""
+        if len(items) == 1:
+            return self.offer(*items[0])
+        live: list[TextFrame] = []
+        for event_id, frame in items:
+            if event_id <= self.seen_up_to:
+                continue
+            if self.held is not None:
+                if not self.offer(event_id, frame):
+                    return False
+                continue
+            if self.first_live_id is None:
+                self.first_live_id = event_id
+            live.append(frame)
+        return self.send_all(live)
+
     def release_held(self) -> list[tuple[int, TextFrame]]:
         """The live events held during a resume (or the grace), handed back to be offered."""
         held, self.held = self.held or [], None
@@ -147,6 +171,16 @@ class Client:
             self.has_room.clear()
         metrics.WS_FRAMES_QUEUED.inc()  # only sockets that are behind pay for this
         return True
+
+    def send_all(self, frames: Sequence[TextFrame]) -> bool:
+        """`send_now` for several frames in order: written together while the transport takes
+        them and nothing of this socket waits (so none overtakes one), the rest queued one by
+        one. False when the queue is full."""
+        sent = 0
+        direct = self.direct
+        if direct is not None and not self.sending and self.queue.empty():
+            sent = direct.try_write_all(frames)
+        return all(self.send_now(frame) for frame in frames[sent:])
 
     def _write_directly(self, frame: TextFrame) -> bool:
         """Written to the transport now, if it can take it and nothing of this socket waits in
@@ -228,20 +262,36 @@ class Hub:
         for client in self.clients:
             client.seen_up_to = 0
 
-    def publish(self, event: Event) -> None:
-        metrics.EVENTS_PUBLISHED.inc()
+    def publish(self, *events: Event) -> None:
+        """Fan events out (in id order: one, or several the listener read at once) to every
+        socket that may see them, each socket's frames together (module doc)."""
+        metrics.EVENTS_PUBLISHED.inc(len(events))
+        if not events or not self.clients:
+            return
         delivered = 0
-        frame: TextFrame | None = None
         now = time.time()
-        public = event.public
+        frames: list[TextFrame | None] = [None] * len(events)
+        # The common case: every event is public, so every socket gets the same frames.
+        everyone = None
+        if all(event.public for event in events):
+            everyone = [(event.id, TextFrame.of(event.frame())) for event in events]
         for client in list(self.clients):
             if client.closed.is_set():
                 continue
-            if not public and not event.visible_to(client.viewer(now), client.qr_requests):
-                continue
-            frame = frame or TextFrame.of(event.frame())
-            if client.offer(event.id, frame):
-                delivered += 1
+            if everyone is not None:
+                items = everyone
+            else:
+                viewer = client.viewer(now)
+                items = []
+                for n, event in enumerate(events):
+                    if event.public or event.visible_to(viewer, client.qr_requests):
+                        frame = frames[n] or TextFrame.of(event.frame())
+                        frames[n] = frame
+                        items.append((event.id, frame))
+                if not items:
+                    continue
+            if client.offer_all(items):
+                delivered += len(items)
             else:
                 metrics.WS_SLOW_CLIENTS_DROPPED.inc()
                 client.drop(SLOW_CLIENT_CLOSE, "too slow: reconnect and resume")

@@ -34,6 +34,9 @@ from app.services import events, page_cache
 log = logging.getLogger(__name__)
 CHANNEL = events.CHANNEL
 BATCH = 500
+# Events published in one pass over the sockets (each socket: one write for all of them). More
+# per pass means fewer writes, and a longer pass before the loop runs anything else.
+PUBLISH_GROUP = 32
 # While some handed-out id is not final yet, look again soon (the transaction it waits for may
 # end without a NOTIFY: a rollback, or an unrelated write): first after 5 ms (most transactions
 # are that short), backing off to 100 ms while nothing becomes final.
@@ -144,10 +147,12 @@ class EventListener:
                     self.page_cache.favorites_changed(
                         row["id"], int(data["photo_id"]), int(data["favorites_count"])
                     )
-            for row in rows:
-                self.hub.publish(Event.from_record(row, _event_viewers(row, viewers)))
-                self.last_id = row["id"]
-                # Let the loop run between events (transports drain, the senders of sockets
+            for start in range(0, len(rows), PUBLISH_GROUP):
+                group = rows[start : start + PUBLISH_GROUP]
+                # Read together, sent together: each socket gets the group in one write.
+                self.hub.publish(*(Event.from_record(r, _event_viewers(r, viewers)) for r in group))
+                self.last_id = group[-1]["id"]
+                # Let the loop run between groups (transports drain, the senders of sockets
                 # that were behind write): a burst of events then fills only the queues of
                 # clients that really can't keep up.
                 await asyncio.sleep(0)
