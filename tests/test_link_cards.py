@@ -101,6 +101,8 @@ async def test_a_public_objects_page_unfolds_into_a_card(web: httpx.AsyncClient,
     image = await web.get(photo["thumb_2x_url"])
     assert image.status_code == 200 and image.headers["content-type"] == "image/webp"
 
+    # "Any language" (what plain HTTP clients send) is no preference either.
+    assert Head((await web.get(f"/photos/{photo['id']}", headers={"Accept-Language": "*"})).text).meta["og:locale"] == "ru_RU"
     english = Head((await web.get(f"/photos/{photo['id']}", headers={**PREVIEW_BOT, "Accept-Language": "en-US,en;q=0.9"})).text)
     assert english.meta["og:title"] == "Sunset over the Neva · No. 1,234"
     assert english.meta["og:description"].startswith("No. 1,234 by Anna, owned by Boris.")

@@ -56,13 +56,27 @@ export async function collector({ browser, base, step, check, go, shot, maxInit,
   const gc = await maxPhone(browser, maxInit(GENA));
   const gena = await gc.newPage();
 
-  await step('ru/Max: a numbered tile and detail; a claim link with a note (281 characters refused) raises the brightness while shown, restores it after', async () => {
+  await step('ru/Max: a numbered tile and detail; Share sends the object\'s page, which unfolds into a card (og tags); a claim link with a note (281 characters refused) raises the brightness while shown, restores it after', async () => {
     await gena.goto(base);
     await gena.getByRole('heading', { name: 'Галерея' }).waitFor();
     s.lighthouse = await uploadVia(gena, `Маяк ${run}`);
     const number = (await gena.locator('main .mint-number').first().textContent()).trim();
     check(RU_NUMBER.test(number), `the detail's number reads ${JSON.stringify(number)}`);
     s.number = number;
+    // Share: the object's own page goes into a Max chat, and that page unfolds into a card for a
+    // link-preview bot (Open Graph tags from the backend: title with the number, the picture).
+    await gena.evaluate(() => (window.__calls.length = 0));
+    await gena.getByRole('button', { name: 'Поделиться' }).click();
+    await waitForCall(gena, 'shareMaxContent');
+    const [, shared] = (await calls(gena)).find((c) => c[0] === 'shareMaxContent');
+    check(shared.link === `${base}/photos/${s.lighthouse}`, `shared ${JSON.stringify(shared)}`);
+    check(shared.text === `Маяк ${run} · ${number}`, `shared text ${JSON.stringify(shared.text)}`);
+    const page = await (await fetch(shared.link, { headers: { 'User-Agent': 'TelegramBot (like TwitterBot)' } })).text();
+    const og = (name) => page.match(new RegExp(`<meta property="${name}" content="([^"]*)"`))?.[1];
+    check(og('og:title') === `Маяк ${run} · ${number}`, `og:title is ${og('og:title')}`);
+    check(og('og:description')?.includes('Гена Маяков'), `og:description is ${og('og:description')}`);
+    const picture = await fetch(og('og:image'));
+    check(picture.ok && picture.headers.get('content-type') === 'image/webp', `og:image ${og('og:image')} answers ${picture.status}`);
     await go(gena, '/me');
     const tile = gena.locator(`.photo-grid [data-photo-id="${s.lighthouse}"] .mint-number`);
     await tile.waitFor();
@@ -236,6 +250,12 @@ export async function collector({ browser, base, step, check, go, shot, maxInit,
     await story.locator('[data-testid="provenance-note"]').getByText('For your harbour wall. — Erin').waitFor();
     await story.getByText('Minted').first().waitFor();
     await shot(frank, 'detail-story-en');
+    // Share in Telegram: the object's page through t.me/share (no bot card here: no bot configured).
+    await frank.evaluate(() => (window.__calls.length = 0));
+    await frank.getByRole('button', { name: 'Share' }).click();
+    await waitForCall(frank, 'openTelegramLink');
+    const [, url] = (await calls(frank)).find((c) => c[0] === 'openTelegramLink');
+    check(decodeURIComponent(url).includes(`${base}/photos/${s.erinPhoto}`), `shared ${url}`);
     await go(frank, '/trades');
     await frank.getByRole('tab', { name: 'Gifts' }).click();
     await frank.getByRole('button', { name: 'Hide the note from others' }).click();

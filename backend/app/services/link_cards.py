@@ -33,10 +33,12 @@ class LinkCard:
 
 
 def language_of(accept_language: str | None) -> str:
-    """The first language an `Accept-Language` header names → ru or en (Russian when none:
-    a preview bot often sends none, and most of the gallery's readers read Russian)."""
-    first = (accept_language or "").split(",")[0].split(";")[0].strip()
-    return notifications.language_of(first or None)
+    """The first language an `Accept-Language` header names → ru or en (Russian when it names
+    none — absent or `*`, as preview bots and plain HTTP clients send: most of the gallery's
+    readers read Russian)."""
+    tags = [part.split(";")[0].strip() for part in (accept_language or "").split(",")]
+    first = next((tag for tag in tags if tag and tag != "*"), None)
+    return notifications.language_of(first)
 
 
 def format_number(n: int, language: str) -> str:

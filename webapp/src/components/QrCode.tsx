@@ -2,6 +2,7 @@ import { Button, Spinner } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { shareApi } from '../api';
+import type { Host } from '../host/host';
 import { useSession } from '../state/session';
 
 /** Renders `value` as a QR code; the encoder is loaded on first use. */
@@ -35,6 +36,24 @@ export function QrCode({ value, size = 240, label }: { value: string; size?: num
   );
 }
 
+/**
+ * Share one of the app's links through the host: a rich card through the bot where the host can
+ * (Telegram 8.0+), else the host's own sheet (Max chats, t.me/share, the system sheet). Any failure
+ * to prepare the card falls back to the plain share, as older clients get.
+ */
+export async function shareLink(host: Host, link: string, text: string, language: string): Promise<void> {
+  if (host.shareMessage) {
+    try {
+      const { id } = await shareApi.prepare(link, text, language === 'en' ? 'en' : 'ru');
+      await host.shareMessage(id); // the user may cancel the sheet: no second sheet after
+      return;
+    } catch {
+      /* fall back below */
+    }
+  }
+  host.share?.(link, text);
+}
+
 /** Max's brightness request lasts about 30 s: asked again this often while the code is shown. */
 export const BRIGHTNESS_RENEW_MS = 25_000;
 
@@ -66,20 +85,7 @@ export function ShareCode({ value, label, hint, shareText }: { value: string; la
   const { host } = useSession();
   const [copied, setCopied] = useState(false);
   useScreenBrightness();
-  // A rich card through the bot where the host can (Telegram 8.0+); any failure falls back to
-  // the plain share of the link, as older clients get.
-  const share = async () => {
-    if (host.shareMessage) {
-      try {
-        const { id } = await shareApi.prepare(value, shareText, i18n.language === 'en' ? 'en' : 'ru');
-        await host.shareMessage(id); // the user may cancel the sheet: no second sheet after
-        return;
-      } catch {
-        /* fall back below */
-      }
-    }
-    host.share?.(value, shareText);
-  };
+  const share = () => shareLink(host, value, shareText, i18n.language);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);

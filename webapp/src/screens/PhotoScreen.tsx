@@ -19,6 +19,7 @@ import { navigate } from '../routing/navigation';
 import { useLiveEvents } from '../state/live';
 import { useMe, useSession } from '../state/session';
 import { ButtonLink } from '../components/ButtonLink';
+import { shareLink } from '../components/QrCode';
 import { useClosingConfirmation } from '../components/PrimaryAction';
 
 function EditForm({ photo, onSaved, onCancel }: { photo: Photo; onSaved: (p: Photo) => void; onCancel: () => void }) {
@@ -56,6 +57,35 @@ function EditForm({ photo, onSaved, onCancel }: { photo: Photo; onSaved: (p: Pho
         <Button type="button" mode="secondary" onClick={onCancel}>{t('common.cancel')}</Button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Share the object's own page (`/photos/{id}`): in a chat it unfolds into a card with its picture,
+ * title, number and owner (the backend's Open Graph tags). Through the host's sheet (a rich card
+ * through the bot in Telegram); where there is none, the link is copied.
+ */
+function SharePhoto({ photo }: { photo: Photo }) {
+  const { t, i18n } = useTranslation();
+  const { host } = useSession();
+  const [copied, setCopied] = useState(false);
+  const link = `${window.location.origin}/photos/${photo.id}`;
+  const text = `${photo.title} · ${t('photo.mintNumber', { n: formatNumber(photo.mint_number) })}`;
+  const share = async () => {
+    host.haptic.impact('light');
+    if (host.share || host.shareMessage) return shareLink(host, link, text, i18n.language);
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <Button mode="secondary" onClick={() => void share()} data-share-link={link}>
+      {copied ? t('common.copied') : t('common.share')}
+    </Button>
   );
 }
 
@@ -190,6 +220,7 @@ export default function PhotoScreen() {
               ) : (
                 <ButtonLink href={`/trades/new?to=${full.owner.id}&want=${full.id}`} iconBefore={<Icon name="trades" size={18} />}>{t('photo.proposeTrade')}</ButtonLink>
               )}
+              <SharePhoto photo={full} />
             </div>
             {isOwner && <ShowcaseControls photo={full} onChange={(np) => photo.setData((prev) => prev && { ...prev, ...np })} />}
           </>
