@@ -17,12 +17,13 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import psycopg
 import pytest
 import yaml
 from yoyo.migrations import get_migration_hash
 
 from app.core.config import REPO_ROOT
-from app.core.migrations import MIGRATIONS_DIR, migrate, pending
+from app.core.migrations import EMBODIED_IF, MIGRATIONS_DIR, embodied, migrate, pending
 from app.main import create_app
 from app.services.consistency import violations
 from tests.conftest import BASE_DSN, _with_database, make_settings
@@ -356,6 +357,78 @@ async def test_schema_loaded_by_hand_starts_the_server_and_takes_later_migration
     (folder / "9999.later.sql").write_text("ALTER TABLE users ADD COLUMN later_note text;\n")
     assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == ["applied 9999.later"]
     assert await _applied(dsn) == [*_migration_ids(), "9999.later"]
+
+
+# Every database.sql of the history that does not record what it embodies (all before 6814cd3,
+# the first that does), one commit per distinct file: loaded by hand with psql, such a schema has
+# no version table and some of the migrations already in it (issue 22.1).
+UNRECORDED_SCHEMAS = ["b93c7cc", "e40c18e", "995a25d", "9a15a4b", "3b90c12", "ce86719", "19e451c",
+                      "397648c", "13b5104", "310045a", "b1ed9ac", "eea0410", "2e3fa26"]
+
+
+def older_database_sql(commit: str, into: Path) -> Path:
+    """`git show <commit>:database.sql` written to a file (needs the repository's history)."""
+    shown = subprocess.run(["git", "show", f"{commit}:database.sql"], cwd=REPO_ROOT,
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        pytest.skip(f"needs the git history (a full clone, `git fetch --unshallow`): {shown.stderr}")
+    path = into / f"database.{commit}.sql"
+    path.write_text(shown.stdout)
+    return path
+
+
+def test_the_list_of_unrecorded_schemas_is_the_whole_history() -> None:
+    """Every commit before 6814cd3 whose database.sql differs from its parent's is in the list."""
+    log = subprocess.run(["git", "log", "--format=%h", "--abbrev=7", "6814cd3^", "--", "database.sql"],
+                         cwd=REPO_ROOT, capture_output=True, text=True)
+    if log.returncode != 0:
+        pytest.skip(f"needs the git history (a full clone, `git fetch --unshallow`): {log.stderr}")
+    assert set(log.stdout.split()) == set(UNRECORDED_SCHEMAS)
+
+
+@pytest.mark.parametrize("commit", UNRECORDED_SCHEMAS)
+async def test_an_older_database_sql_loaded_by_hand_is_adopted_and_upgraded(
+    new_database, tmp_path: Path, commit: str
+) -> None:
+    """issue 22.1: an older clone's `psql -f database.sql` (no version table), then `migrate`
+    records what the schema already holds, applies the rest, and gives today's schema."""
+    old = await new_database()
+    loaded = await asyncio.to_thread(
+        subprocess.run, [postgres_client("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-f",
+                         str(older_database_sql(commit, tmp_path)), old],
+        capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    done = await asyncio.to_thread(migrate, old)
+    assert await _applied(old) == _migration_ids()
+    assert all(line.startswith(("applied ", "found in the schema, recorded ")) for line in done), done
+    assert await asyncio.to_thread(migrate, old) == []
+
+    fresh = await new_database()
+    await asyncio.to_thread(migrate, fresh)
+    old_catalog, fresh_catalog = await catalog(old), await catalog(fresh)
+    for part in CATALOG:
+        assert old_catalog[part] == fresh_catalog[part], (
+            part,
+            sorted(old_catalog[part] - fresh_catalog[part]),
+            sorted(fresh_catalog[part] - old_catalog[part]),
+        )
+
+
+async def test_adoption_finds_nothing_before_migrations_and_everything_today(new_database) -> None:
+    """The checks of EMBODIED_IF: a schema from before any migration (28ff6ad) holds none, so
+    all are applied (the upgrade test above); today's schema holds every one."""
+    before = await new_database()
+    conn = await asyncpg.connect(before)
+    try:
+        await conn.execute(EARLIER_SCHEMA.read_text())
+    finally:
+        await conn.close()
+    with psycopg.connect(before) as sync:
+        assert embodied(sync) == []
+    today = await new_database()
+    await asyncio.to_thread(migrate, today)
+    with psycopg.connect(today) as sync:
+        assert embodied(sync) == list(EMBODIED_IF)
 
 
 def test_compose_lets_postgres_load_the_schema_on_its_first_start() -> None:

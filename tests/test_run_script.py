@@ -94,6 +94,13 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
                                            env=env, capture_output=True, text=True, timeout=120)
         assert imported.returncode == 0, imported.stderr
         assert "imported 1, duplicates skipped 0, refused 0" in imported.stdout
+        # issue 22.2: its files went where run.sh's server (same VAR_DIR) serves them from.
+        async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+            items = (await http.get("/api/photos", params={"limit": 50})).json()["items"]
+            [harbour] = [item for item in items if item["title"] == "harbour"]
+            for key in ("thumb_url", "thumb_2x_url", "preview_url"):
+                assert (await http.get(harbour[key])).status_code == 200, (key, harbour[key])
+        assert list((var_dir / "uploads").rglob("*.webp"))
         dsn = await asyncio.to_thread(subprocess.run, [*RUN, "dsn"], env=env, capture_output=True,
                                       text=True, timeout=60)
         assert dsn.stdout.startswith("postgresql://") and str(var_dir) in dsn.stdout

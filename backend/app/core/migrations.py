@@ -7,9 +7,12 @@
   PostgreSQL's docker-entrypoint-initdb.d does: all three ways give the same database, and the
   runner then treats it like any other;
 * every database → apply the migrations not yet recorded in yoyo's version table
-  (`_yoyo_migration`), each in its own transaction, in file-name order. A database created
-  before the runner existed (schema present, no version table) has none recorded, so it gets
-  all of them.
+  (`_yoyo_migration`), each in its own transaction, in file-name order;
+* a schema with no version table at all (made by hand from a `database.sql` older than the one
+  that records what it embodies, or before the runner existed) is **adopted** first: each
+  migration whose result is already in the catalog (`EMBODIED_IF`) is recorded as applied
+  (yoyo's "mark"), and only the rest are then applied. A schema from before every migration
+  gets all of them, as before.
 
 Everything happens under a session-level PostgreSQL advisory lock, so the app's workers, several
 replicas and the compose `migrate` service may all call it at once: one migrates, the others
@@ -33,6 +36,44 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = REPO_ROOT / "backend" / "migrations"
 # The same key the earlier schema bootstrap used, so an old worker and a new one exclude each other.
 LOCK_KEY = 727274
+
+
+def _column(table: str, column: str) -> str:
+    return (f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.{table}') "
+            f"AND attname = '{column}' AND NOT attisdropped)")
+
+
+def _relations(*names: str) -> str:
+    return " AND ".join(f"to_regclass('public.{name}') IS NOT NULL" for name in names)
+
+
+# What each migration leaves in the catalog, for adopting a schema that has no version table.
+# The list is closed: only a database.sql older than commit 6814cd3 makes such a schema, and those
+# embody at most these migrations (every later database.sql records its own in _yoyo_migration,
+# so a migration added later never needs a line here). A migration whose check is false is
+# applied: all of these but 0002 are written to be re-run (IF NOT EXISTS, CREATE OR REPLACE), so a
+# schema that has only part of one (a database.sql from between two of them) is completed by it.
+# 0007's check is its final form (trade_stale_reason): the earlier form is replaced by re-running
+# it. tests/test_migrations.py loads every such database.sql of the history and compares.
+EMBODIED_IF: dict[str, str] = {
+    "0001.sessions-and-search": " AND ".join([
+        _relations("users_search_idx", "trades_accepted_by_idx", "refresh_token_families_user_idx"),
+        _column("refresh_token_families", "auth_time"),
+        _column("refresh_tokens", "successor_sealed"),
+    ]),
+    "0002.images": _relations("images") + " AND to_regclass('public.photos') IS NULL",
+    "0003.events-final-ids": _column("events", "subjects")
+    + " AND to_regproc('public.events_assign_id') IS NOT NULL",
+    "0004.thumb-2x": _column("images", "thumb_2x_key"),
+    "0005.gifts-and-requests": _relations("profile_request_notices", "user_blocks")
+    + " AND " + _column("transfers", "returned_at"),
+    "0006.qr-sign-in-device": _column("auth_qr_requests", "user_agent"),
+    "0007.trade-accept-in-one-statement": "to_regproc('public.trade_stale_reason') IS NOT NULL",
+    "0009.bot-and-notifications": _relations(
+        "bot_chats", "bot_updates", "notifier_cursor", "notifications", "notification_settings"),
+    "0012.wake-ups-outside-writes": "EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'events_notify'"
+    " AND pronamespace = 'public'::regnamespace AND prosrc LIKE '%gallery.wakeup%')",
+}
 
 
 def yoyo_uri(dsn: str) -> str:
@@ -68,6 +109,8 @@ def migrate(
                 done.append(schema_file.name)
             elif _up_to_date(conn, migrations):
                 return []  # the usual start: up to date, checked with one query
+            elif _applied_ids(conn) is None:
+                done += _adopt(dsn, conn, migrations)
             done += _run_yoyo(dsn, migrations)
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
@@ -94,6 +137,34 @@ def _applied_ids(conn: psycopg.Connection) -> set[str] | None:
     if _one(conn, "SELECT to_regclass('public._yoyo_migration') IS NULL"):
         return None
     return {row[0] for row in conn.execute("SELECT migration_id FROM _yoyo_migration")}
+
+
+def embodied(conn: psycopg.Connection) -> list[str]:
+    """Migrations whose result the schema of `conn` already holds (see EMBODIED_IF)."""
+    found = []
+    for mid, check in EMBODIED_IF.items():
+        row = conn.execute(f"SELECT {check}").fetchone()
+        if row is not None and row[0]:
+            found.append(mid)
+    return found
+
+
+def _adopt(dsn: str, conn: psycopg.Connection, migrations: MigrationList) -> list[str]:
+    """A schema without yoyo's tables: record the migrations it embodies as applied."""
+    present = set(embodied(conn))
+    backend = get_backend(yoyo_uri(dsn))
+    try:
+        backend.break_lock()
+        with backend.lock():
+            todo = [m for m in backend.to_apply(migrations) if m.id in present]
+            backend.mark_migrations(todo)
+    finally:
+        backend.connection.close()
+    if todo:
+        log.warning("migrate: no version table; recorded %d migration(s) found in the schema "
+                    "(loaded from an older database.sql): %s", len(todo),
+                    ", ".join(m.id for m in todo))
+    return [f"found in the schema, recorded {m.id}" for m in todo]
 
 
 def _run_yoyo(dsn: str, migrations: MigrationList) -> list[str]:
