@@ -136,7 +136,7 @@ export async function collector({ browser, base, step, check, go, shot, maxInit,
   const lc = await maxPhone(browser, maxInit(LIZA));
   const liza = await lc.newPage();
 
-  await step('ru/Max: the new owner pins it and another, reorders; a viewer of the profile sees each change live; hidden from the profile it leaves the showcase', async () => {
+  await step('ru/Max: the new owner hides the note from others; pins it and another, reorders; a viewer of the profile sees each change live; hidden from the profile it leaves the showcase', async () => {
     await liza.goto(base);
     await liza.getByRole('heading', { name: 'Галерея' }).waitFor();
     // Liza's own profile: the empty showcase explains how to pin.
@@ -153,6 +153,16 @@ export async function collector({ browser, base, step, check, go, shot, maxInit,
     await go(ira, `/photos/${s.lighthouse}`);
     // Her story: the gift with Gena's note (she is its recipient).
     await ira.locator('[data-testid="provenance-note"]').getByText(NOTE).waitFor();
+    // Liza reads it in the story too, until Ira hides it from others.
+    await go(liza, `/photos/${s.lighthouse}`);
+    await liza.locator('[data-testid="provenance-note"]').getByText(NOTE).waitFor();
+    check((await liza.getByRole('button', { name: 'Скрыть записку от других' }).count()) === 0, 'a visitor is offered to hide the note');
+    await ira.getByRole('button', { name: 'Скрыть записку от других' }).click();
+    await ira.getByText('Эту записку видите только вы и даритель.').waitFor();
+    await liza.reload();
+    await liza.locator('[data-testid="story"]').waitFor();
+    check((await liza.locator('[data-testid="provenance-note"]').count()) === 0, 'a hidden note is still shown to a visitor');
+    await go(liza, `/users/${s.iraId}`);
     await ira.getByRole('button', { name: 'Закрепить в профиле' }).click();
     await ira.getByRole('button', { name: 'Открепить' }).waitFor();
     await waitForPinned(liza, [s.lighthouse]);

@@ -233,7 +233,7 @@ export default function PhotoScreen() {
           ) : story.error || !story.data ? (
             <ErrorState error={story.error} onRetry={story.reload} />
           ) : (
-            <StoryView story={story.data} showNumber={false} showAuthor={false} />
+            <StoryView story={story.data} showNumber={false} showAuthor={false} viewerId={me.id} onChanged={story.reload} />
           )}
         </div>
         {full && (

@@ -1,4 +1,5 @@
 import { Button } from '@maxhub/max-ui';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -71,9 +72,11 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
     }
   };
   // The recipient may hide the giver's note from everyone else (provenance then keeps it for the two of them).
+  const qc = useQueryClient();
   const toggleNote = async () => {
     try {
       onChange(await transfersApi.setNoteHidden(tr.id, !tr.note_hidden));
+      if (tr.photo) void qc.invalidateQueries({ queryKey: keys.story(tr.photo.id) }); // its story shows the note
     } catch (err) {
       setError(errorText(err));
     }
