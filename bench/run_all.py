@@ -371,7 +371,7 @@ def main() -> None:
         figures.append(
             measured(
                 "contested trade accepts/s ÷ pgbench -N TPS",
-                "≥ 0.2",
+                "≥ 0.35",
                 "",
                 lambda: trade_rounds(args.quick),
             )
