@@ -158,13 +158,8 @@ def run_step(
         raise RuntimeError(f"locust exited {done.returncode}: {done.stderr[-2000:]}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", default="25,50,100,200,400")
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    steps = [int(x) for x in args.steps.split(",")]
+def measure(steps: list[int], seconds: int, workers: int) -> tuple[list[str], int]:
+    """One run over the steps: the table's rows and the capacity (0: no step met the targets)."""
     locust = ensure_load_venv()
     dsn = asyncio.run(fresh_db(DB))
     lines = [
@@ -181,7 +176,7 @@ def main() -> None:
     env = {"ACCESS_TOKEN_TTL": "86400", "DB_POOL_MAX": "20", "WS_MAX_PER_ADDRESS": "100000"}
     try:
         with tempfile.TemporaryDirectory() as tmp, Server(
-            dsn, workers=args.workers, env=env, args=server_args
+            dsn, workers=workers, env=env, args=server_args
         ) as server:
             images = Path(tmp, "images")
             images.mkdir()
@@ -196,7 +191,7 @@ def main() -> None:
                 after = asyncio.run(_latest(dsn))
                 step_env = {"LOAD_WORLD": str(world_file), "LOAD_OUT": str(out),
                             "LOAD_AFTER": str(after)}  # fmt: skip
-                run_step(locust, server.url, users, args.seconds, step_env, out)
+                run_step(locust, server.url, users, seconds, step_env, out)
                 api = api_stats(out / "step")
                 live = asyncio.run(live_stats(dsn, received(out), after))
                 ok = (api["p95"] < TARGETS["api_p95"] and live["ws_p95"] < TARGETS["ws_p95"]
@@ -211,6 +206,16 @@ def main() -> None:
                 print(lines[-1], flush=True)
     finally:
         asyncio.run(drop_db(DB))
+    return lines, capacity
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", default="25,50,100,200,400")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    lines, capacity = measure([int(x) for x in args.steps.split(",")], args.seconds, args.workers)
     print(f"\nmachine: {machine()}; {busy_note()}")
     print(f"backend: {args.workers} workers; Locust on this machine; {args.seconds} s a step\n")
     print("\n".join(lines))

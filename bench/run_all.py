@@ -14,7 +14,9 @@ Figures (ratios are taken inside one round, so a busy neighbour moves both sides
   four at once (coalesced: one write per socket for the four);
 - contested trade accepts/s ÷ `pgbench -N` TPS;
 - event-writing commits ÷ the same commits without the NOTIFY trigger (bench_event_commits.py);
-- listing with 2 workers ÷ 1 worker.
+- listing with 2 workers ÷ 1 worker;
+- the load model's capacity (load_model.py: the largest step of active users within the
+  platform's targets; --quick: 25, 50, 100 users, 20 s a step).
 
 With two or more cores the single-worker server is pinned to core 0 and wrk to core 1
 (`taskset`); the 2-worker server is not pinned. A figure that fails (a missing tool, an error)
@@ -242,7 +244,9 @@ def write_results(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (~10 min)")
-    parser.add_argument("--only", default="http,search,upload,ws,trades,events,workers")
+    parser.add_argument(
+        "--only", default="http,search,upload,ws,trades,events,workers,capacity"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -391,6 +395,19 @@ def main() -> None:
                                 lambda: event_commits("deferred")))  # fmt: skip
         figures.append(measured(f"{name}, trigger NOTIFY (before)", "—", "",
                                 lambda: event_commits("trigger NOTIFY")))  # fmt: skip
+    if "capacity" in only:
+
+        def capacity() -> list[float]:
+            from load_model import measure
+
+            steps = [25, 50, 100] if args.quick else [25, 50, 100, 200, 400]
+            return [float(measure(steps, 20 if args.quick else 60, 2)[1]) for _ in range(ROUNDS)]
+
+        name = (
+            "load model: active users one machine serves within API p95 < 200 ms, live p95"
+            " < 100 ms, delivery > 99.9 % (2 workers, Locust on the same machine)"
+        )
+        figures.append(measured(name, "—", "users", capacity))
     if "workers" in only:
         figures.append(
             measured("listing 2 workers ÷ 1", "≥ 1.6", "", lambda: two_workers(dsn, duration))
