@@ -41,13 +41,19 @@ const SIGNED_IN_SCREENS = [
   TransferScreen, ClaimScreen, ApproveLoginScreen, RequestsScreen, SettingsScreen, NotFoundScreen,
 ];
 
-/** Fetch every screen's code once the first tiles are painted (or after a few seconds at most). */
+/**
+ * Fetch every screen's code once the first tiles have their pictures (the page's load event
+ * after the first tiles), or after a few seconds at most: before that the chunks would take
+ * bandwidth from the thumbnails on a slow connection.
+ */
 function usePreloadScreens(enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
-    const timer = setTimeout(start, 4000);
-    void firstTiles.then(start);
+    const timer = setTimeout(start, 5000);
+    void firstTiles.then(() =>
+      document.readyState === 'complete' ? start() : window.addEventListener('load', start, { once: true }),
+    );
     function start() {
       if (cancelled) return;
       cancelled = true;
@@ -61,6 +67,7 @@ function usePreloadScreens(enabled: boolean) {
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      window.removeEventListener('load', start);
     };
   }, [enabled]);
 }

@@ -5,6 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: unknown,
+    /** Seconds from the `Retry-After` header (429, 503), when the server sent one. */
+    readonly retryAfter: number | null = null,
   ) {
     // The English `message` is for logs and developer tools only; screens use i18n/errors.ts.
     super(ApiError.messageOf(status, detail));
@@ -58,8 +60,13 @@ export class ApiClient {
   private async send(request: Request, body: ArrayBuffer | undefined, token: string | null) {
     const headers = new Headers(request.headers);
     headers.delete(NO_AUTH);
-    headers.set('Accept', 'application/json');
-    for (const [k, v] of Object.entries(clientHeaders)) headers.set(k, v);
+    // A request index.html preloads goes exactly as the preload went (no header of ours): the
+    // browser hands over the response it already has only to an identical request.
+    if (headers.has(PRELOADED)) headers.delete(PRELOADED);
+    else {
+      headers.set('Accept', 'application/json');
+      for (const [k, v] of Object.entries(clientHeaders)) headers.set(k, v);
+    }
     if (token) headers.set('Authorization', `Bearer ${token}`);
     try {
       return await this.fetchImpl(request.url, { method: request.method, headers, body, signal: request.signal });
@@ -73,6 +80,13 @@ export class ApiClient {
 /** A request header (stripped before sending) that says: no bearer token on this one. */
 export const NO_AUTH = 'X-No-Auth';
 
+/**
+ * A request header (stripped before sending) that says: index.html preloads this very request
+ * (`<link rel="preload" as="fetch">`), so send it with no header added, or the browser fetches it
+ * a second time instead of using the preloaded response.
+ */
+export const PRELOADED = 'X-Preloaded';
+
 /** openapi-fetch's result → the data, or an ApiError carrying the backend's `detail`. */
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
@@ -81,7 +95,16 @@ export async function unwrap<T>(
   if (!response.ok) {
     const detail =
       error && typeof error === 'object' && 'detail' in error ? (error as { detail: unknown }).detail : error ?? response.statusText;
-    throw new ApiError(response.status, detail ?? null);
+    throw new ApiError(response.status, detail ?? null, retryAfterSeconds(response.headers.get('Retry-After')));
   }
   return data as T;
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(value: string | null, now: number = Date.now()): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((at - now) / 1000));
 }

@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
-import { ApiClient, NO_AUTH, unwrap } from './client';
+import { ApiClient, NO_AUTH, PRELOADED, unwrap } from './client';
+import { FIRST_PAGE } from './firstPage';
 import type { paths } from './schema';
 import { TokenStore } from './tokens';
 import { uploadPhoto, type UploadInput } from './upload';
@@ -130,9 +131,10 @@ export const usersApi = {
 export const photosApi = {
   list: (q: PhotoQuery, signal?: AbortSignal) =>
     unwrap(api.GET('/api/photos', { params: { query: compact({ limit: 24, ...q }) }, signal })),
-  /** The public gallery, without waiting for sign-in (shown while it runs). */
+  /** The public gallery, without waiting for sign-in (shown while it runs); index.html preloads
+   * exactly this request (api/firstPage.ts). */
   listPublic: (signal?: AbortSignal) =>
-    unwrap(api.GET('/api/photos', { params: { query: { limit: 24 } }, headers: ANON, signal })),
+    unwrap(api.GET('/api/photos', { params: { query: { limit: FIRST_PAGE } }, headers: { ...ANON, [PRELOADED]: '1' }, signal })),
   get: (id: number, signal?: AbortSignal) =>
     unwrap(api.GET('/api/photos/{photo_id}', { params: { path: { photo_id: id } }, signal })),
   history: (id: number, signal?: AbortSignal) =>
