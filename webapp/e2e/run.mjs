@@ -15,6 +15,7 @@ import { noisePng } from './lib/image.mjs';
 import { collector } from './collector.mjs';
 import { hands } from './hands.mjs';
 import { resilience } from './resilience.mjs';
+import { review } from './review.mjs';
 import { signInitData } from './lib/initData.mjs';
 
 const OUT = new URL('./screenshots/', import.meta.url).pathname;
@@ -141,6 +142,7 @@ try {
   await englishTelegram();
   await collector({ browser, base, step, check, go, shot, maxInit, tgInit, uploadVia, userId, run: RUN });
   await screensAndAccessibility();
+  await review({ browser, base, step, check, go, shot, maxInit, tgInit, run: RUN });
 } catch (err) {
   // Steps report their own failures; anything else is a failure of the suite itself.
   if (err.message !== 'E2E_ONLY' && !results.some((r) => r.startsWith('FAIL'))) {

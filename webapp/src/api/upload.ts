@@ -1,4 +1,4 @@
-import { ApiError, clientHeaders } from './client';
+import { ApiError, clientHeaders, retryAfterSeconds } from './client';
 import type { TokenStore } from './tokens';
 import type { Photo } from './types';
 
@@ -16,7 +16,7 @@ function sendOnce(
   token: string | null,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; retryAfter: number | null }> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('file', input.file, input.fileName);
@@ -38,7 +38,7 @@ function sendOnce(
       } catch {
         body = xhr.responseText;
       }
-      resolve({ status: xhr.status, body });
+      resolve({ status: xhr.status, body, retryAfter: retryAfterSeconds(xhr.getResponseHeader('Retry-After')) });
     };
     xhr.onerror = () => reject(new ApiError(0, null));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
@@ -67,7 +67,7 @@ export async function uploadPhoto(
   if (res.status >= 200 && res.status < 300) return res.body as Photo;
   const detail =
     res.body && typeof res.body === 'object' && 'detail' in res.body ? res.body.detail : res.body;
-  throw new ApiError(res.status, detail);
+  throw new ApiError(res.status, detail, res.retryAfter);
 }
 
 /**

@@ -1,8 +1,16 @@
 import { Button, Spinner } from '@maxhub/max-ui';
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const CameraScanner = lazy(() => import('./CameraScanner'));
+
+/** The dialog's controls that take the focus, in tab order. */
+function focusables(root: HTMLElement | null): HTMLElement[] {
+  if (!root) return [];
+  return [...root.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')].filter(
+    (el) => !el.hasAttribute('disabled') && el.getClientRects().length > 0,
+  );
+}
 
 function hasCamera(): boolean {
   return Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
@@ -17,14 +25,43 @@ export function QrScannerDialog({ onText, onClose }: { onText: (text: string) =>
   const [useCamera, setUseCamera] = useState(hasCamera);
   const [pasted, setPasted] = useState('');
 
+  const sheet = useRef<HTMLDivElement>(null);
+  // A modal dialog: it takes the focus (its first control), keeps Tab inside, closes on Escape,
+  // and gives the focus back to what opened it.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    focusables(sheet.current)[0]?.focus();
+    return () => opener?.focus?.();
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      onClose();
+      return;
+    }
+    if (e.key !== 'Tab') return;
+    const list = focusables(sheet.current);
+    if (!list.length) return;
+    const first = list[0];
+    const last = list[list.length - 1];
+    const active = document.activeElement;
+    if (e.shiftKey && (active === first || !sheet.current?.contains(active))) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !sheet.current?.contains(active))) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (pasted.trim()) onText(pasted.trim());
   };
 
   return (
-    <div className="sheet-backdrop" role="dialog" aria-modal="true" aria-label={t('scan.title')} onClick={onClose}>
-      <div className="sheet" onClick={(e) => e.stopPropagation()}>
+    <div className="sheet-backdrop" role="dialog" aria-modal="true" aria-label={t('scan.title')} onClick={onClose} onKeyDown={onKeyDown}>
+      <div className="sheet" ref={sheet} onClick={(e) => e.stopPropagation()}>
         <div className="d-flex align-items-center mb-3">
           <h2 className="h5 mb-0 flex-grow-1">{t('scan.title')}</h2>
           <button type="button" className="btn-close" aria-label={t('common.close')} onClick={onClose} />

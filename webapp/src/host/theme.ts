@@ -10,7 +10,8 @@ const TOKEN_MAP: Record<string, string[]> = {
   link_color: ['--text-themed'],
   button_color: ['--background-accent-themed', '--accent-themed'],
   button_text_color: ['--text-contrast-static'],
-  destructive_text_color: ['--text-negative'],
+  // destructive_text_color is NOT mapped: Telegram's dark #eb5545 on the neutral fill of a
+  // secondary button ("Decline") reads at 3.2:1; our --text-negative is checked for AA there.
   // The host's own bottom-bar colour for our tab bar (Telegram 7.10+), so it matches the app's chrome.
   bottom_bar_bg_color: ['--background-local-tab-bar-android'],
 };

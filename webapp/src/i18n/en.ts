@@ -3,7 +3,7 @@ import bot from './bot.json';
 
 const en = {
   app: {
-    name: 'Max Gallery',
+    name: 'Photo Gallery',
     tagline: 'Own, trade and give away one-of-a-kind photos.',
     loading: 'Loading…',
     signingIn: 'Signing in…',
@@ -160,7 +160,7 @@ const en = {
     replaceConfirm: 'Make a new link? The old one will stop working, and whoever has it will see that it was replaced.',
     newCode: 'Make a new link',
     stillLive: 'This is your live link: you can send it again.',
-    shareText: 'Take my photo “{{title}}” in Max Gallery',
+    shareText: 'Take my photo “{{title}}” in Photo Gallery',
     recipient: 'Recipient',
     searchPeople: 'Search by name or username',
     recent: 'Recent',
@@ -233,7 +233,7 @@ const en = {
     offers: '{{name}} offers a trade. Accepting swaps the items at once.',
     qrLabel: 'Trade QR code',
     qrHint: 'Let the other person scan this with their phone, or send them the link.',
-    shareText: 'Trade with me in Max Gallery',
+    shareText: 'Trade with me in Photo Gallery',
     changedHands: 'One of the items changed hands in the meantime, so this trade can no longer happen.',
     acceptedBy: 'Accepted by',
     cannotAccept: {
@@ -387,6 +387,16 @@ const en = {
     home: 'Go to the gallery',
   },
   errors: {
+    retryIn: 'Too many attempts. Try again in {{wait}}.',
+    unavailableFor: 'The service is busy right now. Try again in {{wait}}.',
+    wait: {
+      seconds_one: '{{count}} second',
+      seconds_other: '{{count}} seconds',
+      minutes_one: '{{count}} minute',
+      minutes_other: '{{count}} minutes',
+      hours_one: '{{count}} hour',
+      hours_other: '{{count}} hours',
+    },
     generic: 'Something went wrong. Please try again.',
     status: {
       network: 'No connection. Check the internet and try again.',

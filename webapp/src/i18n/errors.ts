@@ -37,6 +37,10 @@ const STATUS_KEYS: Record<number, string> = {
 export function errorText(err: unknown, overrides: Record<string, string> = {}): string {
   const t = i18next.t.bind(i18next);
   const code = errorCode(err);
+  // Told to come back later: say when, from the server's Retry-After (a limit may last an hour).
+  if (err instanceof ApiError && (err.status === 429 || err.status === 503) && err.retryAfter !== null && err.retryAfter > 0) {
+    return t(err.status === 429 ? 'errors.retryIn' : 'errors.unavailableFor', { wait: waitText(err.retryAfter) });
+  }
   if (code) {
     if (overrides[code]) return t(overrides[code]);
     if (i18next.exists(`errors.code.${code}`)) return t(`errors.code.${code}`);
@@ -46,4 +50,12 @@ export function errorText(err: unknown, overrides: Record<string, string> = {}):
     if (byStatus) return t(byStatus);
   }
   return t('errors.generic');
+}
+
+/** "12 seconds", "3 minutes", "1 hour" (rounded up to the unit a person would use). */
+export function waitText(seconds: number): string {
+  const t = i18next.t.bind(i18next);
+  if (seconds < 60) return t('errors.wait.seconds', { count: Math.max(1, Math.ceil(seconds)) });
+  if (seconds < 3600) return t('errors.wait.minutes', { count: Math.ceil(seconds / 60) });
+  return t('errors.wait.hours', { count: Math.ceil(seconds / 3600) });
 }

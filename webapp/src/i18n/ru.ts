@@ -389,6 +389,22 @@ const ru = {
     home: 'В галерею',
   },
   errors: {
+    retryIn: 'Слишком много попыток. Повторите через {{wait}}.',
+    unavailableFor: 'Сервис сейчас перегружен. Повторите через {{wait}}.',
+    wait: {
+      seconds_one: '{{count}} секунду',
+      seconds_few: '{{count}} секунды',
+      seconds_many: '{{count}} секунд',
+      seconds_other: '{{count}} секунды',
+      minutes_one: '{{count}} минуту',
+      minutes_few: '{{count}} минуты',
+      minutes_many: '{{count}} минут',
+      minutes_other: '{{count}} минуты',
+      hours_one: '{{count}} час',
+      hours_few: '{{count}} часа',
+      hours_many: '{{count}} часов',
+      hours_other: '{{count}} часа',
+    },
     generic: 'Что-то пошло не так. Попробуйте ещё раз.',
     status: {
       network: 'Нет соединения. Проверьте интернет и попробуйте снова.',

@@ -150,7 +150,7 @@ function MessengerFailure() {
   const { host, messengerFailure, retry } = useSession();
   const hostName = host.kind === 'telegram' ? 'Telegram' : 'Max';
   return (
-    <div className="sign-in" data-testid="messenger-failure">
+    <main className="sign-in" data-testid="messenger-failure">
       <EmptyState
         icon="alert"
         title={t('signIn.messengerFailedTitle')}
@@ -168,7 +168,7 @@ function MessengerFailure() {
       >
         {messengerFailure === 'offline' ? t('signIn.messengerOffline') : t('signIn.messengerFailed', { host: hostName })}
       </EmptyState>
-    </div>
+    </main>
   );
 }
 
@@ -180,11 +180,11 @@ export default function SignInScreen() {
   }, [t]);
   if (host.kind !== 'web') return <MessengerFailure />;
   return (
-    <div className="sign-in">
+    <main className="sign-in">
       <div className="text-center mb-4">
-        <div className="brand justify-content-center fs-3">
+        <h1 className="brand justify-content-center fs-3 mb-1">
           <span className="brand-mark" aria-hidden="true">◆</span> {t('app.name')}
-        </div>
+        </h1>
         <p className="text-secondary mb-0">{t('app.tagline')}</p>
       </div>
       {notice && <Notice kind="warning">{t(notice)}</Notice>}
@@ -197,6 +197,6 @@ export default function SignInScreen() {
           <PasswordSignIn />
         </div>
       </div>
-    </div>
+    </main>
   );
 }
