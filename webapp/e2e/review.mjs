@@ -128,6 +128,16 @@ export async function review({ browser, base, step, check, go, shot, maxInit, tg
   const annaPhoto = await upload(base, anna.access_token, `Рассвет ${run}`);
   const ivanPhoto = await upload(base, ivan.access_token, `Закат ${run}`);
   const evePhoto = await upload(base, eve.access_token, `Night ${run}`);
+  // A long name, a private profile; a direct gift and a claimed link gift with long titles.
+  const LONG = { id: id0 + 3, first_name: 'Александра', last_name: 'Константинопольская', username: `long_${run}`, language_code: 'ru' };
+  const long = await api(base, '/api/auth/max', { body: { init_data: maxInit(LONG) } });
+  await api(base, '/api/me', { token: long.access_token, method: 'PATCH', body: { is_private: true } });
+  const giftTitle = `Очень длинное название подаренной фотографии, которое не помещается в строку ${run}`;
+  const directPhoto = await upload(base, long.access_token, `${giftTitle} (лично)`);
+  await api(base, '/api/transfers', { token: long.access_token, body: { photo_id: directPhoto, to_user_id: ivan.user.id, note: '' } });
+  const linkPhoto = await upload(base, long.access_token, `${giftTitle} (по ссылке)`);
+  const code = await api(base, '/api/transfers', { token: long.access_token, body: { photo_id: linkPhoto, note: '' } });
+  await api(base, '/api/transfers/claim', { token: ivan.access_token, body: { token: code.claim_token } });
   const eveTrade = await api(base, '/api/trades', {
     token: anna.access_token,
     body: { offered_photo_ids: [annaPhoto], requested_photo_ids: [evePhoto], recipient_id: eve.user.id, message: '' },
@@ -209,6 +219,64 @@ export async function review({ browser, base, step, check, go, shot, maxInit, tg
         await c.close();
       }
     }
+  });
+
+  await step('ru/Max at 320 px: a profile header keeps its name, "ID n" and "Закрытый профиль" whole and clear of "Обмен"; gift thumbnails keep their size; "Вернуть" only on a direct gift; the people search comes back after a pick', async () => {
+    const c = await maxPhone(browser, maxInit(IVAN), { viewport: NARROW });
+    const p = await c.newPage();
+    await p.goto(base);
+    await p.getByRole('heading', { name: 'Галерея' }).waitFor();
+    await go(p, `/users/${long.user.id}`);
+    await p.getByText('Закрытый профиль').first().waitFor();
+    const head = await p.evaluate(() => {
+      const box = (el) => el.getBoundingClientRect();
+      const h1 = document.querySelector('.user-head h1');
+      const meta = [...document.querySelectorAll('.user-head-text > .small > span')].map((s) => ({ text: s.textContent.trim(), ...box(s).toJSON(), lines: Math.round(box(s).height / parseFloat(getComputedStyle(s).lineHeight || '20')) }));
+      const button = box(document.querySelector('.user-head > a'));
+      return { nameCut: h1.scrollHeight > h1.clientHeight + 1, name: [h1.scrollHeight, h1.clientHeight, getComputedStyle(h1).display, getComputedStyle(h1).lineHeight], meta, button: button.toJSON() };
+    });
+    await shot(p, 'profile-head-long');
+    check(!head.nameCut, `the name is cut: ${JSON.stringify(head)}`);
+    for (const m of head.meta) {
+      check(m.height < 30, `"${m.text}" wraps inside itself (${m.height}px)`);
+      const apart = m.right <= head.button.left || m.left >= head.button.right || m.bottom <= head.button.top || m.top >= head.button.bottom;
+      check(apart, `"${m.text}" ${JSON.stringify(m)} under the button ${JSON.stringify(head.button)}`);
+    }
+
+    await go(p, '/trades');
+    await p.getByRole('tab', { name: 'Подарки' }).or(p.getByRole('button', { name: 'Подарки' })).first().click();
+    await p.locator('.photo-thumb').first().waitFor();
+    const rows = await p.evaluate(() =>
+      [...document.querySelectorAll('.card-surface')]
+        .filter((r) => r.querySelector('.photo-thumb'))
+        .map((r) => ({
+          title: r.querySelector('.photo-thumb').getAttribute('title'),
+          width: r.querySelector('.photo-thumb').getBoundingClientRect().width,
+          sendBack: [...r.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Вернуть'),
+        })),
+    );
+    const direct = rows.find((r) => r.title.endsWith('(лично)'));
+    const claimed = rows.find((r) => r.title.endsWith('(по ссылке)'));
+    check(direct && claimed, `gift rows: ${JSON.stringify(rows)}`);
+    for (const r of rows) check(r.width >= 71.5, `a gift thumbnail shrank to ${r.width}px: ${r.title}`);
+    check(direct.sendBack, '"Вернуть" missing on a direct gift');
+    check(!claimed.sendBack, '"Вернуть" offered on a gift claimed through a link');
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    check(over <= 1, `the gifts list is ${over}px wider than the screen`);
+    await shot(p, 'gifts-long-titles');
+
+    await go(p, '/trades/new');
+    const search = p.locator('#people-q');
+    await search.fill('Анна');
+    await p.getByRole('option', { name: /Анна/ }).first().click();
+    await p.getByText(/Вы получаете \(0\)/).first().waitFor();
+    // The search folds into the picked name, one tap from coming back with that person marked.
+    await p.getByRole('button', { name: 'Выбрать другого' }).click();
+    await search.waitFor();
+    check((await p.getByRole('option', { selected: true }).count()) === 1, 'the picked person is not shown as picked');
+    await p.getByRole('option', { name: /Иван|Александра/ }).first().click();
+    await p.getByRole('button', { name: 'Выбрать другого' }).waitFor();
+    await c.close();
   });
 
   await step('desktop: the sign-in page has an h1 and a main landmark; the scan dialog takes focus, keeps Tab inside, closes on Escape and gives focus back', async () => {

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useLayoutEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../state/session';
@@ -60,7 +60,9 @@ function useHostBackButton(location: string) {
   const { host } = useSession();
   const bb = host.backButton;
   const nested = !isTabPath(location);
-  useEffect(() => {
+  // A layout effect: the host's button changes with the screen it belongs to (a passive effect
+  // runs a frame later under Preact, when a tap on it may already have landed).
+  useLayoutEffect(() => {
     if (!bb) return;
     if (!nested) {
       bb.hide();

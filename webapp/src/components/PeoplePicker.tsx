@@ -54,7 +54,8 @@ export function PeoplePicker({
       {error && <div className="small text-danger mt-2">{error}</div>}
       {items && items.length === 0 && q.trim() && <div className="small text-secondary mt-2">{t('transfer.noPeople')}</div>}
       <ul className="people-list" role="listbox" aria-label={label}>
-        {(items ?? []).map((u) => {
+        {/* The picked person stays listed (first) whatever the search shows. */}
+        {(value && !(items ?? []).some((u) => u.id === value.id) ? [value, ...(items ?? [])] : items ?? []).map((u) => {
           const on = value?.id === u.id;
           return (
             <li key={u.id}>

@@ -269,6 +269,7 @@ const en = {
     needRequest: 'Pick at least one of their photos',
     needCounterpart: 'Choose whom to trade with',
     pickPerson: 'Trade with',
+    changePerson: 'Choose someone else',
   },
   requests: {
     title: 'Profile requests',

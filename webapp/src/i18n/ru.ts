@@ -271,6 +271,7 @@ const ru = {
     needRequest: 'Выберите хотя бы одно фото собеседника',
     needCounterpart: 'Выберите, с кем меняться',
     pickPerson: 'С кем меняемся',
+    changePerson: 'Выбрать другого',
   },
   requests: {
     title: 'Запросы на просмотр',

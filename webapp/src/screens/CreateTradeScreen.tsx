@@ -84,6 +84,7 @@ export default function CreateTradeScreen() {
   const [offered, setOffered] = useState<ReadonlySet<number>>(() => new Set(give ? [give] : []));
   const [requested, setRequested] = useState<ReadonlySet<number>>(() => new Set(want ? [want] : []));
   const [open, setOpen] = useState(false);
+  const [choosing, setChoosing] = useState(false);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -141,19 +142,30 @@ export default function CreateTradeScreen() {
       }}
     >
       <ScreenTitle>{t('newTrade.title')}</ScreenTitle>
-      {!other && (
-        <div className="card-surface">
+      {/* Once someone is picked, the search folds into their name with "Choose someone else":
+          it never disappears without a way back, and a list loading below does not move the form. */}
+      <div className="card-surface">
+        {other && !choosing ? (
+          <div className="d-flex align-items-center gap-2 flex-wrap">
+            <span className="form-label mb-0 me-auto">{t('newTrade.pickPerson')}</span>
+            <UserChip user={other.user} size={32} />
+            <button type="button" className="btn btn-link" onClick={() => setChoosing(true)}>
+              {t('newTrade.changePerson')}
+            </button>
+          </div>
+        ) : (
           <PeoplePicker
             label={t('newTrade.pickPerson')}
-            value={null}
+            value={other?.user ?? null}
             onChange={(u) => {
               setRequested(new Set());
               setTo(u?.id ?? null);
+              setChoosing(false);
             }}
             excludeId={me.id}
           />
-        </div>
-      )}
+        )}
+      </div>
       <div className="row g-3">
         <div className="col-12 col-lg-6">
           <div className="card-surface">

@@ -84,7 +84,7 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
   const gift = !sent && tr.status === 'completed' && !tr.returned_at && !note;
   const other = sent ? tr.to_user : tr.from_user;
   return (
-    <div className="card-surface d-flex gap-3 align-items-center">
+    <div className="card-surface d-flex gap-3 align-items-center transfer-row">
       {/* null: the object's current owner keeps a private collection (it changed hands since). */}
       <ThumbRow photos={tr.photo ? [tr.photo] : []} emptyText={t('user.private')} />
       <div className="flex-grow-1 min-w-0">
@@ -112,7 +112,9 @@ function TransferRow({ tr, sent, onChange }: { tr: Transfer; sent: boolean; onCh
             {t('common.cancel')}
           </Button>
         )}
-        {gift && (
+        {/* Only a direct gift can go back: one claimed through a link was asked for (expires_at
+            is set only on claim links). */}
+        {gift && tr.expires_at === null && (
           <>
             <Button mode="tertiary" onClick={sendBack}>
               {t('trades.sendBack')}
