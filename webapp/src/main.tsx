@@ -7,12 +7,15 @@ import { App } from './App';
 import { loadBridge } from './host/bridgeLoader';
 import { clientHeaders } from './api/client';
 import { detectHost } from './host/host';
+import { applyDocumentTheme } from './host/theme';
 import { initI18n, pickLanguage, storedLanguage, supported, switchLanguage } from './i18n';
 import { initialPath } from './routing/deeplink';
 
 async function boot() {
   await loadBridge();
   const host = detectHost();
+  // The colour scheme before the first render: set after it, it restyled the whole page once more.
+  applyDocumentTheme(host);
   clientHeaders['X-Client-Host'] = host.kind;
   initI18n(
     pickLanguage({
