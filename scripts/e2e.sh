@@ -39,10 +39,15 @@ for _ in $(seq 100); do port_open "$port" && break; sleep 0.2; done
 (cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" \
   E2E_TG_BOT_TOKEN="654321:e2e-tg-token" E2E_DATABASE_URL="$DATABASE_URL" npm run --silent e2e)
 
-# The documented `node scripts/measure-paint.mjs`, in its quick mode against the same backend: it
-# must print both figures (first gallery paint and bytes), or the command has rotted.
-paint="$(cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" node scripts/measure-paint.mjs --quick)"
+# The documented `node scripts/measure-paint.mjs --nginx`, in its quick mode against the same
+# backend (behind nginx.conf when nginx is installed): it must print its figures, or the command
+# has rotted.
+edge=""
+if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then edge="--nginx"; fi
+paint="$(cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" node scripts/measure-paint.mjs --quick $edge)"
 echo "$paint"
 grep -Eq '^first gallery paint \(ms\): [0-9]+ → median [0-9]+$' <<<"$paint" \
+  && grep -Eq '^requests before the first tiles: [0-9]+ \([0-9]+ JS files\)' <<<"$paint" \
+  && grep -Eq '^initial JS [0-9.]+ KiB \+ CSS [0-9.]+ KiB' <<<"$paint" \
   && grep -Eq '^bytes over the wire until then .*: [0-9.]+ KiB$' <<<"$paint" \
   || { echo "measure-paint.mjs --quick did not print its figures" >&2; exit 1; }
