@@ -4,8 +4,22 @@
 // by more than colour, the desktop sign-in's h1 and main landmark, the desktop scan dialog's
 // focus (taken, kept, Escape, given back), a 429 that says how long to wait, and no "Max" brand
 // in Telegram. Its own users and objects, made through the API (fixtures, not the flows under test).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { DESKTOP, NARROW, PHONE, maxPhone, telegramPhone } from './lib/browser.mjs';
 import { noisePng } from './lib/image.mjs';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Every axe rule of WCAG 2.0-2.2 A and AA (not only the ones checks.mjs picks). */
+async function wcagViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+}
 
 /** Telegram's own dark palette (Web K's night theme): its accent on its bar is 4.3:1, the
  * review's 4.39:1 finding for an 11-px active tab label. */
@@ -278,6 +292,26 @@ export async function review({ browser, base, step, check, go, shot, maxInit, tg
     await p.getByRole('option', { name: /Eve Night/ }).first().click();
     await p.getByRole('button', { name: 'Выбрать другого' }).waitFor();
     await c.close();
+  });
+
+  await step('ru/Max, every screen, light and dark: zero axe violations of WCAG 2.0-2.2 A/AA', async () => {
+    const screens = ['/', '/me', '/trades', '/requests', '/settings', '/upload', '/trades/new', `/users/${ivan.user.id}`, `/photos/${annaPhoto}`, `/photos/${annaPhoto}/transfer`, `/trades/${trade.id}`, '/nope', '/claim/no-such-code'];
+    const problems = [];
+    for (const colorScheme of ['light', 'dark']) {
+      const c = await maxPhone(browser, maxInit(ANNA), { colorScheme, viewport: PHONE });
+      const p = await c.newPage();
+      await p.goto(base);
+      await p.getByRole('heading', { name: 'Галерея' }).waitFor();
+      for (const path of screens) {
+        if (path !== '/') await go(p, path);
+        await p.locator('main .screen-title, main .state-block').first().waitFor();
+        await p.waitForLoadState('networkidle').catch(() => {});
+        await p.locator('main .state-block[role=status]').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {});
+        problems.push(...(await wcagViolations(p)).map((v) => `${path} ${colorScheme}: ${v}`));
+      }
+      await c.close();
+    }
+    check(problems.length === 0, problems.join('\n  '));
   });
 
   await step('desktop: the sign-in page has an h1 and a main landmark; the scan dialog takes focus, keeps Tab inside, closes on Escape and gives focus back', async () => {

@@ -58,7 +58,7 @@ export function PeoplePicker({
         {(value && !(items ?? []).some((u) => u.id === value.id) ? [value, ...(items ?? [])] : items ?? []).map((u) => {
           const on = value?.id === u.id;
           return (
-            <li key={u.id}>
+            <li key={u.id} role="none">
               <button
                 type="button"
                 role="option"

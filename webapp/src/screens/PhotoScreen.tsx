@@ -169,9 +169,10 @@ export default function PhotoScreen() {
                 loading={favBusy}
                 onClick={toggleFavorite}
                 aria-pressed={Boolean(full.is_favorite)}
-                aria-label={full.is_favorite ? t('photo.favoriteRemove', { count: favCount }) : t('photo.favoriteAdd', { count: favCount })}
                 iconBefore={<Icon name="heart" size={18} filled={Boolean(full.is_favorite)} />}
               >
+                {/* The name comes from the content, so it holds the visible count (WCAG 2.5.3). */}
+                <span className="visually-hidden">{full.is_favorite ? t('photo.favoriteRemove') : t('photo.favoriteAdd')} </span>
                 {favCount}
               </Button>
             )
