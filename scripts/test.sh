@@ -86,8 +86,15 @@ else
   # Both cores: each xdist worker takes whole test files (their fixtures are per file or per
   # session) and has its own database. Tests marked `serial` time the event loop itself, so a
   # neighbour's leftover work in the same loop would be blamed on them: they run alone after.
-  stage "pytest (${PYTEST_WORKERS:-2} workers)" run_pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not serial"
-  stage "pytest: the serial tests alone" run_pytest -m serial
+  mkdir -p "$VAR/coverage"
+  export COVERAGE_FILE="$VAR/coverage/.coverage"
+  stage "pytest (${PYTEST_WORKERS:-2} workers)" run_pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile -m "not serial" \
+    --cov --cov-report=
+  stage "pytest: the serial tests alone" run_pytest -m serial --cov --cov-append --cov-report=
+  # Branch coverage of backend/app (lines and branches the in-process tests reach), the least
+  # covered modules first, then the figure.
+  stage "coverage (branches, backend/app)" bash -c '"$0/bin/coverage" report | grep -E "^backend/app/(services|repositories)/" | head -15
+    printf "branch coverage of backend/app: %s %%\n" "$("$0/bin/coverage" report --format=total)"' "$VENV"
 fi
 
 if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
