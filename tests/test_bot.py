@@ -253,7 +253,7 @@ async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot
     assert from_max.status_code == 409 and from_max.json()["detail"]["code"] == "share_unavailable"
     telegram.down = True
     failing = await bot_client.post("/api/share/prepared", json=body, headers=bearer(tg_user))
-    assert failing.status_code == 503 and failing.json()["detail"]["code"] == "share_unavailable"
+    assert failing.status_code == 503 and failing.json()["detail"]["code"] == "share_failed"
     assert (await bot_client.post("/api/share/prepared", json=body)).status_code == 401
 
 

@@ -33,7 +33,7 @@ async def test_import_photos_imports_skips_duplicates_and_refuses_non_images(
     (folder / "notes.txt").write_text("not an image")
     result = run_cli(database_url, upload_dir, "import-photos", str(folder), "--owner", "curator")
     assert result.returncode == 0, result.stderr
-    assert "refused: notes.txt: file is not a JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF image" in result.stdout
+    assert "refused: notes.txt: the file is not a JPEG, PNG, GIF, WebP, HEIC/HEIF or AVIF image" in result.stdout
     assert "imported 2, duplicates skipped 2, refused 1" in result.stdout
     assert "importing" in result.stderr  # the progress bar
     titles = {r["title"] for r in await pool.fetch("SELECT title FROM art_objects WHERE owner_id = $1", owner)}

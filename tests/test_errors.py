@@ -2,6 +2,7 @@
 
 import ast
 import json
+import string
 from pathlib import Path
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.core.errors import AppError, ErrorCode
+from app.core.errors import ERRORS, AppError, ErrorCode
 from app.main import create_app
 from tests.support import bearer, sign_in
 
@@ -20,16 +21,6 @@ MARKER = "Zq7-SUBMITTED-VALUE-9xK"
 
 def _sources() -> dict[Path, str]:
     return {path: path.read_text() for path in APP.rglob("*.py")}
-
-
-def _app_error_names() -> set[str]:
-    import app.core.errors as errors
-
-    return {
-        name
-        for name, value in vars(errors).items()
-        if isinstance(value, type) and issubclass(value, AppError)
-    }
 
 
 def test_every_error_code_is_used_somewhere() -> None:
@@ -43,21 +34,43 @@ def test_every_error_code_is_used_somewhere() -> None:
     assert unused == []
 
 
-def test_every_domain_error_names_its_code() -> None:
-    names = _app_error_names()
-    missing = []
+def test_every_code_has_one_status_and_message_in_the_table() -> None:
+    """Issue 24: one table, so a code's status and wording change in one place."""
+    assert set(ERRORS) == set(ErrorCode)
+    for code, spec in ERRORS.items():
+        assert 400 <= spec.status <= 599 and spec.message.strip(), code
+        fields = [name for _, name, _, _ in string.Formatter().parse(spec.message) if name]
+        assert all(name.isidentifier() for name in fields), code
+
+
+def test_raise_sites_name_a_code_only() -> None:
+    """`AppError(ErrorCode.x, **fields)`: no message written at a raise site (the table has
+    it), no subclass per status, so no second wording of one idea can grow back."""
+    problems = []
     for path, text in _sources().items():
         for node in ast.walk(ast.parse(text)):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in names
-                and not any(k.arg == "code" for k in node.keywords)
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Name) and b.id == "AppError" for b in node.bases
             ):
-                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    # photos.upload maps an ImageRejected by its class; it passes exc.code, so it is listed
-    # above only if someone drops that argument.
-    assert missing == []
+                problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: subclass {node.name}")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AppError":
+                literal = [a for a in node.args if isinstance(a, ast.Constant | ast.JoinedStr)]
+                if len(node.args) != 1 or literal:
+                    problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
+    assert problems == []
+
+
+def test_a_message_is_filled_from_the_fields_the_body_carries() -> None:
+    error = AppError(ErrorCode.trade_not_pending, status="accepted")
+    assert (error.status_code, error.message) == (409, "trade is already accepted")
+    assert error.detail == {
+        "code": "trade_not_pending",
+        "message": "trade is already accepted",
+        "status": "accepted",
+    }
+    # 401s say how to authenticate; a field a raise site forgot shows as such, never a crash.
+    assert AppError(ErrorCode.token_expired).headers == {"WWW-Authenticate": "Bearer"}
+    assert AppError(ErrorCode.note_too_long).message == "a note is at most {max_chars} characters"
 
 
 def test_codes_are_stable_snake_case() -> None:

@@ -221,7 +221,7 @@ async def test_trade_validation(client: httpx.AsyncClient, pool: asyncpg.Pool, p
         (await propose(client, anna, [a1, a1], [b1]), 422),  # listed twice
         (await propose(client, anna, [a1], [b1], uid(anna)), 422),  # self
         (await propose(client, anna, [a1], [b1], uid(chen)), 422),  # recipient doesn't own them
-        (await propose(client, anna, [a1], [999999]), 422),  # missing object
+        (await propose(client, anna, [a1], [999999]), 404),  # missing object: photo_not_found, as everywhere
         (await propose(client, anna, [], [b1]), 422),
         (await propose(client, anna, [a1], list(range(1, 30))), 422),  # too many
         (await propose(client, anna, [a1], [b1], message="x" * 1001), 422),

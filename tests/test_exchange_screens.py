@@ -153,7 +153,7 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     # Accepting anyway is refused with the same code the screen showed.
     refused = await client.post(f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(chen))
     assert refused.status_code == 403 and refused.json()["detail"]["code"] == "not_owner_of_requested"
-    assert verdict(await by_token(client, token, None)) == (False, "not_signed_in")
+    assert verdict(await by_token(client, token, None)) == (False, "not_authenticated")
 
     # Boris gives one requested item away: now he can't accept, and the screen says why first.
     await pool.execute("UPDATE art_objects SET owner_id = $1 WHERE id = $2", uid(chen), b2)
@@ -164,10 +164,10 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["accepted_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
     after = await by_token(client, token, chen)
-    assert verdict(after) == (False, "not_pending") and after["accepted_by"]["id"] == uid(boris)
+    assert verdict(after) == (False, "trade_not_pending") and after["accepted_by"]["id"] == uid(boris)
     # The proposer's view (by id, and their list) names the accepter too.
     mine = (await client.get(f"/api/trades/{created['id']}", headers=bearer(anna))).json()
-    assert mine["accepted_by"]["id"] == uid(boris) and verdict(mine) == (False, "not_pending")
+    assert mine["accepted_by"]["id"] == uid(boris) and verdict(mine) == (False, "trade_not_pending")
 
     # The event names the accepter and carries nothing per-viewer.
     data = await pool.fetchval(
@@ -197,7 +197,7 @@ async def test_addressed_trade_says_who_may_accept(client: httpx.AsyncClient, po
     assert (await client.get(f"/api/trades/{created['id']}", headers=bearer(chen))).status_code == 404
     await pool.execute("UPDATE trades SET expires_at = now() - interval '1 second' WHERE id = $1", created["id"])
     late = (await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()
-    assert late["status"] == "expired" and verdict(late) == (False, "not_pending")
+    assert late["status"] == "expired" and verdict(late) == (False, "trade_not_pending")
 
 
 def test_addressed_trade_refuses_a_third_person_by_rule() -> None:
@@ -206,9 +206,9 @@ def test_addressed_trade_refuses_a_third_person_by_rule() -> None:
     from app.services.trades import cannot_accept_reason
 
     row = {"status": "pending", "proposer_id": 1, "recipient_id": 2}
-    assert cannot_accept_reason(row, [{"owner_id": 3}], 3).value == "addressed_to_someone_else"
+    assert cannot_accept_reason(row, [{"owner_id": 3}], 3).value == "trade_addressed_to_other"
     assert cannot_accept_reason(row, [{"owner_id": 2}], 2) is None
-    assert cannot_accept_reason(row, [{"owner_id": 2}], None).value == "not_signed_in"
+    assert cannot_accept_reason(row, [{"owner_id": 2}], None).value == "not_authenticated"
 
 
 def test_cannot_accept_reasons_are_error_codes() -> None:

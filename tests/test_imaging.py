@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageStat
 
+from app.core.errors import ERRORS
 from app.media import imaging
 from app.media.imaging import (
     CorruptImage,
@@ -329,7 +330,7 @@ def test_is_safe_to_call_from_a_thread_pool() -> None:
 def test_non_images_are_unsupported(content: bytes) -> None:
     with pytest.raises(UnsupportedImageType) as caught:
         process_image(content)
-    assert caught.value.status_code == 415
+    assert ERRORS[caught.value.code].status == 415
     assert caught.value.reason
 
 
@@ -357,7 +358,7 @@ def test_text_file_named_jpg_is_unsupported(tmp_path: Path) -> None:
 def test_truncated_or_corrupt_images_are_corrupt(content: bytes) -> None:
     with pytest.raises(CorruptImage) as caught:
         process_image(content)
-    assert caught.value.status_code == 422
+    assert ERRORS[caught.value.code].status == 422
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
@@ -389,7 +390,7 @@ def test_decompression_bombs_are_refused_fast(build: Callable[[], bytes]) -> Non
         process_image(source)
 
     assert time.perf_counter() - started < BOMB_SECONDS
-    assert caught.value.status_code == 422
+    assert ERRORS[caught.value.code].status == 422
     assert caught.value.reason == "image has too many pixels"
 
 
@@ -408,7 +409,7 @@ def test_results_and_errors_survive_a_process_pool_round_trip() -> None:
 
     error = pickle.loads(pickle.dumps(CorruptImage("image file is corrupt or truncated")))
     assert isinstance(error, CorruptImage)
-    assert (error.status_code, error.reason) == (422, "image file is corrupt or truncated")
+    assert (ERRORS[error.code].status, error.reason) == (422, "image file is corrupt or truncated")
 
 
 # ----------------------------------------------------------------------------- renditions (issue 15)

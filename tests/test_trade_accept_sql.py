@@ -249,7 +249,7 @@ async def test_refusals_keep_their_codes_and_write_nothing(
             open_["token"],
             403,
             "not_owner_of_requested",
-            "you don't own the requested art objects",
+            "you don't own the requested photos",
         ),
     ]
     for who, trade_id, token, status, code, message in cases:

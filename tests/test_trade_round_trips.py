@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from app.core.db import create_pool
-from app.core.errors import Conflict
+from app.core.errors import AppError, ErrorCode
 from app.services import trades
 from tests.support import bearer, mint_objects, sign_in
 from tests.test_exchange import propose, uid
@@ -59,8 +59,9 @@ async def test_trade_accept_round_trips(
             assert (await trades.accept(one, uid(boris), trade_id, None)).status == "accepted"
             counts[name] = len(queries)
         queries.clear()
-        with pytest.raises(Conflict):
+        with pytest.raises(AppError) as stale:
             await trades.accept(one, uid(boris), t4["id"], None)
+        assert stale.value.code is ErrorCode.trade_items_changed
         counts["stale (409, committed as failed)"] = len(queries)
     finally:
         await one.close()

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, NotFound
+from app.core.errors import AppError, ErrorCode
 from app.services import link_cards
 from app.services.link_cards import LinkCard
 
@@ -91,9 +91,7 @@ def mount_webapp(app: FastAPI, settings: Settings) -> None:
         try:
             return index.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise NotFound(
-                "web app is not built (npm run build)", code=ErrorCode.not_found
-            ) from None
+            raise AppError(ErrorCode.webapp_not_built) from None
 
     @app.get("/photos/{photo_id:int}", include_in_schema=False)
     async def photo_page(photo_id: int, request: Request) -> HTMLResponse:
@@ -110,15 +108,15 @@ def mount_webapp(app: FastAPI, settings: Settings) -> None:
         # Sync on purpose: FastAPI runs it in a thread, so file checks never block the loop.
         # Unknown /api paths are real 404s; every other path is a client-side route.
         if path.startswith(("api/", "media/")) or path == "api":
-            raise NotFound("not found", code=ErrorCode.not_found)
+            raise AppError(ErrorCode.not_found)
         build = dist.resolve()  # once: `dist` may be swapped to another build meanwhile
         candidate = (build / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(build):
             return FileResponse(candidate)
         if "." in path.rsplit("/", 1)[-1]:
             # A missing file (e.g. /originals/x.jpg) is a 404, not the app's HTML.
-            raise NotFound("not found", code=ErrorCode.not_found)
+            raise AppError(ErrorCode.not_found)
         index = build / "index.html"
         if not index.is_file():
-            raise NotFound("web app is not built (npm run build)", code=ErrorCode.not_found)
+            raise AppError(ErrorCode.webapp_not_built)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -20,7 +20,7 @@ from typing import TypeVar
 from fastapi import Request, Response
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, Forbidden
+from app.core.errors import AppError, ErrorCode
 from app.schemas.auth import QrLoginStatus, TokenPair
 from app.schemas.links import ClientHost
 
@@ -65,10 +65,7 @@ def clear_refresh_cookie(response: Response, settings: Settings) -> None:
 def require_csrf_header(request: Request) -> None:
     """403 `csrf_header_missing` unless the request carries `X-Requested-With`."""
     if not request.headers.get(CSRF_HEADER):
-        raise Forbidden(
-            f"a cookie-authenticated request needs the {CSRF_HEADER} header",
-            code=ErrorCode.csrf_header_missing,
-        )
+        raise AppError(ErrorCode.csrf_header_missing)
 
 
 def cookie_refresh_token(request: Request) -> str | None:

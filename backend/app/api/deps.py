@@ -7,7 +7,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, Unauthorized, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.core.login_guard import LoginGuard
 from app.core.security import AccessClaims, TokenError, decode_access_claims
 from app.schemas.links import ClientHost
@@ -40,7 +40,7 @@ async def optional_user_id(
             credentials.credentials, request.app.state.settings.jwt_secret
         )
     except TokenError as exc:
-        raise Unauthorized(str(exc), code=exc.code) from exc
+        raise AppError(exc.code, reason=str(exc)) from exc
     request.state.user_id = claims.user_id  # the rate limiter keys per user by this
     request.state.access_claims = claims
     return claims.user_id
@@ -48,7 +48,7 @@ async def optional_user_id(
 
 async def current_user_id(user_id: Annotated[int | None, Depends(optional_user_id)]) -> int:
     if user_id is None:
-        raise Unauthorized("sign in first", code=ErrorCode.not_authenticated)
+        raise AppError(ErrorCode.not_authenticated)
     return user_id
 
 
@@ -97,9 +97,7 @@ async def qr_secret(
     """A QR sign-in request's secret: only from the `X-QR-Secret` header. A URL lands in
     access logs (uvicorn's, nginx's), so the old `?secret=` form is gone (issue 19)."""
     if x_qr_secret is None:
-        raise Unprocessable(
-            "send the sign-in secret in X-QR-Secret", code=ErrorCode.qr_secret_missing
-        )
+        raise AppError(ErrorCode.qr_secret_missing)
     return x_qr_secret
 
 

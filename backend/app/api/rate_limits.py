@@ -73,7 +73,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from app.api.deps import OptionalUserId
 from app.core import metrics
 from app.core.config import Settings
-from app.core.errors import ErrorCode, TooManyRequests
+from app.core.errors import AppError, ErrorCode
 from app.core.rates import RATE_SETTINGS, parse_rate
 
 log = logging.getLogger(__name__)
@@ -229,9 +229,10 @@ class _Refusal:
             wait_ms = await wait_ms
         retry_after = max(1, math.ceil(int(wait_ms) / 1000))
         metrics.RATE_LIMITED.labels(limit=self.name).inc()
-        raise TooManyRequests(
-            f"too many requests ({self.name}), retry in {retry_after} s",
-            code=ErrorCode.rate_limited,
+        raise AppError(
+            ErrorCode.rate_limited,
+            limit=self.name,
+            retry_after=retry_after,
             headers={"Retry-After": str(retry_after)},
         )
 

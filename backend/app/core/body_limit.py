@@ -39,8 +39,7 @@ class _Stalled(Exception):
 
 
 def _refusal(limit: int) -> bytes:
-    message = f"request body is larger than {limit} bytes"
-    return json.dumps(error_body(ErrorCode.payload_too_large, message, limit_bytes=limit)).encode()
+    return json.dumps(error_body(ErrorCode.payload_too_large, limit_bytes=limit)).encode()
 
 
 class BodySizeLimit:
@@ -144,9 +143,7 @@ async def _drain(receive: Receive, already: int) -> bool:
 
 async def _timed_out(send: Send) -> None:
     """408 and close: the client stalled in the middle of its body."""
-    body = json.dumps(
-        error_body(ErrorCode.request_timeout, "the request body stopped arriving")
-    ).encode()
+    body = json.dumps(error_body(ErrorCode.request_timeout)).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

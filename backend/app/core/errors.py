@@ -8,7 +8,7 @@ anything unexpected the same shape, never echoing input and never a traceback.
 """
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 from fastapi import FastAPI, Request
@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     storage_full = "storage_full"
     storage_unavailable = "storage_unavailable"
     internal_error = "internal_error"
+    webapp_not_built = "webapp_not_built"
     # Sign-in and accounts.
     not_authenticated = "not_authenticated"
     token_invalid = "token_invalid"
@@ -96,7 +97,8 @@ class ErrorCode(StrEnum):
     showcase_full = "showcase_full"
     showcase_duplicate = "showcase_duplicate"
     showcase_not_yours = "showcase_not_yours"
-    # Trades.
+    # Trades. Some are also why a viewer can't accept (Trade.cannot_accept_reason), shown before
+    # any tap with the same code the refused accept would answer.
     trade_not_found = "trade_not_found"
     trade_not_pending = "trade_not_pending"
     trade_expired = "trade_expired"
@@ -109,11 +111,7 @@ class ErrorCode(StrEnum):
     trade_recipient_mismatch = "trade_recipient_mismatch"
     trade_addressed_to_other = "trade_addressed_to_other"
     own_trade = "own_trade"
-    # Why a viewer can't accept a trade (Trade.cannot_accept_reason), shown before any tap.
     not_owner_of_requested = "not_owner_of_requested"
-    not_pending = "not_pending"
-    not_signed_in = "not_signed_in"
-    addressed_to_someone_else = "addressed_to_someone_else"
     trade_wrong_party = "trade_wrong_party"
     # Profile requests.
     profile_request_own = "profile_request_own"
@@ -122,30 +120,166 @@ class ErrorCode(StrEnum):
     # WebSocket messages (`{"type": "error", "detail": {...}}` on /api/ws).
     ws_unknown_message = "ws_unknown_message"
     ws_resume_in_progress = "ws_resume_in_progress"
-    # The bot's webhooks (only the messenger platforms call them).
+    # The bot's webhooks (only the messenger platforms call them) and sharing through the bot.
     webhook_secret_invalid = "webhook_secret_invalid"
     share_unavailable = "share_unavailable"
+    share_failed = "share_failed"
 
 
-def error_body(code: ErrorCode, message: str, **extra: Any) -> dict[str, Any]:
-    return {"detail": {"code": code.value, "message": message, **extra}}
+class ErrorSpec(NamedTuple):
+    status: int
+    # English for developers and logs (clients show their own text for the code). `{name}`
+    # is filled from the error's extra fields, which the body also carries.
+    message: str
+
+
+E = ErrorCode
+# The one table: every code's HTTP status and default message. Raise sites name a code (and
+# the extra fields its message or the client needs), nothing else.
+ERRORS: dict[ErrorCode, ErrorSpec] = {
+    E.bad_request: ErrorSpec(400, "bad request"),
+    E.validation_error: ErrorSpec(422, "invalid input"),
+    E.value_out_of_range: ErrorSpec(422, "a value is out of range"),
+    E.reference_gone: ErrorSpec(409, "a referenced record no longer exists"),
+    E.not_found: ErrorSpec(404, "not found"),
+    E.method_not_allowed: ErrorSpec(405, "method not allowed"),
+    E.payload_too_large: ErrorSpec(413, "the request body is larger than {limit_bytes} bytes"),
+    E.request_timeout: ErrorSpec(408, "the request body stopped arriving"),
+    E.rate_limited: ErrorSpec(429, "too many requests ({limit}); retry in {retry_after} s"),
+    E.service_unavailable: ErrorSpec(503, "temporarily unavailable; try again"),
+    E.password_checks_busy: ErrorSpec(503, "too many password checks at once; retry shortly"),
+    E.storage_full: ErrorSpec(507, "no space left for uploads; try again later"),
+    E.storage_unavailable: ErrorSpec(503, "photo storage is unavailable; try again later"),
+    E.internal_error: ErrorSpec(500, "internal error"),
+    E.webapp_not_built: ErrorSpec(404, "the web app is not built (npm run build)"),
+    E.not_authenticated: ErrorSpec(401, "sign in first"),
+    E.token_invalid: ErrorSpec(401, "invalid access token"),
+    E.token_expired: ErrorSpec(401, "access token expired"),
+    E.user_gone: ErrorSpec(401, "user no longer exists"),
+    E.init_data_invalid: ErrorSpec(401, "initData is not valid: {reason}"),
+    E.init_data_expired: ErrorSpec(401, "initData is too old; reopen the mini-app"),
+    E.messenger_not_configured: ErrorSpec(401, "sign-in from this messenger is not configured"),
+    E.invalid_credentials: ErrorSpec(401, "wrong username or password"),
+    E.refresh_token_invalid: ErrorSpec(401, "refresh token is invalid or expired"),
+    E.refresh_token_reused: ErrorSpec(
+        401, "refresh token was already used; all sessions of this sign-in are revoked"
+    ),
+    E.refresh_token_missing: ErrorSpec(401, "no refresh token"),
+    E.csrf_header_missing: ErrorSpec(
+        403, "a cookie-authenticated request needs the X-Requested-With header"
+    ),
+    E.wrong_current_password: ErrorSpec(401, "current password is wrong"),
+    E.reauthentication_required: ErrorSpec(
+        403, "sign in with Max or Telegram again (within {minutes} minutes) to set a password"
+    ),
+    E.login_throttled: ErrorSpec(
+        429, "too many sign-in attempts for this username; retry in {retry_after} s"
+    ),
+    E.username_taken: ErrorSpec(409, "username is already taken"),
+    E.username_required: ErrorSpec(422, "choose a username to sign in with on the desktop"),
+    E.password_too_long: ErrorSpec(
+        422, "password is longer than {max_bytes} bytes (UTF-8); use a shorter one"
+    ),
+    E.qr_login_not_found: ErrorSpec(404, "sign-in request not found"),
+    E.qr_login_expired: ErrorSpec(410, "sign-in request expired; show a new QR code"),
+    E.qr_login_already_approved: ErrorSpec(409, "sign-in request was already approved"),
+    E.qr_login_token_mismatch: ErrorSpec(422, "token does not match the sign-in request"),
+    E.qr_secret_missing: ErrorSpec(422, "send the sign-in secret in X-QR-Secret"),
+    E.admin_only: ErrorSpec(403, "admins only"),
+    E.user_not_found: ErrorSpec(404, "user not found"),
+    E.collection_private: ErrorSpec(403, "this collection is private; ask its owner for access"),
+    E.photo_not_found: ErrorSpec(404, "photo not found"),
+    E.not_owner: ErrorSpec(403, "only the photo's owner can do this"),
+    E.not_creator: ErrorSpec(403, "only its creator, while still owning it, can delete a photo"),
+    E.photo_has_provenance: ErrorSpec(409, "this photo has changed hands; its provenance keeps it"),
+    E.title_invalid: ErrorSpec(422, "title must be 1 to 200 characters"),
+    E.description_too_long: ErrorSpec(422, "description must be at most 4000 characters"),
+    E.unsupported_media_type: ErrorSpec(415, "the file is not {accepted}"),
+    E.image_too_large: ErrorSpec(422, "the image has too many pixels: {reason}"),
+    E.image_corrupt: ErrorSpec(422, "the image cannot be read: {reason}"),
+    E.duplicate_image: ErrorSpec(409, "this image is already in the gallery"),
+    E.invalid_cursor: ErrorSpec(422, "cursor is not valid; start again without it"),
+    E.favorites_need_sign_in: ErrorSpec(422, "favorites=true needs a signed-in user"),
+    E.foreign_link: ErrorSpec(422, "only this app's own links can be encoded or shared"),
+    E.qr_data_too_long: ErrorSpec(422, "QR data is longer than {max_chars} characters"),
+    E.transfer_not_found: ErrorSpec(404, "transfer not found"),
+    E.transfer_not_pending: ErrorSpec(409, "transfer is already {status}"),
+    E.transfer_to_self: ErrorSpec(422, "you already own it: choose another recipient"),
+    E.gift_refused: ErrorSpec(403, "the recipient does not accept gifts from you"),
+    E.gift_not_returnable: ErrorSpec(
+        409, "only a direct gift you still own can be sent back, and only once"
+    ),
+    E.gift_return_window_over: ErrorSpec(
+        409, "a gift can be sent back only in the days after it arrived"
+    ),
+    E.block_self: ErrorSpec(422, "you can't block yourself"),
+    E.recipient_not_found: ErrorSpec(422, "recipient does not exist"),
+    E.claim_not_found: ErrorSpec(404, "claim code not found"),
+    E.claim_used: ErrorSpec(409, "this claim code was already used"),
+    E.claim_cancelled: ErrorSpec(409, "this claim code was cancelled"),
+    E.claim_expired: ErrorSpec(410, "this claim code has expired; ask for a new one"),
+    E.claim_code_pending: ErrorSpec(
+        409, "this photo already has a live claim code: show it again or replace it"
+    ),
+    E.own_claim: ErrorSpec(422, "this is your own claim code; show it to the recipient"),
+    E.note_too_long: ErrorSpec(422, "a note is at most {max_chars} characters"),
+    E.showcase_full: ErrorSpec(422, "a showcase holds at most {max_items} photos"),
+    E.showcase_duplicate: ErrorSpec(422, "a photo can be pinned only once"),
+    E.showcase_not_yours: ErrorSpec(
+        422, "only your own photos shown on your profile can be pinned"
+    ),
+    E.trade_not_found: ErrorSpec(404, "trade not found"),
+    E.trade_not_pending: ErrorSpec(409, "trade is already {status}"),
+    E.trade_expired: ErrorSpec(410, "this trade has expired"),
+    E.trade_items_changed: ErrorSpec(409, "trade failed: {failure_reason}"),
+    E.trade_duplicate_item: ErrorSpec(422, "a photo is listed twice"),
+    E.trade_item_on_both_sides: ErrorSpec(422, "a photo can't be on both sides of a trade"),
+    E.trade_with_self: ErrorSpec(422, "you can't trade with yourself"),
+    E.trade_mixed_owners: ErrorSpec(422, "all requested photos must belong to one person"),
+    E.trade_already_owned: ErrorSpec(422, "you already own the requested photos"),
+    E.trade_recipient_mismatch: ErrorSpec(
+        422, "the recipient doesn't own every requested photo"
+    ),
+    E.trade_addressed_to_other: ErrorSpec(403, "this trade is addressed to someone else"),
+    E.own_trade: ErrorSpec(422, "you can't accept your own trade"),
+    E.not_owner_of_requested: ErrorSpec(403, "you don't own the requested photos"),
+    E.trade_wrong_party: ErrorSpec(403, "only the {party} can {action} this trade"),
+    E.profile_request_own: ErrorSpec(422, "you can always see your own collection"),
+    E.profile_request_not_found: ErrorSpec(404, "profile request not found"),
+    E.profile_request_not_pending: ErrorSpec(409, "request is already {status}"),
+    E.ws_unknown_message: ErrorSpec(400, "unknown message type"),
+    E.ws_resume_in_progress: ErrorSpec(400, "a resume is already running"),
+    E.webhook_secret_invalid: ErrorSpec(403, "wrong or missing webhook secret"),
+    E.share_unavailable: ErrorSpec(409, "sharing through the bot is for Telegram users"),
+    E.share_failed: ErrorSpec(503, "Telegram did not prepare the message; try again"),
+}
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"  # a field the raise site did not give stays visible as such
+
+
+def message_of(code: ErrorCode, extra: dict[str, Any]) -> str:
+    """The table's message, filled from the extra fields (a missing one stays as `{name}`)."""
+    return ERRORS[code].message.format_map(_Fields(extra))
+
+
+def error_body(code: ErrorCode, message: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"detail": {"code": code.value, "message": message or message_of(code, extra), **extra}}
 
 
 class AppError(Exception):
-    status_code = 400
-    default_code = ErrorCode.bad_request
+    """A refusal the client is told about: its code (status and message from ERRORS) and the
+    extra fields the message or the client needs."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: ErrorCode | None = None,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or self.default_code
+    def __init__(self, code: ErrorCode, *, headers: dict[str, str] | None = None, **extra: Any):
+        self.code = code
+        self.status_code = ERRORS[code].status
+        self.message = message_of(code, extra)
+        super().__init__(self.message)
+        if self.status_code == 401:
+            headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
         self.headers = headers
         self.extra = extra
 
@@ -153,65 +287,6 @@ class AppError(Exception):
     def detail(self) -> dict[str, Any]:
         detail: dict[str, Any] = error_body(self.code, self.message, **self.extra)["detail"]
         return detail
-
-
-class BadRequest(AppError):
-    status_code = 400
-
-
-class Unauthorized(AppError):
-    status_code = 401
-    default_code = ErrorCode.not_authenticated
-
-    def __init__(self, message: str, *, code: ErrorCode | None = None, **extra: Any) -> None:
-        super().__init__(message, code=code, headers={"WWW-Authenticate": "Bearer"}, **extra)
-
-
-class Forbidden(AppError):
-    status_code = 403
-
-
-class NotFound(AppError):
-    status_code = 404
-    default_code = ErrorCode.not_found
-
-
-class Conflict(AppError):
-    status_code = 409
-
-
-class Gone(AppError):
-    status_code = 410
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-    default_code = ErrorCode.payload_too_large
-
-
-class UnsupportedMediaType(AppError):
-    status_code = 415
-    default_code = ErrorCode.unsupported_media_type
-
-
-class Unprocessable(AppError):
-    status_code = 422
-    default_code = ErrorCode.validation_error
-
-
-class TooManyRequests(AppError):
-    status_code = 429
-    default_code = ErrorCode.rate_limited
-
-
-class ServiceUnavailable(AppError):
-    status_code = 503
-    default_code = ErrorCode.service_unavailable
-
-
-class InsufficientStorage(AppError):
-    status_code = 507
-    default_code = ErrorCode.storage_full
 
 
 _DB_UNAVAILABLE = (
@@ -285,23 +360,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(asyncpg.exceptions.DataError)
     async def _bad_value(_: Request, exc: asyncpg.exceptions.DataError) -> JSONResponse:
         # A value the schema let through but PostgreSQL can't hold (e.g. an id past int64).
-        body = error_body(ErrorCode.value_out_of_range, "a value is out of range")
+        body = error_body(ErrorCode.value_out_of_range)
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(asyncpg.exceptions.ForeignKeyViolationError)
     async def _gone_reference(_: Request, exc: Exception) -> JSONResponse:
         # E.g. a valid token of a user deleted meanwhile: the referenced row no longer exists.
-        body = error_body(ErrorCode.reference_gone, "a referenced record no longer exists")
+        body = error_body(ErrorCode.reference_gone)
         return JSONResponse(body, status_code=409)
 
     for exc_type in _DB_UNAVAILABLE:
 
         @app.exception_handler(exc_type)
         async def _db_down(_: Request, exc: Exception) -> JSONResponse:
-            body = error_body(ErrorCode.service_unavailable, "database unavailable, try again")
+            body = error_body(ErrorCode.service_unavailable)
             return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Starlette logs the traceback after this response; the client only learns the code.
-        return JSONResponse(error_body(ErrorCode.internal_error, "internal error"), status_code=500)
+        return JSONResponse(error_body(ErrorCode.internal_error), status_code=500)

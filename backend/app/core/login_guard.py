@@ -30,7 +30,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, TooManyRequests
+from app.core.errors import AppError, ErrorCode
 
 log = logging.getLogger(__name__)
 REDIS_DEADLINE = 1.0
@@ -125,9 +125,9 @@ class LoginGuard:
             result = self.local.attempt(lock)
         if result < 0:
             retry_after = max(1, math.ceil(-result / 1000))
-            raise TooManyRequests(
-                f"too many sign-in attempts for this username; retry in {retry_after} s",
-                code=ErrorCode.login_throttled,
+            raise AppError(
+                ErrorCode.login_throttled,
+                retry_after=retry_after,
                 headers={"Retry-After": str(retry_after)},
             )
 

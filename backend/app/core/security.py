@@ -21,7 +21,7 @@ import bcrypt
 from jose import JWTError, jwt
 from jose.exceptions import ExpiredSignatureError, JOSEError
 
-from app.core.errors import ErrorCode, ServiceUnavailable
+from app.core.errors import AppError, ErrorCode
 
 ALGORITHM = "HS256"
 # bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated
@@ -147,11 +147,7 @@ class _BcryptQueue:
     async def run(self, function: Any, *args: Any) -> Any:
         with self._lock:
             if self.in_flight >= BCRYPT_WORKERS + BCRYPT_MAX_WAITING:
-                raise ServiceUnavailable(
-                    "too many password checks at once; retry shortly",
-                    code=ErrorCode.password_checks_busy,
-                    headers={"Retry-After": "1"},
-                )
+                raise AppError(ErrorCode.password_checks_busy, headers={"Retry-After": "1"})
             self.in_flight += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(BCRYPT_POOL, function, *args)

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import blurhash
 import pillow_heif
@@ -136,35 +136,39 @@ class DecodeBudget:
 
 
 class ImageRejected(Exception):
-    """An upload we refuse; ``status_code`` and ``reason`` map straight to the HTTP error."""
+    """An upload we refuse: ``code`` and ``fields`` become the HTTP error (core/errors.py has
+    the code's status and message)."""
 
-    status_code: int = 422
     code: ErrorCode = ErrorCode.image_corrupt
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"reason": self.reason}
+
 
 class UnsupportedImageType(ImageRejected):
     """The bytes are not an image type we accept (whatever the file name or header says)."""
 
-    status_code = 415
     code = ErrorCode.unsupported_media_type
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"accepted": ACCEPTED}
 
 
 class ImageTooLarge(ImageRejected):
     """Too many pixels (decompression bomb). 422, not 413: 413 is the byte cap, which the
     upload service enforces before the body is read."""
 
-    status_code = 422
     code = ErrorCode.image_too_large
 
 
 class CorruptImage(ImageRejected):
     """Right magic bytes, but the file is truncated or undecodable."""
-
-    status_code = 422
 
 
 # --------------------------------------------------------------------------- results

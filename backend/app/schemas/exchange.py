@@ -17,9 +17,9 @@ TransferStatus = Literal["pending", "completed", "cancelled", "expired"]
 CannotAcceptReason = Literal[
     "not_owner_of_requested",
     "own_trade",
-    "not_pending",
-    "not_signed_in",
-    "addressed_to_someone_else",
+    "trade_not_pending",
+    "not_authenticated",
+    "trade_addressed_to_other",
 ]
 
 

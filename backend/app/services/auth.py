@@ -12,13 +12,8 @@ from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection
 from app.core.errors import (
-    Conflict,
+    AppError,
     ErrorCode,
-    Forbidden,
-    Gone,
-    NotFound,
-    Unauthorized,
-    Unprocessable,
 )
 from app.core.initdata import InitDataError, verify_init_data
 from app.core.login_guard import LoginGuard
@@ -67,7 +62,7 @@ class _Session:
 async def _existing_user(conn: Connection, user_id: int) -> asyncpg.Record:
     user = await users.get_by_id(conn, user_id)
     if user is None:
-        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
+        raise AppError(ErrorCode.user_gone)
     return user
 
 
@@ -130,7 +125,7 @@ async def sign_in_with_messenger(
     try:
         verified = verify_init_data(raw_init_data, bot_token, settings.init_data_max_age)
     except InitDataError as exc:
-        raise Unauthorized(str(exc), code=exc.code) from exc
+        raise AppError(exc.code, reason=str(exc)) from exc
     person = verified.user
     async with pool.acquire() as conn, conn.transaction():
         user = await users.upsert_messenger_user(
@@ -151,10 +146,7 @@ async def sign_in_with_messenger(
 
 def _check_password_length(password: str) -> None:
     if not security.password_fits_bcrypt(password):
-        raise Unprocessable(
-            f"password is longer than {security.BCRYPT_MAX_BYTES} bytes (UTF-8); use a shorter one",
-            code=ErrorCode.password_too_long,
-        )
+        raise AppError(ErrorCode.password_too_long, max_bytes=security.BCRYPT_MAX_BYTES)
 
 
 async def register(
@@ -165,7 +157,7 @@ async def register(
     async with pool.acquire() as conn, conn.transaction():
         user = await users.insert_password_user(conn, username, password_hash)
         if user is None:
-            raise Conflict("username is already taken", code=ErrorCode.username_taken)
+            raise AppError(ErrorCode.username_taken)
         return await _start_session(conn, settings, user, "password")
 
 
@@ -194,7 +186,7 @@ async def login(
         stored = await _dummy_hash(settings.bcrypt_rounds)
     ok = await security.verify_password_async(password, stored)
     if not ok or user is None or not user["password_hash"]:
-        raise Unauthorized("wrong username or password", code=ErrorCode.invalid_credentials)
+        raise AppError(ErrorCode.invalid_credentials)
     await guard.succeeded(username)
     async with pool.acquire() as conn, conn.transaction():
         return await _start_session(conn, settings, user, "password")
@@ -208,9 +200,7 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
             conn, security.digest(refresh_token), settings.refresh_grace_seconds
         )
         if row is None or row["revoked_at"] is not None or row["expires_at"] < _now():
-            raise Unauthorized(
-                "refresh token is invalid or expired", code=ErrorCode.refresh_token_invalid
-            )
+            raise AppError(ErrorCode.refresh_token_invalid)
         user = await _existing_user(conn, row["user_id"])
         if row["used_at"] is None:
             pair, successor, successor_id = await _issue_tokens(
@@ -224,10 +214,7 @@ async def refresh(pool: asyncpg.Pool, settings: Settings, refresh_token: str) ->
             return again
         # Reuse detected: the revocation must commit, so the error is raised outside.
         await refresh_tokens.revoke_family(conn, row["family_id"])
-    raise Unauthorized(
-        "refresh token was already used; all sessions of this sign-in are revoked",
-        code=ErrorCode.refresh_token_reused,
-    )
+    raise AppError(ErrorCode.refresh_token_reused)
 
 
 async def _successor_again(
@@ -285,28 +272,23 @@ async def change_password(
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, claims.user_id)
     if user is None:
-        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
+        raise AppError(ErrorCode.user_gone)
     if user["password_hash"]:
         ok = current_password is not None and await security.verify_password_async(
             current_password, user["password_hash"]
         )
         if not ok:
-            raise Unauthorized("current password is wrong", code=ErrorCode.wrong_current_password)
+            raise AppError(ErrorCode.wrong_current_password)
     elif not _fresh_messenger_proof(settings, claims):
         minutes = settings.reauth_max_age // 60
-        raise Forbidden(
-            f"sign in with Max or Telegram again (within {minutes} minutes) to set a password",
-            code=ErrorCode.reauthentication_required,
-        )
+        raise AppError(ErrorCode.reauthentication_required, minutes=minutes)
     new_username = user["username"] or username
     if new_username is None:
-        raise Unprocessable(
-            "choose a username to sign in with on the desktop", code=ErrorCode.username_required
-        )
+        raise AppError(ErrorCode.username_required)
     password_hash = await security.hash_password_async(password, settings.bcrypt_rounds)
     async with pool.acquire() as conn, conn.transaction():
         if not await users.set_credentials(conn, claims.user_id, new_username, password_hash):
-            raise Conflict("username is already taken", code=ErrorCode.username_taken)
+            raise AppError(ErrorCode.username_taken)
         revoked = await refresh_tokens.revoke_other_families(
             conn, claims.user_id, _session_uuid(claims)
         )
@@ -371,16 +353,11 @@ async def qr_login_details(pool: asyncpg.Pool, request_id: str) -> QrLoginDetail
 def _approvable(row: asyncpg.Record | None) -> asyncpg.Record:
     """The request row, if a phone may still approve it."""
     if row is None:
-        raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
+        raise AppError(ErrorCode.qr_login_not_found)
     if row["expired"]:
-        raise Gone(
-            "sign-in request expired; refresh the QR code on the desktop",
-            code=ErrorCode.qr_login_expired,
-        )
+        raise AppError(ErrorCode.qr_login_expired)
     if row["status"] != "pending":
-        raise Conflict(
-            "sign-in request was already approved", code=ErrorCode.qr_login_already_approved
-        )
+        raise AppError(ErrorCode.qr_login_already_approved)
     return row
 
 
@@ -390,9 +367,7 @@ async def approve_qr_login(
     """A signed-in phone approves a desktop's request. The token in the deep link is the request
     id itself; a token sent along (the body's) must be that same id."""
     if token is not None and token != request_id:
-        raise Unprocessable(
-            "token does not match the sign-in request", code=ErrorCode.qr_login_token_mismatch
-        )
+        raise AppError(ErrorCode.qr_login_token_mismatch)
     async with pool.acquire() as conn, conn.transaction():
         await _existing_user(conn, user_id)
         _approvable(await auth_qr.lock_request(conn, request_id))
@@ -409,13 +384,11 @@ async def poll_qr_login(
     async with pool.acquire() as conn, conn.transaction():
         row = await auth_qr.lock_request(conn, request_id)
         if row is None or not hmac.compare_digest(row["secret_hash"], security.digest(secret)):
-            raise NotFound("sign-in request not found", code=ErrorCode.qr_login_not_found)
+            raise AppError(ErrorCode.qr_login_not_found)
         if row["status"] == "consumed":
             return QrLoginStatus(status="consumed")
         if row["expired"]:
-            raise Gone(
-                "sign-in request expired; show a new QR code", code=ErrorCode.qr_login_expired
-            )
+            raise AppError(ErrorCode.qr_login_expired)
         if row["status"] == "pending" or peek:
             return QrLoginStatus(status=row["status"], expires_at=row["expires_at"])
         # Approved: hand out tokens exactly once, in the same transaction that consumes it.

@@ -13,7 +13,7 @@ import re
 import asyncpg
 
 from app.core.config import Settings
-from app.core.errors import Conflict, ErrorCode, ServiceUnavailable, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.messengers import max as max_api
 from app.messengers import telegram as telegram_api
 from app.messengers.base import BotClient, BotUpdate, DeliveryError, Messenger, Outgoing
@@ -142,7 +142,7 @@ async def prepare_share(
     """A rich card for Telegram's shareMessage: only this app's own links, only for a Telegram
     user (the prepared message belongs to them), only when the Telegram bot is configured."""
     if not share.link.startswith(own_link_prefixes(settings)):
-        raise Unprocessable("only this app's own links can be shared", code=ErrorCode.foreign_link)
+        raise AppError(ErrorCode.foreign_link)
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, user_id)
     client = runtime.clients.get("telegram")
@@ -151,15 +151,11 @@ async def prepare_share(
         or user["messenger"] != "telegram"
         or not isinstance(client, telegram_api.TelegramClient)
     ):
-        raise Conflict(
-            "sharing through the bot is for Telegram users", code=ErrorCode.share_unavailable
-        )
+        raise AppError(ErrorCode.share_unavailable)
     button = text(share.language, "open")
     try:
         prepared = await client.prepare_share(user["external_id"], share.link, share.text, button)
     except DeliveryError as exc:
         log.warning("prepared share failed: %s", exc.reason)
-        raise ServiceUnavailable(
-            "Telegram did not prepare the message", code=ErrorCode.share_unavailable
-        ) from exc
+        raise AppError(ErrorCode.share_failed) from exc
     return PreparedShare(id=prepared)

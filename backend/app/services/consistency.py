@@ -3,7 +3,7 @@ them is decided here."""
 
 import asyncpg
 
-from app.core.errors import ErrorCode, Forbidden
+from app.core.errors import AppError, ErrorCode
 from app.repositories import consistency
 from app.repositories import users as users_repo
 
@@ -15,5 +15,5 @@ async def admin_report(pool: asyncpg.Pool, user_id: int) -> dict[str, int]:
     async with pool.acquire() as conn:
         user = await users_repo.get_by_id(conn, user_id)
         if user is None or user["role"] != "admin":
-            raise Forbidden("admins only", code=ErrorCode.admin_only)
+            raise AppError(ErrorCode.admin_only)
         return await consistency.violation_counts(conn)

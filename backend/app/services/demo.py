@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from app.core import security
 from app.core.config import Settings
 from app.core.db import present
-from app.core.errors import Conflict
+from app.core.errors import AppError, ErrorCode
 from app.media.storage import create_storage
 from app.repositories import users
 from app.services import photos
@@ -91,6 +91,7 @@ async def seed(pool: asyncpg.Pool, settings: Settings) -> int:
                 pool, settings, storage, owner, draw_demo_image(index), title, description
             )
             created += 1
-        except Conflict:
-            pass  # already minted by an earlier run
+        except AppError as exc:
+            if exc.code is not ErrorCode.duplicate_image:
+                raise  # anything but "already minted by an earlier run"
     return created

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 
 from app.core.config import Settings
-from app.core.errors import AppError, Conflict
+from app.core.errors import AppError, ErrorCode
 from app.media.storage import Storage, create_storage
 from app.repositories import users
 from app.services import photos
@@ -86,8 +86,9 @@ async def _import_one(
     try:
         await photos.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
         report.counts["imported"] += 1
-    except Conflict:
-        report.counts["duplicate"] += 1
     except AppError as exc:
+        if exc.code is ErrorCode.duplicate_image:
+            report.counts["duplicate"] += 1
+            return
         report.counts["refused"] += 1
         report.refused.append((path.name, exc.message))

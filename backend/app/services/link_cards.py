@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from app.core.config import Settings
-from app.core.errors import NotFound
+from app.core.errors import AppError, ErrorCode
 from app.schemas.ids import INT64_MAX
 from app.services import notifications, photos
 
@@ -59,8 +59,10 @@ async def photo_card(
         return None
     try:
         photo = await photos.get_photo(pool, None, photo_id)
-    except NotFound:
-        return None
+    except AppError as exc:
+        if exc.code is ErrorCode.photo_not_found:
+            return None
+        raise
     number = notifications.text(
         language, "card.number", n=format_number(photo.mint_number, language)
     )

@@ -15,18 +15,7 @@ import pydantic_core
 
 from app.core.config import Settings
 from app.core.db import Connection, present
-from app.core.errors import (
-    AppError,
-    Conflict,
-    ErrorCode,
-    Forbidden,
-    InsufficientStorage,
-    NotFound,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    Unprocessable,
-    UnsupportedMediaType,
-)
+from app.core.errors import AppError, ErrorCode
 from app.media import imaging
 from app.media.storage import ORIGINALS_PREFIX, PUBLIC_PREFIX, Storage, StorageFault, new_key
 from app.repositories import art_objects, favorites, image_hashes, provenance, users
@@ -112,16 +101,14 @@ def _cached_page(rows: list[asyncpg.Record], next_cursor: str | None) -> Page:
 def _clean_title(title: str) -> str:
     title = title.strip()
     if not 1 <= len(title) <= 200:
-        raise Unprocessable("title must be 1 to 200 characters", code=ErrorCode.title_invalid)
+        raise AppError(ErrorCode.title_invalid)
     return title
 
 
 def _clean_description(description: str | None) -> str:
     description = (description or "").strip()
     if len(description) > 4000:
-        raise Unprocessable(
-            "description must be at most 4000 characters", code=ErrorCode.description_too_long
-        )
+        raise AppError(ErrorCode.description_too_long)
     return description
 
 
@@ -159,15 +146,10 @@ async def upload(
     # Reading and hashing 10 MB takes ~20 ms: off the event loop, like the image work.
     size, head, content_hash = await loop.run_in_executor(_IMAGE_POOL, _measure, source)
     if size > settings.max_upload_bytes:
-        raise PayloadTooLarge(
-            f"file is larger than {settings.max_upload_bytes} bytes",
-            code=ErrorCode.payload_too_large,
-        )
+        raise AppError(ErrorCode.payload_too_large, limit_bytes=settings.max_upload_bytes)
     mime = imaging.sniff_mime(head)
     if mime is None:
-        raise UnsupportedMediaType(
-            f"file is not {imaging.ACCEPTED}", code=ErrorCode.unsupported_media_type
-        )
+        raise AppError(ErrorCode.unsupported_media_type, accepted=imaging.ACCEPTED)
     async with pool.acquire() as conn:
         existing = await art_objects.object_id_by_hash(conn, content_hash)
     if existing is not None:
@@ -183,10 +165,7 @@ async def upload(
             decode_budget(settings),
         )
     except imaging.ImageRejected as exc:
-        error = {415: UnsupportedMediaType, 413: PayloadTooLarge}.get(
-            exc.status_code, Unprocessable
-        )
-        raise error(exc.reason, code=exc.code) from exc
+        raise AppError(exc.code, **exc.fields) from exc
     except StorageFault as exc:
         raise _storage_error(exc) from exc
     try:
@@ -206,21 +185,13 @@ def _storage_error(fault: StorageFault) -> AppError:
     """A storage fault as its own answer and a warning line an operator can grep (N9)."""
     if fault.full:
         log.warning("storage full: upload refused (%s)", fault.reason)
-        return InsufficientStorage(
-            "no space left for uploads; try again later", code=ErrorCode.storage_full
-        )
+        return AppError(ErrorCode.storage_full)
     log.warning("storage unavailable: upload refused (%s)", fault.reason)
-    return ServiceUnavailable(
-        "photo storage is unavailable; try again later", code=ErrorCode.storage_unavailable
-    )
+    return AppError(ErrorCode.storage_unavailable)
 
 
-def _duplicate(art_object_id: int) -> Conflict:
-    return Conflict(
-        "this image is already in the gallery",
-        code=ErrorCode.duplicate_image,
-        photo_id=art_object_id,
-    )
+def _duplicate(art_object_id: int) -> AppError:
+    return AppError(ErrorCode.duplicate_image, photo_id=art_object_id)
 
 
 def _process_and_store(
@@ -331,9 +302,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("naive time")
         return created_at, int(ident)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Unprocessable(
-            "cursor is not valid; start again without it", code=ErrorCode.invalid_cursor
-        ) from exc
+        raise AppError(ErrorCode.invalid_cursor) from exc
 
 
 @dataclass(frozen=True)
@@ -414,9 +383,7 @@ async def _page_rows(
     after = decode_cursor(listing.cursor) if listing.cursor else None
     owner_id, creator_id = listing.owner_id, listing.creator_id
     if listing.favorites_only and viewer_id is None:
-        raise Unprocessable(
-            "favorites=true needs a signed-in user", code=ErrorCode.favorites_need_sign_in
-        )
+        raise AppError(ErrorCode.favorites_need_sign_in)
     query = (listing.query or "").strip() or None
     limit = max(1, min(listing.limit, MAX_PAGE))
     async with pool.acquire() as conn:
@@ -456,19 +423,16 @@ SEARCH_WINDOW = (100, 2000)
 async def ensure_collection_visible(conn: Connection, viewer_id: int | None, owner_id: int) -> None:
     owner = await users.get_for_viewer(conn, viewer_id, owner_id)
     if owner is None:
-        raise NotFound("user not found", code=ErrorCode.user_not_found)
+        raise AppError(ErrorCode.user_not_found)
     if not owner["can_view_collection"]:
-        raise Forbidden(
-            "this collection is private; ask its owner for access",
-            code=ErrorCode.collection_private,
-        )
+        raise AppError(ErrorCode.collection_private)
 
 
 async def get_photo(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Photo:
     async with pool.acquire() as conn:
         row = await art_objects.get_card(conn, viewer_id, art_object_id)
     if row is None:
-        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        raise AppError(ErrorCode.photo_not_found)
     return to_photo(row)
 
 
@@ -477,17 +441,17 @@ async def get_provenance(
 ) -> list[ProvenanceEntry]:
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
-            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+            raise AppError(ErrorCode.photo_not_found)
         return await stories.provenance_of(conn, viewer_id, art_object_id)
 
 
 async def get_story(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Story:
     async with pool.acquire() as conn:
         if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
-            raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+            raise AppError(ErrorCode.photo_not_found)
         story = await stories.story(conn, viewer_id, art_object_id)
     if story is None:  # deleted between the two reads
-        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        raise AppError(ErrorCode.photo_not_found)
     return story
 
 
@@ -499,7 +463,7 @@ async def lock_visible(conn: Connection, user_id: int, art_object_id: int) -> as
     (a 403 would confirm that a private collection holds that id)."""
     current = await art_objects.lock_visible(conn, user_id, art_object_id)
     if current is None:
-        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        raise AppError(ErrorCode.photo_not_found)
     return current
 
 
@@ -513,7 +477,7 @@ async def update_photo(
     async with pool.acquire() as conn, conn.transaction():
         current = await lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
-            raise Forbidden("only the owner can edit this art object", code=ErrorCode.not_owner)
+            raise AppError(ErrorCode.not_owner)
         await art_objects.update_text(conn, art_object_id, title, description)
         photo = to_photo(present(await art_objects.get_card(conn, user_id, art_object_id)))
         await publish(conn, "photo.updated", photo, subjects=[user_id])
@@ -527,15 +491,9 @@ async def delete_photo(
     async with pool.acquire() as conn, conn.transaction():
         current = await lock_visible(conn, user_id, art_object_id)
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
-            raise Forbidden(
-                "only its creator, while still owning it, can delete an art object",
-                code=ErrorCode.not_creator,
-            )
+            raise AppError(ErrorCode.not_creator)
         if await art_objects.changed_hands(conn, art_object_id):
-            raise Conflict(
-                "this art object has changed hands; its provenance keeps it",
-                code=ErrorCode.photo_has_provenance,
-            )
+            raise AppError(ErrorCode.photo_has_provenance)
         # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
         # by proposing a trade for it. Pending deals that involve it end here instead.
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)

@@ -4,7 +4,7 @@ import asyncpg
 
 from app.core.config import Settings
 from app.core.db import Connection, present
-from app.core.errors import Conflict, ErrorCode, NotFound, Unauthorized, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.repositories import profile_requests, users
 from app.schemas.exchange import ProfileRequest
 from app.services import page_cache
@@ -37,14 +37,12 @@ async def create(
     target hears of a pair's request at most once per PROFILE_REQUEST_COOLDOWN: asking,
     withdrawing and asking again in a loop notifies once (the route is rate limited too)."""
     if target_id == user_id:
-        raise Unprocessable(
-            "you can always see your own collection", code=ErrorCode.profile_request_own
-        )
+        raise AppError(ErrorCode.profile_request_own)
     async with pool.acquire() as conn, conn.transaction():
         if await users.get_by_id(conn, user_id) is None:
-            raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
+            raise AppError(ErrorCode.user_gone)
         if await users.get_by_id(conn, target_id) is None:
-            raise NotFound("user not found", code=ErrorCode.user_not_found)
+            raise AppError(ErrorCode.user_not_found)
         before = await profile_requests.status_for_pair(conn, user_id, target_id)
         request_id, created = await profile_requests.upsert(
             conn, user_id, target_id, message.strip()
@@ -61,15 +59,11 @@ async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str
     async with pool.acquire() as conn, conn.transaction():
         row = await profile_requests.lock(conn, request_id)
         if row is None or row["target_id"] != user_id:
-            raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
+            raise AppError(ErrorCode.profile_request_not_found)
         if row["status"] == status:
             return await _load(conn, request_id)
         if row["status"] != "pending" and status == "accepted":
-            raise Conflict(
-                f"request is already {row['status']}",
-                code=ErrorCode.profile_request_not_pending,
-                status=row["status"],
-            )
+            raise AppError(ErrorCode.profile_request_not_pending, status=row['status'])
         await profile_requests.set_status(conn, request_id, status)
         answered = await _announce(conn, request_id)
     # Who may see a private collection changed: this process's next gallery read knows it.
@@ -82,7 +76,7 @@ async def withdraw(pool: asyncpg.Pool, user_id: int, request_id: int) -> None:
     async with pool.acquire() as conn, conn.transaction():
         row = await profile_requests.lock(conn, request_id)
         if row is None or user_id not in (row["requester_id"], row["target_id"]):
-            raise NotFound("profile request not found", code=ErrorCode.profile_request_not_found)
+            raise AppError(ErrorCode.profile_request_not_found)
         # The event carries the whole request one last time, as `withdrawn`. A pending request
         # the target was never told of (asked again within the cooldown) is withdrawn silently
         # for them: otherwise asking and withdrawing in a loop notifies the target every round.

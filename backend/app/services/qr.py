@@ -7,7 +7,7 @@ images of secret-bearing links (trade and claim tokens) are never cached.
 from collections import OrderedDict
 
 from app.core.config import Settings
-from app.core.errors import ErrorCode, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.media.qr_image import DRAWER
 from app.services.deep_links import own_link_prefixes
 
@@ -21,9 +21,7 @@ _CACHE: OrderedDict[str, bytes] = OrderedDict()
 async def render(data: str, *, cache: bool = False) -> bytes:
     """The PNG for `data`, drawn in the QR process; `cache` only for links that hold no secret."""
     if len(data) > MAX_DATA:
-        raise Unprocessable(
-            f"QR data is longer than {MAX_DATA} characters", code=ErrorCode.qr_data_too_long
-        )
+        raise AppError(ErrorCode.qr_data_too_long, max_chars=MAX_DATA)
     if cache and (hit := _CACHE.get(data)) is not None:
         _CACHE.move_to_end(data)
         return hit
@@ -39,5 +37,5 @@ async def own_link_png(settings: Settings, data: str) -> bytes:
     """Encode only this app's own links (Max, Telegram or web form): no free QR generator for
     strangers' URLs."""
     if not data.startswith(own_link_prefixes(settings)):
-        raise Unprocessable("only this app's own links can be encoded", code=ErrorCode.foreign_link)
+        raise AppError(ErrorCode.foreign_link)
     return await render(data, cache=True)

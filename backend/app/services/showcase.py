@@ -8,7 +8,7 @@ A pin lives only while its object stays with the person who pinned it: art_objec
 import asyncpg
 
 from app.core.db import Connection, present
-from app.core.errors import ErrorCode, Forbidden, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.repositories import art_objects
 from app.repositories import showcase as pins
 from app.schemas.events import ShowcaseUpdated
@@ -27,13 +27,9 @@ async def get_showcase(pool: asyncpg.Pool, viewer_id: int | None, user_id: int) 
 
 def _check(art_object_ids: list[int]) -> None:
     if len(art_object_ids) > SHOWCASE_MAX:
-        raise Unprocessable(
-            f"a showcase holds at most {SHOWCASE_MAX} art objects", code=ErrorCode.showcase_full
-        )
+        raise AppError(ErrorCode.showcase_full, max_items=SHOWCASE_MAX)
     if len(set(art_object_ids)) != len(art_object_ids):
-        raise Unprocessable(
-            "an art object can be pinned only once", code=ErrorCode.showcase_duplicate
-        )
+        raise AppError(ErrorCode.showcase_duplicate)
 
 
 async def set_showcase(pool: asyncpg.Pool, user_id: int, art_object_ids: list[int]) -> Showcase:
@@ -45,10 +41,7 @@ async def set_showcase(pool: asyncpg.Pool, user_id: int, art_object_ids: list[in
         for art_object_id in art_object_ids:
             row = locked.get(art_object_id)
             if row is None or row["owner_id"] != user_id or row["profile_hidden"]:
-                raise Unprocessable(
-                    "only your own art objects shown on your profile can be pinned",
-                    code=ErrorCode.showcase_not_yours,
-                )
+                raise AppError(ErrorCode.showcase_not_yours)
         await pins.replace(conn, user_id, art_object_ids)
         await announce(conn, user_id)
         rows = await pins.cards(conn, user_id, user_id)
@@ -75,7 +68,7 @@ async def set_profile_hidden(
     async with pool.acquire() as conn, conn.transaction():
         current = await lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
-            raise Forbidden("only the owner can hide this art object", code=ErrorCode.not_owner)
+            raise AppError(ErrorCode.not_owner)
         await art_objects.set_profile_hidden(conn, art_object_id, hidden)
         if hidden and await pins.unpin(conn, user_id, art_object_id):
             await announce(conn, user_id)

@@ -13,15 +13,7 @@ import asyncpg
 from app.core import security, wakeup
 from app.core.config import Settings
 from app.core.db import Connection, present
-from app.core.errors import (
-    AppError,
-    Conflict,
-    ErrorCode,
-    Forbidden,
-    Gone,
-    NotFound,
-    Unprocessable,
-)
+from app.core.errors import AppError, ErrorCode
 from app.repositories import art_objects, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
@@ -74,13 +66,13 @@ def cannot_accept_reason(
     """Why this viewer can't accept the trade now, from the same facts accept() checks (current
     owners included), so the screen offers Accept only when it would go through."""
     if viewer_id is None:
-        return ErrorCode.not_signed_in
+        return ErrorCode.not_authenticated
     if row["status"] != "pending":
-        return ErrorCode.not_pending
+        return ErrorCode.trade_not_pending
     if viewer_id == row["proposer_id"]:
         return ErrorCode.own_trade
     if row["recipient_id"] is not None and row["recipient_id"] != viewer_id:
-        return ErrorCode.addressed_to_someone_else
+        return ErrorCode.trade_addressed_to_other
     if any(item["owner_id"] != viewer_id for item in requested):
         return ErrorCode.not_owner_of_requested
     return None
@@ -114,12 +106,9 @@ async def announce(conn: Connection, trade_id: int) -> None:
 def _validate_ids(body: TradeCreate) -> None:
     offered, requested = body.offered_photo_ids, body.requested_photo_ids
     if len(set(offered)) != len(offered) or len(set(requested)) != len(requested):
-        raise Unprocessable("an art object is listed twice", code=ErrorCode.trade_duplicate_item)
+        raise AppError(ErrorCode.trade_duplicate_item)
     if set(offered) & set(requested):
-        raise Unprocessable(
-            "an art object can't be on both sides of a trade",
-            code=ErrorCode.trade_item_on_both_sides,
-        )
+        raise AppError(ErrorCode.trade_item_on_both_sides)
 
 
 async def propose(
@@ -131,34 +120,26 @@ async def propose(
 ) -> Trade:
     _validate_ids(body)
     if body.recipient_id == user_id:
-        raise Unprocessable("you can't trade with yourself", code=ErrorCode.trade_with_self)
+        raise AppError(ErrorCode.trade_with_self)
     async with pool.acquire() as conn, conn.transaction():
         ids = body.offered_photo_ids + body.requested_photo_ids
         # Objects this user may not see are treated exactly like missing ones: same code, same
         # text, no ids named (else sequential ids would reveal private collections).
         owner_of = await art_objects.visible_owners(conn, user_id, ids)
         if any(i not in owner_of for i in ids):
-            raise Unprocessable("art object not found", code=ErrorCode.photo_not_found)
+            raise AppError(ErrorCode.photo_not_found)
         if any(owner_of[i] != user_id for i in body.offered_photo_ids):
-            raise Forbidden("you can only offer art objects you own", code=ErrorCode.not_owner)
+            raise AppError(ErrorCode.not_owner)
         counterparties = {owner_of[i] for i in body.requested_photo_ids}
         if len(counterparties) != 1:
-            raise Unprocessable(
-                "all requested art objects must belong to one person",
-                code=ErrorCode.trade_mixed_owners,
-            )
+            raise AppError(ErrorCode.trade_mixed_owners)
         counterparty = counterparties.pop()
         if counterparty == user_id:
-            raise Unprocessable(
-                "you already own the requested art objects", code=ErrorCode.trade_already_owned
-            )
+            raise AppError(ErrorCode.trade_already_owned)
         if body.recipient_id is not None and body.recipient_id != counterparty:
-            raise Unprocessable(
-                "the recipient doesn't own every requested art object",
-                code=ErrorCode.trade_recipient_mismatch,
-            )
+            raise AppError(ErrorCode.trade_recipient_mismatch)
         if body.recipient_id is not None and await users.get_by_id(conn, body.recipient_id) is None:
-            raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
+            raise AppError(ErrorCode.recipient_not_found)
         token = security.new_secret(24) if body.recipient_id is None else None
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
         # The trade_items foreign keys lock these objects; in id order, like an accept does.
@@ -196,7 +177,7 @@ async def get(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | None
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
         if row is None or not _may_see(row, user_id, token):
-            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
+            raise AppError(ErrorCode.trade_not_found)
         return await _with_stories(
             conn, _to_trade(row, await trades.items(conn, [trade_id], user_id), user_id), user_id
         )
@@ -208,7 +189,7 @@ async def get_by_token(pool: asyncpg.Pool, viewer_id: int | None, token: str) ->
     async with pool.acquire() as conn:
         row = await trades.find_by_token(conn, security.digest(token))
         if row is None:
-            raise NotFound("trade not found", code=ErrorCode.trade_not_found)
+            raise AppError(ErrorCode.trade_not_found)
         trade = _to_trade(row, await trades.items(conn, [row["id"]], viewer_id), viewer_id)
         return await _with_stories(conn, trade, viewer_id)
 
@@ -248,25 +229,13 @@ async def fail_pending_with_object(conn: Connection, art_object_id: int, reason:
 # --- accept / decline / cancel ------------------------------------------------------------
 
 
-_REFUSALS: dict[str, tuple[type[AppError], str, ErrorCode]] = {
-    trades.ACCEPT_NOT_FOUND: (NotFound, "trade not found", ErrorCode.trade_not_found),
-    trades.ACCEPT_ADDRESSED_TO_OTHER: (
-        Forbidden,
-        "this trade is addressed to someone else",
-        ErrorCode.trade_addressed_to_other,
-    ),
-    trades.ACCEPT_OWN_TRADE: (
-        Unprocessable,
-        "you can't accept your own trade",
-        ErrorCode.own_trade,
-    ),
-    # Open trade shown to the wrong person: nothing is stale, they just can't accept. Same
-    # code as the screen's cannot_accept_reason, so the app says it the same way.
-    trades.ACCEPT_NOT_OWNER_OF_REQUESTED: (
-        Forbidden,
-        "you don't own the requested art objects",
-        ErrorCode.not_owner_of_requested,
-    ),
+# Why trade_accept() refused (its SQLSTATE, TR001-TR005) → the code the caller is told. Not
+# owning what is requested is not stale: the same code as the screen's cannot_accept_reason.
+_REFUSALS: dict[str, ErrorCode] = {
+    trades.ACCEPT_NOT_FOUND: ErrorCode.trade_not_found,
+    trades.ACCEPT_ADDRESSED_TO_OTHER: ErrorCode.trade_addressed_to_other,
+    trades.ACCEPT_OWN_TRADE: ErrorCode.own_trade,
+    trades.ACCEPT_NOT_OWNER_OF_REQUESTED: ErrorCode.not_owner_of_requested,
 }
 
 
@@ -284,18 +253,13 @@ async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | N
         except trades.AcceptRefused as refused:
             if refused.sqlstate == trades.ACCEPT_NOT_PENDING:
                 status = refused.detail
-                raise Conflict(
-                    f"trade is already {status}", code=ErrorCode.trade_not_pending, status=status
-                ) from None
-            kind, message, code = _REFUSALS[refused.sqlstate]
-            raise kind(message, code=code) from None
+                raise AppError(ErrorCode.trade_not_pending, status=status) from None
+            raise AppError(_REFUSALS[refused.sqlstate]) from None
     if done.outcome == "failed":
         reason = done.failure_reason
-        raise Conflict(
-            f"trade failed: {reason}", code=ErrorCode.trade_items_changed, failure_reason=reason
-        )
+        raise AppError(ErrorCode.trade_items_changed, failure_reason=reason)
     if done.outcome == "expired":
-        raise Gone("this trade has expired", code=ErrorCode.trade_expired)
+        raise AppError(ErrorCode.trade_expired)
     if done.trade is None:
         raise RuntimeError("trade_accept() accepted without returning the trade")
     # The accepter's own view is the event's payload (built for them) plus the per-viewer
@@ -304,7 +268,7 @@ async def accept(pool: asyncpg.Pool, user_id: int, trade_id: int, token: str | N
         {
             **done.trade,
             "viewer_can_accept": False,
-            "cannot_accept_reason": ErrorCode.not_pending.value,
+            "cannot_accept_reason": ErrorCode.trade_not_pending.value,
         }
     )
 
@@ -332,19 +296,13 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
         async with conn.transaction():
             trade = await trades.lock(conn, trade_id)
             if trade is None or user_id not in (trade["proposer_id"], trade["recipient_id"]):
-                raise NotFound("trade not found", code=ErrorCode.trade_not_found)
+                raise AppError(ErrorCode.trade_not_found)
             if trade[actor] != user_id:
                 verb = "decline" if status == "declined" else "cancel"
-                raise Forbidden(
-                    f"only the {actor.removesuffix('_id')} can {verb} this trade",
-                    code=ErrorCode.trade_wrong_party,
-                )
+                party = actor.removesuffix("_id")
+                raise AppError(ErrorCode.trade_wrong_party, party=party, action=verb)
             if trade["status"] != "pending":
-                raise Conflict(
-                    f"trade is already {trade['status']}",
-                    code=ErrorCode.trade_not_pending,
-                    status=trade["status"],
-                )
+                raise AppError(ErrorCode.trade_not_pending, status=trade['status'])
             if trade["expired"]:
                 expired = True
             else:
@@ -355,7 +313,7 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
                 return result
         if expired:
             await _mark(conn, trade_id, "expired")
-    raise Gone("this trade has expired", code=ErrorCode.trade_expired)
+    raise AppError(ErrorCode.trade_expired)
 
 
 async def trade_link_for(
@@ -370,5 +328,5 @@ async def trade_link_for(
     async with pool.acquire() as conn:
         row = await trades.view(conn, trade_id)
     if row is None or row["token_hash"] != security.digest(token) or row["proposer_id"] != user_id:
-        raise NotFound("trade not found", code=ErrorCode.trade_not_found)
+        raise AppError(ErrorCode.trade_not_found)
     return pick(all_links(settings, "trade", token), host)

@@ -14,7 +14,7 @@ import asyncpg
 from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection, present
-from app.core.errors import Conflict, ErrorCode, Forbidden, Gone, NotFound, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.repositories import art_objects, transfers, users
 from app.schemas.exchange import CancelReason, ClaimPreview, Transfer
 from app.schemas.links import ClientHost
@@ -29,9 +29,9 @@ async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> Non
     # Hidden (a private owner's) and missing objects answer alike: no existence oracle.
     current = await art_objects.lock_visible(conn, user_id, art_object_id)
     if current is None:
-        raise NotFound("art object not found", code=ErrorCode.photo_not_found)
+        raise AppError(ErrorCode.photo_not_found)
     if current["owner_id"] != user_id:
-        raise Forbidden("only the owner can transfer this art object", code=ErrorCode.not_owner)
+        raise AppError(ErrorCode.not_owner)
 
 
 async def _load(conn: Connection, transfer_id: int, viewer_id: int) -> Transfer:
@@ -51,9 +51,7 @@ async def create(
 ) -> Transfer:
     note = _clean_note(note)
     if to_user_id == user_id:
-        raise Unprocessable(
-            "you already own it: choose another recipient", code=ErrorCode.transfer_to_self
-        )
+        raise AppError(ErrorCode.transfer_to_self)
     async with pool.acquire() as conn, conn.transaction():
         await _lock_owned(conn, art_object_id, user_id)
         if to_user_id is not None:
@@ -64,9 +62,7 @@ async def create(
 def _clean_note(note: str) -> str:
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise Unprocessable(
-            f"a note is at most {NOTE_MAX} characters", code=ErrorCode.note_too_long
-        )
+        raise AppError(ErrorCode.note_too_long, max_chars=NOTE_MAX)
     return note
 
 
@@ -74,9 +70,9 @@ async def _give(
     conn: Connection, user_id: int, art_object_id: int, to_user_id: int, note: str
 ) -> Transfer:
     if await users.get_by_id(conn, to_user_id) is None:
-        raise Unprocessable("recipient does not exist", code=ErrorCode.recipient_not_found)
+        raise AppError(ErrorCode.recipient_not_found)
     if await users.is_blocked(conn, to_user_id, user_id):
-        raise Forbidden("the recipient does not accept gifts from you", code=ErrorCode.gift_refused)
+        raise AppError(ErrorCode.gift_refused)
     transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id, note)
     await ownership.move(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
@@ -97,12 +93,12 @@ async def return_gift(
             await art_objects.lock(conn, art_object_id)  # object first, then the transfer
         gift = await transfers.lock(conn, transfer_id)
         if gift is None or gift["to_user_id"] != user_id:
-            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+            raise AppError(ErrorCode.transfer_not_found)
         _check_returnable(gift, settings)
         # A gift changed hands, so its object can no longer be deleted (services/photos).
         current = present(await art_objects.lock(conn, gift["art_object_id"]))
         if current["owner_id"] != user_id:
-            raise Conflict("you no longer own this art object", code=ErrorCode.gift_not_returnable)
+            raise AppError(ErrorCode.gift_not_returnable)
         sender = gift["from_user_id"]
         back_id = await transfers.insert_completed(conn, gift["art_object_id"], user_id, sender)
         await transfers.mark_returned(conn, transfer_id)
@@ -115,15 +111,12 @@ async def return_gift(
 
 def _check_returnable(gift: asyncpg.Record, settings: Settings) -> None:
     if gift["status"] != "completed" or gift["claim_token_hash"] is not None:
-        raise Conflict("only a direct gift can be sent back", code=ErrorCode.gift_not_returnable)
+        raise AppError(ErrorCode.gift_not_returnable)
     if gift["returned_at"] is not None:
-        raise Conflict("this gift was already sent back", code=ErrorCode.gift_not_returnable)
+        raise AppError(ErrorCode.gift_not_returnable)
     age = datetime.now(UTC) - gift["completed_at"]
     if age > timedelta(seconds=settings.gift_return_window):
-        raise Conflict(
-            "a gift can be sent back only in the days after it arrived",
-            code=ErrorCode.gift_return_window_over,
-        )
+        raise AppError(ErrorCode.gift_return_window_over)
 
 
 async def _create_claim(
@@ -138,11 +131,7 @@ async def _create_claim(
     # the giver reopens it (pending_code) or replaces it explicitly (replace_code).
     pending = await transfers.pending_claim_of(conn, art_object_id, user_id)
     if pending is not None:
-        raise Conflict(
-            "this object already has a live claim code: show it again or replace it",
-            code=ErrorCode.claim_code_pending,
-            transfer_id=pending["id"],
-        )
+        raise AppError(ErrorCode.claim_code_pending, transfer_id=pending['id'])
     # What is still stored as pending is past its time (not swept yet): store it as expired.
     await claim_codes_cancelled(conn, art_object_id)
     return await _insert_claim(conn, settings, user_id, art_object_id, host, note)
@@ -209,16 +198,14 @@ async def replace_code(
         # Someone else's transfer is "not found", as for cancel: not theirs to learn of.
         art_object_id = await transfers.art_object_given_by(conn, transfer_id, user_id)
         if art_object_id is None:
-            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+            raise AppError(ErrorCode.transfer_not_found)
         await _lock_owned(conn, art_object_id, user_id)  # object first, then the transfer
         old = await transfers.lock(conn, transfer_id)
         if old is None or old["from_user_id"] != user_id or old["claim_token_hash"] is None:
-            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+            raise AppError(ErrorCode.transfer_not_found)
         if old["status"] != "pending" or old["expired"]:
             status = "expired" if old["expired"] else old["status"]
-            raise Conflict(
-                f"transfer is already {status}", code=ErrorCode.transfer_not_pending, status=status
-            )
+            raise AppError(ErrorCode.transfer_not_pending, status=status)
         await claim_codes_cancelled(conn, art_object_id)
         return await _insert_claim(conn, settings, user_id, art_object_id, host, old["note"])
 
@@ -235,7 +222,7 @@ async def preview(pool: asyncpg.Pool, viewer_id: int | None, token: str) -> Clai
             story = await stories.story(conn, viewer_id, row["art_object_id"])
         reason = await _cancel_reason(conn, row) if row is not None else None
     if row is None:
-        raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
+        raise AppError(ErrorCode.claim_not_found)
     transfer = to_transfer(row)
     # Whoever holds a code sees what it gives while it is pending (the giver still owns it);
     # once used, expired or cancelled, the object may be someone else's (issue 19, N5).
@@ -274,7 +261,7 @@ async def set_note_hidden(
     provenance and stories), or shows it again."""
     async with pool.acquire() as conn, conn.transaction():
         if not await transfers.set_note_hidden(conn, transfer_id, user_id, hidden):
-            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+            raise AppError(ErrorCode.transfer_not_found)
         row = present(await transfers.view(conn, transfer_id))
         await transfer_updated(conn, transfer_id, [row["from_user_id"], user_id])
         return to_transfer(row)
@@ -284,20 +271,17 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
     async with pool.acquire() as conn:
         found = await transfers.find_by_token(conn, security.digest(token))
         if found is None:
-            raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
+            raise AppError(ErrorCode.claim_not_found)
         expired = False
         async with conn.transaction():
             await art_objects.lock(conn, found["art_object_id"])
             transfer = await transfers.lock(conn, found["id"])
             if transfer is None:  # its object was deleted since the lookup, taking the code along
-                raise NotFound("claim code not found", code=ErrorCode.claim_not_found)
+                raise AppError(ErrorCode.claim_not_found)
             if transfer["status"] != "pending":
                 raise _not_pending_claim(transfer["status"])
             if transfer["from_user_id"] == user_id:
-                raise Unprocessable(
-                    "this is your own claim code; show it to the recipient",
-                    code=ErrorCode.own_claim,
-                )
+                raise AppError(ErrorCode.own_claim)
             if transfer["expired"]:
                 await transfers.set_status(conn, transfer["id"], "expired")
                 await transfer_updated(conn, transfer["id"], [transfer["from_user_id"]])
@@ -315,33 +299,28 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                 await transfer_updated(conn, transfer["id"], [transfer["from_user_id"], user_id])
                 return await _load(conn, transfer["id"], user_id)
     if expired:  # raised after the commit so the expiry sticks
-        raise Gone("this claim code has expired; ask for a new one", code=ErrorCode.claim_expired)
+        raise AppError(ErrorCode.claim_expired)
     raise AssertionError("unreachable")
 
 
 _CLAIM_CLOSED = {
-    "completed": ("used", ErrorCode.claim_used),
-    "cancelled": ("cancelled", ErrorCode.claim_cancelled),
-    "expired": ("expired", ErrorCode.claim_expired),
+    "completed": ErrorCode.claim_used,
+    "cancelled": ErrorCode.claim_cancelled,
+    "expired": ErrorCode.claim_expired,
 }
 
 
-def _not_pending_claim(status: str) -> Conflict:
-    word, code = _CLAIM_CLOSED.get(status, (status, ErrorCode.claim_used))
-    return Conflict(f"this claim code was already {word}", code=code)
+def _not_pending_claim(status: str) -> AppError:
+    return AppError(_CLAIM_CLOSED.get(status, ErrorCode.claim_used))
 
 
 async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer:
     async with pool.acquire() as conn, conn.transaction():
         transfer = await transfers.lock(conn, transfer_id)
         if transfer is None or transfer["from_user_id"] != user_id:
-            raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+            raise AppError(ErrorCode.transfer_not_found)
         if transfer["status"] != "pending":
-            raise Conflict(
-                f"transfer is already {transfer['status']}",
-                code=ErrorCode.transfer_not_pending,
-                status=transfer["status"],
-            )
+            raise AppError(ErrorCode.transfer_not_pending, status=transfer['status'])
         await transfers.set_status(conn, transfer_id, "cancelled")
         await transfer_updated(conn, transfer_id, [user_id])
         return await _load(conn, transfer_id, user_id)
@@ -366,5 +345,5 @@ async def claim_link_for(
         found = await transfers.find_by_token(conn, security.digest(token))
         row = await transfers.view(conn, transfer_id)
     if found is None or row is None or found["id"] != transfer_id or row["from_user_id"] != user_id:
-        raise NotFound("transfer not found", code=ErrorCode.transfer_not_found)
+        raise AppError(ErrorCode.transfer_not_found)
     return pick(all_links(settings, "claim", token), host)

@@ -4,7 +4,7 @@ import re
 
 import asyncpg
 
-from app.core.errors import ErrorCode, NotFound, Unauthorized, Unprocessable
+from app.core.errors import AppError, ErrorCode
 from app.repositories import users
 from app.schemas.users import Me, PublicUser, UserList, UserSummary
 from app.services import page_cache
@@ -19,10 +19,10 @@ def to_me(user: asyncpg.Record) -> Me:
 async def set_blocked(pool: asyncpg.Pool, user_id: int, other_id: int, blocked: bool) -> None:
     """Refuse (or accept again) direct gifts from `other_id`."""
     if other_id == user_id:
-        raise Unprocessable("you can't block yourself", code=ErrorCode.block_self)
+        raise AppError(ErrorCode.block_self)
     async with pool.acquire() as conn:
         if await users.get_by_id(conn, other_id) is None:
-            raise NotFound("user not found", code=ErrorCode.user_not_found)
+            raise AppError(ErrorCode.user_not_found)
         if blocked:
             await users.block(conn, user_id, other_id)
         else:
@@ -33,7 +33,7 @@ async def get_me(pool: asyncpg.Pool, user_id: int) -> Me:
     async with pool.acquire() as conn:
         user = await users.get_by_id(conn, user_id)
     if user is None:
-        raise Unauthorized("user no longer exists", code=ErrorCode.user_gone)
+        raise AppError(ErrorCode.user_gone)
     return to_me(user)
 
 
@@ -43,7 +43,7 @@ async def update_me(
     async with pool.acquire() as conn, conn.transaction():
         user = await users.update_profile(conn, user_id, display_name, is_private)
         if user is None:
-            raise NotFound("user not found", code=ErrorCode.user_not_found)
+            raise AppError(ErrorCode.user_not_found)
         me = to_me(user)
         if display_name is not None or is_private is not None:
             # Names are on every card and privacy decides which cards everyone sees: open
@@ -58,7 +58,7 @@ async def get_public_user(pool: asyncpg.Pool, viewer_id: int | None, user_id: in
     async with pool.acquire() as conn:
         user = await users.get_for_viewer(conn, viewer_id, user_id)
     if user is None:
-        raise NotFound("user not found", code=ErrorCode.user_not_found)
+        raise AppError(ErrorCode.user_not_found)
     return from_record(PublicUser, user)
 
 

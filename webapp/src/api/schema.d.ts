@@ -995,7 +995,7 @@ export interface paths {
          * @description Telegram (Bot API 8.0+): the bot saves a prepared inline message (text, the link, a
          *     button opening it) for `Telegram.WebApp.shareMessage(id)`. Only this app's own links
          *     (422 `foreign_link`); 409 `share_unavailable` for a user not from Telegram or without a
-         *     Telegram bot, 503 `share_unavailable` when Telegram refused: share the plain link then.
+         *     Telegram bot, 503 `share_failed` when Telegram refused: share the plain link then.
          */
         post: operations["prepare_share_api_share_prepared_post"];
         delete?: never;
@@ -1096,7 +1096,7 @@ export interface components {
          * ErrorCode
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "claim_code_pending" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "not_pending" | "not_signed_in" | "addressed_to_someone_else" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid" | "share_unavailable";
+        ErrorCode: "bad_request" | "validation_error" | "value_out_of_range" | "reference_gone" | "not_found" | "method_not_allowed" | "payload_too_large" | "request_timeout" | "rate_limited" | "service_unavailable" | "password_checks_busy" | "storage_full" | "storage_unavailable" | "internal_error" | "webapp_not_built" | "not_authenticated" | "token_invalid" | "token_expired" | "user_gone" | "init_data_invalid" | "init_data_expired" | "messenger_not_configured" | "invalid_credentials" | "refresh_token_invalid" | "refresh_token_reused" | "refresh_token_missing" | "csrf_header_missing" | "wrong_current_password" | "reauthentication_required" | "login_throttled" | "username_taken" | "username_required" | "password_too_long" | "qr_login_not_found" | "qr_login_expired" | "qr_login_already_approved" | "qr_login_token_mismatch" | "qr_secret_missing" | "admin_only" | "user_not_found" | "collection_private" | "photo_not_found" | "not_owner" | "not_creator" | "photo_has_provenance" | "title_invalid" | "description_too_long" | "unsupported_media_type" | "image_too_large" | "image_corrupt" | "duplicate_image" | "invalid_cursor" | "favorites_need_sign_in" | "foreign_link" | "qr_data_too_long" | "transfer_not_found" | "transfer_not_pending" | "transfer_to_self" | "gift_refused" | "gift_not_returnable" | "gift_return_window_over" | "block_self" | "recipient_not_found" | "claim_not_found" | "claim_used" | "claim_cancelled" | "claim_expired" | "claim_code_pending" | "own_claim" | "note_too_long" | "showcase_full" | "showcase_duplicate" | "showcase_not_yours" | "trade_not_found" | "trade_not_pending" | "trade_expired" | "trade_items_changed" | "trade_duplicate_item" | "trade_item_on_both_sides" | "trade_with_self" | "trade_mixed_owners" | "trade_already_owned" | "trade_recipient_mismatch" | "trade_addressed_to_other" | "own_trade" | "not_owner_of_requested" | "trade_wrong_party" | "profile_request_own" | "profile_request_not_found" | "profile_request_not_pending" | "ws_unknown_message" | "ws_resume_in_progress" | "webhook_secret_invalid" | "share_unavailable" | "share_failed";
         /**
          * ErrorDetail
          * @description `code` is stable (clients branch on it); `message` is English for people. Some codes add
@@ -1657,7 +1657,7 @@ export interface components {
              * Cannot Accept Reason
              * @description why not, when viewer_can_accept is false
              */
-            cannot_accept_reason?: ("not_owner_of_requested" | "own_trade" | "not_pending" | "not_signed_in" | "addressed_to_someone_else") | null;
+            cannot_accept_reason?: ("not_owner_of_requested" | "own_trade" | "trade_not_pending" | "not_authenticated" | "trade_addressed_to_other") | null;
         };
         /** TradeAccept */
         TradeAccept: {
@@ -5510,6 +5510,15 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

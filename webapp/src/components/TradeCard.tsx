@@ -19,7 +19,7 @@ type Action = 'accept' | 'decline' | 'cancel';
 const REASONS: Record<string, string> = {
   own_trade: 'trade.cannotAccept.own',
   not_owner_of_requested: 'trade.cannotAccept.not_owner',
-  addressed_to_someone_else: 'trade.cannotAccept.not_recipient',
+  trade_addressed_to_other: 'trade.cannotAccept.not_recipient',
   trade_expired: 'trade.cannotAccept.expired',
 };
 
@@ -32,10 +32,10 @@ export function cannotAcceptKey(trade: Trade, myId: number, viaToken: boolean): 
   if (trade.proposer.id === myId) return viaToken ? REASONS.own_trade! : null;
   if (trade.viewer_can_accept === false) {
     const reason = trade.cannot_accept_reason ?? '';
-    if (reason === 'not_pending') return null;
+    if (reason === 'trade_not_pending') return null;
     return REASONS[reason] ?? 'trade.cannotAccept.generic';
   }
-  if (trade.viewer_can_accept === undefined && trade.recipient && trade.recipient.id !== myId) return REASONS.addressed_to_someone_else!;
+  if (trade.viewer_can_accept === undefined && trade.recipient && trade.recipient.id !== myId) return REASONS.trade_addressed_to_other!;
   return null;
 }
 

@@ -6,7 +6,7 @@ from app.api import cookies
 from app.api.deps import ClientHostDep, LoginGuardDep, PoolDep, QrSecret, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.core.errors import ErrorCode, Unauthorized
+from app.core.errors import AppError, ErrorCode
 from app.schemas.auth import (
     Credentials,
     InitDataIn,
@@ -91,7 +91,7 @@ async def refresh(
         return await auth.refresh(pool, settings, body.refresh_token)
     token = cookies.cookie_refresh_token(request)
     if token is None:
-        raise Unauthorized("no refresh token", code=ErrorCode.refresh_token_missing)
+        raise AppError(ErrorCode.refresh_token_missing)
     pair = await auth.refresh(pool, settings, token)
     return cookies.deliver(pair, response, settings, "web")
 

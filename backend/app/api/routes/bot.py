@@ -14,7 +14,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.core.errors import BadRequest, ErrorCode, Forbidden
+from app.core.errors import AppError, ErrorCode
 from app.messengers.base import Messenger
 from app.services import bot as bot_service
 
@@ -47,7 +47,7 @@ async def _webhook(request: Request, messenger: Messenger) -> JSONResponse:
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         client = request.client.host if request.client else "?"
         log.warning("bot webhook %s refused: wrong or missing secret (from %s)", messenger, client)
-        raise Forbidden("wrong or missing webhook secret", code=ErrorCode.webhook_secret_invalid)
+        raise AppError(ErrorCode.webhook_secret_invalid)
     body = await request.body()
     try:
         if len(body) > MAX_UPDATE_BYTES:
@@ -58,7 +58,7 @@ async def _webhook(request: Request, messenger: Messenger) -> JSONResponse:
         update = bot_service.parse(messenger, data)
     except ValueError as exc:  # includes pydantic's ValidationError and JSON errors
         log.warning("bot webhook %s: unreadable update (%s)", messenger, type(exc).__name__)
-        raise BadRequest("not an update of this platform", code=ErrorCode.bad_request) from exc
+        raise AppError(ErrorCode.bad_request) from exc
     bot = request.app.state.bot
     task = asyncio.create_task(
         bot_service.handle(request.app.state.pool, bot.clients.get(messenger), update)

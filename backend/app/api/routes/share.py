@@ -22,5 +22,5 @@ async def prepare_share(
     """Telegram (Bot API 8.0+): the bot saves a prepared inline message (text, the link, a
     button opening it) for `Telegram.WebApp.shareMessage(id)`. Only this app's own links
     (422 `foreign_link`); 409 `share_unavailable` for a user not from Telegram or without a
-    Telegram bot, 503 `share_unavailable` when Telegram refused: share the plain link then."""
+    Telegram bot, 503 `share_failed` when Telegram refused: share the plain link then."""
     return await bot.prepare_share(pool, request.app.state.bot, settings, user_id, body)

@@ -32,7 +32,7 @@ Token = Annotated[str, Path(min_length=8, max_length=128)]
 @router.post(
     "",
     status_code=201,
-    responses=errors(401, 403, 422, 429),
+    responses=errors(401, 403, 404, 422, 429),
     dependencies=[Depends(limit("trade_create", per="user"))],
 )
 async def propose_trade(
