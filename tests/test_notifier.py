@@ -77,8 +77,11 @@ async def person(http: httpx.AsyncClient, messenger: str, external_id: int, name
 
 
 async def drained(pool: asyncpg.Pool) -> dict[str, int]:
-    """Waits until the notifier has derived every event and nothing is waiting or in flight."""
+    """Waits until the notifier has derived every event and nothing is waiting or in flight
+    (a minute at most: a notifier that died fails the test instead of hanging it)."""
+    deadline = asyncio.get_running_loop().time() + 60
     while True:
+        assert asyncio.get_running_loop().time() < deadline, "the notifier never drained"
         row = await pool.fetchrow(
             """SELECT (SELECT last_event_id FROM notifier_cursor) AS cursor,
                       (SELECT coalesce(max(id), 0) FROM events) AS last,
