@@ -28,6 +28,8 @@ DATABASE_URL="$DATABASE_URL" MAX_BOT_TOKEN="$token" TELEGRAM_BOT_TOKEN="654321:e
   HOST=127.0.0.1 PORT="$port" app_cli serve >"$VAR/e2e-backend.log" 2>&1 &
 server=$!
 cleanup() {
+  # $server is the subshell running app_cli; the server is its child (it outlived the run before).
+  pkill -TERM -P "$server" 2>/dev/null || true
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   "$VENV/bin/python" scripts/test_database.py drop "$db" || true

@@ -123,7 +123,8 @@ log "Max Photo Gallery on http://127.0.0.1:$PORT  (API docs: /api/docs; Ctrl+C s
 app_cli serve &
 server=$!
 # A background job of a script ignores Ctrl+C, so pass INT/TERM on; then wait for it to finish.
-trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM
+# $server is the subshell running app_cli; the server process is its child.
+trap 'pkill -TERM -P "$server" 2>/dev/null; kill -TERM "$server" 2>/dev/null || true' INT TERM
 status=0
 wait "$server" || status=$?
 wait "$server" 2>/dev/null || true

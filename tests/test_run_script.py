@@ -19,6 +19,7 @@ import pytest
 
 from tests.images import unique_png
 from tests.server_support import REPO_ROOT, free_port, running_server
+from tests.support import until
 
 pytestmark = pytest.mark.slow
 RUN = ["bash", str(REPO_ROOT / "scripts" / "run.sh")]
@@ -150,6 +151,14 @@ async def test_swapping_in_a_new_build_never_leaves_the_server_without_one(
     assert sorted(p.name for p in webapp.iterdir()) == ["dist", "dist-a", "dist-b"]  # both kept
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 async def _until_healthy(proc: asyncio.subprocess.Process, base: str, log: Path) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=5) as http:
         for _ in range(1800):
@@ -175,9 +184,14 @@ async def test_run_with_an_outside_database_writes_no_demo_data_into_it(
                                                     stderr=subprocess.STDOUT, start_new_session=True)
     try:
         await _until_healthy(proc, f"http://127.0.0.1:{port}", log)
+        # `kill <pid>`, as a supervisor stops it: only run.sh is told, and the server it started
+        # must stop with it (it used to outlive it, orphaned).
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 60)
+        await until(lambda: not _group_alive(proc.pid), "the server outlived run.sh", 30)
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, signal.SIGKILL)
         await asyncio.wait_for(proc.wait(), 60)
     output = log.read_text()
     shown = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", database_url)  # a password is hidden
