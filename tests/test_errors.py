@@ -60,6 +60,25 @@ def test_raise_sites_name_a_code_only() -> None:
     assert problems == []
 
 
+def test_every_raise_site_gives_the_fields_its_message_names() -> None:
+    """`AppError(ErrorCode.trade_not_pending)` without `status=` would read "trade is already
+    {status}": every raise site naming a code gives what that code's message needs."""
+    missing = []
+    for path, text in _sources().items():
+        for node in ast.walk(ast.parse(text)):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AppError"):
+                continue
+            code = node.args[0] if node.args else None
+            if not (isinstance(code, ast.Attribute) and getattr(code.value, "id", None) == "ErrorCode"):
+                continue  # a code chosen at run time (exc.code): its fields come with it
+            message = ERRORS[ErrorCode[code.attr]].message
+            needed = {name for _, name, _, _ in string.Formatter().parse(message) if name}
+            given = {keyword.arg for keyword in node.keywords}
+            if not needed <= given:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {sorted(needed - given)}")
+    assert missing == []
+
+
 def test_a_message_is_filled_from_the_fields_the_body_carries() -> None:
     error = AppError(ErrorCode.trade_not_pending, status="accepted")
     assert (error.status_code, error.message) == (409, "trade is already accepted")
