@@ -2,9 +2,10 @@
 
 Every error response has one shape: `{"detail": {"code": "<ErrorCode>", "message": "<English>",
 ...extra}}`. Clients branch on `code` (stable, snake_case, listed as an enum in the OpenAPI
-document); `message` is for people and may change. Services raise `AppError` subclasses;
-`install_error_handlers` also gives request validation, unknown routes, database errors and
-anything unexpected the same shape, never echoing input and never a traceback.
+document); `message` is for people and may change. `ERRORS` is the one table of each code's
+status and message; services raise `AppError(ErrorCode.x, **fields)`. `install_error_handlers`
+also gives request validation, unknown routes, database errors and anything unexpected the same
+shape, never echoing input and never a traceback.
 """
 
 from enum import StrEnum
