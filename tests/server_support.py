@@ -143,3 +143,16 @@ async def running_server(
                 await _stop(proc)
     finally:
         shutil.rmtree(log_dir, ignore_errors=True)
+
+
+async def until_healthy(proc: asyncio.subprocess.Process, base: str, log: Path) -> None:
+    """Waits for `GET /health` 200 from a server a script started (its log shown if the script
+    ends first or it never answers)."""
+    async with httpx.AsyncClient(base_url=base, timeout=5) as http:
+        for _ in range(1800):
+            assert proc.returncode is None, log.read_text()[-3000:]
+            with contextlib.suppress(httpx.TransportError):
+                if (await http.get("/health")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise AssertionError(log.read_text()[-3000:])

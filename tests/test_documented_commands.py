@@ -16,7 +16,13 @@ import httpx
 import pytest
 
 from tests.conftest import BASE_DSN, _with_database
-from tests.server_support import REPO_ROOT, free_port, postgres_client, running_server
+from tests.server_support import (
+    REPO_ROOT,
+    free_port,
+    postgres_client,
+    running_server,
+    until_healthy,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -192,15 +198,7 @@ async def test_readme_serve_command_as_written(tmp_path: Path) -> None:
                 "bash", "-c", command, cwd=REPO_ROOT, env=env, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-                for _ in range(600):
-                    assert proc.returncode is None, log.read_text()[-3000:]
-                    with contextlib.suppress(httpx.TransportError):
-                        if (await http.get("/health")).status_code == 200:
-                            break
-                    await asyncio.sleep(0.1)
-                else:
-                    raise AssertionError(log.read_text()[-3000:])
+            await until_healthy(proc, f"http://127.0.0.1:{port}", log)
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)

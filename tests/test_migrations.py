@@ -104,6 +104,18 @@ async def catalog(dsn: str) -> dict[str, set[tuple]]:
         await conn.close()
 
 
+async def assert_same_schema_as_today(old: str, empty: str) -> None:
+    """`old`'s catalog equals that of `empty` migrated now, part by part (the differences named)."""
+    await asyncio.to_thread(migrate, empty)
+    old_catalog, fresh_catalog = await catalog(old), await catalog(empty)
+    for part in CATALOG:
+        assert old_catalog[part] == fresh_catalog[part], (
+            part,
+            sorted(old_catalog[part] - fresh_catalog[part]),
+            sorted(fresh_catalog[part] - old_catalog[part]),
+        )
+
+
 @pytest.fixture
 async def new_database() -> AsyncIterator:
     """A factory of empty databases, all dropped at the end."""
@@ -165,15 +177,7 @@ async def test_earlier_schema_with_data_upgrades_to_todays(new_database, tmp_pat
     assert await _applied(old) == _migration_ids()
 
     # Same schema as a database made today from database.sql.
-    fresh = await new_database()
-    await asyncio.to_thread(migrate, fresh)
-    old_catalog, fresh_catalog = await catalog(old), await catalog(fresh)
-    for part in CATALOG:
-        assert old_catalog[part] == fresh_catalog[part], (
-            part,
-            sorted(old_catalog[part] - fresh_catalog[part]),
-            sorted(fresh_catalog[part] - old_catalog[part]),
-        )
+    await assert_same_schema_as_today(old, await new_database())
 
     # Every row kept, invariants hold.
     conn = await asyncpg.connect(old)
@@ -403,15 +407,7 @@ async def test_an_older_database_sql_loaded_by_hand_is_adopted_and_upgraded(
     assert all(line.startswith(("applied ", "found in the schema, recorded ")) for line in done), done
     assert await asyncio.to_thread(migrate, old) == []
 
-    fresh = await new_database()
-    await asyncio.to_thread(migrate, fresh)
-    old_catalog, fresh_catalog = await catalog(old), await catalog(fresh)
-    for part in CATALOG:
-        assert old_catalog[part] == fresh_catalog[part], (
-            part,
-            sorted(old_catalog[part] - fresh_catalog[part]),
-            sorted(fresh_catalog[part] - old_catalog[part]),
-        )
+    await assert_same_schema_as_today(old, await new_database())
 
 
 async def test_adoption_finds_nothing_before_migrations_and_everything_today(new_database) -> None:

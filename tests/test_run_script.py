@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.images import unique_png
-from tests.server_support import REPO_ROOT, free_port, running_server
+from tests.server_support import REPO_ROOT, free_port, running_server, until_healthy
 from tests.support import until
 
 pytestmark = pytest.mark.slow
@@ -67,15 +67,8 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
         )
     base = f"http://127.0.0.1:{port}"
     try:
+        await until_healthy(proc, base, log)  # installs are done (test.sh); embedded PG + seed
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-            for _ in range(1800):  # installs are done (test.sh); embedded PostgreSQL + seed
-                assert proc.returncode is None, log.read_text()[-3000:]
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get("/health")).status_code == 200:
-                        break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError(log.read_text()[-3000:])
             page = await http.get("/")
             assert page.status_code == 200 and "<div id=\"root\"" in page.text
             gallery = (await http.get("/api/photos", params={"limit": 50})).json()
@@ -166,17 +159,6 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-async def _until_healthy(proc: asyncio.subprocess.Process, base: str, log: Path) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=5) as http:
-        for _ in range(1800):
-            assert proc.returncode is None, log.read_text()[-3000:]
-            with contextlib.suppress(httpx.TransportError):
-                if (await http.get("/health")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise AssertionError(log.read_text()[-3000:])
-
-
 async def test_run_with_an_outside_database_writes_no_demo_data_into_it(
     database_url: str, pool: asyncpg.Pool, tmp_path: Path
 ) -> None:
@@ -190,7 +172,7 @@ async def test_run_with_an_outside_database_writes_no_demo_data_into_it(
         proc = await asyncio.create_subprocess_exec(*RUN, env=env, stdout=out,
                                                     stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        await _until_healthy(proc, f"http://127.0.0.1:{port}", log)
+        await until_healthy(proc, f"http://127.0.0.1:{port}", log)
         # `kill <pid>`, as a supervisor stops it: only run.sh is told, and the server it started
         # must stop with it (it used to outlive it, orphaned).
         proc.send_signal(signal.SIGTERM)

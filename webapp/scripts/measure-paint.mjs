@@ -20,10 +20,9 @@
 //   encoded (gzip over the wire) bodies of the scripts and stylesheets among them.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { useBackend, waitForHealth } from '../e2e/lib/backend.mjs';
+import { freePort, useBackend, waitForHealth } from '../e2e/lib/backend.mjs';
 import { launch, maxPhone } from '../e2e/lib/browser.mjs';
 import { noisePng } from '../e2e/lib/image.mjs';
 import { signInitData } from '../e2e/lib/initData.mjs';
@@ -35,17 +34,6 @@ const NGINX = process.argv.includes('--nginx');
 const RUNS = QUICK ? 1 : Number(process.env.RUNS ?? 3);
 const SEED = QUICK ? 2 : Number(process.env.SEED ?? 8);
 const user = { id: 9_100_000 + (Date.now() % 100_000), first_name: 'Perf', language_code: 'ru' };
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 /** The repository's nginx.conf (rendered by tests/nginx_support.py, as the edge tests do) in
  * front of `backendUrl`, serving a copy of the build with gzip -9 copies like webapp/Dockerfile. */

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 
 const REPO = resolve(new URL('../../..', import.meta.url).pathname);
 
-function freePort() {
+/** A port nothing listens on now (the OS picks it). */
+export function freePort() {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
