@@ -134,125 +134,127 @@ class ErrorSpec(NamedTuple):
     message: str
 
 
-E = ErrorCode
+_E = ErrorCode  # short, for the table below
 # The one table: every code's HTTP status and default message. Raise sites name a code (and
 # the extra fields its message or the client needs), nothing else.
 ERRORS: dict[ErrorCode, ErrorSpec] = {
-    E.bad_request: ErrorSpec(400, "bad request"),
-    E.validation_error: ErrorSpec(422, "invalid input"),
-    E.value_out_of_range: ErrorSpec(422, "a value is out of range"),
-    E.reference_gone: ErrorSpec(409, "a referenced record no longer exists"),
-    E.not_found: ErrorSpec(404, "not found"),
-    E.method_not_allowed: ErrorSpec(405, "method not allowed"),
-    E.payload_too_large: ErrorSpec(413, "the request body is larger than {limit_bytes} bytes"),
-    E.request_timeout: ErrorSpec(408, "the request body stopped arriving"),
-    E.rate_limited: ErrorSpec(429, "too many requests ({limit}); retry in {retry_after} s"),
-    E.service_unavailable: ErrorSpec(503, "temporarily unavailable; try again"),
-    E.password_checks_busy: ErrorSpec(503, "too many password checks at once; retry shortly"),
-    E.storage_full: ErrorSpec(507, "no space left for uploads; try again later"),
-    E.storage_unavailable: ErrorSpec(503, "photo storage is unavailable; try again later"),
-    E.internal_error: ErrorSpec(500, "internal error"),
-    E.webapp_not_built: ErrorSpec(404, "the web app is not built (npm run build)"),
-    E.not_authenticated: ErrorSpec(401, "sign in first"),
-    E.token_invalid: ErrorSpec(401, "invalid access token"),
-    E.token_expired: ErrorSpec(401, "access token expired"),
-    E.user_gone: ErrorSpec(401, "user no longer exists"),
-    E.init_data_invalid: ErrorSpec(401, "initData is not valid: {reason}"),
-    E.init_data_expired: ErrorSpec(401, "initData is too old; reopen the mini-app"),
-    E.messenger_not_configured: ErrorSpec(401, "sign-in from this messenger is not configured"),
-    E.invalid_credentials: ErrorSpec(401, "wrong username or password"),
-    E.refresh_token_invalid: ErrorSpec(401, "refresh token is invalid or expired"),
-    E.refresh_token_reused: ErrorSpec(
+    _E.bad_request: ErrorSpec(400, "bad request"),
+    _E.validation_error: ErrorSpec(422, "invalid input"),
+    _E.value_out_of_range: ErrorSpec(422, "a value is out of range"),
+    _E.reference_gone: ErrorSpec(409, "a referenced record no longer exists"),
+    _E.not_found: ErrorSpec(404, "not found"),
+    _E.method_not_allowed: ErrorSpec(405, "method not allowed"),
+    _E.payload_too_large: ErrorSpec(413, "the request body is larger than {limit_bytes} bytes"),
+    _E.request_timeout: ErrorSpec(408, "the request body stopped arriving"),
+    _E.rate_limited: ErrorSpec(429, "too many requests ({limit}); retry in {retry_after} s"),
+    _E.service_unavailable: ErrorSpec(503, "temporarily unavailable; try again"),
+    _E.password_checks_busy: ErrorSpec(503, "too many password checks at once; retry shortly"),
+    _E.storage_full: ErrorSpec(507, "no space left for uploads; try again later"),
+    _E.storage_unavailable: ErrorSpec(503, "photo storage is unavailable; try again later"),
+    _E.internal_error: ErrorSpec(500, "internal error"),
+    _E.webapp_not_built: ErrorSpec(404, "the web app is not built (npm run build)"),
+    _E.not_authenticated: ErrorSpec(401, "sign in first"),
+    _E.token_invalid: ErrorSpec(401, "invalid access token"),
+    _E.token_expired: ErrorSpec(401, "access token expired"),
+    _E.user_gone: ErrorSpec(401, "user no longer exists"),
+    _E.init_data_invalid: ErrorSpec(401, "initData is not valid: {reason}"),
+    _E.init_data_expired: ErrorSpec(401, "initData is too old; reopen the mini-app"),
+    _E.messenger_not_configured: ErrorSpec(401, "sign-in from this messenger is not configured"),
+    _E.invalid_credentials: ErrorSpec(401, "wrong username or password"),
+    _E.refresh_token_invalid: ErrorSpec(401, "refresh token is invalid or expired"),
+    _E.refresh_token_reused: ErrorSpec(
         401, "refresh token was already used; all sessions of this sign-in are revoked"
     ),
-    E.refresh_token_missing: ErrorSpec(401, "no refresh token"),
-    E.csrf_header_missing: ErrorSpec(
+    _E.refresh_token_missing: ErrorSpec(401, "no refresh token"),
+    _E.csrf_header_missing: ErrorSpec(
         403, "a cookie-authenticated request needs the X-Requested-With header"
     ),
-    E.wrong_current_password: ErrorSpec(401, "current password is wrong"),
-    E.reauthentication_required: ErrorSpec(
+    _E.wrong_current_password: ErrorSpec(401, "current password is wrong"),
+    _E.reauthentication_required: ErrorSpec(
         403, "sign in with Max or Telegram again (within {minutes} minutes) to set a password"
     ),
-    E.login_throttled: ErrorSpec(
+    _E.login_throttled: ErrorSpec(
         429, "too many sign-in attempts for this username; retry in {retry_after} s"
     ),
-    E.username_taken: ErrorSpec(409, "username is already taken"),
-    E.username_required: ErrorSpec(422, "choose a username to sign in with on the desktop"),
-    E.password_too_long: ErrorSpec(
+    _E.username_taken: ErrorSpec(409, "username is already taken"),
+    _E.username_required: ErrorSpec(422, "choose a username to sign in with on the desktop"),
+    _E.password_too_long: ErrorSpec(
         422, "password is longer than {max_bytes} bytes (UTF-8); use a shorter one"
     ),
-    E.qr_login_not_found: ErrorSpec(404, "sign-in request not found"),
-    E.qr_login_expired: ErrorSpec(410, "sign-in request expired; show a new QR code"),
-    E.qr_login_already_approved: ErrorSpec(409, "sign-in request was already approved"),
-    E.qr_login_token_mismatch: ErrorSpec(422, "token does not match the sign-in request"),
-    E.qr_secret_missing: ErrorSpec(422, "send the sign-in secret in X-QR-Secret"),
-    E.admin_only: ErrorSpec(403, "admins only"),
-    E.user_not_found: ErrorSpec(404, "user not found"),
-    E.collection_private: ErrorSpec(403, "this collection is private; ask its owner for access"),
-    E.photo_not_found: ErrorSpec(404, "photo not found"),
-    E.not_owner: ErrorSpec(403, "only the photo's owner can do this"),
-    E.not_creator: ErrorSpec(403, "only its creator, while still owning it, can delete a photo"),
-    E.photo_has_provenance: ErrorSpec(409, "this photo has changed hands; its provenance keeps it"),
-    E.title_invalid: ErrorSpec(422, "title must be 1 to 200 characters"),
-    E.description_too_long: ErrorSpec(422, "description must be at most 4000 characters"),
-    E.unsupported_media_type: ErrorSpec(415, "the file is not {accepted}"),
-    E.image_too_large: ErrorSpec(422, "the image has too many pixels: {reason}"),
-    E.image_corrupt: ErrorSpec(422, "the image cannot be read: {reason}"),
-    E.duplicate_image: ErrorSpec(409, "this image is already in the gallery"),
-    E.invalid_cursor: ErrorSpec(422, "cursor is not valid; start again without it"),
-    E.favorites_need_sign_in: ErrorSpec(422, "favorites=true needs a signed-in user"),
-    E.foreign_link: ErrorSpec(422, "only this app's own links can be encoded or shared"),
-    E.qr_data_too_long: ErrorSpec(422, "QR data is longer than {max_chars} characters"),
-    E.transfer_not_found: ErrorSpec(404, "transfer not found"),
-    E.transfer_not_pending: ErrorSpec(409, "transfer is already {status}"),
-    E.transfer_to_self: ErrorSpec(422, "you already own it: choose another recipient"),
-    E.gift_refused: ErrorSpec(403, "the recipient does not accept gifts from you"),
-    E.gift_not_returnable: ErrorSpec(
+    _E.qr_login_not_found: ErrorSpec(404, "sign-in request not found"),
+    _E.qr_login_expired: ErrorSpec(410, "sign-in request expired; show a new QR code"),
+    _E.qr_login_already_approved: ErrorSpec(409, "sign-in request was already approved"),
+    _E.qr_login_token_mismatch: ErrorSpec(422, "token does not match the sign-in request"),
+    _E.qr_secret_missing: ErrorSpec(422, "send the sign-in secret in X-QR-Secret"),
+    _E.admin_only: ErrorSpec(403, "admins only"),
+    _E.user_not_found: ErrorSpec(404, "user not found"),
+    _E.collection_private: ErrorSpec(403, "this collection is private; ask its owner for access"),
+    _E.photo_not_found: ErrorSpec(404, "photo not found"),
+    _E.not_owner: ErrorSpec(403, "only the photo's owner can do this"),
+    _E.not_creator: ErrorSpec(403, "only its creator, while still owning it, can delete a photo"),
+    _E.photo_has_provenance: ErrorSpec(
+        409, "this photo has changed hands; its provenance keeps it"
+    ),
+    _E.title_invalid: ErrorSpec(422, "title must be 1 to 200 characters"),
+    _E.description_too_long: ErrorSpec(422, "description must be at most 4000 characters"),
+    _E.unsupported_media_type: ErrorSpec(415, "the file is not {accepted}"),
+    _E.image_too_large: ErrorSpec(422, "the image has too many pixels: {reason}"),
+    _E.image_corrupt: ErrorSpec(422, "the image cannot be read: {reason}"),
+    _E.duplicate_image: ErrorSpec(409, "this image is already in the gallery"),
+    _E.invalid_cursor: ErrorSpec(422, "cursor is not valid; start again without it"),
+    _E.favorites_need_sign_in: ErrorSpec(422, "favorites=true needs a signed-in user"),
+    _E.foreign_link: ErrorSpec(422, "only this app's own links can be encoded or shared"),
+    _E.qr_data_too_long: ErrorSpec(422, "QR data is longer than {max_chars} characters"),
+    _E.transfer_not_found: ErrorSpec(404, "transfer not found"),
+    _E.transfer_not_pending: ErrorSpec(409, "transfer is already {status}"),
+    _E.transfer_to_self: ErrorSpec(422, "you already own it: choose another recipient"),
+    _E.gift_refused: ErrorSpec(403, "the recipient does not accept gifts from you"),
+    _E.gift_not_returnable: ErrorSpec(
         409, "only a direct gift you still own can be sent back, and only once"
     ),
-    E.gift_return_window_over: ErrorSpec(
+    _E.gift_return_window_over: ErrorSpec(
         409, "a gift can be sent back only in the days after it arrived"
     ),
-    E.block_self: ErrorSpec(422, "you can't block yourself"),
-    E.recipient_not_found: ErrorSpec(422, "recipient does not exist"),
-    E.claim_not_found: ErrorSpec(404, "claim code not found"),
-    E.claim_used: ErrorSpec(409, "this claim code was already used"),
-    E.claim_cancelled: ErrorSpec(409, "this claim code was cancelled"),
-    E.claim_expired: ErrorSpec(410, "this claim code has expired; ask for a new one"),
-    E.claim_code_pending: ErrorSpec(
+    _E.block_self: ErrorSpec(422, "you can't block yourself"),
+    _E.recipient_not_found: ErrorSpec(422, "recipient does not exist"),
+    _E.claim_not_found: ErrorSpec(404, "claim code not found"),
+    _E.claim_used: ErrorSpec(409, "this claim code was already used"),
+    _E.claim_cancelled: ErrorSpec(409, "this claim code was cancelled"),
+    _E.claim_expired: ErrorSpec(410, "this claim code has expired; ask for a new one"),
+    _E.claim_code_pending: ErrorSpec(
         409, "this photo already has a live claim code: show it again or replace it"
     ),
-    E.own_claim: ErrorSpec(422, "this is your own claim code; show it to the recipient"),
-    E.note_too_long: ErrorSpec(422, "a note is at most {max_chars} characters"),
-    E.showcase_full: ErrorSpec(422, "a showcase holds at most {max_items} photos"),
-    E.showcase_duplicate: ErrorSpec(422, "a photo can be pinned only once"),
-    E.showcase_not_yours: ErrorSpec(
+    _E.own_claim: ErrorSpec(422, "this is your own claim code; show it to the recipient"),
+    _E.note_too_long: ErrorSpec(422, "a note is at most {max_chars} characters"),
+    _E.showcase_full: ErrorSpec(422, "a showcase holds at most {max_items} photos"),
+    _E.showcase_duplicate: ErrorSpec(422, "a photo can be pinned only once"),
+    _E.showcase_not_yours: ErrorSpec(
         422, "only your own photos shown on your profile can be pinned"
     ),
-    E.trade_not_found: ErrorSpec(404, "trade not found"),
-    E.trade_not_pending: ErrorSpec(409, "trade is already {status}"),
-    E.trade_expired: ErrorSpec(410, "this trade has expired"),
-    E.trade_items_changed: ErrorSpec(409, "trade failed: {failure_reason}"),
-    E.trade_duplicate_item: ErrorSpec(422, "a photo is listed twice"),
-    E.trade_item_on_both_sides: ErrorSpec(422, "a photo can't be on both sides of a trade"),
-    E.trade_with_self: ErrorSpec(422, "you can't trade with yourself"),
-    E.trade_mixed_owners: ErrorSpec(422, "all requested photos must belong to one person"),
-    E.trade_already_owned: ErrorSpec(422, "you already own the requested photos"),
-    E.trade_recipient_mismatch: ErrorSpec(
+    _E.trade_not_found: ErrorSpec(404, "trade not found"),
+    _E.trade_not_pending: ErrorSpec(409, "trade is already {status}"),
+    _E.trade_expired: ErrorSpec(410, "this trade has expired"),
+    _E.trade_items_changed: ErrorSpec(409, "trade failed: {failure_reason}"),
+    _E.trade_duplicate_item: ErrorSpec(422, "a photo is listed twice"),
+    _E.trade_item_on_both_sides: ErrorSpec(422, "a photo can't be on both sides of a trade"),
+    _E.trade_with_self: ErrorSpec(422, "you can't trade with yourself"),
+    _E.trade_mixed_owners: ErrorSpec(422, "all requested photos must belong to one person"),
+    _E.trade_already_owned: ErrorSpec(422, "you already own the requested photos"),
+    _E.trade_recipient_mismatch: ErrorSpec(
         422, "the recipient doesn't own every requested photo"
     ),
-    E.trade_addressed_to_other: ErrorSpec(403, "this trade is addressed to someone else"),
-    E.own_trade: ErrorSpec(422, "you can't accept your own trade"),
-    E.not_owner_of_requested: ErrorSpec(403, "you don't own the requested photos"),
-    E.trade_wrong_party: ErrorSpec(403, "only the {party} can {action} this trade"),
-    E.profile_request_own: ErrorSpec(422, "you can always see your own collection"),
-    E.profile_request_not_found: ErrorSpec(404, "profile request not found"),
-    E.profile_request_not_pending: ErrorSpec(409, "request is already {status}"),
-    E.ws_unknown_message: ErrorSpec(400, "unknown message type"),
-    E.ws_resume_in_progress: ErrorSpec(400, "a resume is already running"),
-    E.webhook_secret_invalid: ErrorSpec(403, "wrong or missing webhook secret"),
-    E.share_unavailable: ErrorSpec(409, "sharing through the bot is for Telegram users"),
-    E.share_failed: ErrorSpec(503, "Telegram did not prepare the message; try again"),
+    _E.trade_addressed_to_other: ErrorSpec(403, "this trade is addressed to someone else"),
+    _E.own_trade: ErrorSpec(422, "you can't accept your own trade"),
+    _E.not_owner_of_requested: ErrorSpec(403, "you don't own the requested photos"),
+    _E.trade_wrong_party: ErrorSpec(403, "only the {party} can {action} this trade"),
+    _E.profile_request_own: ErrorSpec(422, "you can always see your own collection"),
+    _E.profile_request_not_found: ErrorSpec(404, "profile request not found"),
+    _E.profile_request_not_pending: ErrorSpec(409, "request is already {status}"),
+    _E.ws_unknown_message: ErrorSpec(400, "unknown message type"),
+    _E.ws_resume_in_progress: ErrorSpec(400, "a resume is already running"),
+    _E.webhook_secret_invalid: ErrorSpec(403, "wrong or missing webhook secret"),
+    _E.share_unavailable: ErrorSpec(409, "sharing through the bot is for Telegram users"),
+    _E.share_failed: ErrorSpec(503, "Telegram did not prepare the message; try again"),
 }
 
 
