@@ -159,6 +159,15 @@ async def test_unparseable_json_and_unknown_routes_have_the_shape(
     assert forged.json()["detail"]["code"] == "token_invalid"
 
 
+async def test_a_nul_in_a_web_path_is_a_coded_404_not_a_500(client: httpx.AsyncClient) -> None:
+    """Found by probing a running server: /assets/a%00.js made the web app's file lookup raise
+    (`embedded null byte`) and answered 500."""
+    for path in ("/assets/a%00.js", "/photos/1%00", "/some%00route"):
+        response = await client.get(path)
+        assert response.status_code == 404, (path, response.text)
+        assert response.json()["detail"]["code"] == "not_found"
+
+
 async def test_out_of_range_id_is_a_coded_422(client: httpx.AsyncClient) -> None:
     response = await client.get(f"/api/photos/{2**63}")
     assert response.status_code == 422

@@ -107,8 +107,8 @@ def mount_webapp(app: FastAPI, settings: Settings) -> None:
     def spa(path: str) -> FileResponse:
         # Sync on purpose: FastAPI runs it in a thread, so file checks never block the loop.
         # Unknown /api paths are real 404s; every other path is a client-side route.
-        if path.startswith(("api/", "media/")) or path == "api":
-            raise AppError(ErrorCode.not_found)
+        if path.startswith(("api/", "media/")) or path == "api" or "\x00" in path:
+            raise AppError(ErrorCode.not_found)  # a NUL names no file (and makes paths raise)
         build = dist.resolve()  # once: `dist` may be swapped to another build meanwhile
         candidate = (build / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(build):
