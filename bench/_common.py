@@ -40,6 +40,8 @@ def dsn_for(database: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     return urlunsplit(urlsplit(PG)._replace(path=f"/{database}"))
+
+
 JWT_SECRET = "bench-jwt-secret-0123456789abcdef-0123456789"
 MAX_BOT_TOKEN = "123456:test-max-bot-token"
 UVICORN = str(ROOT / ".venv" / "bin" / "uvicorn")

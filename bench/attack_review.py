@@ -687,7 +687,9 @@ async def start_edge(ctx: Ctx, port: int):
     conf = runtime / "nginx.conf"
     conf.write_text(render_nginx_conf(listen_port=port, backend_port=ctx.port, web_root=runtime / "web",
                                       upload_dir=ctx.upload_dir, runtime_dir=runtime))  # fmt: skip
-    proc = start_process("nginx", nginx_argv(nginx, conf, runtime), log_path=runtime / "logs" / "out.log")
+    proc = start_process(
+        "nginx", nginx_argv(nginx, conf, runtime), log_path=runtime / "logs" / "out.log"
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(50):
         with contextlib.suppress(httpx.HTTPError):
@@ -744,9 +746,7 @@ async def via_nginx(ctx: Ctx) -> None:
     )
     await ctx.http.get(f"{base}/api/me", headers=u["h"])
     text = "".join(p.read_text(errors="replace") for p in (runtime / "logs").glob("*.log"))
-    leaks = re.findall(
-        r"eyJ[\w-]{10,}\.|[?&](?:secret|token|access_token|refresh_token)=", text
-    )
+    leaks = re.findall(r"eyJ[\w-]{10,}\.|[?&](?:secret|token|access_token|refresh_token)=", text)
     if qr.get("secret"):
         leaks += [qr["secret"]] * text.count(qr["secret"])
     record(
@@ -754,8 +754,6 @@ async def via_nginx(ctx: Ctx) -> None:
         not leaks,
         f"{len(text.splitlines())} lines, leaks {leaks[:3]}",
     )
-
-
 
 
 async def a18_logs(ctx: Ctx, log: Path) -> None:
@@ -853,7 +851,9 @@ async def n02_silent_resume(ctx: Ctx) -> None:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         raw.setblocking(False)
         await asyncio.get_running_loop().sock_connect(raw, ("127.0.0.1", ctx.edge_port))
-        conn = await websockets.connect(ctx.edge_base.replace("http", "ws") + "/api/ws", sock=raw, max_queue=1)
+        conn = await websockets.connect(
+            ctx.edge_base.replace("http", "ws") + "/api/ws", sock=raw, max_queue=1
+        )
         await conn.send(json.dumps({"type": "resume", "after": 0}))
         conns.append(conn)
     await asyncio.sleep(15)
@@ -919,7 +919,9 @@ async def n03_decodes(ctx: Ctx) -> None:
                                 data={"title": f"b{i}"}, headers=u["h"])  # fmt: skip
         return r.status_code
 
-    codes, worst = await during(ctx, asyncio.gather(*[up(i, d) for i, d in enumerate(files)]), "/health")
+    codes, worst = await during(
+        ctx, asyncio.gather(*[up(i, d) for i, d in enumerate(files)]), "/health"
+    )
     after = worker_rss(ctx)
     grown = max(a - b for a, b in zip(after, before, strict=True))
     # nginx.conf lets one address start 20 uploads a minute (burst 10): a 429 there is nginx's.
@@ -1069,22 +1071,40 @@ async def n04_favorite_storm(ctx: Ctx, window: float = 4.0, rounds: int = 3) -> 
 
 
 async def n05_to_n08(ctx: Ctx) -> None:
-    giver, taker, other = await ctx.user("n5-giver"), await ctx.user("n5-taker", private=True), await ctx.user("n6")
+    giver, taker, other = (
+        await ctx.user("n5-giver"),
+        await ctx.user("n5-taker", private=True),
+        await ctx.user("n6"),
+    )
     [photo] = await mint_objects(ctx.pool, giver["id"], 1, start=8_000_000)
-    made = (await ctx.edge.post("/api/transfers", json={"photo_id": photo}, headers=giver["h"])).json()
-    await ctx.edge.post("/api/transfers/claim", json={"token": made["claim_token"]}, headers=taker["h"])
-    await ctx.edge.patch(f"/api/photos/{photo}", json={"title": "N5 secret title"}, headers=taker["h"])
+    made = (
+        await ctx.edge.post("/api/transfers", json={"photo_id": photo}, headers=giver["h"])
+    ).json()
+    await ctx.edge.post(
+        "/api/transfers/claim", json={"token": made["claim_token"]}, headers=taker["h"]
+    )
+    await ctx.edge.patch(
+        f"/api/photos/{photo}", json={"title": "N5 secret title"}, headers=taker["h"]
+    )
     sent = await ctx.edge.get("/api/transfers", params={"role": "sent"}, headers=giver["h"])
-    preview = await ctx.edge.post("/api/transfers/claim/preview", json={"token": made["claim_token"]})
-    leaked = "N5 secret title" in sent.text + preview.text or preview.json().get("claimed_by") is not None
+    preview = await ctx.edge.post(
+        "/api/transfers/claim/preview", json={"token": made["claim_token"]}
+    )
+    leaked = (
+        "N5 secret title" in sent.text + preview.text
+        or preview.json().get("claimed_by") is not None
+    )
     record("N5 giver's sent list and an anonymous preview of the used code", not leaked,
            f"sent photo {sent.json()['items'][0]['photo']}; preview photo {preview.json()['photo']}, "
            f"claimed_by {preview.json()['claimed_by']}")  # fmt: skip
     await ctx.pool.execute("UPDATE users SET username = 'paula_login_7' WHERE id = $1", taker["id"])
     found = [(await ctx.edge.get("/api/users", params={"q": q}, headers=other["h"])).json()["items"]
              for q in ("paula", "paula login 7", "paula_login_7")]  # fmt: skip
-    record("N6 people search for login-name words", not found[0] and not found[1],
-           f"'paula' {len(found[0])}, 'paula login 7' {len(found[1])}, whole username {len(found[2])}")
+    record(
+        "N6 people search for login-name words",
+        not found[0] and not found[1],
+        f"'paula' {len(found[0])}, 'paula login 7' {len(found[1])}, whole username {len(found[2])}",
+    )
     r = await ctx.edge.post("/api/auth/logout", content=b"", headers={
         "Origin": "https://evil.example", "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     record("N7 cross-site logout without X-Requested-With", r.status_code == 403 and "set-cookie" not in r.headers,
@@ -1141,7 +1161,9 @@ async def n10_big_ws_message(ctx: Ctx) -> None:
     sizes = {}
     after = await ctx.pool.fetchval("SELECT coalesce(max(id), 0) + 1000000 FROM events")
     for size in (8 * 1024, 1 << 20, 16 * (1 << 20) - 64):
-        conn = await websockets.connect(ctx.edge_base.replace("http", "ws") + "/api/ws", max_size=None)
+        conn = await websockets.connect(
+            ctx.edge_base.replace("http", "ws") + "/api/ws", max_size=None
+        )
         try:
             # A resume (answered "resumed") padded to the size; the server's cap is 16 KiB.
             await conn.send(json.dumps({"type": "resume", "after": after, "pad": "x" * size}))
@@ -1157,9 +1179,11 @@ async def n10_big_ws_message(ctx: Ctx) -> None:
     big = [v for k, v in sizes.items() if k > 16 * 1024]
     # The server closes 1009 on the frame's header; a client still writing 16 MiB may see the
     # connection end before it reads that close frame: refused either way, never answered.
-    record("N10 WebSocket messages of 8 KiB, 1 MiB, 16 MiB (through nginx)",
-           sizes[8 * 1024] == "answered resumed" and all(v.startswith("closed") for v in big),
-           ", ".join(f"{k // 1024} KiB: {v}" for k, v in sizes.items()))
+    record(
+        "N10 WebSocket messages of 8 KiB, 1 MiB, 16 MiB (through nginx)",
+        sizes[8 * 1024] == "answered resumed" and all(v.startswith("closed") for v in big),
+        ", ".join(f"{k // 1024} KiB: {v}" for k, v in sizes.items()),
+    )
 
 
 async def replay_slow_resume(ctx: Ctx) -> None:
@@ -1200,8 +1224,16 @@ async def replay_slow_resume(ctx: Ctx) -> None:
            f"{out_of_order} arrived after a newer id (the client keeps those: LiveClient)")  # fmt: skip
 
 
-ISSUE_19 = [n01_search_pages, n02_silent_resume, n03_decodes, n04_favorite_storm, n05_to_n08,
-            n09_storage_full, n10_big_ws_message, replay_slow_resume]
+ISSUE_19 = [
+    n01_search_pages,
+    n02_silent_resume,
+    n03_decodes,
+    n04_favorite_storm,
+    n05_to_n08,
+    n09_storage_full,
+    n10_big_ws_message,
+    replay_slow_resume,
+]
 ATTACKS += ISSUE_19
 
 
@@ -1209,10 +1241,18 @@ async def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--objects", type=int, default=30_000)
     p.add_argument("--only", default="", help="comma-separated attack function names")
-    p.add_argument("--port", type=int, default=0, help="the backend's port (nginx: the next one); default: free ones")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="the backend's port (nginx: the next one); default: free ones",
+    )
     p.add_argument("--database", default=DB, help="its own database, dropped at the end")
     args = p.parse_args()
-    print(f"load average at start: {os.getloadavg()}; {Path('/proc/uptime').read_text().split()[0]} s up", flush=True)
+    print(
+        f"load average at start: {os.getloadavg()}; {Path('/proc/uptime').read_text().split()[0]} s up",
+        flush=True,
+    )
     dsn = await fresh_db(args.database)
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     owner = await pool.fetchval(

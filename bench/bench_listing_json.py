@@ -75,9 +75,7 @@ ITEM_SQL = (
 )
 
 
-async def python_page(
-    conn: asyncpg.Connection, viewer: int | None, after: tuple | None
-) -> bytes:
+async def python_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
     """The app's path (services/photos._page_rows + _page_json) on one connection."""
     rows = await art_objects.list_cards(conn, viewer, LIMIT + 1, after)
     next_cursor = None
@@ -87,9 +85,7 @@ async def python_page(
     return photos._page_json(rows[:LIMIT], next_cursor)
 
 
-async def postgres_page(
-    conn: asyncpg.Connection, viewer: int | None, after: tuple | None
-) -> bytes:
+async def postgres_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
     sql, args = art_objects.cards_query(viewer, LIMIT + 1, after)
     _, found, rest = sql.partition("FROM art_objects a\n")
     assert found, "the card SQL changed shape"

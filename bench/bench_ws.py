@@ -20,7 +20,7 @@
 - Clients wait until every socket has every event, or nothing arrived for 20 s (then what is
   missing is counted as lost), or 300 s after the last publish.
 - Server modes (`--ws`): `direct` (default, as every launcher starts it: uvicorn with
-  `--ws app.core.ws_server:DirectSendProtocol`, frames written straight to the transports by
+  `--ws app.server.ws_server:DirectSendProtocol`, frames written straight to the transports by
   `Hub.publish`) or `asgi` (plain uvicorn: every frame through the socket's queue, sender task
   and Starlette's send, the path before issue 15). `--server-deflate on` lets uvicorn negotiate
   per-message deflate (its default; off is what the launchers set); `--client-deflate` makes the
@@ -76,7 +76,7 @@ STALL_SECONDS = 20.0  # a client stops waiting when nothing arrived for this lon
 DRAIN_SECONDS = 300.0  # hard cap on waiting for late frames after the last publish
 # uvicorn options per server mode (see the module doc)
 MODES = {
-    "direct": ("--ws", "app.core.ws_server:DirectSendProtocol"),
+    "direct": ("--ws", "app.server.ws_server:DirectSendProtocol"),
     "asgi": ("--ws", "websockets-sansio"),
 }
 

@@ -169,15 +169,16 @@ def measure(steps: list[int], seconds: int, workers: int) -> tuple[list[str], in
     ]
     capacity = 0
     server_args = (
-        "--http", "app.core.http_server:HeaderTimeoutProtocol",
-        "--ws", "app.core.ws_server:DirectSendProtocol", "--ws-per-message-deflate", "false",
+        "--http", "app.server.http_server:HeaderTimeoutProtocol",
+        "--ws", "app.server.ws_server:DirectSendProtocol", "--ws-per-message-deflate", "false",
     )  # fmt: skip
     # Every simulated person connects from 127.0.0.1: lift the per-address socket cap.
     env = {"ACCESS_TOKEN_TTL": "86400", "DB_POOL_MAX": "20", "WS_MAX_PER_ADDRESS": "100000"}
     try:
-        with tempfile.TemporaryDirectory() as tmp, Server(
-            dsn, workers=workers, env=env, args=server_args
-        ) as server:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            Server(dsn, workers=workers, env=env, args=server_args) as server,
+        ):
             images = Path(tmp, "images")
             images.mkdir()
             make_images(images, 400)

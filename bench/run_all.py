@@ -244,9 +244,7 @@ def write_results(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (~10 min)")
-    parser.add_argument(
-        "--only", default="http,search,upload,ws,trades,events,workers,capacity"
-    )
+    parser.add_argument("--only", default="http,search,upload,ws,trades,events,workers,capacity")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -300,7 +298,9 @@ def main() -> None:
         measured("search `q=закат` ÷ /health", "≥ 0.4", "", ratio("search_rare")),
         measured("search `q=photo` (every title) ÷ /health", "≥ 0.4", "", ratio("search_common")),
         measured(
-            "search, a new text every request (never cached) ÷ /health", "≥ 0.6", "",
+            "search, a new text every request (never cached) ÷ /health",
+            "≥ 0.6",
+            "",
             ratio("search_new"),
         ),
         measured("/health req/s (for scale only)", "—", "req/s", raw("health")),
@@ -364,9 +364,7 @@ def main() -> None:
         )
         burst = f"WS fan-out {sockets:,} sockets, 2 processes, 4 events at once every 0.5 s:"
         figures.append(measured(f"{burst} p99", "< 300 ms", "ms", lambda: ws["burst_p99"]))
-        figures.append(
-            measured(f"{burst} delivery", "100 %", "%", lambda: ws["burst_delivery"])
-        )
+        figures.append(measured(f"{burst} delivery", "100 %", "%", lambda: ws["burst_delivery"]))
         figures.append(
             measured(f"{burst} server CPU per frame", "≤ 10 µs", "µs",
                      lambda: ws["burst_us_per_frame"])

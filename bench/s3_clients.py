@@ -32,7 +32,8 @@ def free_port() -> int:
 def start_moto(port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
         try:
@@ -47,8 +48,14 @@ async def run_obstore(endpoint: str, payload: bytes) -> None:
     import obstore
     from obstore.store import S3Store
 
-    store = S3Store(BUCKET, endpoint=endpoint, access_key_id=KEY, secret_access_key=SECRET,
-                    region=REGION, client_options={"allow_http": True})
+    store = S3Store(
+        BUCKET,
+        endpoint=endpoint,
+        access_key_id=KEY,
+        secret_access_key=SECRET,
+        region=REGION,
+        client_options={"allow_http": True},
+    )
     sem = asyncio.Semaphore(C)
 
     async def one(i: int) -> None:
@@ -64,8 +71,9 @@ async def run_obstore(endpoint: str, payload: bytes) -> None:
 async def run_aioboto3(endpoint: str, payload: bytes) -> None:
     import aioboto3
 
-    session = aioboto3.Session(aws_access_key_id=KEY, aws_secret_access_key=SECRET,
-                               region_name=REGION)
+    session = aioboto3.Session(
+        aws_access_key_id=KEY, aws_secret_access_key=SECRET, region_name=REGION
+    )
     async with session.client("s3", endpoint_url=endpoint) as s3:
         sem = asyncio.Semaphore(C)
 
@@ -84,8 +92,13 @@ async def run_minio(endpoint: str, payload: bytes) -> None:
 
     from minio import Minio
 
-    client = Minio(endpoint.removeprefix("http://"), access_key=KEY, secret_key=SECRET,
-                   secure=False, region=REGION)
+    client = Minio(
+        endpoint.removeprefix("http://"),
+        access_key=KEY,
+        secret_key=SECRET,
+        secure=False,
+        region=REGION,
+    )
     sem = asyncio.Semaphore(C)
 
     def blocking(i: int) -> None:  # the SDK is synchronous: a thread per call
@@ -116,14 +129,19 @@ def main() -> None:
         payload = os.urandom(SIZE)
         usage0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
-        asyncio.run({"obstore": run_obstore, "aioboto3": run_aioboto3,
-                     "minio": run_minio}[which](endpoint, payload))
+        asyncio.run(
+            {"obstore": run_obstore, "aioboto3": run_aioboto3, "minio": run_minio}[which](
+                endpoint, payload
+            )
+        )
         wall = time.perf_counter() - t0
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
-        print(f"{which}: {N} x (put+get+delete) of {SIZE // 1024} KiB, {C} concurrent: "
-              f"{wall:.2f} s wall, client CPU {cpu * 1000 / (N * 3):.2f} ms/op, "
-              f"peak RSS +{(usage.ru_maxrss - usage0.ru_maxrss) / 1024:.1f} MiB")
+        print(
+            f"{which}: {N} x (put+get+delete) of {SIZE // 1024} KiB, {C} concurrent: "
+            f"{wall:.2f} s wall, client CPU {cpu * 1000 / (N * 3):.2f} ms/op, "
+            f"peak RSS +{(usage.ru_maxrss - usage0.ru_maxrss) / 1024:.1f} MiB"
+        )
     finally:
         moto.terminate()
         moto.wait()

@@ -39,8 +39,10 @@ def _start(data_dir: Path, within: float = 180.0) -> str:
             if info is not None and info.is_running() and info.status == "ready":
                 break
             if time.monotonic() > deadline:
-                sys.exit(f"the embedded PostgreSQL in {data_dir} did not start in {within:.0f} s "
-                         f"(its log: {data_dir / 'log'})")
+                sys.exit(
+                    f"the embedded PostgreSQL in {data_dir} did not start in {within:.0f} s "
+                    f"(its log: {data_dir / 'log'})"
+                )
             time.sleep(0.5)
 
 

@@ -1,7 +1,7 @@
 """Create or drop a throwaway database on the server of TEST_DATABASE_URL; prints its DSN.
 
-  python scripts/test_database.py create NAME   -> prints the new database's DSN
-  python scripts/test_database.py drop NAME
+python scripts/test_database.py create NAME   -> prints the new database's DSN
+python scripts/test_database.py drop NAME
 """
 
 import asyncio

@@ -100,7 +100,9 @@ class FakeTelegram(FakePlatform):
         if method == "savePreparedInlineMessage":
             if self.down:
                 return _tg_error(500, "Internal Server Error")
-            return _tg_ok({"id": f"prepared-{len(self.calls)}", "expiration_date": int(time.time()) + 86400})
+            return _tg_ok(
+                {"id": f"prepared-{len(self.calls)}", "expiration_date": int(time.time()) + 86400}
+            )
         if method != "sendMessage":
             return _tg_ok(True)
         chat_id = int(params["chat_id"])

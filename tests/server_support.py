@@ -110,13 +110,26 @@ async def running_server(
     # the test's to choose, never the runner's; default: uvicorn's own, the loopback.
     base_env.pop("FORWARDED_ALLOW_IPS", None)
     # Bot clients never reach the network: a closed loopback port unless the test names a fake.
-    no_network = {"TELEGRAM_BOT_API_URL": "http://127.0.0.1:9", "MAX_BOT_API_URL": "http://127.0.0.1:9"}
-    pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT / "backend"), base_env.get("PYTHONPATH")]))
-    full_env = {**base_env, "PYTHONUNBUFFERED": "1", "PYTHONPATH": pythonpath, "HOST": "127.0.0.1",
-                **no_network, **env}
+    no_network = {
+        "TELEGRAM_BOT_API_URL": "http://127.0.0.1:9",
+        "MAX_BOT_API_URL": "http://127.0.0.1:9",
+    }
+    pythonpath = os.pathsep.join(
+        filter(None, [str(REPO_ROOT / "backend"), base_env.get("PYTHONPATH")])
+    )
+    full_env = {
+        **base_env,
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": pythonpath,
+        "HOST": "127.0.0.1",
+        **no_network,
+        **env,
+    }
     log_dir = Path(tempfile.mkdtemp(prefix="gallery-server-"))
     try:
-        for attempt in range(3):  # another process may grab the free port before the server binds it
+        for attempt in range(
+            3
+        ):  # another process may grab the free port before the server binds it
             port = free_port()
             log_path = log_to or log_dir / f"server-{port}.log"
             with _open_log(log_path) as log:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import httpx
 
-from app.core.initdata import sign
+from app.messengers.initdata import sign
 
 MAX_BOT_TOKEN = "123456:test-max-bot-token"
 TELEGRAM_BOT_TOKEN = "654321:test-telegram-bot-token"
@@ -58,7 +58,9 @@ async def upload(
 
 
 async def until(
-    fact: Callable[[], T | Awaitable[T]], what: str = "the awaited fact never held", within: float = 60.0
+    fact: Callable[[], T | Awaitable[T]],
+    what: str = "the awaited fact never held",
+    within: float = 60.0,
 ) -> T:
     """Waits for a fact (a log line, a count, a listener's state — never for time) and returns
     its truthy value; `fact` may be sync or async. Checked every 20 ms; fails with `what` after

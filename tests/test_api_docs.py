@@ -35,7 +35,9 @@ async def _status(settings, path: str) -> int:
         return (await http.get(path)).status_code
 
 
-async def test_production_hides_docs_and_schema_unless_enabled(database_url: str, tmp_path: Path) -> None:
+async def test_production_hides_docs_and_schema_unless_enabled(
+    database_url: str, tmp_path: Path
+) -> None:
     production = {"app_env": "production", "jwt_secret": "p" * 48}
     off = make_settings(database_url, tmp_path, **production)
     for path in ("/api/docs", "/api/openapi.json", "/api/docs/assets/swagger-ui.css"):

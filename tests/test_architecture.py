@@ -1,7 +1,8 @@
 """Layers only point down: a walk over every import in backend/app (issues 11 and 24).
 
 main → api/ → realtime/ → services/ → repositories/, schemas/, media/ → core/; messengers/ (the
-Bot API adapters) sit beside media/. A module importing a higher layer fails the test, and so
+Bot API adapters) sit beside media/; server/ (HTTP machinery) is used by main, api/ and realtime/
+and itself uses only core/. A module importing a higher layer fails the test, and so
 does one that skips services/ to reach repositories/ (only services/ and the top-level entry
 points may): the file, line and import are named. Imports inside functions count too (an import
 hidden in a function is still a dependency). Every package has a rule, so a new one cannot slip
@@ -15,12 +16,15 @@ APP = Path(__file__).resolve().parents[1] / "backend" / "app"
 
 # layer → the layers it must never import
 FORBIDDEN = {
-    "repositories": {"services", "api", "realtime"},
-    "core": {"services", "api", "realtime"},
-    "schemas": {"services", "api", "realtime"},
-    "media": {"services", "api", "realtime"},
-    "messengers": {"services", "api", "realtime", "repositories"},
-    "services": {"api", "realtime"},
+    "repositories": {"services", "api", "realtime", "server"},
+    "core": {"services", "api", "realtime", "server"},
+    "schemas": {"services", "api", "realtime", "server"},
+    "media": {"services", "api", "realtime", "server"},
+    "messengers": {"services", "api", "realtime", "repositories", "server"},
+    # The rules know nothing of HTTP: no middleware, protocol or metrics endpoint.
+    "services": {"api", "realtime", "server"},
+    # HTTP machinery (ASGI middlewares, uvicorn protocols, /metrics): only ground utilities.
+    "server": {"services", "api", "realtime", "repositories", "schemas", "media", "messengers"},
     # The socket server: below the routers, above the rules; the database only through services.
     "realtime": {"api", "repositories"},
     "api": {"repositories"},

@@ -22,8 +22,16 @@ from tests.conftest import BASE_DSN, _with_database
 from tests.images import unique_png
 from tests.support import bearer, sign_in
 
-TABLES = ("users", "images", "art_objects", "ownership_history", "transfers", "favorites",
-          "events", "refresh_tokens")
+TABLES = (
+    "users",
+    "images",
+    "art_objects",
+    "ownership_history",
+    "transfers",
+    "favorites",
+    "events",
+    "refresh_tokens",
+)
 DB_PREFIX = "docker compose exec -T db "
 BACKEND_PREFIX = 'docker compose run --rm --no-deps -v "$PWD":/backup backend '
 
@@ -31,7 +39,7 @@ BACKEND_PREFIX = 'docker compose run --rm --no-deps -v "$PWD":/backup backend '
 def documented_commands() -> tuple[list[str], list[str]]:
     """The two bash blocks of the "Backup and restore" section: (backup, restore)."""
     text = (REPO_ROOT / "docs" / "operations.md").read_text()
-    section = text[text.index("### Backup and restore"):]
+    section = text[text.index("### Backup and restore") :]
     section = section[: section.index("\n## ")]
     blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
     assert len(blocks) == 2, blocks
@@ -45,7 +53,9 @@ def _pg_tool(name: str, server_major: int) -> str:
     for find in (shutil.which, _pgserver_bin):  # lazily: importing pgserver has side effects
         candidate = find(name)
         if candidate and Path(candidate).exists():
-            version = subprocess.run([candidate, "--version"], capture_output=True, text=True).stdout
+            version = subprocess.run(
+                [candidate, "--version"], capture_output=True, text=True
+            ).stdout
             tried.append(version.strip())
             if int(re.search(r"\(PostgreSQL\) (\d+)", version).group(1)) >= server_major:
                 return candidate
@@ -60,8 +70,9 @@ def _pgserver_bin(name: str) -> str | None:
     return str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name)
 
 
-def localise(line: str, dsn: str, names: dict[str, str], tools: dict[str, str],
-             uploads: Path) -> str:
+def localise(
+    line: str, dsn: str, names: dict[str, str], tools: dict[str, str], uploads: Path
+) -> str:
     """The documented line for this machine: no container prefix, the test server's address."""
     parts = urlsplit(dsn)
     host = parts.hostname or parse_qs(parts.query).get("host", ["127.0.0.1"])[0]
@@ -83,8 +94,10 @@ async def populate(client: httpx.AsyncClient) -> None:
     ids = []
     for seed in range(3):
         response = await client.post(
-            "/api/photos/upload", files={"file": (f"p{seed}.png", unique_png(700 + seed), "image/png")},
-            data={"title": f"Backup {seed}"}, headers=bearer(anna),
+            "/api/photos/upload",
+            files={"file": (f"p{seed}.png", unique_png(700 + seed), "image/png")},
+            data={"title": f"Backup {seed}"},
+            headers=bearer(anna),
         )
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
@@ -122,16 +135,34 @@ async def test_documented_backup_restores_into_a_fresh_database(
         restored_uploads.mkdir()
         env = {**os.environ, "PWD": str(work), "PGPASSWORD": urlsplit(database_url).password or ""}
         for line in backup:
-            command = localise(line, database_url, names, tools, upload_dir).replace("/backup", str(work))
-            done = await asyncio.to_thread(subprocess.run, ["bash", "-c", command], cwd=work, env=env,
-                                           capture_output=True, text=True, timeout=120)
+            command = localise(line, database_url, names, tools, upload_dir).replace(
+                "/backup", str(work)
+            )
+            done = await asyncio.to_thread(
+                subprocess.run,
+                ["bash", "-c", command],
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert done.returncode == 0, (command, done.stderr)
         dump = work / "gallery.dump"
         assert dump.read_bytes()[:5] == b"PGDMP"  # the custom format, byte for byte
         for line in restore:
-            command = localise(line, database_url, names, tools, restored_uploads).replace("/backup", str(work))
-            done = await asyncio.to_thread(subprocess.run, ["bash", "-c", command], cwd=work, env=env,
-                                           capture_output=True, text=True, timeout=120)
+            command = localise(line, database_url, names, tools, restored_uploads).replace(
+                "/backup", str(work)
+            )
+            done = await asyncio.to_thread(
+                subprocess.run,
+                ["bash", "-c", command],
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert done.returncode == 0, (command, done.stderr)
 
         after, restored_keys, problems = await _counts(_with_database(BASE_DSN, restored))

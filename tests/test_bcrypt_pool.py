@@ -83,7 +83,9 @@ async def test_bcrypt_queue_is_bounded(monkeypatch) -> None:  # type: ignore[no-
         for _ in range(security.BCRYPT_WORKERS + 2)
     ]
     await asyncio.sleep(0)
-    refused = await asyncio.gather(security.verify_password_async("z" * 8, slow_hash), return_exceptions=True)
+    refused = await asyncio.gather(
+        security.verify_password_async("z" * 8, slow_hash), return_exceptions=True
+    )
     assert getattr(refused[0], "status_code", None) == 503
     assert await asyncio.gather(*calls) == [False] * len(calls)
 

@@ -35,24 +35,43 @@ def _run_bench(*argv: str) -> str:
 
     root = Path(__file__).resolve().parents[1]
     # The server the tests use, TCP or an embedded one's socket (the benches replace the database).
-    env = {**os.environ, "BENCH_PG": os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")}
-    done = subprocess.run([sys.executable, *argv], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "BENCH_PG": os.environ.get(
+            "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    }
+    done = subprocess.run(
+        [sys.executable, *argv], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
 
 def test_event_commit_bench_prints_its_three_modes() -> None:
     """docs/scaling.md and bench/RESULTS.md quote this command; it must still run."""
-    out = _run_bench("bench/bench_event_commits.py", "--seconds", "1", "--rounds", "1", "--clients", "2")
+    out = _run_bench(
+        "bench/bench_event_commits.py", "--seconds", "1", "--rounds", "1", "--clients", "2"
+    )
     rows = [line for line in out.splitlines() if line.startswith("| ") and "TPS" not in line]
-    assert [row.split("|")[1].strip() for row in rows] == ["trigger NOTIFY", "deferred", "no trigger"]
+    assert [row.split("|")[1].strip() for row in rows] == [
+        "trigger NOTIFY",
+        "deferred",
+        "no trigger",
+    ]
     assert rows[-1].endswith("| 1.00 |")
 
 
 def test_action_cost_bench_counts_each_action() -> None:
     out = _run_bench("bench/bench_action_costs.py", "--repeat", "1")
-    rows = {line.split("|")[1].strip(): line.split("|")[2:-1] for line in out.splitlines() if line.startswith("| ") and "statements" not in line}
-    assert float(rows["trade: propose + accept (2 requests)"][3]) == 4  # events: trade.created + accept's three
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2:-1]
+        for line in out.splitlines()
+        if line.startswith("| ") and "statements" not in line
+    }
+    assert (
+        float(rows["trade: propose + accept (2 requests)"][3]) == 4
+    )  # events: trade.created + accept's three
     assert "art_objects 1" in rows["upload a photo (64 x 48 PNG)"][2]
 
 
@@ -62,6 +81,12 @@ def test_new_search_bench_prints_its_ratios() -> None:
 
     if shutil.which("wrk") is None:
         pytest.skip("wrk is not installed — apt-get install wrk")
-    out = _run_bench("bench/bench_new_search.py", "--objects", "300", "--rounds", "1", "--seconds", "1")
-    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| new search")}
+    out = _run_bench(
+        "bench/bench_new_search.py", "--objects", "300", "--rounds", "1", "--seconds", "1"
+    )
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in out.splitlines()
+        if line.startswith("| new search")
+    }
     assert set(rows) >= {"new search, word + number", "new search, no such word"}, out

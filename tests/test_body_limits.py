@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.body_limit import JSON_MAX_BYTES
 from app.main import create_app
+from app.server.body_limit import JSON_MAX_BYTES
 from tests.conftest import make_settings
 from tests.server_support import running_server
 from tests.support import MAX_BOT_TOKEN, bearer, sign_in
@@ -33,7 +33,10 @@ async def test_every_route_has_a_json_sized_cap(database_url: str, upload_dir: P
                 path = re.sub(r"\{[^}]+\}", "1", route_path)
                 for method in operations:
                     response = await http.request(
-                        method, path, content=oversized, headers={"content-type": "application/json"}
+                        method,
+                        path,
+                        content=oversized,
+                        headers={"content-type": "application/json"},
                     )
                     assert response.status_code == 413, (method, route_path, response.text[:200])
                     assert response.json()["detail"]["code"] == "payload_too_large"

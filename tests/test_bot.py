@@ -36,17 +36,24 @@ def fakes() -> Iterator[tuple[FakeTelegram, str, FakeMax, str]]:
 
 
 @pytest.fixture
-async def bot_client(database_url: str, upload_dir: Path, pool: asyncpg.Pool, fakes) -> AsyncIterator[httpx.AsyncClient]:
+async def bot_client(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool, fakes
+) -> AsyncIterator[httpx.AsyncClient]:
     _, tg_url, _, max_url = fakes
     settings = make_settings(
-        database_url, upload_dir,
-        telegram_bot_api_url=tg_url, max_bot_api_url=max_url,
-        telegram_webhook_secret=TG_SECRET, max_webhook_secret=MAX_SECRET,
+        database_url,
+        upload_dir,
+        telegram_bot_api_url=tg_url,
+        max_bot_api_url=max_url,
+        telegram_webhook_secret=TG_SECRET,
+        max_webhook_secret=MAX_SECRET,
         public_url="https://gallery.example",
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test"
+        ) as http:
             http.app = app  # type: ignore[attr-defined]
             yield http
 
@@ -58,15 +65,20 @@ async def settled(http: httpx.AsyncClient) -> None:
         await asyncio.gather(*list(runtime.tasks), return_exceptions=True)
 
 
-def tg_start(update_id: int, user_id: int, text: str = "/start", language: str | None = "ru") -> dict:
+def tg_start(
+    update_id: int, user_id: int, text: str = "/start", language: str | None = "ru"
+) -> dict:
     user = {"id": user_id, "is_bot": False, "first_name": "Anna"}
     if language:
         user["language_code"] = language
     return {
         "update_id": update_id,
         "message": {
-            "message_id": update_id, "date": 1_700_000_000, "text": text,
-            "chat": {"id": user_id, "type": "private", "first_name": "Anna"}, "from": user,
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "text": text,
+            "chat": {"id": user_id, "type": "private", "first_name": "Anna"},
+            "from": user,
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         },
     }
@@ -78,15 +90,24 @@ def tg_kicked(update_id: int, user_id: int) -> dict:
     return {
         "update_id": update_id,
         "my_chat_member": {
-            "chat": {"id": user_id, "type": "private", "first_name": "Anna"}, "from": user, "date": 1_700_000_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "Anna"},
+            "from": user,
+            "date": 1_700_000_000,
             "old_chat_member": {"user": bot, "status": "member"},
             "new_chat_member": {"user": bot, "status": "kicked", "until_date": 0},
         },
     }
 
 
-def max_update(kind: str, user_id: int, timestamp: int, payload: str | None = None, locale: str | None = "ru") -> dict:
-    update = {"update_type": kind, "timestamp": timestamp, "chat_id": 9000 + user_id, "user": {"user_id": user_id, "name": "Anna"}}
+def max_update(
+    kind: str, user_id: int, timestamp: int, payload: str | None = None, locale: str | None = "ru"
+) -> dict:
+    update = {
+        "update_type": kind,
+        "timestamp": timestamp,
+        "chat_id": 9000 + user_id,
+        "user": {"user_id": user_id, "name": "Anna"},
+    }
     if payload:
         update["payload"] = payload
     if locale:
@@ -95,20 +116,36 @@ def max_update(kind: str, user_id: int, timestamp: int, payload: str | None = No
 
 
 async def reachable(pool: asyncpg.Pool, messenger: str, external_id: int) -> bool | None:
-    return await pool.fetchval("SELECT reachable FROM bot_chats WHERE messenger = $1 AND external_id = $2", messenger, external_id)
+    return await pool.fetchval(
+        "SELECT reachable FROM bot_chats WHERE messenger = $1 AND external_id = $2",
+        messenger,
+        external_id,
+    )
 
 
-@pytest.mark.parametrize(("path", "headers"), [
-    ("/api/bot/telegram", {}),
-    ("/api/bot/telegram", {"X-Telegram-Bot-Api-Secret-Token": "wrong"}),
-    ("/api/bot/telegram", MAX_HEADER),
-    ("/api/bot/max", {}),
-    ("/api/bot/max", {"X-Max-Bot-Api-Secret": TG_SECRET}),
-])
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/api/bot/telegram", {}),
+        ("/api/bot/telegram", {"X-Telegram-Bot-Api-Secret-Token": "wrong"}),
+        ("/api/bot/telegram", MAX_HEADER),
+        ("/api/bot/max", {}),
+        ("/api/bot/max", {"X-Max-Bot-Api-Secret": TG_SECRET}),
+    ],
+)
 async def test_wrong_or_missing_secret_is_refused_and_logged_without_the_body(
-    bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes, caplog: pytest.LogCaptureFixture, path: str, headers: dict
+    bot_client: httpx.AsyncClient,
+    pool: asyncpg.Pool,
+    fakes,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    headers: dict,
 ) -> None:
-    body = tg_start(1, 501, "/start secret-body-marker") if "telegram" in path else max_update("bot_started", 501, 1, "secret-body-marker")
+    body = (
+        tg_start(1, 501, "/start secret-body-marker")
+        if "telegram" in path
+        else max_update("bot_started", 501, 1, "secret-body-marker")
+    )
     with caplog.at_level(logging.INFO):
         response = await bot_client.post(path, json=body, headers=headers)
     assert response.status_code == 403
@@ -121,78 +158,151 @@ async def test_wrong_or_missing_secret_is_refused_and_logged_without_the_body(
     assert fakes[0].messages == [] and fakes[2].messages == []
 
 
-async def test_a_webhook_with_no_secret_configured_refuses_everything(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+async def test_a_webhook_with_no_secret_configured_refuses_everything(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
     app = create_app(make_settings(database_url, upload_dir))
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-        response = await http.post("/api/bot/telegram", json=tg_start(1, 5), headers={"X-Telegram-Bot-Api-Secret-Token": ""})
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+        response = await http.post(
+            "/api/bot/telegram",
+            json=tg_start(1, 5),
+            headers={"X-Telegram-Bot-Api-Secret-Token": ""},
+        )
         assert response.status_code == 403
 
 
-async def test_telegram_start_greets_in_the_users_language_with_the_web_app_button(bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes) -> None:
+async def test_telegram_start_greets_in_the_users_language_with_the_web_app_button(
+    bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes
+) -> None:
     telegram = fakes[0]
-    response = await bot_client.post("/api/bot/telegram", json=tg_start(10, 701, "/start trade_AbC-12_x", "ru"), headers=TG_HEADER)
+    response = await bot_client.post(
+        "/api/bot/telegram",
+        json=tg_start(10, 701, "/start trade_AbC-12_x", "ru"),
+        headers=TG_HEADER,
+    )
     assert response.status_code == 200
-    await bot_client.post("/api/bot/telegram", json=tg_start(11, 702, "/start", "en-GB"), headers=TG_HEADER)
+    await bot_client.post(
+        "/api/bot/telegram", json=tg_start(11, 702, "/start", "en-GB"), headers=TG_HEADER
+    )
     await settled(bot_client)
     by_chat = {m.chat_id: m for m in telegram.wait_messages(2)}
     assert "галерея" in by_chat[701].text.lower()
-    assert by_chat[701].button == {"text": "Открыть галерею", "web_app": {"url": "https://gallery.example/?startapp=trade_AbC-12_x"}}
+    assert by_chat[701].button == {
+        "text": "Открыть галерею",
+        "web_app": {"url": "https://gallery.example/?startapp=trade_AbC-12_x"},
+    }
     assert "gallery" in by_chat[702].text.lower()
-    assert by_chat[702].button == {"text": "Open the gallery", "web_app": {"url": "https://gallery.example/"}}
-    rows = await pool.fetch("SELECT external_id, chat_id, language, reachable FROM bot_chats ORDER BY external_id")
+    assert by_chat[702].button == {
+        "text": "Open the gallery",
+        "web_app": {"url": "https://gallery.example/"},
+    }
+    rows = await pool.fetch(
+        "SELECT external_id, chat_id, language, reachable FROM bot_chats ORDER BY external_id"
+    )
     assert [tuple(r) for r in rows] == [(701, 701, "ru", True), (702, 702, "en", True)]
 
 
-async def test_a_start_payload_outside_the_start_alphabet_opens_the_app_home(bot_client: httpx.AsyncClient, fakes) -> None:
-    await bot_client.post("/api/bot/telegram", json=tg_start(12, 703, "/start ../../etc?x=1"), headers=TG_HEADER)
+async def test_a_start_payload_outside_the_start_alphabet_opens_the_app_home(
+    bot_client: httpx.AsyncClient, fakes
+) -> None:
+    await bot_client.post(
+        "/api/bot/telegram", json=tg_start(12, 703, "/start ../../etc?x=1"), headers=TG_HEADER
+    )
     await settled(bot_client)
     (message,) = fakes[0].wait_messages(1)
     assert message.button["web_app"]["url"] == "https://gallery.example/"
 
 
-async def test_duplicate_deliveries_are_answered_once(bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes) -> None:
+async def test_duplicate_deliveries_are_answered_once(
+    bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes
+) -> None:
     telegram, _, max_, _ = fakes
     for _ in range(3):  # Telegram resends an update until it gets a 200; MAX retries up to 10 times
-        assert (await bot_client.post("/api/bot/telegram", json=tg_start(20, 801), headers=TG_HEADER)).status_code == 200
-        assert (await bot_client.post("/api/bot/max", json=max_update("bot_started", 802, 1_700_000_123, "claim_tok"), headers=MAX_HEADER)).status_code == 200
+        assert (
+            await bot_client.post("/api/bot/telegram", json=tg_start(20, 801), headers=TG_HEADER)
+        ).status_code == 200
+        assert (
+            await bot_client.post(
+                "/api/bot/max",
+                json=max_update("bot_started", 802, 1_700_000_123, "claim_tok"),
+                headers=MAX_HEADER,
+            )
+        ).status_code == 200
     await settled(bot_client)
     # A different update of the same user is new work.
-    await bot_client.post("/api/bot/max", json=max_update("bot_started", 802, 1_700_000_124), headers=MAX_HEADER)
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_started", 802, 1_700_000_124), headers=MAX_HEADER
+    )
     await settled(bot_client)
     assert len(telegram.wait_messages(1)) == 1
     assert len(max_.wait_messages(2)) == 2
     assert await pool.fetchval("SELECT count(*) FROM bot_updates") == 3
 
 
-async def test_max_bot_started_greets_with_the_open_app_button_and_its_payload(bot_client: httpx.AsyncClient, fakes) -> None:
+async def test_max_bot_started_greets_with_the_open_app_button_and_its_payload(
+    bot_client: httpx.AsyncClient, fakes
+) -> None:
     max_ = fakes[2]
-    await bot_client.post("/api/bot/max", json=max_update("bot_started", 901, 1, "photo_42", "ru"), headers=MAX_HEADER)
-    await bot_client.post("/api/bot/max", json=max_update("bot_started", 902, 2, None, "en"), headers=MAX_HEADER)
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_started", 901, 1, "photo_42", "ru"), headers=MAX_HEADER
+    )
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_started", 902, 2, None, "en"), headers=MAX_HEADER
+    )
     await settled(bot_client)
     by_user = {m.chat_id: m for m in max_.wait_messages(2)}
-    assert by_user[901].button == {"type": "open_app", "text": "Открыть галерею", "web_app": "test_gallery_bot", "payload": "photo_42"}
-    assert by_user[902].button == {"type": "open_app", "text": "Open the gallery", "web_app": "test_gallery_bot"}
+    assert by_user[901].button == {
+        "type": "open_app",
+        "text": "Открыть галерею",
+        "web_app": "test_gallery_bot",
+        "payload": "photo_42",
+    }
+    assert by_user[902].button == {
+        "type": "open_app",
+        "text": "Open the gallery",
+        "web_app": "test_gallery_bot",
+    }
     assert max_.rejected_auth == 0  # the token went in the Authorization header, not the URL
 
 
-async def test_stopping_or_blocking_makes_a_user_unreachable_and_start_makes_them_reachable(bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes) -> None:
-    await bot_client.post("/api/bot/max", json=max_update("bot_started", 950, 1), headers=MAX_HEADER)
+async def test_stopping_or_blocking_makes_a_user_unreachable_and_start_makes_them_reachable(
+    bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes
+) -> None:
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_started", 950, 1), headers=MAX_HEADER
+    )
     await bot_client.post("/api/bot/telegram", json=tg_start(30, 951), headers=TG_HEADER)
     await settled(bot_client)
-    assert await reachable(pool, "max", 950) is True and await reachable(pool, "telegram", 951) is True
-    await bot_client.post("/api/bot/max", json=max_update("bot_stopped", 950, 2), headers=MAX_HEADER)
+    assert (
+        await reachable(pool, "max", 950) is True and await reachable(pool, "telegram", 951) is True
+    )
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_stopped", 950, 2), headers=MAX_HEADER
+    )
     await bot_client.post("/api/bot/telegram", json=tg_kicked(31, 951), headers=TG_HEADER)
     await settled(bot_client)
-    assert await reachable(pool, "max", 950) is False and await reachable(pool, "telegram", 951) is False
-    await bot_client.post("/api/bot/max", json=max_update("bot_started", 950, 3), headers=MAX_HEADER)
+    assert (
+        await reachable(pool, "max", 950) is False
+        and await reachable(pool, "telegram", 951) is False
+    )
+    await bot_client.post(
+        "/api/bot/max", json=max_update("bot_started", 950, 3), headers=MAX_HEADER
+    )
     await bot_client.post("/api/bot/telegram", json=tg_start(32, 951), headers=TG_HEADER)
     await settled(bot_client)
-    assert await reachable(pool, "max", 950) is True and await reachable(pool, "telegram", 951) is True
+    assert (
+        await reachable(pool, "max", 950) is True and await reachable(pool, "telegram", 951) is True
+    )
 
 
 async def test_an_unreadable_update_is_a_clear_400(bot_client: httpx.AsyncClient) -> None:
     for body in (b"not json", b"[1, 2]", b'{"update_type": 5}'):
-        response = await bot_client.post("/api/bot/max", content=body, headers={**MAX_HEADER, "Content-Type": "application/json"})
+        response = await bot_client.post(
+            "/api/bot/max", content=body, headers={**MAX_HEADER, "Content-Type": "application/json"}
+        )
         assert response.status_code == 400, body
         assert response.json()["detail"]["code"] == "bad_request"
 
@@ -200,18 +310,29 @@ async def test_an_unreadable_update_is_a_clear_400(bot_client: httpx.AsyncClient
 def test_cli_set_webhook_registers_webhook_commands_and_menu_on_both_platforms(fakes) -> None:
     telegram, tg_url, max_, max_url = fakes
     env = {
-        **{k: v for k, v in os.environ.items() if not k.endswith(("_BOT_TOKEN", "_WEBHOOK_SECRET"))},
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN, "MAX_BOT_TOKEN": MAX_BOT_TOKEN,
-        "TELEGRAM_BOT_API_URL": tg_url, "MAX_BOT_API_URL": max_url,
-        "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "MAX_WEBHOOK_SECRET": MAX_SECRET,
-        "PUBLIC_URL": "https://gallery.example", "MAX_MINIAPP_LINK": "https://max.ru/test_gallery_bot",
+        **{
+            k: v for k, v in os.environ.items() if not k.endswith(("_BOT_TOKEN", "_WEBHOOK_SECRET"))
+        },
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN,
+        "MAX_BOT_TOKEN": MAX_BOT_TOKEN,
+        "TELEGRAM_BOT_API_URL": tg_url,
+        "MAX_BOT_API_URL": max_url,
+        "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
+        "MAX_WEBHOOK_SECRET": MAX_SECRET,
+        "PUBLIC_URL": "https://gallery.example",
+        "MAX_MINIAPP_LINK": "https://max.ru/test_gallery_bot",
     }
     # The command docs/operations.md ("The bot") shows, as written there.
     documented = "cd backend && ../.venv/bin/python -m app.cli bot set-webhook"
     assert documented in (REPO_ROOT / "docs" / "operations.md").read_text()
     done = subprocess.run(
         ["bash", "-c", documented],  # exactly as written, from the repository's root
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "https://gallery.example/api/bot/telegram" in done.stdout
@@ -228,14 +349,24 @@ def test_cli_set_webhook_registers_webhook_commands_and_menu_on_both_platforms(f
     (subscription,) = [p for m, p in max_.calls if m == "subscriptions"]
     assert subscription["url"] == "https://gallery.example/api/bot/max"
     assert subscription["secret"] == MAX_SECRET
-    assert "bot_started" in subscription["update_types"] and "bot_stopped" in subscription["update_types"]
+    assert (
+        "bot_started" in subscription["update_types"]
+        and "bot_stopped" in subscription["update_types"]
+    )
 
 
-async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot_client: httpx.AsyncClient, fakes) -> None:
+async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(
+    bot_client: httpx.AsyncClient, fakes
+) -> None:
     telegram = fakes[0]
     init = make_init_data(TELEGRAM_BOT_TOKEN, {"id": 4242, "first_name": "Tanya"})
     tg_user = (await bot_client.post("/api/auth/telegram", json={"init_data": init})).json()
-    max_user = (await bot_client.post("/api/auth/max", json={"init_data": make_init_data(MAX_BOT_TOKEN, {"id": 4343, "first_name": "Masha"})})).json()
+    max_user = (
+        await bot_client.post(
+            "/api/auth/max",
+            json={"init_data": make_init_data(MAX_BOT_TOKEN, {"id": 4343, "first_name": "Masha"})},
+        )
+    ).json()
     link = "https://gallery.example/?startapp=trade_AbC"
     body = {"link": link, "text": "Меняемся?", "language": "ru"}
     response = await bot_client.post("/api/share/prepared", json=body, headers=bearer(tg_user))
@@ -244,10 +375,20 @@ async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot
     assert response.json()["id"].startswith("prepared-")
     assert call["user_id"] == 4242 and call["allow_user_chats"] is True
     result = call["result"]
-    assert result["type"] == "article" and result["input_message_content"]["message_text"] == f"Меняемся?\n{link}"
-    assert result["reply_markup"]["inline_keyboard"][0][0] == {"text": "Открыть галерею", "url": link}
+    assert (
+        result["type"] == "article"
+        and result["input_message_content"]["message_text"] == f"Меняемся?\n{link}"
+    )
+    assert result["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": "Открыть галерею",
+        "url": link,
+    }
     # Not our link; not a Telegram user; Telegram failing: the web app shares the plain link.
-    foreign = await bot_client.post("/api/share/prepared", json={**body, "link": "https://evil.example/x"}, headers=bearer(tg_user))
+    foreign = await bot_client.post(
+        "/api/share/prepared",
+        json={**body, "link": "https://evil.example/x"},
+        headers=bearer(tg_user),
+    )
     assert foreign.status_code == 422 and foreign.json()["detail"]["code"] == "foreign_link"
     from_max = await bot_client.post("/api/share/prepared", json=body, headers=bearer(max_user))
     assert from_max.status_code == 409 and from_max.json()["detail"]["code"] == "share_unavailable"
@@ -257,10 +398,14 @@ async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(bot
     assert (await bot_client.post("/api/share/prepared", json=body)).status_code == 401
 
 
-async def test_the_sweep_forgets_old_update_keys_and_finished_notifications(pool: asyncpg.Pool, settings) -> None:
+async def test_the_sweep_forgets_old_update_keys_and_finished_notifications(
+    pool: asyncpg.Pool, settings
+) -> None:
     from app.services import maintenance
 
-    user = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('swept', 'S') RETURNING id")
+    user = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('swept', 'S') RETURNING id"
+    )
     await pool.execute(
         """INSERT INTO bot_updates (messenger, update_key, received_at) VALUES
            ('max', 'old', now() - interval '8 days'), ('max', 'new', now())"""
@@ -273,5 +418,9 @@ async def test_the_sweep_forgets_old_update_keys_and_finished_notifications(pool
         user,
     )
     await maintenance.sweep_records(pool, settings)
-    assert [r["update_key"] for r in await pool.fetch("SELECT update_key FROM bot_updates")] == ["new"]
-    assert sorted(r["event_id"] for r in await pool.fetch("SELECT event_id FROM notifications")) == [2, 3]
+    assert [r["update_key"] for r in await pool.fetch("SELECT update_key FROM bot_updates")] == [
+        "new"
+    ]
+    assert sorted(
+        r["event_id"] for r in await pool.fetch("SELECT event_id FROM notifications")
+    ) == [2, 3]

@@ -9,7 +9,9 @@ from tests.images import unique_png
 from tests.support import bearer, make_init_data, sign_in
 
 
-async def _every_operation(client: httpx.AsyncClient, headers: dict[str, str]) -> list[httpx.Response]:
+async def _every_operation(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> list[httpx.Response]:
     schema = (await client.get("/api/openapi.json")).json()
     responses = []
     for route_path, operations in schema["paths"].items():
@@ -30,7 +32,9 @@ async def test_every_authenticated_response_is_no_store(client: httpx.AsyncClien
         assert response.headers.get("cache-control") == "no-store", where
 
 
-async def test_anonymous_private_and_token_responses_are_no_store(client: httpx.AsyncClient) -> None:
+async def test_anonymous_private_and_token_responses_are_no_store(
+    client: httpx.AsyncClient,
+) -> None:
     for response in await _every_operation(client, {}):
         path = response.request.url.path
         public_read = response.request.method == "GET" and re.match(
@@ -52,7 +56,9 @@ async def test_anonymous_gallery_reads_are_briefly_cacheable(client: httpx.Async
     anna = await sign_in(client)
     files = {"file": ("p.png", unique_png(2), "image/png")}
     photo = (
-        await client.post("/api/photos/upload", files=files, data={"title": "t"}, headers=bearer(anna))
+        await client.post(
+            "/api/photos/upload", files=files, data={"title": "t"}, headers=bearer(anna)
+        )
     ).json()
     for path in ("/api/photos", f"/api/photos/{photo['id']}", f"/api/users/{anna['user']['id']}"):
         anonymous = await client.get(path)

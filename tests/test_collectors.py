@@ -24,7 +24,9 @@ async def people(client: httpx.AsyncClient) -> dict[str, dict]:
     return {name: await sign_in(client, i + 1, name) for i, name in enumerate(names)}
 
 
-async def give(client: httpx.AsyncClient, giver: dict, photo_id: int, to: dict | None, note: str = "") -> httpx.Response:
+async def give(
+    client: httpx.AsyncClient, giver: dict, photo_id: int, to: dict | None, note: str = ""
+) -> httpx.Response:
     body: dict = {"photo_id": photo_id, "note": note}
     if to is not None:
         body["to_user_id"] = uid(to)
@@ -46,7 +48,9 @@ async def test_mint_numbers_are_unique_under_concurrent_uploads_and_admin_mintin
     with pytest.raises(asyncpg.CheckViolationError):
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT nextval('art_objects_mint_number_seq')")
-            await conn.execute("INSERT INTO transfers (art_object_id, from_user_id, status) VALUES (1, 1, 'bogus')")
+            await conn.execute(
+                "INSERT INTO transfers (art_object_id, from_user_id, status) VALUES (1, 1, 'bogus')"
+            )
     more = await upload(client, anna, unique_png(999))
     rows = await pool.fetch("SELECT id, mint_number FROM art_objects ORDER BY id")
     numbers = [r["mint_number"] for r in rows]
@@ -58,7 +62,8 @@ async def test_mint_numbers_are_unique_under_concurrent_uploads_and_admin_mintin
     assert {p["id"]: p["mint_number"] for p in listing} == by_id
     photo = more.json()
     event = await pool.fetchval(
-        "SELECT data FROM events WHERE type = 'photo.created' AND (data->>'id')::bigint = $1", photo["id"]
+        "SELECT data FROM events WHERE type = 'photo.created' AND (data->>'id')::bigint = $1",
+        photo["id"],
     )
     assert event["mint_number"] == photo["mint_number"]
 
@@ -74,7 +79,13 @@ async def test_mint_number_is_kept_through_transfers_and_shown_in_exchange_paylo
     assert gift["photo"]["mint_number"] == number
     assert (await client.get(f"/api/photos/{a1}")).json()["mint_number"] == number
     code = (await give(client, anna, a2, None)).json()
-    preview = (await client.post("/api/transfers/claim/preview", json={"token": code["claim_token"]}, headers=bearer(boris))).json()
+    preview = (
+        await client.post(
+            "/api/transfers/claim/preview",
+            json={"token": code["claim_token"]},
+            headers=bearer(boris),
+        )
+    ).json()
     a2_number = await pool.fetchval("SELECT mint_number FROM art_objects WHERE id = $1", a2)
     assert preview["photo"]["mint_number"] == preview["story"]["mint_number"] == a2_number
     trade = await client.post(
@@ -83,7 +94,9 @@ async def test_mint_number_is_kept_through_transfers_and_shown_in_exchange_paylo
         headers=bearer(boris),
     )
     assert trade.status_code == 201, trade.text
-    assert trade.json()["offered"][0]["mint_number"] == await pool.fetchval("SELECT mint_number FROM art_objects WHERE id = $1", b1)
+    assert trade.json()["offered"][0]["mint_number"] == await pool.fetchval(
+        "SELECT mint_number FROM art_objects WHERE id = $1", b1
+    )
     # The transfer.updated event (built in SQL when a move cancels a code) carries it too.
     accepted = await client.post(f"/api/trades/{trade.json()['id']}/accept", headers=bearer(anna))
     assert accepted.status_code == 200, accepted.text
@@ -105,15 +118,25 @@ async def test_story_equals_provenance_and_respects_privacy_for_every_viewer(
     [obj] = await mint_objects(pool, uid(anna), 1)
     assert (await give(client, anna, obj, boris, note="For your birthday!")).status_code == 201
     # Boris goes private; Dana asks and is accepted, Chen is not.
-    assert (await client.patch("/api/me", json={"is_private": True}, headers=bearer(boris))).status_code == 200
-    asked = await client.post("/api/profile_requests", json={"user_id": uid(boris)}, headers=bearer(dana))
-    assert (await client.post(f"/api/profile_requests/{asked.json()['id']}/accept", headers=bearer(boris))).status_code == 200
+    assert (
+        await client.patch("/api/me", json={"is_private": True}, headers=bearer(boris))
+    ).status_code == 200
+    asked = await client.post(
+        "/api/profile_requests", json={"user_id": uid(boris)}, headers=bearer(dana)
+    )
+    assert (
+        await client.post(
+            f"/api/profile_requests/{asked.json()['id']}/accept", headers=bearer(boris)
+        )
+    ).status_code == 200
     code = (await give(client, boris, obj, None, note="Take good care of it")).json()
 
     viewers = {"anonymous": None, "chen": chen, "dana": dana, "boris": boris, "anna": anna}
     for name, tokens in viewers.items():
         headers = bearer(tokens) if tokens else {}
-        preview = await client.post("/api/transfers/claim/preview", json={"token": code["claim_token"]}, headers=headers)
+        preview = await client.post(
+            "/api/transfers/claim/preview", json={"token": code["claim_token"]}, headers=headers
+        )
         assert preview.status_code == 200, (name, preview.text)
         story = preview.json()["story"]
         assert preview.json()["note"] == "Take good care of it"
@@ -123,7 +146,9 @@ async def test_story_equals_provenance_and_respects_privacy_for_every_viewer(
             assert story["provenance"] == history
             assert (await client.get(f"/api/photos/{obj}/story", headers=headers)).json() == story
         else:  # a private owner's object is not found for them; its story shows only via the code
-            assert (await client.get(f"/api/photos/{obj}/history", headers=headers)).status_code == 404
+            assert (
+                await client.get(f"/api/photos/{obj}/history", headers=headers)
+            ).status_code == 404
         mint, gift = story["provenance"]
         assert mint["to_user"]["id"] == uid(anna) and mint["reason"] == "mint"
         sees_boris = name in ("boris", "dana")
@@ -144,13 +169,21 @@ async def test_note_is_validated_shown_to_the_recipient_and_hidden_on_request(
     assert await pool.fetchval("SELECT owner_id FROM art_objects WHERE id = $1", obj) == uid(anna)
     exactly = await give(client, anna, obj, boris, note="я" * 280)
     assert exactly.status_code == 201 and exactly.json()["note"] == "я" * 280
-    received = (await client.get("/api/transfers", params={"role": "received"}, headers=bearer(boris))).json()["items"]
+    received = (
+        await client.get("/api/transfers", params={"role": "received"}, headers=bearer(boris))
+    ).json()["items"]
     assert received[0]["note"] == "я" * 280
     transfer_id = exactly.json()["id"]
 
     # Only the recipient hides it; then only the two parties read it.
-    assert (await client.put(f"/api/transfers/{transfer_id}/note", json={"hidden": True}, headers=bearer(anna))).status_code == 404
-    hidden = await client.put(f"/api/transfers/{transfer_id}/note", json={"hidden": True}, headers=bearer(boris))
+    assert (
+        await client.put(
+            f"/api/transfers/{transfer_id}/note", json={"hidden": True}, headers=bearer(anna)
+        )
+    ).status_code == 404
+    hidden = await client.put(
+        f"/api/transfers/{transfer_id}/note", json={"hidden": True}, headers=bearer(boris)
+    )
     assert hidden.status_code == 200 and hidden.json()["note_hidden"] is True
 
     async def note_seen(tokens: dict | None) -> tuple[str | None, bool]:
@@ -162,15 +195,21 @@ async def test_note_is_validated_shown_to_the_recipient_and_hidden_on_request(
     assert await note_seen(anna) == ("я" * 280, True)
     assert await note_seen(chen) == (None, False)
     assert await note_seen(None) == (None, False)
-    shown = await client.put(f"/api/transfers/{transfer_id}/note", json={"hidden": False}, headers=bearer(boris))
+    shown = await client.put(
+        f"/api/transfers/{transfer_id}/note", json={"hidden": False}, headers=bearer(boris)
+    )
     assert shown.json()["note_hidden"] is False
     assert await note_seen(chen) == ("я" * 280, False)
     # A claim code carries its note to whoever claims it, and provenance keeps it.
     code = (await give(client, anna, other, None, note="  for the collection  ")).json()
     assert code["note"] == "for the collection"
-    claimed = await client.post("/api/transfers/claim", json={"token": code["claim_token"]}, headers=bearer(chen))
+    claimed = await client.post(
+        "/api/transfers/claim", json={"token": code["claim_token"]}, headers=bearer(chen)
+    )
     assert claimed.status_code == 200 and claimed.json()["note"] == "for the collection"
-    assert (await client.get(f"/api/photos/{other}/history")).json()[-1]["note"] == "for the collection"
+    assert (await client.get(f"/api/photos/{other}/history")).json()[-1][
+        "note"
+    ] == "for the collection"
 
 
 async def test_incoming_trade_tells_the_story_of_what_is_offered(
@@ -187,7 +226,10 @@ async def test_incoming_trade_tells_the_story_of_what_is_offered(
     incoming = (await client.get(f"/api/trades/{trade.json()['id']}", headers=bearer(boris))).json()
     [story] = incoming["stories"]
     assert story["photo_id"] == a1 and story["creator"]["id"] == uid(anna)
-    assert story["provenance"] == (await client.get(f"/api/photos/{a1}/history", headers=bearer(boris))).json()
+    assert (
+        story["provenance"]
+        == (await client.get(f"/api/photos/{a1}/history", headers=bearer(boris))).json()
+    )
 
 
 # --- the showcase -------------------------------------------------------------------------------
@@ -201,7 +243,9 @@ async def test_showcase_pins_limit_order_and_hidden_objects(
     [theirs] = await mint_objects(pool, uid(boris), 1, start=50)
 
     async def pin(tokens: dict, photo_ids: list[int]) -> httpx.Response:
-        return await client.put("/api/me/showcase", json={"photo_ids": photo_ids}, headers=bearer(tokens))
+        return await client.put(
+            "/api/me/showcase", json={"photo_ids": photo_ids}, headers=bearer(tokens)
+        )
 
     full = await pin(anna, ids[:7])
     assert full.status_code == 422 and full.json()["detail"]["code"] == "showcase_full"
@@ -218,18 +262,41 @@ async def test_showcase_pins_limit_order_and_hidden_objects(
 
     # Hiding one: it leaves the showcase and others' "by owner" view; the owner still sees it,
     # and so does the whole gallery and its provenance.
-    hide = await client.put(f"/api/photos/{ids[5]}/profile-hidden", json={"hidden": True}, headers=bearer(anna))
+    hide = await client.put(
+        f"/api/photos/{ids[5]}/profile-hidden", json={"hidden": True}, headers=bearer(anna)
+    )
     assert hide.status_code == 200 and hide.json()["profile_hidden"] is True
-    assert (await client.put(f"/api/photos/{ids[5]}/profile-hidden", json={"hidden": True}, headers=bearer(chen))).status_code == 403
-    assert ids[5] not in [p["id"] for p in (await client.get(f"/api/users/{uid(anna)}/showcase")).json()["items"]]
+    assert (
+        await client.put(
+            f"/api/photos/{ids[5]}/profile-hidden", json={"hidden": True}, headers=bearer(chen)
+        )
+    ).status_code == 403
+    assert ids[5] not in [
+        p["id"] for p in (await client.get(f"/api/users/{uid(anna)}/showcase")).json()["items"]
+    ]
     by_owner = {
-        name: [p["id"] for p in (await client.get("/api/photos", params={"owner_id": uid(anna), "limit": 50}, headers=h)).json()["items"]]
+        name: [
+            p["id"]
+            for p in (
+                await client.get(
+                    "/api/photos", params={"owner_id": uid(anna), "limit": 50}, headers=h
+                )
+            ).json()["items"]
+        ]
         for name, h in (("chen", bearer(chen)), ("anonymous", {}), ("anna", bearer(anna)))
     }
-    profile = (await client.get(f"/api/users/{uid(anna)}/photos", headers=bearer(chen))).json()["items"]
-    assert ids[5] not in by_owner["chen"] and ids[5] not in by_owner["anonymous"] and ids[5] not in [p["id"] for p in profile]
+    profile = (await client.get(f"/api/users/{uid(anna)}/photos", headers=bearer(chen))).json()[
+        "items"
+    ]
+    assert (
+        ids[5] not in by_owner["chen"]
+        and ids[5] not in by_owner["anonymous"]
+        and ids[5] not in [p["id"] for p in profile]
+    )
     assert ids[5] in by_owner["anna"]
-    assert ids[5] in [p["id"] for p in (await client.get("/api/photos", params={"limit": 50})).json()["items"]]
+    assert ids[5] in [
+        p["id"] for p in (await client.get("/api/photos", params={"limit": 50})).json()["items"]
+    ]
     assert (await client.get(f"/api/photos/{ids[5]}/history")).status_code == 200
     hidden_pin = await pin(anna, [ids[5]])
     assert hidden_pin.json()["detail"]["code"] == "showcase_not_yours"
@@ -238,24 +305,40 @@ async def test_showcase_pins_limit_order_and_hidden_objects(
     # on its new owner's profile.
     assert (await give(client, anna, ids[3], boris)).status_code == 201
     assert (await give(client, anna, ids[5], boris)).status_code == 201
-    after = [p["id"] for p in (await client.get(f"/api/users/{uid(anna)}/showcase")).json()["items"]]
+    after = [
+        p["id"] for p in (await client.get(f"/api/users/{uid(anna)}/showcase")).json()["items"]
+    ]
     assert after == [ids[1], ids[0], ids[2], ids[4]]
-    boris_view = [p["id"] for p in (await client.get("/api/photos", params={"owner_id": uid(boris)}, headers=bearer(chen))).json()["items"]]
+    boris_view = [
+        p["id"]
+        for p in (
+            await client.get("/api/photos", params={"owner_id": uid(boris)}, headers=bearer(chen))
+        ).json()["items"]
+    ]
     assert ids[5] in boris_view
     await assert_invariants(pool)
 
 
-async def test_showcase_changes_reach_other_viewers_live(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
-    async with running_server(server_env(database_url, upload_dir)) as base, httpx.AsyncClient(base_url=base) as api:
+async def test_showcase_changes_reach_other_viewers_live(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
+    async with (
+        running_server(server_env(database_url, upload_dir)) as base,
+        httpx.AsyncClient(base_url=base) as api,
+    ):
         anna, chen = await sign_in(api, 41, "anna"), await sign_in(api, 42, "chen")
         ids = await mint_objects(pool, uid(anna), 3, start=70)
         viewer = await Socket.open(base, chen["access_token"], after=await latest_event_id(pool))
-        pinned = await api.put("/api/me/showcase", json={"photo_ids": [ids[2], ids[0]]}, headers=bearer(anna))
+        pinned = await api.put(
+            "/api/me/showcase", json={"photo_ids": [ids[2], ids[0]]}, headers=bearer(anna)
+        )
         assert pinned.status_code == 200, pinned.text
         event = await viewer.next_event()
         assert event["type"] == "showcase.updated"
         assert event["data"] == {"user_id": uid(anna), "photo_ids": [ids[2], ids[0]]}
-        await api.put(f"/api/photos/{ids[2]}/profile-hidden", json={"hidden": True}, headers=bearer(anna))
+        await api.put(
+            f"/api/photos/{ids[2]}/profile-hidden", json={"hidden": True}, headers=bearer(anna)
+        )
         unpinned = await viewer.next_event()
         assert unpinned["type"] == "showcase.updated" and unpinned["data"]["photo_ids"] == [ids[0]]
         updated = await viewer.next_event()

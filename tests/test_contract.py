@@ -37,7 +37,10 @@ def test_every_event_type_has_one_model_in_the_document() -> None:
     server = components["ServerMessage"]["discriminator"]["mapping"]
     assert {"ping", "resumed", "error"} <= set(server)
     assert set(components["ClientMessage"]["discriminator"]["mapping"]) == {
-        "auth", "resume", "pong", "auth_qr",
+        "auth",
+        "resume",
+        "pong",
+        "auth_qr",
     }
     # The trade an event carries names who accepted it; a transfer names its recipient.
     assert "accepted_by" in components["TradeInfo"]["properties"]

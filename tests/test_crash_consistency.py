@@ -19,19 +19,42 @@ from tests.conftest import _TABLES
 pytestmark = pytest.mark.slow
 
 
-async def test_sigkill_under_mixed_load_keeps_every_invariant(database_url: str, tmp_path: Path) -> None:
+async def test_sigkill_under_mixed_load_keeps_every_invariant(
+    database_url: str, tmp_path: Path
+) -> None:
     conn = await asyncpg.connect(database_url)
     await conn.execute(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
     await conn.close()
     upload_dir = tmp_path / "uploads"
     upload_dir.mkdir()
     result = await run(
-        database_url, upload_dir, kills=3, clients=12, users=6, min_gap=1.5, max_gap=3.0, seed=8,
+        database_url,
+        upload_dir,
+        kills=3,
+        clients=12,
+        users=6,
+        min_gap=1.5,
+        max_gap=3.0,
+        seed=8,
         log_path=tmp_path / "server.log",
     )
-    print("\n" + json.dumps({k: result[k] for k in (
-        "kills_survived", "operations_total", "operations", "objects", "connection_errors",
-        "orphan_files_awaiting_sweep", "violations_total")}))
+    print(
+        "\n"
+        + json.dumps(
+            {
+                k: result[k]
+                for k in (
+                    "kills_survived",
+                    "operations_total",
+                    "operations",
+                    "objects",
+                    "connection_errors",
+                    "orphan_files_awaiting_sweep",
+                    "violations_total",
+                )
+            }
+        )
+    )
     assert result["server_starts"] == 5  # first start, 3 restarts after SIGKILL, the final one
     assert result["operations_total"] >= 40, f"the workload barely ran: {result['operations']}"
     assert result["operations"].get("upload", 0) and result["operations"].get("direct transfer", 0)

@@ -52,13 +52,17 @@ def test_the_old_variable_name_still_configures_max(monkeypatch: pytest.MonkeyPa
     assert Settings().max_miniapp_link == "https://max.ru/newer_bot"
 
 
-async def test_claim_links_take_the_host_form(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_claim_links_take_the_host_form(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     anna = await sign_in(client, 1, "Anna")
     objects = await mint_objects(pool, uid(anna), 4)
     expected = {"max": MAX, "telegram": TELEGRAM, "web": f"{WEB}/", None: MAX}
     for obj, (host, base) in zip(objects, expected.items(), strict=True):
         headers = {**bearer(anna), **({"X-Client-Host": host} if host else {})}
-        created = (await client.post("/api/transfers", json={"photo_id": obj}, headers=headers)).json()
+        created = (
+            await client.post("/api/transfers", json={"photo_id": obj}, headers=headers)
+        ).json()
         start = f"claim_{created['claim_token']}"
         assert created["deep_link"] == f"{base}?startapp={start}", host
         assert created["deep_links"] == {
@@ -75,11 +79,17 @@ async def test_claim_links_take_the_host_form(client: httpx.AsyncClient, pool: a
             headers={**bearer(anna), "X-Link-Token": created["claim_token"]},
         )
         assert png.status_code == 200 and png.content == qr_png(created["deep_link"])
-    bad = await client.post("/api/transfers", json={"photo_id": objects[0]}, headers={**bearer(anna), "X-Client-Host": "icq"})
+    bad = await client.post(
+        "/api/transfers",
+        json={"photo_id": objects[0]},
+        headers={**bearer(anna), "X-Client-Host": "icq"},
+    )
     assert bad.status_code == 422
 
 
-async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_trade_and_sign_in_links_take_the_host_form(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     anna, boris = await sign_in(client, 1, "Anna"), await sign_in(client, 2, "Boris")
     [a1] = await mint_objects(pool, uid(anna), 1)
     [b1] = await mint_objects(pool, uid(boris), 1, start=10)
@@ -88,7 +98,9 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
     trade = (await client.post("/api/trades", json=body, headers=headers)).json()
     assert trade["deep_link"] == f"{TELEGRAM}?startapp=trade_{trade['token']}"
     assert trade["deep_links"]["max"] == f"{MAX}?startapp=trade_{trade['token']}"
-    png = await client.get(f"/api/trades/{trade['id']}/qr.png", headers={**headers, "X-Link-Token": trade["token"]})
+    png = await client.get(
+        f"/api/trades/{trade['id']}/qr.png", headers={**headers, "X-Link-Token": trade["token"]}
+    )
     assert png.content == qr_png(trade["deep_link"])
 
     # The desktop (web) gets the web form as its payload and both messengers in deep_links,
@@ -103,13 +115,19 @@ async def test_trade_and_sign_in_links_take_the_host_form(client: httpx.AsyncCli
     }
     for host, link in login["deep_links"].items():
         png = await client.get(
-            f"/api/auth/qr/{login['request_id']}/qr.png", params={"host": host}, headers={"X-QR-Secret": login["secret"]}
+            f"/api/auth/qr/{login['request_id']}/qr.png",
+            params={"host": host},
+            headers={"X-QR-Secret": login["secret"]},
         )
         assert png.status_code == 200 and png.content == qr_png(link), host
 
 
 async def test_qr_image_encodes_only_this_apps_links_in_any_form(client: httpx.AsyncClient) -> None:
-    for link in (f"{MAX}?startapp=trade_x", f"{TELEGRAM}?startapp=claim_y", f"{WEB}/?startapp=login_z"):
+    for link in (
+        f"{MAX}?startapp=trade_x",
+        f"{TELEGRAM}?startapp=claim_y",
+        f"{WEB}/?startapp=login_z",
+    ):
         response = await client.get("/api/qr.png", params={"data": link})
         assert response.status_code == 200 and response.content == qr_png(link), link
     for foreign in (

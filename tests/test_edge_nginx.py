@@ -190,19 +190,28 @@ async def test_spa_index_and_deep_link_fallback_are_never_cached(http: httpx.Asy
 
 
 @needs_nginx
-async def test_an_objects_page_carries_its_link_card_from_the_backend(http: httpx.AsyncClient) -> None:
+async def test_an_objects_page_carries_its_link_card_from_the_backend(
+    http: httpx.AsyncClient,
+) -> None:
     """nginx hands /photos/{id} to the backend, which adds the Open Graph tags of a public object
     to index.html (tests/test_link_cards.py has the rules); a missing one is the plain app."""
     tokens = await _sign_in(http, 7031)
     files = {"file": ("p.png", _png(), "image/png")}
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    upload = await http.post("/api/photos/upload", files=files, data={"title": "Edge card"}, headers=headers)
+    upload = await http.post(
+        "/api/photos/upload", files=files, data={"title": "Edge card"}, headers=headers
+    )
     assert upload.status_code == 201, upload.text
     photo = upload.json()
-    page = await http.get(f"/photos/{photo['id']}", headers={"User-Agent": "TelegramBot (like TwitterBot)"})
+    page = await http.get(
+        f"/photos/{photo['id']}", headers={"User-Agent": "TelegramBot (like TwitterBot)"}
+    )
     assert page.status_code == 200 and "edge-test-index" in page.text
     assert '<meta property="og:title" content="Edge card · ' in page.text
-    assert f'<meta property="og:image" content="http://localhost:8000{photo["thumb_2x_url"]}"' in page.text
+    assert (
+        f'<meta property="og:image" content="http://localhost:8000{photo["thumb_2x_url"]}"'
+        in page.text
+    )
     # One Cache-Control (the backend's), not a second one added at the edge.
     assert page.headers.get_list("cache-control") == ["no-cache"]
     missing = await http.get("/photos/987654321")
@@ -434,6 +443,7 @@ async def test_one_address_gets_at_most_64_sockets_through_nginx(edge: Edge) -> 
                 await websockets.connect(edge.ws_url, open_timeout=10)
             assert refused.value.response.status_code == 429
             await opened.pop().close()
+
             # One went: nginx lets one more in (it counts open connections, not a rate).
             async def admitted() -> bool:
                 try:
@@ -568,7 +578,9 @@ def test_compose_file_shape() -> None:
     assert services["db"]["image"].startswith("postgres:16")
     # PostgreSQL loads database.sql on its first start (it records its migration level, so the
     # migrate service then applies only later ones: tests/test_migrations.py).
-    assert "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in services["db"]["volumes"]
+    assert (
+        "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in services["db"]["volumes"]
+    )
     assert services["backend"]["command"] == ["python", "-m", "app", "serve"]
     assert services["redis"]["image"].startswith("redis:7")
     backend = services["backend"]

@@ -69,7 +69,9 @@ def test_every_raise_site_gives_the_fields_its_message_names() -> None:
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AppError"):
                 continue
             code = node.args[0] if node.args else None
-            if not (isinstance(code, ast.Attribute) and getattr(code.value, "id", None) == "ErrorCode"):
+            if not (
+                isinstance(code, ast.Attribute) and getattr(code.value, "id", None) == "ErrorCode"
+            ):
                 continue  # a code chosen at run time (exc.code): its fields come with it
             message = ERRORS[ErrorCode[code.attr]].message
             needed = {name for _, name, _, _ in string.Formatter().parse(message) if name}
@@ -127,7 +129,7 @@ async def test_validation_error_never_echoes_the_input(client: httpx.AsyncClient
 
 async def test_validation_error_stays_small_for_a_hostile_body(client: httpx.AsyncClient) -> None:
     anna = await sign_in(client)
-    # 400 bad values in ~52 KB: under the 64 KiB JSON cap (core/body_limit.py), so the
+    # 400 bad values in ~52 KB: under the 64 KiB JSON cap (server/body_limit.py), so the
     # validation error, not the 413, is what answers.
     body = {"offered_photo_ids": [MARKER * 10] * 200, "requested_photo_ids": [MARKER] * 200}
     response = await client.post("/api/trades", json=body, headers=bearer(anna))

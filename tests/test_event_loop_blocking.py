@@ -65,7 +65,9 @@ async def test_heavy_requests_never_hold_the_loop(
             creds = {"username": "anna", "password": "right-password-1"}
             anna = (await http.post("/api/auth/register", json=creds)).json()
             # Warm-up outside the measurement: first use of each code path imports and builds.
-            assert (await http.get("/api/qr.png", params={"data": link + "warm"})).status_code == 200
+            assert (
+                await http.get("/api/qr.png", params={"data": link + "warm"})
+            ).status_code == 200
             await http.get("/api/photos", params={"q": "warm"})
             # Open the pool's connections now: asyncpg builds an SSL context per new connection
             # (sslmode "prefer"), ~20 ms on the loop, which is connection set-up, not a request.

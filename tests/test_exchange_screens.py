@@ -23,9 +23,13 @@ async def preview(client: httpx.AsyncClient, token: str, who: dict | None) -> ht
 async def test_claim_preview_shows_each_state_without_using_the_code(
     client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
-    anna, boris, chen = [await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)]
+    anna, boris, chen = [
+        await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)
+    ]
     [obj] = await mint_objects(pool, uid(anna), 1)
-    created = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
+    created = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    ).json()
     code = created["claim_token"]
 
     seen = await preview(client, code, boris)
@@ -45,12 +49,17 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
         "note": "",
         "cancel_reason": None,
     }
-    assert body["photo"]["title"] == f"object {obj}" and body["photo"]["thumb_url"].startswith("/media/")
+    assert body["photo"]["title"] == f"object {obj}" and body["photo"]["thumb_url"].startswith(
+        "/media/"
+    )
     # The giver sees it is their own; signed out works too; nothing was used up.
     assert (await preview(client, code, anna)).json()["is_giver"] is True
     anonymous = await preview(client, code, None)
     assert anonymous.status_code == 200 and anonymous.json()["is_giver"] is False
-    assert await pool.fetchval("SELECT status FROM transfers WHERE id = $1", created["id"]) == "pending"
+    assert (
+        await pool.fetchval("SELECT status FROM transfers WHERE id = $1", created["id"])
+        == "pending"
+    )
 
     claimed = await client.post("/api/transfers/claim", json={"token": code}, headers=bearer(boris))
     assert claimed.status_code == 200
@@ -63,11 +72,19 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
     assert told["claimed_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
 
     # Expired and cancelled codes read as such.
-    again = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(boris))).json()
-    await pool.execute("UPDATE transfers SET expires_at = now() - interval '1 second' WHERE id = $1", again["id"])
+    again = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(boris))
+    ).json()
+    await pool.execute(
+        "UPDATE transfers SET expires_at = now() - interval '1 second' WHERE id = $1", again["id"]
+    )
     assert (await preview(client, again["claim_token"], chen)).json()["status"] == "expired"
-    third = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(boris))).json()
-    assert (await client.post(f"/api/transfers/{third['id']}/cancel", headers=bearer(boris))).status_code == 200
+    third = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(boris))
+    ).json()
+    assert (
+        await client.post(f"/api/transfers/{third['id']}/cancel", headers=bearer(boris))
+    ).status_code == 200
     cancelled = (await preview(client, third["claim_token"], chen)).json()
     assert cancelled["status"] == "cancelled" and cancelled["claimed_by"] is None
     assert cancelled["cancel_reason"] == "withdrawn"
@@ -79,14 +96,21 @@ async def test_claim_preview_shows_each_state_without_using_the_code(
     assert short.status_code == 422
 
 
-async def test_claim_preview_is_rate_limited_like_claims(database_url: str, upload_dir: Path) -> None:
+async def test_claim_preview_is_rate_limited_like_claims(
+    database_url: str, upload_dir: Path
+) -> None:
     import os
     import uuid
 
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     # Keys of its own (user ids repeat across test databases and parallel runs); they expire.
-    settings = make_settings(database_url, upload_dir, redis_url=url, rate_limit_claim="2/minute",
-                             redis_key_prefix=f"test-claim-{uuid.uuid4().hex}")
+    settings = make_settings(
+        database_url,
+        upload_dir,
+        redis_url=url,
+        rate_limit_claim="2/minute",
+        redis_key_prefix=f"test-claim-{uuid.uuid4().hex}",
+    )
     async with app_with_redis(settings) as (_, http):
         rita = await sign_in(http, 1, "Rita")
         for _ in range(2):
@@ -95,11 +119,17 @@ async def test_claim_preview_is_rate_limited_like_claims(database_url: str, uplo
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
 
 
-async def test_transfer_events_name_the_claimer(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_transfer_events_name_the_claimer(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     anna, boris = await sign_in(client, 1, "Anna"), await sign_in(client, 2, "Boris")
     [obj] = await mint_objects(pool, uid(anna), 1)
-    created = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
-    await client.post("/api/transfers/claim", json={"token": created["claim_token"]}, headers=bearer(boris))
+    created = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    ).json()
+    await client.post(
+        "/api/transfers/claim", json={"token": created["claim_token"]}, headers=bearer(boris)
+    )
     rows = await pool.fetch(
         "SELECT data, audience FROM events WHERE type = 'transfer.updated' ORDER BY id"
     )
@@ -131,8 +161,12 @@ def verdict(trade: dict) -> tuple[bool, str | None]:
     return trade["viewer_can_accept"], trade["cannot_accept_reason"]
 
 
-async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
-    anna, boris, chen = [await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)]
+async def test_open_trade_by_link_knows_the_viewer(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    anna, boris, chen = [
+        await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)
+    ]
     [a1] = await mint_objects(pool, uid(anna), 1)
     [b1, b2] = await mint_objects(pool, uid(boris), 2, start=10)
     body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1, b2]}
@@ -143,16 +177,25 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     seen = await by_token(client, token, boris)
     assert verdict(seen) == (True, None)
     # Both sides with titles and current owners.
-    assert [(p["id"], p["title"], p["owner"]["display_name"]) for p in seen["offered"]] == [(a1, f"object {a1}", "Anna")]
-    assert [(p["id"], p["owner"]["id"]) for p in seen["requested"]] == [(b1, uid(boris)), (b2, uid(boris))]
+    assert [(p["id"], p["title"], p["owner"]["display_name"]) for p in seen["offered"]] == [
+        (a1, f"object {a1}", "Anna")
+    ]
+    assert [(p["id"], p["owner"]["id"]) for p in seen["requested"]] == [
+        (b1, uid(boris)),
+        (b2, uid(boris)),
+    ]
     assert seen["accepted_by"] is None and seen["token"] is None
     # The GET form says the same.
     assert verdict(await by_token(client, token, boris)) == (True, None)
     assert verdict(await by_token(client, token, anna)) == (False, "own_trade")
     assert verdict(await by_token(client, token, chen)) == (False, "not_owner_of_requested")
     # Accepting anyway is refused with the same code the screen showed.
-    refused = await client.post(f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(chen))
-    assert refused.status_code == 403 and refused.json()["detail"]["code"] == "not_owner_of_requested"
+    refused = await client.post(
+        f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(chen)
+    )
+    assert (
+        refused.status_code == 403 and refused.json()["detail"]["code"] == "not_owner_of_requested"
+    )
     assert verdict(await by_token(client, token, None)) == (False, "not_authenticated")
 
     # Boris gives one requested item away: now he can't accept, and the screen says why first.
@@ -160,11 +203,19 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     assert verdict(await by_token(client, token, boris)) == (False, "not_owner_of_requested")
     await pool.execute("UPDATE art_objects SET owner_id = $1 WHERE id = $2", uid(boris), b2)
 
-    accepted = await client.post(f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(boris))
+    accepted = await client.post(
+        f"/api/trades/{created['id']}/accept", json={"token": token}, headers=bearer(boris)
+    )
     assert accepted.status_code == 200, accepted.text
-    assert accepted.json()["accepted_by"] == {"id": uid(boris), "display_name": "Boris", "avatar_url": None}
+    assert accepted.json()["accepted_by"] == {
+        "id": uid(boris),
+        "display_name": "Boris",
+        "avatar_url": None,
+    }
     after = await by_token(client, token, chen)
-    assert verdict(after) == (False, "trade_not_pending") and after["accepted_by"]["id"] == uid(boris)
+    assert verdict(after) == (False, "trade_not_pending") and after["accepted_by"]["id"] == uid(
+        boris
+    )
     # The proposer's view (by id, and their list) names the accepter too.
     mine = (await client.get(f"/api/trades/{created['id']}", headers=bearer(anna))).json()
     assert mine["accepted_by"]["id"] == uid(boris) and verdict(mine) == (False, "trade_not_pending")
@@ -179,23 +230,37 @@ async def test_open_trade_by_link_knows_the_viewer(client: httpx.AsyncClient, po
     created_event = await pool.fetchval("SELECT data FROM events WHERE type = 'trade.created'")
     assert "viewer_can_accept" not in created_event
 
-    unknown = await client.post("/api/trades/by-token", json={"token": "no-such-trade-token"}, headers=bearer(chen))
+    unknown = await client.post(
+        "/api/trades/by-token", json={"token": "no-such-trade-token"}, headers=bearer(chen)
+    )
     assert unknown.status_code == 404 and unknown.json()["detail"]["code"] == "trade_not_found"
     assert (await client.post("/api/trades/by-token", json={"token": "x"})).status_code == 422
 
 
-async def test_addressed_trade_says_who_may_accept(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
-    anna, boris, chen = [await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)]
+async def test_addressed_trade_says_who_may_accept(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    anna, boris, chen = [
+        await sign_in(client, i, n) for i, n in enumerate(["Anna", "Boris", "Chen"], 1)
+    ]
     [a1] = await mint_objects(pool, uid(anna), 1)
     [b1] = await mint_objects(pool, uid(boris), 1, start=10)
     body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1], "recipient_id": uid(boris)}
     created = (await client.post("/api/trades", json=body, headers=bearer(anna))).json()
-    incoming = (await client.get("/api/trades", params={"role": "incoming"}, headers=bearer(boris))).json()
+    incoming = (
+        await client.get("/api/trades", params={"role": "incoming"}, headers=bearer(boris))
+    ).json()
     assert [verdict(t) for t in incoming["items"]] == [(True, None)]
-    assert verdict((await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()) == (True, None)
+    assert verdict(
+        (await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()
+    ) == (True, None)
     # Chen (who somehow holds the id) is not shown it at all; after an expiry nobody can accept.
-    assert (await client.get(f"/api/trades/{created['id']}", headers=bearer(chen))).status_code == 404
-    await pool.execute("UPDATE trades SET expires_at = now() - interval '1 second' WHERE id = $1", created["id"])
+    assert (
+        await client.get(f"/api/trades/{created['id']}", headers=bearer(chen))
+    ).status_code == 404
+    await pool.execute(
+        "UPDATE trades SET expires_at = now() - interval '1 second' WHERE id = $1", created["id"]
+    )
     late = (await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()
     assert late["status"] == "expired" and verdict(late) == (False, "trade_not_pending")
 

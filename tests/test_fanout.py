@@ -2,7 +2,7 @@
 to every socket's transport, and only a socket that is behind is served from its queue.
 
 A real uvicorn server runs in the test's own event loop with the protocol every launcher uses
-(`app.core.ws_server:DirectSendProtocol`) and a small endpoint that joins sockets to a `Hub`
+(`app.server.ws_server:DirectSendProtocol`) and a small endpoint that joins sockets to a `Hub`
 the test publishes to, so each step is checked right after the synchronous `publish` call: which
 path a frame took, what waits in a queue, who was dropped. The peers are real TCP sockets (raw
 RFC 6455 reading, or the `websockets` client). Backpressure is made certain, not waited for:
@@ -31,8 +31,8 @@ from websockets.frames import Frame, Opcode
 
 from app.cli import serve_options
 from app.core.config import Settings
-from app.core.ws_server import DirectSendProtocol, TextFrame, direct_send
 from app.realtime.hub import SLOW_CLIENT_CLOSE, Client, Event, Hub
+from app.server.ws_server import DirectSendProtocol, TextFrame, direct_send
 from tests.server_support import free_port
 
 SMALL_BUFFER = 4096
@@ -70,7 +70,11 @@ class Fanout:
 
 class RawPeer:
     def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, client: Client, deflate: bool
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        client: Client,
+        deflate: bool,
     ) -> None:
         self.reader, self.writer, self.client = reader, writer, client
         self.inflater = zlib.decompressobj(-15) if deflate else None
@@ -203,7 +207,9 @@ def test_the_ready_frame_is_what_websockets_would_send(size: int) -> None:
     assert frame.payload == text.encode() and frame.text == text
 
 
-async def test_a_socket_that_falls_behind_is_served_from_its_queue_and_catches_up_in_order() -> None:
+async def test_a_socket_that_falls_behind_is_served_from_its_queue_and_catches_up_in_order() -> (
+    None
+):
     async with serving(queue_size=1000) as fanout:
         peer = await fanout.raw_peer()
         hub, client = fanout.hub, peer.client
@@ -338,7 +344,7 @@ def test_every_launcher_uses_direct_writes_without_deflate() -> None:
     """Every launcher starts `python -m app serve` (tests/test_serve.py checks that), whose
     options are the only list of them."""
     options = serve_options(Settings(app_env="test", jwt_secret="x" * 40))
-    assert options["ws"] == "app.core.ws_server:DirectSendProtocol"
+    assert options["ws"] == "app.server.ws_server:DirectSendProtocol"
     assert options["ws_per_message_deflate"] is False
 
 

@@ -43,7 +43,12 @@ from tests.support import MAX_BOT_TOKEN, TELEGRAM_BOT_TOKEN, make_init_data
 
 pytestmark = pytest.mark.slow
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # Not part of the HTTP API described by the OpenAPI document, or not fuzzable over HTTP.
 EXCLUDED_PATHS = {"/api/ws"}
 CI_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
@@ -95,7 +100,12 @@ async def seed_world(base_url: str, seed: int = 0) -> World:
             for who, bucket in ((me, mine), (others[i % 2], theirs)):
                 r = await http.post(
                     "/api/photos/upload",
-                    files={"file": ("p.png", unique_png(900_000 + seed * 1000 + len(mine) * 2 + len(theirs)))},
+                    files={
+                        "file": (
+                            "p.png",
+                            unique_png(900_000 + seed * 1000 + len(mine) * 2 + len(theirs)),
+                        )
+                    },
                     data={"title": f"seed {len(bucket)}", "description": "fuzz seed"},
                     headers={"Authorization": f"Bearer {who['access_token']}"},
                 )
@@ -105,18 +115,43 @@ async def seed_world(base_url: str, seed: int = 0) -> World:
         counts: Counter[str] = Counter(objects=len(mine) + len(theirs), users=3)
         # Trades both ways, one open; transfers direct and by claim code; profile requests.
         for body, headers in (
-            ({"offered_photo_ids": [mine[0]], "requested_photo_ids": [theirs[0]], "recipient_id": others[0]["user"]["id"]}, auth),
+            (
+                {
+                    "offered_photo_ids": [mine[0]],
+                    "requested_photo_ids": [theirs[0]],
+                    "recipient_id": others[0]["user"]["id"],
+                },
+                auth,
+            ),
             ({"offered_photo_ids": [mine[1]], "requested_photo_ids": [theirs[2]]}, auth),
-            ({"offered_photo_ids": [theirs[4]], "requested_photo_ids": [mine[2]], "recipient_id": me["user"]["id"]}, other_auth),
+            (
+                {
+                    "offered_photo_ids": [theirs[4]],
+                    "requested_photo_ids": [mine[2]],
+                    "recipient_id": me["user"]["id"],
+                },
+                other_auth,
+            ),
         ):
             (await http.post("/api/trades", json=body, headers=headers)).raise_for_status()
             counts["trades"] += 1
-        for body in ({"photo_id": mine[3]}, {"photo_id": mine[4], "to_user_id": others[1]["user"]["id"]}):
+        for body in (
+            {"photo_id": mine[3]},
+            {"photo_id": mine[4], "to_user_id": others[1]["user"]["id"]},
+        ):
             (await http.post("/api/transfers", json=body, headers=auth)).raise_for_status()
             counts["transfers"] += 1
         await http.patch("/api/me", json={"is_private": True}, headers=other_auth)
-        (await http.post("/api/profile_requests", json={"user_id": others[0]["user"]["id"]}, headers=auth)).raise_for_status()
-        (await http.post("/api/profile_requests", json={"user_id": me["user"]["id"]}, headers=other_auth)).raise_for_status()
+        (
+            await http.post(
+                "/api/profile_requests", json={"user_id": others[0]["user"]["id"]}, headers=auth
+            )
+        ).raise_for_status()
+        (
+            await http.post(
+                "/api/profile_requests", json={"user_id": me["user"]["id"]}, headers=other_auth
+            )
+        ).raise_for_status()
         counts["profile_requests"] = 2
         await http.put(f"/api/photos/{theirs[1]}/favorite", headers=auth)
         return World(
@@ -153,7 +188,9 @@ def _describe(case: Any, response: requests.Response | None) -> str:
     if isinstance(body, (bytes, str)):
         body = body[:300]
     url = request.url if request is not None else case.formatted_path
-    got = f"{response.status_code} {response.text[:300]!r}" if response is not None else "(not sent)"
+    got = (
+        f"{response.status_code} {response.text[:300]!r}" if response is not None else "(not sent)"
+    )
     return f"{case.method} {url} body={body!r} -> {got}"
 
 
@@ -179,7 +216,9 @@ def fuzz(
         for mode in modes:
             if deadline is not None and time.monotonic() > deadline:
                 break
-            _fuzz_operation(operation, label, mode, report, session, base_url, headers, max_examples, seed)
+            _fuzz_operation(
+                operation, label, mode, report, session, base_url, headers, max_examples, seed
+            )
     report.seconds = time.monotonic() - started
     return report
 
@@ -229,7 +268,9 @@ def _fuzz_operation(
         except (Failure, FailureGroup) as exc:
             for failure in getattr(exc, "exceptions", [exc]):
                 title = getattr(failure, "title", type(failure).__name__)
-                report.failures[label].setdefault(f"{title} ({mode.value})", _describe(case, response))
+                report.failures[label].setdefault(
+                    f"{title} ({mode.value})", _describe(case, response)
+                )
 
     if seed is not None:
         from hypothesis import seed as hypothesis_seed
@@ -277,15 +318,18 @@ def test_every_operation_survives_fuzzing(fuzz_server: tuple[str, World]) -> Non
         f"5xx: {report.server_errors}; unsendable cases: {report.client_errors}"
     )
     # Every operation was exercised (nothing silently skipped by the generator).
-    operations = {
-        f"{r.ok().method.upper()} {r.ok().path}" for r in schema.get_all_operations()
-    } - {f"GET {p}" for p in EXCLUDED_PATHS}
+    operations = {f"{r.ok().method.upper()} {r.ok().path}" for r in schema.get_all_operations()} - {
+        f"GET {p}" for p in EXCLUDED_PATHS
+    }
     assert set(report.per_operation) == operations, operations - set(report.per_operation)
     assert report.requests >= len(operations) * CI_EXAMPLES
-    assert report.server_errors == 0, "server errors (5xx) under fuzzing:\n" + "\n".join(report.failure_lines())
+    assert report.server_errors == 0, "server errors (5xx) under fuzzing:\n" + "\n".join(
+        report.failure_lines()
+    )
     assert not report.failures, (
         "responses that break the documented OpenAPI (undocumented status, wrong content type or "
-        "body schema) — fix the route's `responses=` or the handler:\n" + "\n".join(report.failure_lines())
+        "body schema) — fix the route's `responses=` or the handler:\n"
+        + "\n".join(report.failure_lines())
     )
 
 
@@ -302,7 +346,13 @@ HOSTILE_INTS = [2**63, -(2**63) - 1, 2**64 + 1, 0, -1]
 # Digits that str.isdigit() accepts and int() may not ("²³⁴"), or reads as another number.
 UNICODE_DIGITS = ["\u00b2\u00b3\u2074", "\u0661\u0662\u0663", "\uff11\uff12"]
 HOSTILE_STRINGS = [
-    "\x00", "a\x00b" * 4, "%00%ff", "\U0001F4A5" * 10, "' OR 1=1 --", "../" * 8, "x" * 5000,
+    "\x00",
+    "a\x00b" * 4,
+    "%00%ff",
+    "\U0001f4a5" * 10,
+    "' OR 1=1 --",
+    "../" * 8,
+    "x" * 5000,
     *UNICODE_DIGITS,
 ]
 # JSON extensions Python's parser accepts (NaN, Infinity): in any body field, of any type.
@@ -364,9 +414,20 @@ def boundary_probe(base_url: str, token: str) -> tuple[int, list[str]]:
         for method, op in methods.items():
             documented = {int(code) for code in op["responses"]}
             params = op.get("parameters", [])
-            base_path = {p["name"]: _fill(p["schema"], components) for p in params if p["in"] == "path"}
-            base_query = {p["name"]: _fill(p["schema"], components) for p in params if p["in"] == "query" and p.get("required")}
-            body_schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            base_path = {
+                p["name"]: _fill(p["schema"], components) for p in params if p["in"] == "path"
+            }
+            base_query = {
+                p["name"]: _fill(p["schema"], components)
+                for p in params
+                if p["in"] == "query" and p.get("required")
+            }
+            body_schema = (
+                op.get("requestBody", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema")
+            )
             base_body = _fill(body_schema, components) if body_schema else None
             variants: list[tuple[str, dict, dict, Any]] = []
             for p in params:
@@ -377,21 +438,38 @@ def boundary_probe(base_url: str, token: str) -> tuple[int, list[str]]:
                         continue
                     where = dict(base_path) if p["in"] == "path" else dict(base_query)
                     where[p["name"]] = value
-                    variants.append((f"{p['in']} {p['name']}={value!r:.40}", where if p["in"] == "path" else base_path,
-                                     where if p["in"] == "query" else base_query, base_body))
+                    variants.append(
+                        (
+                            f"{p['in']} {p['name']}={value!r:.40}",
+                            where if p["in"] == "path" else base_path,
+                            where if p["in"] == "query" else base_query,
+                            base_body,
+                        )
+                    )
             if isinstance(base_body, dict):
                 resolved = body_schema
                 while "$ref" in resolved:
                     resolved = components[resolved["$ref"].rsplit("/", 1)[1]]
                 for name, prop in resolved.get("properties", {}).items():
                     for value in [*_hostile_for(prop, components), *NON_FINITE]:
-                        variants.append((f"body {name}={value!r:.40}", base_path, base_query, {**base_body, name: value}))
+                        variants.append(
+                            (
+                                f"body {name}={value!r:.40}",
+                                base_path,
+                                base_query,
+                                {**base_body, name: value},
+                            )
+                        )
             for label, path_values, query, body in variants:
                 url = base_url + path
                 for name, value in path_values.items():
                     url = url.replace("{" + name + "}", requests.utils.quote(str(value), safe=""))
                 # Serialised here: requests' json= refuses NaN and Infinity, attackers do not.
-                raw = {"data": json.dumps(body), "headers": {"Content-Type": "application/json"}} if body is not None else {}
+                raw = (
+                    {"data": json.dumps(body), "headers": {"Content-Type": "application/json"}}
+                    if body is not None
+                    else {}
+                )
                 try:
                     response = session.request(method.upper(), url, params=query, timeout=30, **raw)
                 except requests.ConnectionError:
@@ -399,7 +477,9 @@ def boundary_probe(base_url: str, token: str) -> tuple[int, list[str]]:
                     # the previous request. Retry on a fresh connection.
                     session.close()
                     try:
-                        response = session.request(method.upper(), url, params=query, timeout=30, **raw)
+                        response = session.request(
+                            method.upper(), url, params=query, timeout=30, **raw
+                        )
                     except requests.RequestException as exc:
                         problems.append(f"{method.upper()} {path} [{label}]: transport error {exc}")
                         continue

@@ -42,7 +42,12 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
 def png_huge_header(width: int = 0x7FFF_FFFF, height: int = 0x7FFF_FFFF) -> bytes:
     """A tiny PNG whose IHDR claims 2^31-1 squared pixels, with one byte of data."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(b"\0")) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\0"))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def png_zlib_bomb() -> bytes:
@@ -50,7 +55,12 @@ def png_zlib_bomb() -> bytes:
     w = h = 7000
     raw = zlib.compress(b"\0" * ((w + 1) * h), 9)
     header = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", raw) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", raw)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def png_text_bomb() -> bytes:
@@ -83,7 +93,13 @@ def webp_huge_canvas() -> bytes:
     Image.new("RGB", (4, 4), "red").save(small, "WEBP", lossless=True)
     body = small.getvalue()[12:]  # the VP8L chunk
     w = h = 16384
-    vp8x = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00" + (w - 1).to_bytes(3, "little") + (h - 1).to_bytes(3, "little")
+    vp8x = (
+        b"VP8X"
+        + struct.pack("<I", 10)
+        + b"\x00\x00\x00\x00"
+        + (w - 1).to_bytes(3, "little")
+        + (h - 1).to_bytes(3, "little")
+    )
     payload = b"WEBP" + vp8x + body
     return b"RIFF" + struct.pack("<I", len(payload)) + payload
 
@@ -137,8 +153,12 @@ HOSTILE_REFUSED: dict[str, Callable[[], bytes]] = {
     "magic bytes only jpeg": lambda: b"\xff\xd8\xff\xe0",
     "html behind GIF89a magic": lambda: b"GIF89a" + b"<html><body>" + SCRIPT + b"</body></html>",
     "html behind JPEG magic": lambda: b"\xff\xd8\xff\xe0<html>" + SCRIPT,
-    "svg behind PNG magic": lambda: b"\x89PNG\r\n\x1a\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
-    "svg with xml prolog": lambda: b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+    "svg behind PNG magic": lambda: (
+        b"\x89PNG\r\n\x1a\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
+    ),
+    "svg with xml prolog": lambda: (
+        b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+    ),
     "pdf": lambda: b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
     "zip": lambda: b"PK\x03\x04" + b"\0" * 100,
     "elf executable": lambda: b"\x7fELF\x02\x01\x01" + b"\0" * 100,
@@ -154,7 +174,9 @@ POLYGLOTS: dict[str, Callable[[], bytes]] = {
     "png + appended script": lambda: unique_png(301) + SCRIPT,
     "jpeg + appended html": lambda: _valid("JPEG", 3) + b"<html>" + SCRIPT + b"</html>",
     "gif + appended js (GIFAR-like)": lambda: _valid("GIF", 4) + b"*/=1;alert(1);/*",
-    "png + appended zip": lambda: unique_png(302) + b"PK\x03\x04" + b"\0" * 64 + b"PK\x05\x06" + b"\0" * 18,
+    "png + appended zip": lambda: (
+        unique_png(302) + b"PK\x03\x04" + b"\0" * 64 + b"PK\x05\x06" + b"\0" * 18
+    ),
     "jpeg with script in COM segment": lambda: _jpeg_with_comment(SCRIPT),
     "png with script in tEXt chunk": lambda: _png_with_text(SCRIPT),
     "png with a 200 MB zTXt bomb": png_text_bomb,
@@ -181,7 +203,11 @@ def snapshot(root: Path) -> dict[str, int]:
 
 
 def stored(upload_dir: Path) -> set[str]:
-    return {str(p.relative_to(upload_dir)) for p in upload_dir.rglob("*") if p.is_file() and ".tmp" not in p.parts}
+    return {
+        str(p.relative_to(upload_dir))
+        for p in upload_dir.rglob("*")
+        if p.is_file() and ".tmp" not in p.parts
+    }
 
 
 # --- tests -------------------------------------------------------------------------------------
@@ -209,13 +235,17 @@ async def test_hostile_files_are_refused_without_leftovers(
         elif not response.json().get("detail", {}).get("code"):
             problems.append(f"{name}: refusal without detail")
     slow = {k: round(v, 2) for k, v in timings.items() if v > 5}
-    print(f"\nhostile files: {len(HOSTILE_REFUSED)} tried, {len(problems)} not refused; slowest {max(timings.values()):.2f} s")
+    print(
+        f"\nhostile files: {len(HOSTILE_REFUSED)} tried, {len(problems)} not refused; slowest {max(timings.values()):.2f} s"
+    )
     assert not problems, "hostile files must be refused with 413/415/422:\n" + "\n".join(problems)
     assert not slow, f"refusing should be quick (bombs are refused from their headers): {slow}"
     assert stored(upload_dir) == set(), "a refused upload left files behind"
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
     after = snapshot(parent)
-    outside = {k for k in after.keys() - before.keys() if not k.startswith(upload_dir.name + os.sep)}
+    outside = {
+        k for k in after.keys() - before.keys() if not k.startswith(upload_dir.name + os.sep)
+    }
     assert not outside, f"files written outside UPLOAD_DIR: {outside}"
 
 
@@ -228,7 +258,9 @@ async def test_polyglots_are_served_only_as_clean_reencodes(
     for name, make in POLYGLOTS.items():
         data = make()
         try:
-            response = await upload(client, anna, data, filename="evil.html", content_type="text/html", title=name)
+            response = await upload(
+                client, anna, data, filename="evil.html", content_type="text/html", title=name
+            )
         except Exception as exc:
             problems.append(f"{name}: unhandled {type(exc).__name__}: {exc}")
             continue
@@ -250,7 +282,10 @@ async def test_polyglots_are_served_only_as_clean_reencodes(
                 problems.append(f"{name}: {url} lacks X-Content-Type-Options: nosniff")
             Image.open(io.BytesIO(body)).verify()
         # The original (with its payload) is never reachable over HTTP.
-        key = await pool.fetchval("SELECT original_key FROM images i JOIN art_objects a ON a.image_id = i.id WHERE a.id = $1", photo["id"])
+        key = await pool.fetchval(
+            "SELECT original_key FROM images i JOIN art_objects a ON a.image_id = i.id WHERE a.id = $1",
+            photo["id"],
+        )
         for path in (f"/{key}", f"/media/../{key}", f"/media/%2e%2e/{key}"):
             leaked = await client.get(path)
             if leaked.status_code == 200 and leaked.content[:8] == data[:8]:
@@ -274,7 +309,18 @@ async def test_polyglots_are_served_only_as_clean_reencodes(
         ".",
         "..",
     ],
-    ids=["absolute", "windows", "double-dots", "encoded", "crlf", "rtl-override", "5000-chars", "empty", "dot", "dotdot"],
+    ids=[
+        "absolute",
+        "windows",
+        "double-dots",
+        "encoded",
+        "crlf",
+        "rtl-override",
+        "5000-chars",
+        "empty",
+        "dot",
+        "dotdot",
+    ],
 )
 async def test_hostile_file_names_never_reach_the_disk(
     client: httpx.AsyncClient, upload_dir: Path, filename: str
@@ -283,9 +329,13 @@ async def test_hostile_file_names_never_reach_the_disk(
     parent = upload_dir.parent
     before = snapshot(parent)
     try:
-        response = await upload(client, anna, unique_png(hash(filename) % 10**6 + 1000), filename=filename)
+        response = await upload(
+            client, anna, unique_png(hash(filename) % 10**6 + 1000), filename=filename
+        )
     except Exception as exc:
-        pytest.fail(f"file name {filename[:60]!r}: unhandled {type(exc).__name__}: {exc} (a 500 over HTTP)")
+        pytest.fail(
+            f"file name {filename[:60]!r}: unhandled {type(exc).__name__}: {exc} (a 500 over HTTP)"
+        )
     # 400: python-multipart refuses a part header over its size limit (the 5000-char name).
     assert response.status_code in {201, 400, 422}, response.text
     after = snapshot(parent)
@@ -307,22 +357,39 @@ async def test_hostile_file_names_never_reach_the_disk(
         ({"title": "ok", "description": "d" * 1_000_000}, "1 MB description"),
         ({"title": "<script>alert(1)</script>"}, "script in title (stored as text)"),
     ],
-    ids=["nul-title", "nul-description", "bad-utf8", "huge-title", "huge-description", "script-title"],
+    ids=[
+        "nul-title",
+        "nul-description",
+        "bad-utf8",
+        "huge-title",
+        "huge-description",
+        "script-title",
+    ],
 )
-async def test_hostile_form_fields(client: httpx.AsyncClient, pool: asyncpg.Pool, form: dict, what: str) -> None:
+async def test_hostile_form_fields(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, form: dict, what: str
+) -> None:
     anna = await sign_in(client)
     try:
         response = await client.post(
             "/api/photos/upload",
-            files={"file": ("a.png", unique_png(abs(hash(what)) % 10**6 + 5000), "image/png"),
-                   **{k: (None, v if isinstance(v, bytes) else v.encode()) for k, v in form.items()}},
+            files={
+                "file": ("a.png", unique_png(abs(hash(what)) % 10**6 + 5000), "image/png"),
+                **{k: (None, v if isinstance(v, bytes) else v.encode()) for k, v in form.items()},
+            },
             headers=bearer(anna),
         )
     except Exception as exc:
-        pytest.fail(f"{what}: unhandled {type(exc).__name__}: {exc} (a 500 over HTTP) — expected 201 or 422")
-    assert response.status_code in {201, 413, 422}, f"{what}: {response.status_code} {response.text[:300]}"
+        pytest.fail(
+            f"{what}: unhandled {type(exc).__name__}: {exc} (a 500 over HTTP) — expected 201 or 422"
+        )
+    assert response.status_code in {201, 413, 422}, (
+        f"{what}: {response.status_code} {response.text[:300]}"
+    )
     if response.status_code == 201 and "script" in what:
-        assert response.json()["title"] == form["title"]  # stored verbatim; escaping is the UI's job
+        assert (
+            response.json()["title"] == form["title"]
+        )  # stored verbatim; escaping is the UI's job
     if response.status_code != 201:
         assert await pool.fetchval("SELECT count(*) FROM images") == 0
 
@@ -332,12 +399,30 @@ async def test_multipart_abuse(client: httpx.AsyncClient, upload_dir: Path) -> N
     anna = await sign_in(client)
     headers = bearer(anna)
     cases = {
-        "two file parts": dict(files=[("file", ("a.png", unique_png(11))), ("file", ("b.png", unique_png(12)))], data={"title": "x"}),
-        "title sent as a file": dict(files={"file": ("a.png", unique_png(13)), "title": ("t.txt", b"x" * 10)}),
-        "no boundary": dict(content=b"--b\r\n\r\n", headers={"content-type": "multipart/form-data"}),
-        "boundary never closed": dict(content=b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n' + unique_png(14), headers={"content-type": "multipart/form-data; boundary=b"}),
+        "two file parts": dict(
+            files=[("file", ("a.png", unique_png(11))), ("file", ("b.png", unique_png(12)))],
+            data={"title": "x"},
+        ),
+        "title sent as a file": dict(
+            files={"file": ("a.png", unique_png(13)), "title": ("t.txt", b"x" * 10)}
+        ),
+        "no boundary": dict(
+            content=b"--b\r\n\r\n", headers={"content-type": "multipart/form-data"}
+        ),
+        "boundary never closed": dict(
+            content=b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+            + unique_png(14),
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        ),
         "json instead of multipart": dict(json={"title": "x", "file": "iVBORw0KGgo="}),
-        "10,000 empty parts": dict(content=b"".join(b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\n\r\n' % i for i in range(10_000)) + b"--b--\r\n", headers={"content-type": "multipart/form-data; boundary=b"}),
+        "10,000 empty parts": dict(
+            content=b"".join(
+                b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\n\r\n' % i
+                for i in range(10_000)
+            )
+            + b"--b--\r\n",
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        ),
     }
     problems = []
     for name, kwargs in cases.items():
@@ -349,7 +434,11 @@ async def test_multipart_abuse(client: httpx.AsyncClient, upload_dir: Path) -> N
             continue
         if response.status_code >= 500:
             problems.append(f"{name}: {response.status_code} {response.text[:200]}")
-        if name != "two file parts" and name != "title sent as a file" and response.status_code < 400:
+        if (
+            name != "two file parts"
+            and name != "title sent as a file"
+            and response.status_code < 400
+        ):
             problems.append(f"{name}: accepted ({response.status_code})")
     assert not problems, "\n".join(problems)
     # "two file parts" may keep the first file (one object); nothing else is stored.
@@ -374,15 +463,26 @@ def _server_env(database_url: str, upload_dir: Path) -> dict[str, str]:
 def _multipart(data: bytes, title: str = "slow") -> tuple[bytes, str]:
     boundary = "slowlorisboundary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.png"\r\n'
-        f"Content-Type: image/png\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.png"\r\n'
+            f"Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-async def _slow_request(port: int, token: str, body: bytes, content_type: str, chunk: int, pause: float,
-                        stop_after: int | None = None) -> tuple[float, bytes]:
+async def _slow_request(
+    port: int,
+    token: str,
+    body: bytes,
+    content_type: str,
+    chunk: int,
+    pause: float,
+    stop_after: int | None = None,
+) -> tuple[float, bytes]:
     """Send headers then the body `chunk` bytes at a time with `pause` between; returns (seconds, reply)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     started = time.monotonic()
@@ -426,14 +526,24 @@ async def test_slow_loris_bodies_do_not_stall_the_server(database_url: str, tmp_
         port = int(base_url.rsplit(":", 1)[1])
         async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
             init_data = make_init_data(user={"id": 8801, "first_name": "Slow"})
-            token = (await http.post("/api/auth/max", json={"init_data": init_data})).json()["access_token"]
+            token = (await http.post("/api/auth/max", json={"init_data": init_data})).json()[
+                "access_token"
+            ]
             body, content_type = _multipart(unique_png(8801, size=(200, 150)))
             # 30 stalled connections (sent part of the body, then nothing) + 1 slow but complete upload.
             stalled = [
-                asyncio.create_task(_slow_request(port, token, body, content_type, chunk=64, pause=0.2, stop_after=512))
+                asyncio.create_task(
+                    _slow_request(
+                        port, token, body, content_type, chunk=64, pause=0.2, stop_after=512
+                    )
+                )
                 for _ in range(30)
             ]
-            complete = asyncio.create_task(_slow_request(port, token, body, content_type, chunk=max(1, len(body) // 40), pause=0.1))
+            complete = asyncio.create_task(
+                _slow_request(
+                    port, token, body, content_type, chunk=max(1, len(body) // 40), pause=0.1
+                )
+            )
             latencies = []
             for _ in range(20):
                 started = time.monotonic()
@@ -446,16 +556,20 @@ async def test_slow_loris_bodies_do_not_stall_the_server(database_url: str, tmp_
             # After the stalled clients give up, the server is fine and holds nothing of theirs.
             assert (await http.get("/health")).status_code == 200
             photos = (await http.get("/api/photos")).json()["items"]
-    print(f"\nslow loris: health+list p_max {max(latencies) * 1000:.0f} ms during 30 stalled bodies; "
-          f"slow complete upload {seconds:.1f} s -> {reply.split(b' ', 2)[1].decode()}; "
-          f"stalled replies: {sorted({r[1][:12] for r in stall_results})}")
+    print(
+        f"\nslow loris: health+list p_max {max(latencies) * 1000:.0f} ms during 30 stalled bodies; "
+        f"slow complete upload {seconds:.1f} s -> {reply.split(b' ', 2)[1].decode()}; "
+        f"stalled replies: {sorted({r[1][:12] for r in stall_results})}"
+    )
     assert max(latencies) < 1.0, f"other requests slowed down by slow bodies: {latencies}"
     assert reply.startswith(b"HTTP/1.1 201"), reply[:300]
     assert [p["title"] for p in photos].count("slow") == 1
     # The stalled bodies never produced a response that claims success, and left no files.
     assert all(not r[1].startswith(b"HTTP/1.1 2") for r in stall_results)
     assert len(stored(upload_dir)) == 4  # the one completed upload: original + 3 renditions
-    new_outside = {k for k in snapshot(tmp_path).keys() - parent_before.keys() if not k.startswith("uploads" + os.sep)}
+    new_outside = {
+        k
+        for k in snapshot(tmp_path).keys() - parent_before.keys()
+        if not k.startswith("uploads" + os.sep)
+    }
     assert not new_outside, new_outside
-
-

@@ -177,7 +177,11 @@ def test_jpeg_with_gps_gives_metadata_free_webp_renditions() -> None:
     result = process_image(source)
 
     assert (result.mime, result.width, result.height) == ("image/jpeg", 2000, 1500)
-    assert renditions(result) == {"thumb": (320, 240), "thumb_2x": (640, 480), "preview": (1440, 1080)}
+    assert renditions(result) == {
+        "thumb": (320, 240),
+        "thumb_2x": (640, 480),
+        "preview": (1440, 1080),
+    }
     for rendition in result.renditions:
         assert_metadata_free(rendition.data)
         with Image.open(io.BytesIO(rendition.data)) as img:
@@ -232,7 +236,11 @@ def test_formats_and_modes_are_accepted(
     result = process_image(encode(picture((640, 480), mode), fmt, **params))
 
     assert (result.mime, result.width, result.height) == (mime, 640, 480)
-    assert renditions(result) == {"thumb": (320, 240), "thumb_2x": (640, 480), "preview": (640, 480)}
+    assert renditions(result) == {
+        "thumb": (320, 240),
+        "thumb_2x": (640, 480),
+        "preview": (640, 480),
+    }
     for rendition in result.renditions:
         assert_metadata_free(rendition.data)
 
@@ -454,11 +462,18 @@ def test_every_orientation_gives_upright_renditions_of_the_right_shape(orientati
     result = process_image(source)
 
     assert (result.width, result.height) == (3000, 1500)
-    assert renditions(result) == {"thumb": (320, 160), "thumb_2x": (640, 320), "preview": (1440, 720)}
+    assert renditions(result) == {
+        "thumb": (320, 160),
+        "thumb_2x": (640, 320),
+        "preview": (1440, 720),
+    }
     for rendition in result.renditions:
         img = decoded(rendition)
         w, h = img.size
-        top_left, bottom_right = img.getpixel((w // 4, h // 4)), img.getpixel((3 * w // 4, 3 * h // 4))
+        top_left, bottom_right = (
+            img.getpixel((w // 4, h // 4)),
+            img.getpixel((3 * w // 4, 3 * h // 4)),
+        )
         assert top_left[0] > 180 and top_left[2] < 70, (rendition.name, top_left)
         assert bottom_right[2] > 180 and bottom_right[0] < 70, (rendition.name, bottom_right)
         assert_metadata_free(rendition.data)
@@ -485,7 +500,10 @@ def sharp_picture(size: tuple[int, int]) -> Image.Image:
     noisy `picture` hides filter differences under noise the WebP encode removes anyway)."""
     w, h = size
     grad = Image.linear_gradient("L")
-    img = Image.merge("RGB", (grad.resize(size), Image.radial_gradient("L").resize(size), grad.rotate(90).resize(size)))
+    img = Image.merge(
+        "RGB",
+        (grad.resize(size), Image.radial_gradient("L").resize(size), grad.rotate(90).resize(size)),
+    )
     draw = ImageDraw.Draw(img)
     for x in range(0, w, 23):
         draw.line((x, 0, x + h // 3, h), fill=(255, 255, 255), width=3)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.initdata import InitDataError, parse_init_data, verify_init_data
+from app.messengers.initdata import InitDataError, parse_init_data, verify_init_data
 from tests.support import MAX_BOT_TOKEN, make_init_data
 
 VECTORS = json.loads((Path(__file__).parent / "data" / "initdata_vectors.json").read_text())
@@ -107,7 +107,7 @@ def test_bad_user_refused(user) -> None:
     if user is None:
         raw = "&".join(p for p in raw.split("&") if not p.startswith("user="))
         # re-sign without the user field
-        from app.core.initdata import sign
+        from app.messengers.initdata import sign
 
         parsed = parse_init_data(raw)
         parsed.pop("hash")

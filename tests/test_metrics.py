@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.core.metrics import route_label
-from app.core.request_log import RequestLogMiddleware
+from app.server.metrics import route_label
+from app.server.request_log import RequestLogMiddleware
 
 PHOTO_ROUTE = "/api/photos/{photo_id}"
 
@@ -102,14 +102,14 @@ def test_requests_no_route_matched_are_labelled_other() -> None:
 
 _WORKER = """
 import sys
-from app.core import metrics
+from app.server import metrics
 metrics.HTTP_REQUESTS.labels("GET", "/health", "200").inc(int(sys.argv[1]))
 metrics.WS_CONNECTIONS.inc(int(sys.argv[1]))
 if sys.argv[2] == "exit":
     metrics.shutdown()  # a worker that stopped: its live gauge no longer counts
 """
 _SCRAPE = """
-from app.core.metrics import serve_metrics
+from app.server.metrics import serve_metrics
 print(serve_metrics().body.decode())
 """
 

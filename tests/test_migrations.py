@@ -30,8 +30,19 @@ from tests.conftest import BASE_DSN, _with_database, make_settings
 from tests.server_support import postgres_client, running_server
 
 EARLIER_SCHEMA = Path(__file__).parent / "data" / "database.28ff6ad.sql"
-COUNTED = ("users", "art_objects", "ownership_history", "transfers", "trades", "trade_items",
-           "favorites", "profile_requests", "events", "refresh_token_families", "refresh_tokens")
+COUNTED = (
+    "users",
+    "art_objects",
+    "ownership_history",
+    "transfers",
+    "trades",
+    "trade_items",
+    "favorites",
+    "profile_requests",
+    "events",
+    "refresh_token_families",
+    "refresh_tokens",
+)
 
 # Rows written against the EARLIER schema (its table and column names), as a deployment has them.
 EARLIER_DATA = """
@@ -99,7 +110,9 @@ CATALOG = {
 async def catalog(dsn: str) -> dict[str, set[tuple]]:
     conn = await asyncpg.connect(dsn)
     try:
-        return {name: {tuple(row) for row in await conn.fetch(sql)} for name, sql in CATALOG.items()}
+        return {
+            name: {tuple(row) for row in await conn.fetch(sql)} for name, sql in CATALOG.items()
+        }
     finally:
         await conn.close()
 
@@ -146,7 +159,9 @@ async def _applied(dsn: str) -> list[str]:
 
 
 def _migration_ids() -> list[str]:
-    return sorted(path.stem for path in MIGRATIONS_DIR.glob("*.sql") if ".rollback" not in path.name)
+    return sorted(
+        path.stem for path in MIGRATIONS_DIR.glob("*.sql") if ".rollback" not in path.name
+    )
 
 
 async def test_fresh_database_gets_database_sql_and_is_marked_up_to_date(new_database) -> None:
@@ -239,9 +254,12 @@ async def test_a_new_migration_is_applied_once_and_recorded(new_database, tmp_pa
     assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == []
     conn = await asyncpg.connect(dsn)
     try:
-        assert await conn.fetchval(
-            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'test_note'"
-        ) == 1
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM information_schema.columns WHERE column_name = 'test_note'"
+            )
+            == 1
+        )
     finally:
         await conn.close()
 
@@ -258,9 +276,12 @@ async def test_a_failing_migration_changes_nothing(new_database, tmp_path: Path)
         await asyncio.to_thread(migrate, dsn, migrations_dir=folder)
     conn = await asyncpg.connect(dsn)
     try:
-        assert await conn.fetchval(
-            "SELECT count(*) FROM information_schema.columns WHERE column_name = 'half_done'"
-        ) == 0
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM information_schema.columns WHERE column_name = 'half_done'"
+            )
+            == 0
+        )
     finally:
         await conn.close()
     assert await asyncio.to_thread(pending, dsn, folder) == ["9999.broken"]
@@ -271,12 +292,26 @@ async def test_documented_migrate_command(new_database) -> None:
     dsn = await new_database()
     env = {**os.environ, "DATABASE_URL": dsn, "PYTHONPATH": ""}
     command = [sys.executable, "-m", "app.cli", "migrate"]
-    first = await asyncio.to_thread(subprocess.run, command, cwd=REPO_ROOT / "backend", env=env,
-                                    capture_output=True, text=True, timeout=120)
+    first = await asyncio.to_thread(
+        subprocess.run,
+        command,
+        cwd=REPO_ROOT / "backend",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert first.returncode == 0, first.stderr
     assert "migrate: database.sql" in first.stdout
-    second = await asyncio.to_thread(subprocess.run, command, cwd=REPO_ROOT / "backend", env=env,
-                                     capture_output=True, text=True, timeout=120)
+    second = await asyncio.to_thread(
+        subprocess.run,
+        command,
+        cwd=REPO_ROOT / "backend",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "migrate: schema is up to date"
 
@@ -316,16 +351,25 @@ LOADERS = {
     # What the postgres image's docker-entrypoint.sh runs for /docker-entrypoint-initdb.d/*.sql
     # (docker_process_sql), as the compose file mounts it.
     "docker-entrypoint-initdb.d": lambda dsn: [
-        postgres_client("psql"), "-v", "ON_ERROR_STOP=1", "--no-password", "--no-psqlrc",
-        "--dbname", dsn, "-f", "/docker-entrypoint-initdb.d/10-database.sql",
+        postgres_client("psql"),
+        "-v",
+        "ON_ERROR_STOP=1",
+        "--no-password",
+        "--no-psqlrc",
+        "--dbname",
+        dsn,
+        "-f",
+        "/docker-entrypoint-initdb.d/10-database.sql",
     ],
 }
 
 
 def _initdb_path(argv: list[str]) -> list[str]:
     """The compose mount's target path, read from the repository's database.sql."""
-    return [str(REPO_ROOT / "database.sql") if a.startswith("/docker-entrypoint-initdb.d/") else a
-            for a in argv]
+    return [
+        str(REPO_ROOT / "database.sql") if a.startswith("/docker-entrypoint-initdb.d/") else a
+        for a in argv
+    ]
 
 
 @pytest.mark.parametrize("loader", sorted(LOADERS))
@@ -336,21 +380,38 @@ async def test_schema_loaded_by_hand_starts_the_server_and_takes_later_migration
     starts on it, the migrate command finds nothing to do, and a later migration applies."""
     dsn = await new_database()
     for _ in range(2):
-        loaded = await asyncio.to_thread(subprocess.run, _initdb_path(LOADERS[loader](dsn)),
-                                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+        loaded = await asyncio.to_thread(
+            subprocess.run,
+            _initdb_path(LOADERS[loader](dsn)),
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert loaded.returncode == 0, loaded.stderr
         assert "ERROR" not in loaded.stderr, loaded.stderr
     assert await _applied(dsn) == _migration_ids()
 
-    env = {"APP_ENV": "test", "DATABASE_URL": dsn, "UPLOAD_DIR": str(tmp_path / "uploads"),
-           "REDIS_URL": "", "JWT_SECRET": "loaded-by-hand-" + "x" * 32}
+    env = {
+        "APP_ENV": "test",
+        "DATABASE_URL": dsn,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "REDIS_URL": "",
+        "JWT_SECRET": "loaded-by-hand-" + "x" * 32,
+    }
     async with running_server(env) as base, httpx.AsyncClient(base_url=base) as http:
         assert (await http.get("/health")).json()["db"] == "ok"
         assert (await http.get("/api/photos")).status_code == 200
 
     migrated = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "app.cli", "migrate"], cwd=REPO_ROOT / "backend",
-        env={**os.environ, "DATABASE_URL": dsn}, capture_output=True, text=True, timeout=120)
+        subprocess.run,
+        [sys.executable, "-m", "app.cli", "migrate"],
+        cwd=REPO_ROOT / "backend",
+        env={**os.environ, "DATABASE_URL": dsn},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.strip() == "migrate: schema is up to date"
 
@@ -366,16 +427,32 @@ async def test_schema_loaded_by_hand_starts_the_server_and_takes_later_migration
 # Every database.sql of the history that does not record what it embodies (all before 6814cd3,
 # the first that does), one commit per distinct file: loaded by hand with psql, such a schema has
 # no version table and some of the migrations already in it (issue 22.1).
-UNRECORDED_SCHEMAS = ["b93c7cc", "e40c18e", "995a25d", "9a15a4b", "3b90c12", "ce86719", "19e451c",
-                      "397648c", "13b5104", "310045a", "b1ed9ac", "eea0410", "2e3fa26"]
+UNRECORDED_SCHEMAS = [
+    "b93c7cc",
+    "e40c18e",
+    "995a25d",
+    "9a15a4b",
+    "3b90c12",
+    "ce86719",
+    "19e451c",
+    "397648c",
+    "13b5104",
+    "310045a",
+    "b1ed9ac",
+    "eea0410",
+    "2e3fa26",
+]
 
 
 def older_database_sql(commit: str, into: Path) -> Path:
     """`git show <commit>:database.sql` written to a file (needs the repository's history)."""
-    shown = subprocess.run(["git", "show", f"{commit}:database.sql"], cwd=REPO_ROOT,
-                           capture_output=True, text=True)
+    shown = subprocess.run(
+        ["git", "show", f"{commit}:database.sql"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     if shown.returncode != 0:
-        pytest.skip(f"needs the git history (a full clone, `git fetch --unshallow`): {shown.stderr}")
+        pytest.skip(
+            f"needs the git history (a full clone, `git fetch --unshallow`): {shown.stderr}"
+        )
     path = into / f"database.{commit}.sql"
     path.write_text(shown.stdout)
     return path
@@ -383,8 +460,12 @@ def older_database_sql(commit: str, into: Path) -> Path:
 
 def test_the_list_of_unrecorded_schemas_is_the_whole_history() -> None:
     """Every commit before 6814cd3 whose database.sql differs from its parent's is in the list."""
-    log = subprocess.run(["git", "log", "--format=%h", "--abbrev=7", "6814cd3^", "--", "database.sql"],
-                         cwd=REPO_ROOT, capture_output=True, text=True)
+    log = subprocess.run(
+        ["git", "log", "--format=%h", "--abbrev=7", "6814cd3^", "--", "database.sql"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     if log.returncode != 0:
         pytest.skip(f"needs the git history (a full clone, `git fetch --unshallow`): {log.stderr}")
     assert set(log.stdout.split()) == set(UNRECORDED_SCHEMAS)
@@ -398,13 +479,26 @@ async def test_an_older_database_sql_loaded_by_hand_is_adopted_and_upgraded(
     records what the schema already holds, applies the rest, and gives today's schema."""
     old = await new_database()
     loaded = await asyncio.to_thread(
-        subprocess.run, [postgres_client("psql"), "-q", "-v", "ON_ERROR_STOP=1", "-f",
-                         str(older_database_sql(commit, tmp_path)), old],
-        capture_output=True, text=True, timeout=120)
+        subprocess.run,
+        [
+            postgres_client("psql"),
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-f",
+            str(older_database_sql(commit, tmp_path)),
+            old,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert loaded.returncode == 0, loaded.stderr
     done = await asyncio.to_thread(migrate, old)
     assert await _applied(old) == _migration_ids()
-    assert all(line.startswith(("applied ", "found in the schema, recorded ")) for line in done), done
+    assert all(line.startswith(("applied ", "found in the schema, recorded ")) for line in done), (
+        done
+    )
     assert await asyncio.to_thread(migrate, old) == []
 
     await assert_same_schema_as_today(old, await new_database())
@@ -431,5 +525,6 @@ def test_compose_lets_postgres_load_the_schema_on_its_first_start() -> None:
     compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
     mounts = compose["services"]["db"]["volumes"]
     assert "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in mounts
-    assert any("docker-entrypoint-initdb.d/10-database.sql" in " ".join(LOADERS[k]("x"))
-               for k in LOADERS)
+    assert any(
+        "docker-entrypoint-initdb.d/10-database.sql" in " ".join(LOADERS[k]("x")) for k in LOADERS
+    )

@@ -33,7 +33,9 @@ def encoded(img: Image.Image, fmt: str, **options: object) -> bytes:
 
 def crop(img: Image.Image, left: float, top: float, right: float, bottom: float) -> Image.Image:
     w, h = img.size
-    return img.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
+    return img.crop(
+        (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
+    )
 
 
 def with_exif(img: Image.Image) -> bytes:
@@ -45,7 +47,9 @@ def with_exif(img: Image.Image) -> bytes:
 
 # Every kind of re-save the product promises to see through, from one original.
 VARIANTS = {
-    "resized": lambda img: encoded(img.resize((img.width // 2, img.height // 2)), "JPEG", quality=90),
+    "resized": lambda img: encoded(
+        img.resize((img.width // 2, img.height // 2)), "JPEG", quality=90
+    ),
     "low_quality": lambda img: encoded(img, "JPEG", quality=25),
     "stripped": lambda img: encoded(img, "JPEG", quality=92),  # the original carries EXIF + GPS
     "as_png": lambda img: encoded(img, "PNG"),
@@ -81,21 +85,36 @@ async def test_distinct_photos_and_burst_shots_of_one_scene_are_accepted(
     anna = await sign_in(client, 1, "anna")
     # motorcycle_left/right: two shots of one scene a few centimetres apart (a stereo pair), the
     # closest pair of distinct photos in the data set; the others are different pictures.
-    names = ["motorcycle_left.png", "motorcycle_right.png", "astronaut.png", "chelsea.png",
-             "rocket.jpg", "hubble_deep_field.jpg", "brick.png", "grass.png", "gravel.png"]
+    names = [
+        "motorcycle_left.png",
+        "motorcycle_right.png",
+        "astronaut.png",
+        "chelsea.png",
+        "rocket.jpg",
+        "hubble_deep_field.jpg",
+        "brick.png",
+        "grass.png",
+        "gravel.png",
+    ]
     for name in names:
         response = await upload(client, anna, encoded(photo(name), "JPEG", quality=90), name)
         assert response.status_code == 201, (name, response.text)
     left, right = (perceptual.hash_views(photo(n))[0] for n in names[:2])
     assert perceptual.distance(left, right) <= perceptual.CANDIDATE_BITS  # found as a candidate...
-    assert await pool.fetchval("SELECT count(*) FROM art_objects") == len(names)  # ...and let through
+    assert await pool.fetchval("SELECT count(*) FROM art_objects") == len(
+        names
+    )  # ...and let through
 
 
-async def test_two_near_copies_uploaded_at_once_mint_once(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_two_near_copies_uploaded_at_once_mint_once(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     people = [await sign_in(client, i, f"u{i}") for i in range(1, 5)]
     original = photo("chelsea.png")
     copies = [VARIANTS[v](original) for v in ("resized", "as_png", "as_webp", "low_quality")]
-    results = await asyncio.gather(*(upload(client, p, c) for p, c in zip(people, copies, strict=True)))
+    results = await asyncio.gather(
+        *(upload(client, p, c) for p, c in zip(people, copies, strict=True))
+    )
     assert sorted(r.status_code for r in results) == [201, 409, 409, 409], [r.text for r in results]
     assert await pool.fetchval("SELECT count(*) FROM art_objects") == 1
 
@@ -105,7 +124,9 @@ async def test_the_lookup_uses_the_part_indexes(pool: asyncpg.Pool) -> None:
     from app.repositories import image_hashes
     from tests.support import mint_objects
 
-    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('h', 'H') RETURNING id")
+    owner = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('h', 'H') RETURNING id"
+    )
     [obj] = await mint_objects(pool, owner, 1)
     image_id = await pool.fetchval("SELECT image_id FROM art_objects WHERE id = $1", obj)
     await pool.execute(
@@ -122,7 +143,10 @@ async def test_the_lookup_uses_the_part_indexes(pool: asyncpg.Pool) -> None:
             """EXPLAIN SELECT image_id FROM image_hashes x
                 WHERE ((x.hash >> 48) & 65535) = ANY($1::bigint[]) OR ((x.hash >> 32) & 65535) = ANY($2::bigint[])
                    OR ((x.hash >> 16) & 65535) = ANY($3::bigint[]) OR (x.hash & 65535) = ANY($4::bigint[])""",
-            p0, p1, p2, p3,
+            p0,
+            p1,
+            p2,
+            p3,
         )
     )
     assert all(f"image_hashes_part{k}_idx" in plan for k in range(4)), plan
@@ -138,9 +162,16 @@ def heic_with_orientation_and_gps(img: Image.Image, fmt: str = "HEIF") -> bytes:
     return encoded(img, fmt, quality=80, exif=exif.tobytes())
 
 
-@pytest.mark.parametrize(("fmt", "mime", "extension"), [("HEIF", "image/heic", "heic"), ("AVIF", "image/avif", "avif")])
+@pytest.mark.parametrize(
+    ("fmt", "mime", "extension"), [("HEIF", "image/heic", "heic"), ("AVIF", "image/avif", "avif")]
+)
 async def test_heic_and_avif_round_trip_oriented_and_without_location(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path, fmt: str, mime: str, extension: str
+    client: httpx.AsyncClient,
+    pool: asyncpg.Pool,
+    upload_dir: Path,
+    fmt: str,
+    mime: str,
+    extension: str,
 ) -> None:
     anna = await sign_in(client, 1, "anna")
     # Left half red, right half blue: which way it is turned shows in the rendition.
@@ -165,7 +196,10 @@ async def test_heic_and_avif_round_trip_oriented_and_without_location(
             assert img.format == "WEBP"
             assert not img.getexif() and "exif" not in img.info and b"Exif" not in rendition
             upright = img.convert("RGB")
-        top, bottom = upright.getpixel((upright.width // 2, 5)), upright.getpixel((upright.width // 2, upright.height - 5))
+        top, bottom = (
+            upright.getpixel((upright.width // 2, 5)),
+            upright.getpixel((upright.width // 2, upright.height - 5)),
+        )
         assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0], (key, top, bottom)
 
 
@@ -179,7 +213,11 @@ def test_the_documented_benchmark_runs() -> None:
     (small: three photos, 600 hashes), through the app's own pipeline."""
     from tests.test_bench_harness import _run_bench
 
-    out = _run_bench("bench/bench_near_duplicates.py", "--photos", "3", "--crops", "1", "--sizes", "600")
+    out = _run_bench(
+        "bench/bench_near_duplicates.py", "--photos", "3", "--crops", "1", "--sizes", "600"
+    )
     assert "| **all** | 24 |" in out
     assert "refused as the wrong original: 0" in out
-    assert "| 600 |" in out and "Execution Time" in out  # (index use: test_the_lookup_uses_the_part_indexes)
+    assert (
+        "| 600 |" in out and "Execution Time" in out
+    )  # (index use: test_the_lookup_uses_the_part_indexes)

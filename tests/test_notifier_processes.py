@@ -76,8 +76,12 @@ async def people(pool: asyncpg.Pool) -> tuple[int, list[int]]:
 def gift_event(giver: int, recipient: int, photo: int) -> tuple[str, dict, list[int]]:
     """A direct gift's `transfer.updated`, as the transfer service writes it."""
     data = {
-        "id": photo, "status": "completed", "expires_at": None, "created_at": "2026-01-01T00:00:00Z",
-        "completed_at": "2026-01-01T00:00:00Z", "returned_at": None,
+        "id": photo,
+        "status": "completed",
+        "expires_at": None,
+        "created_at": "2026-01-01T00:00:00Z",
+        "completed_at": "2026-01-01T00:00:00Z",
+        "returned_at": None,
         "from_user": {"id": giver, "display_name": "Giver", "avatar_url": None},
         "to_user": {"id": recipient, "display_name": "Someone", "avatar_url": None},
         "photo": {"id": photo, "title": f"photo {photo}"},
@@ -114,35 +118,54 @@ async def test_kill_9_mid_drain_and_a_standby_taking_over_send_each_notification
         env = notifier_env(database_url, api_url, tmp_path)
         with (tmp_path / "notifier.log").open("wb") as log:
             active = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "app.cli", "notifier", cwd=REPO_ROOT / "backend",
+                sys.executable,
+                "-m",
+                "app.cli",
+                "notifier",
+                cwd=REPO_ROOT / "backend",
                 env={**{k: v for k, v in os.environ.items() if k not in env}, **env},
-                stdout=asyncio.subprocess.DEVNULL, stderr=log, start_new_session=True,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
             )
         try:
             await until(lambda: _holding(pool, 1, 0), "the first notifier holds the lock")
             await until(lambda: pool.fetchval("SELECT count(*) FROM notifier_cursor"), "cursor set")
-            async with running_server(env) as base_url, httpx.AsyncClient(base_url=base_url) as http:
+            async with (
+                running_server(env) as base_url,
+                httpx.AsyncClient(base_url=base_url) as http,
+            ):
                 await until(lambda: _holding(pool, 1, 1), "the server's notifier stands by")
                 # One event taken early and committed last: it must not be skipped.
                 late = await pool.acquire()
                 tx = late.transaction()
                 await tx.start()
-                await late.execute("INSERT INTO events (type, data, audience) VALUES ($1, $2, $3)", *gift_event(giver, recipients[0], 1))
+                await late.execute(
+                    "INSERT INTO events (type, data, audience) VALUES ($1, $2, $3)",
+                    *gift_event(giver, recipients[0], 1),
+                )
                 for i, recipient in enumerate(recipients[1:], start=2):
-                    await pool.execute("INSERT INTO events (type, data, audience) VALUES ($1, $2, $3)", *gift_event(giver, recipient, i))
+                    await pool.execute(
+                        "INSERT INTO events (type, data, audience) VALUES ($1, $2, $3)",
+                        *gift_event(giver, recipient, i),
+                    )
                     if i == RECIPIENTS // 2:
                         await tx.commit()
                         await pool.release(late)
                 await until(lambda: _received(telegram, RECIPIENTS // 4), "a quarter delivered")
                 telegram.hold = threading.Event()  # answers held from now on
                 # The fact to kill at: every row the active one marked `sending` reached the fake.
-                await until(lambda: _all_in_flight_arrived(pool, telegram), "in-flight messages arrived")
+                await until(
+                    lambda: _all_in_flight_arrived(pool, telegram), "in-flight messages arrived"
+                )
                 os.killpg(active.pid, signal.SIGKILL)
                 await active.wait()
                 telegram.hold.set()
                 await until(lambda: _holding(pool, 1, 0), "the standby took over")
                 assert (await http.get("/health")).status_code == 200
-                await until(lambda: _all_done(pool), "every notification sent or closed", within=120)
+                await until(
+                    lambda: _all_done(pool), "every notification sent or closed", within=120
+                )
         finally:
             if active.returncode is None:
                 os.killpg(active.pid, signal.SIGKILL)

@@ -95,14 +95,21 @@ def test_several_workers_share_one_metrics_directory_cleared_at_start() -> None:
     before the workers start (proven on a real server: tests/test_serve.py)."""
     dockerfile = (BACKEND / "Dockerfile").read_text()
     assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in dockerfile
-    assert re.search(r"^CMD (.*)$", dockerfile, re.MULTILINE).group(1) == '["python", "-m", "app", "serve"]'
+    assert (
+        re.search(r"^CMD (.*)$", dockerfile, re.MULTILINE).group(1)
+        == '["python", "-m", "app", "serve"]'
+    )
     assert "PROMETHEUS_MULTIPROC_DIR" in (REPO_ROOT / ".env.example").read_text()
 
 
 def test_the_image_logs_json_without_uvicorns_access_log() -> None:
     config = json.loads((BACKEND / "logging.json").read_text())
     assert config["formatters"]["json"]["()"] == "app.core.logs.JsonFormatter"
-    assert config["loggers"]["uvicorn.access"] == {"level": "WARNING", "handlers": [], "propagate": False}
+    assert config["loggers"]["uvicorn.access"] == {
+        "level": "WARNING",
+        "handlers": [],
+        "propagate": False,
+    }
     assert "proxy_set_header X-Request-ID $request_id;" in (REPO_ROOT / "nginx.conf").read_text()
 
 

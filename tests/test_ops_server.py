@@ -40,7 +40,9 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-async def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Server]:
+async def server(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Server]:
     root = tmp_path_factory.mktemp("ops-server")
     (root / "uploads").mkdir()
     (root / "metrics").mkdir()
@@ -65,7 +67,9 @@ def _counter(text: str, route: str, status: str) -> float:
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == "gallery_http_requests_total" and sample.labels == {
-                "method": "GET", "route": route, "status": status
+                "method": "GET",
+                "route": route,
+                "status": status,
             }:
                 return sample.value
     return 0.0
@@ -104,7 +108,11 @@ async def test_counters_add_up_across_workers_and_never_go_back(server: Server) 
     assert all(a <= b for a, b in itertools.pairwise(seen)), seen
     assert seen[-1] == base + batches * per_batch
     # Both workers kept their counts in the shared directory (one file set per process).
-    pids = {m.group(1) for m in (re.search(r"_(\d+)\.db$", p.name) for p in server.metrics_dir.iterdir()) if m}
+    pids = {
+        m.group(1)
+        for m in (re.search(r"_(\d+)\.db$", p.name) for p in server.metrics_dir.iterdir())
+        if m
+    }
     assert len(pids) >= 2, sorted(os.listdir(server.metrics_dir))
     served = {line["pid"] for line in server.lines() if line.get("route") == "/health"}
     scrape_pids = {line["pid"] for line in server.lines() if line.get("route") == "/metrics"}
@@ -122,7 +130,7 @@ async def test_one_json_line_per_request_with_request_id_and_no_token(server: Se
         assert isinstance(line["duration_ms"], float) and line["user_id"] is None
 
         # Without one (or with a malformed one) the server makes one up.
-        fresh = await http.get("/health", headers={"X-Request-ID": "bad id\"{}"})
+        fresh = await http.get("/health", headers={"X-Request-ID": 'bad id"{}'})
         made = fresh.headers["X-Request-ID"]
         assert re.fullmatch(r"[0-9a-f]{32}", made)
         await server.wait_for_line(request_id=made)

@@ -66,8 +66,10 @@ class PrivatePostgres:
             capture_output=True, text=True, check=True, timeout=120,
         )  # fmt: skip
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.sockets}'\n"
-                       "fsync = off\nmax_connections = 50\n")
+            conf.write(
+                f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.sockets}'\n"
+                "fsync = off\nmax_connections = 50\n"
+            )
         if os.geteuid() == 0:
             shutil.chown(self.data / "postgresql.conf", "postgres")
 
@@ -123,7 +125,11 @@ class Load:
                 try:
                     if i % 4 == 0:
                         self.seed += 1
-                        r = await http.post("/api/photos/upload", files={"file": ("o.png", unique_png(50_000 + self.seed))}, data={"title": "outage"})
+                        r = await http.post(
+                            "/api/photos/upload",
+                            files={"file": ("o.png", unique_png(50_000 + self.seed))},
+                            data={"title": "outage"},
+                        )
                     elif i % 4 == 1:
                         r = await http.get("/api/me")
                     else:
@@ -146,19 +152,30 @@ class Load:
         await asyncio.gather(*self.tasks)
 
     def count(self, since: float, outcomes: tuple[str, ...]) -> int:
-        return sum(1 for started, outcome, _ in self.samples if started >= since and outcome in outcomes)
+        return sum(
+            1 for started, outcome, _ in self.samples if started >= since and outcome in outcomes
+        )
 
-    async def until(self, since: float, outcomes: tuple[str, ...], at_least: int, limit: float = 30) -> None:
+    async def until(
+        self, since: float, outcomes: tuple[str, ...], at_least: int, limit: float = 30
+    ) -> None:
         """Waits for a fact (this many answers of these kinds to requests begun since `since`), not for time."""
         deadline = time.monotonic() + limit
         while self.count(since, outcomes) < at_least:
-            assert time.monotonic() < deadline, (outcomes, at_least, Counter(o for _, o, _ in self.samples))
+            assert time.monotonic() < deadline, (
+                outcomes,
+                at_least,
+                Counter(o for _, o, _ in self.samples),
+            )
             await asyncio.sleep(0.02)
 
 
 async def _sign_in(base_url: str) -> str:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-        r = await http.post("/api/auth/max", json={"init_data": make_init_data(user={"id": 7777, "first_name": "Load"})})
+        r = await http.post(
+            "/api/auth/max",
+            json={"init_data": make_init_data(user={"id": 7777, "first_name": "Load"})},
+        )
         r.raise_for_status()
         return r.json()["access_token"]
 
@@ -167,13 +184,19 @@ async def _first_ok_after(base_url: str, since: float, limit: float = 60) -> flo
     async with httpx.AsyncClient(base_url=base_url, timeout=5) as http:
         while time.monotonic() - since < limit:
             with contextlib.suppress(httpx.HTTPError):
-                if (await http.get("/api/photos")).status_code == 200 and (await http.get("/health")).status_code == 200:
+                if (await http.get("/api/photos")).status_code == 200 and (
+                    await http.get("/health")
+                ).status_code == 200:
                     return time.monotonic() - since
             await asyncio.sleep(0.05)
-    raise AssertionError(f"the app did not serve 200 again within {limit} s of the database coming back")
+    raise AssertionError(
+        f"the app did not serve 200 again within {limit} s of the database coming back"
+    )
 
 
-async def test_postgres_restart_under_load(private_postgres: PrivatePostgres, tmp_path: Path) -> None:
+async def test_postgres_restart_under_load(
+    private_postgres: PrivatePostgres, tmp_path: Path
+) -> None:
     pg = private_postgres
     async with running_server(_env(pg.url, tmp_path)) as base_url:
         token = await _sign_in(base_url)
@@ -202,18 +225,36 @@ async def test_postgres_restart_under_load(private_postgres: PrivatePostgres, tm
         await load.until(start_done + recovery_after_start, ok, 20)
         await load.finish()
     outcomes = Counter(outcome for _, outcome, _ in load.samples)
-    in_outage = [s for s in load.samples if restart_began <= s[0] <= restart_done + recovery_after_restart or stop_began <= s[0] <= start_done + recovery_after_start]
+    in_outage = [
+        s
+        for s in load.samples
+        if restart_began <= s[0] <= restart_done + recovery_after_restart
+        or stop_began <= s[0] <= start_done + recovery_after_start
+    ]
     slowest = max((seconds for _, _, seconds in in_outage), default=0.0)
-    print(f"\npostgres outage: {len(load.samples)} requests, outcomes {dict(outcomes)}; "
-          f"restart -m fast took {restart_done - restart_began:.2f} s, app serving 200 again {recovery_after_restart:.2f} s later; "
-          f"3 s stop: 200 again {recovery_after_start:.2f} s after start; slowest request in an outage {slowest:.2f} s")
-    assert [r.status_code for r in during] == [503] * 5, [(r.status_code, r.text[:100]) for r in during]
+    print(
+        f"\npostgres outage: {len(load.samples)} requests, outcomes {dict(outcomes)}; "
+        f"restart -m fast took {restart_done - restart_began:.2f} s, app serving 200 again {recovery_after_restart:.2f} s later; "
+        f"3 s stop: 200 again {recovery_after_start:.2f} s after start; slowest request in an outage {slowest:.2f} s"
+    )
+    assert [r.status_code for r in during] == [503] * 5, [
+        (r.status_code, r.text[:100]) for r in during
+    ]
     assert all(r.headers.get("retry-after") for r in during)
     assert health_down.status_code == 503 and health_down.json()["db"] == "down"
-    bad = {k: v for k, v in outcomes.items() if (k.startswith("5") and k != "503") or k in ("timeout", "503-without-retry-after")}
-    assert not bad, f"requests during a database outage must get a clean 503 (never 500, never hang): {dict(outcomes)}"
+    bad = {
+        k: v
+        for k, v in outcomes.items()
+        if (k.startswith("5") and k != "503") or k in ("timeout", "503-without-retry-after")
+    }
+    assert not bad, (
+        f"requests during a database outage must get a clean 503 (never 500, never hang): {dict(outcomes)}"
+    )
     assert slowest < HANG_LIMIT, f"a request hung {slowest:.1f} s during the outage"
-    assert recovery_after_restart < 5 and recovery_after_start < 5, (recovery_after_restart, recovery_after_start)
+    assert recovery_after_restart < 5 and recovery_after_start < 5, (
+        recovery_after_restart,
+        recovery_after_start,
+    )
     assert outcomes.get("200", 0) + outcomes.get("201", 0) > 50
 
 
@@ -259,18 +300,31 @@ async def private_redis(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
 async def _logins(base_url: str, count: int, username: str) -> list[int]:
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
         return [
-            (await http.post("/api/auth/login", json={"username": username, "password": f"wrong guess {i}"})).status_code
+            (
+                await http.post(
+                    "/api/auth/login", json={"username": username, "password": f"wrong guess {i}"}
+                )
+            ).status_code
             for i in range(count)
         ]
 
 
 async def test_redis_outage_keeps_serving_and_recovers(database_url: str, tmp_path: Path) -> None:
     port = free_port()
-    env = _env(database_url, tmp_path, REDIS_URL=f"redis://127.0.0.1:{port}/0", RATE_LIMIT_REDIS_RETRY="1")
+    env = _env(
+        database_url, tmp_path, REDIS_URL=f"redis://127.0.0.1:{port}/0", RATE_LIMIT_REDIS_RETRY="1"
+    )
     async with private_redis(port) as redis_proc:
-        async with running_server(env) as base_url, httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+        async with (
+            running_server(env) as base_url,
+            httpx.AsyncClient(base_url=base_url, timeout=10) as http,
+        ):
             username = f"redis{int(time.time() * 1000) % 10**8}"
-            assert (await http.post("/api/auth/register", json={"username": username, "password": "a good password"})).status_code == 201
+            assert (
+                await http.post(
+                    "/api/auth/register", json={"username": username, "password": "a good password"}
+                )
+            ).status_code == 201
             health_up = (await http.get("/health")).json()
             token = await _sign_in(base_url)
             headers = {"Authorization": f"Bearer {token}"}
@@ -285,7 +339,12 @@ async def test_redis_outage_keeps_serving_and_recovers(database_url: str, tmp_pa
                 for r in (
                     await http.get("/api/photos"),
                     await http.get("/api/me", headers=headers),
-                    await http.post("/api/photos/upload", files={"file": ("r.png", unique_png(70_000 + i))}, data={"title": "r"}, headers=headers),
+                    await http.post(
+                        "/api/photos/upload",
+                        files={"file": ("r.png", unique_png(70_000 + i))},
+                        data={"title": "r"},
+                        headers=headers,
+                    ),
                 ):
                     during[r.status_code] += 1
                 slowest = max(slowest, time.monotonic() - started)
@@ -302,10 +361,14 @@ async def test_redis_outage_keeps_serving_and_recovers(database_url: str, tmp_pa
                         break
                     await asyncio.sleep(0.1)
                 after = [(await http.get("/api/photos")).status_code for _ in range(5)]
-    print(f"\nredis outage: health before {health_up}, during {health_down}; requests during {dict(during)} "
-          f"(slowest trio {slowest:.2f} s); logins during outage {limited_during}; "
-          f"redis=ok again {recovered if recovered is None else round(recovered, 2)} s after restart; total outage {restarted - stopped:.1f} s")
-    assert not any(code >= 500 for code in during), f"the app must keep serving without Redis: {dict(during)}"
+    print(
+        f"\nredis outage: health before {health_up}, during {health_down}; requests during {dict(during)} "
+        f"(slowest trio {slowest:.2f} s); logins during outage {limited_during}; "
+        f"redis=ok again {recovered if recovered is None else round(recovered, 2)} s after restart; total outage {restarted - stopped:.1f} s"
+    )
+    assert not any(code >= 500 for code in during), (
+        f"the app must keep serving without Redis: {dict(during)}"
+    )
     assert during[200] >= 40 and during[201] == 20, dict(during)
     assert slowest < 3.0, f"requests stalled {slowest:.1f} s waiting for a dead Redis"
     assert after == [200] * 5

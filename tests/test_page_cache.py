@@ -24,7 +24,9 @@ LIMIT = 24  # what the web app asks for (webapp/src/api/index.ts)
 
 
 @pytest.fixture
-async def app_client(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def app_client(
+    settings: Settings, pool: asyncpg.Pool
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -36,7 +38,9 @@ async def settled(app: FastAPI, pool: asyncpg.Pool) -> None:
     """Every event written so far has been handed out by this app's listener (so none of them
     can empty the cache later in the test)."""
     wanted = await latest_event_id(pool)
-    await until(lambda: (app.state.listener.last_id or 0) >= wanted, f"event {wanted} never arrived")
+    await until(
+        lambda: (app.state.listener.last_id or 0) >= wanted, f"event {wanted} never arrived"
+    )
 
 
 async def listed(http: httpx.AsyncClient, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -47,7 +51,11 @@ async def listed(http: httpx.AsyncClient, headers: dict[str, str] | None = None)
 
 async def model_bytes(pool: asyncpg.Pool, viewer_id: int | None) -> bytes:
     """The reference: the pydantic models' own serialisation of the uncached read."""
-    return (await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT))).model_dump_json().encode()
+    return (
+        (await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT)))
+        .model_dump_json()
+        .encode()
+    )
 
 
 async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
@@ -61,7 +69,9 @@ async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
     anna_id, boris_id = anna["user"]["id"], boris["user"]["id"]
     ids = await mint_objects(pool, anna_id, 20) + await mint_objects(pool, boris_id, 10, start=50)
     for who, photo_id in ((anna, ids[-1]), (anna, ids[3]), (boris, ids[-1])):
-        assert (await http.put(f"/api/photos/{photo_id}/favorite", headers=bearer(who))).status_code == 200
+        assert (
+            await http.put(f"/api/photos/{photo_id}/favorite", headers=bearer(who))
+        ).status_code == 200
 
     await settled(app, pool)
     first = await listed(http)
@@ -81,10 +91,16 @@ async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
         overlay_hits = cache.overlay_hits
         assert (await listed(http, bearer(who))).content == mine.content
         assert cache.overlay_hits == overlay_hits + 1, "the viewer's overlay was read again"
-    assert (await listed(http, bearer(anna))).content.count(b'"is_favorite":true') == 1  # ids[3] is past the page
+    assert (await listed(http, bearer(anna))).content.count(
+        b'"is_favorite":true'
+    ) == 1  # ids[3] is past the page
 
     # Other page sizes and pages are cached apart or not at all, and stay exact.
-    for params in ({"limit": 5}, {"limit": 100}, {"cursor": first.json()["next_cursor"], "limit": LIMIT}):
+    for params in (
+        {"limit": 5},
+        {"limit": 100},
+        {"cursor": first.json()["next_cursor"], "limit": LIMIT},
+    ):
         response = await http.get("/api/photos", params=params)
         expected = await photos.list_photos(pool, None, photos.Listing(**params))
         assert response.content == expected.model_dump_json().encode(), params
@@ -96,13 +112,17 @@ async def test_a_private_collection_is_never_in_the_cached_page_and_its_viewers_
     app, http = app_client
     cache = page_cache.cache_of(app.state.pool)
     await until(lambda: cache.enabled, "the listener never listened")
-    anna, viewer, stranger = [await sign_in(http, 3300 + i, n) for i, n in enumerate(("Anna", "Vera", "Stan"))]
+    anna, viewer, stranger = [
+        await sign_in(http, 3300 + i, n) for i, n in enumerate(("Anna", "Vera", "Stan"))
+    ]
     [hidden] = await mint_objects(pool, anna["user"]["id"], 1)
     [shown] = await mint_objects(pool, stranger["user"]["id"], 1, start=10)
     assert hidden in {i["id"] for i in (await listed(http)).json()["items"]}  # cached while public
 
     # Going private empties every cache at once: the next anonymous page no longer has it.
-    assert (await http.patch("/api/me", json={"is_private": True}, headers=bearer(anna))).status_code == 200
+    assert (
+        await http.patch("/api/me", json={"is_private": True}, headers=bearer(anna))
+    ).status_code == 200
     assert [i["id"] for i in (await listed(http)).json()["items"]] == [shown]
     assert (await listed(http)).content == await model_bytes(pool, None)
 
@@ -110,8 +130,12 @@ async def test_a_private_collection_is_never_in_the_cached_page_and_its_viewers_
     # Anna sees her own; a stranger gets the cached page.
     for _ in range(2):  # the viewer's overlay (nothing private open to them) is kept
         assert hidden not in {i["id"] for i in (await listed(http, bearer(viewer))).json()["items"]}
-    made = await http.post("/api/profile_requests", json={"user_id": anna["user"]["id"]}, headers=bearer(viewer))
-    assert (await http.post(f"/api/profile_requests/{made.json()['id']}/accept", headers=bearer(anna))).status_code == 200
+    made = await http.post(
+        "/api/profile_requests", json={"user_id": anna["user"]["id"]}, headers=bearer(viewer)
+    )
+    assert (
+        await http.post(f"/api/profile_requests/{made.json()['id']}/accept", headers=bearer(anna))
+    ).status_code == 200
     for who, sees_hidden in ((viewer, True), (anna, True), (stranger, False)):
         page = await listed(http, bearer(who))
         assert (hidden in {i["id"] for i in page.json()["items"]}) is sees_hidden
@@ -132,26 +156,45 @@ async def test_every_listing_change_empties_the_cache_of_the_process_that_made_i
         await listed(http)  # fill the cache
         page = (await listed(http)).json()
         assert page["items"], page
-        assert page == (await photos.list_photos(pool, None, photos.Listing(limit=LIMIT))).model_dump(mode="json")
+        assert page == (
+            await photos.list_photos(pool, None, photos.Listing(limit=LIMIT))
+        ).model_dump(mode="json")
         return page["items"][0]
 
     assert (await item())["favorites_count"] == 0
-    assert (await http.put(f"/api/photos/{photo_id}/favorite", headers=bearer(boris))).status_code == 200
+    assert (
+        await http.put(f"/api/photos/{photo_id}/favorite", headers=bearer(boris))
+    ).status_code == 200
     assert (await item())["favorites_count"] == 1
-    assert (await http.patch(f"/api/photos/{photo_id}", json={"title": "Renamed"}, headers=bearer(anna))).status_code == 200
+    assert (
+        await http.patch(f"/api/photos/{photo_id}", json={"title": "Renamed"}, headers=bearer(anna))
+    ).status_code == 200
     assert (await item())["title"] == "Renamed"
-    assert (await http.patch("/api/me", json={"display_name": "Anna K"}, headers=bearer(anna))).status_code == 200
+    assert (
+        await http.patch("/api/me", json={"display_name": "Anna K"}, headers=bearer(anna))
+    ).status_code == 200
     assert (await item())["owner"]["display_name"] == "Anna K"
     # The messenger gives her another name at her next sign-in.
     init = make_init_data(user={"id": 3401, "first_name": "Anya"})
     assert (await http.post("/api/auth/max", json={"init_data": init})).status_code == 200
     assert (await item())["creator"]["display_name"] == "Anya"
-    assert (await http.post("/api/transfers", json={"photo_id": photo_id, "to_user_id": boris["user"]["id"]}, headers=bearer(anna))).status_code == 201
+    assert (
+        await http.post(
+            "/api/transfers",
+            json={"photo_id": photo_id, "to_user_id": boris["user"]["id"]},
+            headers=bearer(anna),
+        )
+    ).status_code == 201
     await settled(app, pool)  # a transfer leaves it to the listener (no call after its commit)
     assert (await item())["owner"]["id"] == boris["user"]["id"]
     # Events of each kind are in the log (what other processes invalidate from).
     kinds = {r["type"] for r in await pool.fetch("SELECT type FROM events")}
-    assert {"photo.favorites_changed", "photo.updated", "user.updated", "ownership.changed"} <= kinds
+    assert {
+        "photo.favorites_changed",
+        "photo.updated",
+        "user.updated",
+        "ownership.changed",
+    } <= kinds
 
 
 async def test_a_search_first_page_is_cached_apart_exact_and_emptied_like_the_gallery(
@@ -163,9 +206,13 @@ async def test_a_search_first_page_is_cached_apart_exact_and_emptied_like_the_ga
     anna, boris = await sign_in(http, 3451, "Anna"), await sign_in(http, 3452, "Boris")
     ids = await mint_objects(pool, anna["user"]["id"], 6)
     for photo_id, title in zip(ids[:3], ("Закат над морем", "Закаты", "Sunset"), strict=True):
-        patched = await http.patch(f"/api/photos/{photo_id}", json={"title": title}, headers=bearer(anna))
+        patched = await http.patch(
+            f"/api/photos/{photo_id}", json={"title": title}, headers=bearer(anna)
+        )
         assert patched.status_code == 200
-    assert (await http.put(f"/api/photos/{ids[1]}/favorite", headers=bearer(boris))).status_code == 200
+    assert (
+        await http.put(f"/api/photos/{ids[1]}/favorite", headers=bearer(boris))
+    ).status_code == 200
     await settled(app, pool)
 
     async def search(q: str, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -193,7 +240,9 @@ async def test_a_search_first_page_is_cached_apart_exact_and_emptied_like_the_ga
     assert (await search("и в на")).json() == {"items": [], "next_cursor": None}
 
     # A change that makes another object match is in the very next search.
-    renamed = await http.patch(f"/api/photos/{ids[4]}", json={"title": "Красный закат"}, headers=bearer(anna))
+    renamed = await http.patch(
+        f"/api/photos/{ids[4]}", json={"title": "Красный закат"}, headers=bearer(anna)
+    )
     assert renamed.status_code == 200
     after = await search("закат")
     assert [i["id"] for i in after.json()["items"]] == [ids[4], ids[1], ids[0]]
@@ -206,6 +255,7 @@ def test_the_number_of_cached_pages_is_bounded() -> None:
 
     async def fill() -> None:
         for n in range(page_cache.MAX_PAGES + 10):
+
             async def read(n: int = n) -> Page:
                 return Page.build([n], [b'{"id":%d,"is_favorite":false}' % n], None)
 
@@ -223,26 +273,38 @@ async def test_an_event_received_by_the_listener_empties_the_cache(
     next page once this process's listener has handed out its event."""
     app, http = app_client
     cache = page_cache.cache_of(app.state.pool)
-    await until(lambda: cache.enabled and app.state.listener.ready.is_set(), "the listener never listened")
+    await until(
+        lambda: cache.enabled and app.state.listener.ready.is_set(), "the listener never listened"
+    )
     anna = await sign_in(http, 3501, "Anna")
     [photo_id] = await mint_objects(pool, anna["user"]["id"], 1)
     await listed(http)
     assert (await listed(http)).json()["items"][0]["title"] == f"object {photo_id}"
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("UPDATE art_objects SET title = 'Changed elsewhere' WHERE id = $1", photo_id)
+        await conn.execute(
+            "UPDATE art_objects SET title = 'Changed elsewhere' WHERE id = $1", photo_id
+        )
         event_id = await conn.fetchval(
             "INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('id', $1::bigint)) RETURNING id",
             photo_id,
         )
-    await until(lambda: (app.state.listener.last_id or 0) >= event_id, "the event never reached the listener")
+    await until(
+        lambda: (app.state.listener.last_id or 0) >= event_id,
+        "the event never reached the listener",
+    )
     assert (await listed(http)).json()["items"][0]["title"] == "Changed elsewhere"
     # An event that changes no card (a trade's) leaves the cache alone.
     await listed(http)
     hits = cache.hits
     await listed(http)
     assert cache.hits == hits + 1
-    trade_event = await pool.fetchval("INSERT INTO events (type, data, audience) VALUES ('trade.updated', '{}', ARRAY[1]::bigint[]) RETURNING id")
-    await until(lambda: (app.state.listener.last_id or 0) >= trade_event, "the event never reached the listener")
+    trade_event = await pool.fetchval(
+        "INSERT INTO events (type, data, audience) VALUES ('trade.updated', '{}', ARRAY[1]::bigint[]) RETURNING id"
+    )
+    await until(
+        lambda: (app.state.listener.last_id or 0) >= trade_event,
+        "the event never reached the listener",
+    )
     await listed(http)
     assert cache.hits == hits + 2
 
@@ -314,7 +376,9 @@ async def test_a_read_that_began_before_an_invalidation_is_not_kept() -> None:
     cached = cache.get((30, ""))
     assert cached is not None and cached.ids == (2,)
     assert cached.body == b'{"items":[{"id":2,"is_favorite":false}],"next_cursor":null}'
-    assert cached.with_favorites({2}) == b'{"items":[{"id":2,"is_favorite":true}],"next_cursor":null}'
+    assert (
+        cached.with_favorites({2}) == b'{"items":[{"id":2,"is_favorite":true}],"next_cursor":null}'
+    )
     cache.disable()
     assert cache.get((30, "")) is None
 
@@ -335,11 +399,21 @@ async def test_etag_answers_304_for_an_unchanged_anonymous_page(
             assert again.headers["etag"] == tag
             assert again.headers["cache-control"] == "public, max-age=5"
             assert again.headers["vary"] == "Authorization, X-Client-Host"
-        assert (await http.get("/api/photos", params=params, headers={"If-None-Match": '"other"'})).status_code == 200
-    assert (await http.patch(f"/api/photos/{photo_id}", json={"title": "New"}, headers=bearer(anna))).status_code == 200
+        assert (
+            await http.get("/api/photos", params=params, headers={"If-None-Match": '"other"'})
+        ).status_code == 200
+    assert (
+        await http.patch(f"/api/photos/{photo_id}", json={"title": "New"}, headers=bearer(anna))
+    ).status_code == 200
     changed = await http.get("/api/photos", params={"limit": LIMIT}, headers={"If-None-Match": tag})
-    assert changed.status_code == 200 and changed.headers["etag"] != tag and b'"New"' in changed.content
-    signed = await http.get("/api/photos", params={"limit": LIMIT}, headers={**bearer(anna), "If-None-Match": tag})
+    assert (
+        changed.status_code == 200
+        and changed.headers["etag"] != tag
+        and b'"New"' in changed.content
+    )
+    signed = await http.get(
+        "/api/photos", params={"limit": LIMIT}, headers={**bearer(anna), "If-None-Match": tag}
+    )
     assert signed.status_code == 200 and "etag" not in signed.headers
 
 
@@ -356,7 +430,10 @@ async def test_a_change_is_in_the_next_page_of_every_process_once_it_saw_the_eve
     two_processes: tuple[str, str], pool: asyncpg.Pool
 ) -> None:
     first, second = two_processes
-    async with httpx.AsyncClient(base_url=first, timeout=30) as a, httpx.AsyncClient(base_url=second, timeout=30) as b:
+    async with (
+        httpx.AsyncClient(base_url=first, timeout=30) as a,
+        httpx.AsyncClient(base_url=second, timeout=30) as b,
+    ):
         anna, boris = await sign_in(a, 3801, "Anna"), await sign_in(a, 3802, "Boris")
         [photo_id] = await mint_objects(pool, anna["user"]["id"], 1)
         after = await latest_event_id(pool)
@@ -364,14 +441,30 @@ async def test_a_change_is_in_the_next_page_of_every_process_once_it_saw_the_eve
         try:
             for step, (change, check) in enumerate(
                 (
-                    (lambda: a.patch(f"/api/photos/{photo_id}", json={"title": "One"}, headers=bearer(anna)),
-                     lambda item: item["title"] == "One"),
-                    (lambda: b.put(f"/api/photos/{photo_id}/favorite", headers=bearer(boris)),
-                     lambda item: item["favorites_count"] == 1),
-                    (lambda: b.patch("/api/me", json={"display_name": "Anna Two"}, headers=bearer(anna)),
-                     lambda item: item["owner"]["display_name"] == "Anna Two"),
-                    (lambda: a.post("/api/transfers", json={"photo_id": photo_id, "to_user_id": boris["user"]["id"]}, headers=bearer(anna)),
-                     lambda item: item["owner"]["id"] == boris["user"]["id"]),
+                    (
+                        lambda: a.patch(
+                            f"/api/photos/{photo_id}", json={"title": "One"}, headers=bearer(anna)
+                        ),
+                        lambda item: item["title"] == "One",
+                    ),
+                    (
+                        lambda: b.put(f"/api/photos/{photo_id}/favorite", headers=bearer(boris)),
+                        lambda item: item["favorites_count"] == 1,
+                    ),
+                    (
+                        lambda: b.patch(
+                            "/api/me", json={"display_name": "Anna Two"}, headers=bearer(anna)
+                        ),
+                        lambda item: item["owner"]["display_name"] == "Anna Two",
+                    ),
+                    (
+                        lambda: a.post(
+                            "/api/transfers",
+                            json={"photo_id": photo_id, "to_user_id": boris["user"]["id"]},
+                            headers=bearer(anna),
+                        ),
+                        lambda item: item["owner"]["id"] == boris["user"]["id"],
+                    ),
                 )
             ):
                 for http in (a, b):  # both processes have the old page cached
@@ -392,17 +485,29 @@ async def test_a_change_is_in_the_next_page_of_every_process_once_it_saw_the_eve
             # Vera's request in process A; process B had Vera's overlay kept, and drops it
             # when its listener hands out the request's event.
             vera = await sign_in(a, 3803, "Vera")
-            assert (await b.patch("/api/me", json={"is_private": True}, headers=bearer(boris))).status_code == 200
-            going_private = await pool.fetchval("SELECT max(id) FROM events WHERE type = 'user.updated'")
+            assert (
+                await b.patch("/api/me", json={"is_private": True}, headers=bearer(boris))
+            ).status_code == 200
+            going_private = await pool.fetchval(
+                "SELECT max(id) FROM events WHERE type = 'user.updated'"
+            )
             while (await sockets[1].next_event())["id"] < going_private:
                 pass  # process B has handed out the privacy change: nothing pending empties it
             for _ in range(2):
-                assert photo_id not in {i["id"] for i in (await listed(b, bearer(vera))).json()["items"]}
-            made = await a.post("/api/profile_requests", json={"user_id": boris["user"]["id"]}, headers=bearer(vera))
+                assert photo_id not in {
+                    i["id"] for i in (await listed(b, bearer(vera))).json()["items"]
+                }
+            made = await a.post(
+                "/api/profile_requests", json={"user_id": boris["user"]["id"]}, headers=bearer(vera)
+            )
             assert made.status_code == 201, made.text
-            on_b = await Socket.open(second, vera["access_token"], after=await latest_event_id(pool))
+            on_b = await Socket.open(
+                second, vera["access_token"], after=await latest_event_id(pool)
+            )
             sockets.append(on_b)
-            accepted = await a.post(f"/api/profile_requests/{made.json()['id']}/accept", headers=bearer(boris))
+            accepted = await a.post(
+                f"/api/profile_requests/{made.json()['id']}/accept", headers=bearer(boris)
+            )
             assert accepted.status_code == 200, accepted.text
             while (await on_b.next_event())["type"] != "profile_request.updated":
                 pass

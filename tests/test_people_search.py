@@ -122,9 +122,15 @@ async def test_empty_query_lists_recent_counterparts_newest_first(
     trade = {"offered_photo_ids": [mine2], "requested_photo_ids": [from_c]}
     created = (await client.post("/api/trades", json=trade, headers=bearer(me))).json()
     accept = {"token": created["token"]}
-    accepted = await client.post(f"/api/trades/{created['id']}/accept", json=accept, headers=bearer(c))
+    accepted = await client.post(
+        f"/api/trades/{created['id']}/accept", json=accept, headers=bearer(c)
+    )
     assert accepted.status_code == 200, accepted.text
-    trade = {"offered_photo_ids": [from_d], "requested_photo_ids": [from_b], "recipient_id": uid(me)}
+    trade = {
+        "offered_photo_ids": [from_d],
+        "requested_photo_ids": [from_b],
+        "recipient_id": uid(me),
+    }
     assert (await client.post("/api/trades", json=trade, headers=bearer(d))).status_code == 201
 
     assert await search(client, me) == [(uid(d), "D"), (uid(c), "C"), (uid(b), "B"), (uid(a), "A")]
@@ -162,7 +168,10 @@ async def test_search_is_rate_limited_per_user(database_url: str, upload_dir: Pa
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     # Keys of its own (user ids repeat across test databases and parallel runs); they expire.
     settings = make_settings(
-        database_url, upload_dir, redis_url=url, rate_limit_user_search="3/minute",
+        database_url,
+        upload_dir,
+        redis_url=url,
+        rate_limit_user_search="3/minute",
         redis_key_prefix=f"test-search-{uuid.uuid4().hex}",
     )
     async with app_with_redis(settings) as (_, http):

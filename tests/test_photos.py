@@ -12,10 +12,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from app.core.body_limit import DRAIN_MAX_BYTES
 from app.core.config import Settings
 from app.media.storage import LocalStorage
 from app.repositories import provenance
+from app.server.body_limit import DRAIN_MAX_BYTES
 from app.services import photos
 from tests.images import jpeg_with_gps, png_bomb, unique_png
 from tests.support import bearer, sign_in, upload
@@ -29,29 +29,39 @@ async def test_upload_mints_an_art_object_with_history_and_event(
     client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path
 ) -> None:
     anna = await sign_in(client)
-    response = await upload(client, anna, unique_png(1), title="  Закат над морем ", description="first")
+    response = await upload(
+        client, anna, unique_png(1), title="  Закат над морем ", description="first"
+    )
     assert response.status_code == 201, response.text
     photo = response.json()
     assert photo["title"] == "Закат над морем"
     assert photo["owner"]["id"] == photo["creator"]["id"] == anna["user"]["id"]
     assert photo["mime"] == "image/png" and photo["width"] == 64 and photo["height"] == 48
     assert photo["thumb_url"].startswith("/media/") and photo["placeholder"]
-    assert photo["thumb_2x_url"].startswith("/media/") and photo["thumb_2x_url"] != photo["thumb_url"]
+    assert (
+        photo["thumb_2x_url"].startswith("/media/") and photo["thumb_2x_url"] != photo["thumb_url"]
+    )
     assert len(stored_files(upload_dir)) == 4  # original + thumb + thumb_2x + preview
     rows = await pool.fetch("SELECT reason, from_user_id, to_user_id FROM ownership_history")
     assert [tuple(r) for r in rows] == [("mint", None, anna["user"]["id"])]
-    event = await pool.fetchrow("SELECT type, data, audience FROM events WHERE type = 'photo.created'")
+    event = await pool.fetchrow(
+        "SELECT type, data, audience FROM events WHERE type = 'photo.created'"
+    )
     assert event["data"]["id"] == photo["id"] and event["audience"] is None
     thumb = await client.get(photo["thumb_url"])
     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/webp"
     assert "immutable" in thumb.headers["cache-control"] and thumb.headers.get("etag")
 
 
-async def test_gps_exif_absent_from_every_served_rendition(client: httpx.AsyncClient, upload_dir: Path) -> None:
+async def test_gps_exif_absent_from_every_served_rendition(
+    client: httpx.AsyncClient, upload_dir: Path
+) -> None:
     anna = await sign_in(client)
     original = jpeg_with_gps()
     assert b"TestCam" in original
-    photo = (await upload(client, anna, original, filename="gps.jpg", content_type="image/jpeg")).json()
+    photo = (
+        await upload(client, anna, original, filename="gps.jpg", content_type="image/jpeg")
+    ).json()
     for url in (photo["thumb_url"], photo["thumb_2x_url"], photo["preview_url"]):
         body = (await client.get(url)).content
         assert b"Exif" not in body and b"TestCam" not in body
@@ -74,7 +84,13 @@ async def test_gps_exif_absent_from_every_served_rendition(client: httpx.AsyncCl
     ids=["text-as-jpg", "svg", "html", "zero-bytes", "bomb", "truncated"],
 )
 async def test_hostile_files_refused_and_nothing_stored(
-    client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path, data: bytes, filename: str, status: int, code: str
+    client: httpx.AsyncClient,
+    pool: asyncpg.Pool,
+    upload_dir: Path,
+    data: bytes,
+    filename: str,
+    status: int,
+    code: str,
 ) -> None:
     anna = await sign_in(client)
     response = await upload(client, anna, data, filename=filename, content_type="image/jpeg")
@@ -84,7 +100,9 @@ async def test_hostile_files_refused_and_nothing_stored(
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
 
 
-async def test_path_traversal_filename_is_ignored(client: httpx.AsyncClient, upload_dir: Path) -> None:
+async def test_path_traversal_filename_is_ignored(
+    client: httpx.AsyncClient, upload_dir: Path
+) -> None:
     anna = await sign_in(client)
     response = await upload(client, anna, unique_png(9), filename="../../etc/passwd\x00.png")
     assert response.status_code == 201
@@ -92,17 +110,22 @@ async def test_path_traversal_filename_is_ignored(client: httpx.AsyncClient, upl
     assert not any("passwd" in p.name for p in stored_files(upload_dir))
 
 
-async def test_oversize_refused_before_reading(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+async def test_oversize_refused_before_reading(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
     from app.main import create_app
     from tests.conftest import make_settings
 
     app = create_app(make_settings(database_url, upload_dir, max_upload_bytes=1000))
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
             anna = await sign_in(client)
             # Declared length over the cap: refused without touching the body.
             response = await client.post(
-                "/api/photos/upload", content=b"x" * 200_000,
+                "/api/photos/upload",
+                content=b"x" * 200_000,
                 headers={**bearer(anna), "content-type": "multipart/form-data; boundary=b"},
             )
             assert response.status_code == 413
@@ -118,7 +141,8 @@ async def test_oversize_refused_before_reading(database_url: str, upload_dir: Pa
                     yield b"y" * 65536
 
             response = await client.post(
-                "/api/photos/upload", content=endless(),
+                "/api/photos/upload",
+                content=endless(),
                 headers={**bearer(anna), "content-type": "multipart/form-data; boundary=b"},
             )
             assert response.status_code == 413
@@ -152,7 +176,9 @@ async def test_eight_identical_uploads_at_once_mint_once(
     statuses = sorted(r.status_code for r in results)
     assert statuses == [201] + [409] * 7
     winner = next(r.json() for r in results if r.status_code == 201)
-    assert all(r.json()["detail"]["photo_id"] == winner["id"] for r in results if r.status_code == 409)
+    assert all(
+        r.json()["detail"]["photo_id"] == winner["id"] for r in results if r.status_code == 409
+    )
     assert await pool.fetchval("SELECT count(*) FROM art_objects") == 1
     assert len(stored_files(upload_dir)) == 4  # the losers' files were removed
 
@@ -164,21 +190,27 @@ async def test_bad_fields_are_422(client: httpx.AsyncClient) -> None:
     assert (await upload(client, anna, unique_png(1), title="x" * 201)).status_code == 422
     no_file = await client.post("/api/photos/upload", data={"title": "x"}, headers=bearer(anna))
     assert no_file.status_code == 422
-    anonymous = await client.post("/api/photos/upload", files={"file": ("a.png", unique_png(1))}, data={"title": "x"})
+    anonymous = await client.post(
+        "/api/photos/upload", files={"file": ("a.png", unique_png(1))}, data={"title": "x"}
+    )
     assert anonymous.status_code == 401
 
 
 async def test_failure_between_file_write_and_commit_leaves_nothing(
     settings: Settings, pool: asyncpg.Pool, upload_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user_id = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    user_id = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
 
     async def broken_append(*args, **kwargs):
         raise asyncpg.exceptions.ConnectionDoesNotExistError("injected: connection lost")
 
     monkeypatch.setattr(provenance, "append", broken_append)
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
-        await photos.upload(pool, settings, LocalStorage(upload_dir), user_id, unique_png(11), "t", None)
+        await photos.upload(
+            pool, settings, LocalStorage(upload_dir), user_id, unique_png(11), "t", None
+        )
     assert stored_files(upload_dir) == []
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
     assert await pool.fetchval("SELECT count(*) FROM events") == 0
@@ -203,11 +235,15 @@ async def test_a_failed_file_write_leaves_no_file_and_no_row(
 ) -> None:
     # The original is written while the image is decoded, the renditions side by side: a
     # failure of any write still removes every file the upload wrote and mints nothing.
-    user_id = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    user_id = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
     storage = DiskFullFor(upload_dir, prefix)
 
     with pytest.raises(OSError, match="no space left"):
-        await photos.upload(pool, settings, storage, user_id, jpeg_with_gps((2000, 1500)), "t", None)
+        await photos.upload(
+            pool, settings, storage, user_id, jpeg_with_gps((2000, 1500)), "t", None
+        )
 
     assert stored_files(upload_dir) == []
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
@@ -216,13 +252,20 @@ async def test_a_failed_file_write_leaves_no_file_and_no_row(
 async def test_the_stored_original_is_the_uploaded_bytes(
     settings: Settings, pool: asyncpg.Pool, upload_dir: Path
 ) -> None:
-    user_id = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    user_id = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
     data = jpeg_with_gps((2000, 1500))
     with tempfile.SpooledTemporaryFile(max_size=1024) as spooled:  # on disk, like an upload
         spooled.write(data)
-        photo = await photos.upload(pool, settings, LocalStorage(upload_dir), user_id, spooled, "t", None)
+        photo = await photos.upload(
+            pool, settings, LocalStorage(upload_dir), user_id, spooled, "t", None
+        )
 
-    key = await pool.fetchval("SELECT original_key FROM images WHERE id = (SELECT image_id FROM art_objects WHERE id = $1)", photo.id)
+    key = await pool.fetchval(
+        "SELECT original_key FROM images WHERE id = (SELECT image_id FROM art_objects WHERE id = $1)",
+        photo.id,
+    )
     assert (upload_dir / key).read_bytes() == data
     assert sorted(p.suffix for p in stored_files(upload_dir)) == [".jpg", ".webp", ".webp", ".webp"]
 
@@ -280,11 +323,15 @@ async def test_bad_cursor_and_limits(client: httpx.AsyncClient) -> None:
 async def test_search_in_russian_and_english(client: httpx.AsyncClient) -> None:
     anna = await sign_in(client)
     await upload(client, anna, unique_png(1), title="Закаты над Волгой")
-    await upload(client, anna, unique_png(2), title="Morning", description="Running dogs in the park")
+    await upload(
+        client, anna, unique_png(2), title="Morning", description="Running dogs in the park"
+    )
     await upload(client, anna, unique_png(3), title="Кошка", description="спит на окне")
 
     async def titles(q: str) -> list[str]:
-        return [i["title"] for i in (await client.get("/api/photos", params={"q": q})).json()["items"]]
+        return [
+            i["title"] for i in (await client.get("/api/photos", params={"q": q})).json()["items"]
+        ]
 
     assert await titles("закат") == ["Закаты над Волгой"]  # Russian stemming
     assert await titles("dog run") == ["Morning"]  # English stemming, both words
@@ -300,14 +347,18 @@ async def test_filters_detail_history_edit_favorites(client: httpx.AsyncClient) 
     theirs = (await upload(client, boris, unique_png(2))).json()
     by_owner = (await client.get("/api/photos", params={"owner_id": anna["user"]["id"]})).json()
     assert [i["id"] for i in by_owner["items"]] == [mine["id"]]
-    by_creator = (await client.get("/api/photos", params={"creator_id": boris["user"]["id"]})).json()
+    by_creator = (
+        await client.get("/api/photos", params={"creator_id": boris["user"]["id"]})
+    ).json()
     assert [i["id"] for i in by_creator["items"]] == [theirs["id"]]
 
     fav = await client.put(f"/api/photos/{theirs['id']}/favorite", headers=bearer(anna))
     assert fav.json() == {"is_favorite": True, "favorites_count": 1}
     again = await client.put(f"/api/photos/{theirs['id']}/favorite", headers=bearer(anna))
     assert again.json()["favorites_count"] == 1  # idempotent
-    favs = (await client.get("/api/photos", params={"favorites": "true"}, headers=bearer(anna))).json()
+    favs = (
+        await client.get("/api/photos", params={"favorites": "true"}, headers=bearer(anna))
+    ).json()
     assert [i["id"] for i in favs["items"]] == [theirs["id"]]
     assert favs["items"][0]["is_favorite"] is True
     detail = (await client.get(f"/api/photos/{theirs['id']}", headers=bearer(anna))).json()
@@ -316,36 +367,57 @@ async def test_filters_detail_history_edit_favorites(client: httpx.AsyncClient) 
     assert off.json() == {"is_favorite": False, "favorites_count": 0}
 
     hist = (await client.get(f"/api/photos/{mine['id']}/history")).json()
-    assert [h["reason"] for h in hist] == ["mint"] and hist[0]["to_user"]["id"] == anna["user"]["id"]
+    assert [h["reason"] for h in hist] == ["mint"] and hist[0]["to_user"]["id"] == anna["user"][
+        "id"
+    ]
 
-    forbidden = await client.patch(f"/api/photos/{mine['id']}", json={"title": "x"}, headers=bearer(boris))
+    forbidden = await client.patch(
+        f"/api/photos/{mine['id']}", json={"title": "x"}, headers=bearer(boris)
+    )
     assert forbidden.status_code == 403
-    edited = await client.patch(f"/api/photos/{mine['id']}", json={"title": "New"}, headers=bearer(anna))
+    edited = await client.patch(
+        f"/api/photos/{mine['id']}", json={"title": "New"}, headers=bearer(anna)
+    )
     assert edited.status_code == 200 and edited.json()["title"] == "New"
-    assert (await client.patch(f"/api/photos/{mine['id']}", json={"title": ""}, headers=bearer(anna))).status_code == 422
+    assert (
+        await client.patch(f"/api/photos/{mine['id']}", json={"title": ""}, headers=bearer(anna))
+    ).status_code == 422
     assert (await client.get("/api/photos/999999")).status_code == 404
 
 
-async def test_delete_rules(client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path) -> None:
+async def test_delete_rules(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, upload_dir: Path
+) -> None:
     anna = await sign_in(client)
     boris = await sign_in(client, 2, "Boris")
     photo = (await upload(client, anna, unique_png(1))).json()
-    assert (await client.delete(f"/api/photos/{photo['id']}", headers=bearer(boris))).status_code == 403
-    assert (await client.delete(f"/api/photos/{photo['id']}", headers=bearer(anna))).status_code == 204
+    assert (
+        await client.delete(f"/api/photos/{photo['id']}", headers=bearer(boris))
+    ).status_code == 403
+    assert (
+        await client.delete(f"/api/photos/{photo['id']}", headers=bearer(anna))
+    ).status_code == 204
     assert stored_files(upload_dir) == []
     assert await pool.fetchval("SELECT count(*) FROM events WHERE type = 'photo.deleted'") == 1
-    assert (await client.delete(f"/api/photos/{photo['id']}", headers=bearer(anna))).status_code == 404
+    assert (
+        await client.delete(f"/api/photos/{photo['id']}", headers=bearer(anna))
+    ).status_code == 404
 
     kept = (await upload(client, anna, unique_png(2))).json()
     # Once it changed hands (here by admin SQL), even a later return doesn't make it deletable.
     await pool.execute(
         "INSERT INTO ownership_history (art_object_id, from_user_id, to_user_id, reason) VALUES ($1, $2, $2, 'admin')",
-        kept["id"], anna["user"]["id"],
+        kept["id"],
+        anna["user"]["id"],
     )
-    assert (await client.delete(f"/api/photos/{kept['id']}", headers=bearer(anna))).status_code == 409
+    assert (
+        await client.delete(f"/api/photos/{kept['id']}", headers=bearer(anna))
+    ).status_code == 409
 
 
-async def test_only_a_change_of_hands_blocks_deletion(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_only_a_change_of_hands_blocks_deletion(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     """Issue 13.10: proposing and cancelling trades that request an object must not pin it;
     pending trades and claim codes involving a deleted object end (failed with a reason)."""
     anna = await sign_in(client)
@@ -354,11 +426,24 @@ async def test_only_a_change_of_hands_blocks_deletion(client: httpx.AsyncClient,
     target = (await upload(client, anna, unique_png(1))).json()["id"]
     boris_own = (await upload(client, boris, unique_png(2))).json()["id"]
     carl_own = (await upload(client, carl, unique_png(3))).json()["id"]
-    cancelled = await client.post("/api/trades", json={"offered_photo_ids": [carl_own], "requested_photo_ids": [target]}, headers=bearer(carl))
+    cancelled = await client.post(
+        "/api/trades",
+        json={"offered_photo_ids": [carl_own], "requested_photo_ids": [target]},
+        headers=bearer(carl),
+    )
     assert cancelled.status_code == 201, cancelled.text
-    assert (await client.post(f"/api/trades/{cancelled.json()['id']}/cancel", headers=bearer(carl))).status_code == 200
-    pending = await client.post("/api/trades", json={
-        "offered_photo_ids": [boris_own], "requested_photo_ids": [target], "recipient_id": anna["user"]["id"]}, headers=bearer(boris))
+    assert (
+        await client.post(f"/api/trades/{cancelled.json()['id']}/cancel", headers=bearer(carl))
+    ).status_code == 200
+    pending = await client.post(
+        "/api/trades",
+        json={
+            "offered_photo_ids": [boris_own],
+            "requested_photo_ids": [target],
+            "recipient_id": anna["user"]["id"],
+        },
+        headers=bearer(boris),
+    )
     assert pending.status_code == 201, pending.text
     claim = await client.post("/api/transfers", json={"photo_id": target}, headers=bearer(anna))
     assert claim.status_code == 201
@@ -373,11 +458,17 @@ async def test_only_a_change_of_hands_blocks_deletion(client: httpx.AsyncClient,
     event = await pool.fetchrow(
         "SELECT data, audience FROM events WHERE type = 'trade.updated' AND data->>'status' = 'failed'"
     )
-    assert event is not None and event["audience"] == sorted([anna["user"]["id"], boris["user"]["id"]])
-    gone_claim = await client.post("/api/transfers/claim", json={"token": claim.json()["claim_token"]}, headers=bearer(carl))
+    assert event is not None and event["audience"] == sorted(
+        [anna["user"]["id"], boris["user"]["id"]]
+    )
+    gone_claim = await client.post(
+        "/api/transfers/claim", json={"token": claim.json()["claim_token"]}, headers=bearer(carl)
+    )
     assert gone_claim.status_code == 404
     # The other trade was untouched (already cancelled) and boris's object is still his.
-    assert (await client.get(f"/api/photos/{boris_own}")).json()["owner"]["id"] == boris["user"]["id"]
+    assert (await client.get(f"/api/photos/{boris_own}")).json()["owner"]["id"] == boris["user"][
+        "id"
+    ]
 
 
 async def test_private_collection_hidden(client: httpx.AsyncClient) -> None:
@@ -385,8 +476,12 @@ async def test_private_collection_hidden(client: httpx.AsyncClient) -> None:
     boris = await sign_in(client, 2, "Boris")
     photo = (await upload(client, anna, unique_png(1))).json()
     await client.patch("/api/me", json={"is_private": True}, headers=bearer(anna))
-    assert (await client.get(f"/api/users/{anna['user']['id']}/photos", headers=bearer(boris))).status_code == 403
-    assert (await client.get(f"/api/photos/{photo['id']}", headers=bearer(boris))).status_code == 404
+    assert (
+        await client.get(f"/api/users/{anna['user']['id']}/photos", headers=bearer(boris))
+    ).status_code == 403
+    assert (
+        await client.get(f"/api/photos/{photo['id']}", headers=bearer(boris))
+    ).status_code == 404
     assert (await client.get("/api/photos", headers=bearer(boris))).json()["items"] == []
     own = (await client.get(f"/api/users/{anna['user']['id']}/photos", headers=bearer(anna))).json()
     assert [i["id"] for i in own["items"]] == [photo["id"]]

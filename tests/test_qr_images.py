@@ -35,8 +35,13 @@ async def test_qr_images_are_rate_limited_per_address(
 ) -> None:
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     # Keys of its own (every run and parallel worker comes from 127.0.0.1); they expire.
-    settings = make_settings(database_url, upload_dir, redis_url=url, rate_limit_qr_image="2/minute",
-                             redis_key_prefix=f"test-qr-{uuid.uuid4().hex}")
+    settings = make_settings(
+        database_url,
+        upload_dir,
+        redis_url=url,
+        rate_limit_qr_image="2/minute",
+        redis_key_prefix=f"test-qr-{uuid.uuid4().hex}",
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

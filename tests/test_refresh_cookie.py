@@ -29,7 +29,11 @@ def set_cookie(response: httpx.Response) -> SimpleCookie:
 
 def assert_refresh_cookie(response: httpx.Response, secure: bool = False) -> str:
     morsel = set_cookie(response)["gallery_refresh"]
-    assert morsel["httponly"] and morsel["samesite"].lower() == "strict" and morsel["path"] == "/api/auth"
+    assert (
+        morsel["httponly"]
+        and morsel["samesite"].lower() == "strict"
+        and morsel["path"] == "/api/auth"
+    )
     assert bool(morsel["secure"]) is secure
     assert int(morsel["max-age"]) == 30 * 24 * 3600
     assert morsel.value and response.json()["refresh_token"] is None
@@ -101,7 +105,9 @@ async def test_logout_by_cookie_revokes_and_clears_it(client: httpx.AsyncClient)
 async def test_qr_sign_in_on_the_web_sets_the_cookie(client: httpx.AsyncClient) -> None:
     phone = await sign_in(client, 1, "Phone")
     request = (await client.post("/api/auth/qr", headers=WEB)).json()
-    approve = await client.post(f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone))
+    approve = await client.post(
+        f"/api/auth/qr/{request['request_id']}/approve", headers=bearer(phone)
+    )
     assert approve.status_code == 204
     poll = await client.get(
         f"/api/auth/qr/{request['request_id']}", headers={**WEB, "X-QR-Secret": request["secret"]}
@@ -131,13 +137,17 @@ def https_settings(database_url: str, upload_dir: Path) -> Settings:
     return make_settings(database_url, upload_dir, public_url="https://gallery.example")
 
 
-async def test_the_cookie_is_secure_behind_https(https_settings: Settings, pool: asyncpg.Pool) -> None:
+async def test_the_cookie_is_secure_behind_https(
+    https_settings: Settings, pool: asyncpg.Pool
+) -> None:
     from app.main import create_app
 
     app = create_app(https_settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="https://gallery.example") as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="https://gallery.example"
+        ) as http:
             registered = await http.post("/api/auth/register", json=CREDENTIALS, headers=WEB)
             assert registered.status_code == 201, registered.text
             assert_refresh_cookie(registered, secure=True)

@@ -35,8 +35,14 @@ async def test_a_taken_port_fails_fast_before_anything_starts(tmp_path: Path) ->
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = await asyncio.to_thread(subprocess.run, RUN, env=run_env(tmp_path, port),
-                                       capture_output=True, text=True, timeout=30)
+        done = await asyncio.to_thread(
+            subprocess.run,
+            RUN,
+            env=run_env(tmp_path, port),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert done.returncode == 1
     assert f"127.0.0.1:{port} is already in use" in done.stderr
     assert "PORT=8001 bash scripts/run.sh" in done.stderr  # says what to do
@@ -46,7 +52,9 @@ async def test_a_taken_port_fails_fast_before_anything_starts(tmp_path: Path) ->
 
 def readme_import_command() -> str:
     readme = (REPO_ROOT / "README.md").read_text()
-    found = re.search(r"^(cd backend && \.\./\.venv/bin/python -m app import-photos .*)$", readme, re.M)
+    found = re.search(
+        r"^(cd backend && \.\./\.venv/bin/python -m app import-photos .*)$", readme, re.M
+    )
     assert found, "README shows the importer command"
     return found.group(1)
 
@@ -56,8 +64,12 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
     env = run_env(var_dir, port)
     # As after a first run: the web app built from today's sources (test.sh has done it already).
     built = await asyncio.to_thread(
-        subprocess.run, ["bash", "-c", f'source "{REPO_ROOT}/scripts/lib.sh"; ensure_webapp_build'],
-        env=env, capture_output=True, text=True, timeout=600,
+        subprocess.run,
+        ["bash", "-c", f'source "{REPO_ROOT}/scripts/lib.sh"; ensure_webapp_build'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert built.returncode == 0, built.stderr
     log = tmp_path / "run.log"
@@ -70,7 +82,7 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
         await until_healthy(proc, base, log)  # installs are done (test.sh); embedded PG + seed
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
             page = await http.get("/")
-            assert page.status_code == 200 and "<div id=\"root\"" in page.text
+            assert page.status_code == 200 and '<div id="root"' in page.text
             gallery = (await http.get("/api/photos", params={"limit": 50})).json()
             assert len(gallery["items"]) >= 12  # the demo seed
         output = log.read_text()
@@ -84,8 +96,15 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
         (folder / "harbour.png").write_bytes(unique_png(4242))
         command = re.sub(r"import-photos \S+", f"import-photos {folder}", readme_import_command())
         command = re.sub(r"--owner \S+", "--owner demo", command)
-        imported = await asyncio.to_thread(subprocess.run, ["bash", "-c", command], cwd=REPO_ROOT,
-                                           env=env, capture_output=True, text=True, timeout=120)
+        imported = await asyncio.to_thread(
+            subprocess.run,
+            ["bash", "-c", command],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert imported.returncode == 0, imported.stderr
         assert "imported 1, duplicates skipped 0, refused 0" in imported.stdout
         # issue 22.2: its files went where run.sh's server (same VAR_DIR) serves them from.
@@ -95,8 +114,9 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
             for key in ("thumb_url", "thumb_2x_url", "preview_url"):
                 assert (await http.get(harbour[key])).status_code == 200, (key, harbour[key])
         assert list((var_dir / "uploads").rglob("*.webp"))
-        dsn = await asyncio.to_thread(subprocess.run, [*RUN, "dsn"], env=env, capture_output=True,
-                                      text=True, timeout=60)
+        dsn = await asyncio.to_thread(
+            subprocess.run, [*RUN, "dsn"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert dsn.stdout.startswith("postgresql://") and str(var_dir) in dsn.stdout
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -105,11 +125,13 @@ async def test_run_command_serves_imports_and_stops_its_database(tmp_path: Path)
     # run.sh stopped its embedded PostgreSQL on the way out.
     assert "stopping the embedded PostgreSQL" in log.read_text()
     assert not (var_dir / "pgdata" / "postmaster.pid").exists()
-    stopped = await asyncio.to_thread(subprocess.run, [*RUN, "stop"], env=env, capture_output=True,
-                                      text=True, timeout=60)
+    stopped = await asyncio.to_thread(
+        subprocess.run, [*RUN, "stop"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert stopped.stdout.strip() == "not running"
-    reset = await asyncio.to_thread(subprocess.run, [*RUN, "reset"], env=env, capture_output=True,
-                                    text=True, timeout=60)
+    reset = await asyncio.to_thread(
+        subprocess.run, [*RUN, "reset"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert reset.returncode == 0 and not (var_dir / "pgdata").exists()
 
 
@@ -123,18 +145,31 @@ async def test_swapping_in_a_new_build_never_leaves_the_server_without_one(
         (webapp / name / "assets" / "app.js").write_text(f"// {name}")
     link = webapp / "dist"
     link.symlink_to("dist-a")
-    env = {"APP_ENV": "test", "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path / "up"),
-           "WEBAPP_DIST": str(link), "REDIS_URL": ""}
+    env = {
+        "APP_ENV": "test",
+        "DATABASE_URL": database_url,
+        "UPLOAD_DIR": str(tmp_path / "up"),
+        "WEBAPP_DIST": str(link),
+        "REDIS_URL": "",
+    }
     # The builds swap back and forth until the test has seen enough (a fact, not a time): at
     # least 30 answers, both builds among them, all while the swapping goes on.
     stop = tmp_path / "stop-swapping"
-    swap = f'source "{REPO_ROOT}/scripts/lib.sh"; while [ ! -e "{stop}" ]; do ' \
-           f'install_webapp_build "{webapp}/dist-b" "{link}"; install_webapp_build "{webapp}/dist-a" "{link}"; done'
+    swap = (
+        f'source "{REPO_ROOT}/scripts/lib.sh"; while [ ! -e "{stop}" ]; do '
+        f'install_webapp_build "{webapp}/dist-b" "{link}"; install_webapp_build "{webapp}/dist-a" "{link}"; done'
+    )
     async with running_server(env) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
-        swapper = asyncio.create_task(asyncio.to_thread(
-            subprocess.run, ["bash", "-c", swap], env={**os.environ, "VAR_DIR": str(tmp_path / "var")},
-            capture_output=True, text=True, timeout=300,
-        ))
+        swapper = asyncio.create_task(
+            asyncio.to_thread(
+                subprocess.run,
+                ["bash", "-c", swap],
+                env={**os.environ, "VAR_DIR": str(tmp_path / "var")},
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+        )
         statuses: list[int] = []
         seen: set[str] = set()
         while len(statuses) < 30 or seen != {"dist-a", "dist-b"}:
@@ -169,8 +204,9 @@ async def test_run_with_an_outside_database_writes_no_demo_data_into_it(
     env.pop("MAX_BOT_TOKEN", None)
     log = tmp_path / "run.log"
     with log.open("wb") as out:
-        proc = await asyncio.create_subprocess_exec(*RUN, env=env, stdout=out,
-                                                    stderr=subprocess.STDOUT, start_new_session=True)
+        proc = await asyncio.create_subprocess_exec(
+            *RUN, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         await until_healthy(proc, f"http://127.0.0.1:{port}", log)
         # `kill <pid>`, as a supervisor stops it: only run.sh is told, and the server it started
@@ -198,8 +234,14 @@ async def test_dump_and_restore_of_the_embedded_database(tmp_path: Path) -> None
     lib = f'source "{REPO_ROOT}/scripts/lib.sh";'
 
     def bash(script: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(["bash", "-c", lib + script], env=env, cwd=REPO_ROOT,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            ["bash", "-c", lib + script],
+            env=env,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         return done
 
@@ -207,19 +249,38 @@ async def test_dump_and_restore_of_the_embedded_database(tmp_path: Path) -> None
     dump = tmp_path / "gallery.dump"
     try:
         bash('embedded_postgres start "$VAR/pgdata" >/dev/null && app_cli seed-demo')
-        count = 'app_psql() { "$(pg_bin)/psql" -tA "$(embedded_postgres dsn "$VAR/pgdata")" -c "$1"; };'
+        count = (
+            'app_psql() { "$(pg_bin)/psql" -tA "$(embedded_postgres dsn "$VAR/pgdata")" -c "$1"; };'
+        )
         assert bash(count + 'app_psql "SELECT count(*) FROM art_objects"').stdout.strip() == "12"
-        dumped = await asyncio.to_thread(subprocess.run, [*RUN, "dump", str(dump)], env=env,
-                                         capture_output=True, text=True, timeout=300)
+        dumped = await asyncio.to_thread(
+            subprocess.run,
+            [*RUN, "dump", str(dump)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert dumped.returncode == 0, dumped.stderr
-        assert f"dumped the embedded database ({tmp_path / 'var' / 'pgdata'}) to {dump}" in dumped.stderr
+        assert (
+            f"dumped the embedded database ({tmp_path / 'var' / 'pgdata'}) to {dump}"
+            in dumped.stderr
+        )
         bash(count + 'app_psql "TRUNCATE art_objects CASCADE"')
         # restore with the server stopped: it starts it, restores, and stops it again.
         bash('embedded_postgres stop "$VAR/pgdata"')
-        restored = await asyncio.to_thread(subprocess.run, [*RUN, "restore", str(dump)], env=env,
-                                           capture_output=True, text=True, timeout=300)
+        restored = await asyncio.to_thread(
+            subprocess.run,
+            [*RUN, "restore", str(dump)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert restored.returncode == 0, restored.stderr
-        assert bash('embedded_postgres dsn "$VAR/pgdata" || echo stopped').stdout.strip() == "stopped"
+        assert (
+            bash('embedded_postgres dsn "$VAR/pgdata" || echo stopped').stdout.strip() == "stopped"
+        )
         bash('embedded_postgres start "$VAR/pgdata" >/dev/null')
         assert bash(count + 'app_psql "SELECT count(*) FROM art_objects"').stdout.strip() == "12"
     finally:

@@ -100,7 +100,16 @@ def test_production_refuses_default_secrets() -> None:
     from app.core.config import Settings
 
     with pytest.raises(RuntimeError, match="JWT_SECRET"):
-        Settings(app_env="production", database_url="postgresql://x/y", max_bot_token="t").check_production()
+        Settings(
+            app_env="production", database_url="postgresql://x/y", max_bot_token="t"
+        ).check_production()
     with pytest.raises(RuntimeError, match="BOT_TOKEN"):
-        Settings(app_env="production", database_url="postgresql://x/y", jwt_secret="s" * 40).check_production()
-    Settings(app_env="production", database_url="postgresql://x/y", jwt_secret="s" * 40, max_bot_token="t").check_production()
+        Settings(
+            app_env="production", database_url="postgresql://x/y", jwt_secret="s" * 40
+        ).check_production()
+    Settings(
+        app_env="production",
+        database_url="postgresql://x/y",
+        jwt_secret="s" * 40,
+        max_bot_token="t",
+    ).check_production()

@@ -157,14 +157,18 @@ async def test_search_walks_a_window_then_the_gin_index(
             one = OneConnection(conn)
             page = await photos.list_photos(one, None, photos.Listing(query="закат", limit=2))
             assert [p.title for p in page.items] == ["Закаты rare"] * 2 and page.next_cursor
-            rest = await photos.list_photos(one, None, photos.Listing(query="закат", cursor=page.next_cursor))
+            rest = await photos.list_photos(
+                one, None, photos.Listing(query="закат", cursor=page.next_cursor)
+            )
             assert len(rest.items) == 1 and rest.next_cursor is None
             assert sorted(p.id for p in [*page.items, *rest.items]) == ids[:3]
             # Every object, page by page across window edges: none lost, none twice, in order.
             seen: list[int] = []
             cursor = None
             while True:
-                page = await photos.list_photos(one, None, photos.Listing(query="object", cursor=cursor, limit=40))
+                page = await photos.list_photos(
+                    one, None, photos.Listing(query="object", cursor=cursor, limit=40)
+                )
                 seen += [p.id for p in page.items]
                 if (cursor := page.next_cursor) is None:
                     break

@@ -146,7 +146,9 @@ async def plain_search(
     favorites_of: int | None,
 ) -> list[asyncpg.Record]:
     """The definition: the listing's rows whose text matches, no window, no index trick."""
-    sql, args = art_objects.cards_query(viewer_id, wanted, after, owner_id, creator_id, favorites_of)
+    sql, args = art_objects.cards_query(
+        viewer_id, wanted, after, owner_id, creator_id, favorites_of
+    )
     where = len(f"{CARD_SQL} WHERE ")
     sql = (
         sql[:where]
@@ -254,7 +256,11 @@ async def test_the_one_statement_search_answers_what_the_four_statements_did(
                     after = None
                     for page in range(6):
                         args = (conn, viewer, PAGE + 1, text, after)
-                        named = (kind.get("owner_id"), kind.get("creator_id"), kind.get("favorites_of"))
+                        named = (
+                            kind.get("owner_id"),
+                            kind.get("creator_id"),
+                            kind.get("favorites_of"),
+                        )
                         new = await art_objects.search_cards(
                             conn, viewer, PAGE + 1, text, window, after, *named
                         )
@@ -276,11 +282,16 @@ async def test_every_page_of_every_search_through_the_service(
     monkeypatch.setattr(photos, "SEARCH_WINDOW", (20, 20))
     async with pool.acquire() as conn:
         for text in QUERIES:
-            expected = [r["id"] for r in await plain_search(conn, None, 10_000, text, None, None, None, None)]
+            expected = [
+                r["id"]
+                for r in await plain_search(conn, None, 10_000, text, None, None, None, None)
+            ]
             seen: list[int] = []
             cursor = None
             while True:
-                page = await photos.list_photos(pool, None, photos.Listing(query=text, cursor=cursor, limit=9))
+                page = await photos.list_photos(
+                    pool, None, photos.Listing(query=text, cursor=cursor, limit=9)
+                )
                 seen += [p.id for p in page.items]
                 if (cursor := page.next_cursor) is None:
                     break

@@ -284,16 +284,24 @@ async def test_seeded_events_are_announced_to_listeners(
         ("assign_owner.sql", {"user_id": 1}, "object_id"),
         ("create_users.sql", {"messenger": "max", "display_name": "Anna"}, "external_id"),
         ("create_users.sql", {}, "messenger"),
-        ("mint_objects.sql", {k: v for k, v in _mint_vars(1).items() if k != "thumb_key"}, "thumb_key"),
+        (
+            "mint_objects.sql",
+            {k: v for k, v in _mint_vars(1).items() if k != "thumb_key"},
+            "thumb_key",
+        ),
     ],
 )
 async def test_a_missing_variable_is_named(
     database_url: str, pool: asyncpg.Pool, seed: str, given: dict, missing: str
 ) -> None:
     """issue 22.10: not psql's `syntax error at or near ":"`, but which -v to add; nothing written."""
-    before = await pool.fetchval("SELECT count(*) FROM users") + await pool.fetchval("SELECT count(*) FROM events")
+    before = await pool.fetchval("SELECT count(*) FROM users") + await pool.fetchval(
+        "SELECT count(*) FROM events"
+    )
     text = await psql(database_url, seed, check=False, **given)
     assert f"missing variable {missing}: add -v {missing}=" in text
     assert "syntax error" not in text
-    after = await pool.fetchval("SELECT count(*) FROM users") + await pool.fetchval("SELECT count(*) FROM events")
+    after = await pool.fetchval("SELECT count(*) FROM users") + await pool.fetchval(
+        "SELECT count(*) FROM events"
+    )
     assert after == before

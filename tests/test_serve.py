@@ -30,13 +30,15 @@ def _settings(**values: object) -> Settings:
 
 
 def test_serve_sets_every_option_from_settings() -> None:
-    options = serve_options(_settings(host="0.0.0.0", port=8123, web_concurrency=3, ws_max_size=4096))
+    options = serve_options(
+        _settings(host="0.0.0.0", port=8123, web_concurrency=3, ws_max_size=4096)
+    )
     assert options == {
         "host": "0.0.0.0",
         "port": 8123,
         "workers": 3,
-        "http": "app.core.http_server:HeaderTimeoutProtocol",
-        "ws": "app.core.ws_server:DirectSendProtocol",
+        "http": "app.server.http_server:HeaderTimeoutProtocol",
+        "ws": "app.server.ws_server:DirectSendProtocol",
         "ws_per_message_deflate": False,
         "ws_max_size": 4096,
         "log_config": log_config(),
@@ -61,13 +63,23 @@ def test_every_launcher_starts_the_one_server_command() -> None:
         assert re.search(r"^\s*(\S+=\S+ )*app_cli serve\b", text, re.M), script
     assert 'app_cli() { PYTHONPATH="$ROOT/backend' in (REPO_ROOT / "scripts/lib.sh").read_text()
     assert SERVE[1:] == ("-m", "app", "serve")
-    assert '[sys.executable, "-m", "app", "serve"]' in (REPO_ROOT / "tests/nginx_support.py").read_text()
+    assert (
+        '[sys.executable, "-m", "app", "serve"]'
+        in (REPO_ROOT / "tests/nginx_support.py").read_text()
+    )
     for doc in ("README.md", "docs/operations.md"):
         assert "python -m app serve" in (REPO_ROOT / doc).read_text(), doc
     # Nobody spells the flags out any more: one list, in app/cli.py.
-    for launcher in ("scripts/run.sh", "scripts/e2e.sh", "backend/Dockerfile", "docker-compose.yml",
-                     "tests/server_support.py", "tests/nginx_support.py", "README.md",
-                     "docs/operations.md"):
+    for launcher in (
+        "scripts/run.sh",
+        "scripts/e2e.sh",
+        "backend/Dockerfile",
+        "docker-compose.yml",
+        "tests/server_support.py",
+        "tests/nginx_support.py",
+        "README.md",
+        "docs/operations.md",
+    ):
         text = (REPO_ROOT / launcher).read_text()
         assert "--ws app.core" not in text and "--log-config" not in text, launcher
 
@@ -84,8 +96,14 @@ async def _wait_for_log(log: Path, pattern: str) -> list[dict]:
 
 
 def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"APP_ENV": "test", "DATABASE_URL": database_url, "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "REDIS_URL": "", "JWT_SECRET": "serve-test-" + "x" * 32, **extra}
+    return {
+        "APP_ENV": "test",
+        "DATABASE_URL": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "REDIS_URL": "",
+        "JWT_SECRET": "serve-test-" + "x" * 32,
+        **extra,
+    }
 
 
 async def test_the_server_logs_json_without_query_strings_and_caps_websocket_messages(
@@ -95,7 +113,9 @@ async def test_the_server_logs_json_without_query_strings_and_caps_websocket_mes
     env = _env(database_url, tmp_path, WS_MAX_SIZE="2048")
     async with running_server(env, log_to=log) as base:
         async with httpx.AsyncClient(base_url=base) as http:
-            assert (await http.get("/api/photos", params={"secret": "s3cr3t-in-url"})).status_code == 200
+            assert (
+                await http.get("/api/photos", params={"secret": "s3cr3t-in-url"})
+            ).status_code == 200
         ws_url = base.replace("http://", "ws://") + "/api/ws"
         async with websockets.connect(ws_url, max_size=None) as socket:
             # Just under the cap: read and answered.
@@ -119,12 +139,22 @@ async def test_plain_uvicorn_logs_json_and_makes_a_missing_metrics_directory(
     """No flags at all: the app installs its logging over uvicorn's plain-text defaults, and a
     PROMETHEUS_MULTIPROC_DIR that does not exist yet is created instead of killing the worker."""
     log, metrics_dir = tmp_path / "plain.log", tmp_path / "not" / "yet" / "metrics"
-    plain = (sys.executable, "-m", "uvicorn", "app.main:app", "--app-dir", str(BACKEND),
-             "--host", "127.0.0.1")
+    plain = (
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--app-dir",
+        str(BACKEND),
+        "--host",
+        "127.0.0.1",
+    )
     env = _env(database_url, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
     async with running_server(env, command=plain, log_to=log) as base:
         async with httpx.AsyncClient(base_url=base) as http:
-            assert (await http.get("/api/photos", params={"token": "t0ken-in-url"})).status_code == 200
+            assert (
+                await http.get("/api/photos", params={"token": "t0ken-in-url"})
+            ).status_code == 200
             assert "gallery_http_requests_total" in (await http.get("/metrics")).text
         await _wait_for_log(log, r'"route": "/api/photos"')
     assert metrics_dir.is_dir()
@@ -142,7 +172,9 @@ async def test_serve_empties_the_metrics_directory_before_its_workers_start(
     metrics_dir.mkdir()
     stale = metrics_dir / "counter_999999.db"
     stale.write_bytes(b"an earlier run's counters")
-    env = _env(database_url, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), WEB_CONCURRENCY="2")
+    env = _env(
+        database_url, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), WEB_CONCURRENCY="2"
+    )
     async with running_server(env) as base, httpx.AsyncClient(base_url=base) as http:
         assert (await http.get("/metrics")).status_code == 200
         assert not stale.exists()
@@ -151,9 +183,16 @@ async def test_serve_empties_the_metrics_directory_before_its_workers_start(
 def test_an_unusable_metrics_directory_stops_serve_with_its_name(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    env = {"APP_ENV": "test", "PROMETHEUS_MULTIPROC_DIR": str(blocker / "metrics"),
-           "PYTHONPATH": str(BACKEND), "PATH": "/usr/bin:/bin", "PORT": "1"}
+    env = {
+        "APP_ENV": "test",
+        "PROMETHEUS_MULTIPROC_DIR": str(blocker / "metrics"),
+        "PYTHONPATH": str(BACKEND),
+        "PATH": "/usr/bin:/bin",
+        "PORT": "1",
+    }
     done = subprocess.run(SERVE, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    assert f"PROMETHEUS_MULTIPROC_DIR={blocker / 'metrics'}: cannot create or empty it" in done.stderr
+    assert (
+        f"PROMETHEUS_MULTIPROC_DIR={blocker / 'metrics'}: cannot create or empty it" in done.stderr
+    )
     assert "Traceback" not in done.stderr

@@ -128,7 +128,9 @@ async def test_first_password_needs_a_recent_messenger_sign_in(
 ) -> None:
     old_session = await sign_in(client, 61, "Phone")
     # The session signed in 10 minutes ago: refreshed access tokens still carry that time.
-    await pool.execute("UPDATE refresh_token_families SET auth_time = now() - interval '10 minutes'")
+    await pool.execute(
+        "UPDATE refresh_token_families SET auth_time = now() - interval '10 minutes'"
+    )
     refreshed = (await _refresh(client, old_session["refresh_token"])).json()
     body = {"password": "attacker pass 1", "username": "taken_over"}
     stale = await client.put("/api/me/password", json=body, headers=bearer(refreshed))
@@ -137,23 +139,33 @@ async def test_first_password_needs_a_recent_messenger_sign_in(
     assert await pool.fetchval("SELECT password_hash FROM users") is None
 
     # A sign-in now with initData the messenger made 10 minutes ago is no fresher than that.
-    old_init = make_init_data(user={"id": 61, "first_name": "Phone"}, auth_date=int(time.time()) - 600)
+    old_init = make_init_data(
+        user={"id": 61, "first_name": "Phone"}, auth_date=int(time.time()) - 600
+    )
     replayed = (await client.post("/api/auth/max", json={"init_data": old_init})).json()
-    assert (await client.put("/api/me/password", json=body, headers=bearer(replayed))).status_code == 403
+    assert (
+        await client.put("/api/me/password", json=body, headers=bearer(replayed))
+    ).status_code == 403
 
     # A desktop session opened by QR is not a messenger sign-in either.
     qr = (await client.post("/api/auth/qr")).json()
     fresh_phone = await sign_in(client, 61, "Phone")
-    approve = await client.post(f"/api/auth/qr/{qr['request_id']}/approve", headers=bearer(fresh_phone))
+    approve = await client.post(
+        f"/api/auth/qr/{qr['request_id']}/approve", headers=bearer(fresh_phone)
+    )
     assert approve.status_code == 204
-    desktop = (await client.get(f"/api/auth/qr/{qr['request_id']}", headers={"X-QR-Secret": qr["secret"]})).json()
+    desktop = (
+        await client.get(f"/api/auth/qr/{qr['request_id']}", headers={"X-QR-Secret": qr["secret"]})
+    ).json()
     by_qr = await client.put("/api/me/password", json=body, headers=bearer(desktop))
     assert by_qr.status_code == 403
 
     # A messenger sign-in a moment ago is fresh proof: the password is set, and every other
     # session (the old one and the QR desktop) is signed out; this one stays.
     done = await client.put(
-        "/api/me/password", json={"password": "owner pass 1", "username": "owner"}, headers=bearer(fresh_phone)
+        "/api/me/password",
+        json={"password": "owner pass 1", "username": "owner"},
+        headers=bearer(fresh_phone),
     )
     assert done.status_code == 200, done.text
     assert done.json() == {"revoked_sessions": 3}
@@ -169,7 +181,9 @@ async def test_password_change_needs_the_current_one_and_revokes_other_sessions(
     here = (await client.post("/api/auth/register", json=creds)).json()
     laptop = (await client.post("/api/auth/login", json=creds)).json()
     tablet = (await client.post("/api/auth/login", json=creds)).json()
-    no_proof = await client.put("/api/me/password", json={"password": "second password"}, headers=bearer(here))
+    no_proof = await client.put(
+        "/api/me/password", json={"password": "second password"}, headers=bearer(here)
+    )
     assert no_proof.status_code == 401
     wrong = await client.put(
         "/api/me/password",
@@ -199,16 +213,25 @@ async def test_parallel_refreshes_of_one_token_all_get_the_same_successor(
 ) -> None:
     tokens = await sign_in(client)
     results = await asyncio.gather(*[_refresh(client, tokens["refresh_token"]) for _ in range(20)])
-    assert [r.status_code for r in results] == [200] * 20, [r.text for r in results if r.status_code != 200]
+    assert [r.status_code for r in results] == [200] * 20, [
+        r.text for r in results if r.status_code != 200
+    ]
     successors = {r.json()["refresh_token"] for r in results}
     assert len(successors) == 1 and tokens["refresh_token"] not in successors
     assert len({r.json()["access_token"] for r in results}) == 1  # the same pair, not 20 pairs
     assert await pool.fetchval("SELECT count(*) FROM refresh_tokens") == 2  # one rotation
-    assert await pool.fetchval("SELECT count(*) FROM refresh_token_families WHERE revoked_at IS NOT NULL") == 0
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM refresh_token_families WHERE revoked_at IS NOT NULL"
+        )
+        == 0
+    )
     # No usable token is stored: the original and the successor exist only as digests; the
     # link to the successor is sealed under the (unstored) original.
     (successor,) = successors
-    sealed = await pool.fetchval("SELECT successor_sealed FROM refresh_tokens WHERE successor_id IS NOT NULL")
+    sealed = await pool.fetchval(
+        "SELECT successor_sealed FROM refresh_tokens WHERE successor_id IS NOT NULL"
+    )
     assert sealed and successor.encode() not in sealed and sealed not in successor.encode()
     # The family lives on: the successor rotates normally.
     assert (await _refresh(client, successor)).status_code == 200
@@ -225,7 +248,9 @@ async def test_reuse_after_the_grace_window_still_revokes_the_family(
     assert (await _refresh(client, successor)).status_code == 401
 
 
-async def test_reuse_after_the_successor_was_spent_revokes_the_family(client: httpx.AsyncClient) -> None:
+async def test_reuse_after_the_successor_was_spent_revokes_the_family(
+    client: httpx.AsyncClient,
+) -> None:
     """Inside the window, but the successor was already used: the old token is no longer a
     retry of a lost response, so it counts as theft."""
     tokens = await sign_in(client)
@@ -241,11 +266,17 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
-async def redis_app(database_url: str, upload_dir: Path, pool: asyncpg.Pool) -> AsyncIterator[FastAPI]:
+async def redis_app(
+    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+) -> AsyncIterator[FastAPI]:
     prefix = f"test-login-{uuid.uuid4().hex[:12]}"  # only these keys are ours to delete
     # A 60 s first lock (default 1 s): the test's guesses surely arrive while it holds.
     settings = make_settings(
-        database_url, upload_dir, redis_url=REDIS_URL, redis_key_prefix=prefix, login_backoff_base=60
+        database_url,
+        upload_dir,
+        redis_url=REDIS_URL,
+        redis_key_prefix=prefix,
+        login_backoff_base=60,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -266,11 +297,19 @@ async def _login_from(app: FastAPI, address: str, username: str, password: str) 
 
 
 @pytest.mark.parametrize("username", ["victim", "no_such_user"])
-async def test_guesses_from_many_addresses_hit_the_username_back_off(redis_app: FastAPI, username: str) -> None:
+async def test_guesses_from_many_addresses_hit_the_username_back_off(
+    redis_app: FastAPI, username: str
+) -> None:
     app = redis_app
     async with _from(app, "192.0.2.1") as http:
-        assert (await http.post("/api/auth/register", json={"username": "victim", "password": "victim's password"})).status_code == 201
-    answers = [await _login_from(app, f"198.51.100.{i}", username, f"guess number {i}") for i in range(30)]
+        assert (
+            await http.post(
+                "/api/auth/register", json={"username": "victim", "password": "victim's password"}
+            )
+        ).status_code == 201
+    answers = [
+        await _login_from(app, f"198.51.100.{i}", username, f"guess number {i}") for i in range(30)
+    ]
     statuses = [a.status_code for a in answers]
     # 5 free attempts, the 6th sets the first lock; the rest arrive while it holds. Unknown names
     # are treated alike (no way to tell which usernames exist).
@@ -292,14 +331,20 @@ async def test_guesses_from_many_addresses_hit_the_username_back_off(redis_app: 
     assert 120_000 < await redis.pttl(lock) <= 240_000
     if username == "victim":
         # While locked even the right password waits; after the lock it works and resets the name.
-        assert (await _login_from(app, "192.0.2.1", "victim", "victim's password")).status_code == 429
+        assert (
+            await _login_from(app, "192.0.2.1", "victim", "victim's password")
+        ).status_code == 429
         await redis.delete(lock)
-        assert (await _login_from(app, "192.0.2.1", "victim", "victim's password")).status_code == 200
+        assert (
+            await _login_from(app, "192.0.2.1", "victim", "victim's password")
+        ).status_code == 200
         assert await redis.exists(lock, fails) == 0
         assert (await _login_from(app, "192.0.2.1", "victim", "wrong again")).status_code == 401
 
 
-async def test_a_parallel_burst_of_guesses_gets_no_more_than_the_free_attempts(redis_app: FastAPI) -> None:
+async def test_a_parallel_burst_of_guesses_gets_no_more_than_the_free_attempts(
+    redis_app: FastAPI,
+) -> None:
     answers = await asyncio.gather(
         *[_login_from(redis_app, f"198.51.100.{i}", "burst_target", "a guess!") for i in range(20)]
     )
@@ -309,7 +354,7 @@ async def test_a_parallel_burst_of_guesses_gets_no_more_than_the_free_attempts(r
 
 def test_the_in_process_fallback_applies_the_same_back_off(upload_dir: Path) -> None:
     """While Redis fails, the throttle counts in the process with the same rule (fail soft)."""
-    from app.core.login_guard import _LocalCounts, backoff_ms
+    from app.services.login_guard import _LocalCounts, backoff_ms
 
     settings = make_settings("postgresql://unused/none", upload_dir, login_backoff_base=60)
     assert [backoff_ms(settings, n) for n in (1, 5, 6, 7, 8)] == [0, 0, 60_000, 120_000, 240_000]

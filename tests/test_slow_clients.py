@@ -1,6 +1,6 @@
 """Slow clients are cut off by the app server itself (issue 13, item 20), as scripts/run.sh and
-the image start it (`--http app.core.http_server:HeaderTimeoutProtocol`; body idle timeout in
-core/body_limit.py): a request head must be complete within HTTP_HEADER_TIMEOUT, a body may
+the image start it (`--http app.server.http_server:HeaderTimeoutProtocol`; body idle timeout in
+server/body_limit.py): a request head must be complete within HTTP_HEADER_TIMEOUT, a body may
 not stall longer than HTTP_BODY_TIMEOUT."""
 
 import asyncio
@@ -111,4 +111,4 @@ async def test_a_kept_alive_connection_may_idle_between_requests(server: str) ->
 def test_every_launcher_uses_the_protocol() -> None:
     """Every launcher runs `python -m app serve` (tests/test_serve.py), which sets it."""
     options = serve_options(Settings(app_env="test", jwt_secret="x" * 40))
-    assert options["http"] == "app.core.http_server:HeaderTimeoutProtocol"
+    assert options["http"] == "app.server.http_server:HeaderTimeoutProtocol"

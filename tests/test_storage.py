@@ -51,8 +51,16 @@ async def test_write_read_delete(storage: Storage) -> None:
     assert all_keys(storage) == {"originals/cd/one.jpg"}
 
 
-@pytest.mark.parametrize("key", ["../escape.webp", "media/../originals/x.jpg", "/etc/passwd",
-                                 "media/ab/../../x", "other/x.webp"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../escape.webp",
+        "media/../originals/x.jpg",
+        "/etc/passwd",
+        "media/ab/../../x",
+        "other/x.webp",
+    ],
+)
 async def test_keys_outside_the_layout_are_refused(storage: Storage, key: str) -> None:
     with pytest.raises(ValueError):
         storage.put(key, b"x")
@@ -68,7 +76,9 @@ async def test_listing_sees_only_files_older_than_the_cutoff(storage: Storage) -
 async def test_sweep_removes_orphans_and_keeps_files_with_rows(
     storage: Storage, settings: Settings, pool: asyncpg.Pool
 ) -> None:
-    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    owner = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
     shape = await photos.upload(pool, settings, storage, owner, unique_png(31), "kept", None)
     kept = all_keys(storage)
     assert len(kept) >= 3 and sum(key.startswith("originals/") for key in kept) == 1  # + renditions
@@ -84,7 +94,9 @@ async def test_sweep_removes_orphans_and_keeps_files_with_rows(
 async def test_crash_between_files_and_row_leaves_nothing(
     storage: Storage, settings: Settings, pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
+    owner = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
 
     async def broken_append(*args, **kwargs):
         raise asyncpg.exceptions.ConnectionDoesNotExistError("injected: connection lost")
@@ -105,8 +117,12 @@ async def test_images_minted_by_sql_get_a_blurhash_placeholder(
     from app.services.maintenance import fill_missing_placeholders
 
     maintenance._UNREADABLE.clear()  # ids restart with every test
-    owner = await pool.fetchval("INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id")
-    shape = await photos.upload(pool, settings, storage, owner, unique_png(33, size=(96, 64)), "x", None)
+    owner = await pool.fetchval(
+        "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
+    )
+    shape = await photos.upload(
+        pool, settings, storage, owner, unique_png(33, size=(96, 64)), "x", None
+    )
     expected = await pool.fetchrow("SELECT placeholder, dominant_color FROM images")
     assert expected["placeholder"]
     # As the SQL seed leaves it (and one whose thumbnail is missing, which is skipped).
@@ -116,7 +132,10 @@ async def test_images_minted_by_sql_get_a_blurhash_placeholder(
            VALUES (sha256('missing'::bytea), 'image/png', 10, 10, 10, 'originals/zz/m.png', 'media/zz/m.webp', 'media/zz/p.webp')"""
     )
     assert await fill_missing_placeholders(pool, storage) == 1
-    row = await pool.fetchrow("SELECT placeholder, dominant_color FROM images WHERE thumb_key = $1", shape.thumb_url.lstrip("/"))
+    row = await pool.fetchrow(
+        "SELECT placeholder, dominant_color FROM images WHERE thumb_key = $1",
+        shape.thumb_url.lstrip("/"),
+    )
     assert len(row["placeholder"]) >= 6 and row["dominant_color"].startswith("#")
     assert row["dominant_color"] != "#808080" or expected["dominant_color"] == "#808080"
     assert await fill_missing_placeholders(pool, storage) == 0  # the unreadable one is not retried

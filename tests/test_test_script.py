@@ -14,7 +14,7 @@ from tests.server_support import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
-PLANTED = '''
+PLANTED = """
 import pytest
 
 
@@ -25,12 +25,13 @@ def test_planted_failure() -> None:
 @pytest.mark.skip(reason="needs frobnicate (apt-get install frobnicate)")
 def test_planted_skip() -> None:
     pass
-'''
+"""
 
 
 def _copy_of_the_repository(target: Path) -> Path:
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True,
-                           check=True).stdout.split(b"\0")
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
     for name in filter(None, files):
         source = REPO_ROOT / name.decode()
         if source.is_file():
@@ -46,15 +47,21 @@ def test_a_failing_stage_lets_the_others_run_and_fails_at_the_end(tmp_path: Path
     (repo / "tests" / "planted_lint.py").write_text("import os\n")  # an unused import: F401
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "VAR_DIR", "PYTHONPATH")}
     env["VAR_DIR"] = str(tmp_path / "var")
-    done = subprocess.run(["bash", "scripts/test.sh", "tests/test_planted.py"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        ["bash", "scripts/test.sh", "tests/test_planted.py"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     out = done.stdout + done.stderr
     assert done.returncode == 1, out[-3000:]
     # ruff failed first, and mypy and pytest still ran.
     assert "F401" in out and "mypy (strict, backend/app)" in out and "test_planted_failure" in out
-    failed = out[out.index("FAILED after"):]
+    failed = out[out.index("FAILED after") :]
     assert "- ruff (exit 1)" in failed and "- pytest tests/test_planted.py (exit 1)" in failed
-    not_run = out[out.index("NOT RUN"):]
+    not_run = out[out.index("NOT RUN") :]
     assert "needs frobnicate (apt-get install frobnicate)" in not_run
     # Its own Redis, never 127.0.0.1:6379, stopped at the end.
     assert "REDIS_URL is unset: starting a redis-server of this run's own" in out

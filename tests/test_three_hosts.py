@@ -72,7 +72,10 @@ async def cluster(database_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
     (web_root / "index.html").write_text("<!doctype html><title>gallery</title>")
     for path in (tmp_path, runtime, web_root):
         path.chmod(0o755)
-    redis = {"REDIS_URL": os.environ.get("REDIS_URL", ""), "REDIS_KEY_PREFIX": f"t3h{secrets.token_hex(4)}"}
+    redis = {
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "REDIS_KEY_PREFIX": f"t3h{secrets.token_hex(4)}",
+    }
     async with moto_s3() as endpoint:
         bucket = await new_bucket(endpoint)
         ports = [free_port() for _ in HOSTS]
@@ -101,7 +104,9 @@ async def cluster(database_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
             )  # fmt: skip
             one = f"server 127.0.0.1:{ports[0]};"
             assert conf.count(one) == 1
-            conf = conf.replace(one, " ".join(f"server {h}:{p};" for h, p in zip(HOSTS, ports, strict=True)))
+            conf = conf.replace(
+                one, " ".join(f"server {h}:{p};" for h, p in zip(HOSTS, ports, strict=True))
+            )
             (runtime / "nginx.conf").write_text(conf)
             nginx = start_process("nginx", nginx_argv(NGINX, runtime / "nginx.conf", runtime),
                                   log_path=tmp_path / "nginx.out")  # fmt: skip
@@ -153,12 +158,16 @@ class Follower:
 
 async def upload(api: httpx.AsyncClient, who: dict, seed: int) -> dict:
     files = {"file": ("p.png", unique_png(seed), "image/png")}
-    made = await api.post("/api/photos/upload", files=files, data={"title": f"h{seed}"}, headers=bearer(who))
+    made = await api.post(
+        "/api/photos/upload", files=files, data={"title": f"h{seed}"}, headers=bearer(who)
+    )
     assert made.status_code == 201, made.text
     return made.json()
 
 
-async def test_three_hosts_behave_as_one_and_survive_losing_one(cluster: Cluster, pool: asyncpg.Pool) -> None:
+async def test_three_hosts_behave_as_one_and_survive_losing_one(
+    cluster: Cluster, pool: asyncpg.Pool
+) -> None:
     start = await latest_event_id(pool)
     followers = [Follower(cluster.edge) for _ in range(SOCKETS)]
     for follower in followers:
@@ -169,7 +178,9 @@ async def test_three_hosts_behave_as_one_and_survive_losing_one(cluster: Cluster
         # A write on every host reaches every socket, whichever host holds it.
         made = [await upload(api, anna, 300 + i) for i, api in enumerate(clients)]
         first_marker = await marker(pool, 1)
-        expected = await pool.fetch("SELECT id FROM events WHERE id > $1 AND id <= $2 ORDER BY id", start, first_marker)
+        expected = await pool.fetch(
+            "SELECT id FROM events WHERE id > $1 AND id <= $2 ORDER BY id", start, first_marker
+        )
         for follower in followers:
             assert await follower.until(first_marker) == [r["id"] for r in expected]
 
@@ -183,7 +194,9 @@ async def test_three_hosts_behave_as_one_and_survive_losing_one(cluster: Cluster
         cluster.backends[1].process.wait(timeout=10)
         during = [await upload(clients[i], anna, 400 + i) for i in (0, 2)]
         last = await marker(pool, 2)
-        expected = await pool.fetch("SELECT id FROM events WHERE id > $1 AND id <= $2 ORDER BY id", start, last)
+        expected = await pool.fetch(
+            "SELECT id FROM events WHERE id > $1 AND id <= $2 ORDER BY id", start, last
+        )
         for follower in followers:
             # Every event exactly once, in id order, across the reconnect.
             assert await follower.until(last) == [r["id"] for r in expected]

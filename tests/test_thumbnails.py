@@ -38,7 +38,9 @@ async def test_upload_makes_both_thumbnails_and_every_shape_carries_them(
     listed = (await client.get("/api/photos")).json()["items"]
     assert listed[0]["thumb_2x_url"] == photo["thumb_2x_url"]
     # Exchange shapes (PhotoSummary) too: a claim code and a trade.
-    created = (await client.post("/api/transfers", json={"photo_id": photo["id"]}, headers=bearer(anna))).json()
+    created = (
+        await client.post("/api/transfers", json={"photo_id": photo["id"]}, headers=bearer(anna))
+    ).json()
     assert created["photo"]["thumb_2x_url"] == photo["thumb_2x_url"]
     [b1] = await mint_objects(pool, uid(boris), 1, start=10)
     body = {"offered_photo_ids": [photo["id"]], "requested_photo_ids": [b1]}
@@ -46,20 +48,28 @@ async def test_upload_makes_both_thumbnails_and_every_shape_carries_them(
     assert trade["offered"][0]["thumb_2x_url"] == photo["thumb_2x_url"]
 
     # Deleting the photo removes all four files.
-    assert (await client.post(f"/api/transfers/{created['id']}/cancel", headers=bearer(anna))).status_code == 200
-    assert (await client.post(f"/api/trades/{trade['id']}/cancel", headers=bearer(anna))).status_code == 200
+    assert (
+        await client.post(f"/api/transfers/{created['id']}/cancel", headers=bearer(anna))
+    ).status_code == 200
+    assert (
+        await client.post(f"/api/trades/{trade['id']}/cancel", headers=bearer(anna))
+    ).status_code == 200
     deleted = await client.delete(f"/api/photos/{photo['id']}", headers=bearer(anna))
     assert deleted.status_code == 204, deleted.text
     assert not [p for p in upload_dir.rglob("*") if p.is_file() and ".tmp" not in p.parts]
 
 
-async def test_images_stored_before_offer_the_preview_as_2x(client: httpx.AsyncClient, pool: asyncpg.Pool) -> None:
+async def test_images_stored_before_offer_the_preview_as_2x(
+    client: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
     anna = await sign_in(client, 1, "Anna")
     [obj] = await mint_objects(pool, uid(anna), 1)  # plain SQL, as an old row: no thumb_2x_key
     assert await pool.fetchval("SELECT thumb_2x_key FROM images") is None
     photo = (await client.get(f"/api/photos/{obj}")).json()
     assert photo["thumb_2x_url"] == photo["preview_url"] != photo["thumb_url"]
-    created = (await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))).json()
+    created = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    ).json()
     assert created["photo"]["thumb_2x_url"] == photo["preview_url"]
     # Deleting it works with the missing key (nothing to remove for it).
     await client.post(f"/api/transfers/{created['id']}/cancel", headers=bearer(anna))

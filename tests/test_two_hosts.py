@@ -21,7 +21,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-async def two_hosts(database_url: str, tmp_path: Path) -> AsyncIterator[tuple[str, str, Path, Path]]:
+async def two_hosts(
+    database_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[str, str, Path, Path]]:
     async with moto_s3() as endpoint:
         bucket = await new_bucket(endpoint)
         dirs = (tmp_path / "host-a", tmp_path / "host-b")
@@ -41,7 +43,10 @@ async def test_upload_on_one_host_is_served_and_announced_by_the_other(
     two_hosts: tuple[str, str, Path, Path], pool: asyncpg.Pool
 ) -> None:
     host_a, host_b, dir_a, dir_b = two_hosts
-    async with httpx.AsyncClient(base_url=host_a, timeout=30) as a, httpx.AsyncClient(base_url=host_b, timeout=30) as b:
+    async with (
+        httpx.AsyncClient(base_url=host_a, timeout=30) as a,
+        httpx.AsyncClient(base_url=host_b, timeout=30) as b,
+    ):
         anna = await sign_in(a, 1001, "Anna")
         boris = await sign_in(b, 2002, "Boris")
         after = await latest_event_id(pool)
@@ -49,14 +54,18 @@ async def test_upload_on_one_host_is_served_and_announced_by_the_other(
         on_b = await Socket.open(host_b, boris["access_token"], after=after)
         try:
             upload = await a.post(
-                "/api/photos/upload", files={"file": ("shared.png", unique_png(901), "image/png")},
-                data={"title": "Across hosts"}, headers=bearer(anna),
+                "/api/photos/upload",
+                files={"file": ("shared.png", unique_png(901), "image/png")},
+                data={"title": "Across hosts"},
+                headers=bearer(anna),
             )
             assert upload.status_code == 201, upload.text
             photo = upload.json()
             events = await asyncio.gather(on_a.next_event(), on_b.next_event())
             for event in events:
-                assert event["type"] == "photo.created" and event["data"]["id"] == photo["id"], event
+                assert event["type"] == "photo.created" and event["data"]["id"] == photo["id"], (
+                    event
+                )
 
             # Host B serves the renditions host A stored: read from the bucket, not a disk.
             for url in (photo["thumb_url"], photo["preview_url"]):
@@ -70,7 +79,10 @@ async def test_upload_on_one_host_is_served_and_announced_by_the_other(
             await on_a.conn.close()
             await on_b.conn.close()
         # Originals stay private on every host.
-        original = await pool.fetchval("SELECT original_key FROM images WHERE id = (SELECT image_id FROM art_objects WHERE id = $1)", photo["id"])
+        original = await pool.fetchval(
+            "SELECT original_key FROM images WHERE id = (SELECT image_id FROM art_objects WHERE id = $1)",
+            photo["id"],
+        )
         assert (await b.get(f"/{original}")).status_code == 404
         assert (await b.get("/media/../" + original)).status_code == 404
     assert files_under(dir_a / "media") == [] and files_under(dir_b / "media") == []

@@ -26,18 +26,25 @@ async def test_every_reader_applies_the_one_visibility_rule(
     people = {name: await sign_in(client, 500 + i, name) for i, name in enumerate(names)}
     objects = {}
     for owner in ("public", "private"):
-        [objects[owner]] = await mint_objects(pool, people[owner]["user"]["id"], 1, start=len(objects))
-    response = await client.patch("/api/me", json={"is_private": True}, headers=bearer(people["private"]))
+        [objects[owner]] = await mint_objects(
+            pool, people[owner]["user"]["id"], 1, start=len(objects)
+        )
+    response = await client.patch(
+        "/api/me", json={"is_private": True}, headers=bearer(people["private"])
+    )
     assert response.status_code == 200, response.text
     for owner in ("public", "private"):
         for status in ("pending", "accepted", "declined"):
             body = {"user_id": people[owner]["user"]["id"]}
-            made = await client.post("/api/profile_requests", json=body, headers=bearer(people[status]))
+            made = await client.post(
+                "/api/profile_requests", json=body, headers=bearer(people[status])
+            )
             assert made.status_code == 201, made.text
             if status != "pending":
                 verb = "accept" if status == "accepted" else "decline"
                 answered = await client.post(
-                    f"/api/profile_requests/{made.json()['id']}/{verb}", headers=bearer(people[owner])
+                    f"/api/profile_requests/{made.json()['id']}/{verb}",
+                    headers=bearer(people[owner]),
                 )
                 assert answered.status_code == 200, answered.text
 

@@ -65,7 +65,9 @@ async def test_app_writes_reach_sockets_through_the_waker(
         anna = await sign_in(api)
         [photo_id] = await mint_objects(pool, anna["user"]["id"], 1)
         socket = await Socket.open(base, after=await latest_event_id(pool))
-        edit = await api.patch(f"/api/photos/{photo_id}", json={"title": "Woken"}, headers=bearer(anna))
+        edit = await api.patch(
+            f"/api/photos/{photo_id}", json={"title": "Woken"}, headers=bearer(anna)
+        )
         assert edit.status_code == 200, edit.text
         event = await socket.next_event()
         assert event["type"] == "photo.updated" and event["data"]["title"] == "Woken"

@@ -39,7 +39,9 @@ def swap_after_first_realpath(monkeypatch: pytest.MonkeyPatch, link: Path) -> No
     monkeypatch.setattr(os.path, "realpath", realpath_then_swap)
 
 
-def test_starlette_alone_loses_an_asset_during_a_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_starlette_alone_loses_an_asset_during_a_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Documents why BuildAssets exists: if Starlette ever fixes this, the subclass can go.
     link = two_builds(tmp_path)
     static = StaticFiles(directory=link / "assets")

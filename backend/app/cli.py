@@ -134,16 +134,16 @@ def serve_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "workers": settings.web_concurrency,
-        # Request heads get a deadline (slow-loris): HTTP_HEADER_TIMEOUT, core/http_server.py.
-        "http": "app.core.http_server:HeaderTimeoutProtocol",
-        # The hub writes event frames straight to the transports (core/ws_server.py).
-        "ws": "app.core.ws_server:DirectSendProtocol",
+        # Request heads get a deadline (slow-loris): HTTP_HEADER_TIMEOUT, server/http_server.py.
+        "http": "app.server.http_server:HeaderTimeoutProtocol",
+        # The hub writes event frames straight to the transports (server/ws_server.py).
+        "ws": "app.server.ws_server:DirectSendProtocol",
         # Deflate doubled the server CPU per frame and cost ~34 KiB per socket, to shrink frames
         # of a few hundred bytes (bench/RESULTS.md, "Per-message deflate").
         "ws_per_message_deflate": False,
         # A client message larger than this closes its socket (1009) before it is buffered.
         "ws_max_size": settings.ws_max_size,
-        # JSON lines (core/logs.py); the app writes one line per request (core/request_log.py)
+        # JSON lines (core/logs.py); the app writes one line per request (server/request_log.py)
         # with route templates, never uvicorn's access log with every query string in it.
         "log_config": log_config(),
         "access_log": False,

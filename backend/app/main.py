@@ -25,24 +25,25 @@ from app.api.routes import (
     users,
     ws,
 )
-from app.core import logs, metrics, wakeup
-from app.core.body_limit import BodySizeLimit
-from app.core.cache_control import CacheControl
+from app.core import logs, wakeup
 from app.core.config import Settings, get_settings
 from app.core.db import create_pool
 from app.core.errors import install_error_handlers
-from app.core.login_guard import LoginGuard
 from app.core.migrations import migrate
 from app.core.rates import check_rates
 from app.core.redis import create_redis
-from app.core.request_log import RequestLogMiddleware
 from app.media.qr_image import DRAWER as QR_DRAWER
 from app.media.serving import mount_media
 from app.media.storage import create_storage
 from app.realtime.hub import Hub
 from app.realtime.listener import EventListener
+from app.server import metrics
+from app.server.body_limit import BodySizeLimit
+from app.server.cache_control import CacheControl
+from app.server.request_log import RequestLogMiddleware
 from app.services import maintenance
 from app.services.bot import BotRuntime, make_clients
+from app.services.login_guard import LoginGuard
 from app.services.notifier import Notifier
 from app.web import mount_webapp
 

@@ -8,9 +8,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.errors import AppError, ErrorCode
-from app.core.login_guard import LoginGuard
 from app.core.security import AccessClaims, TokenError, decode_access_claims
 from app.schemas.links import ClientHost
+from app.services.login_guard import LoginGuard
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/*")
 

@@ -71,10 +71,10 @@ from redis.exceptions import NoScriptError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.api.deps import OptionalUserId
-from app.core import metrics
 from app.core.config import Settings
 from app.core.errors import AppError, ErrorCode
 from app.core.rates import RATE_SETTINGS, parse_rate
+from app.server import metrics
 
 log = logging.getLogger(__name__)
 

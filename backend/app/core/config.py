@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     refresh_grace_seconds: float = Field(default=10.0, ge=0, le=60)
     # Setting a first password needs a messenger sign-in at most this old (seconds).
     reauth_max_age: int = 5 * 60
-    # Per-username sign-in throttle (core/login_guard.py): free attempts in a row, then a lock of
-    # base x 2^k seconds per further attempt (at most max); the count is forgotten after window.
+    # Per-username sign-in throttle (services/login_guard.py): free attempts in a row, then a
+    # lock of base x 2^k seconds per further attempt (at most max); the count is forgotten
+    # after window.
     login_free_failures: int = Field(default=5, ge=1)
     login_backoff_base: float = Field(default=1.0, gt=0)
     login_backoff_max: float = Field(default=15 * 60, gt=0)
@@ -129,7 +130,7 @@ class Settings(BaseSettings):
     max_decode_bytes: int = Field(default=384 * 1024 * 1024, ge=32 * 1024 * 1024)
     webapp_dist: Path = REPO_ROOT / "webapp" / "dist"
 
-    # Slow clients (core/http_server.py, core/body_limit.py): a request head must be complete
+    # Slow clients (server/http_server.py, server/body_limit.py): a request head must be complete
     # this many seconds after the connection opened or the head began; a body may pause at most
     # this long between two reads (nginx's client_header_timeout / client_body_timeout).
     http_header_timeout: float = 10.0

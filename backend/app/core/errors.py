@@ -240,9 +240,7 @@ ERRORS: dict[ErrorCode, ErrorSpec] = {
     _E.trade_with_self: ErrorSpec(422, "you can't trade with yourself"),
     _E.trade_mixed_owners: ErrorSpec(422, "all requested photos must belong to one person"),
     _E.trade_already_owned: ErrorSpec(422, "you already own the requested photos"),
-    _E.trade_recipient_mismatch: ErrorSpec(
-        422, "the recipient doesn't own every requested photo"
-    ),
+    _E.trade_recipient_mismatch: ErrorSpec(422, "the recipient doesn't own every requested photo"),
     _E.trade_addressed_to_other: ErrorSpec(403, "this trade is addressed to someone else"),
     _E.own_trade: ErrorSpec(422, "you can't accept your own trade"),
     _E.not_owner_of_requested: ErrorSpec(403, "you don't own the requested photos"),

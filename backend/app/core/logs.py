@@ -1,7 +1,7 @@
 """Logs as one JSON object per line, with secrets redacted from every line.
 
 `backend/logging.json` installs `JsonFormatter` on the root and uvicorn loggers and switches
-uvicorn's own access log off: `core/request_log.py` writes the one line per request instead.
+uvicorn's own access log off: `server/request_log.py` writes the one line per request instead.
 Every field a record carries in `extra=` becomes a key of its line. `python -m app serve` passes
 it to uvicorn; a server started some other way (plain `uvicorn app.main:app`, which installs
 uvicorn's plain-text defaults) gets it from `configure_if_uvicorn_defaults()` when the app loads,
@@ -66,9 +66,9 @@ def configure_if_uvicorn_defaults() -> bool:
     `python -m app serve`, or a test runner's handlers are left alone."""
     if logging.getLogger().handlers:
         return False
-    uvicorn_handlers = logging.getLogger("uvicorn").handlers + logging.getLogger(
-        "uvicorn.access"
-    ).handlers
+    uvicorn_handlers = (
+        logging.getLogger("uvicorn").handlers + logging.getLogger("uvicorn.access").handlers
+    )
     if not any(_is_uvicorn_default(handler) for handler in uvicorn_handlers):
         return False
     logging.config.dictConfig(log_config())

@@ -39,8 +39,10 @@ LOCK_KEY = 727274
 
 
 def _column(table: str, column: str) -> str:
-    return (f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.{table}') "
-            f"AND attname = '{column}' AND NOT attisdropped)")
+    return (
+        f"EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.{table}') "
+        f"AND attname = '{column}' AND NOT attisdropped)"
+    )
 
 
 def _relations(*names: str) -> str:
@@ -56,21 +58,27 @@ def _relations(*names: str) -> str:
 # 0007's check is its final form (trade_stale_reason): the earlier form is replaced by re-running
 # it. tests/test_migrations.py loads every such database.sql of the history and compares.
 EMBODIED_IF: dict[str, str] = {
-    "0001.sessions-and-search": " AND ".join([
-        _relations("users_search_idx", "trades_accepted_by_idx", "refresh_token_families_user_idx"),
-        _column("refresh_token_families", "auth_time"),
-        _column("refresh_tokens", "successor_sealed"),
-    ]),
+    "0001.sessions-and-search": " AND ".join(
+        [
+            _relations(
+                "users_search_idx", "trades_accepted_by_idx", "refresh_token_families_user_idx"
+            ),
+            _column("refresh_token_families", "auth_time"),
+            _column("refresh_tokens", "successor_sealed"),
+        ]
+    ),
     "0002.images": _relations("images") + " AND to_regclass('public.photos') IS NULL",
     "0003.events-final-ids": _column("events", "subjects")
     + " AND to_regproc('public.events_assign_id') IS NOT NULL",
     "0004.thumb-2x": _column("images", "thumb_2x_key"),
     "0005.gifts-and-requests": _relations("profile_request_notices", "user_blocks")
-    + " AND " + _column("transfers", "returned_at"),
+    + " AND "
+    + _column("transfers", "returned_at"),
     "0006.qr-sign-in-device": _column("auth_qr_requests", "user_agent"),
     "0007.trade-accept-in-one-statement": "to_regproc('public.trade_stale_reason') IS NOT NULL",
     "0009.bot-and-notifications": _relations(
-        "bot_chats", "bot_updates", "notifier_cursor", "notifications", "notification_settings"),
+        "bot_chats", "bot_updates", "notifier_cursor", "notifications", "notification_settings"
+    ),
     "0012.wake-ups-outside-writes": "EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'events_notify'"
     " AND pronamespace = 'public'::regnamespace AND prosrc LIKE '%gallery.wakeup%')",
 }
@@ -161,9 +169,12 @@ def _adopt(dsn: str, conn: psycopg.Connection, migrations: MigrationList) -> lis
     finally:
         backend.connection.close()
     if todo:
-        log.warning("migrate: no version table; recorded %d migration(s) found in the schema "
-                    "(loaded from an older database.sql): %s", len(todo),
-                    ", ".join(m.id for m in todo))
+        log.warning(
+            "migrate: no version table; recorded %d migration(s) found in the schema "
+            "(loaded from an older database.sql): %s",
+            len(todo),
+            ", ".join(m.id for m in todo),
+        )
     return [f"found in the schema, recorded {m.id}" for m in todo]
 
 

@@ -2,7 +2,7 @@
 
 Each event is serialised once into a ready frame (`TextFrame`: the whole wire frame) and
 `Hub.publish` writes it to every socket that may see it, in the same call:
-straight to the socket's transport when the server offers it (core/ws_server.py) and nothing
+straight to the socket's transport when the server offers it (server/ws_server.py) and nothing
 of that socket is waiting — no task is woken per socket per event. A socket that is behind (its
 transport's buffer is over its high-water mark, or frames already wait) gets the frame in its
 bounded queue instead, drained in order by that socket's sender task once the transport takes
@@ -29,8 +29,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from app.core import metrics
-from app.core.ws_server import DirectSendProtocol, TextFrame
+from app.server import metrics
+from app.server.ws_server import DirectSendProtocol, TextFrame
 
 log = logging.getLogger(__name__)
 SLOW_CLIENT_CLOSE = 4008
@@ -88,7 +88,7 @@ class Client:
     queue_size: int
     # Bytes of frames that may wait for this socket (queued, or held during a resume).
     queue_bytes: int = 1024 * 1024
-    # The connection's protocol when the server offers direct writes (core/ws_server.py).
+    # The connection's protocol when the server offers direct writes (server/ws_server.py).
     direct: DirectSendProtocol | None = None
     user_id: int | None = None
     expires_at: float | None = None  # of the token that proved user_id (epoch seconds)

@@ -46,9 +46,7 @@ MAX_PENDING = 1000
 
 
 class EventListener:
-    def __init__(
-        self, dsn: str, pool: asyncpg.Pool, hub: Hub, poll_seconds: float = 1.0
-    ) -> None:
+    def __init__(self, dsn: str, pool: asyncpg.Pool, hub: Hub, poll_seconds: float = 1.0) -> None:
         self.dsn = dsn
         # Read the log at least this often: a wake-up can be lost (core/wakeup.py).
         self.poll_seconds = poll_seconds

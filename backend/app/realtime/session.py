@@ -35,10 +35,9 @@ import asyncpg
 from pydantic import BaseModel
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from app.core import metrics, security
+from app.core import security
 from app.core.config import Settings
 from app.core.errors import AppError, ErrorCode
-from app.core.ws_server import TextFrame, direct_send
 from app.realtime.hub import Client, Event, Hub
 from app.realtime.listener import EventListener
 from app.realtime.message_limit import SocketMessageLimiter
@@ -51,6 +50,8 @@ from app.schemas.events import (
     QrApprovedEvent,
     ResumedFrame,
 )
+from app.server import metrics
+from app.server.ws_server import TextFrame, direct_send
 from app.services import auth, events
 
 log = logging.getLogger(__name__)

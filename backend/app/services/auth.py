@@ -15,9 +15,7 @@ from app.core.errors import (
     AppError,
     ErrorCode,
 )
-from app.core.initdata import InitDataError, verify_init_data
-from app.core.login_guard import LoginGuard
-from app.core.user_agent import describe
+from app.messengers.initdata import InitDataError, verify_init_data
 from app.repositories import auth_qr, refresh_tokens, users
 from app.schemas.auth import (
     PasswordChanged,
@@ -31,8 +29,10 @@ from app.schemas.links import ClientHost
 from app.schemas.users import UserSummary
 from app.services import page_cache
 from app.services.deep_links import all_links, pick
+from app.services.login_guard import LoginGuard
 from app.services.publish import publish
 from app.services.shapes import from_record
+from app.services.user_agent import describe
 from app.services.users import to_me
 
 Messenger = Literal["max", "telegram"]

@@ -63,7 +63,7 @@ async def respond(pool: asyncpg.Pool, user_id: int, request_id: int, status: str
         if row["status"] == status:
             return await _load(conn, request_id)
         if row["status"] != "pending" and status == "accepted":
-            raise AppError(ErrorCode.profile_request_not_pending, status=row['status'])
+            raise AppError(ErrorCode.profile_request_not_pending, status=row["status"])
         await profile_requests.set_status(conn, request_id, status)
         answered = await _announce(conn, request_id)
     # Who may see a private collection changed: this process's next gallery read knows it.

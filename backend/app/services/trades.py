@@ -302,7 +302,7 @@ async def _close(pool: asyncpg.Pool, user_id: int, trade_id: int, status: str, a
                 party = actor.removesuffix("_id")
                 raise AppError(ErrorCode.trade_wrong_party, party=party, action=verb)
             if trade["status"] != "pending":
-                raise AppError(ErrorCode.trade_not_pending, status=trade['status'])
+                raise AppError(ErrorCode.trade_not_pending, status=trade["status"])
             if trade["expired"]:
                 expired = True
             else:

@@ -131,7 +131,7 @@ async def _create_claim(
     # the giver reopens it (pending_code) or replaces it explicitly (replace_code).
     pending = await transfers.pending_claim_of(conn, art_object_id, user_id)
     if pending is not None:
-        raise AppError(ErrorCode.claim_code_pending, transfer_id=pending['id'])
+        raise AppError(ErrorCode.claim_code_pending, transfer_id=pending["id"])
     # What is still stored as pending is past its time (not swept yet): store it as expired.
     await claim_codes_cancelled(conn, art_object_id)
     return await _insert_claim(conn, settings, user_id, art_object_id, host, note)
@@ -320,7 +320,7 @@ async def cancel(pool: asyncpg.Pool, user_id: int, transfer_id: int) -> Transfer
         if transfer is None or transfer["from_user_id"] != user_id:
             raise AppError(ErrorCode.transfer_not_found)
         if transfer["status"] != "pending":
-            raise AppError(ErrorCode.transfer_not_pending, status=transfer['status'])
+            raise AppError(ErrorCode.transfer_not_pending, status=transfer["status"])
         await transfers.set_status(conn, transfer_id, "cancelled")
         await transfer_updated(conn, transfer_id, [user_id])
         return await _load(conn, transfer_id, user_id)

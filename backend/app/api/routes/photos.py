@@ -71,7 +71,7 @@ async def list_photos(
     # Bytes straight from the rows (no model per row); response_model above keeps the schema.
     listing = photos.Listing(cursor, limit, owner_id, creator_id, favorites, q)
     body, etag = await photos.list_photos_body(pool, viewer_id, listing)
-    if etag is None:  # a signed-in page is no-store (core/cache_control.py): nothing revalidates
+    if etag is None:  # a signed-in page is no-store (server/cache_control.py): nothing revalidates
         return Response(body, media_type="application/json")
     # Anonymous pages are cacheable for a few seconds; after that a client or cache asks again
     # with the tag and an unchanged page costs no body.

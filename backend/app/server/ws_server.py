@@ -25,7 +25,7 @@ realtime/hub.py.
 
 Every launcher (scripts/run.sh, backend/Dockerfile, the tests) starts the server with it, and
 with per-message deflate off (why: bench/RESULTS.md, "Per-message deflate"):
-    uvicorn app.main:app ... --ws app.core.ws_server:DirectSendProtocol \
+    uvicorn app.main:app ... --ws app.server.ws_server:DirectSendProtocol \
         --ws-per-message-deflate false
 """
 
@@ -84,7 +84,7 @@ class TextFrame:
 
 
 class DirectSendProtocol(WebSocketsSansIOProtocol):
-    """`--ws app.core.ws_server:DirectSendProtocol`: uvicorn's websockets-sansio protocol that
+    """`--ws app.server.ws_server:DirectSendProtocol`: uvicorn's websockets-sansio protocol that
     offers itself to the app (module doc). Everything else is uvicorn's own."""
 
     # When bytes from the client last arrived (loop time): a message may be read but not yet

@@ -17,7 +17,7 @@ import time
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.metrics import record_request, route_label
+from app.server.metrics import record_request, route_label
 
 log = logging.getLogger("app.request")
 HEADER = "x-request-id"

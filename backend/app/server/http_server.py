@@ -5,10 +5,10 @@ connects and sends its headers one byte at a time (or nothing at all) holds the 
 and a slot of `--limit-concurrency` — forever. This subclass of uvicorn's httptools protocol
 closes a connection whose request head is not complete `HTTP_HEADER_TIMEOUT` seconds after
 the connection opened or the head began. Bodies have their own idle timeout in
-core/body_limit.py (HTTP_BODY_TIMEOUT).
+server/body_limit.py (HTTP_BODY_TIMEOUT).
 
 Used by every way the server starts (scripts/run.sh, backend/Dockerfile, the tests):
-    uvicorn app.main:app --app-dir backend --http app.core.http_server:HeaderTimeoutProtocol
+    uvicorn app.main:app --app-dir backend --http app.server.http_server:HeaderTimeoutProtocol
 """
 
 import asyncio

@@ -4,7 +4,7 @@ What is measured
 - ``gallery_http_requests_total{method,route,status}`` and the histogram
   ``gallery_http_request_duration_seconds{method,route}``, by route *template*
   (``/api/photos/{photo_id}``), never the concrete path; a request no route matched is
-  ``route="other"``. Timed by the one request middleware (core/request_log.py, outermost), from
+  ``route="other"``. Timed by the one request middleware (server/request_log.py, outermost), from
   the first byte in until the response is sent or the app fails (500; 499 when the client went
   away before an answer).
 - ``gallery_websocket_connections`` (gauge), ``gallery_events_published_total``,
@@ -126,7 +126,7 @@ def route_label(scope: Scope) -> str:
 
 
 def record_request(method: str, route: str, status: int, seconds: float) -> None:
-    """One finished HTTP request (timed once, by core/request_log.py, which also logs it)."""
+    """One finished HTTP request (timed once, by server/request_log.py, which also logs it)."""
     method = method if method in _METHODS else UNMATCHED
     HTTP_REQUESTS.labels(method, route, str(status)).inc()
     HTTP_LATENCY.labels(method, route).observe(seconds)

@@ -12,7 +12,7 @@
   and the connection is closed.
 - A body that stops arriving for `HTTP_BODY_TIMEOUT` seconds between two reads gets a 408 and
   the connection is closed (slow-loris on the body; the head has its deadline in
-  core/http_server.py).
+  server/http_server.py).
 """
 
 import asyncio
