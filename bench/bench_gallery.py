@@ -118,7 +118,7 @@ async def seed(dsn: str, objects: int, users: int) -> None:
 
 async def deep_cursor(dsn: str, depth: int) -> tuple[str, int]:
     """The cursor an anonymous viewer reaches after `depth` visible rows (what paging gives)."""
-    from app.services.photos import encode_cursor
+    from app.services.listing import encode_cursor
 
     conn = await asyncpg.connect(dsn)
     try:
@@ -151,7 +151,7 @@ async def explain(dsn: str, cursor: str | None, full: bool) -> str:
     asyncpg runs): `auto` after 6 executions (PostgreSQL may have switched to the generic plan
     by then, as in the server) and `force_generic_plan`."""
     from app.repositories import art_objects
-    from app.services.photos import decode_cursor
+    from app.services.listing import decode_cursor
 
     cap = _Capture()
     after = decode_cursor(cursor) if cursor else None
@@ -197,10 +197,10 @@ async def cpu_breakdown(dsn: str, cursor: str, n: int = 300) -> list[str]:
     from app.core.db import create_pool
     from app.repositories import art_objects
     from app.schemas.photos import PhotoPage
-    from app.services import photos
+    from app.services import listing
 
     pool = await create_pool(dsn, 1, 1)
-    after = photos.decode_cursor(cursor)
+    after = listing.decode_cursor(cursor)
 
     async def sql_only() -> object:
         async with pool.acquire() as conn:
@@ -211,7 +211,7 @@ async def cpu_breakdown(dsn: str, cursor: str, n: int = 300) -> list[str]:
             return await conn.fetchval("SELECT 1")
 
     async def service() -> object:
-        return await photos.list_photos(pool, None, photos.Listing(cursor=cursor, limit=30))
+        return await listing.list_photos(pool, None, listing.Listing(cursor=cursor, limit=30))
 
     page = await service()
     steps = [

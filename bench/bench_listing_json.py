@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 from _common import busy_note, cpu_seconds, drop_db, fresh_db, machine
 from app.repositories import art_objects
-from app.services import photos
+from app.services import listing
 
 DB = f"bench_listing_json_{os.getpid()}"
 LIMIT = 30
@@ -76,13 +76,13 @@ ITEM_SQL = (
 
 
 async def python_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
-    """The app's path (services/photos._page_rows + _page_json) on one connection."""
+    """The app's path (services/listing._page_rows + _page_json) on one connection."""
     rows = await art_objects.list_cards(conn, viewer, LIMIT + 1, after)
     next_cursor = None
     if len(rows) > LIMIT:
         last = rows[LIMIT - 1]
-        next_cursor = photos.encode_cursor(last["created_at"], last["id"])
-    return photos._page_json(rows[:LIMIT], next_cursor)
+        next_cursor = listing.encode_cursor(last["created_at"], last["id"])
+    return listing._page_json(rows[:LIMIT], next_cursor)
 
 
 async def postgres_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
@@ -94,7 +94,7 @@ async def postgres_page(conn: asyncpg.Connection, viewer: int | None, after: tup
     next_cursor = None
     if len(rows) > LIMIT:
         last = rows[LIMIT - 1]
-        next_cursor = photos.encode_cursor(last["created_at"], last["id"])
+        next_cursor = listing.encode_cursor(last["created_at"], last["id"])
     return (
         b'{"items":['
         + ",".join(r["j"] for r in rows[:LIMIT]).encode()

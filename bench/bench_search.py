@@ -1,7 +1,7 @@
 """Benchmark (issue 13, item 1): gallery search vs a plain page at 100,000 objects.
 
 Seeds its own database `bench_search` like bench_gallery.py (1,000 users, 100,000 objects
-titled "Photo number <n>"), then times `services.photos.list_photos` (the route's whole SQL
+titled "Photo number <n>"), then times `services.listing.list_photos` (the route's whole SQL
 path, on the app's pool: forced generic plans, no parallel workers) for a plain first page and
 for searches: a word in every title, a rare word (one object, among the oldest), a title word
 plus a number, a word no title has, stop words only, 200 characters of punctuation, Cyrillic,
@@ -39,7 +39,7 @@ QUERIES = {
 
 async def main() -> None:
     from app.core.db import create_pool
-    from app.services import photos
+    from app.services import listing
 
     print(machine())
     print(busy_note())
@@ -64,12 +64,12 @@ async def main() -> None:
                 print("| --- | --- | --- | --- | --- |")
                 for label, q in QUERIES.items():
                     for _ in range(6):
-                        await photos.list_photos(One(), None, photos.Listing(query=q))
+                        await listing.list_photos(One(), None, listing.Listing(query=q))
                     notices.clear()
                     times = []
                     for _ in range(30):
                         t = time.perf_counter()
-                        page = await photos.list_photos(One(), None, photos.Listing(query=q))
+                        page = await listing.list_photos(One(), None, listing.Listing(query=q))
                         times.append((time.perf_counter() - t) * 1000)
                     print(
                         f"| {label} | {statistics.median(times):.2f} | {max(times):.2f} |"
@@ -79,7 +79,7 @@ async def main() -> None:
                 # The plan of a rare word's search (the walk, then the GIN), as the app runs it.
                 from app.repositories import art_objects
 
-                sql, args = art_objects.search_query(None, 31, "99990", photos.SEARCH_WINDOW)
+                sql, args = art_objects.search_query(None, 31, "99990", listing.SEARCH_WINDOW)
                 await conn.execute(f"PREPARE rare AS {sql}")
                 literals = ", ".join("NULL" if a is None else f"$q${a}$q$" for a in args)
                 explain = f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE rare({literals})"

@@ -1,7 +1,7 @@
 """Benchmark (issue 15, item 3): where a 12 MP JPEG upload's time goes, stage by stage.
 
 One uvicorn worker runs the real app wrapped by bench/upload_probe.py (timers around each
-stage of services/photos.upload, nothing else changed). The bench posts distinct 4000x3000 q90
+stage of services/uploads.upload, nothing else changed). The bench posts distinct 4000x3000 q90
 JPEGs with GPS EXIF (bench_imaging.make_photo, each with its own COM segment so the content
 hashes differ), one at a time, and after each one runs the pure `process_image` on the same
 bytes in this process: upload ÷ pure imaging is a ratio within one run, as the issue asks.

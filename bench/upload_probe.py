@@ -1,7 +1,7 @@
 """The real app with timers around each stage of an upload, for bench/bench_upload.py only.
 
 uvicorn loads `upload_probe:app` (bench/ on PYTHONPATH). Each stage function of
-services/photos.py is wrapped where the upload looks it up (module attributes, read at call
+services/uploads.py is wrapped where the upload looks it up (module attributes, read at call
 time), so the code path is the production one; the wrappers add a few µs. One JSON line per
 upload goes to the file named by UPLOAD_PROBE_LOG:
 
@@ -29,7 +29,7 @@ from starlette.types import Receive, Scope, Send
 from app.main import app as real_app
 from app.media import imaging
 from app.repositories import art_objects
-from app.services import photos
+from app.services import uploads
 
 _LOG = os.environ.get("UPLOAD_PROBE_LOG", "/dev/null")
 _current: dict[str, float] = {}  # one upload at a time (the bench is sequential)
@@ -71,12 +71,12 @@ for _name, _stage in (
     ("_ingest", "ingest"),
     ("_process_and_store", "process_store"),
 ):
-    if hasattr(photos, _name):
-        setattr(photos, _name, _timed_sync(_stage, getattr(photos, _name)))
-photos._mint = _timed_async("mint", photos._mint)  # type: ignore[assignment]
+    if hasattr(uploads, _name):
+        setattr(uploads, _name, _timed_sync(_stage, getattr(uploads, _name)))
+uploads._mint = _timed_async("mint", uploads._mint)  # type: ignore[assignment]
 art_objects.object_id_by_hash = _timed_async("dedup", art_objects.object_id_by_hash)  # type: ignore[assignment]
-photos.upload = _timed_async("service", photos.upload)  # type: ignore[assignment]
-# The route module imported `photos` (the module), so it calls the wrapped `photos.upload`.
+uploads.upload = _timed_async("service", uploads.upload)  # type: ignore[assignment]
+# The route module imported `uploads` (the module), so it calls the wrapped `uploads.upload`.
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,4 +1,4 @@
-"""The gallery listing's bytes, built straight from the rows (services/photos.py `_page_json`),
+"""The gallery listing's bytes, built straight from the rows (services/listing.py `_page_json`),
 are exactly what the pydantic models themselves serialise for the same rows."""
 
 from __future__ import annotations
@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncpg
 import httpx
 
-from app.services import photos
+from app.services import listing
 from tests.support import bearer, mint_objects, sign_in
 
 
 async def _same_bytes(pool: asyncpg.Pool, viewer_id: int | None, **kwargs: object) -> bytes:
-    listing = photos.Listing(**kwargs)  # type: ignore[arg-type]
-    fast, _ = await photos.list_photos_body(pool, viewer_id, listing)
-    model = await photos.list_photos(pool, viewer_id, listing)
+    page = listing.Listing(**kwargs)  # type: ignore[arg-type]
+    fast, _ = await listing.list_photos_body(pool, viewer_id, page)
+    model = await listing.list_photos(pool, viewer_id, page)
     assert fast == model.model_dump_json().encode()
     return fast
 
@@ -53,5 +53,5 @@ async def test_listing_bytes_equal_the_models_serialisation(
     # And over HTTP the route serves those very bytes.
     r = await client.get("/api/photos", params={"limit": 100}, headers=bearer(anna))
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
-    expected = await photos.list_photos(pool, anna_id, photos.Listing(limit=100))
+    expected = await listing.list_photos(pool, anna_id, listing.Listing(limit=100))
     assert r.content == expected.model_dump_json().encode()

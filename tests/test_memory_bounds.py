@@ -227,12 +227,12 @@ import re, sys
 from concurrent.futures import ThreadPoolExecutor
 from app.media import imaging
 from app.core.config import Settings
-from app.services import photos
+from app.services import uploads
 def peak():
     return int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())[1]) * 1024
 data = [open(path, "rb").read() for path in sys.argv[1:]]
 settings = Settings(_env_file=None, max_decode_bytes=384 * 1024 * 1024)
-budget = photos.decode_budget(settings)
+budget = uploads.decode_budget(settings)
 base = peak()
 with ThreadPoolExecutor(len(data)) as pool:
     done = list(pool.map(lambda d: imaging.process_image(d, budget=budget), data))

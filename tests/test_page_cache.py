@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
-from app.services import page_cache, photos
+from app.services import listing, page_cache
 from app.services.page_cache import Page, PageCache
 from tests.server_support import free_port, running_server
 from tests.support import bearer, make_init_data, mint_objects, sign_in, until
@@ -52,7 +52,7 @@ async def listed(http: httpx.AsyncClient, headers: dict[str, str] | None = None)
 async def model_bytes(pool: asyncpg.Pool, viewer_id: int | None) -> bytes:
     """The reference: the pydantic models' own serialisation of the uncached read."""
     return (
-        (await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT)))
+        (await listing.list_photos(pool, viewer_id, listing.Listing(limit=LIMIT)))
         .model_dump_json()
         .encode()
     )
@@ -102,7 +102,7 @@ async def test_cached_pages_are_the_uncached_bytes_for_every_viewer(
         {"cursor": first.json()["next_cursor"], "limit": LIMIT},
     ):
         response = await http.get("/api/photos", params=params)
-        expected = await photos.list_photos(pool, None, photos.Listing(**params))
+        expected = await listing.list_photos(pool, None, listing.Listing(**params))
         assert response.content == expected.model_dump_json().encode(), params
 
 
@@ -157,7 +157,7 @@ async def test_every_listing_change_empties_the_cache_of_the_process_that_made_i
         page = (await listed(http)).json()
         assert page["items"], page
         assert page == (
-            await photos.list_photos(pool, None, photos.Listing(limit=LIMIT))
+            await listing.list_photos(pool, None, listing.Listing(limit=LIMIT))
         ).model_dump(mode="json")
         return page["items"][0]
 
@@ -221,7 +221,7 @@ async def test_a_search_first_page_is_cached_apart_exact_and_emptied_like_the_ga
         return response
 
     async def reference(q: str, viewer_id: int | None = None) -> bytes:
-        page = await photos.list_photos(pool, viewer_id, photos.Listing(limit=LIMIT, query=q))
+        page = await listing.list_photos(pool, viewer_id, listing.Listing(limit=LIMIT, query=q))
         return page.model_dump_json().encode()
 
     first = await search("закат")

@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.media.storage import LocalStorage
 from app.repositories import provenance
 from app.server.body_limit import DRAIN_MAX_BYTES
-from app.services import photos
+from app.services import uploads
 from tests.images import jpeg_with_gps, png_bomb, unique_png
 from tests.support import bearer, sign_in, upload
 
@@ -208,7 +208,7 @@ async def test_failure_between_file_write_and_commit_leaves_nothing(
 
     monkeypatch.setattr(provenance, "append", broken_append)
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
-        await photos.upload(
+        await uploads.upload(
             pool, settings, LocalStorage(upload_dir), user_id, unique_png(11), "t", None
         )
     assert stored_files(upload_dir) == []
@@ -241,7 +241,7 @@ async def test_a_failed_file_write_leaves_no_file_and_no_row(
     storage = DiskFullFor(upload_dir, prefix)
 
     with pytest.raises(OSError, match="no space left"):
-        await photos.upload(
+        await uploads.upload(
             pool, settings, storage, user_id, jpeg_with_gps((2000, 1500)), "t", None
         )
 
@@ -258,7 +258,7 @@ async def test_the_stored_original_is_the_uploaded_bytes(
     data = jpeg_with_gps((2000, 1500))
     with tempfile.SpooledTemporaryFile(max_size=1024) as spooled:  # on disk, like an upload
         spooled.write(data)
-        photo = await photos.upload(
+        photo = await uploads.upload(
             pool, settings, LocalStorage(upload_dir), user_id, spooled, "t", None
         )
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.services import page_cache, photos
+from app.services import listing, page_cache
 from tests.conftest import app_client_for, make_settings
 from tests.images import jpeg_with_gps, unique_png
 from tests.s3_support import ACCESS_KEY, REGION, SECRET_KEY, moto_s3
@@ -46,7 +46,7 @@ async def test_n4_a_favourite_storm_patches_the_cached_page_instead_of_emptying_
         assert answer.status_code == 200
         await settled(app, pool)  # this process's listener handed the event out
         page = await http.get("/api/photos", params={"limit": 24})
-        expected = await photos.list_photos(pool, None, photos.Listing(limit=24))
+        expected = await listing.list_photos(pool, None, listing.Listing(limit=24))
         assert page.content == expected.model_dump_json().encode(), n
         assert page.json()["items"][0]["favorites_count"] == (1 if n % 2 == 0 else 0)
     assert cache.misses == misses, "a favourite emptied the cached page"
@@ -277,7 +277,7 @@ async def test_n9_a_full_upload_disk_is_its_own_error_logged_cleaned_and_on_heal
     settings = make_settings(database_url, full_disk)
     async with app_client_for(settings) as http:
         user = await sign_in(http, 1991, "Uploader")
-        with caplog.at_level(logging.WARNING, logger="app.services.photos"):
+        with caplog.at_level(logging.WARNING, logger="app.services.uploads"):
             response = await http.post(
                 "/api/photos/upload",
                 files={"file": ("big.jpg", jpeg_with_gps((2400, 1800)))},
@@ -311,7 +311,7 @@ async def test_n9_a_missing_bucket_is_storage_unavailable_not_the_database(
         )
         async with app_client_for(settings) as http:
             user = await sign_in(http, 1992, "Uploader")
-            with caplog.at_level(logging.WARNING, logger="app.services.photos"):
+            with caplog.at_level(logging.WARNING, logger="app.services.uploads"):
                 response = await http.post(
                     "/api/photos/upload",
                     files={"file": ("a.png", unique_png(1992))},

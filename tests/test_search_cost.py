@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from app.core.db import create_pool
-from app.services import photos
+from app.services import listing
 from tests.support import mint_objects
 
 
@@ -48,12 +48,12 @@ async def test_stop_words_and_punctuation_scan_nothing_and_raise_no_notice_flood
             for query in ("a a a a", "the of and", "!!! ((( ||| &&& ,,, ..." * 8, "a " * 100):
                 for _ in range(6):  # past asyncpg's and PostgreSQL's switch to a generic plan
                     notices.clear()
-                    page = await photos.list_photos(one, None, photos.Listing(query=query))
+                    page = await listing.list_photos(one, None, listing.Listing(query=query))
                     assert page.items == [] and page.next_cursor is None
                     # At most one "only stop words" notice per language, never one per row.
                     assert len(notices) <= 2, (query, len(notices))
             notices.clear()
-            page = await photos.list_photos(one, None, photos.Listing(query="object"))
+            page = await listing.list_photos(one, None, listing.Listing(query="object"))
             assert len(page.items) == 30 and notices == []
             conn.remove_log_listener(count)
     finally:
@@ -77,7 +77,7 @@ async def test_a_search_is_one_statement_that_parses_its_text_once(
             counted = CountingConnection(conn)
             for query in ("object", "закаты and running dogs", "a a a", "nothingmatches 7"):
                 counted.calls.clear()
-                await photos.list_photos(counted, None, photos.Listing(query=query))
+                await listing.list_photos(counted, None, listing.Listing(query=query))
                 assert counted.calls == ["fetch"], (query, counted.calls)
             sql, args = art_objects.search_query(None, 31, "закаты and running dogs", (100, 2000))
             lines = (await generic_plan(conn, sql, args, verbose=True)).splitlines()
@@ -146,7 +146,7 @@ async def test_search_walks_a_window_then_the_gin_index(
     pages; nothing to search scans nothing."""
     from app.repositories import art_objects
 
-    monkeypatch.setattr(photos, "SEARCH_WINDOW", (50, 50))
+    monkeypatch.setattr(listing, "SEARCH_WINDOW", (50, 50))
     owner = await _user(pool)
     ids = await mint_objects(pool, owner, 300)
     await pool.execute("UPDATE art_objects SET title = 'Закаты rare' WHERE id = ANY($1)", ids[:3])
@@ -155,10 +155,10 @@ async def test_search_walks_a_window_then_the_gin_index(
     try:
         async with app_pool.acquire() as conn:
             one = OneConnection(conn)
-            page = await photos.list_photos(one, None, photos.Listing(query="закат", limit=2))
+            page = await listing.list_photos(one, None, listing.Listing(query="закат", limit=2))
             assert [p.title for p in page.items] == ["Закаты rare"] * 2 and page.next_cursor
-            rest = await photos.list_photos(
-                one, None, photos.Listing(query="закат", cursor=page.next_cursor)
+            rest = await listing.list_photos(
+                one, None, listing.Listing(query="закат", cursor=page.next_cursor)
             )
             assert len(rest.items) == 1 and rest.next_cursor is None
             assert sorted(p.id for p in [*page.items, *rest.items]) == ids[:3]
@@ -166,8 +166,8 @@ async def test_search_walks_a_window_then_the_gin_index(
             seen: list[int] = []
             cursor = None
             while True:
-                page = await photos.list_photos(
-                    one, None, photos.Listing(query="object", cursor=cursor, limit=40)
+                page = await listing.list_photos(
+                    one, None, listing.Listing(query="object", cursor=cursor, limit=40)
                 )
                 seen += [p.id for p in page.items]
                 if (cursor := page.next_cursor) is None:
@@ -175,7 +175,7 @@ async def test_search_walks_a_window_then_the_gin_index(
             assert seen == sorted(ids[3:], reverse=True)
 
             def plan_of(text: str) -> tuple[str, list[object]]:
-                return art_objects.search_query(None, 31, text, photos.SEARCH_WINDOW)
+                return art_objects.search_query(None, 31, text, listing.SEARCH_WINDOW)
 
             # A common word: 31 rows of the walk, the GIN index never read.
             plan = await generic_plan(conn, *plan_of("object"))

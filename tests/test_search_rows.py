@@ -3,7 +3,7 @@ before it answered, row for row and page for page, and what the plain definition
 listing with `search_vector @@ query` added and no window at all).
 
 The four-statement search is kept here, as it was (`e3d94e6`, repositories/art_objects.py and
-services/photos._search), as the reference. The seeded gallery has words at every density
+services/listing._page_rows), as the reference. The seeded gallery has words at every density
 (in every title, a third, a tenth, a hundredth, one object, none), Cyrillic, ties on
 created_at, ids out of created_at order, a private collection with an accepted request,
 objects hidden from a profile, favourites; every search is asked by three viewers, with each
@@ -18,7 +18,7 @@ import pytest
 from app.repositories import art_objects
 from app.repositories.art_objects import CARD_SQL
 from app.repositories.visibility import VISIBLE_TO_VIEWER
-from app.services import photos
+from app.services import listing
 
 PAGE = 7
 
@@ -276,10 +276,10 @@ async def test_the_one_statement_search_answers_what_the_four_statements_did(
 async def test_every_page_of_every_search_through_the_service(
     pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Through services.photos (cursor encoding, page size) with a small window: the pages of
+    """Through services.listing (cursor encoding, page size) with a small window: the pages of
     each search together are its whole answer, in order, none twice."""
     await _seed(pool)
-    monkeypatch.setattr(photos, "SEARCH_WINDOW", (20, 20))
+    monkeypatch.setattr(listing, "SEARCH_WINDOW", (20, 20))
     async with pool.acquire() as conn:
         for text in QUERIES:
             expected = [
@@ -289,8 +289,8 @@ async def test_every_page_of_every_search_through_the_service(
             seen: list[int] = []
             cursor = None
             while True:
-                page = await photos.list_photos(
-                    pool, None, photos.Listing(query=text, cursor=cursor, limit=9)
+                page = await listing.list_photos(
+                    pool, None, listing.Listing(query=text, cursor=cursor, limit=9)
                 )
                 seen += [p.id for p in page.items]
                 if (cursor := page.next_cursor) is None:
@@ -314,6 +314,6 @@ async def test_a_gallery_never_analysed_is_searched_too(pool: asyncpg.Pool) -> N
     assert await pool.fetchval(estimate) == -1
     async with pool.acquire() as conn:
         for text in ("photo", "photo 17", "nothingmatches"):
-            new = await art_objects.search_cards(conn, None, 31, text, photos.SEARCH_WINDOW)
+            new = await art_objects.search_cards(conn, None, 31, text, listing.SEARCH_WINDOW)
             plain = await plain_search(conn, None, 31, text, None, None, None, None)
             assert [dict(r) for r in new] == [dict(r) for r in plain], text

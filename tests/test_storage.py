@@ -12,7 +12,7 @@ import pytest
 from app.core.config import Settings
 from app.media.storage import LocalStorage, S3Storage, Storage
 from app.repositories import provenance
-from app.services import photos
+from app.services import uploads
 from app.services.maintenance import sweep_orphan_files
 from tests.images import unique_png
 from tests.s3_support import ACCESS_KEY, REGION, SECRET_KEY, moto_s3, new_bucket
@@ -79,7 +79,7 @@ async def test_sweep_removes_orphans_and_keeps_files_with_rows(
     owner = await pool.fetchval(
         "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
     )
-    shape = await photos.upload(pool, settings, storage, owner, unique_png(31), "kept", None)
+    shape = await uploads.upload(pool, settings, storage, owner, unique_png(31), "kept", None)
     kept = all_keys(storage)
     assert len(kept) >= 3 and sum(key.startswith("originals/") for key in kept) == 1  # + renditions
     storage.put("media/zz/orphan.webp", b"left by a crash")
@@ -103,7 +103,7 @@ async def test_crash_between_files_and_row_leaves_nothing(
 
     monkeypatch.setattr(provenance, "append", broken_append)
     with pytest.raises(asyncpg.exceptions.ConnectionDoesNotExistError):
-        await photos.upload(pool, settings, storage, owner, unique_png(32), "t", None)
+        await uploads.upload(pool, settings, storage, owner, unique_png(32), "t", None)
     # The failed upload deleted its files; a hard crash instead would leave them to the sweep.
     assert all_keys(storage) == set()
     assert await pool.fetchval("SELECT count(*) FROM images") == 0
@@ -120,7 +120,7 @@ async def test_images_minted_by_sql_get_a_blurhash_placeholder(
     owner = await pool.fetchval(
         "INSERT INTO users (username, display_name) VALUES ('a', 'A') RETURNING id"
     )
-    shape = await photos.upload(
+    shape = await uploads.upload(
         pool, settings, storage, owner, unique_png(33, size=(96, 64)), "x", None
     )
     expected = await pool.fetchrow("SELECT placeholder, dominant_color FROM images")

@@ -3,11 +3,12 @@
 
 Keys are random names relative to the storage root (`media/ab/<random>.webp` for public
 renditions, `originals/ab/<random>.<ext>` for the private originals); no user input ever becomes
-part of a path. The interface is synchronous: callers run it in a thread (services/photos.py's
+part of a path. The interface is synchronous: callers run it in a thread (services/uploads.py's
 image pool, maintenance's `asyncio.to_thread`), never on the event loop.
 """
 
 import errno
+import logging
 import os
 import re
 import secrets
@@ -20,6 +21,8 @@ import obstore
 from obstore.store import S3Store
 
 from app.core.config import Settings
+
+log = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = "media"
 ORIGINALS_PREFIX = "originals"
@@ -228,3 +231,12 @@ class S3Storage:
 
     def clear_temp(self, older_than: float) -> int:
         return 0  # no temp objects: a PUT is atomic
+
+
+def delete_files(storage: Storage, keys: list[str]) -> None:
+    """Delete each file, logging (not raising) a failure: the start-up sweep retries it."""
+    for key in keys:
+        try:
+            storage.delete(key)
+        except OSError:
+            log.exception("could not delete %s; the start-up sweep will retry", key)

@@ -255,7 +255,7 @@ MINT_LOCK = 0x6D696E74
 
 
 async def lock_minting(conn: Connection) -> None:
-    """Until this transaction ends, no other mint passes this point (services/photos._mint)."""
+    """Until this transaction ends, no other mint passes this point (services/uploads._mint)."""
     await conn.execute("SELECT pg_advisory_xact_lock($1)", MINT_LOCK)
 
 

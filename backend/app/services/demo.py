@@ -19,7 +19,7 @@ from app.core.db import present
 from app.core.errors import AppError, ErrorCode
 from app.media.storage import create_storage
 from app.repositories import users
-from app.services import photos
+from app.services import uploads
 
 # A desktop account so the local run can be explored in a browser (development data only:
 # production never runs seed-demo).
@@ -87,7 +87,7 @@ async def seed(pool: asyncpg.Pool, settings: Settings) -> int:
     for index, (title, description) in enumerate(DEMO_TITLES):
         owner = owners[index % len(owners)]
         try:
-            await photos.upload(
+            await uploads.upload(
                 pool, settings, storage, owner, draw_demo_image(index), title, description
             )
             created += 1

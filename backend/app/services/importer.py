@@ -12,7 +12,7 @@ from app.core.config import Settings
 from app.core.errors import AppError, ErrorCode
 from app.media.storage import Storage, create_storage
 from app.repositories import users
-from app.services import photos
+from app.services import uploads
 
 
 @dataclass
@@ -84,7 +84,7 @@ async def _import_one(
         report.refused.append((path.name, "larger than MAX_UPLOAD_BYTES"))
         return
     try:
-        await photos.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
+        await uploads.upload(pool, settings, storage, owner_id, data, _title_from(path), None)
         report.counts["imported"] += 1
     except AppError as exc:
         if exc.code is ErrorCode.duplicate_image:

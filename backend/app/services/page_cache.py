@@ -21,7 +21,7 @@ listener re-enables the cache after it has listened again (every later commit wi
 
 Signed-in viewers get the same cached items with their own `is_favorite` set, when they may
 see exactly what an anonymous viewer sees (no private collection is open to them): one small
-query instead of the listing query (services/photos.py), and its answer (the viewer's
+query instead of the listing query (services/listing.py), and its answer (the viewer's
 "overlay") is kept under the same rule, also emptied when a profile request changes.
 
 Memory (issue 19, N1): everything kept is within a byte budget, whoever asks. Pages count

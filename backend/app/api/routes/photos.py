@@ -17,7 +17,7 @@ from app.schemas.photos import (
     ProvenanceEntry,
     Story,
 )
-from app.services import photos, showcase
+from app.services import listing, photos, showcase, uploads
 
 router = APIRouter(prefix="/api/photos", tags=["photos"])
 
@@ -42,7 +42,7 @@ async def upload_photo(
     # The spooled temp file itself (on disk past 1 MiB), never `await file.read()`: the body is
     # hashed, read and decoded in the image pool, so at most the pool's size of uploads are in
     # memory at once, however many are in flight.
-    return await photos.upload(
+    return await uploads.upload(
         pool, settings, request.app.state.storage, user_id, file.file, title, description
     )
 
@@ -69,8 +69,8 @@ async def list_photos(
     favorites: bool = False,
 ) -> Response:
     # Bytes straight from the rows (no model per row); response_model above keeps the schema.
-    listing = photos.Listing(cursor, limit, owner_id, creator_id, favorites, q)
-    body, etag = await photos.list_photos_body(pool, viewer_id, listing)
+    page = listing.Listing(cursor, limit, owner_id, creator_id, favorites, q)
+    body, etag = await listing.list_photos_body(pool, viewer_id, page)
     if etag is None:  # a signed-in page is no-store (server/cache_control.py): nothing revalidates
         return Response(body, media_type="application/json")
     # Anonymous pages are cacheable for a few seconds; after that a client or cache asks again

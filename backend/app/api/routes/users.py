@@ -10,7 +10,7 @@ from app.api.responses import errors, json_model
 from app.schemas.ids import PathId
 from app.schemas.photos import PhotoPage, Showcase
 from app.schemas.users import PublicUser, UserList
-from app.services import photos, showcase, users
+from app.services import listing, showcase, users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -62,8 +62,8 @@ async def get_user_photos(
     limit: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> Response:
     """A user's collection (what they own now); 403 for a private profile unless approved."""
-    page = await photos.list_photos(
-        pool, viewer_id, photos.Listing(cursor=cursor, limit=limit, owner_id=user_id)
+    page = await listing.list_photos(
+        pool, viewer_id, listing.Listing(cursor=cursor, limit=limit, owner_id=user_id)
     )
     return json_model(page)
 
