@@ -246,7 +246,7 @@ async def test_qr_sign_in_happens_exactly_once(client: httpx.AsyncClient) -> Non
     in_url = await client.get(poll_url, params={"secret": created["secret"]})
     assert in_url.status_code == 422 and in_url.json()["detail"]["code"] == "qr_secret_missing"
     assert (await client.post(f"/api/auth/qr/{created['request_id']}/approve")).status_code == 401
-    # A token sent along must be the request's own (services/auth.approve_qr_login).
+    # A token sent along must be the request's own (services/auth_qr.approve_qr_login).
     mismatch = await client.post(
         f"/api/auth/qr/{created['request_id']}/approve",
         json={"token": "another-request-id"},

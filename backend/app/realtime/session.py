@@ -52,7 +52,7 @@ from app.schemas.events import (
 )
 from app.server import metrics
 from app.server.ws_server import TextFrame, direct_send
-from app.services import auth, events
+from app.services import auth_qr, events
 
 log = logging.getLogger(__name__)
 URL_TOKEN_CLOSE = 4400
@@ -310,7 +310,7 @@ class Session:
             self._error(ErrorCode.bad_request, "auth_qr needs request_id and secret")
             return
         try:
-            status = await auth.poll_qr_login(
+            status = await auth_qr.poll_qr_login(
                 self.pool, self.settings, request_id, secret, peek=True
             )
         except AppError as exc:  # not found (or wrong secret), expired

@@ -1,4 +1,4 @@
-"""Sign-in routes: thin wrappers over services/auth.py."""
+"""Sign-in routes: thin wrappers over services/auth_*.py (one module per sign-in kind)."""
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -17,7 +17,7 @@ from app.schemas.auth import (
     RefreshIn,
     TokenPair,
 )
-from app.services import auth
+from app.services import auth_messenger, auth_password, auth_qr, auth_sessions
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
 async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
-    return await auth.sign_in_with_messenger(pool, settings, "max", body.init_data)
+    return await auth_messenger.sign_in_with_messenger(pool, settings, "max", body.init_data)
 
 
 @router.post(
@@ -37,7 +37,7 @@ async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) ->
     dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
 async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
-    return await auth.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
+    return await auth_messenger.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
 
 
 @router.post(
@@ -54,7 +54,7 @@ async def register(
     host: ClientHostDep,
 ) -> TokenPair:
     """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body."""
-    pair = await auth.register(pool, settings, body.username, body.password)
+    pair = await auth_password.register(pool, settings, body.username, body.password)
     return cookies.deliver(pair, response, settings, host)
 
 
@@ -73,7 +73,7 @@ async def login(
 ) -> TokenPair:
     """`X-Client-Host: web`: the refresh token comes as an HttpOnly cookie, not in the body.
     Limited per IP and, with back-off, per username (429 `login_throttled`)."""
-    pair = await auth.login(pool, settings, guard, body.username, body.password)
+    pair = await auth_password.login(pool, settings, guard, body.username, body.password)
     return cookies.deliver(pair, response, settings, host)
 
 
@@ -88,11 +88,11 @@ async def refresh(
     """The token from the body, or else the desktop's cookie (then `X-Requested-With` is
     required, 403 without it); a cookie refresh answers with a new cookie."""
     if body is not None and body.refresh_token:
-        return await auth.refresh(pool, settings, body.refresh_token)
+        return await auth_sessions.refresh(pool, settings, body.refresh_token)
     token = cookies.cookie_refresh_token(request)
     if token is None:
         raise AppError(ErrorCode.refresh_token_missing)
-    pair = await auth.refresh(pool, settings, token)
+    pair = await auth_sessions.refresh(pool, settings, token)
     return cookies.deliver(pair, response, settings, "web")
 
 
@@ -106,12 +106,12 @@ async def logout(
     desktop out (issue 19, N7)."""
     token = body.refresh_token if body is not None else None
     if token:
-        await auth.logout(pool, token)
+        await auth_sessions.logout(pool, token)
         return Response(status_code=204)
     cookies.require_csrf_header(request)
     token = cookies.cookie_refresh_token(request)
     if token is not None:
-        await auth.logout(pool, token)
+        await auth_sessions.logout(pool, token)
     response = Response(status_code=204)
     cookies.clear_refresh_cookie(response, settings)
     return response
@@ -131,14 +131,14 @@ async def create_qr_login(
     approving phone (`GET /api/auth/qr/{request_id}/details`)."""
     client_ip = request.client.host if request.client else None
     user_agent = request.headers.get("user-agent", "")
-    return await auth.create_qr_login(pool, settings, host, client_ip, user_agent)
+    return await auth_qr.create_qr_login(pool, settings, host, client_ip, user_agent)
 
 
 @router.get("/qr/{request_id}/details", responses=errors(401, 404, 409, 410, 422))
 async def qr_login_details(request_id: str, pool: PoolDep, user_id: UserId) -> QrLoginDetails:
     """For the signed-in phone, before it approves: which browser and OS (from the desktop's
     User-Agent), from which address, made when, valid until when."""
-    return await auth.qr_login_details(pool, request_id)
+    return await auth_qr.qr_login_details(pool, request_id)
 
 
 @router.post(
@@ -150,7 +150,7 @@ async def qr_login_details(request_id: str, pool: PoolDep, user_id: UserId) -> Q
 async def approve_qr_login(
     request_id: str, pool: PoolDep, user_id: UserId, body: QrApproveIn | None = None
 ) -> Response:
-    await auth.approve_qr_login(pool, request_id, user_id, body.token if body else None)
+    await auth_qr.approve_qr_login(pool, request_id, user_id, body.token if body else None)
     return Response(status_code=204)
 
 
@@ -167,5 +167,5 @@ async def poll_qr_login(
     older clients, but a URL ends up in access logs). `X-Client-Host: web`: on success the
     refresh token comes as an HttpOnly cookie."""
     response.headers["Cache-Control"] = "no-store"
-    status = await auth.poll_qr_login(pool, settings, request_id, secret)
+    status = await auth_qr.poll_qr_login(pool, settings, request_id, secret)
     return cookies.deliver(status, response, settings, host)

@@ -9,7 +9,7 @@ from app.schemas.auth import PasswordChanged
 from app.schemas.notifications import NotificationSettings, NotificationSettingsUpdate
 from app.schemas.photos import Showcase, ShowcaseIn
 from app.schemas.users import Me, MeUpdate, PasswordChange
-from app.services import auth, notifications, showcase, users
+from app.services import auth_password, notifications, showcase, users
 
 router = APIRouter(prefix="/api/me", tags=["me"])
 
@@ -54,7 +54,7 @@ async def change_password(
 ) -> PasswordChanged:
     """Needs the current password (or, for an account without one, a messenger sign-in in the
     last 5 minutes); signs out every other session and says how many."""
-    return await auth.change_password(
+    return await auth_password.change_password(
         pool, settings, claims, body.password, body.current_password, body.username
     )
 

@@ -12,7 +12,7 @@ from app.api.responses import PNG_RESPONSE, errors, qr_png
 from app.core.config import Settings
 from app.schemas.ids import INT64_MAX
 from app.schemas.links import ClientHost
-from app.services import auth, qr
+from app.services import auth_qr, qr
 
 # Drawing a QR is CPU work: one bucket over every qr.png route, per address.
 QR_IMAGE_LIMIT = Depends(limit("qr_image", per="ip"))
@@ -47,7 +47,7 @@ async def login_qr_png(
 ) -> Response:
     """The desktop's sign-in QR; needs the request's secret (`X-QR-Secret`) so only that
     desktop can show it. `?host=max` / `?host=telegram` pick the messenger that will scan it."""
-    link = await auth.qr_login_link(pool, settings, request_id, secret, host)
+    link = await auth_qr.qr_login_link(pool, settings, request_id, secret, host)
     return qr_png(await qr.render(link))
 
 
