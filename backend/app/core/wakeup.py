@@ -79,7 +79,7 @@ _current: ContextVar[Waker | None] = ContextVar("gallery_waker", default=None)
 
 
 def poke() -> None:
-    """Called by a service that wrote events (services/publish.py, ownership, trade accept)."""
+    """Called by a service that wrote events (services/publish.py, provenance, trade accept)."""
     waker = _current.get()
     if waker is not None:
         waker.poke()

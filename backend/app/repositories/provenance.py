@@ -7,7 +7,7 @@ from app.core.db import Connection, fetch_value
 from app.repositories.visibility import visible_sql
 
 
-async def move_owner(
+async def move(
     conn: Connection,
     art_object_id: int,
     from_user_id: int,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.schemas.errors import ErrorDetail
 from app.schemas.exchange import ProfileRequest, TradeInfo, Transfer
-from app.schemas.photos import PublicPhoto
+from app.schemas.photos import ProvenanceReason, PublicPhoto
 from app.schemas.users import UserSummary
 
 # --- payloads that are not a REST shape ------------------------------------------------------
@@ -24,15 +24,11 @@ class PhotoDeleted(BaseModel):
     id: int
 
 
-# Why an art object changed owner (ownership_history.reason).
-OwnershipReason = Literal["mint", "transfer", "trade", "admin"]
-
-
 class OwnershipChanged(BaseModel):
     photo_id: int
     from_user_id: int | None
     to_user_id: int
-    reason: OwnershipReason
+    reason: ProvenanceReason
     trade_id: int | None
     transfer_id: int | None
 

@@ -70,13 +70,18 @@ class PhotoUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
 
 
+# Why a photo changed owner (table ownership_history, column reason; the event
+# `ownership.changed` carries it too).
+ProvenanceReason = Literal["mint", "transfer", "trade", "admin"]
+
+
 class ProvenanceEntry(BaseModel):
     """One change of owner. A party whose collection the viewer may not see (a private owner
     who has not accepted them) is shown as `null` with `*_private` true: "a private collector",
     nothing more (services/photos.get_provenance)."""
 
     id: int
-    reason: Literal["mint", "transfer", "trade", "admin"]
+    reason: ProvenanceReason
     from_user: UserSummary | None = Field(description="null: a mint, or a private collector")
     from_private: bool = Field(default=False, description="from_user is a private collector")
     to_user: UserSummary | None = Field(description="null only for a private collector")

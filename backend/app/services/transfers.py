@@ -19,7 +19,7 @@ from app.repositories import art_objects, transfers, users
 from app.schemas.exchange import CancelReason, ClaimPreview, Transfer
 from app.schemas.links import ClientHost
 from app.schemas.photos import NOTE_MAX
-from app.services import ownership, stories
+from app.services import provenance, stories
 from app.services.deep_links import all_links, pick
 from app.services.publish import claim_codes_cancelled, transfer_updated
 from app.services.shapes import to_transfer
@@ -74,7 +74,7 @@ async def _give(
     if await users.is_blocked(conn, to_user_id, user_id):
         raise AppError(ErrorCode.gift_refused)
     transfer_id = await transfers.insert_completed(conn, art_object_id, user_id, to_user_id, note)
-    await ownership.move(
+    await provenance.move(
         conn, art_object_id, user_id, to_user_id, "transfer", transfer_id=transfer_id
     )
     await transfer_updated(conn, transfer_id, [user_id, to_user_id])
@@ -102,7 +102,7 @@ async def return_gift(
         sender = gift["from_user_id"]
         back_id = await transfers.insert_completed(conn, gift["art_object_id"], user_id, sender)
         await transfers.mark_returned(conn, transfer_id)
-        await ownership.move(
+        await provenance.move(
             conn, gift["art_object_id"], user_id, sender, "transfer", transfer_id=back_id
         )
         await transfer_updated(conn, back_id, [user_id, sender])
@@ -288,7 +288,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
                 expired = True
             else:
                 await transfers.complete(conn, transfer["id"], user_id)
-                await ownership.move(
+                await provenance.move(
                     conn,
                     transfer["art_object_id"],
                     transfer["from_user_id"],

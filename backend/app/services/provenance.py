@@ -1,9 +1,9 @@
-"""The one way an art object changes owner. Callers hold the object's row lock."""
+"""Provenance: the one way a photo changes owner. Callers hold the object's row lock."""
 
 from app.core import wakeup
 from app.core.db import Connection
 from app.repositories import provenance
-from app.schemas.events import OwnershipReason
+from app.schemas.photos import ProvenanceReason
 
 
 async def move(
@@ -11,7 +11,7 @@ async def move(
     art_object_id: int,
     from_user_id: int,
     to_user_id: int,
-    reason: OwnershipReason,
+    reason: ProvenanceReason,
     *,
     trade_id: int | None = None,
     transfer_id: int | None = None,
@@ -22,7 +22,7 @@ async def move(
     `ownership.changed` to the two parties' subjects: a private party's activity is seen only
     by the parties and viewers both accepted) equal the models' (tests/test_trade_accept_sql.py).
     """
-    if not await provenance.move_owner(
+    if not await provenance.move(
         conn, art_object_id, from_user_id, to_user_id, reason, trade_id, transfer_id
     ):
         # Callers lock the row first, so this is a bug, never a user error: fail loudly.
