@@ -2,7 +2,7 @@
 
 - Seeds its own database `bench_gallery` (1,000 users, 5 % private, 100,000 art objects with
   photo + mint history rows like tests/support.py `mint_objects`, 30,000 favorites).
-- EXPLAIN (ANALYZE, BUFFERS) of the exact SQL `repositories.art_objects.list_cards` builds, for
+- EXPLAIN (ANALYZE, BUFFERS) of the exact SQL `repositories.photos.list_cards` builds, for
   the first page and a page ~50,000 deep (custom plan and forced generic plan: asyncpg's
   prepared statements may switch to the generic one after 5 executions).
 - With one uvicorn worker, then `--workers 2`: wrk at 64 connections against `GET /health`
@@ -150,12 +150,12 @@ async def explain(dsn: str, cursor: str | None, full: bool) -> str:
     """EXPLAIN ANALYZE of the SQL list_cards builds, as a named prepared statement (what
     asyncpg runs): `auto` after 6 executions (PostgreSQL may have switched to the generic plan
     by then, as in the server) and `force_generic_plan`."""
-    from app.repositories import art_objects
+    from app.repositories import photos
     from app.services.listing import decode_cursor
 
     cap = _Capture()
     after = decode_cursor(cursor) if cursor else None
-    await art_objects.list_cards(cap, None, 31, after)
+    await photos.list_cards(cap, None, 31, after)
     types, values = [], []
     for value in cap.args:
         if value is None:
@@ -195,7 +195,7 @@ async def cpu_breakdown(dsn: str, cursor: str, n: int = 300) -> list[str]:
     from fastapi.encoders import jsonable_encoder
 
     from app.core.db import create_pool
-    from app.repositories import art_objects
+    from app.repositories import photos
     from app.schemas.photos import PhotoPage
     from app.services import listing
 
@@ -204,7 +204,7 @@ async def cpu_breakdown(dsn: str, cursor: str, n: int = 300) -> list[str]:
 
     async def sql_only() -> object:
         async with pool.acquire() as conn:
-            return await art_objects.list_cards(conn, None, 31, after)
+            return await photos.list_cards(conn, None, 31, after)
 
     async def select_one() -> object:
         async with pool.acquire() as conn:

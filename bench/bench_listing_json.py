@@ -28,7 +28,7 @@ import pydantic_core
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 from _common import busy_note, cpu_seconds, drop_db, fresh_db, machine
-from app.repositories import art_objects
+from app.repositories import photos
 from app.services import listing
 
 DB = f"bench_listing_json_{os.getpid()}"
@@ -52,7 +52,7 @@ def _user(prefix: str, id_col: str) -> str:
     )
 
 
-# The same columns and conditions as repositories/art_objects._CARD, with the item's JSON built
+# The same columns and conditions as repositories/photos._CARD, with the item's JSON built
 # in SQL in the Photo model's field order.
 ITEM_SQL = (
     """'{"id":' || a.id || ',"title":' || to_json(a.title)::text"""
@@ -77,7 +77,7 @@ ITEM_SQL = (
 
 async def python_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
     """The app's path (services/listing._page_rows + _page_json) on one connection."""
-    rows = await art_objects.list_cards(conn, viewer, LIMIT + 1, after)
+    rows = await photos.list_cards(conn, viewer, LIMIT + 1, after)
     next_cursor = None
     if len(rows) > LIMIT:
         last = rows[LIMIT - 1]
@@ -86,7 +86,7 @@ async def python_page(conn: asyncpg.Connection, viewer: int | None, after: tuple
 
 
 async def postgres_page(conn: asyncpg.Connection, viewer: int | None, after: tuple | None) -> bytes:
-    sql, args = art_objects.cards_query(viewer, LIMIT + 1, after)
+    sql, args = photos.cards_query(viewer, LIMIT + 1, after)
     _, found, rest = sql.partition("FROM art_objects a\n")
     assert found, "the card SQL changed shape"
     sql = f"SELECT a.created_at, a.id, {ITEM_SQL} AS j FROM art_objects a\n{rest}"

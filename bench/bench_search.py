@@ -77,9 +77,9 @@ async def main() -> None:
                     )
                 conn.remove_log_listener(count)
                 # The plan of a rare word's search (the walk, then the GIN), as the app runs it.
-                from app.repositories import art_objects
+                from app.repositories import photos
 
-                sql, args = art_objects.search_query(None, 31, "99990", listing.SEARCH_WINDOW)
+                sql, args = photos.search_query(None, 31, "99990", listing.SEARCH_WINDOW)
                 await conn.execute(f"PREPARE rare AS {sql}")
                 literals = ", ".join("NULL" if a is None else f"$q${a}$q$" for a in args)
                 explain = f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE rare({literals})"

@@ -54,7 +54,7 @@ from tests.support import MAX_BOT_TOKEN, make_init_data  # noqa: E402
 from app.core.db import create_pool  # noqa: E402
 from app.core.migrations import migrate  # noqa: E402
 from app.media.storage import LocalStorage  # noqa: E402
-from app.repositories.art_objects import all_file_keys  # noqa: E402
+from app.repositories.photos import all_file_keys  # noqa: E402
 from app.services.consistency import violations  # noqa: E402
 from app.services.maintenance import sweep_orphan_files  # noqa: E402
 

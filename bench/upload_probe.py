@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.main import app as real_app
 from app.media import imaging
-from app.repositories import art_objects
+from app.repositories import photos
 from app.services import uploads
 
 _LOG = os.environ.get("UPLOAD_PROBE_LOG", "/dev/null")
@@ -74,7 +74,7 @@ for _name, _stage in (
     if hasattr(uploads, _name):
         setattr(uploads, _name, _timed_sync(_stage, getattr(uploads, _name)))
 uploads._mint = _timed_async("mint", uploads._mint)  # type: ignore[assignment]
-art_objects.object_id_by_hash = _timed_async("dedup", art_objects.object_id_by_hash)  # type: ignore[assignment]
+photos.object_id_by_hash = _timed_async("dedup", photos.object_id_by_hash)  # type: ignore[assignment]
 uploads.upload = _timed_async("service", uploads.upload)  # type: ignore[assignment]
 # The route module imported `uploads` (the module), so it calls the wrapped `uploads.upload`.
 

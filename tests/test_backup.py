@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from app.core.config import REPO_ROOT
-from app.repositories.art_objects import all_file_keys
+from app.repositories.photos import all_file_keys
 from app.services.consistency import violations
 from tests.conftest import BASE_DSN, _with_database
 from tests.images import unique_png

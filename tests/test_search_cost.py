@@ -66,7 +66,7 @@ async def test_a_search_is_one_statement_that_parses_its_text_once(
     """One round trip per search, and the text is parsed once per statement (a materialised
     CTE), never inside the scan (under the forced generic plan a websearch_to_tsquery(...)
     beside the scan ran once per row)."""
-    from app.repositories import art_objects
+    from app.repositories import photos
 
     owner = await _user(pool)
     await mint_objects(pool, owner, 300)
@@ -79,7 +79,7 @@ async def test_a_search_is_one_statement_that_parses_its_text_once(
                 counted.calls.clear()
                 await listing.list_photos(counted, None, listing.Listing(query=query))
                 assert counted.calls == ["fetch"], (query, counted.calls)
-            sql, args = art_objects.search_query(None, 31, "закаты and running dogs", (100, 2000))
+            sql, args = photos.search_query(None, 31, "закаты and running dogs", (100, 2000))
             lines = (await generic_plan(conn, sql, args, verbose=True)).splitlines()
             parses = [n for n, line in enumerate(lines) if "to_tsquery" in line]
             # Only in the output of the CTE `parsed`, a Result run once.
@@ -144,7 +144,7 @@ async def test_search_walks_a_window_then_the_gin_index(
     """Common words are found in the newest W rows and the GIN index is never read; rare ones
     further back come through the GIN index (a materialised set), in the same order, across
     pages; nothing to search scans nothing."""
-    from app.repositories import art_objects
+    from app.repositories import photos
 
     monkeypatch.setattr(listing, "SEARCH_WINDOW", (50, 50))
     owner = await _user(pool)
@@ -175,7 +175,7 @@ async def test_search_walks_a_window_then_the_gin_index(
             assert seen == sorted(ids[3:], reverse=True)
 
             def plan_of(text: str) -> tuple[str, list[object]]:
-                return art_objects.search_query(None, 31, text, listing.SEARCH_WINDOW)
+                return photos.search_query(None, 31, text, listing.SEARCH_WINDOW)
 
             # A common word: 31 rows of the walk, the GIN index never read.
             plan = await generic_plan(conn, *plan_of("object"))

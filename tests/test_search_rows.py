@@ -2,7 +2,7 @@
 before it answered, row for row and page for page, and what the plain definition answers (the
 listing with `search_vector @@ query` added and no window at all).
 
-The four-statement search is kept here, as it was (`e3d94e6`, repositories/art_objects.py and
+The four-statement search is kept here, as it was (`e3d94e6`, repositories/photos.py and
 services/listing._page_rows), as the reference. The seeded gallery has words at every density
 (in every title, a third, a tenth, a hundredth, one object, none), Cyrillic, ties on
 created_at, ids out of created_at order, a private collection with an accepted request,
@@ -15,8 +15,8 @@ from datetime import datetime
 import asyncpg
 import pytest
 
-from app.repositories import art_objects
-from app.repositories.art_objects import CARD_SQL
+from app.repositories import photos
+from app.repositories.photos import CARD_SQL
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 from app.services import listing
 
@@ -146,9 +146,7 @@ async def plain_search(
     favorites_of: int | None,
 ) -> list[asyncpg.Record]:
     """The definition: the listing's rows whose text matches, no window, no index trick."""
-    sql, args = art_objects.cards_query(
-        viewer_id, wanted, after, owner_id, creator_id, favorites_of
-    )
+    sql, args = photos.cards_query(viewer_id, wanted, after, owner_id, creator_id, favorites_of)
     where = len(f"{CARD_SQL} WHERE ")
     sql = (
         sql[:where]
@@ -261,7 +259,7 @@ async def test_the_one_statement_search_answers_what_the_four_statements_did(
                             kind.get("creator_id"),
                             kind.get("favorites_of"),
                         )
-                        new = await art_objects.search_cards(
+                        new = await photos.search_cards(
                             conn, viewer, PAGE + 1, text, window, after, *named
                         )
                         old = await old_search(*args, *named, window=window[0])
@@ -314,6 +312,6 @@ async def test_a_gallery_never_analysed_is_searched_too(pool: asyncpg.Pool) -> N
     assert await pool.fetchval(estimate) == -1
     async with pool.acquire() as conn:
         for text in ("photo", "photo 17", "nothingmatches"):
-            new = await art_objects.search_cards(conn, None, 31, text, listing.SEARCH_WINDOW)
+            new = await photos.search_cards(conn, None, 31, text, listing.SEARCH_WINDOW)
             plain = await plain_search(conn, None, 31, text, None, None, None, None)
             assert [dict(r) for r in new] == [dict(r) for r in plain], text

@@ -3,7 +3,7 @@
 import asyncpg
 
 from app.core.db import Connection
-from app.repositories.art_objects import CARD_SQL
+from app.repositories.photos import CARD_SQL
 from app.repositories.visibility import VISIBLE_TO_VIEWER
 
 

@@ -5,7 +5,7 @@ profile request the owner accepted; everyone sees a public owner's. ``o`` is the
 ``users`` row and ``$1`` the viewer (NULL when anonymous: the result is then NULL, not false,
 for a private owner; a WHERE treats both alike, a SELECT wraps it in coalesce).
 
-The gallery listing, object detail and event replay (repositories/art_objects.py, events.py) and
+The gallery listing, object detail and event replay (repositories/photos.py, events.py) and
 a trade's items (trades.py) filter with it; a profile's
 ``can_view_collection`` and the "this collection is private" refusal read it
 (repositories/users.get_for_viewer). tests/test_visibility.py checks every reader against the

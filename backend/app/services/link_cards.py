@@ -4,7 +4,7 @@
 signed out, so the card is what an anonymous visitor may see: a public object's title, number,
 author and owner, its 640 px rendition and the canonical URL. An object an anonymous visitor may
 not see (a private owner's, or none at all) gets no card — the same rule as every read
-(`art_objects.get_card` with no viewer), so a preview gives away nothing the API would not.
+(`repositories/photos.get_card` with no viewer), so a preview gives away nothing the API would not.
 """
 
 from dataclasses import dataclass

@@ -9,26 +9,25 @@ import asyncpg
 import pydantic_core
 
 from app.core.errors import AppError, ErrorCode
-from app.repositories import art_objects
+from app.repositories import photos
 from app.schemas.photos import Photo, PhotoPage
-from app.services import page_cache, photos
+from app.services import page_cache
 from app.services.page_cache import Page, etag_of
+from app.services.photos import PHOTO_URLS, PHOTO_USERS, ensure_collection_visible, to_photo
 from app.services.shapes import plain_record
 
 MAX_PAGE = 100
 
 
 def _plain(row: asyncpg.Record) -> dict[str, object]:
-    return plain_record(Photo, row, users=photos.PHOTO_USERS, urls=photos.PHOTO_URLS)
+    return plain_record(Photo, row, users=PHOTO_USERS, urls=PHOTO_URLS)
 
 
 def _page_json(rows: list[asyncpg.Record], next_cursor: str | None) -> bytes:
     """A `PhotoPage` as JSON bytes straight from the rows: no pydantic model per row (the
     listing's largest cost), same bytes as `PhotoPage(...).model_dump_json()` (pydantic-core
     serialises both; tests/test_listing_json.py compares them)."""
-    items = [
-        plain_record(Photo, row, users=photos.PHOTO_USERS, urls=photos.PHOTO_URLS) for row in rows
-    ]
+    items = [_plain(row) for row in rows]
     return pydantic_core.to_json({"items": items, "next_cursor": next_cursor})
 
 
@@ -36,12 +35,7 @@ def _cached_page(rows: list[asyncpg.Record], next_cursor: str | None) -> Page:
     """`_page_json` item by item, for the page cache (the same bytes once joined)."""
     return Page.build(
         (row["id"] for row in rows),
-        (
-            pydantic_core.to_json(
-                plain_record(Photo, row, users=photos.PHOTO_USERS, urls=photos.PHOTO_URLS)
-            )
-            for row in rows
-        ),
+        (pydantic_core.to_json(_plain(row)) for row in rows),
         next_cursor,
     )
 
@@ -88,7 +82,7 @@ async def list_photos(
     """One page as models: the reference the hot path's bytes are tested against
     (tests/test_listing_json.py) and the shape of the smaller listings (a user's collection)."""
     rows, next_cursor = await _page_rows(pool, viewer_id, listing)
-    return PhotoPage(items=[photos.to_photo(row) for row in rows], next_cursor=next_cursor)
+    return PhotoPage(items=[to_photo(row) for row in rows], next_cursor=next_cursor)
 
 
 async def list_photos_body(
@@ -125,7 +119,7 @@ async def _for_viewer(
 
     async def read() -> page_cache.Overlay:
         async with pool.acquire() as conn:
-            row = await art_objects.viewer_overlay(conn, viewer_id, list(page.ids))
+            row = await photos.viewer_overlay(conn, viewer_id, list(page.ids))
         return page_cache.Overlay.of(page, row["sees_private"], row["favorite_ids"])
 
     overlay = await page_cache.cache_of(pool).overlay(viewer_id, key, page, read)
@@ -146,14 +140,14 @@ async def _page_rows(
     limit = max(1, min(listing.limit, MAX_PAGE))
     async with pool.acquire() as conn:
         if owner_id is not None:
-            await photos.ensure_collection_visible(conn, viewer_id, owner_id)
+            await ensure_collection_visible(conn, viewer_id, owner_id)
         favorites_of = viewer_id if listing.favorites_only else None
         if query is None:
-            rows = await art_objects.list_cards(
+            rows = await photos.list_cards(
                 conn, viewer_id, limit + 1, after, owner_id, creator_id, favorites_of
             )
         else:
-            rows = await art_objects.search_cards(
+            rows = await photos.search_cards(
                 conn,
                 viewer_id,
                 limit + 1,
@@ -173,6 +167,6 @@ async def _page_rows(
 
 # A search walks the newest W objects in keyset order first (cheap when matches are common) and
 # looks through the GIN index only when they hold less than a page (cheap then: the matches are
-# rare), in one statement (repositories/art_objects.search_query). W grows with the square
+# rare), in one statement (repositories/photos.search_query). W grows with the square
 # root of the gallery's size, within these bounds.
 SEARCH_WINDOW = (100, 2000)

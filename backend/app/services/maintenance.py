@@ -15,7 +15,7 @@ from app.core.config import Settings
 from app.core.db import present
 from app.media import imaging
 from app.media.storage import Storage
-from app.repositories import art_objects, auth_qr, events, notifications
+from app.repositories import auth_qr, events, notifications, photos
 from app.repositories import bot as bot_updates
 from app.services import expiry, page_cache
 from app.services.photos import to_photo
@@ -39,7 +39,7 @@ async def sweep_orphan_files(
     if not candidates:
         return 0
     async with pool.acquire() as conn:
-        referenced = await art_objects.all_file_keys(conn)
+        referenced = await photos.all_file_keys(conn)
     orphans = [key for key in candidates if key not in referenced]
     for key in orphans:
         await asyncio.to_thread(storage.delete, key)
@@ -52,7 +52,7 @@ async def fill_missing_placeholders(pool: asyncpg.Pool, storage: Storage, limit:
     """Give images minted by SQL seeds (no blurhash) their placeholder and colour, computed from
     the stored thumbnail off the event loop. Returns how many were filled."""
     async with pool.acquire() as conn:
-        rows = await art_objects.images_without_placeholder(conn, limit, sorted(_UNREADABLE))
+        rows = await photos.images_without_placeholder(conn, limit, sorted(_UNREADABLE))
     filled = 0
     for row in rows:
         try:
@@ -63,10 +63,10 @@ async def fill_missing_placeholders(pool: asyncpg.Pool, storage: Storage, limit:
             _UNREADABLE.add(row["id"])  # not retried by this process: one warning, no loop
             continue
         async with pool.acquire() as conn, conn.transaction():
-            made = await art_objects.set_placeholder(conn, row["id"], placeholder, colour)
+            made = await photos.set_placeholder(conn, row["id"], placeholder, colour)
             if made is not None:
                 # Cards show the placeholder: open galleries and page caches hear of it.
-                card = present(await art_objects.get_card(conn, made["owner_id"], made["id"]))
+                card = present(await photos.get_card(conn, made["owner_id"], made["id"]))
                 await publish(conn, "photo.updated", to_photo(card), subjects=[made["owner_id"]])
         if made is not None:
             page_cache.changed(pool)

@@ -135,7 +135,7 @@ class Page:
 
 @dataclass(frozen=True)
 class Overlay:
-    """What a signed-in viewer adds to one cached page (repositories/art_objects.viewer_overlay):
+    """What a signed-in viewer adds to one cached page (repositories/photos.viewer_overlay):
     whether a private collection is open to them, and their favourites among the page's items."""
 
     page_serial: int  # the page it was read against (not the page: that would keep it alive)

@@ -8,7 +8,7 @@ import asyncpg
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
 from app.media.storage import Storage, delete_files
-from app.repositories import art_objects, favorites, users
+from app.repositories import favorites, photos, users
 from app.schemas.events import FavoritesChanged, PhotoDeleted
 from app.schemas.photos import FavoriteState, Photo, ProvenanceEntry, Story
 from app.services import page_cache, stories
@@ -53,7 +53,7 @@ async def ensure_collection_visible(conn: Connection, viewer_id: int | None, own
 
 async def get_photo(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Photo:
     async with pool.acquire() as conn:
-        row = await art_objects.get_card(conn, viewer_id, art_object_id)
+        row = await photos.get_card(conn, viewer_id, art_object_id)
     if row is None:
         raise AppError(ErrorCode.photo_not_found)
     return to_photo(row)
@@ -63,14 +63,14 @@ async def get_provenance(
     pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int
 ) -> list[ProvenanceEntry]:
     async with pool.acquire() as conn:
-        if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
+        if await photos.get_card(conn, viewer_id, art_object_id) is None:
             raise AppError(ErrorCode.photo_not_found)
         return await stories.provenance_of(conn, viewer_id, art_object_id)
 
 
 async def get_story(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: int) -> Story:
     async with pool.acquire() as conn:
-        if await art_objects.get_card(conn, viewer_id, art_object_id) is None:
+        if await photos.get_card(conn, viewer_id, art_object_id) is None:
             raise AppError(ErrorCode.photo_not_found)
         story = await stories.story(conn, viewer_id, art_object_id)
     if story is None:  # deleted between the two reads
@@ -81,7 +81,7 @@ async def get_story(pool: asyncpg.Pool, viewer_id: int | None, art_object_id: in
 async def lock_visible(conn: Connection, user_id: int, art_object_id: int) -> asyncpg.Record:
     """Lock an object for a change; one the user may not see is "not found" like a missing one
     (a 403 would confirm that a private collection holds that id)."""
-    current = await art_objects.lock_visible(conn, user_id, art_object_id)
+    current = await photos.lock_visible(conn, user_id, art_object_id)
     if current is None:
         raise AppError(ErrorCode.photo_not_found)
     return current
@@ -98,8 +98,8 @@ async def update_photo(
         current = await lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
             raise AppError(ErrorCode.not_owner)
-        await art_objects.update_text(conn, art_object_id, title, description)
-        photo = to_photo(present(await art_objects.get_card(conn, user_id, art_object_id)))
+        await photos.update_text(conn, art_object_id, title, description)
+        photo = to_photo(present(await photos.get_card(conn, user_id, art_object_id)))
         await publish(conn, "photo.updated", photo, subjects=[user_id])
     page_cache.changed(pool)
     return photo
@@ -112,13 +112,13 @@ async def delete_photo(
         current = await lock_visible(conn, user_id, art_object_id)
         if current["creator_id"] != user_id or current["owner_id"] != user_id:
             raise AppError(ErrorCode.not_creator)
-        if await art_objects.changed_hands(conn, art_object_id):
+        if await photos.changed_hands(conn, art_object_id):
             raise AppError(ErrorCode.photo_has_provenance)
         # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
         # by proposing a trade for it. Pending deals that involve it end here instead.
         await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
         await claim_codes_cancelled(conn, art_object_id)
-        keys = await art_objects.delete_image(conn, current["image_id"])
+        keys = await photos.delete_image(conn, current["image_id"])
         await publish(conn, "photo.deleted", PhotoDeleted(id=art_object_id), subjects=[user_id])
     page_cache.changed(pool)
     # Files go only after the commit: a rollback must never leave a row without its files.

@@ -9,7 +9,7 @@ import asyncpg
 
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
-from app.repositories import art_objects
+from app.repositories import photos
 from app.repositories import showcase as pins
 from app.schemas.events import ShowcaseUpdated
 from app.schemas.photos import SHOWCASE_MAX, Photo, Showcase
@@ -69,10 +69,10 @@ async def set_profile_hidden(
         current = await lock_visible(conn, user_id, art_object_id)
         if current["owner_id"] != user_id:
             raise AppError(ErrorCode.not_owner)
-        await art_objects.set_profile_hidden(conn, art_object_id, hidden)
+        await photos.set_profile_hidden(conn, art_object_id, hidden)
         if hidden and await pins.unpin(conn, user_id, art_object_id):
             await announce(conn, user_id)
-        photo = to_photo(present(await art_objects.get_card(conn, user_id, art_object_id)))
+        photo = to_photo(present(await photos.get_card(conn, user_id, art_object_id)))
         await publish(conn, "photo.updated", photo, subjects=[user_id])
     page_cache.changed(pool)
     return photo

@@ -9,7 +9,7 @@ story on a claim preview, an incoming trade or the detail screen never says more
 import asyncpg
 
 from app.core.db import Connection
-from app.repositories import art_objects, provenance
+from app.repositories import photos, provenance
 from app.schemas.photos import ProvenanceEntry, Story
 from app.services.shapes import user_summary
 
@@ -49,7 +49,7 @@ async def stories(
     the viewer may see these objects at all."""
     if not art_object_ids:
         return {}
-    heads = await art_objects.story_heads(conn, art_object_ids)
+    heads = await photos.story_heads(conn, art_object_ids)
     chains: dict[int, list[ProvenanceEntry]] = {row["id"]: [] for row in heads}
     for row in await provenance.for_objects(conn, art_object_ids, viewer_id):
         chains[row["art_object_id"]].append(provenance_entry(row, viewer_id))

@@ -14,7 +14,7 @@ from app.core import security, wakeup
 from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
-from app.repositories import art_objects, trades, users
+from app.repositories import photos, trades, users
 from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
 from app.services import stories
@@ -125,7 +125,7 @@ async def propose(
         ids = body.offered_photo_ids + body.requested_photo_ids
         # Objects this user may not see are treated exactly like missing ones: same code, same
         # text, no ids named (else sequential ids would reveal private collections).
-        owner_of = await art_objects.visible_owners(conn, user_id, ids)
+        owner_of = await photos.visible_owners(conn, user_id, ids)
         if any(i not in owner_of for i in ids):
             raise AppError(ErrorCode.photo_not_found)
         if any(owner_of[i] != user_id for i in body.offered_photo_ids):
@@ -143,7 +143,7 @@ async def propose(
         token = security.new_secret(24) if body.recipient_id is None else None
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
         # The trade_items foreign keys lock these objects; in id order, like an accept does.
-        await art_objects.share_keys(conn, ids)
+        await photos.share_keys(conn, ids)
         trade_id = await trades.insert(
             conn,
             user_id,

@@ -15,7 +15,7 @@ from app.core import security
 from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
-from app.repositories import art_objects, transfers, users
+from app.repositories import photos, transfers, users
 from app.schemas.exchange import CancelReason, ClaimPreview, Transfer
 from app.schemas.links import ClientHost
 from app.schemas.photos import NOTE_MAX
@@ -27,7 +27,7 @@ from app.services.shapes import to_transfer
 
 async def _lock_owned(conn: Connection, art_object_id: int, user_id: int) -> None:
     # Hidden (a private owner's) and missing objects answer alike: no existence oracle.
-    current = await art_objects.lock_visible(conn, user_id, art_object_id)
+    current = await photos.lock_visible(conn, user_id, art_object_id)
     if current is None:
         raise AppError(ErrorCode.photo_not_found)
     if current["owner_id"] != user_id:
@@ -90,13 +90,13 @@ async def return_gift(
     async with pool.acquire() as conn, conn.transaction():
         art_object_id = await transfers.art_object_of(conn, transfer_id)
         if art_object_id is not None:
-            await art_objects.lock(conn, art_object_id)  # object first, then the transfer
+            await photos.lock(conn, art_object_id)  # object first, then the transfer
         gift = await transfers.lock(conn, transfer_id)
         if gift is None or gift["to_user_id"] != user_id:
             raise AppError(ErrorCode.transfer_not_found)
         _check_returnable(gift, settings)
         # A gift changed hands, so its object can no longer be deleted (services/photos).
-        current = present(await art_objects.lock(conn, gift["art_object_id"]))
+        current = present(await photos.lock(conn, gift["art_object_id"]))
         if current["owner_id"] != user_id:
             raise AppError(ErrorCode.gift_not_returnable)
         sender = gift["from_user_id"]
@@ -274,7 +274,7 @@ async def claim(pool: asyncpg.Pool, user_id: int, token: str) -> Transfer:
             raise AppError(ErrorCode.claim_not_found)
         expired = False
         async with conn.transaction():
-            await art_objects.lock(conn, found["art_object_id"])
+            await photos.lock(conn, found["art_object_id"])
             transfer = await transfers.lock(conn, found["id"])
             if transfer is None:  # its object was deleted since the lookup, taking the code along
                 raise AppError(ErrorCode.claim_not_found)

@@ -23,9 +23,10 @@ from app.media.storage import (
     delete_files,
     new_key,
 )
-from app.repositories import art_objects, image_hashes, provenance
+from app.repositories import image_hashes, photos, provenance
 from app.schemas.photos import Photo
-from app.services import near_duplicates, page_cache, photos
+from app.services import near_duplicates, page_cache
+from app.services.photos import clean_description, clean_title, to_photo
 from app.services.publish import publish
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ async def upload(
     description: str | None,
 ) -> Photo:
     """Mint an art object from an upload: bytes, or the open file the upload was spooled to."""
-    title, description = photos.clean_title(title), photos.clean_description(description)
+    title, description = clean_title(title), clean_description(description)
     loop = asyncio.get_running_loop()
     # Reading and hashing 10 MB takes ~20 ms: off the event loop, like the image work.
     size, head, content_hash = await loop.run_in_executor(_IMAGE_POOL, _measure, source)
@@ -98,7 +99,7 @@ async def upload(
     if mime is None:
         raise AppError(ErrorCode.unsupported_media_type, accepted=imaging.ACCEPTED)
     async with pool.acquire() as conn:
-        existing = await art_objects.object_id_by_hash(conn, content_hash)
+        existing = await photos.object_id_by_hash(conn, content_hash)
     if existing is not None:
         raise _duplicate(existing)
     try:
@@ -198,11 +199,11 @@ async def _mint(
         # Near copies are found by similarity, which no unique index can hold: mints take turns
         # from here to their commit, so two near copies uploaded at once can't both pass. The
         # lock is held for a few statements (and a thumbnail comparison when a hash is near).
-        await art_objects.lock_minting(conn)
+        await photos.lock_minting(conn)
         original = await near_duplicates.find_original(conn, storage, processed, _IMAGE_POOL)
         if original is not None:
             raise _duplicate(original)
-        image_id = await art_objects.insert_image(
+        image_id = await photos.insert_image(
             conn,
             content_hash,
             processed.mime,
@@ -214,11 +215,11 @@ async def _mint(
             processed.dominant_color,
         )
         if image_id is None:  # lost a race with an identical upload
-            raise _duplicate(await art_objects.object_id_by_hash(conn, content_hash) or 0)
+            raise _duplicate(await photos.object_id_by_hash(conn, content_hash) or 0)
         await image_hashes.insert(conn, image_id, processed.hashes)
-        object_id = await art_objects.insert_art_object(conn, image_id, title, description, user_id)
+        object_id = await photos.insert_art_object(conn, image_id, title, description, user_id)
         await provenance.append(conn, object_id, None, user_id, "mint")
         # The new object, read back by its owner (who always sees their own).
-        photo = photos.to_photo(present(await art_objects.get_card(conn, user_id, object_id)))
+        photo = to_photo(present(await photos.get_card(conn, user_id, object_id)))
         await publish(conn, "photo.created", photo, subjects=[user_id])
     return photo
