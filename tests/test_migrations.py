@@ -9,6 +9,7 @@ keep every row, and keep the invariants of services/consistency.py.
 
 import asyncio
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -23,7 +24,14 @@ import yaml
 from yoyo.migrations import get_migration_hash
 
 from app.core.config import REPO_ROOT
-from app.core.migrations import EMBODIED_IF, MIGRATIONS_DIR, embodied, migrate, pending
+from app.core.migrations import (
+    EMBODIED_IF,
+    MIGRATIONS_DIR,
+    embodied,
+    migrate,
+    pending,
+    schema_sql,
+)
 from app.main import create_app
 from app.services.consistency import violations
 from tests.conftest import BASE_DSN, _with_database, make_settings
@@ -159,9 +167,24 @@ async def _applied(dsn: str) -> list[str]:
 
 
 def _migration_ids() -> list[str]:
+    """The numbered migrations (not the post-apply file of functions: yoyo records no such run)."""
     return sorted(
-        path.stem for path in MIGRATIONS_DIR.glob("*.sql") if ".rollback" not in path.name
+        path.stem
+        for path in MIGRATIONS_DIR.glob("*.sql")
+        if ".rollback" not in path.name and not path.name.startswith("post-apply")
     )
+
+
+FUNCTIONS = "post-apply.functions"
+
+
+def _copy_of_migrations(tmp_path: Path) -> Path:
+    """Today's migrations folder (post-apply file included), to add a file to."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        (folder / path.name).write_text(path.read_text())
+    return folder
 
 
 async def test_fresh_database_gets_database_sql_and_is_marked_up_to_date(new_database) -> None:
@@ -188,7 +211,7 @@ async def test_earlier_schema_with_data_upgrades_to_todays(new_database, tmp_pat
     assert before["art_objects"] == 5 and before["ownership_history"] == 8
 
     done = await asyncio.to_thread(migrate, old)
-    assert done == [f"applied {mid}" for mid in _migration_ids()]
+    assert done == [f"applied {mid}" for mid in [*_migration_ids(), FUNCTIONS]]
     assert await _applied(old) == _migration_ids()
 
     # Same schema as a database made today from database.sql.
@@ -241,16 +264,14 @@ async def test_a_new_migration_is_applied_once_and_recorded(new_database, tmp_pa
     """What a developer's new file does: copy today's migrations, add one, start twice."""
     dsn = await new_database()
     await asyncio.to_thread(migrate, dsn)
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        (folder / path.name).write_text(path.read_text())
+    folder = _copy_of_migrations(tmp_path)
     (folder / "9999.test-note.sql").write_text(
         "ALTER TABLE users ADD COLUMN test_note text NOT NULL DEFAULT '';\n"
     )
     assert await asyncio.to_thread(pending, dsn, folder) == ["9999.test-note"]
     done = await asyncio.to_thread(migrate, dsn, migrations_dir=folder)
-    assert done == ["applied 9999.test-note"]
+    # Then the functions, as after every migration (one may have dropped one to change it).
+    assert done == ["applied 9999.test-note", f"applied {FUNCTIONS}"]
     assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == []
     conn = await asyncpg.connect(dsn)
     try:
@@ -262,6 +283,29 @@ async def test_a_new_migration_is_applied_once_and_recorded(new_database, tmp_pa
         )
     finally:
         await conn.close()
+
+
+async def test_a_changed_function_is_applied_by_the_next_start(
+    new_database, tmp_path: Path
+) -> None:
+    """A function changes by one edit of the post-apply file, with no migration: the next
+    migrate applies the file again (its digest differs), the one after finds nothing to do."""
+    dsn = await new_database()
+    await asyncio.to_thread(migrate, dsn)
+    folder = _copy_of_migrations(tmp_path)
+    functions = folder / f"{FUNCTIONS}.sql"
+    old = "'YYYY-MM-DD\"T\"HH24:MI:SS'"
+    assert old in functions.read_text()
+    functions.write_text(functions.read_text().replace(old, "'YYYY-MM-DD\" \"HH24:MI:SS'"))
+    assert await asyncio.to_thread(pending, dsn, folder) == []
+    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == [f"applied {FUNCTIONS}"]
+    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == []
+    conn = await asyncpg.connect(dsn)
+    try:
+        shown = await conn.fetchval("SELECT json_time('2026-01-02 03:04:05+00')")
+    finally:
+        await conn.close()
+    assert shown == "2026-01-02 03:04:05Z"
 
 
 async def test_a_failing_migration_changes_nothing(new_database, tmp_path: Path) -> None:
@@ -327,7 +371,7 @@ async def test_database_sql_records_every_migration_it_embodies(new_database) ->
     dsn = await new_database()
     conn = await asyncpg.connect(dsn)
     try:
-        await conn.execute((REPO_ROOT / "database.sql").read_text())
+        await conn.execute(schema_sql())
         rows = await conn.fetch("SELECT migration_hash, migration_id FROM _yoyo_migration")
         version = await conn.fetchval("SELECT max(version) FROM _yoyo_version")
     finally:
@@ -415,12 +459,12 @@ async def test_schema_loaded_by_hand_starts_the_server_and_takes_later_migration
     assert migrated.returncode == 0, migrated.stderr
     assert migrated.stdout.strip() == "migrate: schema is up to date"
 
-    folder = tmp_path / "migrations"
-    folder.mkdir()
-    for path in MIGRATIONS_DIR.glob("*.sql"):
-        (folder / path.name).write_text(path.read_text())
+    folder = _copy_of_migrations(tmp_path)
     (folder / "9999.later.sql").write_text("ALTER TABLE users ADD COLUMN later_note text;\n")
-    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == ["applied 9999.later"]
+    assert await asyncio.to_thread(migrate, dsn, migrations_dir=folder) == [
+        "applied 9999.later",
+        f"applied {FUNCTIONS}",
+    ]
     assert await _applied(dsn) == [*_migration_ids(), "9999.later"]
 
 
@@ -525,6 +569,11 @@ def test_compose_lets_postgres_load_the_schema_on_its_first_start() -> None:
     compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
     mounts = compose["services"]["db"]["volumes"]
     assert "./database.sql:/docker-entrypoint-initdb.d/10-database.sql:ro" in mounts
+    # Every file database.sql includes is mounted where its `\ir` (relative) looks for it.
+    includes = re.findall(r"^\\ir\s+(\S+)", (REPO_ROOT / "database.sql").read_text(), re.MULTILINE)
+    assert includes == ["backend/migrations/post-apply.functions.sql"]
+    for include in includes:
+        assert f"./{include}:/docker-entrypoint-initdb.d/{include}:ro" in mounts
     assert any(
         "docker-entrypoint-initdb.d/10-database.sql" in " ".join(LOADERS[k]("x")) for k in LOADERS
     )

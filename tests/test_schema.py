@@ -2,7 +2,7 @@
 
 import asyncpg
 
-from app.core.db import SCHEMA_FILE
+from app.core.migrations import schema_sql
 
 
 async def _catalog(conn: asyncpg.Connection) -> list[tuple]:
@@ -24,8 +24,8 @@ async def test_schema_loads_twice_without_change(pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn:
         before = await _catalog(conn)
         await conn.execute("INSERT INTO users (username, display_name) VALUES ('keep', 'Keep')")
-        await conn.execute(SCHEMA_FILE.read_text())
-        await conn.execute(SCHEMA_FILE.read_text())
+        await conn.execute(schema_sql())
+        await conn.execute(schema_sql())
         assert await _catalog(conn) == before
         assert await conn.fetchval("SELECT count(*) FROM users WHERE username = 'keep'") == 1
 

@@ -12,7 +12,13 @@
   that records what it embodies, or before the runner existed) is **adopted** first: each
   migration whose result is already in the catalog (`EMBODIED_IF`) is recorded as applied
   (yoyo's "mark"), and only the rest are then applied. A schema from before every migration
-  gets all of them, as before.
+  gets all of them, as before;
+* then the functions: every database function and trigger lives in one file,
+  `backend/migrations/post-apply.functions.sql` (a yoyo `post-apply` file: yoyo's own CLI runs it
+  after it applies migrations too). It is applied again, in one transaction, whenever this run
+  applied a migration or the file differs from the one last applied (its sha256 is kept in
+  `_post_apply`); so a function changes by editing that file, with no migration and no copy.
+  `database.sql` includes it with psql's `\\ir` (`schema_sql` expands that here).
 
 Everything happens under a session-level PostgreSQL advisory lock, so the app's workers, several
 replicas and the compose `migrate` service may all call it at once: one migrates, the others
@@ -20,7 +26,9 @@ wait and then find nothing to do. The lock dies with its connection, so a killed
 leaves the database locked. yoyo is synchronous (psycopg 3); the app calls this in a thread.
 """
 
+import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import LiteralString
 from urllib.parse import urlsplit, urlunsplit
@@ -55,8 +63,9 @@ def _relations(*names: str) -> str:
 # so a migration added later never needs a line here). A migration whose check is false is
 # applied: all of these but 0002 are written to be re-run (IF NOT EXISTS, CREATE OR REPLACE), so a
 # schema that has only part of one (a database.sql from between two of them) is completed by it.
-# 0007's check is its final form (trade_stale_reason): the earlier form is replaced by re-running
-# it. tests/test_migrations.py loads every such database.sql of the history and compares.
+# 0007's check is its final form (trade_stale_reason). Whatever functions such a schema holds,
+# the post-apply file replaces them after the migrations. tests/test_migrations.py loads every
+# such database.sql of the history and compares.
 EMBODIED_IF: dict[str, str] = {
     "0001.sessions-and-search": " AND ".join(
         [
@@ -84,6 +93,29 @@ EMBODIED_IF: dict[str, str] = {
 }
 
 
+# The digest of the post-apply files last applied: the migrator's own bookkeeping, like yoyo's
+# tables (and, like them, made by the migrator rather than database.sql).
+_POST_APPLY_TABLE = """
+CREATE TABLE IF NOT EXISTS _post_apply (
+    id          boolean PRIMARY KEY DEFAULT true CHECK (id),
+    sha256      text NOT NULL,
+    applied_at  timestamptz NOT NULL DEFAULT now()
+)"""
+_INCLUDE = re.compile(r"^\\ir\s+(\S+)\s*$", re.MULTILINE)
+
+
+def schema_sql(schema_file: Path = SCHEMA_FILE) -> str:
+    """database.sql as one SQL text: each psql `\\ir FILE` line (include, relative to the
+    including file) replaced by that file, so it runs through a driver as through psql."""
+    return _INCLUDE.sub(lambda m: (schema_file.parent / m[1]).read_text(), schema_file.read_text())
+
+
+def _post_apply_sql(migrations: MigrationList) -> tuple[str, str]:
+    """The post-apply files (the functions), in order, as one SQL text, and its sha256."""
+    text = "\n".join(Path(m.path).read_text() for m in migrations.post_apply)
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
 def yoyo_uri(dsn: str) -> str:
     """The app's postgresql:// DSN for yoyo's psycopg 3 backend (same host, user, options)."""
     parts = urlsplit(dsn)
@@ -106,6 +138,7 @@ def migrate(
 ) -> list[str]:
     """Bring the database of `dsn` up to date; returns what was done (empty = nothing to do)."""
     migrations = read_migrations(str(migrations_dir))
+    functions, digest = _post_apply_sql(migrations)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
         try:
@@ -113,13 +146,21 @@ def migrate(
             fresh = bool(_one(conn, "SELECT to_regclass('public.events') IS NULL"))
             if fresh:
                 with conn.transaction():
-                    conn.execute(schema_file.read_text())
+                    conn.execute(schema_sql(schema_file))  # includes the functions
+                    _record_post_apply(conn, digest)
                 done.append(schema_file.name)
-            elif _up_to_date(conn, migrations):
-                return []  # the usual start: up to date, checked with one query
+            elif _up_to_date(conn, migrations) and _post_apply_digest(conn) == digest:
+                return []  # the usual start: up to date, checked with two queries
             elif _applied_ids(conn) is None:
                 done += _adopt(dsn, conn, migrations)
-            done += _run_yoyo(dsn, migrations)
+            if not fresh:
+                applied = _run_yoyo(dsn, migrations)
+                done += applied
+                if applied or _post_apply_digest(conn) != digest:
+                    with conn.transaction():
+                        conn.execute(functions)
+                        _record_post_apply(conn, digest)
+                    done += [f"applied {m.id}" for m in migrations.post_apply]
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
     for line in done:
@@ -130,6 +171,23 @@ def migrate(
 def _up_to_date(conn: psycopg.Connection, migrations: MigrationList) -> bool:
     applied = _applied_ids(conn)
     return applied is not None and {m.id for m in migrations} <= applied
+
+
+def _post_apply_digest(conn: psycopg.Connection) -> str | None:
+    """The sha256 of the post-apply files last applied; None when never (or not recorded)."""
+    if _one(conn, "SELECT to_regclass('public._post_apply') IS NULL"):
+        return None
+    row = conn.execute("SELECT sha256 FROM _post_apply").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _record_post_apply(conn: psycopg.Connection, digest: str) -> None:
+    conn.execute(_POST_APPLY_TABLE)
+    conn.execute(
+        "INSERT INTO _post_apply (sha256) VALUES (%s) ON CONFLICT (id)"
+        " DO UPDATE SET sha256 = excluded.sha256, applied_at = now()",
+        (digest,),
+    )
 
 
 def _one(conn: psycopg.Connection, query: LiteralString) -> object:
@@ -186,7 +244,7 @@ def _run_yoyo(dsn: str, migrations: MigrationList) -> list[str]:
         backend.break_lock()
         with backend.lock():
             todo = backend.to_apply(migrations)
-            backend.apply_migrations(todo)
+            backend.apply_migrations_only(todo)  # the post-apply files: migrate() runs them
             return [f"applied {m.id}" for m in todo]
     finally:
         backend.connection.close()
