@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from scripts.export_openapi import ROOT, document
 
 from app.schemas.events import EVENT_DATA, EventType, ServerEvent
-from app.schemas.exchange import Trade
 from app.schemas.photos import Photo
+from app.schemas.trades import Trade
 from app.services.publish import publish
 
 COMMITTED = ROOT / "webapp" / "openapi.json"

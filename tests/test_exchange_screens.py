@@ -280,6 +280,6 @@ def test_cannot_accept_reasons_are_error_codes() -> None:
     from typing import get_args
 
     from app.core.errors import ErrorCode
-    from app.schemas.exchange import CannotAcceptReason
+    from app.schemas.trades import CannotAcceptReason
 
     assert set(get_args(CannotAcceptReason)) <= {c.value for c in ErrorCode}

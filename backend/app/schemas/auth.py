@@ -9,17 +9,17 @@ from app.schemas.links import DeepLinks
 from app.schemas.users import USERNAME_PATTERN, Me
 
 
-class InitDataIn(BaseModel):
+class MessengerSignIn(BaseModel):
     init_data: str = Field(min_length=1, max_length=8192)
 
 
-class Credentials(BaseModel):
+class PasswordSignIn(BaseModel):
     username: str = Field(pattern=USERNAME_PATTERN)
     # Length in bytes (bcrypt's 72-byte cap) is checked by the service, with a clear message.
     password: str = Field(min_length=8, max_length=128)
 
 
-class RefreshIn(BaseModel):
+class SessionRefresh(BaseModel):
     refresh_token: str | None = Field(
         default=None,
         min_length=1,
@@ -63,7 +63,7 @@ class QrLoginDetails(BaseModel):
     expires_at: datetime
 
 
-class QrApproveIn(BaseModel):
+class QrLoginApprove(BaseModel):
     token: str | None = Field(default=None, max_length=128)
 
 

@@ -13,8 +13,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from app.schemas.errors import ErrorDetail
-from app.schemas.exchange import ProfileRequest, TradeInfo, Transfer
 from app.schemas.photos import ProvenanceReason, PublicPhoto
+from app.schemas.profile_requests import ProfileRequest
+from app.schemas.trades import TradeInfo
+from app.schemas.transfers import Transfer
 from app.schemas.users import UserSummary
 
 # --- payloads that are not a REST shape ------------------------------------------------------

@@ -18,7 +18,7 @@ class DeepLinks(BaseModel):
     web: str = Field(description="PUBLIC_URL/?startapp=…: the web app routes on it")
 
 
-class ShareRequest(BaseModel):
+class ShareCreate(BaseModel):
     link: str = Field(min_length=1, max_length=512, description="one of this app's own links")
     text: str = Field(min_length=1, max_length=200, description="the card's text, above the link")
     language: Literal["ru", "en"] = Field(default="ru", description="of the card's button")

@@ -111,18 +111,14 @@ class Story(BaseModel):
 NOTE_MAX = 280
 
 
-class NoteVisibility(BaseModel):
-    hidden: bool
-
-
-class ProfileHidden(BaseModel):
+class ProfileHiddenUpdate(BaseModel):
     hidden: bool
 
 
 SHOWCASE_MAX = 6
 
 
-class ShowcaseIn(BaseModel):
+class ShowcaseUpdate(BaseModel):
     photo_ids: list[Id] = Field(
         description=f"the pinned objects in order, at most {SHOWCASE_MAX}, all the caller's own"
     )

@@ -19,7 +19,7 @@ from app.messengers import telegram as telegram_api
 from app.messengers.base import BotClient, BotUpdate, DeliveryError, Messenger, Outgoing
 from app.repositories import bot as bot_sql
 from app.repositories import users
-from app.schemas.links import PreparedShare, ShareRequest
+from app.schemas.links import PreparedShare, ShareCreate
 from app.services.deep_links import own_link_prefixes
 from app.services.notifications import LANGUAGES, language_of, text
 
@@ -137,7 +137,7 @@ async def prepare_share(
     runtime: BotRuntime,
     settings: Settings,
     user_id: int,
-    share: ShareRequest,
+    share: ShareCreate,
 ) -> PreparedShare:
     """A rich card for Telegram's shareMessage: only this app's own links, only for a Telegram
     user (the prepared message belongs to them), only when the Telegram bot is configured."""

@@ -6,7 +6,7 @@ from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
 from app.repositories import profile_requests, users
-from app.schemas.exchange import ProfileRequest
+from app.schemas.profile_requests import ProfileRequest
 from app.services import page_cache
 from app.services.publish import publish
 from app.services.shapes import Users, from_record

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import asyncpg
 from pydantic import BaseModel
 
-from app.schemas.exchange import Transfer
 from app.schemas.links import ClientHost, DeepLinks
 from app.schemas.photos import PhotoSummary
+from app.schemas.transfers import Transfer
 from app.schemas.users import UserSummary
 from app.services.deep_links import pick
 

@@ -15,8 +15,8 @@ from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
 from app.repositories import photos, trades, users
-from app.schemas.exchange import Trade, TradeCreate
 from app.schemas.links import ClientHost
+from app.schemas.trades import Trade, TradeCreate
 from app.services import stories
 from app.services.deep_links import all_links, pick
 from app.services.publish import publish

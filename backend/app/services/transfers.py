@@ -16,9 +16,9 @@ from app.core.config import Settings
 from app.core.db import Connection, present
 from app.core.errors import AppError, ErrorCode
 from app.repositories import photos, transfers, users
-from app.schemas.exchange import CancelReason, ClaimPreview, Transfer
 from app.schemas.links import ClientHost
 from app.schemas.photos import NOTE_MAX
+from app.schemas.transfers import CancelReason, ClaimPreview, Transfer
 from app.services import provenance, stories
 from app.services.deep_links import all_links, pick
 from app.services.publish import claim_codes_cancelled, transfer_updated

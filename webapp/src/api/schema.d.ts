@@ -1020,11 +1020,6 @@ export interface components {
             /** Description */
             description?: string | null;
         };
-        /** ClaimIn */
-        ClaimIn: {
-            /** Token */
-            token: string;
-        };
         /**
          * ClaimPreview
          * @description What a claim code gives, before claiming: enough to show the photo, the giver and the
@@ -1063,13 +1058,6 @@ export interface components {
              * @description for a cancelled code: a newer code replaced it, the object changed hands, or the giver withdrew it
              */
             cancel_reason?: ("replaced" | "changed_hands" | "withdrawn") | null;
-        };
-        /** Credentials */
-        Credentials: {
-            /** Username */
-            username: string;
-            /** Password */
-            password: string;
         };
         /**
          * DeepLinks
@@ -1121,11 +1109,6 @@ export interface components {
             /** Favorites Count */
             favorites_count: number;
         };
-        /** InitDataIn */
-        InitDataIn: {
-            /** Init Data */
-            init_data: string;
-        };
         /** Me */
         Me: {
             /** Id */
@@ -1160,10 +1143,10 @@ export interface components {
             /** Is Private */
             is_private?: boolean | null;
         };
-        /** NoteVisibility */
-        NoteVisibility: {
-            /** Hidden */
-            hidden: boolean;
+        /** MessengerSignIn */
+        MessengerSignIn: {
+            /** Init Data */
+            init_data: string;
         };
         /** NotificationSettings */
         NotificationSettings: {
@@ -1204,6 +1187,13 @@ export interface components {
         PasswordChanged: {
             /** Revoked Sessions */
             revoked_sessions: number;
+        };
+        /** PasswordSignIn */
+        PasswordSignIn: {
+            /** Username */
+            username: string;
+            /** Password */
+            password: string;
         };
         /** Photo */
         Photo: {
@@ -1321,8 +1311,8 @@ export interface components {
             /** Id */
             id: string;
         };
-        /** ProfileHidden */
-        ProfileHidden: {
+        /** ProfileHiddenUpdate */
+        ProfileHiddenUpdate: {
             /** Hidden */
             hidden: boolean;
         };
@@ -1432,8 +1422,8 @@ export interface components {
             /** Profile Request Status */
             profile_request_status?: ("pending" | "accepted" | "declined") | null;
         };
-        /** QrApproveIn */
-        QrApproveIn: {
+        /** QrLoginApprove */
+        QrLoginApprove: {
             /** Token */
             token?: string | null;
         };
@@ -1510,16 +1500,16 @@ export interface components {
             expires_in?: number | null;
             user?: components["schemas"]["Me"] | null;
         };
-        /** RefreshIn */
-        RefreshIn: {
+        /** SessionRefresh */
+        SessionRefresh: {
             /**
              * Refresh Token
              * @description omit to use the desktop's HttpOnly cookie (then send X-Requested-With)
              */
             refresh_token?: string | null;
         };
-        /** ShareRequest */
-        ShareRequest: {
+        /** ShareCreate */
+        ShareCreate: {
             /**
              * Link
              * @description one of this app's own links
@@ -1545,8 +1535,8 @@ export interface components {
             /** Items */
             items: components["schemas"]["Photo"][];
         };
-        /** ShowcaseIn */
-        ShowcaseIn: {
+        /** ShowcaseUpdate */
+        ShowcaseUpdate: {
             /**
              * Photo Ids
              * @description the pinned objects in order, at most 6, all the caller's own
@@ -1686,8 +1676,8 @@ export interface components {
             /** Items */
             items: components["schemas"]["Trade"][];
         };
-        /** TradeTokenIn */
-        TradeTokenIn: {
+        /** TradeLookup */
+        TradeLookup: {
             /** Token */
             token: string;
         };
@@ -1743,6 +1733,11 @@ export interface components {
              */
             note_hidden: boolean;
         };
+        /** TransferClaim */
+        TransferClaim: {
+            /** Token */
+            token: string;
+        };
         /** TransferCreate */
         TransferCreate: {
             /** Photo Id */
@@ -1763,6 +1758,11 @@ export interface components {
         TransferList: {
             /** Items */
             items: components["schemas"]["Transfer"][];
+        };
+        /** TransferNoteUpdate */
+        TransferNoteUpdate: {
+            /** Hidden */
+            hidden: boolean;
         };
         /** UserList */
         UserList: {
@@ -2379,7 +2379,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InitDataIn"];
+                "application/json": components["schemas"]["MessengerSignIn"];
             };
         };
         responses: {
@@ -2448,7 +2448,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InitDataIn"];
+                "application/json": components["schemas"]["MessengerSignIn"];
             };
         };
         responses: {
@@ -2520,7 +2520,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["PasswordSignIn"];
             };
         };
         responses: {
@@ -2592,7 +2592,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["PasswordSignIn"];
             };
         };
         responses: {
@@ -2661,7 +2661,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshIn"] | null;
+                "application/json": components["schemas"]["SessionRefresh"] | null;
             };
         };
         responses: {
@@ -2730,7 +2730,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshIn"] | null;
+                "application/json": components["schemas"]["SessionRefresh"] | null;
             };
         };
         responses: {
@@ -2934,7 +2934,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["QrApproveIn"] | null;
+                "application/json": components["schemas"]["QrLoginApprove"] | null;
             };
         };
         responses: {
@@ -3392,7 +3392,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ShowcaseIn"];
+                "application/json": components["schemas"]["ShowcaseUpdate"];
             };
         };
         responses: {
@@ -4416,7 +4416,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProfileHidden"];
+                "application/json": components["schemas"]["ProfileHiddenUpdate"];
             };
         };
         responses: {
@@ -4934,7 +4934,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ClaimIn"];
+                "application/json": components["schemas"]["TransferClaim"];
             };
         };
         responses: {
@@ -5030,7 +5030,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ClaimIn"];
+                "application/json": components["schemas"]["TransferClaim"];
             };
         };
         responses: {
@@ -5262,7 +5262,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NoteVisibility"];
+                "application/json": components["schemas"]["TransferNoteUpdate"];
             };
         };
         responses: {
@@ -5564,7 +5564,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TradeTokenIn"];
+                "application/json": components["schemas"]["TradeLookup"];
             };
         };
         responses: {
@@ -6574,7 +6574,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ShareRequest"];
+                "application/json": components["schemas"]["ShareCreate"];
             };
         };
         responses: {

@@ -8,13 +8,13 @@ from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.core.errors import AppError, ErrorCode
 from app.schemas.auth import (
-    Credentials,
-    InitDataIn,
-    QrApproveIn,
+    MessengerSignIn,
+    PasswordSignIn,
+    QrLoginApprove,
     QrLoginCreated,
     QrLoginDetails,
     QrLoginStatus,
-    RefreshIn,
+    SessionRefresh,
     TokenPair,
 )
 from app.services import auth_messenger, auth_password, auth_qr, auth_sessions
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
     responses=errors(401, 422, 429),
     dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
-async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+async def sign_in_max(body: MessengerSignIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
     return await auth_messenger.sign_in_with_messenger(pool, settings, "max", body.init_data)
 
 
@@ -36,7 +36,9 @@ async def sign_in_max(body: InitDataIn, pool: PoolDep, settings: SettingsDep) ->
     responses=errors(401, 422, 429),
     dependencies=[Depends(limit("messenger_signin", per="ip"))],
 )
-async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDep) -> TokenPair:
+async def sign_in_telegram(
+    body: MessengerSignIn, pool: PoolDep, settings: SettingsDep
+) -> TokenPair:
     return await auth_messenger.sign_in_with_messenger(pool, settings, "telegram", body.init_data)
 
 
@@ -47,7 +49,7 @@ async def sign_in_telegram(body: InitDataIn, pool: PoolDep, settings: SettingsDe
     dependencies=[Depends(limit("password_signin", per="ip"))],
 )
 async def register(
-    body: Credentials,
+    body: PasswordSignIn,
     pool: PoolDep,
     settings: SettingsDep,
     response: Response,
@@ -64,7 +66,7 @@ async def register(
     dependencies=[Depends(limit("password_signin", per="ip"))],
 )
 async def login(
-    body: Credentials,
+    body: PasswordSignIn,
     pool: PoolDep,
     settings: SettingsDep,
     response: Response,
@@ -83,7 +85,7 @@ async def refresh(
     response: Response,
     pool: PoolDep,
     settings: SettingsDep,
-    body: RefreshIn | None = None,
+    body: SessionRefresh | None = None,
 ) -> TokenPair:
     """The token from the body, or else the desktop's cookie (then `X-Requested-With` is
     required, 403 without it); a cookie refresh answers with a new cookie."""
@@ -98,7 +100,7 @@ async def refresh(
 
 @router.post("/logout", status_code=204, responses=errors(403, 422))
 async def logout(
-    request: Request, pool: PoolDep, settings: SettingsDep, body: RefreshIn | None = None
+    request: Request, pool: PoolDep, settings: SettingsDep, body: SessionRefresh | None = None
 ) -> Response:
     """Ends the session of the body's token, or else of the desktop's cookie (clearing it).
     Clearing the cookie is a cookie-authenticated act: it needs `X-Requested-With` like
@@ -148,7 +150,7 @@ async def qr_login_details(request_id: str, pool: PoolDep, user_id: UserId) -> Q
     dependencies=[Depends(limit("event_write", per="user"))],
 )
 async def approve_qr_login(
-    request_id: str, pool: PoolDep, user_id: UserId, body: QrApproveIn | None = None
+    request_id: str, pool: PoolDep, user_id: UserId, body: QrLoginApprove | None = None
 ) -> Response:
     await auth_qr.approve_qr_login(pool, request_id, user_id, body.token if body else None)
     return Response(status_code=204)

@@ -7,7 +7,7 @@ from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.schemas.auth import PasswordChanged
 from app.schemas.notifications import NotificationSettings, NotificationSettingsUpdate
-from app.schemas.photos import Showcase, ShowcaseIn
+from app.schemas.photos import Showcase, ShowcaseUpdate
 from app.schemas.users import Me, MeUpdate, PasswordChange
 from app.services import auth_password, notifications, showcase, users
 
@@ -64,7 +64,7 @@ async def change_password(
     responses=errors(401, 422),
     dependencies=[Depends(limit("profile_edit", per="user"))],
 )
-async def set_showcase(body: ShowcaseIn, pool: PoolDep, user_id: UserId) -> Showcase:
+async def set_showcase(body: ShowcaseUpdate, pool: PoolDep, user_id: UserId) -> Showcase:
     """Pin, unpin and reorder in one call: the objects to pin, in order (at most 6, 422
     `showcase_full`; each your own and shown on your profile, else 422 `showcase_not_yours`).
     Viewers of your profile get `showcase.updated`."""

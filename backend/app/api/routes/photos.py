@@ -13,7 +13,7 @@ from app.schemas.photos import (
     Photo,
     PhotoPage,
     PhotoUpdate,
-    ProfileHidden,
+    ProfileHiddenUpdate,
     ProvenanceEntry,
     Story,
 )
@@ -107,7 +107,7 @@ async def get_story(photo_id: PathId, pool: PoolDep, viewer_id: OptionalUserId) 
     dependencies=[Depends(limit("photo_edit", per="user"))],
 )
 async def set_profile_hidden(
-    photo_id: PathId, body: ProfileHidden, pool: PoolDep, user_id: UserId
+    photo_id: PathId, body: ProfileHiddenUpdate, pool: PoolDep, user_id: UserId
 ) -> Photo:
     """The owner hides the object from their profile and the gallery's "by owner" filter for
     everyone else (it stays in the gallery and in provenance), or shows it again."""

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Response
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.schemas.exchange import ProfileRequest, ProfileRequestCreate, ProfileRequestList
 from app.schemas.ids import PathId
+from app.schemas.profile_requests import ProfileRequest, ProfileRequestCreate, ProfileRequestList
 from app.services import profile_requests
 
 router = APIRouter(prefix="/api/profile_requests", tags=["profile requests"])

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Request
 from app.api.deps import PoolDep, SettingsDep, UserId
 from app.api.rate_limits import limit
 from app.api.responses import errors
-from app.schemas.links import PreparedShare, ShareRequest
+from app.schemas.links import PreparedShare, ShareCreate
 from app.services import bot
 
 router = APIRouter(prefix="/api/share", tags=["share"])
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/share", tags=["share"])
     dependencies=[Depends(limit("share_prepare", per="user"))],
 )
 async def prepare_share(
-    body: ShareRequest, request: Request, pool: PoolDep, settings: SettingsDep, user_id: UserId
+    body: ShareCreate, request: Request, pool: PoolDep, settings: SettingsDep, user_id: UserId
 ) -> PreparedShare:
     """Telegram (Bot API 8.0+): the bot saves a prepared inline message (text, the link, a
     button opening it) for `Telegram.WebApp.shareMessage(id)`. Only this app's own links

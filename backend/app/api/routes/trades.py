@@ -14,15 +14,8 @@ from app.api.deps import (
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.api.routes.qr import add_link_qr_route
-from app.schemas.exchange import (
-    Trade,
-    TradeAccept,
-    TradeCreate,
-    TradeList,
-    TradeStatus,
-    TradeTokenIn,
-)
 from app.schemas.ids import PathId
+from app.schemas.trades import Trade, TradeAccept, TradeCreate, TradeList, TradeLookup, TradeStatus
 from app.services import trades
 
 router = APIRouter(prefix="/api/trades", tags=["trades"])
@@ -57,7 +50,7 @@ async def list_trades(
 
 @router.post("/by-token", responses=errors(401, 404, 422))
 async def trade_by_token_in_body(
-    body: TradeTokenIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response
+    body: TradeLookup, pool: PoolDep, viewer_id: OptionalUserId, response: Response
 ) -> Trade:
     """The trade behind a link, for this viewer (`viewer_can_accept`, `cannot_accept_reason`);
     signed out too. The token goes in the body: a URL lands in access logs (issue 19, N8), so

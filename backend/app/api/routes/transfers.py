@@ -14,9 +14,15 @@ from app.api.deps import (
 from app.api.rate_limits import limit
 from app.api.responses import errors
 from app.api.routes.qr import add_link_qr_route
-from app.schemas.exchange import ClaimIn, ClaimPreview, Transfer, TransferCreate, TransferList
 from app.schemas.ids import INT64_MAX, PathId
-from app.schemas.photos import NoteVisibility
+from app.schemas.transfers import (
+    ClaimPreview,
+    Transfer,
+    TransferClaim,
+    TransferCreate,
+    TransferList,
+    TransferNoteUpdate,
+)
 from app.services import transfers
 
 router = APIRouter(prefix="/api/transfers", tags=["transfers"])
@@ -76,7 +82,7 @@ async def replace_code(
     responses=errors(401, 404, 409, 410, 422, 429),
     dependencies=[Depends(limit("claim", per="user"))],
 )
-async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Transfer:
+async def claim_transfer(body: TransferClaim, pool: PoolDep, user_id: UserId) -> Transfer:
     return await transfers.claim(pool, user_id, body.token)
 
 
@@ -86,7 +92,7 @@ async def claim_transfer(body: ClaimIn, pool: PoolDep, user_id: UserId) -> Trans
     dependencies=[Depends(limit("claim_preview", per="user", setting="rate_limit_claim"))],
 )
 async def preview_claim(
-    body: ClaimIn, pool: PoolDep, viewer_id: OptionalUserId, response: Response
+    body: TransferClaim, pool: PoolDep, viewer_id: OptionalUserId, response: Response
 ) -> ClaimPreview:
     """What a claim code gives (photo, giver, expiry, state) without using it. The code travels
     in the body, never in the URL. Works signed out too (then `is_giver` is false); limited like
@@ -124,7 +130,7 @@ async def return_gift(
     dependencies=[Depends(limit("event_write", per="user"))],
 )
 async def set_note_visibility(
-    transfer_id: PathId, body: NoteVisibility, pool: PoolDep, user_id: UserId
+    transfer_id: PathId, body: TransferNoteUpdate, pool: PoolDep, user_id: UserId
 ) -> Transfer:
     """The recipient of a gift hides its note from everyone but the giver and themselves
     (provenance, stories), or shows it again. 404 for anyone else."""
