@@ -36,10 +36,15 @@ def server_env(database_url: str, upload_dir: Path, **extra: str) -> dict[str, s
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def two_servers(
-    database_url: str, upload_dir: Path, pool: asyncpg.Pool
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[str, str]]:
+    """Two server processes shared by the module's tests: each test starts from an emptied
+    database (ids from 1 again), which the servers follow like any reset of the event log
+    (test_live_delivery_follows_a_reset_event_log); tests that stop or reconfigure a server
+    start their own."""
+    upload_dir = tmp_path_factory.mktemp("realtime-uploads")
     env = server_env(
         database_url, upload_dir, WS_PING_INTERVAL="1", WS_PING_TIMEOUT="2", WS_RESUME_GRACE="0.3"
     )
