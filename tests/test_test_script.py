@@ -5,6 +5,7 @@ and without REDIS_URL it starts a Redis of its own instead of using someone's da
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,10 @@ def _copy_of_the_repository(target: Path) -> Path:
             (target / name.decode()).parent.mkdir(parents=True, exist_ok=True)
             (target / name.decode()).write_bytes(source.read_bytes())
     (target / ".venv").symlink_to(REPO_ROOT / ".venv")  # its lock stamp matches: no install
+    # mypy's cache of the same sources (test.sh's mypy stage ran before pytest): the copy's mypy
+    # stage then checks only what changed, instead of all of backend/app from nothing.
+    if (REPO_ROOT / ".mypy_cache").is_dir():
+        shutil.copytree(REPO_ROOT / ".mypy_cache", target / ".mypy_cache")
     return target
 
 
