@@ -172,6 +172,7 @@ class FuzzReport:
     server_errors: int = 0
     client_errors: int = 0  # the request could not even be sent (invalid header, ...)
     seconds: float = 0.0
+    seconds_per_operation: Counter[str] = field(default_factory=Counter)
     unsatisfiable: list[str] = field(default_factory=list)
 
     def failure_lines(self) -> list[str]:
@@ -216,9 +217,11 @@ def fuzz(
         for mode in modes:
             if deadline is not None and time.monotonic() > deadline:
                 break
+            began = time.monotonic()
             _fuzz_operation(
                 operation, label, mode, report, session, base_url, headers, max_examples, seed
             )
+            report.seconds_per_operation[label] += time.monotonic() - began
     report.seconds = time.monotonic() - started
     return report
 
@@ -315,7 +318,8 @@ def test_every_operation_survives_fuzzing(fuzz_server: tuple[str, World]) -> Non
     print(
         f"\nfuzzed {report.requests} requests over {len(report.per_operation)} operations in "
         f"{report.seconds:.0f} s; statuses {dict(sorted(report.statuses.items()))}; "
-        f"5xx: {report.server_errors}; unsendable cases: {report.client_errors}"
+        f"5xx: {report.server_errors}; unsendable cases: {report.client_errors}; slowest: "
+        + ", ".join(f"{op} {s:.1f} s" for op, s in report.seconds_per_operation.most_common(8))
     )
     # Every operation was exercised (nothing silently skipped by the generator).
     operations = {f"{r.ok().method.upper()} {r.ok().path}" for r in schema.get_all_operations()} - {
