@@ -30,7 +30,7 @@ const CreateTradeScreen = lazyScreen(() => import('./screens/CreateTradeScreen')
 const TransferScreen = lazyScreen(() => import('./screens/TransferScreen'));
 const ClaimScreen = lazyScreen(() => import('./screens/ClaimScreen'));
 const ApproveLoginScreen = lazyScreen(() => import('./screens/ApproveLoginScreen'));
-const RequestsScreen = lazyScreen(() => import('./screens/RequestsScreen'));
+const ProfileRequestsScreen = lazyScreen(() => import('./screens/ProfileRequestsScreen'));
 const SettingsScreen = lazyScreen(() => import('./screens/SettingsScreen'));
 const SignInScreen = lazyScreen(() => import('./screens/SignInScreen'));
 const NotFoundScreen = lazyScreen(() => import('./screens/NotFoundScreen'));
@@ -38,7 +38,7 @@ const NotFoundScreen = lazyScreen(() => import('./screens/NotFoundScreen'));
 /** Everything a signed-in session can open (the sign-in screen is not among them). */
 const SIGNED_IN_SCREENS = [
   PhotoScreen, UploadScreen, CollectionScreen, UserScreen, TradesScreen, TradeScreen, CreateTradeScreen,
-  TransferScreen, ClaimScreen, ApproveLoginScreen, RequestsScreen, SettingsScreen, NotFoundScreen,
+  TransferScreen, ClaimScreen, ApproveLoginScreen, ProfileRequestsScreen, SettingsScreen, NotFoundScreen,
 ];
 
 /**
@@ -90,7 +90,7 @@ function Routes() {
         <Route path="/trade/:token" component={TradeScreen} />
         <Route path="/claim/:token" component={ClaimScreen} />
         <Route path="/login/:token" component={ApproveLoginScreen} />
-        <Route path="/requests" component={RequestsScreen} />
+        <Route path="/requests" component={ProfileRequestsScreen} />
         <Route path="/settings" component={SettingsScreen} />
         <Route component={NotFoundScreen} />
         </Switch>

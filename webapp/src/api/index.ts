@@ -211,7 +211,7 @@ export const tradesApi = {
   cancel: (id: number) => unwrap(api.POST('/api/trades/{trade_id}/cancel', { params: { path: { trade_id: id } } })),
 };
 
-export const requestsApi = {
+export const profileRequestsApi = {
   create: (user_id: number, message?: string) =>
     unwrap(api.POST('/api/profile_requests', { body: { user_id, message: message ?? '' } })),
   list: (role: 'incoming' | 'outgoing', signal?: AbortSignal) =>

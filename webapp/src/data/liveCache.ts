@@ -138,7 +138,7 @@ export function applyLiveEvent(qc: QueryClient, e: ServerEvent): void {
       void qc.invalidateQueries({ queryKey: keys.transfers });
       return;
     case 'profile_request.updated':
-      void qc.invalidateQueries({ queryKey: keys.requests });
+      void qc.invalidateQueries({ queryKey: keys.profileRequests });
       void qc.invalidateQueries({ queryKey: keys.users });
       return;
     default:

@@ -29,8 +29,8 @@ export const keys = {
   trade: (ref: number | string) => ['trade', ref] as const,
   transfers: ['transfers'] as const,
   pendingCode: (photoId: number) => ['transfers', 'pending-code', photoId] as const,
-  requests: ['requests'] as const,
-  requestList: (role: 'incoming' | 'outgoing') => ['requests', role] as const,
+  profileRequests: ['profileRequests'] as const,
+  profileRequestList: (role: 'incoming' | 'outgoing') => ['profileRequests', role] as const,
   claim: (token: string) => ['claim', token] as const,
   /** What the trade form offers from (a person's objects, up to 100) and who the counterpart is. */
   tradeCandidates: ['trade-candidates'] as const,

@@ -271,7 +271,7 @@ const en = {
     pickPerson: 'Trade with',
     changePerson: 'Choose someone else',
   },
-  requests: {
+  profileRequests: {
     title: 'Profile requests',
     tabs: 'Requests',
     toMe: 'To me',

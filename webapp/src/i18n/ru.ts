@@ -273,7 +273,7 @@ const ru = {
     pickPerson: 'С кем меняемся',
     changePerson: 'Выбрать другого',
   },
-  requests: {
+  profileRequests: {
     title: 'Запросы на просмотр',
     tabs: 'Запросы',
     toMe: 'Мне',

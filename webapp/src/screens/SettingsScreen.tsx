@@ -183,7 +183,7 @@ export default function SettingsScreen() {
       <LanguageSection />
       <NotificationSettings />
       <section className="card-surface d-flex flex-column" aria-label={t('settings.links')}>
-        <Link href="/requests" className="tap-link">{t('requests.title')}</Link>
+        <Link href="/requests" className="tap-link">{t('profileRequests.title')}</Link>
         <Link href="/trades" className="tap-link">{t('trades.title')}</Link>
       </section>
       <PasswordSection />

@@ -2,7 +2,7 @@ import { Button } from '@maxhub/max-ui';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { useParams } from 'wouter';
-import { requestsApi, usersApi, type PublicUser } from '../api';
+import { profileRequestsApi, usersApi, type PublicUser } from '../api';
 import { Icon } from '../components/Icon';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
@@ -32,7 +32,7 @@ function PrivateProfile({ user, onRequested }: { user: PublicUser; onRequested: 
     setBusy(true);
     setError(null);
     try {
-      await requestsApi.create(user.id, message.trim() || undefined);
+      await profileRequestsApi.create(user.id, message.trim() || undefined);
       onRequested();
     } catch (err) {
       setError(errorText(err));

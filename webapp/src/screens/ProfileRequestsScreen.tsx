@@ -1,7 +1,7 @@
 import { Button } from '@maxhub/max-ui';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
-import { requestsApi, type ProfileRequest } from '../api';
+import { profileRequestsApi, type ProfileRequest } from '../api';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';
 import { EmptyState, ErrorState, Loading, errorText } from '../components/States';
 import { UserChip } from '../components/UserChip';
@@ -10,7 +10,7 @@ import { keys } from '../data/queries';
 
 type Role = 'incoming' | 'outgoing';
 
-function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone: () => void }) {
+function ProfileRequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone: () => void }) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,22 +38,22 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
       <div className="d-flex flex-wrap align-items-center gap-2 mt-2">
         {role === 'incoming' && r.status === 'pending' && (
           <>
-            <Button disabled={busy} onClick={() => run(() => requestsApi.accept(r.id))}>
-              {t('requests.allow')}
+            <Button disabled={busy} onClick={() => run(() => profileRequestsApi.accept(r.id))}>
+              {t('profileRequests.allow')}
             </Button>
-            <Button mode="secondary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.decline(r.id))}>
-              {t('requests.decline')}
+            <Button mode="secondary" appearance="negative" disabled={busy} onClick={() => run(() => profileRequestsApi.decline(r.id))}>
+              {t('profileRequests.decline')}
             </Button>
           </>
         )}
         {role === 'outgoing' && (
-          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
-            {r.status === 'pending' ? t('requests.withdraw') : t('requests.remove')}
+          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => profileRequestsApi.remove(r.id))}>
+            {r.status === 'pending' ? t('profileRequests.withdraw') : t('profileRequests.remove')}
           </Button>
         )}
         {role === 'incoming' && r.status === 'accepted' && (
-          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => requestsApi.remove(r.id))}>
-            {t('requests.revoke')}
+          <Button mode="tertiary" appearance="negative" disabled={busy} onClick={() => run(() => profileRequestsApi.remove(r.id))}>
+            {t('profileRequests.revoke')}
           </Button>
         )}
         <span className="small text-secondary ms-auto">{formatDate(r.created_at)}</span>
@@ -64,21 +64,21 @@ function RequestRow({ r, role, onDone }: { r: ProfileRequest; role: Role; onDone
 }
 
 /** Requests to see private profiles: mine to answer, and the ones I sent. */
-export default function RequestsScreen() {
+export default function ProfileRequestsScreen() {
   const { t } = useTranslation();
   const [role, setRole] = useState<Role>('incoming');
-  const list = useApiQuery(keys.requestList(role), (signal) => requestsApi.list(role, signal));
+  const list = useApiQuery(keys.profileRequestList(role), (signal) => profileRequestsApi.list(role, signal));
 
   return (
     <>
-      <ScreenTitle>{t('requests.title')}</ScreenTitle>
+      <ScreenTitle>{t('profileRequests.title')}</ScreenTitle>
       <Segmented
-        label={t('requests.tabs')}
+        label={t('profileRequests.tabs')}
         value={role}
         onChange={setRole}
         options={[
-          { value: 'incoming', label: t('requests.toMe') },
-          { value: 'outgoing', label: t('requests.sent') },
+          { value: 'incoming', label: t('profileRequests.toMe') },
+          { value: 'outgoing', label: t('profileRequests.sent') },
         ]}
       />
       {list.loading && !list.data ? (
@@ -86,11 +86,11 @@ export default function RequestsScreen() {
       ) : list.error ? (
         <ErrorState error={list.error} onRetry={list.reload} />
       ) : (list.data?.items.length ?? 0) === 0 ? (
-        <EmptyState icon="lock" title={t('requests.emptyTitle')}>
-          {role === 'incoming' ? t('requests.emptyIncoming') : t('requests.emptyOutgoing')}
+        <EmptyState icon="lock" title={t('profileRequests.emptyTitle')}>
+          {role === 'incoming' ? t('profileRequests.emptyIncoming') : t('profileRequests.emptyOutgoing')}
         </EmptyState>
       ) : (
-        list.data!.items.map((r) => <RequestRow key={r.id} r={r} role={role} onDone={list.reload} />)
+        list.data!.items.map((r) => <ProfileRequestRow key={r.id} r={r} role={role} onDone={list.reload} />)
       )}
     </>
   );
