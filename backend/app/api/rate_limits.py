@@ -1,54 +1,7 @@
-"""HTTP rate limits (SPEC §5): fastapi-limiter's ``RateLimiter`` over pyrate-limiter buckets.
-
-Adding a limit to a route (the setting gives its rate, the name its bucket):
-1. a setting in ``core/config.py``: ``rate_limit_password_change: str = "5/hour"  # per user``
-   (and the same line in ``.env.example``); it is checked at start with the others;
-2. on the route: ``dependencies=[Depends(limit("password_change", per="user"))]``.
-Routes passing the same name share one bucket (``/auth/login`` and ``/auth/register`` do).
-
-How a limit counts
-- Each named limit is a fastapi-limiter ``RateLimiter`` (its identifier and callback)
-  around a pyrate-limiter ``Limiter`` whose ``BucketFactory`` makes one ``RedisBucket`` per key:
-  a sorted set ``<REDIS_KEY_PREFIX>:rl:<name>:<key>`` that one Lua script checks and fills
-  atomically (sliding-window log), so every worker process shares the count. Admitted requests
-  also trim entries older than the window and set a TTL, so idle keys vanish.
-- ``per="ip"``: the client address (``request.client``; uvicorn sets it from ``X-Forwarded-For``
-  only for peers in ``FORWARDED_ALLOW_IPS``, the one proxy setting); IPv6 clients are grouped by
-  /64. ``per="user"``: the signed-in user (the dependency depends on ``optional_user_id``), else
-  the address.
-- Refusal: 429 ``{"detail": {"code": "rate_limited", "message": ...}}`` with ``Retry-After`` =
-  whole seconds until the oldest counted request leaves the window (at least 1); counted in
-  ``gallery_rate_limited_total{limit}``.
-- Clock: entries carry the worker's wall clock in ms (pyrate's ``RedisBucket`` design), so
-  workers on several hosts need NTP-synchronised clocks.
-
-With ``REDIS_URL`` unset every HTTP limit is a no-op: one development process (and the tests'
-in-process app) runs without Redis.
-
-Redis failing at request time (down, timeout): **fail soft, on every limited route** — the
-request is checked by a second ``RateLimiter`` over process-local in-memory buckets with the same
-rate, Redis is skipped for ``RATE_LIMIT_REDIS_RETRY`` seconds, and the switch is logged and
-counted (``gallery_rate_limit_fallbacks_total``). Never a 500 or a 503. Failing closed would lock
-people out of sign-in because a component holding no user data is down; failing open would make
-password sign-in an unlimited guessing oracle exactly during an outage. The local buckets keep a
-bound of (number of workers) x the limit.
-
-What fastapi-limiter 0.2.0 lacks, and the small wrapper here adds:
-- no storage of its own (0.2 dropped ``FastAPILimiter.init(redis)``): counting is pyrate's, and
-  pyrate's ``Limiter(RedisBucket)`` is ONE bucket for every client, so ``_PerKeyFactory`` makes a
-  bucket per key (and loads the Lua script again after a Redis restart);
-- ``RateLimiter.__call__`` walks ``request.app.routes`` reading ``route.path``, which FastAPI
-  0.165's included routers (``_IncludedRouter``) do not have: AttributeError on every request.
-  It also keys by ``<identifier>:<route index>:<dependency index>`` (a bucket per route), where a
-  named limit counts all its routes together. ``_NamedRateLimiter.__call__`` is the three lines
-  of its ``WebSocketRateLimiter.__call__``: key = identifier, acquire, else callback;
-- its callback is called with ``(request, response)`` only: ``_Refusal`` reads the wait the
-  refusing bucket recorded to send ``Retry-After``;
-- no fallback when the bucket store fails (the exception would be a 500): ``_NamedLimit``;
-- ``RateLimiter`` takes only ``(request, response)``, so it cannot depend on the signed-in user
-  and is built at import, before the app's Redis client and settings exist: ``limit()``.
-
-WebSocket messages are limited per socket in ``realtime/message_limit.py``.
+"""HTTP rate limits: fastapi-limiter's ``RateLimiter`` over pyrate-limiter, one sliding-window
+bucket per client in Redis, the same limit counted in the process while Redis fails. How they
+count and why they fail soft: README, "Rate limits and metrics". What the libraries lack is
+added here, each piece saying which gap it fills. WebSocket messages: realtime/message_limit.py.
 """
 
 import asyncio
@@ -80,10 +33,9 @@ log = logging.getLogger(__name__)
 
 REDIS_DEADLINE = 1.0  # seconds for one limit check, queueing behind the limiter's lock included
 MAX_CACHED_BUCKETS = 4096  # bucket objects kept per limit and process (they hold no data)
-# pyrate's script counts a window's entries up to the new item's timestamp (ZCOUNT start..now).
-# Another worker's entry stamped a millisecond later (its clock read before its Redis round trip)
-# would then not count, and a burst on two processes admits more than the limit: count every
-# entry from the window's start on.
+# pyrate's script counts a window's entries up to the new item's timestamp: another worker's
+# entry stamped a millisecond later would not count, and a burst on two processes would pass
+# more than the limit. Count every entry from the window's start on.
 _PYRATE_COUNT = "redis.call('ZCOUNT', bucket, window_start, now)"
 assert _PYRATE_COUNT in LuaScript.PUT_ITEM, "pyrate-limiter's Lua script changed: review _SCRIPT"
 _SCRIPT = LuaScript.PUT_ITEM.replace(
@@ -93,10 +45,6 @@ _SCRIPT_SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # what SCRIPT LOAD ret
 
 Per = Literal["ip", "user"]
 Identifier = Callable[[Request], Awaitable[str]]
-LimitDependency = Callable[..., Awaitable[None]]
-
-
-# --- who is asking -------------------------------------------------------------------------
 
 
 def client_address(host: str | None) -> str:
@@ -114,6 +62,7 @@ def client_address(host: str | None) -> str:
 
 
 async def _ip_key(request: Request) -> str:
+    # uvicorn sets request.client from X-Forwarded-For only for FORWARDED_ALLOW_IPS peers.
     return f"ip:{client_address(request.client.host if request.client else None)}"
 
 
@@ -122,19 +71,13 @@ async def _user_key(request: Request) -> str:
     return f"user:{user_id}" if user_id is not None else await _ip_key(request)
 
 
-# --- buckets -------------------------------------------------------------------------------
-
-
-class _SelfCleaningRedisBucket(RedisBucket):
-    """pyrate's RedisBucket with ``_SCRIPT``, loaded when Redis lacks it (fresh or restarted),
-    that trims and expires its own key after each admitted put.
-
-    The factory does not hand buckets to pyrate's Leaker: that would keep a bucket object and a
-    periodic ZREMRANGEBYSCORE per client ever seen, in every process.
-    """
+class _RedisBucket(RedisBucket):
+    """pyrate's RedisBucket with ``_SCRIPT``, loaded again when Redis lacks it (restarted), and
+    trimming and expiring its own key after each admitted put: pyrate's Leaker would instead
+    keep an object and a periodic trim per client ever seen, in every process."""
 
     is_async = True
-    redis: aioredis.Redis  # always the async client (pyrate's type allows a sync one too)
+    redis: aioredis.Redis  # always the async client
 
     async def put(self, item: RateItem) -> bool:
         try:
@@ -155,76 +98,57 @@ class _SelfCleaningRedisBucket(RedisBucket):
         return bool(admitted)
 
 
-class _PerKeyFactory(BucketFactory):
-    """One bucket per client key; bucket objects are cached LRU (Redis: they hold only the key
-    name; memory: the counted timestamps)."""
+class _Buckets(BucketFactory):
+    """One bucket per client key (pyrate's ``Limiter(bucket)`` is one bucket for everyone),
+    in Redis under ``<prefix>:<key>`` or, without a client, in this process's memory. Bucket
+    objects are cached LRU."""
 
-    def __init__(self, rate: Rate) -> None:
+    def __init__(self, rate: Rate, redis: aioredis.Redis | None = None, prefix: str = "") -> None:
         self.rates = [rate]
+        self.redis = redis
+        self.prefix = prefix
         self._buckets: OrderedDict[str, AbstractBucket] = OrderedDict()
 
     def wrap_item(self, name: str, weight: int = 1) -> RateItem:
-        # Wall clock in ms, the clock RedisBucket.now() uses too.
-        return RateItem(name, time.time_ns() // 1_000_000, weight=weight)
+        return RateItem(name, time.time_ns() // 1_000_000, weight=weight)  # RedisBucket's clock
 
     def get(self, item: RateItem) -> AbstractBucket:
         return self.bucket_for(item.name)
 
     def bucket_for(self, key: str) -> AbstractBucket:
-        bucket = self._buckets.get(key)
+        bucket = self._buckets.pop(key, None)
         if bucket is None:
-            bucket = self._buckets[key] = self._new_bucket(key)
-            if len(self._buckets) > MAX_CACHED_BUCKETS:
-                self._buckets.popitem(last=False)
-        else:
-            self._buckets.move_to_end(key)
+            if self.redis is None:
+                bucket = InMemoryBucket(self.rates)
+            else:
+                bucket = _RedisBucket(self.rates, self.redis, f"{self.prefix}:{key}", _SCRIPT_SHA)
+        self._buckets[key] = bucket
+        if len(self._buckets) > MAX_CACHED_BUCKETS:
+            self._buckets.popitem(last=False)
+        if self.redis is None:
+            bucket.leak(time.time_ns() // 1_000_000)  # keep only the window's entries
         return bucket
 
-    def _new_bucket(self, key: str) -> AbstractBucket:
-        raise NotImplementedError
 
+class _KeyedRateLimiter(RateLimiter):
+    """fastapi-limiter's RateLimiter keyed by the identifier alone. Its own ``__call__`` keys by
+    route and dependency index (a named limit counts all its routes together) and reads
+    ``route.path``, which FastAPI's included routers lack; its callback gets no wait, so the
+    refusal reads it from the bucket for ``Retry-After``."""
 
-class _RedisBuckets(_PerKeyFactory):
-    """Buckets in Redis under ``<prefix>:<key>``, shared by every process using that Redis."""
-
-    def __init__(self, redis: aioredis.Redis, rate: Rate, prefix: str) -> None:
-        super().__init__(rate)
-        self.redis = redis
-        self.prefix = prefix
-
-    def _new_bucket(self, key: str) -> AbstractBucket:
-        # The script hash is what SCRIPT LOAD returns; the bucket loads it on NoScriptError.
-        return _SelfCleaningRedisBucket(self.rates, self.redis, f"{self.prefix}:{key}", _SCRIPT_SHA)
-
-
-class _LocalBuckets(_PerKeyFactory):
-    """In-memory buckets of this process: the fallback while Redis is failing."""
-
-    def bucket_for(self, key: str) -> AbstractBucket:
-        bucket = super().bucket_for(key)
-        bucket.leak(time.time_ns() // 1_000_000)  # keeps only the window's entries; synchronous
-        return bucket
-
-    def _new_bucket(self, key: str) -> AbstractBucket:
-        return InMemoryBucket(self.rates)
-
-
-# --- the dependency ------------------------------------------------------------------------
-
-
-class _Refusal:
-    """fastapi-limiter's callback: 429 in the project's error shape with ``Retry-After``."""
-
-    def __init__(self, name: str, buckets: _PerKeyFactory, identifier: Identifier) -> None:
+    def __init__(self, name: str, buckets: _Buckets, identifier: Identifier) -> None:
+        super().__init__(limiter=Limiter(buckets), identifier=identifier)
         self.name = name
         self.buckets = buckets
-        self.identifier = identifier
 
-    async def __call__(self, request: Request, response: Response) -> NoReturn:
-        # The refusing put recorded its wait in the bucket (pyrate >= 4.5): no extra round trip.
+    async def __call__(self, request: Request, response: Response) -> None:
         key = await self.identifier(request)
-        item = self.buckets.wrap_item(key)
-        wait_ms = self.buckets.bucket_for(key).waiting(item)
+        if not await self.limiter.try_acquire_async(key, blocking=self.blocking):
+            await self._refuse(key)
+
+    async def _refuse(self, key: str) -> NoReturn:
+        # The refusing put recorded its wait in the bucket (pyrate >= 4.5): no extra round trip.
+        wait_ms = self.buckets.bucket_for(key).waiting(self.buckets.wrap_item(key))
         if isawaitable(wait_ms):
             wait_ms = await wait_ms
         retry_after = max(1, math.ceil(int(wait_ms) / 1000))
@@ -237,59 +161,40 @@ class _Refusal:
         )
 
 
-class _NamedRateLimiter(RateLimiter):
-    """fastapi-limiter's RateLimiter keyed by the identifier alone (see the module docstring)."""
-
-    def __init__(self, name: str, buckets: _PerKeyFactory, identifier: Identifier) -> None:
-        super().__init__(
-            limiter=Limiter(buckets),
-            identifier=identifier,
-            callback=_Refusal(name, buckets, identifier),
-        )
-
-    async def __call__(self, request: Request, response: Response) -> None:
-        key = await self.identifier(request)
-        if not await self.limiter.try_acquire_async(key, blocking=self.blocking):
-            await self.callback(request, response)
-
-
-class _NamedLimit:
-    """One named limit in one app: the shared (Redis) RateLimiter and its local fallback."""
-
-    def __init__(self, name: str, rate: Rate, per: Per, backend: "_Backend") -> None:
-        identifier = _user_key if per == "user" else _ip_key
-        self.backend = backend
-        prefix = f"{backend.settings.redis_key_prefix}:rl:{name}"
-        shared = _RedisBuckets(backend.redis, rate, prefix)
-        self.shared = _NamedRateLimiter(name, shared, identifier)
-        self.local = _NamedRateLimiter(name, _LocalBuckets(rate), identifier)
-
-    async def __call__(self, request: Request, response: Response) -> None:
-        if self.backend.usable():
-            try:
-                async with asyncio.timeout(REDIS_DEADLINE):
-                    await self.shared(request, response)
-                return
-            except (RedisError, OSError, TimeoutError) as exc:
-                self.backend.failed(exc)
-        await self.local(request, response)
-
-
-class _Backend:
-    """Per app and process: the Redis client, its limits, and when to try Redis again."""
+class _Limits:
+    """Per app and process: each named limit's shared (Redis) limiter and its local fallback,
+    and when to try Redis again after it failed (the library has no fallback: a 500)."""
 
     def __init__(self, redis: aioredis.Redis, settings: Settings) -> None:
         self.redis = redis
         self.settings = settings
-        self.limits: dict[str, _NamedLimit] = {}
+        self.limiters: dict[str, tuple[_KeyedRateLimiter, _KeyedRateLimiter]] = {}
         self.retry_at = 0.0
 
-    def usable(self) -> bool:
-        return time.monotonic() >= self.retry_at
+    async def check(
+        self, name: str, per: Per, setting: str, request: Request, response: Response
+    ) -> None:
+        if name not in self.limiters:
+            rate = parse_rate(getattr(self.settings, setting))
+            identifier = _user_key if per == "user" else _ip_key
+            prefix = f"{self.settings.redis_key_prefix}:rl:{name}"
+            self.limiters[name] = (
+                _KeyedRateLimiter(name, _Buckets(rate, self.redis, prefix), identifier),
+                _KeyedRateLimiter(name, _Buckets(rate), identifier),
+            )
+        shared, local = self.limiters[name]
+        if time.monotonic() >= self.retry_at:
+            try:
+                async with asyncio.timeout(REDIS_DEADLINE):
+                    await shared(request, response)
+                return
+            except (RedisError, OSError, TimeoutError) as exc:
+                self._failed(exc)
+        await local(request, response)
 
-    def failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> None:
         metrics.RATE_LIMIT_FALLBACKS.inc()
-        if self.usable():
+        if time.monotonic() >= self.retry_at:
             log.warning(
                 "rate limits: Redis failed (%s: %s); process-local limits for %.0f s",
                 type(exc).__name__,
@@ -298,39 +203,25 @@ class _Backend:
             )
         self.retry_at = time.monotonic() + self.settings.rate_limit_redis_retry
 
-    def limit(self, name: str, per: Per, setting: str) -> _NamedLimit:
-        found = self.limits.get(name)
-        if found is None:
-            rate = parse_rate(getattr(self.settings, setting))
-            found = self.limits[name] = _NamedLimit(name, rate, per, self)
-        return found
 
-
-def _backend(request: Request) -> _Backend | None:
-    redis = getattr(request.app.state, "redis", None)
-    if redis is None:
-        return None
-    backend: _Backend | None = getattr(request.app.state, "rate_limits", None)
-    if backend is None or backend.redis is not redis:
-        backend = request.app.state.rate_limits = _Backend(redis, request.app.state.settings)
-    return backend
-
-
-def limit(name: str, per: Per, setting: str | None = None) -> LimitDependency:
+def limit(name: str, per: Per, setting: str | None = None) -> Callable[..., Awaitable[None]]:
     """A route dependency (``Depends(limit("upload", per="user"))``) enforcing the setting
     ``rate_limit_<name>`` (or ``setting``: another limit's rate, in a bucket of its own); routes
-    passing the same name share its bucket.
-
-    No-op while ``app.state.redis`` is None (REDIS_URL unset).
-    """
+    passing the same name share its bucket. The library's ``RateLimiter`` is built at import,
+    before the app's Redis client and settings exist, and cannot depend on the signed-in user:
+    this builds it on first use, per app. No-op while ``app.state.redis`` is None."""
     setting = setting or f"rate_limit_{name}"
     if setting not in RATE_SETTINGS:  # a typo fails at import, not in a request
         raise ValueError(f"limit {name!r} needs a rate setting {setting} in core/config.py")
 
     async def enforce(request: Request, response: Response) -> None:
-        backend = _backend(request)
-        if backend is not None:
-            await backend.limit(name, per, setting)(request, response)
+        redis = getattr(request.app.state, "redis", None)
+        if redis is None:
+            return
+        limits: _Limits | None = getattr(request.app.state, "rate_limits", None)
+        if limits is None or limits.redis is not redis:
+            limits = request.app.state.rate_limits = _Limits(redis, request.app.state.settings)
+        await limits.check(name, per, setting, request, response)
 
     if per == "user":
 
