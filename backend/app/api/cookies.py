@@ -1,18 +1,6 @@
 """The desktop's refresh token in an HttpOnly cookie, so a reload keeps the session without any
-long-lived token that page scripts (or an injected one) can read.
-
-- Asked for with `X-Client-Host: web` on password register/login and on the QR poll that hands
-  out tokens; the reply then carries `refresh_token: null` and sets the cookie. Messenger
-  sign-ins never use it: their clients keep tokens as before.
-- `HttpOnly; SameSite=Strict; Path=/api/auth` (`Secure` when PUBLIC_URL is https): sent only to
-  the sign-in routes, never on a cross-site request, invisible to scripts.
-- CSRF: refresh and logout authenticated by the cookie also need an `X-Requested-With` header;
-  a logout without a token in its body needs it even when no cookie came (it clears the cookie).
-  SameSite=Strict already keeps the cookie off cross-site requests; the header is the second
-  lock for what SameSite does not cover (older browsers, a sibling subdomain, which counts as
-  same-site): an HTML form cannot send a custom header, and a cross-origin script cannot without
-  a CORS preflight that CORS_ORIGINS does not grant. A JSON content type alone would not do:
-  `text/plain` form posts reach JSON endpoints in some parsers.
+long-lived token that page scripts (or an injected one) can read. When it is used and how
+CSRF is kept out: docs/internals.md, "Refresh cookie".
 """
 
 from typing import TypeVar

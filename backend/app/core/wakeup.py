@@ -1,19 +1,6 @@
-"""Wake-ups for the event listeners, sent outside the writing transactions.
-
-Why: a NOTIFY makes its transaction's commit take PostgreSQL's database-wide notify lock and
-hold it through the commit's WAL flush, so every event-writing commit queued behind the one
-before it (bench/RESULTS.md, "Wake-ups outside the writing transaction": 0.29 of the same
-commits without the trigger). Now the app's own connections write events without a NOTIFY (the
-pool sets `gallery.wakeup = deferred`, which the events trigger reads; admin SQL and other
-sessions still NOTIFY from the trigger), and each process sends the wake-up itself: one
-`pg_notify` on a connection of its own with `synchronous_commit = off` (it writes nothing worth
-a flush), coalesced — while one is in flight, any number of new events make one more.
-
-A wake-up only says "read the log": the event rows, written in the writers' transactions, are
-the truth. The poke comes from the service that wrote events, possibly before its commit; a
-listener woken early sees the id as not final yet and looks again within milliseconds
-(realtime/listener.py). A wake-up lost on the way (this connection down, the process killed
-after its commit) costs at most the listener's poll interval (`EVENT_POLL_SECONDS`, 1 s).
+"""Wake-ups for the event listeners, sent outside the writing transactions: a NOTIFY inside
+them made every event-writing commit queue on PostgreSQL's notify lock. A wake-up only says
+"read the log". Details: docs/internals.md, "Wake-ups".
 """
 
 import asyncio

@@ -1,21 +1,6 @@
-"""Near-duplicate detection: is a new upload the same picture as one already minted?
-
-Two steps, both measured on real photographs (bench/bench_near_duplicates.py, figures in
-bench/RESULTS.md):
-
-1. **Find candidates** by a 64-bit difference hash (dHash: 9x8 grey pixels, one bit per
-   "brighter than its right neighbour"). Resizing, re-encoding (any quality, PNG/JPEG/WebP),
-   stripping metadata move it by a few bits at most; a crop of a few percent moves it more, so
-   every image stores the hash of itself *and* of five slightly cropped views of itself
-   (`CROPS`), and a new upload is looked up with the same six: a crop of up to 5 % lands near
-   one of them. Stored in `image_hashes`, looked up by multi-index hashing (database.sql).
-2. **Confirm** each candidate by the pixels: the new picture's grey fingerprint against the
-   candidate's stored thumbnail, cropped by every offset up to 5 % either way (`same_picture`).
-   Different photos of one scene (burst shots, a stereo pair) can share a hash within a few
-   bits, so the hash alone refuses them; after the best alignment their pixels still differ by
-   3x what a re-saved copy's do. Only this step decides.
-
-Pure Pillow, synchronous: runs in the upload's image pool, never on the event loop.
+"""Near-duplicate detection: is a new upload the same picture as one already minted? A hash
+finds candidates, the pixels decide. Pure Pillow, synchronous (the upload's image pool). The
+two steps and their measurements: docs/internals.md, "Near duplicates".
 """
 
 from __future__ import annotations

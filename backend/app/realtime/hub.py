@@ -1,21 +1,6 @@
-"""The per-process WebSocket hub: who is connected, and fan-out of events to them.
-
-Each event is serialised once into a ready frame (`TextFrame`: the whole wire frame) and
-`Hub.publish` writes it to every socket that may see it, in the same call:
-straight to the socket's transport when the server offers it (server/ws_server.py) and nothing
-of that socket is waiting — no task is woken per socket per event. A socket that is behind (its
-transport's buffer is over its high-water mark, or frames already wait) gets the frame in its
-bounded queue instead, drained in order by that socket's sender task once the transport takes
-writes again; so a slow client only fills its own queue, and when that is full — in frames
-(`WS_QUEUE_SIZE`) or in bytes (`WS_QUEUE_BYTES`) — it is closed (code 4008) and will `resume`.
-Without the server extension every frame takes the queue. A resume's replay goes through the
-same bounded path (realtime/session.py), so nothing a socket is sent can pile up unbounded.
-
-Events the listener read together are published together (`publish(*events)`): each socket gets
-the frames of those it may see in one write where its transport takes them at once
-(`Client.offer_all`), in id order; the rules per frame are those of one event — what the
-client already has is skipped, a resume holds them, a socket that is behind queues them frame
-by frame and is closed when its queue is full.
+"""The per-process WebSocket hub: who is connected, and fan-out of events to them. An event is
+serialised once and written to every socket that may see it, a socket that is behind queues
+within a bound and is closed past it. Details: docs/internals.md, "WebSocket hub".
 """
 
 import asyncio

@@ -1,24 +1,6 @@
-"""Fan-out across processes and hosts: every process LISTENs on PostgreSQL.
-
-Why LISTEN/NOTIFY rather than Redis pub/sub: the event rows are written in the same transaction
-as the change, so the log is the truth and a NOTIFY only wakes the listeners to read it — sent
-by each process after its writes (core/wakeup.py, outside the writing transaction so that
-commits never queue on the notify lock) or by the events trigger for other sessions (admin
-SQL); a lost wake-up costs at most `poll_seconds`. It needs no second broker (Redis stays
-optional), reaches every process on every host that can reach the database, and after a
-reconnect the listener catches up by reading the events table from the last id it saw.
-
-Order without loss. Event ids are taken before commit, so a later id can commit first; a
-plain "deliver in id order, skip a hole after a while" loses an event whose transaction commits
-late. Instead the listener delivers an id only when it is *final*: every transaction that could
-still hold a smaller one has ended. A transaction always has its xid before it takes an event id
-(database.sql, events_assign_id), so after reading "ids up to V were handed out", every id <= V
-belongs to a transaction that has ended or is among the write transactions running right after
-(repositories/events.running_transactions); xids only grow, so once the oldest running one is
-newer than the newest of those, ids <= V are final. Then they are delivered in id order and a
-missing one is a rollback, never a latecomer. The price: while a write transaction of this
-database stays open, events after it wait for it (the app's transactions are short; a resume
-waits the same way, never skips).
+"""Fan-out across processes and hosts: every process LISTENs on PostgreSQL and reads the event
+log, delivering an id only once it is final, so an event committed late is never skipped. Why
+LISTEN/NOTIFY and why ids wait: docs/internals.md, "Event listener".
 """
 
 import asyncio

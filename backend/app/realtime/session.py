@@ -1,26 +1,6 @@
-"""One WebSocket conversation (SPEC §4): auth, resume, heartbeat, delivery.
-
-Protocol, client → server:
-- `{"type": "auth", "token": "<access token>"}` — at any time: first to sign the socket in,
-  again with a fresh token before the current one expires (same user only). `token: null`
-  makes the socket anonymous. A token in the URL (`?token=`) is refused (close 4400): URLs
-  end up in access logs.
-- `{"type": "resume", "after": <event id>}`, `{"type": "pong"}`,
-  `{"type": "auth_qr", "request_id": ..., "secret": ...}` (desktop waiting for QR sign-in).
-Server → client: events `{"id", "type", "data", "ts"}`, `{"type": "ping"}`,
-`{"type": "authenticated", "user_id", "expires_at"}` (`user_id` null after `token: null`),
-`{"type": "resumed", "last_id": ...}` and `{"type": "error", "detail": {"code", "message"}}`.
-Every shape is a model in schemas/events.py, published in the OpenAPI document.
-Close codes: 4400 token in the URL, 4401 bad token, a token for another user, or the token
-expired without a fresh `auth` (reconnect with a fresh token and resume), 4000 no answer to
-pings, 4008 too slow (reconnect and resume), 1008 too many messages, 1013 too many sockets
-from this address (try again later).
-
-Replay (issue 19, N2): a resume's frames take the same bounded, droppable path as live ones
-(`Client.send_now`: the transport while it takes writes, then the socket's queue within its
-frame and byte budget), read in small batches, the next batch only once the socket has taken
-the last one, all within `WS_REPLAY_DEADLINE`. A socket that does not read is closed with 4008
-after about its byte budget, instead of holding the whole history.
+"""One WebSocket conversation: auth, resume, heartbeat, delivery. The protocol (messages, close
+codes) is in docs/api.md; every shape is a model in schemas/events.py. Why a resume's replay is
+bounded: docs/internals.md, "WebSocket sessions".
 """
 
 import asyncio

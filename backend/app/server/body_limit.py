@@ -1,18 +1,6 @@
-"""Request body caps for every route, enforced while the body streams in (nothing buffers it).
-
-- The upload route accepts `MAX_UPLOAD_BYTES` plus multipart framing; every other route (JSON)
-  64 KiB. nginx.conf sets the same `client_max_body_size` per location, so a client sees the
-  same 413 with or without the edge in front.
-- A refusal is a 413 `payload_too_large`. Before answering, the rest of the body is read and
-  thrown away (at most DRAIN_MAX_BYTES, for at most DRAIN_SECONDS): a server that answers and
-  closes while the client is still sending makes the kernel reset the connection, and the
-  client — a browser, nginx (its 502 "Broken pipe"), a plain HTTP client — loses the answer.
-  After a drain the connection is clean and stays open. Bodies past the drain bound, and
-  clients that asked `Expect: 100-continue` (they have sent nothing yet), are answered at once
-  and the connection is closed.
-- A body that stops arriving for `HTTP_BODY_TIMEOUT` seconds between two reads gets a 408 and
-  the connection is closed (slow-loris on the body; the head has its deadline in
-  server/http_server.py).
+"""Request body caps for every route, enforced while the body streams in (nothing buffers it),
+with the same limits as nginx so a client sees the same 413 either way. Caps, the drain
+before a 413, the body idle timeout: docs/internals.md, "Body limits".
 """
 
 import asyncio

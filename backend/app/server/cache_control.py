@@ -1,17 +1,6 @@
-"""Cache-Control for API responses, decided in one place.
-
-- `no-store` on everything private: any request that carries `Authorization` (whatever the
-  route answers, errors included — it may be personal), every `/api/auth/*` response (tokens,
-  QR sign-in secrets) and every QR image (they may encode a secret). It overrides whatever the
-  route set.
-- Anonymous reads of the public gallery (`GET /api/photos…`, `GET /api/users/{id}…`) may be
-  cached for a few seconds: `public, max-age=5` with `Vary: Authorization, X-Client-Host`
-  (deep links in a reply depend on the client's host header). Shared caches never store a
-  response to a request with `Authorization` anyway (RFC 9111 §3.5). The listing's `304 Not
-  Modified` (ETag) carries the same headers as the 200 it renews.
-- Any other API response without its own header gets `no-store`: caching is opt-in.
-`/health` and `/metrics` are API too (`no-store`); the web app and `/media/` keep the headers
-their handlers set.
+"""Cache-Control for API responses, decided in one place: private answers are never stored,
+anonymous gallery reads for a few seconds, caching is opt-in. The rules:
+docs/internals.md, "Cache-Control".
 """
 
 import re

@@ -1,34 +1,6 @@
-"""Prometheus metrics (SPEC §3 Operations): ``GET /metrics`` in the text exposition format.
-
-What is measured
-- ``gallery_http_requests_total{method,route,status}`` and the histogram
-  ``gallery_http_request_duration_seconds{method,route}``, by route *template*
-  (``/api/photos/{photo_id}``), never the concrete path; a request no route matched is
-  ``route="other"``. Timed by the one request middleware (server/request_log.py, outermost), from
-  the first byte in until the response is sent or the app fails (500; 499 when the client went
-  away before an answer).
-- ``gallery_websocket_connections`` (gauge), ``gallery_events_published_total``,
-  ``gallery_events_delivered_total``, ``gallery_ws_slow_clients_dropped_total``,
-  ``gallery_ws_frames_queued_total``: incremented by the realtime hub
-  (``metrics.WS_CONNECTIONS.inc()`` / ``.dec()``, ``EVENTS_PUBLISHED.inc()``,
-  ``EVENTS_DELIVERED.inc(n)``, ``WS_SLOW_CLIENTS_DROPPED.inc()``, ``WS_FRAMES_QUEUED.inc()``:
-  frames of sockets that were behind, the others go straight to the transport).
-- ``gallery_rate_limited_total{limit}``: refusals (429s, and refused WebSocket messages as
-  ``limit="ws_messages"``); ``gallery_rate_limit_fallbacks_total``: limit checks that ran on the
-  process-local bucket because Redis failed (api/rate_limits.py).
-
-Several worker processes (``uvicorn --workers N``)
-Each process counts on its own, and a scrape reaches one of them. Set
-``PROMETHEUS_MULTIPROC_DIR`` to an empty directory writable by every worker *before* they start
-(and empty it at every (re)start of the service: files left by an earlier run would be added in).
-prometheus-client then keeps every value in per-process files there, and ``/metrics`` — whichever
-worker answers — aggregates them (``MultiProcessCollector``): counters and histograms summed over
-all processes that ever ran, the WebSocket gauge summed over live ones (``livesum``; a worker
-removes its gauge files in ``shutdown()``, called at the end of the app's lifespan). Without the
-variable the process's default registry is served.
-
-Who may scrape: nginx.conf allows ``/metrics`` from private networks only; the app itself does
-not check.
+"""Prometheus metrics: ``GET /metrics`` in the text exposition format, summed over every
+worker when PROMETHEUS_MULTIPROC_DIR is set. What is measured and how workers add up:
+docs/internals.md, "Metrics".
 """
 
 import os

@@ -1,32 +1,6 @@
-"""uvicorn's WebSocket protocol, plus a way for the realtime hub to write frames straight to it.
-
-Why: fanning an event out through ASGI costs, per socket, a queue put that wakes that socket's
-sender task, then Starlette's `send_text` → the exception wrapper → uvicorn's `send` → websockets
-framing → `transport.write`. The profile of issue 15 put the wake-up at 33.5 % and the send path
-at 31.4 % of a 5,000-socket fan-out (≈40 µs of server CPU per delivered frame). A server frame is
-not masked, so with per-message deflate off an event's frame is the same bytes for every socket:
-the hub builds it once (`TextFrame`) and `Hub.publish` hands it to each socket's transport
-itself (`try_write`), in the publishing call — one `write()` per socket and nothing else.
-When the listener read several events at once, a socket gets all of their frames in one
-`write()` (`try_write_all`): a frame's cost is mostly the kernel's send, so n events cost a
-socket one send instead of n (issue 23, item 3).
-
-How the app reaches the transport: ASGI has no standard way to hand it over, so this subclass
-puts itself into the connection's scope as the server extension `gallery.direct_send`
-(`scope["extensions"]` is where an ASGI server offers extras) just before the app runs; the
-hub finds it with `direct_send(websocket)`. Without it (plain `uvicorn app.main:app`, another
-`--ws` implementation) every frame takes the per-socket queue and sender through Starlette.
-
-Order and backpressure: a frame is written directly only while nothing of that socket waits in
-its queue and the transport can take it (`can_write`: below its high-water mark — uvicorn
-clears `writable` in `pause_writing`, which the transport calls when its buffer crosses it —
-and no close sent or received). Otherwise it waits in the socket's bounded queue; see
-realtime/hub.py.
-
-Every launcher (scripts/run.sh, backend/Dockerfile, the tests) starts the server with it, and
-with per-message deflate off (why: bench/RESULTS.md, "Per-message deflate"):
-    uvicorn app.main:app ... --ws app.server.ws_server:DirectSendProtocol \
-        --ws-per-message-deflate false
+"""uvicorn's WebSocket protocol, plus a way for the realtime hub to write frames straight to it:
+the ASGI send path cost most of a fan-out's CPU, and a frame is the same bytes for every
+socket. How and when a frame goes direct: docs/internals.md, "Direct WebSocket sends".
 """
 
 import struct

@@ -1,22 +1,6 @@
-"""Per-username sign-in throttle with exponential back-off (on top of the per-IP limit).
-
-Per-IP limits alone let a botnet guess one account's password from many addresses (30 guesses
-from 30 addresses all went through). Here every password sign-in attempt for a username counts,
-whatever the address: the first `LOGIN_FREE_FAILURES` attempts in a row are free, then each
-further one locks the name for `LOGIN_BACKOFF_BASE` x 2^k seconds (k = 0, 1, 2, ...; at most
-`LOGIN_BACKOFF_MAX`); while locked, attempts are refused with 429 and `Retry-After` before any
-bcrypt runs. A successful sign-in resets the name; `LOGIN_FAILURE_WINDOW` without attempts
-forgets the count.
-
-The attempt is counted BEFORE the password is checked (and forgiven on success): a burst of
-parallel guesses can't all slip through while the first ones are still hashing. Check and count
-are one Lua script, so workers sharing Redis agree. Unknown usernames are counted the same way
-(a difference would reveal which names exist); keys hold a digest of the name, not the name.
-
-Trade-off, documented in the README: anyone can lock a username for a while by failing on
-purpose. The lock grows slowly, is bounded, and the owner can still sign in with Max/Telegram
-or by QR. With REDIS_URL unset the throttle is off, like the other HTTP limits; when Redis fails
-at request time it falls back to counting in the process (fail soft, never unlimited).
+"""Per-username sign-in throttle with exponential back-off, on top of the per-IP limit (which a
+botnet spreads over many addresses). The rules and their price: README, "Rate limits and
+metrics"; how it counts: docs/internals.md, "Sign-in back-off".
 """
 
 import asyncio

@@ -1,24 +1,6 @@
-"""The notifier: events → bot messages, exactly one per (event, recipient).
-
-Source of truth is the `events` log the live gallery already writes in the same transaction as
-each change. One notifier is active per database: it holds a PostgreSQL advisory lock on a
-connection of its own (which also LISTENs for new events); every other process stands by,
-waiting for that lock inside PostgreSQL (`pg_advisory_lock`), which releases it the moment the
-holder's connection ends — `kill -9` included — so a standby takes over at once.
-
-Derive: events are read in id order only up to the *final* point (every transaction that could
-still hold a smaller id has ended — the rule realtime/listener.py follows), so an event committed
-late is still notified, never skipped. The notifications of a batch and the cursor's advance are
-one transaction: a crash leaves both or neither, and (event_id, user_id) is the table's key, so
-even two notifiers running at once write one row each.
-
-Send: a row goes pending → sending (committed right before the platform call; the UPDATE only
-succeeds for one notifier) → sent. A notifier taking over marks rows left in `sending` failed
-("interrupted while sending"): the platform may have delivered them and no Bot API takes an
-idempotency key, so we choose at most once for that one in-flight message rather than a
-duplicate (README). 429 waits `retry_after` (the whole platform pauses), 5xx and network
-errors retry with backoff, 400 gives up with the reason logged, 403 marks the user unreachable
-and skips what waits for them. Platform limits are kept per bot and per chat.
+"""The notifier: events → bot messages, exactly one per (event, recipient), from the event log
+the gallery already writes; one active notifier per database (an advisory lock), standbys take
+over at once. Derive, send and retry rules: docs/internals.md, "Notifier".
 """
 
 import asyncio

@@ -1,38 +1,6 @@
 """The anonymous first page of the gallery (and of each recent search), kept in this process
-between changes.
-
-`GET /api/photos` without a cursor or a filter is the hottest request of a gallery: everyone
-opening the app asks for it, and it changes only when an event says so; the first page of a
-search likewise (and popular searches repeat). So each process keeps those pages (one per page
-size and search text) as ready JSON, item by item, and drops them all whenever the event
-listener (realtime/listener.py) hands out an event that can change what the listing shows —
-and, in the process that made a change, right after its commit, so its own next read sees it
-before the event even arrives.
-
-Freshness rule: a page is never older than any event this process has received. A page is
-stored only if no invalidation happened while it was being read (`generation` unchanged): an
-event received after the read began may not be in it. A page read after an invalidation began
-after that event's commit (the listener sees an event only once it is committed), so it holds
-it. Across processes each one invalidates from its own listener, like its sockets get events.
-
-The cache works only while the listener is connected (`enable`/`disable`): during a lost
-connection events may be missed, so every read goes to the database until it is back; the
-listener re-enables the cache after it has listened again (every later commit will notify it).
-
-Signed-in viewers get the same cached items with their own `is_favorite` set, when they may
-see exactly what an anonymous viewer sees (no private collection is open to them): one small
-query instead of the listing query (services/listing.py), and its answer (the viewer's
-"overlay") is kept under the same rule, also emptied when a profile request changes.
-
-Memory (issue 19, N1): everything kept is within a byte budget, whoever asks. Pages count
-their bytes (`Page.size`) against `MAX_PAGE_BYTES` and the oldest go first; an overlay keeps
-only the serial number of the page it was read against (never the page itself, which kept
-every dropped page alive while 10,000 overlays pointed at them) and its favourites as a
-compact array, and the overlays count their bytes against `MAX_OVERLAY_BYTES`.
-
-Favourite counts (N4): a `photo.favorites_changed` event patches the count in the cached
-items (`favorites_changed`) instead of emptying every page, so a favourite storm no longer
-sends every anonymous reader to the database.
+between changes: it is the hottest request and changes only when an event says so. A page is
+never older than any event this process has received. How: docs/internals.md, "Page cache".
 """
 
 import asyncio
