@@ -89,7 +89,7 @@ BEGIN
         RAISE NOTICE 'cancelled pending transfer % of the previous owner', cancelled.id;
     END LOOP;
 
-    -- OwnershipChanged (backend/app/schemas/events.py), as services/ownership.py publishes it.
+    -- OwnershipChanged (backend/app/schemas/events.py), as services/provenance.py publishes it.
     INSERT INTO events (type, data, audience, subjects)
     VALUES ('ownership.changed',
             jsonb_build_object('photo_id', args.object_id, 'from_user_id', previous,

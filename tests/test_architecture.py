@@ -33,7 +33,7 @@ FORBIDDEN = {
 
 
 def layer_of(module: str) -> str | None:
-    """``app.services.auth`` → ``services``; None outside ``app`` or for top-level modules."""
+    """``app.services.photos`` → ``services``; None outside ``app`` or for top-level modules."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 and parts[0] == "app" else None
 
