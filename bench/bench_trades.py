@@ -59,7 +59,14 @@ def pgbench(duration: int, scale: int) -> list[str]:
     ]
     for mode, flag in (("-S (select only)", "-S"), ("-N (simple update)", "-N")):
         cmd = ["pgbench", *dsn_args, flag, "-c", str(CLIENTS), "-j", "2", "-T", str(duration)]
-        out = subprocess.run([*cmd, PGBENCH_DB], check=True, capture_output=True, text=True).stdout
+        for attempt in range(3):  # the shared server's 100 connections can be briefly full
+            done = subprocess.run([*cmd, PGBENCH_DB], capture_output=True, text=True)
+            if done.returncode == 0:
+                break
+            if attempt == 2:
+                raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}")
+            time.sleep(3)
+        out = done.stdout
         tps = rx(r"tps = ([\d.]+)", out)
         lat = rx(r"latency average = ([\d.]+) ms", out)
         failed = rx(r"number of failed transactions: (\d+)", out) or "0"
@@ -123,6 +130,85 @@ async def gather_limited(n: int, jobs: list, fn) -> list:
     return results
 
 
+async def sample_waits(dsn: str, into: collections.Counter) -> None:
+    """Every 20 ms: what each active backend of the bench database is doing — `CPU` (running
+    or runnable: no wait event) or its wait event (`Lock:transactionid` = a row lock held by
+    another transaction, `LWLock:WALWrite`/`IO:WALSync` = the commit's flush, ...)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        while True:
+            for r in await conn.fetch(
+                "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)"
+                " FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'"
+                " AND pid <> pg_backend_pid() GROUP BY 1"
+            ):
+                into[r["w"]] += r["count"]
+            into["(samples)"] += 1
+            await asyncio.sleep(0.02)
+    except asyncio.CancelledError:
+        pass
+    finally:
+        await conn.close()
+
+
+def wait_note(waits: collections.Counter) -> str:
+    samples = max(waits.get("(samples)", 0), 1)
+    busy = {k: v for k, v in waits.items() if k != "(samples)"}
+    parts = [f"{k} {v / samples:.1f}" for k, v in sorted(busy.items(), key=lambda kv: -kv[1])]
+    return "mean active backends " + (", ".join(parts[:6]) or "none")
+
+
+async def accept_in_sql(dsn: str, created: list[tuple[int, int]]) -> dict:
+    """Accept every trade by calling the repository's one statement (trade_accept()) on a pool
+    with the app's settings, 64 tasks sharing 20 connections (the server's DB_POOL_MAX)."""
+    from app.core import wakeup
+    from app.core.db import create_pool
+    from app.repositories import trades as trades_repo
+
+    # As the server's pool: events written without the trigger's NOTIFY, one waker per process.
+    pool = await create_pool(dsn, 20, 20, deferred_wakeup=True)
+    waker = wakeup.Waker(dsn)
+    waking = asyncio.create_task(waker.run())
+    jobs = collections.deque(created)
+    codes: collections.Counter = collections.Counter()
+    lat: list[float] = []
+
+    async def worker() -> None:
+        while jobs:
+            tid, recipient = jobs.popleft()
+            s = time.perf_counter()
+            async with pool.acquire() as conn:
+                done = await trades_repo.accept(conn, tid, recipient, None)
+            waker.poke()
+            lat.append((time.perf_counter() - s) * 1000)
+            codes[200 if done.outcome == "accepted" else 409] += 1
+
+    pg_sql = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    pg0 = {r["pid"]: cpu_seconds([r["pid"]]) for r in await pool.fetch(pg_sql)}
+    me0 = resource.getrusage(resource.RUSAGE_SELF)
+    waits: collections.Counter = collections.Counter()
+    sampling = asyncio.create_task(sample_waits(dsn, waits))
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CLIENTS)))
+    seconds = time.perf_counter() - t0
+    sampling.cancel()
+    me1 = resource.getrusage(resource.RUSAGE_SELF)
+    pg1 = [r["pid"] for r in await pool.fetch(pg_sql)]
+    cpu_pg = sum(cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in pg1) / seconds
+    waking.cancel()
+    await pool.close()
+    return {
+        "n": len(lat),
+        "seconds": seconds,
+        "codes": codes,
+        "p50": pct(lat, 0.5),
+        "p99": pct(lat, 0.99),
+        "cpu_pg": cpu_pg,
+        "cpu_client": (me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime) / seconds,
+        "waits": waits,
+    }
+
+
 async def run_trades(args: argparse.Namespace) -> list[str]:
     from tests.support import make_init_data, mint_objects
 
@@ -134,7 +220,14 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
     dsn = await fresh_db(DB)
     out: list[str] = []
     bugs: list[str] = []
-    with Server(dsn, workers=args.workers) as server:
+    # Keep-alive longer than any pause between phases: uvicorn's 5 s default closed pooled
+    # connections that httpx then reused (ReadError on a POST, which it does not retry).
+    # The same 20 database connections whatever the worker count (the server's pool is per
+    # worker; the shared server's max_connections is 100).
+    env = {"DB_POOL_MAX": str(max(20 // args.workers, 2))}
+    with Server(
+        dsn, workers=args.workers, env=env, args=("--timeout-keep-alive", "120")
+    ) as server:
         limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
         async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
 
@@ -156,12 +249,16 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
             by_id = {u["id"]: u for u in users}
 
             def plan() -> dict:
-                a, b = rnd.sample(users, 2)
+                # Owners of something (after the first contest some own nothing, some more).
+                a, b = rnd.sample([u for u in users if owned[u["id"]]], 2)
+                mine, theirs = owned[a["id"]], owned[b["id"]]
                 return {
                     "proposer": a,
                     "body": {
-                        "offered_photo_ids": rnd.sample(owned[a["id"]], rnd.randint(1, 2)),
-                        "requested_photo_ids": rnd.sample(owned[b["id"]], rnd.randint(1, 2)),
+                        "offered_photo_ids": rnd.sample(mine, min(rnd.randint(1, 2), len(mine))),
+                        "requested_photo_ids": rnd.sample(
+                            theirs, min(rnd.randint(1, 2), len(theirs))
+                        ),
                         "recipient_id": b["id"],
                     },
                 }
@@ -214,17 +311,37 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
             pg0 = {r["pid"]: cpu_seconds([r["pid"]]) for r in await pool.fetch(pg_sql)}
             cpu0 = cpu_seconds(pids)
             me0 = resource.getrusage(resource.RUSAGE_SELF)
+            waits_http: collections.Counter = collections.Counter()
+            sampling = asyncio.create_task(sample_waits(dsn, waits_http))
             t0 = time.perf_counter()
             if args.driver == "httpx":
                 accepted = await gather_limited(CLIENTS, created, accept_httpx)
             else:
                 await asyncio.gather(*(accept_raw() for _ in range(CLIENTS)))
             accept_s = time.perf_counter() - t0
+            sampling.cancel()
             me1 = resource.getrusage(resource.RUSAGE_SELF)
             cpu_server = (cpu_seconds(pids) - cpu0) / accept_s
             pg1 = [r["pid"] for r in await pool.fetch(pg_sql)]
             cpu_pg = sum(cpu_seconds([pid]) - pg0.get(pid, 0.0) for pid in pg1) / accept_s
             cpu_client = (me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime) / accept_s
+
+            direct: dict[str, object] = {}
+            if getattr(args, "direct", False):
+                # The same contest without HTTP: a second set of trades over the objects as
+                # they are owned now, accepted by calling trade_accept() (the repository's one
+                # statement) from 64 tasks on a pool like the server's (20 connections).
+                for u in users:
+                    owned[u["id"]] = []
+                for r in await pool.fetch("SELECT id, owner_id FROM art_objects ORDER BY id"):
+                    owned[r["owner_id"]].append(r["id"])
+                proposed2 = await gather_limited(
+                    CLIENTS, [plan() for _ in range(trades_n)], propose
+                )
+                created2 = [(tid, rec) for tid, rec, _ in proposed2 if tid > 0]
+                rnd.shuffle(created2)
+                direct = await accept_in_sql(dsn, created2)
+                accepted_sql = direct["codes"]
 
         async with pool.acquire() as conn:
             found = await violations(conn)
@@ -241,6 +358,7 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
         await pool.close()
         tail = server.log_tail()
     codes = collections.Counter(code for code, _ in accepted)
+    all_codes = codes + (accepted_sql if direct else collections.Counter())
     lat = [ms for _, ms in accepted]
     lat_ok = [ms for code, ms in accepted if code == 200]
     prop_codes = collections.Counter(201 if tid > 0 else -tid for tid, _, _ in proposed)
@@ -271,6 +389,26 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
         f"({cpu_pg / max(len(accepted) / accept_s, 1e-9) * 1000:.1f} ms per accept), "
         f"load client (this process) {cpu_client:.2f}",
         "",
+        f"PostgreSQL backends of the bench database, sampled every 20 ms while accepting "
+        f"(active ones: what they did or waited for): {wait_note(waits_http)}",
+    ]
+    if direct:
+        rate = direct["n"] / direct["seconds"]
+        out += [
+            "",
+            f"The same contest straight to SQL ({direct['n']:,} more trades over the objects as "
+            f"owned then; 64 tasks on a 20-connection pool calling trade_accept() with the "
+            f"app's deferred wake-ups, no HTTP): "
+            f"**{rate:,.0f} accepts/s** (200: {direct['codes'].get(200, 0):,}, "
+            f"409: {direct['codes'].get(409, 0):,}), p50 {direct['p50']:.1f} ms, "
+            f"p99 {direct['p99']:.1f} ms; PostgreSQL backends {direct['cpu_pg']:.2f} cores "
+            f"({direct['cpu_pg'] / rate * 1000:.2f} ms per accept), this process "
+            f"{direct['cpu_client']:.2f} cores; HTTP accepts/s ÷ SQL accepts/s = "
+            f"**{len(accepted) / accept_s / rate:.2f}**",
+            f"sampled: {wait_note(direct['waits'])}",
+        ]
+    out += [
+        "",
         "| check | result |",
         "|---|---|",
     ]
@@ -278,8 +416,8 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
         out.append(f"| invariant `{name}` violations | {count} |")
     out.append(f"| trades by status in the DB | {dict(sorted(db_status.items()))} |")
     ok = (
-        db_status.get("accepted", 0) == codes.get(200, 0)
-        and db_status.get("failed", 0) == codes.get(409, 0)
+        db_status.get("accepted", 0) == all_codes.get(200, 0)
+        and db_status.get("failed", 0) == all_codes.get(409, 0)
         and history == items_moved
     )
     out.append(
@@ -304,12 +442,18 @@ def main() -> None:
         "--driver", choices=("raw", "httpx"), default="raw", help="HTTP client for the accepts"
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="then the same contest with trade_accept() called straight from a pool (no HTTP)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(
         f"command: .venv/bin/python bench/bench_trades.py{' --quick' if args.quick else ''}"
         f"{f' --workers {args.workers}' if args.workers != 1 else ''}"
         f"{f' --driver {args.driver}' if args.driver != 'raw' else ''}"
+        f"{' --direct' if args.direct else ''}"
     )
     print(f"machine busy at start: {busy_note()}\n")
     t0 = time.monotonic()
