@@ -9,10 +9,16 @@ Figures (ratios are taken inside one round, so a busy neighbour moves both sides
 - a search nobody made before at 3,000 objects (bench_new_search.py: a title word plus a new
   number every request, and a new word no title has) ÷ `/health`, its p99 ÷ a cached page's;
 - server and PostgreSQL CPU per request during those runs (pidstat when installed, else /proc);
-- upload: POST of a 12 MP JPEG -> 201, p50, and that ÷ pure `process_image` on the same bytes;
+- upload: POST of a 12 MP JPEG -> 201, p50, and that ÷ pure `process_image` on the same bytes
+  (distinct generated photos in every round: a near-copy is refused since issue 20);
 - WebSocket fan-out: p99, delivery, server CPU per delivered frame, one event at a time and
   four at once (coalesced: one write per socket for the four);
-- contested trade accepts/s ÷ `pgbench -N` TPS;
+- contested trade accepts/s ÷ `pgbench -N` TPS, with 1 and 2 workers, and from the same run
+  the same contest in SQL (trade_accept() from a pool) ÷ `pgbench -N` and HTTP ÷ SQL
+  (bench_trades.py --direct: the database's share and the app's);
+- three hosts behind nginx (bench_hosts.py; 3,000 sockets with --quick, else 30,000): p99 and
+  delivery of events written on every host, and the sockets with every event, once and in
+  order, after one host was killed;
 - event-writing commits ÷ the same commits without the NOTIFY trigger (bench_event_commits.py);
 - listing with 2 workers ÷ 1 worker;
 - the load model's capacity (load_model.py: the largest step of active users within the
@@ -50,6 +56,7 @@ from _common import (
     fresh_db,
     machine,
     postgres_pids,
+    rx,
     wrk,
 )
 
@@ -169,8 +176,8 @@ def upload_rounds(dsn: str, count: int) -> tuple[list[float], list[float]]:
     from bench_gallery import upload_table
 
     p50s, ratios = [], []
-    for _ in range(ROUNDS):
-        lines = asyncio.run(upload_table(dsn, count))
+    for r in range(ROUNDS):  # distinct pictures in every round (near-copies are refused)
+        lines = asyncio.run(upload_table(dsn, count, first_seed=1000 * (r + 1)))
         row = next(x for x in lines if x.startswith("| POST /api/photos/upload"))
         cells = [c.strip() for c in row.strip("|").split("|")]
         p50s.append(float(cells[1]))
@@ -201,19 +208,28 @@ def ws_rounds(dsn: str, sockets: int, events: int, interval: float) -> dict[str,
     return out
 
 
-def trade_rounds(quick: bool) -> list[float]:
+def trade_rounds(quick: bool, workers: int) -> dict[str, list[float]]:
+    """Per round: pgbench -N, then the contested accepts over HTTP and the same contest with
+    trade_accept() called straight from a pool (bench_trades.py --direct): accepts over HTTP ÷
+    pgbench -N (the issue's figure), SQL accepts ÷ pgbench -N (the database's share) and HTTP ÷
+    SQL (the app's share)."""
     from bench_trades import pgbench, run_trades
 
-    ratios = []
+    out: dict[str, list[float]] = {"http": [], "sql": [], "app": []}
     for _ in range(ROUNDS):
         pg_lines = pgbench(5 if quick else 15, 10)
         n_row = next(x for x in pg_lines if "pgbench -N" in x)
         tps = float(n_row.split("|")[2].replace(",", ""))
-        args = argparse.Namespace(quick=True, workers=1, driver="raw", keep=False)
+        args = argparse.Namespace(quick=True, workers=workers, driver="raw", keep=False,
+                                  direct=True)  # fmt: skip
         lines = asyncio.run(run_trades(args))
         row = next(x for x in lines if x.startswith("| all accept requests"))
-        ratios.append(float(row.split("|")[3].replace(",", "")) / tps)
-    return ratios
+        http = float(row.split("|")[3].replace(",", ""))
+        sql = float(rx(r"\*\*([\d,]+) accepts/s\*\*", "\n".join(lines)).replace(",", ""))
+        out["http"].append(http / tps)
+        out["sql"].append(sql / tps)
+        out["app"].append(http / sql)
+    return out
 
 
 # --------------------------------------------------------------------------- main
@@ -244,7 +260,9 @@ def write_results(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (~10 min)")
-    parser.add_argument("--only", default="http,search,upload,ws,trades,events,workers,capacity")
+    parser.add_argument(
+        "--only", default="http,search,upload,ws,trades,events,hosts,workers,capacity"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -370,14 +388,43 @@ def main() -> None:
                      lambda: ws["burst_us_per_frame"])
         )  # fmt: skip
     if "trades" in only:
-        figures.append(
-            measured(
-                "contested trade accepts/s ÷ pgbench -N TPS",
-                "≥ 0.35",
-                "",
-                lambda: trade_rounds(args.quick),
-            )
-        )
+        trades: dict[int, dict[str, list[float]]] = {}
+
+        def trade_ratio(workers: int, key: str) -> list[float]:
+            if workers not in trades:
+                trades[workers] = trade_rounds(args.quick, workers)
+            return trades[workers][key]
+
+        for w in (1, 2):
+            name = f"contested trade accepts ({w} worker{'s' if w > 1 else ''})"
+            figures.append(measured(f"{name} over HTTP ÷ pgbench -N TPS", "≥ 0.35", "",
+                                    lambda w=w: trade_ratio(w, "http")))  # fmt: skip
+            figures.append(measured(f"{name}: the same in SQL (trade_accept()) ÷ pgbench -N",
+                                    "—", "", lambda w=w: trade_ratio(w, "sql")))  # fmt: skip
+            figures.append(measured(f"{name}: over HTTP ÷ in SQL", "—", "",
+                                    lambda w=w: trade_ratio(w, "app")))  # fmt: skip
+    if "hosts" in only:
+        hosts: dict[str, list[float]] = {}
+
+        def host_rounds(key: str) -> list[float]:
+            from bench_hosts import hosts_args
+            from bench_hosts import run as run_hosts
+
+            while len(hosts.get(key, [])) < ROUNDS:
+                a = hosts_args(sockets=host_sockets)
+                asyncio.run(run_hosts(a))
+                for k, v in a.result.items():
+                    hosts.setdefault(k, []).append(v)
+            return hosts[key]
+
+        host_sockets = 3000 if args.quick else 30000
+        name = f"three hosts behind nginx, {host_sockets:,} sockets (bench_hosts.py)"
+        figures.append(measured(f"{name}: events written on every host, p99", "< 300 ms", "ms",
+                                lambda: host_rounds("p99")))  # fmt: skip
+        figures.append(measured(f"{name}: delivery", "100 %", "%",
+                                lambda: host_rounds("delivery")))  # fmt: skip
+        figures.append(measured(f"{name}: sockets with every event after one host was killed",
+                                "100 %", "%", lambda: host_rounds("complete")))  # fmt: skip
     if "events" in only:
         commits: dict[str, list[float]] = {}
 
