@@ -3,11 +3,12 @@
 The CI-size proof is tests/test_three_hosts.py (30 sockets); this runs the same shape with
 `--sockets` (default 30,000) and measures it.
 
-- One PostgreSQL (database `bench_hosts`), one Redis (db 15, keys under a fresh prefix, removed
-  at the end), one moto S3 bucket. Three "hosts", each its own `python -m app serve` (as the
-  image runs it) bound to its own loopback address (127.0.0.21, .22, .23): `--procs-per-host`
-  single-process servers (default: ≤ 8,000 sockets each) on ports port+10, port+11, ... of
-  that address, with the host's own empty local directory and STORAGE=s3 on the one bucket.
+- One PostgreSQL (a database `bench_hosts_<pid>` of its own), one Redis (`BENCH_REDIS_URL`,
+  default db 15; keys under a fresh prefix, removed at the end), one moto S3 bucket. Three
+  "hosts", each its own `python -m app serve` (as the image runs it) bound to its own loopback
+  address (127.0.0.21, .22, .23): `--procs-per-host` single-process servers (default: ≤ 8,000
+  sockets each) on ports port+10, port+11, ... of that address, with the host's own empty
+  local directory and STORAGE=s3 on the one bucket.
   Not WEB_CONCURRENCY: uvicorn's worker supervisor kills a worker that does not answer its
   health-check ping within 5 s (`timeout_worker_healthcheck`), and on this saturated machine a
   worker busy accepting thousands of sockets missed it: the supervisor killed all six workers
@@ -66,10 +67,11 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, busy_note, drop_db, fresh_db, machine, pct, raise_nofile
 
-DB = "bench_hosts"
+DB = f"bench_hosts_{os.getpid()}"  # two runs at once never share a database
 EDGE_ADDRESS = "127.0.0.20"
 HOSTS = ("127.0.0.21", "127.0.0.22", "127.0.0.23")
 CLIENT_ADDRESSES = [f"127.0.0.{31 + i}" for i in range(20)]
+# One Redis for the three hosts (a key prefix of the run's own, removed at the end); "" = none.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 SOCKETS_PER_SERVER_PROCESS = 8000
 SOCKETS_PER_CLIENT_PROCESS = 10000
@@ -586,6 +588,8 @@ async def _wait_all(clients: list, last: int, deadline: float) -> tuple[int, int
 
 
 async def _drop_redis_keys(prefix: str) -> None:
+    if not REDIS_URL:
+        return
     try:
         import redis.asyncio as redis
     except ImportError:

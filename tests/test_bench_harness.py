@@ -29,7 +29,7 @@ def test_failed_figure_prints_not_measured_and_the_rest_still_shows() -> None:
     assert lines[4].startswith("| skipped | not measured (RuntimeError: no rounds completed)")
 
 
-def _run_bench(*argv: str) -> str:
+def _run_bench(*argv: str, extra_env: dict[str, str] | None = None) -> str:
     import os
     import subprocess
 
@@ -40,6 +40,7 @@ def _run_bench(*argv: str) -> str:
         "BENCH_PG": os.environ.get(
             "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
         ),
+        **(extra_env or {}),
     }
     done = subprocess.run(
         [sys.executable, *argv], cwd=root, env=env, capture_output=True, text=True, timeout=300
@@ -90,3 +91,20 @@ def test_new_search_bench_prints_its_ratios() -> None:
         if line.startswith("| new search")
     }
     assert set(rows) >= {"new search, word + number", "new search, no such word"}, out
+
+
+def test_three_host_bench_runs_small() -> None:
+    """bench/RESULTS.md, docs/scaling.md and run_all.py quote bench_hosts.py (30,000 sockets on
+    three hosts behind nginx); at 60 sockets it must still prove its three facts."""
+    import os
+
+    from tests.nginx_support import find_nginx, free_port
+
+    if find_nginx() is None:  # as tests/test_three_hosts.py; .ci/run installs it
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    argv = ["--sockets", "60", "--events", "2", "--interval", "0.3", "--drain", "60"]
+    redis = {"BENCH_REDIS_URL": os.environ.get("REDIS_URL", "")}  # the tests' own Redis db
+    out = _run_bench("bench/bench_hosts.py", *argv, "--port", str(free_port()), extra_env=redis)
+    assert "its thumbnail served by hosts 2 and 3: yes" in out, out
+    assert "sockets open through nginx: **60 of 60**" in out, out
+    assert "**60 of 60** have every public event id" in out and "twice 0" in out, out
