@@ -258,22 +258,30 @@ async def test_addressed_trade_says_who_may_accept(
     assert (
         await client.get(f"/api/trades/{created['id']}", headers=bearer(chen))
     ).status_code == 404
+    # Nor could he accept it: an addressed trade has no token and its id is 404 to outsiders, so
+    # HTTP can't reach that branch; the rule (trade_cannot_accept in SQL, the one an accept
+    # applies) is checked directly, with a token given to the trade by hand.
+    token_hash = b"\x01" * 32
+    await pool.execute("UPDATE trades SET token_hash = $2 WHERE id = $1", created["id"], token_hash)
+
+    async def reason(viewer: int | None) -> str | None:
+        return await pool.fetchval(
+            "SELECT trade_cannot_accept(t, $2, $3) FROM trades t WHERE t.id = $1",
+            created["id"],
+            viewer,
+            token_hash,
+        )
+
+    assert await reason(uid(chen)) == "trade_addressed_to_other"
+    assert await reason(uid(boris)) is None
+    # Whom it is addressed to comes first, for its proposer too (an accept answers the same).
+    assert await reason(uid(anna)) == "trade_addressed_to_other"
+    assert await reason(None) == "not_authenticated"
     await pool.execute(
         "UPDATE trades SET expires_at = now() - interval '1 second' WHERE id = $1", created["id"]
     )
     late = (await client.get(f"/api/trades/{created['id']}", headers=bearer(boris))).json()
     assert late["status"] == "expired" and verdict(late) == (False, "trade_not_pending")
-
-
-def test_addressed_trade_refuses_a_third_person_by_rule() -> None:
-    # An addressed trade has no token and its id is 404 to outsiders, so the HTTP tests can't
-    # reach this branch; the rule is checked directly.
-    from app.services.trades import cannot_accept_reason
-
-    row = {"status": "pending", "proposer_id": 1, "recipient_id": 2}
-    assert cannot_accept_reason(row, [{"owner_id": 3}], 3).value == "trade_addressed_to_other"
-    assert cannot_accept_reason(row, [{"owner_id": 2}], 2) is None
-    assert cannot_accept_reason(row, [{"owner_id": 2}], None).value == "not_authenticated"
 
 
 def test_cannot_accept_reasons_are_error_codes() -> None:

@@ -1,7 +1,8 @@
-"""trade_accept() and art_object_move() (database.sql) build the event payloads in SQL. Here
-each one they write is compared with what the pydantic models make of the same rows (the way
-services/publish.py built them before), so the realtime clients and the web app see exactly
-the same events; and contested accepts through the function still have exactly one winner.
+"""trade_accept() and art_object_move() (backend/migrations/post-apply.functions.sql) build the
+event payloads in SQL, with the same functions the read path calls. Here each one they write is
+compared with what the read path returns and checked to be exactly what the pydantic models
+make of it, so the realtime clients and the web app see exactly the same shapes; and contested
+accepts through the function still have exactly one winner.
 """
 
 import asyncio
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from app.repositories import transfers as transfers_repo
 from app.schemas.events import EVENT_DATA, OwnershipChanged
-from app.services import trades
+from app.schemas.transfers import Transfer
 from app.services.shapes import to_transfer
 from tests.support import assert_invariants, bearer, mint_objects, sign_in
 from tests.test_exchange import owner, propose, uid
@@ -31,18 +32,26 @@ async def _last_event_id(pool: asyncpg.Pool) -> int:
     return await pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
 
 
+async def _as_the_model_writes_it(model: type[BaseModel], data: dict) -> dict:
+    """`data` (JSON built in SQL) is exactly what pydantic makes of it: the model's fields, no
+    more, each written the way the model writes it."""
+    assert set(data) == set(model.model_fields), sorted(set(data) ^ set(model.model_fields))
+    assert model.model_validate(data).model_dump(mode="json") == data
+    return data
+
+
 async def _trade_payload(pool: asyncpg.Pool, trade_id: int, viewer_id: int | None) -> dict:
-    """The trade.updated payload as services/publish.py makes it from the Python read path."""
-    async with pool.acquire() as conn:
-        trade = await trades._load(conn, trade_id, viewer_id)
-    return trade.model_dump(mode="json", include=set(EVENT_DATA["trade.updated"].model_fields))
+    """The trade.updated payload for this viewer as the read path builds it (trade_info_json,
+    which GET /api/trades/{id} reads through trade_json), checked against the model."""
+    data = await pool.fetchval("SELECT trade_info_json($1, $2)", trade_id, viewer_id)
+    return await _as_the_model_writes_it(EVENT_DATA["trade.updated"], data)
 
 
 async def _transfer_payload(pool: asyncpg.Pool, transfer_id: int) -> dict:
     async with pool.acquire() as conn:
         row = await transfers_repo.view(conn, transfer_id)
     assert row is not None
-    return to_transfer(row).model_dump(mode="json")
+    return await _as_the_model_writes_it(Transfer, to_transfer(row).model_dump(mode="json"))
 
 
 class _Stamp(BaseModel):

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 CHANNEL = "gallery_events"
-# The events trigger (database.sql, events_notify) skips its NOTIFY on sessions with this set.
+# The events trigger (SQL function events_notify) skips its NOTIFY on sessions with this set.
 DEFERRED_SETTING = {"gallery.wakeup": "deferred"}
 
 

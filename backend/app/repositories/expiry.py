@@ -1,4 +1,5 @@
-"""When a pending trade or claim code has expired, as SQL: the one definition, and the sweep.
+"""When a pending trade or claim code has expired (SQL functions past_due and shown_status, the
+one definition), and the sweep.
 
 Reads, locks and the sweep all use ``past_due``: a row whose time is up reads as ``expired``
 at once, whether or not the periodic sweep (services/expiry.py) has stored that status yet.
@@ -10,13 +11,14 @@ from app.core.db import Connection
 
 
 def past_due(alias: str) -> str:
-    """True for a pending row (of ``trades`` or ``transfers`` named ``alias``) whose time is up."""
-    return f"({alias}.status = 'pending' AND {alias}.expires_at <= now())"
+    """True for a pending row (of ``trades`` or ``transfers`` named ``alias``) whose time is up:
+    the SQL function past_due (post-apply.functions.sql), which the planner inlines."""
+    return f"past_due({alias}.status, {alias}.expires_at)"
 
 
 def shown_status(alias: str) -> str:
     """The status a reader sees: ``expired`` once past due, else the stored one."""
-    return f"CASE WHEN {past_due(alias)} THEN 'expired' ELSE {alias}.status END"
+    return f"shown_status({alias}.status, {alias}.expires_at)"
 
 
 async def expire_trades(conn: Connection) -> list[asyncpg.Record]:

@@ -16,7 +16,7 @@ async def move(
     trade_id: int | None = None,
     transfer_id: int | None = None,
 ) -> bool:
-    """art_object_move() (database.sql), one round trip: set the owner, append the provenance
+    """SQL art_object_move(), one round trip: set the owner, append the provenance
     row, cancel the object's live claim code and write its `transfer.updated` and the
     `ownership.changed` event. False when no such art object exists."""
     return await fetch_value(

@@ -6,39 +6,31 @@ import asyncpg
 
 from app.core.db import Connection, fetch_optional, fetch_value
 from app.repositories.expiry import past_due, shown_status
-from app.repositories.visibility import visible_sql
 
 
 def _view(viewer: str | None) -> str:
-    """A transfer with its object's card and both people. `photo_visible`: may `viewer` (an SQL
-    parameter) see the object as it is now — the collection rule (repositories/visibility.py)
-    applied to its current owner, who may be neither party by now and may have made it private
-    (issue 19, N5). None: no viewer to check (an event's payload, built for its parties at the
-    moment of the change)."""
-    visible = "true" if viewer is None else f"coalesce({visible_sql(viewer, 'o')}, false)"
+    """A transfer's payload (`data`: transfer_view_json, the Transfer's one shape) with the facts
+    the services decide by. `viewer` (an SQL parameter): the object is in `data` only when they
+    may see it as it is now (collection_visible on its current owner, who may be neither party
+    by now and private: issue 19, N5); None: always (an event's payload, for its parties)."""
+    data = (
+        "transfer_view_json(t.id, NULL, false)"
+        if viewer is None
+        else f"transfer_view_json(t.id, {viewer}, true)"
+    )
     return f"""
-SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, t.created_at, t.completed_at,
-       t.expires_at, t.returned_at, t.note, t.note_hidden,
-       {shown_status("t")} AS status,
-       a.title, a.mint_number, a.owner_id, i.thumb_key, i.placeholder, i.dominant_color,
-       coalesce(i.thumb_2x_key, i.preview_key) AS thumb_2x_key,
-       fu.display_name AS from_name, fu.avatar_url AS from_avatar,
-       tu.display_name AS to_name, tu.avatar_url AS to_avatar,
-       {visible} AS photo_visible
+SELECT t.id, t.art_object_id, t.from_user_id, t.to_user_id, {shown_status("t")} AS status,
+       a.owner_id, {data} AS data
   FROM transfers t
   JOIN art_objects a ON a.id = t.art_object_id
-  JOIN images i ON i.id = a.image_id
-  JOIN users o ON o.id = a.owner_id
-  JOIN users fu ON fu.id = t.from_user_id
-  LEFT JOIN users tu ON tu.id = t.to_user_id
 """
 
 
 async def view(
     conn: Connection, transfer_id: int, viewer_id: int | None = None, *, for_viewer: bool = False
 ) -> asyncpg.Record | None:
-    """The transfer; with `for_viewer`, `photo_visible` is checked for `viewer_id` (None:
-    anonymous), else it is true (the payload of an event to the transfer's parties)."""
+    """The transfer; with `for_viewer`, its object is checked for `viewer_id` (None:
+    anonymous), else it is shown (the payload of an event to the transfer's parties)."""
     if not for_viewer:
         return await conn.fetchrow(f"{_view(None)} WHERE t.id = $1", transfer_id)
     return await conn.fetchrow(f"{_view('$2::bigint')} WHERE t.id = $1", transfer_id, viewer_id)
@@ -195,15 +187,7 @@ async def replaced_by_later_code(conn: Connection, transfer_id: int) -> bool:
     )
 
 
-async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> list[asyncpg.Record]:
-    """Claim codes of an object that just changed hands (or got a new code) die with it; one
-    whose time was already up (not swept yet) is stored as what it is, expired."""
-    return await conn.fetch(
-        f"""
-        UPDATE transfers t
-           SET status = CASE WHEN {past_due("t")} THEN 'expired' ELSE 'cancelled' END
-         WHERE art_object_id = $1 AND status = 'pending'
-        RETURNING id, from_user_id
-        """,
-        art_object_id,
-    )
+async def cancel_pending_for_object(conn: Connection, art_object_id: int) -> int:
+    """The object's live claim code dies (claim_codes_cancel: stored `cancelled`, or `expired`
+    when its time was already up, its giver told); how many (0 or 1)."""
+    return await fetch_value(conn, int, "SELECT claim_codes_cancel($1)", art_object_id)

@@ -1,4 +1,5 @@
-"""Who may see a collection: the one definition, as SQL.
+"""Who may see a collection: the SQL function collection_visible (post-apply.functions.sql, the
+one definition, which the trade and transfer payloads use too), for a query's WHERE or SELECT.
 
 A private owner's objects (and collection) are seen only by the owner and by viewers whose
 profile request the owner accepted; everyone sees a public owner's. ``o`` is the owner's
@@ -14,12 +15,8 @@ rule's truth table.
 
 
 def visible_sql(viewer: str = "$1", owner: str = "o") -> str:
-    """The rule for another parameter (``viewer``) or owner alias (``owner``)."""
-    return f"""
-(NOT {owner}.is_private OR {owner}.id = {viewer} OR EXISTS (
-    SELECT 1 FROM profile_requests r
-     WHERE r.requester_id = {viewer} AND r.target_id = {owner}.id AND r.status = 'accepted'))
-"""
+    """The rule for another parameter (``viewer``) or owner alias (``owner``, a ``users`` row)."""
+    return f"collection_visible({owner}, {viewer})"
 
 
 VISIBLE_TO_VIEWER = visible_sql()

@@ -15,7 +15,6 @@ from app.services import page_cache, stories
 from app.services import trades as trade_rules
 from app.services.publish import claim_codes_cancelled, publish
 from app.services.shapes import Urls, Users, from_record
-from app.services.trades import DELETED_REASON
 
 PHOTO_USERS: Users = {"owner": ("owner_id", "owner"), "creator": ("creator_id", "creator")}
 PHOTO_URLS: Urls = {
@@ -116,7 +115,7 @@ async def delete_photo(
             raise AppError(ErrorCode.photo_has_provenance)
         # Only a completed change of hands blocks deletion: otherwise anyone could pin any object
         # by proposing a trade for it. Pending deals that involve it end here instead.
-        await trade_rules.fail_pending_with_object(conn, art_object_id, DELETED_REASON)
+        await trade_rules.fail_pending_with_object(conn, art_object_id)
         await claim_codes_cancelled(conn, art_object_id)
         keys = await photos.delete_image(conn, current["image_id"])
         await publish(conn, "photo.deleted", PhotoDeleted(id=art_object_id), subjects=[user_id])

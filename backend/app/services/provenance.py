@@ -17,7 +17,7 @@ async def move(
     transfer_id: int | None = None,
 ) -> None:
     """Set the owner, append provenance, kill the live claim code, announce it — in the
-    caller's transaction, in one statement: art_object_move() in database.sql, which trade
+    caller's transaction, in one statement: SQL art_object_move(), which trade
     accepts call too. Its payloads (`transfer.updated` for the cancelled code, and
     `ownership.changed` to the two parties' subjects: a private party's activity is seen only
     by the parties and viewers both accepted) equal the models' (tests/test_trade_accept_sql.py).

@@ -44,6 +44,7 @@ async def transfer_updated(conn: Connection, transfer_id: int, parties: list[int
 
 
 async def claim_codes_cancelled(conn: Connection, art_object_id: int) -> None:
-    """An object's live claim code dies (it changed hands or got a new code); its sender hears."""
-    for row in await transfers.cancel_pending_for_object(conn, art_object_id):
-        await transfer_updated(conn, row["id"], [row["from_user_id"]])
+    """An object's live claim code dies (it changed hands or got a new code); its sender hears
+    (claim_codes_cancel in SQL, which art_object_move calls too)."""
+    if await transfers.cancel_pending_for_object(conn, art_object_id):
+        wakeup.poke()  # its event was written in SQL

@@ -12,7 +12,6 @@ import asyncpg
 from pydantic import BaseModel
 
 from app.schemas.links import ClientHost, DeepLinks
-from app.schemas.photos import PhotoSummary
 from app.schemas.transfers import Transfer
 from app.schemas.users import UserSummary
 from app.services.deep_links import pick
@@ -93,31 +92,19 @@ def _plain_fields(model: type[BaseModel], derived: tuple[str, ...]) -> tuple[str
     return tuple(f for f in model.model_fields if f not in derived)
 
 
-_THUMBS: Urls = {"thumb_url": "thumb_key", "thumb_2x_url": "thumb_2x_key"}
-
-
-def photo_summary(row: asyncpg.Record, id_key: str = "id") -> PhotoSummary:
-    # The owner is joined only where their name is shown (trade items).
-    owner: Users = {"owner": ("owner_id", "owner")} if "owner_name" in row else {}
-    return from_record(PhotoSummary, row, users=owner, urls=_THUMBS, id=row[id_key])
-
-
 def to_transfer(
     row: asyncpg.Record,
     token: str | None = None,
     links: DeepLinks | None = None,
     host: ClientHost | None = None,
 ) -> Transfer:
-    # The object as it is now only for a viewer who may see it (repositories/transfers._view:
-    # its current owner's collection rule); else null. The one place a transfer's photo is
-    # decided, for every route that shows a transfer.
-    visible = row["photo_visible"]
-    return from_record(
-        Transfer,
-        row,
-        users={"from_user": ("from_user_id", "from"), "to_user": ("to_user_id", "to")},
-        photo=photo_summary(row, "art_object_id") if visible else None,
-        claim_token=token,
-        deep_link=pick(links, host) if links else None,
-        deep_links=links,
+    """A transfer row of repositories/transfers (its `data`: transfer_view_json, the one shape,
+    which decides whether its object is shown) with what only the giver is given once."""
+    return Transfer.model_validate(
+        {
+            **row["data"],
+            "claim_token": token,
+            "deep_link": pick(links, host) if links else None,
+            "deep_links": links,
+        }
     )

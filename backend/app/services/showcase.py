@@ -3,7 +3,7 @@ profile, in their order; and hiding an object from the profile (it stays theirs 
 gallery and every provenance; others' "by owner" view leaves it out).
 
 A pin lives only while its object stays with the person who pinned it: art_object_move()
-(database.sql) drops it, and clears `profile_hidden`, when the object changes hands."""
+(post-apply.functions.sql) drops it, and clears `profile_hidden`, when the object changes hands."""
 
 import asyncpg
 

@@ -69,7 +69,7 @@ MAX_QUERY_WORDS = 5
 
 
 def _normalise(text: str) -> str:
-    # The same folding as user_search_vector() in database.sql: lower case, U+0451 → U+0435.
+    # The same folding as SQL user_search_vector(): lower case, U+0451 → U+0435.
     return text.lower().replace("\u0451", "\u0435")
 
 
