@@ -6,6 +6,7 @@ accepts through the function still have exactly one winner.
 """
 
 import asyncio
+import re
 from datetime import UTC, datetime
 
 import asyncpg
@@ -13,6 +14,8 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from app.core.errors import ErrorCode
+from app.core.migrations import MIGRATIONS_DIR
 from app.repositories import transfers as transfers_repo
 from app.schemas.events import EVENT_DATA, OwnershipChanged
 from app.schemas.transfers import Transfer
@@ -419,3 +422,19 @@ async def test_a_stale_trade_fails_without_waiting_for_item_locks(
     assert tuple(stored) == ("failed", "the requested art objects changed hands")
     assert [await owner(pool, o) for o in (a1, b1, b2)] == [uid(anna), uid(boris), uid(chen)]
     await assert_invariants(pool)
+
+
+def test_every_code_the_sql_refuses_with_is_an_error_code() -> None:
+    """The trade functions refuse with ErrorCode values (refuse(), trade_refusal): each one the
+    SQL names is in the enum, so the service's ErrorCode(...) never meets an unknown one."""
+    sql = (MIGRATIONS_DIR / "post-apply.functions.sql").read_text()
+    refusal = sql[
+        sql.index("FUNCTION trade_refusal(") : sql.index(
+            "$$;", sql.index("FUNCTION trade_refusal(")
+        )
+    ]
+    named = set(re.findall(r"refuse\('([a-z_]+)'", sql)) | set(
+        re.findall(r"THEN '([a-z_]+)'", refusal)
+    )
+    assert {"trade_not_found", "trade_wrong_party", "not_owner_of_requested"} <= named
+    assert named <= {code.value for code in ErrorCode}, named - {code.value for code in ErrorCode}
