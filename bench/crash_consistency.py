@@ -49,7 +49,7 @@ for extra in (ROOT, ROOT / "backend"):
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 from tests.images import unique_png  # noqa: E402
-from tests.support import MAX_BOT_TOKEN, make_init_data  # noqa: E402
+from tests.support import MAX_BOT_TOKEN, make_init_data, until  # noqa: E402
 
 from app.core.db import create_pool  # noqa: E402
 from app.core.migrations import migrate  # noqa: E402
@@ -415,7 +415,10 @@ async def run(
     max_gap: float,
     seed: int = 1,
     log_path: Path | None = None,
+    min_ops_per_gap: int = 0,
 ) -> dict:
+    """`min_ops_per_gap`: each stretch between kills also lasts until that many more operations
+    succeeded (a fact, not a time), so a slow machine still gets a real workload."""
     rng = random.Random(seed)
     log_path = log_path or Path(tempfile.mkstemp(prefix="crash-server-", suffix=".log")[1])
     env = {
@@ -447,14 +450,24 @@ async def run(
         for i in range(clients)
     ]
     kill_times: list[float] = []
+
+    async def work_for_a_while() -> None:
+        done_before = sum(stats.ops.values())
+        await asyncio.sleep(rng.uniform(min_gap, max_gap))
+        await until(
+            lambda: sum(stats.ops.values()) >= done_before + min_ops_per_gap,
+            f"fewer than {min_ops_per_gap} operations succeeded between kills",
+            within=120,
+        )
+
     try:
         for _ in range(kills):
-            await asyncio.sleep(rng.uniform(min_gap, max_gap))
+            await work_for_a_while()
             kill_times.append(round(time.monotonic() - started, 2))
             await server.kill()
             await asyncio.sleep(rng.uniform(0.05, 0.5))
             restart_times.append(await server.start())
-        await asyncio.sleep(rng.uniform(min_gap, max_gap))  # some work after the last restart
+        await work_for_a_while()  # some work after the last restart
     finally:
         shared.stop = True
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -37,6 +37,7 @@ async def test_sigkill_under_mixed_load_keeps_every_invariant(
         max_gap=3.0,
         seed=8,
         log_path=tmp_path / "server.log",
+        min_ops_per_gap=10,  # 4 stretches of work: at least 40 operations on any machine
     )
     print(
         "\n"
