@@ -6,8 +6,8 @@ the trade holds and whether it goes through or fails as stale; it was 21 stateme
 (one per step: view, items, locks, per item owner+provenance, claim codes, event; status,
 reload, event; a 409 added a second transaction). Decline and cancel are one call of
 trade_close() the same way (issue 24: one style for the aggregate; they were 10 statements
-for a decline and 7 for a cancel, measured with this test on fc74b87). The count is taken on a warm connection
-(statements already prepared), the way a pool serves requests."""
+for a decline and 7 for a cancel, measured with this test on fc74b87). The count is taken on a
+warm connection (statements already prepared), the way a pool serves requests."""
 
 from __future__ import annotations
 
