@@ -94,7 +94,7 @@ CREATE TABLE IF NOT EXISTS art_objects (
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
     -- Russian and English stemming side by side: gallery titles mix both languages, and a
-    -- query is matched against either (see repositories/art_objects.py).
+    -- query is matched against either (see repositories/photos.py).
     search_vector   tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', title), 'A')
         || setweight(to_tsvector('russian', title), 'A')
