@@ -50,7 +50,8 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: {
         checks: { bundlerTimings: false },
         // Everything the first screen needs in one file: each extra chunk was another request
-        // before the first tiles (8 JS files before). Lazy screens import from it.
+        // before the first tiles (8 JS files before). Lazy screens import from it. The texts are
+        // apart: each language's catalogue is a chunk of its own, only one is fetched (src/i18n).
         output: { codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] } },
       },
     },

@@ -1,3 +1,5 @@
+// First: start downloading this language's texts while the rest of this script is evaluated.
+import './i18n/early';
 import './styles/bootstrap.scss';
 import '@maxhub/max-ui/dist/styles.css';
 import './styles/app.css';
@@ -17,7 +19,8 @@ async function boot() {
   // The colour scheme before the first render: set after it, it restyled the whole page once more.
   applyDocumentTheme(host);
   clientHeaders['X-Client-Host'] = host.kind;
-  initI18n(
+  // The catalogue of this language only (./i18n/early.ts has most likely started its download).
+  const texts = initI18n(
     pickLanguage({
       stored: storedLanguage(),
       hostLanguage: host.languageCode,
@@ -41,6 +44,7 @@ async function boot() {
     });
   }
 
+  await texts;
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App host={host} />

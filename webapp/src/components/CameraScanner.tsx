@@ -1,6 +1,6 @@
 import { Html5Qrcode, Html5QrcodeSupportedFormats } from 'html5-qrcode';
 import { useEffect, useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 
 /** Camera QR reader (html5-qrcode); lazy-loaded by QrScanner only when needed. */
 export default function CameraScanner({ onText }: { onText: (text: string) => void }) {

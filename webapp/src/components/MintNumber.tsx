@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { formatNumber } from '../i18n';
 
 /** An art object's permanent mint number: "№ 1 234" in Russian, "No. 1,234" in English. */

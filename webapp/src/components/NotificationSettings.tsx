@@ -1,6 +1,7 @@
 import { Switch } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
+import bot from '../i18n/bot.json';
 import { meApi } from '../api';
 import type { NotificationKind, NotificationSettings as Settings } from '../api/types';
 import { Notice, errorText } from './States';
@@ -13,7 +14,7 @@ import { useMe } from '../state/session';
  * back if saving fails.
  */
 export default function NotificationSettings() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const me = useMe();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,7 +60,7 @@ export default function NotificationSettings() {
       {error && <Notice kind="danger" onClose={() => setError(null)}>{error}</Notice>}
       {settings?.kinds.map((kind) => (
         <label key={kind} className="d-flex align-items-center gap-3 py-1" htmlFor={`notify-${kind}`}>
-          <span className="flex-grow-1">{t(`bot.kinds.${kind}`)}</span>
+          <span className="flex-grow-1">{bot[i18n.language].kinds[kind]}</span>
           <Switch
             id={`notify-${kind}`}
             checked={!settings.disabled.includes(kind)}

@@ -1,6 +1,6 @@
 import { SearchInput } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { usersApi, type UserSummary } from '../api';
 import { useSession } from '../state/session';
 import { errorText } from './States';

@@ -1,6 +1,6 @@
 import { Spinner } from '@maxhub/max-ui';
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import type { Photo } from '../api';
 import type { PhotoFeed } from '../hooks/usePhotoFeed';

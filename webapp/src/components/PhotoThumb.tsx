@@ -1,5 +1,5 @@
 import type { PhotoSummary } from '../api';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import { MintNumber } from './MintNumber';
 import { PhotoImage } from './PhotoImage';

@@ -1,6 +1,6 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { shareApi } from '../api';
 import type { Host } from '../host/host';
 import { useSession } from '../state/session';

@@ -1,6 +1,6 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import { lazy, Suspense, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 
 const CameraScanner = lazy(() => import('./CameraScanner'));
 

@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { meApi, photosApi, usersApi, type Photo, type Showcase } from '../api';
 import { keys } from '../data/queries';
 import { useApiQuery } from '../hooks/useApiQuery';

@@ -1,6 +1,6 @@
 import { Button, Spinner } from '@maxhub/max-ui';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { ApiError } from '../api/client';
 import { errorText } from '../i18n/errors';
 import { isChunkLoadError } from '../routing/lazyScreen';

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import { transfersApi, type ProvenanceEntry, type Story } from '../api';
 import { formatDate } from '../i18n';

@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import { ApiError, tradesApi, type Trade } from '../api';
 import { errorCode } from '../i18n/errors';

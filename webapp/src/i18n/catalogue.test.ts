@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import en from './en';
 import { errorText } from './errors';
-import { i18next, initI18n, pickLanguage } from './index';
+import { initI18n, pickLanguage, switchLanguage, t } from './index';
 import ru from './ru';
+import bot from './bot.json';
 
 type Tree = { readonly [k: string]: string | Tree };
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -52,8 +53,9 @@ function backendErrorCodes(): string[] {
 }
 
 describe('catalogues', () => {
-  const enKeys = flatten(en);
-  const ruKeys = flatten(ru);
+  // The bot's texts (bot.json, shared with the backend) are held to the same rules.
+  const enKeys = flatten({ ...en, bot: bot.en });
+  const ruKeys = flatten({ ...ru, bot: bot.ru });
 
   it('have the same keys (plural forms aside)', () => {
     const missingInRu = [...base(enKeys.keys())].filter((k) => !base(ruKeys.keys()).has(k));
@@ -100,13 +102,13 @@ describe('backend error codes', () => {
     expect(codes.filter((c) => !ruCodes.includes(c)), 'codes without Russian text').toEqual([]);
   });
 
-  it('are shown as our text, never the server’s; unknown codes get the generic text', () => {
-    initI18n('ru');
+  it('are shown as our text, never the server’s; unknown codes get the generic text', async () => {
+    await initI18n('ru');
     const err = (code: string, status = 409) => new ApiError(status, { code, message: 'server English text' });
     for (const code of codes.length ? codes : ['claim_used']) {
       const text = errorText(err(code));
       expect(text).not.toContain('server English text');
-      expect(text).toBe(i18next.t(`errors.code.${code}`));
+      expect(text).toBe(t(`errors.code.${code}`));
     }
     expect(errorText(err('no_such_code_ever', 418))).toBe(ru.errors.generic);
     expect(errorText(new ApiError(422, [{ msg: 'List should have at least 1 item after validation, not 0' }]))).toBe(
@@ -126,15 +128,15 @@ describe('language choice', () => {
     expect(pickLanguage({ hostKind: 'web', browser: ['fr'] })).toBe('en');
   });
 
-  it('sets <html lang> and uses Russian plural rules', () => {
-    initI18n('ru');
+  it('sets <html lang> and uses Russian plural rules', async () => {
+    await initI18n('ru');
     expect(document.documentElement.lang).toBe('ru');
-    expect(i18next.t('photo.favoritesCount', { count: 1 })).toBe('1 отметка');
-    expect(i18next.t('photo.favoritesCount', { count: 3 })).toBe('3 отметки');
-    expect(i18next.t('photo.favoritesCount', { count: 5 })).toBe('5 отметок');
-    expect(i18next.t('photo.favoritesCount', { count: 21 })).toBe('21 отметка');
-    void i18next.changeLanguage('en');
+    expect(t('photo.favoritesCount', { count: 1 })).toBe('1 отметка');
+    expect(t('photo.favoritesCount', { count: 3 })).toBe('3 отметки');
+    expect(t('photo.favoritesCount', { count: 5 })).toBe('5 отметок');
+    expect(t('photo.favoritesCount', { count: 21 })).toBe('21 отметка');
+    await switchLanguage('en');
     expect(document.documentElement.lang).toBe('en');
-    expect(i18next.t('photo.favoritesCount', { count: 1 })).toBe('1 like');
+    expect(t('photo.favoritesCount', { count: 1 })).toBe('1 like');
   });
 });

@@ -1,6 +1,4 @@
 /** English catalogue. Every key here must exist in ru.ts too (src/i18n/catalogue.test.ts). */
-import bot from './bot.json';
-
 const en = {
   app: {
     name: 'Photo Gallery',
@@ -549,8 +547,6 @@ const en = {
     emptyMine: 'Pin up to {{max}} of your photos to the top of your profile: open one and tap “Pin to profile”.',
     count: '{{count}} of {{max}}',
   },
-  // The bot's texts: shared with the backend (services/notifications.py reads bot.json).
-  bot: bot.en,
 } as const;
 
 export default en;

@@ -16,7 +16,7 @@ describe('Retry-After in the 429 text', () => {
   });
 
   it('says how long to wait, in Russian and English, in the unit a person would use', async () => {
-    initI18n('ru');
+    await initI18n('ru');
     expect(errorText(limited(3600))).toBe('Слишком много попыток. Повторите через 1 час.');
     expect(errorText(limited(5 * 3600))).toBe('Слишком много попыток. Повторите через 5 часов.');
     expect(errorText(limited(90))).toBe('Слишком много попыток. Повторите через 2 минуты.');

@@ -5,7 +5,7 @@
  * status, else a generic one — never the server's (or pydantic's) English.
  */
 import { ApiError } from '../api/client';
-import { i18next } from './index';
+import { exists, t } from './index';
 
 /** The machine code of an API error, if the backend sent one. */
 export function errorCode(err: unknown): string | null {
@@ -35,7 +35,6 @@ const STATUS_KEYS: Record<number, string> = {
  * a code or status in its own context (e.g. a 404 on the claim screen is "unknown code").
  */
 export function errorText(err: unknown, overrides: Record<string, string> = {}): string {
-  const t = i18next.t.bind(i18next);
   const code = errorCode(err);
   // Told to come back later: say when, from the server's Retry-After (a limit may last an hour).
   if (err instanceof ApiError && (err.status === 429 || err.status === 503) && err.retryAfter !== null && err.retryAfter > 0) {
@@ -43,7 +42,7 @@ export function errorText(err: unknown, overrides: Record<string, string> = {}):
   }
   if (code) {
     if (overrides[code]) return t(overrides[code]);
-    if (i18next.exists(`errors.code.${code}`)) return t(`errors.code.${code}`);
+    if (exists(`errors.code.${code}`)) return t(`errors.code.${code}`);
   }
   if (err instanceof ApiError) {
     const byStatus = overrides[String(err.status)] ?? STATUS_KEYS[err.status];
@@ -54,7 +53,6 @@ export function errorText(err: unknown, overrides: Record<string, string> = {}):
 
 /** "12 seconds", "3 minutes", "1 hour" (rounded up to the unit a person would use). */
 export function waitText(seconds: number): string {
-  const t = i18next.t.bind(i18next);
   if (seconds < 60) return t('errors.wait.seconds', { count: Math.max(1, Math.ceil(seconds)) });
   if (seconds < 3600) return t('errors.wait.minutes', { count: Math.ceil(seconds / 60) });
   return t('errors.wait.hours', { count: Math.ceil(seconds / 3600) });

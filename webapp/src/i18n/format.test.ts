@@ -14,7 +14,7 @@ describe('formatDate', () => {
 describe('formatNumber', () => {
   it('groups digits exactly as Intl.NumberFormat does, in both languages', async () => {
     for (const lang of ['ru', 'en'] as const) {
-      if (lang === 'ru') initI18n('ru');
+      if (lang === 'ru') await initI18n('ru');
       else await switchLanguage('en');
       for (const n of [0, 7, 999, 1000, 1234, 12345, 123456, 1234567, 1000000000]) {
         expect(formatNumber(n)).toBe(new Intl.NumberFormat(lang).format(n));

@@ -1,6 +1,4 @@
 /** Русский каталог. Ключи — те же, что в en.ts (проверяет src/i18n/catalogue.test.ts). */
-import bot from './bot.json';
-
 const ru = {
   app: {
     name: 'Галерея',
@@ -556,8 +554,6 @@ const ru = {
     emptyMine: 'Закрепите до {{max}} своих фото вверху профиля: откройте фото и нажмите «Закрепить в профиле».',
     count: '{{count}} из {{max}}',
   },
-  // The bot's texts: shared with the backend (services/notifications.py reads bot.json).
-  bot: bot.ru,
 } as const;
 
 export default ru;

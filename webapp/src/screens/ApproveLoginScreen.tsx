@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useState } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from '../i18n';
 import { useParams } from 'wouter';
 import { authApi, type QrLoginDetails } from '../api';
 import { EmptyState, Notice, errorText } from '../components/States';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useParams } from 'wouter';
 import { ApiError, transfersApi, type ClaimPreview, type Transfer } from '../api';
 import { ButtonLink } from '../components/ButtonLink';

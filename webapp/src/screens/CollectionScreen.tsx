@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import type { PhotoQuery } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useSearch } from 'wouter';
 import { photosApi, tradesApi, usersApi, type Photo, type UserSummary } from '../api';
 import { Icon } from '../components/Icon';

@@ -1,6 +1,6 @@
 import { SearchInput } from '@maxhub/max-ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useEffect, useState } from 'react';
 import { photosApi, type Page, type Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';

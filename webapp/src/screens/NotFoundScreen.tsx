@@ -1,5 +1,5 @@
 import { EmptyState } from '../components/States';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { ButtonLink } from '../components/ButtonLink';
 
 export default function NotFoundScreen() {

@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useParams } from 'wouter';
 import { useHistoryState } from 'wouter/use-browser-location';
 import { ApiError, photosApi, type Photo } from '../api';

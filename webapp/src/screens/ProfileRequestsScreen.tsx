@@ -1,5 +1,5 @@
 import { Button } from '@maxhub/max-ui';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useState } from 'react';
 import { profileRequestsApi, type ProfileRequest } from '../api';
 import { ScreenTitle, Segmented, StatusBadge, formatDate } from '../components/Screen';

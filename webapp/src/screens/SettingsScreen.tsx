@@ -1,5 +1,5 @@
 import { Button, Switch } from '@maxhub/max-ui';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { meApi } from '../api';

@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { ApiError, approvedSignIn, authApi, type QrLoginRequest } from '../api';
 import { QrCode } from '../components/QrCode';
 import { EmptyState, Loading, Notice, errorText } from '../components/States';

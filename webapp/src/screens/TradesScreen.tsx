@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { transfersApi, tradesApi, usersBlockApi, type Trade, type Transfer } from '../api';

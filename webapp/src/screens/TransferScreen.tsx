@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useParams } from 'wouter';
 import { photosApi, transfersApi, type Photo, type Transfer, type UserSummary } from '../api';
 import { GiftNote, NoteField, noteTooLong } from '../components/GiftNote';

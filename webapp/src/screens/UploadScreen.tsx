@@ -1,6 +1,6 @@
 import { Button } from '@maxhub/max-ui';
 import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { Link } from 'wouter';
 import { ApiError, photosApi } from '../api';
 import { duplicatePhotoId, uploadErrorKey } from '../api/upload';

@@ -1,5 +1,5 @@
 import { Button } from '@maxhub/max-ui';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n';
 import { useState } from 'react';
 import { useParams } from 'wouter';
 import { profileRequestsApi, usersApi, type PublicUser } from '../api';
