@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { loadEnv } from 'vite';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
@@ -29,6 +30,7 @@ export default defineConfig(({ mode }) => {
         { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
         { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
         { find: /^react$/, replacement: 'preact/compat' },
+        { find: /^use-sync-external-store\/shim(\/index\.js)?$/, replacement: fileURLToPath(new URL('./src/shims/useSyncExternalStore.ts', import.meta.url)) },
       ],
     },
     // Bootstrap's own Sass still uses @import and global functions: silence its deprecations.
