@@ -12,13 +12,20 @@ import { detectHost } from './host/host';
 import { applyDocumentTheme } from './host/theme';
 import { initI18n, pickLanguage, storedLanguage, supported, switchLanguage } from './i18n';
 import { initialPath } from './routing/deeplink';
+import { publicGalleryQuery, queryClient } from './data/queries';
+import { startSignIn } from './state/session';
 
 async function boot() {
+  // The gallery's first page (index.html preloads it) into the cache while the bridge and the
+  // texts arrive, so the first render draws the tiles themselves; rendered before it, the page
+  // showed a skeleton first and drew the whole grid again in a second pass.
+  const firstPage = window.location.pathname === '/' ? queryClient.prefetchQuery(publicGalleryQuery) : null;
   await loadBridge();
   const host = detectHost();
   // The colour scheme before the first render: set after it, it restyled the whole page once more.
   applyDocumentTheme(host);
   clientHeaders['X-Client-Host'] = host.kind;
+  const signIn = startSignIn(host);
   // The catalogue of this language only (./i18n/early.ts has most likely started its download).
   const texts = initI18n(
     pickLanguage({
@@ -44,7 +51,12 @@ async function boot() {
     });
   }
 
-  await texts;
+  // The first page waited for here, briefly: on a slow API the skeleton shows meanwhile, as before.
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await Promise.all([texts, start === '/' && Promise.race([firstPage, wait(400)])]);
+  // And the sign-in, a little: answered by now, the first render is the signed-in app (no second
+  // render of the whole gallery when it arrives); not, the public gallery paints meanwhile.
+  if (signIn) await Promise.race([signIn, wait(150)]);
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App host={host} />

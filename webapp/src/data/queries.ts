@@ -5,7 +5,7 @@
  * Keys are built here only, so the live patches and the screens agree on them.
  */
 import { QueryClient } from '@tanstack/react-query';
-import { ApiError, type PhotoQuery } from '../api';
+import { ApiError, photosApi, type PhotoQuery } from '../api';
 
 /** What a photo feed lists: a filtered `/api/photos` listing, or one person's public collection. */
 export type FeedSource =
@@ -36,6 +36,12 @@ export const keys = {
   tradeCandidates: ['trade-candidates'] as const,
   ownedForTrade: (userId: number) => ['trade-candidates', userId] as const,
   counterpart: (userId: number | null) => ['trade-candidates', 'user', userId] as const,
+};
+
+/** The anonymous first gallery page (preloaded by index.html: src/api/firstPage.ts). */
+export const publicGalleryQuery = {
+  queryKey: keys.publicGallery,
+  queryFn: ({ signal }: { signal: AbortSignal }) => photosApi.listPublic(signal),
 };
 
 /** Retry what may pass on a second try (no connection, 5xx), never a 4xx answer. */

@@ -2,14 +2,14 @@ import { SearchInput } from '@maxhub/max-ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from '../i18n';
 import { useEffect, useState } from 'react';
-import { photosApi, type Page, type Photo } from '../api';
+import type { Page, Photo } from '../api';
 import { PhotoGrid } from '../components/PhotoGrid';
 import { ScreenTitle } from '../components/Screen';
 import { EmptyState } from '../components/States';
 import { usePhotoFeed } from '../hooks/usePhotoFeed';
 import { useScrollMemory } from '../hooks/useScrollMemory';
 import { useFreshIds } from '../data/liveCache';
-import { keys } from '../data/queries';
+import { keys, publicGalleryQuery } from '../data/queries';
 import { ButtonLink } from '../components/ButtonLink';
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -27,7 +27,7 @@ function useDebounced<T>(value: T, ms: number): T {
  */
 export function StartingGallery() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: keys.publicGallery, queryFn: ({ signal }) => photosApi.listPublic(signal) });
+  const q = useQuery(publicGalleryQuery);
   const items = q.data?.items ?? [];
   return (
     <main className="app-content" aria-busy="true">

@@ -36,9 +36,43 @@ function messengerSignIn(host: Host): Promise<AuthResponse> | null {
   return host.kind === 'telegram' ? authApi.telegram(host.initData) : authApi.max(host.initData);
 }
 
+/** The sign-in main.tsx started before the first render, and its answer once it came. */
+let early: { host: Host; pending: Promise<AuthResponse>; answer?: AuthResponse } | null = null;
+
+/**
+ * Starts the messenger sign-in before the app renders (main.tsx), beside the texts' download:
+ * one round trip that no longer waits for the first render, nor for the thumbnails that start
+ * after it to leave it some bandwidth. Resolves when it is answered (never rejects: the session
+ * reports failures), or null without initData.
+ */
+export function startSignIn(host: Host): Promise<void> | null {
+  const pending = messengerSignIn(host);
+  if (!pending) return null;
+  const entry: NonNullable<typeof early> = { host, pending };
+  early = entry;
+  return pending.then(
+    (res) => void (entry.answer = res),
+    () => undefined,
+  );
+}
+
+/** The early sign-in for this host, once (a retry signs in afresh). */
+function takeEarly(host: Host): NonNullable<typeof early> | null {
+  const e = early?.host === host ? early : null;
+  early = null;
+  return e;
+}
+
 export function SessionProvider({ host, children }: { host: Host; children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
-  const [status, setStatus] = useState<SessionStatus>('starting');
+  // Signed in already when the early sign-in was answered before the first render: the app then
+  // renders once, signed in, instead of the public gallery and then everything again.
+  const [first] = useState(() => {
+    const e = takeEarly(host);
+    if (e?.answer) tokens.set(e.answer);
+    return e;
+  });
+  const [me, setMe] = useState<Me | null>(first?.answer?.user ?? null);
+  const [status, setStatus] = useState<SessionStatus>(first?.answer ? 'signed-in' : 'starting');
   const [notice, setNotice] = useState<string | null>(null);
   const [messengerFailure, setMessengerFailure] = useState<'stale' | 'offline' | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -76,7 +110,8 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
   );
 
   useEffect(() => {
-    const pending = messengerSignIn(host);
+    if (attempt === 0 && first?.answer) return; // signed in before the first render
+    const pending = attempt === 0 && first ? first.pending : messengerSignIn(host);
     if (!pending) {
       // Desktop: the session survives a reload through the HttpOnly refresh cookie.
       tokens.cookieRefresh = true;
@@ -114,7 +149,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
     return () => {
       cancelled = true;
     };
-  }, [host, adopt, attempt]);
+  }, [host, adopt, attempt, first]);
 
   const signOut = useCallback(async () => {
     const refresh = tokens.refreshToken;
