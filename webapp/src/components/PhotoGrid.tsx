@@ -9,7 +9,7 @@ import { MintNumber } from './MintNumber';
 import { PhotoImage } from './PhotoImage';
 import { ErrorState } from './States';
 
-export function PhotoTile({ photo, fresh = false }: { photo: Photo; fresh?: boolean }) {
+export function PhotoTile({ photo, fresh = false, belowFold = false }: { photo: Photo; fresh?: boolean; belowFold?: boolean }) {
   const { t } = useTranslation();
   return (
     // The tile hands its data to the photo screen, which renders at once and fills in the rest.
@@ -20,6 +20,7 @@ export function PhotoTile({ photo, fresh = false }: { photo: Photo; fresh?: bool
         sizes="(min-width: 1200px) 220px, (min-width: 768px) 25vw, 50vw"
         alt={photo.title}
         placeholder={photo.placeholder}
+        placeholderLater={belowFold}
         color={photo.dominant_color}
       />
       <div className="photo-tile-caption">
@@ -73,6 +74,12 @@ interface Props {
   freshIds?: ReadonlySet<number>;
 }
 
+/**
+ * Tiles a first screen shows (3–4 rows of 2 on a phone, 2 rows of 5 on a desktop): their blurred
+ * placeholders are drawn with them (the largest paint); the rest decode theirs after the paint.
+ */
+const FIRST_SCREENFUL = 10;
+
 let tilesShown: () => void = () => {};
 /** Resolves when the first tiles of any grid are on screen (the app then fetches the other screens' code). */
 export const firstTiles = new Promise<void>((resolve) => (tilesShown = resolve));
@@ -94,8 +101,8 @@ export function PhotoGrid({ feed, empty, freshIds }: Props) {
   return (
     <>
       <div className="photo-grid">
-        {items.map((p) => (
-          <PhotoTile key={p.id} photo={p} fresh={freshIds?.has(p.id)} />
+        {items.map((p, i) => (
+          <PhotoTile key={p.id} photo={p} fresh={freshIds?.has(p.id)} belowFold={i >= FIRST_SCREENFUL} />
         ))}
       </div>
       <div ref={sentinel} className="grid-footer">
