@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 // @ts-expect-error plain ESM build script without type declarations
 import { pruneMaxUiCss } from './scripts/prune-maxui-css.mjs';
+// @ts-expect-error plain ESM build script without type declarations
+import { pruneBootstrapCss } from './scripts/prune-bootstrap-css.mjs';
 import { firstPagePreload } from './src/api/firstPage';
 
 // Dev server proxies the API, the WebSocket and media to the backend so the
@@ -34,7 +36,11 @@ export default defineConfig(({ mode }) => {
       ],
     },
     // Bootstrap's own Sass still uses @import and global functions: silence its deprecations.
-    css: { preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'] } } },
+    css: {
+      preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'if-function'] } },
+      // Bootstrap's rules for classes the app never writes go (scripts/prune-bootstrap-css.mjs).
+      postcss: { plugins: [pruneBootstrapCss(fileURLToPath(new URL('.', import.meta.url)))] },
+    },
     server: {
       proxy: {
         '/api': { target, ws: true, changeOrigin: true },
