@@ -66,13 +66,14 @@ function takeEarly(host: Host): NonNullable<typeof early> | null {
 export function SessionProvider({ host, children }: { host: Host; children: ReactNode }) {
   // Signed in already when the early sign-in was answered before the first render: the app then
   // renders once, signed in, instead of the public gallery and then everything again.
+  // (The answer is read once, here: one arriving after this render goes through the effect.)
   const [first] = useState(() => {
     const e = takeEarly(host);
     if (e?.answer) tokens.set(e.answer);
-    return e;
+    return e && { pending: e.pending, answered: e.answer ?? null };
   });
-  const [me, setMe] = useState<Me | null>(first?.answer?.user ?? null);
-  const [status, setStatus] = useState<SessionStatus>(first?.answer ? 'signed-in' : 'starting');
+  const [me, setMe] = useState<Me | null>(first?.answered?.user ?? null);
+  const [status, setStatus] = useState<SessionStatus>(first?.answered ? 'signed-in' : 'starting');
   const [notice, setNotice] = useState<string | null>(null);
   const [messengerFailure, setMessengerFailure] = useState<'stale' | 'offline' | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -110,7 +111,7 @@ export function SessionProvider({ host, children }: { host: Host; children: Reac
   );
 
   useEffect(() => {
-    if (attempt === 0 && first?.answer) return; // signed in before the first render
+    if (attempt === 0 && first?.answered) return; // signed in before the first render
     const pending = attempt === 0 && first ? first.pending : messengerSignIn(host);
     if (!pending) {
       // Desktop: the session survives a reload through the HttpOnly refresh cookie.
