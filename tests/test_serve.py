@@ -31,12 +31,19 @@ def _settings(**values: object) -> Settings:
 
 def test_serve_sets_every_option_from_settings() -> None:
     options = serve_options(
-        _settings(host="0.0.0.0", port=8123, web_concurrency=3, ws_max_size=4096)
+        _settings(
+            host="0.0.0.0",
+            port=8123,
+            web_concurrency=3,
+            ws_max_size=4096,
+            worker_healthcheck_timeout=45,
+        )
     )
     assert options == {
         "host": "0.0.0.0",
         "port": 8123,
         "workers": 3,
+        "timeout_worker_healthcheck": 45,
         "http": "app.server.http_server:HeaderTimeoutProtocol",
         "ws": "app.server.ws_server:DirectSendProtocol",
         "ws_per_message_deflate": False,
@@ -49,6 +56,7 @@ def test_serve_sets_every_option_from_settings() -> None:
     assert log_config()["formatters"]["json"]["()"] == "app.core.logs.JsonFormatter"
     defaults = serve_options(_settings())
     assert (defaults["host"], defaults["port"], defaults["workers"]) == ("127.0.0.1", 8000, 1)
+    assert defaults["timeout_worker_healthcheck"] == 30  # uvicorn's 5 s kills busy workers
     assert defaults["ws_max_size"] == 16 * 1024  # far below uvicorn's 16 MiB
 
 

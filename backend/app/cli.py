@@ -134,6 +134,7 @@ def serve_options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "workers": settings.web_concurrency,
+        "timeout_worker_healthcheck": settings.worker_healthcheck_timeout,
         # Request heads get a deadline (slow-loris): HTTP_HEADER_TIMEOUT, server/http_server.py.
         "http": "app.server.http_server:HeaderTimeoutProtocol",
         # The hub writes event frames straight to the transports (server/ws_server.py).

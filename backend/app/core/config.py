@@ -202,6 +202,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     web_concurrency: int = Field(default=1, ge=1)
+    # Seconds a worker may take to answer uvicorn's supervisor (start-up included) before it is
+    # killed with all its sockets: uvicorn's 5 s killed every worker of a host busy with 10,000
+    # sockets (bench/bench_hosts.py), turning overload into an outage.
+    worker_healthcheck_timeout: int = Field(default=30, ge=1)
     ws_max_size: int = Field(default=16 * 1024, ge=1024)
 
     @property
