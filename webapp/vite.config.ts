@@ -58,8 +58,7 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: {
         checks: { bundlerTimings: false },
         // Everything the first screen needs in one file: each extra chunk was another request
-        // before the first tiles (8 JS files before). Lazy screens import from it. The texts are
-        // apart: each language's catalogue is a chunk of its own, only one is fetched (src/i18n).
+        // before the first tiles (8 JS files before). Lazy screens import from it.
         output: { codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] } },
       },
     },

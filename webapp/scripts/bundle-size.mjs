@@ -1,6 +1,5 @@
 // Measures what a phone downloads before the first screen renders: the entry
-// script plus every chunk index.html preloads (and the CSS), and one language's
-// catalogue (src/i18n: the entry fetches it before the first render), gzip level 9.
+// script plus every chunk index.html preloads (and the CSS), gzip level 9.
 // Usage: npm run build && npm run size
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,16 +16,11 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 const rows = [...initial].map((f) => ({ file: f, raw: readFileSync(join(dist, f)).length, gzip: gz(f) }));
 const total = (ext) => rows.filter((r) => r.file.endsWith(ext)).reduce((s, r) => s + r.gzip, 0);
-const catalogues = readdirSync(join(dist, 'assets')).filter((f) => /^(ru|en)-[\w-]+\.js$/.test(f));
-const lazy = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js') && !initial.has(`assets/${f}`) && !catalogues.includes(f));
+const lazy = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js') && !initial.has(`assets/${f}`));
 
 for (const r of rows) console.log(`${r.file.padEnd(44)} ${kb(r.raw).padStart(10)} raw ${kb(r.gzip).padStart(10)} gzip`);
 console.log(`initial JS  (gzip): ${kb(total('.js'))}`);
 console.log(`initial CSS (gzip): ${kb(total('.css'))}`);
-const texts = catalogues.map((f) => ({ f, g: gz(`assets/${f}`) }));
-const largest = Math.max(0, ...texts.map((t) => t.g));
-console.log(`texts, one of (gzip): ${texts.map(({ f, g }) => `${f} ${kb(g)}`).join(', ')}`);
-console.log(`initial JS + CSS + the larger catalogue (gzip): ${kb(total('.js') + total('.css') + largest)}`);
 console.log(`lazy chunks: ${lazy.length}, largest: ${lazy
   .map((f) => ({ f, g: gz(`assets/${f}`) }))
   .sort((a, b) => b.g - a.g)

@@ -5,7 +5,7 @@ import { Suspense, useEffect, useState } from 'react';
 import { Boundary } from './components/Boundary';
 import { firstTiles } from './components/PhotoGrid';
 import { lazyScreen } from './routing/lazyScreen';
-import { currentLanguage, loadLanguage, useTranslation } from './i18n';
+import { useTranslation } from './i18n';
 import { Route, Router, Switch } from 'wouter';
 import { AppShell } from './components/AppShell';
 import { Loading } from './components/States';
@@ -19,7 +19,7 @@ import { useLocation } from 'wouter';
 
 // The gallery is the first screen, so it ships in the entry chunk; every other screen is its own
 // chunk, loaded on demand with retries (routing/lazyScreen.ts) and fetched ahead once the first
-// tiles are on screen, so losing the connection later costs no screen (nor the other language).
+// tiles are on screen, so losing the connection later costs no screen.
 const PhotoScreen = lazyScreen(() => import('./screens/PhotoScreen'));
 const UploadScreen = lazyScreen(() => import('./screens/UploadScreen'));
 const CollectionScreen = lazyScreen(() => import('./screens/CollectionScreen'));
@@ -58,12 +58,11 @@ function usePreloadScreens(enabled: boolean) {
       if (cancelled) return;
       cancelled = true;
       clearTimeout(timer);
-      // One after another: they share the connection with the thumbnails. Then the other
-      // language's texts, so switching language in Settings works offline too.
-      void SIGNED_IN_SCREENS.reduce<Promise<unknown>>((prev, s) => prev.then(() => s.preload()), Promise.resolve())
-        .then(() => loadLanguage(currentLanguage() === 'ru' ? 'en' : 'ru').catch(() => undefined))
+      // One after another: they share the connection with the thumbnails.
+      void SIGNED_IN_SCREENS.reduce<Promise<unknown>>((prev, s) => prev.then(() => s.preload()), Promise.resolve()).then(
         // A fact the browser tests wait for before they take the connection away.
-        .then(() => (document.documentElement.dataset.screensLoaded = 'true'));
+        () => (document.documentElement.dataset.screensLoaded = 'true'),
+      );
     }
     return () => {
       cancelled = true;

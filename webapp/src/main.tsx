@@ -1,5 +1,3 @@
-// First: start downloading this language's texts while the rest of this script is evaluated.
-import './i18n/early';
 import './styles/bootstrap.scss';
 import '@maxhub/max-ui/dist/styles.css';
 import './styles/app.css';
@@ -16,8 +14,8 @@ import { publicGalleryQuery, queryClient } from './data/queries';
 import { startSignIn } from './state/session';
 
 async function boot() {
-  // The gallery's first page (index.html preloads it) into the cache while the bridge and the
-  // texts arrive, so the first render draws the tiles themselves; rendered before it, the page
+  // The gallery's first page (index.html preloads it) into the cache while the bridge loads and
+  // the script starts, so the first render draws the tiles themselves; rendered before it, the page
   // showed a skeleton first and drew the whole grid again in a second pass.
   const firstPage = window.location.pathname === '/' ? queryClient.prefetchQuery(publicGalleryQuery) : null;
   await loadBridge();
@@ -26,8 +24,7 @@ async function boot() {
   applyDocumentTheme(host);
   clientHeaders['X-Client-Host'] = host.kind;
   const signIn = startSignIn(host);
-  // The catalogue of this language only (./i18n/early.ts has most likely started its download).
-  const texts = initI18n(
+  initI18n(
     pickLanguage({
       stored: storedLanguage(),
       hostLanguage: host.languageCode,
@@ -53,7 +50,7 @@ async function boot() {
 
   // The first page waited for here, briefly: on a slow API the skeleton shows meanwhile, as before.
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  await Promise.all([texts, start === '/' && Promise.race([firstPage, wait(400)])]);
+  if (start === '/') await Promise.race([firstPage, wait(400)]);
   // And the sign-in, a little: answered by now, the first render is the signed-in app (no second
   // render of the whole gallery when it arrives); not, the public gallery paints meanwhile.
   if (signIn) await Promise.race([signIn, wait(150)]);

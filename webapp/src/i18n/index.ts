@@ -4,17 +4,18 @@
  * `_many`/`_other` chosen by `Intl.PluralRules` from `count`, `<0>…</0>` tags filled with
  * elements by `<Trans>` — for about 1 KiB instead of i18next + react-i18next's 16 KiB gzip.
  *
- * Only the language in use is downloaded: each catalogue is its own chunk (the Russian one alone
- * is ≈ 9 KiB gzip), loaded before the first render (`initI18n`). The entry script starts fetching
- * the likely one first thing (./early.ts), so it downloads while the rest of the script is
- * evaluated. The other language is fetched in the background after the first screen has loaded
- * (with the screens' code, App.tsx), so switching in Settings works offline too.
+ * Both catalogues are in the entry script (≈ 16 KiB gzip together), measured against fetching
+ * only the active one as a chunk of its own: on the 150 ms link of issue 21's profile that
+ * chunk's round trip, which starts only once the entry runs, cost more than the other language's
+ * 7 KiB (bench/RESULTS.md, issue 21). So the first render is in the right language at once.
  *
  * Language: the user's own choice (Settings, remembered) → the messenger profile's
  * `language_code` (Max and Telegram put it into initData) → `navigator.languages` → English
  * (Russian in Max).
  */
 import { cloneElement, createElement, Fragment, isValidElement, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
+import en from './en';
+import ru from './ru';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -80,47 +81,18 @@ export function pickLanguage(h: LanguageHints): Language {
 // ---------------------------------------------------------------------------------------------
 // Catalogues and the current language
 
-/** Each language's catalogue is a chunk of its own: the build keeps these two imports lazy. */
-const LOADERS: Record<Language, () => Promise<{ default: Catalogue }>> = {
-  ru: () => import('./ru'),
-  en: () => import('./en'),
-};
-const catalogues: Partial<Record<Language, Catalogue>> = {};
-const loading: Partial<Record<Language, Promise<void>>> = {};
+const catalogues: Record<Language, Catalogue> = { ru, en };
 let language: Language = 'en';
 const listeners = new Set<() => void>();
-/** Pauses between attempts, as for the screens' chunks (routing/lazyScreen.ts). */
-const RETRY_DELAYS_MS = [500, 1500, 3000];
-
-/** Downloads the catalogue of `lang` once (several callers share the download; a failed one is retried). */
-export function loadLanguage(lang: Language): Promise<void> {
-  loading[lang] ??= (async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        catalogues[lang] = (await LOADERS[lang]()).default;
-        return;
-      } catch (err) {
-        if (attempt >= RETRY_DELAYS_MS.length) {
-          delete loading[lang]; // the next call tries again
-          throw err;
-        }
-        await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
-      }
-    }
-  })();
-  return loading[lang];
-}
 
 function applyLanguage(lang: Language): void {
-  if (!catalogues[lang]) throw new Error(`the ${lang} catalogue is not loaded`);
   language = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
   for (const l of [...listeners]) l();
 }
 
-/** Loads the catalogue of `lang` and makes it the current language (before the first render). */
-export async function initI18n(lang: Language): Promise<void> {
-  await loadLanguage(lang);
+/** Makes `lang` the current language (before the first render). */
+export function initI18n(lang: Language): void {
   applyLanguage(lang);
 }
 
@@ -128,17 +100,16 @@ export function currentLanguage(): Language {
   return language;
 }
 
-/** Switches the UI language now (after its catalogue has arrived) and remembers it (Settings). */
-export async function switchLanguage(lang: Language): Promise<void> {
+/** Switches the UI language now and remembers it (Settings). */
+export function switchLanguage(lang: Language): void {
   rememberLanguage(lang);
-  await loadLanguage(lang);
   applyLanguage(lang);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lookup
 
-function lookup(catalogue: Catalogue | undefined, key: string): string | undefined {
+function lookup(catalogue: Catalogue, key: string): string | undefined {
   let node: string | Catalogue | undefined = catalogue;
   for (const part of key.split('.')) {
     if (node === undefined || typeof node === 'string') return undefined;

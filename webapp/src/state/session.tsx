@@ -40,7 +40,7 @@ function messengerSignIn(host: Host): Promise<AuthResponse> | null {
 let early: { host: Host; pending: Promise<AuthResponse>; answer?: AuthResponse } | null = null;
 
 /**
- * Starts the messenger sign-in before the app renders (main.tsx), beside the texts' download:
+ * Starts the messenger sign-in before the app renders (main.tsx), beside the first page's:
  * one round trip that no longer waits for the first render, nor for the thumbnails that start
  * after it to leave it some bandwidth. Resolves when it is answered (never rejects: the session
  * reports failures), or null without initData.
