@@ -178,11 +178,6 @@ async def set_disabled_kinds(conn: Connection, user_id: int, kinds: Sequence[str
     )
 
 
-async def count_by_status(conn: Connection) -> dict[str, int]:
-    rows = await conn.fetch("SELECT status, count(*) AS n FROM notifications GROUP BY status")
-    return {row["status"]: int(row["n"]) for row in rows}
-
-
 async def user_reachable(conn: Connection, user_id: int) -> bool:
     """The bot can write to this user: they started it in their messenger and did not stop it."""
     return await fetch_value(

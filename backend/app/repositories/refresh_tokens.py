@@ -26,14 +26,6 @@ async def create_family(
     )
 
 
-async def get_family(conn: Connection, family_id: UUID) -> asyncpg.Record:
-    return present(
-        await conn.fetchrow(
-            "SELECT id, auth_method, auth_time FROM refresh_token_families WHERE id = $1", family_id
-        )
-    )
-
-
 async def insert_token(
     conn: Connection, family_id: UUID, token_hash: bytes, expires_at: datetime
 ) -> asyncpg.Record:

@@ -25,7 +25,8 @@ class Refused(Exception):
 
 
 def _refused(error: asyncpg.PostgresError) -> Refused | None:
-    if getattr(error, "sqlstate", None) != REFUSED:
+    # Not covered: other database errors (deadlock, lost connection) pass through.
+    if getattr(error, "sqlstate", None) != REFUSED:  # pragma: no cover
         return None
     detail = getattr(error, "detail", None)
     return Refused(str(getattr(error, "message", error)), json.loads(detail) if detail else {})
@@ -147,9 +148,11 @@ async def _outcome(conn: Connection, query: str, *args: object) -> Outcome:
         refused = _refused(error)
         if refused is not None:
             raise refused from None
-        raise
+        # Not covered: the same other database errors.
+        raise  # pragma: no cover
     if row is None:
-        raise RuntimeError(f"no row from {query!r}")
+        # Not covered: a bug guard: the trade functions always return a row.
+        raise RuntimeError(f"no row from {query!r}")  # pragma: no cover
     return Outcome(row["outcome"], row.get("failure_reason"), row["trade"])
 
 

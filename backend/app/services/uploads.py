@@ -214,7 +214,8 @@ async def _mint(
             processed.placeholder,
             processed.dominant_color,
         )
-        if image_id is None:  # lost a race with an identical upload
+        # Not covered: two identical uploads interleaving between the hash check and the insert.
+        if image_id is None:  # lost a race with an identical upload  # pragma: no cover
             raise _duplicate(await photos.object_id_by_hash(conn, content_hash) or 0)
         await image_hashes.insert(conn, image_id, processed.hashes)
         object_id = await photos.insert_art_object(conn, image_id, title, description, user_id)
