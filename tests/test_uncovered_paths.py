@@ -1,0 +1,202 @@
+"""Paths the coverage run left untested (issue 24 item 5): each test drives one refusal or
+branch of services/ or repositories/ from outside, and checks its status and machine code."""
+
+import asyncpg
+import httpx
+import pytest
+
+from app.core.config import Settings
+from app.services import qr
+from tests.conftest import app_client_for, make_settings
+from tests.support import bearer, mint_objects, sign_in
+
+
+@pytest.fixture
+async def people(client: httpx.AsyncClient) -> dict[str, dict]:
+    return {
+        name: await sign_in(client, i + 1, name) for i, name in enumerate(["anna", "boris", "chen"])
+    }
+
+
+def uid(tokens: dict) -> int:
+    return int(tokens["user"]["id"])
+
+
+def code(response: httpx.Response) -> str:
+    return str(response.json()["detail"]["code"])
+
+
+# --- services/qr.py ---------------------------------------------------------------------------
+
+
+async def test_qr_cache_forgets_its_oldest_link_past_its_size(
+    client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(qr, "CACHE_SIZE", 2)
+    qr._CACHE.clear()
+    links = [f"{settings.miniapp_link}?startapp=trade_evict{i}" for i in range(3)]
+    for link in links:
+        response = await client.get("/api/qr.png", params={"data": link})
+        assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+    assert list(qr._CACHE) == links[1:]
+
+
+# --- services/trades.py -----------------------------------------------------------------------
+
+
+async def test_trade_asking_for_ones_own_object_is_refused(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna = people["anna"]
+    first, second = await mint_objects(pool, uid(anna), 2)
+    response = await client.post(
+        "/api/trades",
+        json={"offered_photo_ids": [first], "requested_photo_ids": [second]},
+        headers=bearer(anna),
+    )
+    assert response.status_code == 422
+    assert code(response) == "trade_already_owned"
+
+
+# --- services/transfers.py --------------------------------------------------------------------
+
+
+async def test_gift_return_refusals(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna, boris, chen = people["anna"], people["boris"], people["chen"]
+    gifted, passed_on = await mint_objects(pool, uid(anna), 2)
+    gift = await client.post(
+        "/api/transfers", json={"photo_id": gifted, "to_user_id": uid(boris)}, headers=bearer(anna)
+    )
+    assert gift.status_code == 201, gift.text
+    gift_id = gift.json()["id"]
+    # Not the recipient: the gift is "not found" for them.
+    stranger = await client.post(f"/api/transfers/{gift_id}/return", headers=bearer(chen))
+    assert stranger.status_code == 404 and code(stranger) == "transfer_not_found"
+    returned = await client.post(f"/api/transfers/{gift_id}/return", headers=bearer(boris))
+    assert returned.status_code == 200, returned.text
+    twice = await client.post(f"/api/transfers/{gift_id}/return", headers=bearer(boris))
+    assert twice.status_code == 409 and code(twice) == "gift_not_returnable"
+
+    # A claimed code is not returnable: claiming was consent.
+    made = await client.post("/api/transfers", json={"photo_id": passed_on}, headers=bearer(anna))
+    claimed = await client.post(
+        "/api/transfers/claim", json={"token": made.json()["claim_token"]}, headers=bearer(boris)
+    )
+    assert claimed.status_code == 200, claimed.text
+    claim_back = await client.post(
+        f"/api/transfers/{claimed.json()['id']}/return", headers=bearer(boris)
+    )
+    assert claim_back.status_code == 409 and code(claim_back) == "gift_not_returnable"
+
+    # A gift passed on to someone else can no longer be sent back.
+    again = await client.post(
+        "/api/transfers", json={"photo_id": gifted, "to_user_id": uid(boris)}, headers=bearer(anna)
+    )
+    assert again.status_code == 201, again.text
+    onward = await client.post(
+        "/api/transfers", json={"photo_id": gifted, "to_user_id": uid(chen)}, headers=bearer(boris)
+    )
+    assert onward.status_code == 201, onward.text
+    gone = await client.post(f"/api/transfers/{again.json()['id']}/return", headers=bearer(boris))
+    assert gone.status_code == 409 and code(gone) == "gift_not_returnable"
+
+
+async def test_transfers_of_others_are_not_found(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna, boris, chen = people["anna"], people["boris"], people["chen"]
+    coded, gifted = await mint_objects(pool, uid(anna), 2)
+    made = await client.post("/api/transfers", json={"photo_id": coded}, headers=bearer(anna))
+    assert made.status_code == 201, made.text
+    code_id = made.json()["id"]
+    replace = await client.post(f"/api/transfers/{code_id}/replace", headers=bearer(chen))
+    assert replace.status_code == 404 and code(replace) == "transfer_not_found"
+    cancel = await client.post(f"/api/transfers/{code_id}/cancel", headers=bearer(chen))
+    assert cancel.status_code == 404 and code(cancel) == "transfer_not_found"
+    gift = await client.post(
+        "/api/transfers", json={"photo_id": gifted, "to_user_id": uid(boris)}, headers=bearer(anna)
+    )
+    note = await client.put(
+        f"/api/transfers/{gift.json()['id']}/note", json={"hidden": True}, headers=bearer(chen)
+    )
+    assert note.status_code == 404 and code(note) == "transfer_not_found"
+
+
+async def test_preview_of_an_unknown_claim_code(client: httpx.AsyncClient, people: dict) -> None:
+    response = await client.post(
+        "/api/transfers/claim/preview", json={"token": "y" * 32}, headers=bearer(people["boris"])
+    )
+    assert response.status_code == 404 and code(response) == "claim_not_found"
+
+
+async def test_pending_code_is_not_shown_again_after_the_secret_changed(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict, settings: Settings
+) -> None:
+    anna = people["anna"]
+    [obj] = await mint_objects(pool, uid(anna), 1)
+    made = await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    assert made.status_code == 201, made.text
+    shown = await client.get(
+        "/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(anna)
+    )
+    assert shown.status_code == 200 and shown.json()["id"] == made.json()["id"]
+    rotated = make_settings(
+        settings.database_url, settings.upload_dir, jwt_secret="rotated-secret-" + "y" * 32
+    )
+    async with app_client_for(rotated) as other:
+        again = await sign_in(other, 1, "anna")
+        assert uid(again) == uid(anna)
+        lost = await other.get(
+            "/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(again)
+        )
+    assert lost.status_code == 200 and lost.json() is None
+
+
+# --- services/photos.py -----------------------------------------------------------------------
+
+
+async def test_favourite_twice_and_unfavourite_twice_change_nothing(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna, boris = people["anna"], people["boris"]
+    [obj] = await mint_objects(pool, uid(anna), 1)
+    url = f"/api/photos/{obj}/favorite"
+    first = await client.put(url, headers=bearer(boris))
+    assert first.json() == {"is_favorite": True, "favorites_count": 1}
+    events = await pool.fetchval("SELECT count(*) FROM events")
+    second = await client.put(url, headers=bearer(boris))
+    assert second.status_code == 200
+    assert second.json() == {"is_favorite": True, "favorites_count": 1}
+    assert await pool.fetchval("SELECT count(*) FROM events") == events  # nothing announced
+    removed = await client.delete(url, headers=bearer(boris))
+    assert removed.json() == {"is_favorite": False, "favorites_count": 0}
+    events = await pool.fetchval("SELECT count(*) FROM events")
+    removed_again = await client.delete(url, headers=bearer(boris))
+    assert removed_again.status_code == 200
+    assert removed_again.json() == {"is_favorite": False, "favorites_count": 0}
+    assert await pool.fetchval("SELECT count(*) FROM events") == events
+
+
+# --- services/profile_requests.py -------------------------------------------------------------
+
+
+async def test_profile_request_decided_twice(client: httpx.AsyncClient, people: dict) -> None:
+    anna, boris = people["anna"], people["boris"]
+    asked = await client.post(
+        "/api/profile_requests", json={"user_id": uid(anna)}, headers=bearer(boris)
+    )
+    assert asked.status_code == 201, asked.text
+    request_id = asked.json()["id"]
+    declined = await client.post(
+        f"/api/profile_requests/{request_id}/decline", headers=bearer(anna)
+    )
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    # The same answer again: the request as it is, unchanged.
+    again = await client.post(f"/api/profile_requests/{request_id}/decline", headers=bearer(anna))
+    assert again.status_code == 200 and again.json()["status"] == "declined"
+    # Accepting a request no longer pending is refused.
+    late = await client.post(f"/api/profile_requests/{request_id}/accept", headers=bearer(anna))
+    assert late.status_code == 409 and code(late) == "profile_request_not_pending"
+    assert late.json()["detail"]["status"] == "declined"
