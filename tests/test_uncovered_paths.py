@@ -1,12 +1,16 @@
 """Paths the coverage run left untested (issue 24 item 5): each test drives one refusal or
 branch of services/ or repositories/ from outside, and checks its status and machine code."""
 
+import base64
+import time
+
 import asyncpg
 import httpx
 import pytest
 
+from app.core import security
 from app.core.config import Settings
-from app.services import qr
+from app.services import login_guard, notifications, qr
 from tests.conftest import app_client_for, make_settings
 from tests.support import bearer, mint_objects, sign_in
 
@@ -200,3 +204,105 @@ async def test_profile_request_decided_twice(client: httpx.AsyncClient, people: 
     late = await client.post(f"/api/profile_requests/{request_id}/accept", headers=bearer(anna))
     assert late.status_code == 409 and code(late) == "profile_request_not_pending"
     assert late.json()["detail"]["status"] == "declined"
+
+
+# --- services/auth_password.py, repositories/users.py -----------------------------------------
+
+
+async def test_register_a_taken_username(client: httpx.AsyncClient) -> None:
+    body = {"username": "taken_name", "password": "first-password"}
+    first = await client.post("/api/auth/register", json=body)
+    assert first.status_code == 201, first.text
+    second = await client.post(
+        "/api/auth/register", json={"username": "taken_name", "password": "other-password"}
+    )
+    assert second.status_code == 409 and code(second) == "username_taken"
+
+
+async def test_first_password_with_someone_elses_username(client: httpx.AsyncClient) -> None:
+    """A messenger user picking a taken username with their first password: the unique index
+    refuses the UPDATE (repositories/users.set_credentials) and the answer is username_taken."""
+    taken = await client.post(
+        "/api/auth/register", json={"username": "owner_of_name", "password": "first-password"}
+    )
+    assert taken.status_code == 201, taken.text
+    anna = await sign_in(client, 1, "anna")  # a fresh messenger sign-in, no password yet
+    response = await client.put(
+        "/api/me/password",
+        json={"password": "anna-password", "username": "owner_of_name"},
+        headers=bearer(anna),
+    )
+    assert response.status_code == 409 and code(response) == "username_taken"
+
+
+async def test_password_change_with_a_session_id_that_is_no_uuid(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """An access token whose session id is not a UUID (none this server mints, but the claim is
+    only a string): the change still works and, keeping no session, signs out every other."""
+    anna = await sign_in(client, 1, "anna")
+    token = security.create_access_token(
+        uid(anna),
+        settings.jwt_secret,
+        600,
+        session_id="not-a-uuid",
+        auth_time=int(time.time()),
+        amr=("messenger",),
+    )
+    response = await client.put(
+        "/api/me/password",
+        json={"password": "anna-password", "username": "anna_name"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["revoked_sessions"] == 1  # anna's messenger session, not kept
+
+
+# --- services/listing.py ----------------------------------------------------------------------
+
+
+async def test_cursor_with_a_time_without_zone_is_refused(client: httpx.AsyncClient) -> None:
+    raw = b"2026-01-01T00:00:00|5"
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = await client.get("/api/photos", params={"cursor": cursor})
+    assert response.status_code == 422 and code(response) == "invalid_cursor"
+
+
+# --- services/login_guard.py ------------------------------------------------------------------
+
+
+def test_local_login_counts_forget_the_oldest_name_past_their_bound(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(login_guard, "MAX_LOCAL_NAMES", 2)
+    counts = login_guard._LocalCounts(settings)
+    for name in ("first", "second", "third"):
+        assert counts.attempt(name) == 1
+    assert list(counts.names) == ["second", "third"]
+    assert counts.attempt("first") == 1  # forgotten: counted from the start again
+
+
+# --- services/notifications.py ----------------------------------------------------------------
+
+
+def test_trade_of_more_photos_than_listed_names_their_count() -> None:
+    offered = [{"id": i, "title": f"Photo {i}"} for i in range(notifications.TITLES_LISTED + 1)]
+    data = {
+        "id": 7,
+        "status": "pending",
+        "proposer": {"id": 1, "display_name": "Anna"},
+        "recipient": {"id": 2, "display_name": "Boris"},
+        "offered": offered,
+        "requested": [{"id": 99, "title": "Sea"}],
+    }
+    [derived] = notifications.derive("trade.created", data, [1, 2])
+    assert derived.user_id == 2 and derived.kind == "trade_offered"
+    message, _ = notifications.render(derived.kind, derived.args, "en")
+    count = notifications.text("en", "photos", count=len(offered))
+    assert count in message and "“Sea”" in message and "Photo 0" not in message
+
+
+def test_an_event_that_notifies_nobody() -> None:
+    # auth.qr_approved has an audience (an empty one) but makes no notification.
+    assert notifications.derive("auth.qr_approved", {"request_id": "r"}, []) == []
+    assert notifications.derive("user.updated", {"id": 1}, [1]) == []
