@@ -149,8 +149,9 @@ export function AppShell({ children }: { children: ReactNode }) {
             <div className="header-actions">
               {tools}
               {me && (
-                <Link href="/settings" className="header-avatar" aria-label={t('nav.yourSettings')}>
+                <Link href="/settings" className="header-avatar">
                   <UserAvatar user={me} size={32} />
+                  <span className="visually-hidden">{t('nav.yourSettings')}</span>
                 </Link>
               )}
             </div>

@@ -1,12 +1,9 @@
 import { Html5Qrcode, Html5QrcodeSupportedFormats } from 'html5-qrcode';
-import { useEffect, useId, useState } from 'react';
-import { useTranslation } from '../i18n';
+import { useEffect, useId } from 'react';
 
 /** Camera QR reader (html5-qrcode); lazy-loaded by QrScanner only when needed. */
-export default function CameraScanner({ onText }: { onText: (text: string) => void }) {
+export default function CameraScanner({ onText, onUnavailable }: { onText: (text: string) => void; onUnavailable: () => void }) {
   const id = `cam-${useId().replace(/:/g, '')}`;
-  const { t } = useTranslation();
-  const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     const scanner = new Html5Qrcode(id, {
@@ -27,7 +24,7 @@ export default function CameraScanner({ onText }: { onText: (text: string) => vo
       )
       .then(() => true)
       .catch(() => {
-        setProblem('scan.cameraProblem');
+        onUnavailable(); // refused or busy: the dialog says so and offers a picture or a link
         return false;
       });
     return () => {
@@ -37,10 +34,18 @@ export default function CameraScanner({ onText }: { onText: (text: string) => vo
     };
   }, [id, onText]);
 
-  return (
-    <div>
-      <div id={id} className="camera-view" />
-      {problem && <div className="alert alert-warning small mt-2 mb-0">{t(problem)}</div>}
-    </div>
-  );
+  return <div id={id} className="camera-view" />;
+}
+
+/** The text of the QR code in a picture (a screenshot or a photo of the code). */
+export async function decodeImageFile(file: File): Promise<string> {
+  const host = document.createElement('div');
+  host.id = `qr-file-${Date.now()}`;
+  host.hidden = true;
+  document.body.append(host);
+  try {
+    return await new Html5Qrcode(host.id, { verbose: false, formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE] }).scanFile(file, false);
+  } finally {
+    host.remove();
+  }
 }

@@ -12,9 +12,14 @@ function focusables(root: HTMLElement | null): HTMLElement[] {
   );
 }
 
-function hasCamera(): boolean {
+function mayHaveCamera(): boolean {
   return Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
 }
+
+/** The camera state: asking the browser whether one is attached, there, or not (none attached,
+ * access refused, no secure context). Without one the dialog says so and offers a picture of the
+ * code or a pasted link — never an empty black camera box. */
+type Camera = 'checking' | 'on' | 'none' | 'failed';
 
 /**
  * Fallback scanner for the plain browser (and for messengers without a native
@@ -22,8 +27,30 @@ function hasCamera(): boolean {
  */
 export function QrScannerDialog({ onText, onClose }: { onText: (text: string) => void; onClose: () => void }) {
   const { t } = useTranslation();
-  const [useCamera, setUseCamera] = useState(hasCamera);
+  const [camera, setCamera] = useState<Camera>(() => (mayHaveCamera() ? 'checking' : 'none'));
   const [pasted, setPasted] = useState('');
+  const [fileProblem, setFileProblem] = useState(false);
+  const file = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (camera !== 'checking') return;
+    let live = true;
+    navigator.mediaDevices
+      .enumerateDevices()
+      .then((devices) => live && setCamera(devices.some((d) => d.kind === 'videoinput') ? 'on' : 'none'))
+      .catch(() => live && setCamera('on'));
+    return () => {
+      live = false;
+    };
+  }, [camera]);
+
+  const pickFile = async (picked: File | undefined) => {
+    if (!picked) return;
+    setFileProblem(false);
+    const text = await import('./CameraScanner').then((m) => m.decodeImageFile(picked)).catch(() => null);
+    if (text) onText(text);
+    else setFileProblem(true);
+  };
 
   const sheet = useRef<HTMLDivElement>(null);
   // A modal dialog: it takes the focus (its first control), keeps Tab inside, closes on Escape,
@@ -66,12 +93,23 @@ export function QrScannerDialog({ onText, onClose }: { onText: (text: string) =>
           <h2 className="h5 mb-0 flex-grow-1">{t('scan.title')}</h2>
           <button type="button" className="btn-close" aria-label={t('common.close')} onClick={onClose} />
         </div>
-        {useCamera ? (
+        {camera === 'on' || camera === 'checking' ? (
           <Suspense fallback={<div className="camera-view d-flex align-items-center justify-content-center"><Spinner size={28} /></div>}>
-            <CameraScanner onText={onText} />
+            {camera === 'on' ? (
+              <CameraScanner onText={onText} onUnavailable={() => setCamera('failed')} />
+            ) : (
+              <div className="camera-view d-flex align-items-center justify-content-center"><Spinner size={28} /></div>
+            )}
           </Suspense>
         ) : (
-          <p className="text-secondary small">{t('scan.noCamera')}</p>
+          <div data-testid="no-camera">
+            <p className="text-secondary small">{t(camera === 'failed' ? 'scan.cameraProblem' : 'scan.noCamera')}</p>
+            <input ref={file} type="file" accept="image/*" hidden data-testid="scan-file" onChange={(e) => void pickFile(e.target.files?.[0])} />
+            <Button mode="secondary" stretched onClick={() => file.current?.click()}>
+              {t('scan.chooseFile')}
+            </Button>
+            {fileProblem && <div className="alert alert-warning small mt-2 mb-0" role="alert">{t('scan.fileNotCode')}</div>}
+          </div>
         )}
         <form onSubmit={submit} className="mt-3">
           <label htmlFor="paste-code" className="form-label small text-secondary">
@@ -91,8 +129,8 @@ export function QrScannerDialog({ onText, onClose }: { onText: (text: string) =>
             </Button>
           </div>
         </form>
-        {useCamera && (
-          <button type="button" className="btn btn-link btn-sm mt-2 px-0" onClick={() => setUseCamera(false)}>
+        {camera === 'on' && (
+          <button type="button" className="btn btn-link btn-sm mt-2 px-0" onClick={() => setCamera('none')}>
             {t('scan.cameraOff')}
           </button>
         )}

@@ -11,9 +11,11 @@ function initials(name: string): string {
     .join('');
 }
 
+/** Decorative: the name is always beside it or in its link's label (initials in the label would
+ * not match it: WCAG 2.5.3). */
 export function UserAvatar({ user, size = 32 }: { user: UserSummary; size?: number }) {
   return (
-    <Avatar.Container size={size} form="circle">
+    <Avatar.Container size={size} form="circle" aria-hidden="true">
       {user.avatar_url ? (
         <Avatar.Image src={user.avatar_url} alt="" />
       ) : (
