@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Web app end-to-end: a real backend (fresh database) serving webapp/dist, driven by headless
-# Debian Chromium through playwright-core (webapp/e2e/run.mjs). Called by scripts/test.sh.
+# Debian Chromium through @playwright/test (webapp/playwright.config.ts, webapp/e2e/*.spec.ts).
+# Called by scripts/test.sh. Arguments go to `playwright test` (e.g. --project=max-ru-390 or a
+# file name); E2E_PORT picks the backend's first port to try (default 8700).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -14,7 +16,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 db="gallery_e2e_$$"
-port=8700
+port="${E2E_PORT:-8700}"
 while port_open "$port"; do port=$((port + 1)); done
 uploads="$(mktemp -d)"
 DATABASE_URL="$("$VENV/bin/python" scripts/test_database.py create "$db")"
@@ -39,7 +41,7 @@ trap cleanup EXIT
 for _ in $(seq 100); do port_open "$port" && break; sleep 0.2; done
 
 (cd webapp && E2E_BASE_URL="http://127.0.0.1:$port" E2E_MAX_BOT_TOKEN="$token" \
-  E2E_TG_BOT_TOKEN="654321:e2e-tg-token" E2E_DATABASE_URL="$DATABASE_URL" npm run --silent e2e)
+  E2E_TG_BOT_TOKEN="654321:e2e-tg-token" E2E_DATABASE_URL="$DATABASE_URL" npm run --silent e2e -- "$@")
 
 # The documented `node scripts/measure-paint.mjs --nginx`, in its quick mode against the same
 # backend (behind nginx.conf when nginx is installed): it must print its figures, or the command

@@ -1,29 +1,24 @@
-// Debian's headless Chromium driven by playwright-core (no browser download), and browser
-// contexts that impersonate the Max and Telegram hosts, recording every bridge call.
+// Browser contexts that impersonate the Max and Telegram hosts, recording every bridge call
+// (e2e/fixtures.ts opens them for the tests, in the browser playwright.config.ts launches), and
+// launch() for scripts outside the test runner (scripts/measure-paint.mjs).
 import { chromium } from 'playwright-core';
 
 export const PHONE = { width: 390, height: 844 };
 export const NARROW = { width: 320, height: 640 };
 export const DESKTOP = { width: 1440, height: 900 };
 
+/** Debian's headless Chromium (no browser download). */
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
+/** A phone (touch, 2× pixels) below 1000 px, a desktop window (the host's desktop client) above. */
 function phoneContext(browser, { viewport = PHONE, colorScheme = 'light', locale = 'en-US' } = {}) {
-  return browser.newContext({ viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme, locale });
+  const mobile = viewport.width < 1000;
+  return browser.newContext({ viewport, deviceScaleFactor: mobile ? 2 : 1, isMobile: mobile, hasTouch: mobile, colorScheme, locale });
 }
 
 /**
@@ -34,7 +29,7 @@ function phoneContext(browser, { viewport = PHONE, colorScheme = 'light', locale
 export async function maxPhone(browser, initData, { startParam, colorScheme = 'light', viewport, locale } = {}) {
   const context = await phoneContext(browser, { viewport, colorScheme, locale });
   await context.addInitScript(
-    ({ initData, startParam, colorScheme }) => {
+    ({ initData, startParam, colorScheme, platform }) => {
       const calls = (window.__calls = []);
       const rec = (name, ret) => (...args) => {
         calls.push([name, ...args]);
@@ -45,7 +40,7 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
       window.WebApp = {
         initData,
         initDataUnsafe: startParam ? { start_param: startParam } : {},
-        platform: 'android',
+        platform,
         version: '25.9.0',
         colorScheme,
         ready: () => {
@@ -74,7 +69,7 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
         restoreScreenBrightness: rec('restoreScreenBrightness', Promise.resolve()),
       };
     },
-    { initData, startParam, colorScheme },
+    { initData, startParam, colorScheme, platform: viewport?.width >= 1000 ? 'desktop' : 'android' },
   );
   return context;
 }
@@ -87,7 +82,7 @@ export async function maxPhone(browser, initData, { startParam, colorScheme = 'l
 export async function telegramPhone(browser, initData, { startParam, colorScheme = 'light', themeParams, viewport, locale, safeAreaInset } = {}) {
   const context = await phoneContext(browser, { viewport, colorScheme, locale });
   await context.addInitScript(
-    ({ initData, startParam, colorScheme, themeParams, safeAreaInset }) => {
+    ({ initData, startParam, colorScheme, themeParams, safeAreaInset, platform }) => {
       const calls = (window.__calls = []);
       const rec = (name, ret) => (...args) => {
         calls.push([name, ...args]);
@@ -104,11 +99,11 @@ export async function telegramPhone(browser, initData, { startParam, colorScheme
         WebApp: {
           initData,
           initDataUnsafe: startParam ? { start_param: startParam } : {},
-          platform: 'ios',
+          platform,
           version: '8.0',
           colorScheme,
           themeParams,
-          safeAreaInset: safeAreaInset ?? { top: 0, bottom: 20, left: 0, right: 0 },
+          safeAreaInset: safeAreaInset ?? { top: 0, bottom: platform === 'tdesktop' ? 0 : 20, left: 0, right: 0 },
           contentSafeAreaInset: { top: 0, bottom: 0, left: 0, right: 0 },
           isVersionAtLeast: () => true,
           ready: () => {
@@ -154,7 +149,7 @@ export async function telegramPhone(browser, initData, { startParam, colorScheme
         },
       };
     },
-    { initData, startParam, colorScheme, themeParams: themeParams ?? {}, safeAreaInset },
+    { initData, startParam, colorScheme, themeParams: themeParams ?? {}, safeAreaInset, platform: viewport?.width >= 1000 ? 'tdesktop' : 'ios' },
   );
   return context;
 }
