@@ -70,7 +70,7 @@ export function contrastOf(page: Page, selector: string, text?: string): Promise
 /** Every visible control the review measured (and the ones like it) that is smaller than 44×44. */
 export function smallTargets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const sel = 'button, a.btn, .btn, .btn-close, input.form-control, select.form-select, textarea.form-control, [role=switch], input[type=checkbox], .timeline a, .tab-bar-item';
+    const sel = 'button, a.btn, .btn, .btn-close, input.form-control, select.form-select, textarea.form-control, [role=switch], [role=tab], [role=option], input[type=checkbox], .timeline a, .tab-bar-item, .tap-link, .header-avatar';
     const bad = [];
     for (const el of document.querySelectorAll(sel)) {
       // A switch's real hit area is its (invisible) input stretched over the toggle.
