@@ -178,11 +178,21 @@ export const test = base.extend<TestFixtures & { theme: Theme }, WorkerFixtures>
 
 // --- helpers the flows share ----------------------------------------------------------------
 
+/** Every image on screen has loaded (lazy ones below the fold load only when scrolled to). */
+export function imagesOnScreenDecoded(): boolean {
+  return Array.from(document.images)
+    .filter((i) => {
+      const r = i.getBoundingClientRect();
+      return r.width > 0 && r.bottom > 0 && r.top < innerHeight;
+    })
+    .every((i) => i.complete);
+}
+
 /** A (full-page, unless told) screenshot in e2e/screenshots/, `<name>-<width>-<theme>.png`, once the main area
  * has stopped loading and every image has decoded (animations frozen, no fixed wait). */
 export async function shot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
   await expect(page.locator('main .state-block[role=status]')).toHaveCount(0);
-  await expect.poll(() => page.evaluate(() => [...document.images].every((i) => i.complete))).toBe(true);
+  await expect.poll(() => page.evaluate(imagesOnScreenDecoded), { message: 'the images on screen decoded' }).toBe(true);
   const width = page.viewportSize()!.width;
   const scheme = await page.evaluate(() => document.documentElement.dataset.bsTheme);
   await page.screenshot({ path: `${SHOTS}${name}-${width}-${scheme}.png`, fullPage, animations: 'disabled' });

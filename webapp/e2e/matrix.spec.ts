@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { contrastOf, expectAboveTabBar, expectAlive, smallTargets, wcagViolations } from './checks';
 import { assertNoEnglish, assertNoHorizontalOverflow } from './lib/checks.mjs';
 import { seedWorld, screens } from './seed';
-import { api, expect, go, linkOf, mainButton, person, pressMain, run, shot, signIn, test, tokenOf, uploadApi, type Host } from './fixtures';
+import { api, expect, go, imagesOnScreenDecoded, linkOf, mainButton, person, pressMain, run, shot, signIn, test, tokenOf, uploadApi, type Host } from './fixtures';
 
 const TEXT = {
   ru: {
@@ -60,7 +60,7 @@ async function primary(page: Page, host: Host, text: string): Promise<void> {
 async function loaded(page: Page): Promise<void> {
   await expect(page.locator('main .screen-title, main .state-block').first()).toBeVisible();
   await expect(page.locator('main .state-block[role=status]')).toHaveCount(0);
-  await expect.poll(() => page.evaluate(() => Array.from(document.images).every((i) => i.complete))).toBe(true);
+  await expect.poll(() => page.evaluate(imagesOnScreenDecoded), { message: 'the images on screen decoded' }).toBe(true);
 }
 
 for (const theme of ['light', 'dark'] as const) {
