@@ -3,6 +3,7 @@ branch of services/ or repositories/ from outside, and checks its status and mac
 
 import base64
 import time
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -306,3 +307,31 @@ def test_an_event_that_notifies_nobody() -> None:
     # auth.qr_approved has an audience (an empty one) but makes no notification.
     assert notifications.derive("auth.qr_approved", {"request_id": "r"}, []) == []
     assert notifications.derive("user.updated", {"id": 1}, [1]) == []
+
+
+# --- services/importer.py ---------------------------------------------------------------------
+
+
+async def test_import_refuses_a_file_larger_than_the_upload_limit(
+    database_url: str,
+    upload_dir: Path,
+    pool: asyncpg.Pool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.images import unique_png
+    from tests.test_cli import run_cli
+
+    await pool.execute("INSERT INTO users (username, display_name) VALUES ('curator', 'C')")
+    small, big = unique_png(1, (32, 32)), unique_png(2, (640, 480))
+    assert len(small) < len(big)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "small.png").write_bytes(small)
+    (folder / "big.png").write_bytes(big)
+    monkeypatch.setenv("MAX_UPLOAD_BYTES", str(len(big) - 1))
+    result = run_cli(database_url, upload_dir, "import-photos", str(folder), "--owner", "curator")
+    assert result.returncode == 0, result.stderr
+    assert "refused: big.png: larger than MAX_UPLOAD_BYTES" in result.stdout
+    assert "imported 1, duplicates skipped 0, refused 1" in result.stdout
+    assert await pool.fetchval("SELECT array_agg(title) FROM art_objects") == ["small"]
