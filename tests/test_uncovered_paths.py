@@ -335,3 +335,29 @@ async def test_import_refuses_a_file_larger_than_the_upload_limit(
     assert "refused: big.png: larger than MAX_UPLOAD_BYTES" in result.stdout
     assert "imported 1, duplicates skipped 0, refused 1" in result.stdout
     assert await pool.fetchval("SELECT array_agg(title) FROM art_objects") == ["small"]
+
+
+async def test_replacing_a_direct_gift_and_a_code_qr_with_a_wrong_token(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna, boris = people["anna"], people["boris"]
+    gifted, coded = await mint_objects(pool, uid(anna), 2)
+    gift = await client.post(
+        "/api/transfers", json={"photo_id": gifted, "to_user_id": uid(boris)}, headers=bearer(anna)
+    )
+    returned = await client.post(
+        f"/api/transfers/{gift.json()['id']}/return", headers=bearer(boris)
+    )
+    assert returned.status_code == 200, returned.text
+    # Anna owns the object again, but her gift was never a code: nothing to replace.
+    replace = await client.post(f"/api/transfers/{gift.json()['id']}/replace", headers=bearer(anna))
+    assert replace.status_code == 404 and code(replace) == "transfer_not_found"
+
+    made = await client.post("/api/transfers", json={"photo_id": coded}, headers=bearer(anna))
+    url = f"/api/transfers/{made.json()['id']}/qr.png"
+    right = await client.get(
+        url, headers={**bearer(anna), "X-Link-Token": made.json()["claim_token"]}
+    )
+    assert right.status_code == 200 and right.content.startswith(b"\x89PNG")
+    wrong = await client.get(url, headers={**bearer(anna), "X-Link-Token": "z" * 32})
+    assert wrong.status_code == 404 and code(wrong) == "transfer_not_found"
