@@ -216,6 +216,19 @@ async def test_a_start_payload_outside_the_start_alphabet_opens_the_app_home(
     assert message.button["web_app"]["url"] == "https://gallery.example/"
 
 
+async def test_an_update_the_bot_does_not_handle_is_answered_and_changes_nothing(
+    bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes
+) -> None:
+    edited = {"update_id": 15, "edited_message": {"message_id": 3, "text": "x", "date": 1}}
+    response = await bot_client.post("/api/bot/telegram", json=edited, headers=TG_HEADER)
+    assert response.status_code == 200  # answered, or Telegram would resend it
+    # A start after it is the first (and only) thing the bot says and stores.
+    await bot_client.post("/api/bot/telegram", json=tg_start(16, 704), headers=TG_HEADER)
+    await settled(bot_client)
+    assert [m.chat_id for m in fakes[0].wait_messages(1)] == [704]
+    assert await pool.fetchval("SELECT count(*) FROM bot_chats") == 1
+
+
 async def test_duplicate_deliveries_are_answered_once(
     bot_client: httpx.AsyncClient, pool: asyncpg.Pool, fakes
 ) -> None:
@@ -353,6 +366,18 @@ def test_cli_set_webhook_registers_webhook_commands_and_menu_on_both_platforms(f
         "bot_started" in subscription["update_types"]
         and "bot_stopped" in subscription["update_types"]
     )
+
+
+async def test_set_webhook_without_a_secret_names_the_missing_setting(
+    database_url: str, upload_dir: Path
+) -> None:
+    from app.services.bot import register_webhooks
+
+    settings = make_settings(
+        database_url, upload_dir, telegram_bot_token=TELEGRAM_BOT_TOKEN, telegram_webhook_secret=""
+    )
+    with pytest.raises(RuntimeError, match="TELEGRAM_WEBHOOK_SECRET is not set"):
+        await register_webhooks(settings)
 
 
 async def test_share_through_the_bot_prepares_a_card_for_telegram_users_only(

@@ -431,6 +431,32 @@ async def test_decline_cancel_and_expiry(
     await assert_invariants(pool)
 
 
+async def test_the_expiry_sweep_expires_a_pending_claim_code_and_tells_its_giver(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna = people["anna"]
+    [obj] = await mint_objects(pool, uid(anna), 1)
+    created = (
+        await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    ).json()
+    await pool.execute(
+        "UPDATE transfers SET expires_at = now() - interval '1 second' WHERE id = $1",
+        created["id"],
+    )
+    before = await pool.fetchval("SELECT coalesce(max(id), 0) FROM events")
+    from app.services.expiry import expire_due
+
+    assert await expire_due(pool) == 1
+    assert await pool.fetchval("SELECT status FROM transfers WHERE id = $1", created["id"]) == (
+        "expired"
+    )
+    event = await pool.fetchrow(
+        "SELECT type, audience FROM events WHERE id > $1 ORDER BY id", before
+    )
+    assert (event["type"], list(event["audience"])) == ("transfer.updated", [uid(anna)])
+    assert await owner(pool, obj) == uid(anna)
+
+
 async def test_fifty_trades_sharing_one_item_accepted_at_once(
     client: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:

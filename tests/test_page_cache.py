@@ -266,6 +266,69 @@ def test_the_number_of_cached_pages_is_bounded() -> None:
     assert cache.get((30, f"query {page_cache.MAX_PAGES + 9}")) is not None  # the newest stays
 
 
+def _page(n: int) -> Page:
+    return Page.build([n], [b'{"id":%d,"is_favorite":false}' % n], None)
+
+
+def test_viewer_overlays_are_bounded_in_number_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every signed-in viewer leaves an overlay: past the bound they are all dropped (then read
+    again), so their count and bytes never grow past it."""
+    monkeypatch.setattr(page_cache, "MAX_OVERLAYS", 3)
+    cache = PageCache(enabled=True)
+    page = _page(1)
+
+    async def visit(viewer: int, favourites: list[int]) -> None:
+        async def read() -> page_cache.Overlay:
+            return page_cache.Overlay.of(page, False, favourites)
+
+        await cache.overlay(viewer, (30, ""), page, read)
+
+    async def visits() -> None:
+        for viewer in (1, 2, 3):
+            await visit(viewer, [1])
+        assert len(cache.overlays) == 3
+        await visit(4, [1])  # the fourth: the three before are dropped, it is kept
+        assert list(cache.overlays) == [(4, (30, ""))]
+        assert cache.overlay_bytes == cache.overlays[(4, (30, ""))].size((30, ""))
+        monkeypatch.setattr(page_cache, "MAX_OVERLAY_BYTES", cache.overlay_bytes + 1)
+        await visit(5, [1])  # over the byte budget: dropped again
+        assert list(cache.overlays) == [(5, (30, ""))]
+
+    asyncio.run(visits())
+
+
+def test_favourite_counts_remembered_per_object_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(page_cache, "MAX_OVERLAYS", 2)
+    cache = PageCache(enabled=True)
+    for art_object_id in (1, 2, 3):
+        cache.favorites_changed(10 + art_object_id, art_object_id, 1)
+    assert cache._count_event == {3: 13}  # full at two: emptied, then the newest noted
+
+
+def test_a_failed_read_is_not_kept_and_a_page_read_again_replaces_its_bytes() -> None:
+    cache = PageCache(enabled=True)
+
+    async def failing() -> Page:
+        raise ConnectionError("the database went away")
+
+    async def reads() -> None:
+        with pytest.raises(ConnectionError):
+            await cache.page((30, ""), failing)
+        assert cache.pages == {} and cache.page_bytes == 0
+        cache._keep((30, ""), _page(1))
+        cache._keep((30, ""), _page(22))  # the same key again: its bytes counted once
+        assert cache.page_bytes == _page(22).size
+
+    asyncio.run(reads())
+
+
+def test_a_favourite_from_an_app_without_a_listener_patches_nothing() -> None:
+    page_cache.favorites_changed(object(), 1, 1, 1)  # type: ignore[arg-type]
+    assert all(not c._count_event for c in page_cache._CACHES.values() if not c.enabled)
+
+
 async def test_an_event_received_by_the_listener_empties_the_cache(
     app_client: tuple[FastAPI, httpx.AsyncClient], pool: asyncpg.Pool
 ) -> None:

@@ -105,7 +105,11 @@ def _migrate() -> None:
 
 
 def _set_webhook() -> None:
-    for url in asyncio.run(bot.register_webhooks(get_settings())):
+    try:
+        urls = asyncio.run(bot.register_webhooks(get_settings()))
+    except RuntimeError as exc:  # a missing setting: one line for the operator, no traceback
+        raise SystemExit(f"bot set-webhook: {exc}") from None
+    for url in urls:
         print(f"bot: webhook {url} registered")
 
 
