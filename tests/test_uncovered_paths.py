@@ -361,3 +361,20 @@ async def test_replacing_a_direct_gift_and_a_code_qr_with_a_wrong_token(
     assert right.status_code == 200 and right.content.startswith(b"\x89PNG")
     wrong = await client.get(url, headers={**bearer(anna), "X-Link-Token": "z" * 32})
     assert wrong.status_code == 404 and code(wrong) == "transfer_not_found"
+
+
+async def test_pending_code_of_an_object_without_one(
+    client: httpx.AsyncClient, pool: asyncpg.Pool, people: dict
+) -> None:
+    anna = people["anna"]
+    [obj] = await mint_objects(pool, uid(anna), 1)
+    none = await client.get(
+        "/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(anna)
+    )
+    assert none.status_code == 200 and none.json() is None
+    made = await client.post("/api/transfers", json={"photo_id": obj}, headers=bearer(anna))
+    assert made.status_code == 201, made.text
+    shown = await client.get(
+        "/api/transfers/pending-code", params={"photo_id": obj}, headers=bearer(anna)
+    )
+    assert shown.status_code == 200 and shown.json()["id"] == made.json()["id"]
