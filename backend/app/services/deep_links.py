@@ -29,10 +29,6 @@ def pick(links: DeepLinks, host: ClientHost | None) -> str:
     return chosen or links.web
 
 
-def deep_link(settings: Settings, kind: str, token: str, host: ClientHost | None) -> str:
-    return pick(all_links(settings, kind, token), host)
-
-
 def own_link_prefixes(settings: Settings) -> tuple[str, ...]:
     """Starts of every link this app makes (for GET /api/qr.png): configured forms only."""
     messengers = (settings.max_miniapp_link, settings.telegram_miniapp_link)

@@ -88,7 +88,8 @@ async def propose(
         if body.recipient_id is not None and body.recipient_id != counterparty:
             raise AppError(ErrorCode.trade_recipient_mismatch)
         if body.recipient_id is not None and await users.get_by_id(conn, body.recipient_id) is None:
-            raise AppError(ErrorCode.recipient_not_found)
+            # Not covered: the owner was read joined to users in this transaction.
+            raise AppError(ErrorCode.recipient_not_found)  # pragma: no cover
         token = security.new_secret(24) if body.recipient_id is None else None
         expires_at = datetime.now(UTC) + timedelta(seconds=settings.trade_ttl)
         # The trade_items foreign keys lock these objects; in id order, like an accept does.
