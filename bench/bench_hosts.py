@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import math
 import multiprocessing as mp
@@ -66,6 +65,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, busy_note, drop_db, fresh_db, machine, pct, raise_nofile
+from bench_ws import WSClient
 
 DB = f"bench_hosts_{os.getpid()}"  # two runs at once never share a database
 EDGE_ADDRESS = "127.0.0.20"
@@ -82,82 +82,20 @@ NGINX_SOCKETS_PER_WORKER = 6000  # each proxied socket holds 2 of a worker's con
 # --------------------------------------------------------------------------- client process
 
 
-class LiveSocket(asyncio.Protocol):
-    """One anonymous socket: handshake, collect (receive time, payload); after a reconnect the
-    owner sends `resume` with the last id it has."""
+class LiveSocket(WSClient):
+    """One anonymous socket through nginx (bench_ws.py's client): after a reconnect it sends
+    `resume` with the last id its owner has (`after`) as soon as the server answered 101."""
+
+    error_head = 120
 
     def __init__(self, opened: asyncio.Future, after: int | None) -> None:
-        self.opened = opened
+        super().__init__(EDGE_ADDRESS, 0, opened)
+        self.host_header = EDGE_ADDRESS
         self.after = after
-        self.buf = bytearray()
-        self.upgraded = False
-        self.closed = False
-        self.frames: list[tuple[float, bytes]] = []
-        self.transport: asyncio.Transport | None = None
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-        key = base64.b64encode(os.urandom(16)).decode()
-        transport.write(  # type: ignore[attr-defined]
-            (
-                f"GET /api/ws HTTP/1.1\r\nHost: {EDGE_ADDRESS}\r\n"
-                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-            ).encode()
-        )
-
-    def send_text(self, text: str) -> None:
-        data = text.encode()
-        assert len(data) < 126
-        # masked with a zero key: the payload goes as it is
-        self.transport.write(bytes((0x81, 0x80 | len(data))) + b"\0\0\0\0" + data)  # type: ignore[union-attr]
-
-    def data_received(self, data: bytes) -> None:
-        now = time.time()
-        self.buf += data
-        if not self.upgraded:
-            end = self.buf.find(b"\r\n\r\n")
-            if end < 0:
-                return
-            head = bytes(self.buf[:end])
-            del self.buf[: end + 4]
-            if b" 101 " not in head.split(b"\r\n", 1)[0]:
-                if not self.opened.done():
-                    self.opened.set_exception(ConnectionError(head[:120].decode(errors="replace")))
-                return
-            self.upgraded = True
-            if self.after is not None:
-                self.send_text(json.dumps({"type": "resume", "after": self.after}))
-            if not self.opened.done():
-                self.opened.set_result(True)
-        buf = self.buf
-        while len(buf) >= 2:
-            b0, b1 = buf[0], buf[1]
-            n, pos = b1 & 0x7F, 2
-            if n == 126:
-                if len(buf) < 4:
-                    return
-                n, pos = int.from_bytes(buf[2:4], "big"), 4
-            elif n == 127:
-                if len(buf) < 10:
-                    return
-                n, pos = int.from_bytes(buf[2:10], "big"), 10
-            if len(buf) < pos + n:
-                return
-            payload = bytes(buf[pos : pos + n])
-            del buf[: pos + n]
-            opcode = b0 & 0x0F
-            if opcode in (0, 1):
-                self.frames.append((now, payload))
-            elif opcode == 9:  # ping -> masked pong with the same payload (zero mask)
-                self.transport.write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)  # type: ignore[union-attr]
-            elif opcode == 8:
-                self.closed = True
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        if not self.opened.done():
-            self.opened.set_exception(ConnectionError(f"lost before upgrade: {exc}"))
+    def on_upgraded(self) -> None:
+        if self.after is not None:
+            self.send_text(json.dumps({"type": "resume", "after": self.after}))
 
 
 _ID = re.compile(rb'^\{"id":(\d+),')

@@ -84,10 +84,16 @@ MODES = {
 
 
 class WSClient(asyncio.Protocol):
-    """Minimal WebSocket client: handshake, then collect (receive time, text payload)."""
+    """Minimal WebSocket client: handshake, then collect (receive time, text payload).
+
+    Also bench_hosts.py's client (a subclass): `host_header` is what the handshake's Host
+    says, `on_upgraded` runs once the server answered 101."""
+
+    error_head = 200  # how much of a refused handshake's answer the ConnectionError keeps
 
     def __init__(self, host: str, port: int, opened: asyncio.Future, deflate: bool = False) -> None:
         self.host, self.port = host, port
+        self.host_header = f"{host}:{port}"
         self.deflate = deflate
         self.inflater: zlib._Decompress | None = None  # set when the server accepted deflate
         self.opened = opened
@@ -107,7 +113,7 @@ class WSClient(asyncio.Protocol):
         )
         transport.write(  # type: ignore[attr-defined]
             (
-                f"GET /api/ws HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"GET /api/ws HTTP/1.1\r\nHost: {self.host_header}\r\n"
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{offer}\r\n"
             ).encode()
@@ -124,13 +130,16 @@ class WSClient(asyncio.Protocol):
             del self.buf[: end + 4]
             if b" 101 " not in head.split(b"\r\n", 1)[0]:
                 if not self.opened.done():
-                    self.opened.set_exception(ConnectionError(head[:200].decode(errors="replace")))
+                    self.opened.set_exception(
+                        ConnectionError(head[: self.error_head].decode(errors="replace"))
+                    )
                 return
             self.upgraded = True
             if b"permessage-deflate" in head.lower():
                 # The server's context carries over between messages (no_context_takeover
                 # was not asked for), so one inflater per socket, fed every compressed message.
                 self.inflater = zlib.decompressobj(-15)
+            self.on_upgraded()
             if not self.opened.done():
                 self.opened.set_result(True)
         buf = self.buf
@@ -158,6 +167,15 @@ class WSClient(asyncio.Protocol):
                 self.transport.write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
             elif opcode == 8:
                 self.closed = True
+
+    def on_upgraded(self) -> None:
+        """The server answered 101 (frames may follow in the same read)."""
+
+    def send_text(self, text: str) -> None:
+        data = text.encode()
+        assert len(data) < 126
+        # masked with a zero key: the payload goes as it is
+        self.transport.write(bytes((0x81, 0x80 | len(data))) + b"\0\0\0\0" + data)  # type: ignore[union-attr]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
