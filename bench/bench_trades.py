@@ -225,9 +225,7 @@ async def run_trades(args: argparse.Namespace) -> list[str]:
     # The same 20 database connections whatever the worker count (the server's pool is per
     # worker; the shared server's max_connections is 100).
     env = {"DB_POOL_MAX": str(max(20 // args.workers, 2))}
-    with Server(
-        dsn, workers=args.workers, env=env, args=("--timeout-keep-alive", "120")
-    ) as server:
+    with Server(dsn, workers=args.workers, env=env, args=("--timeout-keep-alive", "120")) as server:
         limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
         async with httpx.AsyncClient(base_url=server.url, timeout=60, limits=limits) as client:
 

@@ -61,6 +61,7 @@ stage() {  # stage NAME COMMAND...: run it, note a failure, go on
   [ "$status" -eq 0 ] || failed+=("$name (exit $status)")
 }
 stage "ruff" "$VENV/bin/ruff" check backend tests bench scripts
+stage "ruff format" "$VENV/bin/ruff" format --check backend tests bench scripts
 stage "mypy (strict, backend/app)" "$VENV/bin/mypy"
 e2e_pid=""
 if [ -f webapp/package.json ] && [ "$#" -eq 0 ]; then
