@@ -176,8 +176,9 @@ export default function CreateTradeScreen() {
         {other && (
           <div className="col-12 col-lg-6">
             <div className="card-surface">
-              <div className="d-flex align-items-center gap-2 mb-2">
-                <h2 className="h6 mb-0">{t('newTrade.youGet', { count: requested.size })}</h2>
+              {/* The heading keeps its words on one line; a long name wraps below it at 320 px. */}
+              <div className="d-flex flex-wrap align-items-center gap-2 mb-2">
+                <h2 className="h6 mb-0" style={{ whiteSpace: 'nowrap' }}>{t('newTrade.youGet', { count: requested.size })}</h2>
                 <span className="ms-auto">
                   <UserChip user={other.user} size={28} />
                 </span>
