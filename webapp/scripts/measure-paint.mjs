@@ -20,7 +20,7 @@
 //   started before the first paint, and how many of them are scripts; initial JS / CSS = the
 //   encoded (gzip over the wire) bodies of the scripts and stylesheets among them.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, realpathSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, useBackend, waitForHealth } from '../e2e/lib/backend.mjs';
@@ -44,11 +44,13 @@ async function startNginx(backendUrl) {
   const base = mkdtempSync(join(tmpdir(), 'mpg-paint-'));
   const root = join(base, 'dist');
   const runtime = join(base, 'nginx');
-  cpSync(dist, root, { recursive: true });
+  // The build itself, not the link run.sh swaps (`dist -> dist-<hash>`): copying the link made
+  // the gzip below write its .gz files into the real build, and a second run then failed.
+  cpSync(realpathSync(dist), root, { recursive: true });
   for (const sub of ['logs', 'cache', 'uploads']) mkdirSync(join(runtime, sub), { recursive: true });
   const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
   const compressible = walk(root).filter((f) => /\.(js|css|html|svg|json|webmanifest)$/.test(f) && statSync(f).size > 1024);
-  if (compressible.length) execFileSync('gzip', ['-9', '-k', '-n', ...compressible]);
+  if (compressible.length) execFileSync('gzip', ['-9', '-k', '-n', '-f', ...compressible]);
   for (const d of [base, root, runtime]) chmodSync(d, 0o755);
   const port = Number(process.env.NGINX_PORT ?? (await freePort()));
   const backendPort = new URL(backendUrl).port;
