@@ -83,8 +83,9 @@ async function startNginx(backendUrl) {
 }
 
 const backend = await useBackend({ botToken: TOKEN });
-const edge = NGINX ? await startNginx(backend.baseUrl) : null;
-const base = edge ? edge.url : backend.baseUrl;
+// Assigned inside the try below: a failing nginx start still stops the backend (and drops its
+// database) instead of leaving both behind.
+let edge = null;
 const initData = () => signInitData(TOKEN, { user });
 
 async function seedPhotos(n) {
@@ -138,7 +139,7 @@ async function once(browser) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
-  await page.goto(base);
+  await page.goto(edge ? edge.url : backend.baseUrl);
   await page.waitForFunction(() => window.__firstGalleryPaint !== undefined, null, { timeout: 60_000 });
   // Largest paint settles once the tiles on screen have their pictures.
   await page.waitForFunction(
@@ -178,6 +179,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const list = (xs) => xs.map((x) => Math.round(x)).join(', ');
 
 try {
+  edge = NGINX ? await startNginx(backend.baseUrl) : null;
   await seedPhotos(SEED);
   const browser = await launch();
   const runs = [];
