@@ -143,30 +143,27 @@ def _env(**values: str) -> dict[str, str]:
     return {**keep, "APP_ENV": "test", "REDIS_URL": "", **values}
 
 
+async def _bash(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A documented command as written, from the repository's root, off the event loop."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        ["bash", "-c", command],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 async def test_readme_migrate_command_as_written() -> None:
     command = readme_command("cd backend && ../.venv/bin/python -m app migrate")
     async with new_database() as dsn:
         env = _env(DATABASE_URL=dsn)
-        first = await asyncio.to_thread(
-            subprocess.run,
-            ["bash", "-c", command],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        first = await _bash(command, env)
         assert first.returncode == 0, first.stderr
         assert first.stdout.strip() == "migrate: database.sql"
-        again = await asyncio.to_thread(
-            subprocess.run,
-            ["bash", "-c", command],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        again = await _bash(command, env)
         assert again.stdout.strip() == "migrate: schema is up to date"
 
 
@@ -200,29 +197,13 @@ async def test_operations_migrate_adopts_a_schema_from_an_older_database_sql(
         )
         assert loaded.returncode == 0, loaded.stderr
         env = _env(DATABASE_URL=dsn)
-        first = await asyncio.to_thread(
-            subprocess.run,
-            ["bash", "-c", command],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        first = await _bash(command, env)
         assert first.returncode == 0, first.stderr
         lines = first.stdout.strip().splitlines()
         assert "migrate: found in the schema, recorded 0002.images" in lines, first.stdout
         assert "migrate: found in the schema, recorded 0012.wake-ups-outside-writes" in lines
         assert "migrate: applied 0010.collectors-gallery" in lines
-        again = await asyncio.to_thread(
-            subprocess.run,
-            ["bash", "-c", command],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        again = await _bash(command, env)
         assert again.stdout.strip() == "migrate: schema is up to date"
         server_env = {
             "APP_ENV": "test",
